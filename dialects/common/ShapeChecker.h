@@ -1,0 +1,103 @@
+//===- ShapeChecker.h - Shared shape and attribute checks for seqc ops ----===//
+//
+// Every seqc op infers its result types and checks its operands in one
+// function; ShapeChecker gives those functions one way to read attributes,
+// compare (possibly dynamic) dimensions and report errors, so that the
+// verifier and the model importer say the same thing.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SEQC_DIALECTS_COMMON_SHAPECHECKER_H
+#define SEQC_DIALECTS_COMMON_SHAPECHECKER_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Location.h"
+#include "mlir/IR/Value.h"
+#include "mlir/IR/ValueRange.h"
+#include "llvm/ADT/SmallVector.h"
+#include <optional>
+#include <string>
+
+namespace seqc {
+
+/// One weight tensor an op reads: its name under the node (`q_proj.weight`)
+/// and its shape, with ShapedType::kDynamic where any size is accepted.
+struct WeightSpec {
+  std::string name;
+  llvm::SmallVector<int64_t> shape;
+};
+using WeightSpecs = llvm::SmallVector<WeightSpec>;
+
+/// What element types an operand may have.
+enum class Elem { F32, Index, I64 };
+
+/// Reads attributes and operand types of one op and reports the first
+/// problem at the op's location (or silently, when there is none).
+class ShapeChecker {
+public:
+  ShapeChecker(mlir::MLIRContext *ctx, std::optional<mlir::Location> loc,
+               llvm::StringRef opName, mlir::DictionaryAttr attrs);
+
+  /// Emits `'<op>' op <msg>` and returns failure.
+  mlir::LogicalResult error(const llvm::Twine &msg) const;
+
+  /// Required integer attribute, at least `min`.
+  mlir::FailureOr<int64_t> intAttr(llvm::StringRef name, int64_t min = 1) const;
+  /// Required float attribute; `positive` demands > 0.
+  mlir::FailureOr<double> floatAttr(llvm::StringRef name,
+                                    bool positive = false) const;
+  /// Optional float attribute: nullopt when absent, failure when ill-typed.
+  mlir::FailureOr<std::optional<double>>
+  optFloatAttr(llvm::StringRef name) const;
+  mlir::FailureOr<bool> boolAttr(llvm::StringRef name) const;
+  /// Required string attribute whose value is one of `allowed`.
+  mlir::FailureOr<llvm::StringRef>
+  enumAttr(llvm::StringRef name, llvm::ArrayRef<llvm::StringRef> allowed) const;
+
+  /// A ranked tensor operand of the given rank (-1: any) and element kind.
+  mlir::FailureOr<mlir::RankedTensorType> tensor(mlir::Value v,
+                                                 llvm::StringRef what,
+                                                 int64_t rank,
+                                                 Elem elem = Elem::F32) const;
+  /// As tensor(), but an absent (null) operand gives a null type.
+  mlir::FailureOr<mlir::RankedTensorType>
+  optTensor(mlir::Value v, llvm::StringRef what, int64_t rank,
+            Elem elem = Elem::F32) const;
+
+  /// Fails unless two dimensions can be equal (either may be dynamic).
+  mlir::LogicalResult sameDim(int64_t a, int64_t b,
+                              const llvm::Twine &what) const;
+  /// Fails unless `divisor` divides `dim` (dynamic dims pass).
+  mlir::LogicalResult divides(int64_t divisor, int64_t dim,
+                              const llvm::Twine &what) const;
+  /// Fails unless `t` has exactly `shape` (kDynamic entries match anything).
+  mlir::LogicalResult shapeIs(mlir::RankedTensorType t, llvm::StringRef what,
+                              llvm::ArrayRef<int64_t> shape) const;
+  /// Checks the weights operands against the op's specs: count, f32, shapes.
+  mlir::LogicalResult weights(mlir::ValueRange weights,
+                              llvm::ArrayRef<WeightSpec> specs) const;
+
+  /// A result type: f32 tensor of the given shape.
+  mlir::RankedTensorType f32(llvm::ArrayRef<int64_t> shape) const;
+
+  mlir::DictionaryAttr attrs() const { return attributes; }
+
+private:
+  mlir::MLIRContext *ctx;
+  std::optional<mlir::Location> loc;
+  std::string opName;
+  mlir::DictionaryAttr attributes;
+};
+
+/// Product of two dimensions; dynamic if either is.
+int64_t mulDim(int64_t a, int64_t b);
+/// Sum of two dimensions; dynamic if either is.
+int64_t addDim(int64_t a, int64_t b);
+/// Quotient of a dimension; dynamic stays dynamic.
+int64_t divDim(int64_t a, int64_t b);
+/// `[2, ?, 8]`
+std::string shapeStr(llvm::ArrayRef<int64_t> shape);
+
+} // namespace seqc
+
+#endif // SEQC_DIALECTS_COMMON_SHAPECHECKER_H

@@ -1,0 +1,24 @@
+# lit configuration for seqc: dialect round trips, verifier errors, model
+# import and error messages. Paths come from lit.site.cfg.py.
+import os
+import sys
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "seqc"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.seqc_obj_root, "test")
+
+llvm_config.use_default_substitutions()
+config.substitutions.append(("%python", sys.executable))
+config.substitutions.append(("%mkweights",
+    sys.executable + " " + os.path.join(config.test_source_root, "Frontend",
+                                        "Inputs", "mkweights.py")))
+
+tool_dirs = [config.seqc_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(["seqc", "seqc-opt"], tool_dirs)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
