@@ -45,10 +45,9 @@ mlir::DictionaryAttr allAttrs(mlir::MLIRContext *ctx,
 
 /// Checks an op's weights operands against its WeightedOpInterface specs.
 template <typename OpTy>
-mlir::LogicalResult checkWeights(const ShapeChecker &c,
-                                 std::optional<mlir::Location> loc,
-                                 llvm::ArrayRef<mlir::Value> inputs,
-                                 typename OpTy::Adaptor a) {
+mlir::LogicalResult
+checkWeights(const ShapeChecker &c, std::optional<mlir::Location> loc,
+             llvm::ArrayRef<mlir::Value> inputs, typename OpTy::Adaptor a) {
   auto specs = OpTy::weightSpecs(loc, inputs, c.attrs());
   if (mlir::failed(specs))
     return mlir::failure();

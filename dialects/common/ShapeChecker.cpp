@@ -84,8 +84,8 @@ FailureOr<bool> ShapeChecker::boolAttr(StringRef name) const {
   return attr.getValue();
 }
 
-FailureOr<StringRef>
-ShapeChecker::enumAttr(StringRef name, ArrayRef<StringRef> allowed) const {
+FailureOr<StringRef> ShapeChecker::enumAttr(StringRef name,
+                                            ArrayRef<StringRef> allowed) const {
   auto attr = attributes ? attributes.getAs<StringAttr>(name) : StringAttr();
   if (!attr)
     return error("requires string attribute '" + name + "'");
@@ -93,8 +93,8 @@ ShapeChecker::enumAttr(StringRef name, ArrayRef<StringRef> allowed) const {
     std::string list;
     llvm::raw_string_ostream os(list);
     llvm::interleave(allowed, os, ", ");
-    return error("attribute '" + name + "' must be one of " + list +
-                 ", got '" + attr.getValue() + "'");
+    return error("attribute '" + name + "' must be one of " + list + ", got '" +
+                 attr.getValue() + "'");
   }
   return attr.getValue();
 }
@@ -123,9 +123,8 @@ static StringRef elemName(Elem elem) {
   return "";
 }
 
-FailureOr<RankedTensorType> ShapeChecker::tensor(Value v, StringRef what,
-                                                 int64_t rank,
-                                                 Elem elem) const {
+FailureOr<RankedTensorType>
+ShapeChecker::tensor(Value v, StringRef what, int64_t rank, Elem elem) const {
   if (!v)
     return error("requires operand '" + what + "'");
   auto t = dyn_cast<RankedTensorType>(v.getType());

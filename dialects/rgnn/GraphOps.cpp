@@ -18,8 +18,8 @@ SEQC_INFER(TypedLinearOp) {
   ArrayRef<int64_t> ws = w->getShape();
   int64_t width;
   if (w->getRank() == 3) {
-    if (failed(c.sameDim(ws[1], x->getDimSize(1),
-                         "input widths of weight and x")))
+    if (failed(
+            c.sameDim(ws[1], x->getDimSize(1), "input widths of weight and x")))
       return failure();
     width = ws[2];
   } else if (w->getRank() == 4) {
@@ -59,8 +59,9 @@ SEQC_INFER(EdgeSoftmaxOp) {
   if (s->getRank() != 1 && s->getRank() != 2)
     return c.error("operand 'scores' must be [E] or [E, H], got rank " +
                    Twine(s->getRank()));
-  if (failed(c.sameDim(s->getDimSize(0), *e, "edge counts of scores and "
-                                             "edge_index")))
+  if (failed(c.sameDim(s->getDimSize(0), *e,
+                       "edge counts of scores and "
+                       "edge_index")))
     return failure();
   out.push_back(*s);
   return success();

@@ -14,7 +14,8 @@ static FailureOr<RankedTensorType> graphInputs(const ShapeChecker &c, Value x,
                                                Value nodeType = {}) {
   auto xt = c.tensor(x, "x", 2);
   auto e = edgeCount(c, edgeIndex);
-  if (failed(xt) || failed(e) || failed(indexVector(c, edgeType, "edge_type", *e)))
+  if (failed(xt) || failed(e) ||
+      failed(indexVector(c, edgeType, "edge_type", *e)))
     return failure();
   if (nodeType &&
       failed(indexVector(c, nodeType, "node_type", xt->getDimSize(0))))
@@ -48,8 +49,9 @@ SEQC_WEIGHT_SPECS(RGCNOp) {
 
 SEQC_INFER(RGCNOp) {
   auto x = graphInputs(c, a.getX(), a.getEdgeIndex(), a.getEdgeType());
-  if (failed(x) || failed(checkWeights<RGCNOp>(
-                       c, loc, {a.getX(), a.getEdgeIndex(), a.getEdgeType()}, a)))
+  if (failed(x) ||
+      failed(checkWeights<RGCNOp>(
+          c, loc, {a.getX(), a.getEdgeIndex(), a.getEdgeType()}, a)))
     return failure();
   out.push_back(c.f32({x->getDimSize(0), *c.intAttr("out")}));
   return success();
@@ -70,8 +72,9 @@ SEQC_WEIGHT_SPECS(RGATOp) {
 
 SEQC_INFER(RGATOp) {
   auto x = graphInputs(c, a.getX(), a.getEdgeIndex(), a.getEdgeType());
-  if (failed(x) || failed(checkWeights<RGATOp>(
-                       c, loc, {a.getX(), a.getEdgeIndex(), a.getEdgeType()}, a)))
+  if (failed(x) ||
+      failed(checkWeights<RGATOp>(
+          c, loc, {a.getX(), a.getEdgeIndex(), a.getEdgeType()}, a)))
     return failure();
   out.push_back(c.f32({x->getDimSize(0), *c.intAttr("out")}));
   return success();
@@ -103,10 +106,9 @@ SEQC_INFER(HGTOp) {
   auto x = graphInputs(c, a.getX(), a.getEdgeIndex(), a.getEdgeType(),
                        a.getNodeType());
   if (failed(x) ||
-      failed(checkWeights<HGTOp>(c, loc,
-                                 {a.getX(), a.getEdgeIndex(), a.getEdgeType(),
-                                  a.getNodeType()},
-                                 a)))
+      failed(checkWeights<HGTOp>(
+          c, loc,
+          {a.getX(), a.getEdgeIndex(), a.getEdgeType(), a.getNodeType()}, a)))
     return failure();
   out.push_back(c.f32({x->getDimSize(0), *c.intAttr("out")}));
   return success();

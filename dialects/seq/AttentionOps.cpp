@@ -85,8 +85,8 @@ SEQC_INFER(GLAOp) {
   if (failed(x) || failed(s0) || failed(s) ||
       failed(checkWeights<GLAOp>(c, loc, {a.getX(), a.getS0()}, a)))
     return failure();
-  SmallVector<int64_t> state{x->getDimSize(0), s->heads,
-                             s->keyDim / s->heads, s->valueDim / s->heads};
+  SmallVector<int64_t> state{x->getDimSize(0), s->heads, s->keyDim / s->heads,
+                             s->valueDim / s->heads};
   if (*s0 && failed(c.shapeIs(*s0, "s0", state)))
     return failure();
   out.push_back(*x);

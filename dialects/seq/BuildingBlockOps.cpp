@@ -7,8 +7,8 @@ using namespace seqc;
 using namespace seqc::seq;
 
 /// An f32 tensor of rank ≥ 1 (feature-last ops).
-static FailureOr<RankedTensorType> featureTensor(const ShapeChecker &c,
-                                                 Value v, StringRef what) {
+static FailureOr<RankedTensorType> featureTensor(const ShapeChecker &c, Value v,
+                                                 StringRef what) {
   auto t = c.tensor(v, what, -1);
   if (succeeded(t) && t->getRank() < 1)
     return c.error("operand '" + what + "' must have rank at least 1");
@@ -55,9 +55,8 @@ SEQC_INFER(EmbeddingOp) {
 }
 
 /// rms_norm and layer_norm: `weight[D]` and, for layer_norm, `bias[D]`.
-static FailureOr<WeightSpecs> normWeightSpecs(const ShapeChecker &c,
-                                              ValueRange inputs,
-                                              bool withBias) {
+static FailureOr<WeightSpecs>
+normWeightSpecs(const ShapeChecker &c, ValueRange inputs, bool withBias) {
   auto eps = c.floatAttr("eps");
   if (failed(eps))
     return failure();
@@ -124,9 +123,9 @@ SEQC_INFER(MulOp) { return broadcast(c, a.getA(), a.getB(), out); }
 
 SEQC_INFER(ActOp) {
   auto x = c.tensor(a.getX(), "x", -1);
-  if (failed(x) || failed(c.enumAttr("kind", {"silu", "sigmoid", "tanh",
-                                              "relu", "gelu", "gelu_tanh",
-                                              "softplus"})))
+  if (failed(x) ||
+      failed(c.enumAttr("kind", {"silu", "sigmoid", "tanh", "relu", "gelu",
+                                 "gelu_tanh", "softplus"})))
     return failure();
   out.push_back(*x);
   return success();

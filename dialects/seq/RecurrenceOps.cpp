@@ -145,8 +145,8 @@ SEQC_INFER(ParaLSTMOp) {
   auto h0 = c.optTensor(a.getH0(), "h0", 2);
   auto c0 = c.optTensor(a.getC0(), "c0", 2);
   if (failed(x) || failed(h0) || failed(c0) ||
-      failed(checkWeights<ParaLSTMOp>(c, loc,
-                                      {a.getX(), a.getH0(), a.getC0()}, a)))
+      failed(checkWeights<ParaLSTMOp>(c, loc, {a.getX(), a.getH0(), a.getC0()},
+                                      a)))
     return failure();
   SmallVector<int64_t> state{x->getDimSize(0), *c.intAttr("hidden")};
   if ((*h0 && failed(c.shapeIs(*h0, "h0", state))) ||

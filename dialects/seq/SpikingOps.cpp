@@ -75,10 +75,9 @@ SEQC_WEIGHT_SPECS(SpikingRWKVOp) {
     vec("ln0.weight");
     vec("ln0.bias");
   }
-  for (const char *name : {"ln1.weight", "ln1.bias", "ln2.weight", "ln2.bias",
-                           "att.time_decay", "att.time_first",
-                           "att.time_mix_k", "att.time_mix_v",
-                           "att.time_mix_r"})
+  for (const char *name :
+       {"ln1.weight", "ln1.bias", "ln2.weight", "ln2.bias", "att.time_decay",
+        "att.time_first", "att.time_mix_k", "att.time_mix_v", "att.time_mix_r"})
     vec(name);
   for (const char *name : {"att.key.weight", "att.value.weight",
                            "att.receptance.weight", "att.output.weight"})

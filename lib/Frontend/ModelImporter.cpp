@@ -223,6 +223,7 @@ static Type dtypeType(MLIRContext &ctx, llvm::StringRef dtype) {
 void Importer::importInputs(const json &inputs, func::FuncOp fn) {
   Block &body = fn.getBody().front();
   SmallVector<Type> argTypes;
+  SmallVector<DictionaryAttr> argAttrs;
   for (auto &[name, spec] : inputs.items()) {
     std::string at = ptr("/inputs", name);
     if (name.empty() || name.find(':') != std::string::npos)
@@ -249,8 +250,8 @@ void Importer::importInputs(const json &inputs, func::FuncOp fn) {
       std::string dimAt = ptr(ptr(at, "shape"), i++);
       if (d.is_number_integer()) {
         if (d.get<int64_t>() < 1 || d.get<int64_t>() > (int64_t(1) << 40))
-          fail(dimAt, "a dimension must be between 1 and 2^40, got " +
-                          d.dump());
+          fail(dimAt,
+               "a dimension must be between 1 and 2^40, got " + d.dump());
         origin.dims.push_back({d.get<int64_t>(), ""});
       } else if (d.is_string() && !d.get<std::string>().empty()) {
         std::string sym = d;
@@ -262,25 +263,27 @@ void Importer::importInputs(const json &inputs, func::FuncOp fn) {
         fail(dimAt, "a dimension must be a positive integer or a symbol name");
       }
       shape.push_back(origin.dims.back().size);
-      dimAttrs.push_back(origin.dims.back().symbol.empty()
-                             ? Attribute(builder.getI64IntegerAttr(shape.back()))
-                             : Attribute(builder.getStringAttr(d.get<std::string>())));
+      dimAttrs.push_back(
+          origin.dims.back().symbol.empty()
+              ? Attribute(builder.getI64IntegerAttr(shape.back()))
+              : Attribute(builder.getStringAttr(d.get<std::string>())));
     }
     auto type = RankedTensorType::get(shape, elem);
     BlockArgument arg = body.addArgument(type, fn.getLoc());
     argTypes.push_back(type);
-    fn.setFunctionType(builder.getFunctionType(argTypes, {}));
-    fn.setArgAttr(arg.getArgNumber(), "seq.name", builder.getStringAttr(name));
-    fn.setArgAttr(arg.getArgNumber(), "seq.dims",
-                  builder.getArrayAttr(dimAttrs));
+    argAttrs.push_back(builder.getDictionaryAttr(
+        {builder.getNamedAttr("seq.name", builder.getStringAttr(name)),
+         builder.getNamedAttr("seq.dims", builder.getArrayAttr(dimAttrs))}));
     Value value = arg;
     if (isa<Float16Type, BFloat16Type>(elem))
       value = arith::ExtFOp::create(
-          builder, fn.getLoc(), RankedTensorType::get(shape, builder.getF32Type()),
-          arg);
+          builder, fn.getLoc(),
+          RankedTensorType::get(shape, builder.getF32Type()), arg);
     inputValues[name] = value;
     origins[value] = std::move(origin);
   }
+  fn.setFunctionType(builder.getFunctionType(argTypes, {}));
+  fn.setAllArgAttrs(argAttrs);
 }
 
 /// Splits `n` / `n:k` into a node or input name and an output index.
@@ -296,36 +299,47 @@ static std::pair<std::string, int64_t> splitRef(const std::string &ref) {
 }
 
 std::vector<Node *> Importer::orderNodes(std::vector<Node> &nodes) {
-  // Kahn's algorithm; among ready nodes the file's order is kept.
-  llvm::DenseMap<Node *, unsigned> waiting;
-  llvm::DenseMap<Node *, std::vector<Node *>> users;
+  // Depth-first, dependencies before users, otherwise in the file's order;
+  // an explicit stack, so that a long chain of nodes cannot overflow ours.
+  llvm::DenseMap<Node *, std::vector<Node *>> deps;
   for (Node &n : nodes) {
     for (size_t j = 0; j < n.refs.size(); ++j) {
       if (n.refs[j].empty())
         continue;
       std::string name = splitRef(n.refs[j]).first;
-      if (Node *dep = nodesByName.lookup(name)) {
-        ++waiting[&n];
-        users[dep].push_back(&n);
-      } else if (!inputValues.count(name)) {
+      if (Node *dep = nodesByName.lookup(name))
+        deps[&n].push_back(dep);
+      else if (!inputValues.count(name))
         fail(ptr(ptr(n.pointer, "inputs"), j),
              "'" + n.refs[j] + "' names no model input or node");
+    }
+  }
+  enum class Mark { None, Open, Done };
+  llvm::DenseMap<Node *, Mark> mark;
+  std::vector<Node *> order;
+  for (Node &root : nodes) {
+    if (mark[&root] != Mark::None)
+      continue;
+    std::vector<std::pair<Node *, size_t>> stack{{&root, 0}};
+    mark[&root] = Mark::Open;
+    while (!stack.empty()) {
+      auto &[node, next] = stack.back();
+      std::vector<Node *> &nodeDeps = deps[node];
+      if (next == nodeDeps.size()) {
+        mark[node] = Mark::Done;
+        order.push_back(node);
+        stack.pop_back();
+        continue;
+      }
+      Node *dep = nodeDeps[next++];
+      if (mark[dep] == Mark::Open)
+        fail(dep->pointer, "node '" + dep->name + "' is part of a cycle");
+      if (mark[dep] == Mark::None) {
+        mark[dep] = Mark::Open;
+        stack.push_back({dep, 0});
       }
     }
   }
-  std::vector<Node *> order, ready;
-  for (Node &n : nodes)
-    if (!waiting.lookup(&n))
-      ready.push_back(&n);
-  for (size_t i = 0; i < ready.size(); ++i) {
-    order.push_back(ready[i]);
-    for (Node *user : users[ready[i]])
-      if (--waiting[user] == 0)
-        ready.push_back(user);
-  }
-  for (Node &n : nodes)
-    if (waiting.lookup(&n))
-      fail(n.pointer, "node '" + n.name + "' is part of a cycle");
   return order;
 }
 
@@ -368,8 +382,7 @@ static bool hasKind(const json &v, AttrKind kind) {
   switch (kind) {
   case AttrKind::Int:
     return v.is_number_integer() &&
-           !(v.is_number_unsigned() &&
-             v.get<uint64_t>() > uint64_t(INT64_MAX));
+           !(v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX));
   case AttrKind::Float:
     return v.is_number();
   case AttrKind::Bool:
@@ -420,7 +433,8 @@ NamedAttrList Importer::nodeAttrs(const Node &node, const OpSchema &schema,
         fail(attrAt, "attribute '" + std::string(a.name) +
                          "' is required here: its default needs a static "
                          "input size");
-      value = a.kind == AttrKind::Int ? json(int64_t(*derived)) : json(*derived);
+      value =
+          a.kind == AttrKind::Int ? json(int64_t(*derived)) : json(*derived);
     } else {
       fail(attrAt, "missing required attribute '" + std::string(a.name) +
                        "' of op '" + node.op + "'");
@@ -502,8 +516,8 @@ SmallVector<Value> Importer::weightsFor(const Node &node,
                              "; weights must be f32, f16 or bf16");
     bool fits = t->shape.size() == spec.shape.size();
     for (size_t i = 0; fits && i < spec.shape.size(); ++i)
-      fits = ShapedType::isDynamic(spec.shape[i]) ||
-             spec.shape[i] == t->shape[i];
+      fits =
+          ShapedType::isDynamic(spec.shape[i]) || spec.shape[i] == t->shape[i];
     if (!fits)
       fail(node.pointer, "weight tensor '" + name + "' has shape " +
                              shapeOf(t->shape) + ", expected " +
@@ -567,12 +581,11 @@ void Importer::tieSymbols(const Node &node, RegisteredOperationName op,
           if (inserted) {
             bindingSource[symbol] = tensors[w]->name;
           } else if (it->second != size) {
-            fail(node.pointer,
-                 "conflicting sizes for symbolic dim '" + symbol +
-                     "': weight '" + tensors[w]->name + "' makes it " +
-                     std::to_string(size) + ", weight '" +
-                     bindingSource[symbol] + "' made it " +
-                     std::to_string(it->second));
+            fail(node.pointer, "conflicting sizes for symbolic dim '" + symbol +
+                                   "': weight '" + tensors[w]->name +
+                                   "' makes it " + std::to_string(size) +
+                                   ", weight '" + bindingSource[symbol] +
+                                   "' made it " + std::to_string(it->second));
           }
         }
       }
@@ -649,8 +662,8 @@ void Importer::buildNode(Node &node) {
     bool given = j < node.refs.size() && !node.refs[j].empty();
     if (!given && j < schema->requiredInputs)
       fail(given || j < node.refs.size() ? at : ptr(node.pointer, "inputs"),
-           "input '" + std::string(schema->inputs[j]) + "' of op '" +
-               node.op + "' is required");
+           "input '" + std::string(schema->inputs[j]) + "' of op '" + node.op +
+               "' is required");
     Value v = given ? resolve(node.refs[j], at) : Value();
     inputs.push_back(v);
     inputTypes.push_back(v ? cast<RankedTensorType>(v.getType())
@@ -714,7 +727,8 @@ OwningOpRef<ModuleOp> Importer::run() {
         fail(ptr(at, "inputs"), "must be an array");
       for (size_t j = 0; j < n["inputs"].size(); ++j) {
         const json &ref = n["inputs"][j];
-        if (!ref.is_null() && (!ref.is_string() || ref.get<std::string>().empty()))
+        if (!ref.is_null() &&
+            (!ref.is_string() || ref.get<std::string>().empty()))
           fail(ptr(ptr(at, "inputs"), j),
                "an input is a node or model input name, or null");
         node.refs.push_back(ref.is_null() ? "" : ref.get<std::string>());
@@ -723,7 +737,8 @@ OwningOpRef<ModuleOp> Importer::run() {
     nodes.push_back(std::move(node));
   }
   for (Node &n : nodes) {
-    if (inputValues.count(n.name) || !nodesByName.try_emplace(n.name, &n).second)
+    if (inputValues.count(n.name) ||
+        !nodesByName.try_emplace(n.name, &n).second)
       fail(ptr(n.pointer, "name"), "duplicate name '" + n.name + "'");
   }
   std::vector<Node *> order = orderNodes(nodes);

@@ -53,11 +53,12 @@ struct CompileOptions {
 };
 
 int usage() {
-  llvm::errs() << "usage: seqc compile MODEL.json -o OUT [--emit=...] "
-                  "[--target=cpu|cuda]\n"
-                  "       seqc run MODEL.json|MODULE.so [--input NAME=FILE.npy] "
-                  "...\n"
-                  "       seqc <command> --help\n";
+  llvm::errs()
+      << "usage: seqc compile MODEL.json -o OUT [--emit=...] "
+         "[--target=cpu|cuda]\n"
+         "       seqc run MODEL.json|MODULE.so [--input NAME=FILE.npy] "
+         "...\n"
+         "       seqc <command> --help\n";
   return 2;
 }
 
@@ -84,9 +85,9 @@ int compile(int argc, char **argv) {
     return 2;
   }
   if (opts.target != "cpu" && opts.target != "cuda")
-    return reportError({opts.model, "",
-                        "unsupported --target=" + opts.target +
-                            " (expected cpu or cuda)"});
+    return reportError(
+        {opts.model, "",
+         "unsupported --target=" + opts.target + " (expected cpu or cuda)"});
   if (opts.printPipeline)
     llvm::outs() << "import-model\n";
 

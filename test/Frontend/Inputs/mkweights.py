@@ -7,28 +7,15 @@ usage: mkweights.py OUT.safetensors NAME:DTYPE:SHAPE ... [--truncate N]
 DTYPE is f32, f16, bf16, i32 or i64; SHAPE is sizes joined by 'x' (empty
 for a 0-d tensor), e.g. `n0.weight:f32:64x32`. --truncate drops the last N
 bytes and --header-length overwrites the header length field, to make
-corrupt files. Pure Python: no numpy needed.
+corrupt files.
 """
-import json
-import random
+import os
 import struct
 import sys
 
-FORMATS = {"f32": ("F32", 4), "f16": ("F16", 2), "bf16": ("BF16", 2),
-           "i32": ("I32", 4), "i64": ("I64", 8)}
-
-
-def encode(dtype, count, rng):
-    if dtype == "f32":
-        return struct.pack("<%df" % count, *(rng.uniform(-1, 1) for _ in range(count)))
-    if dtype == "f16":
-        return struct.pack("<%de" % count, *(rng.uniform(-1, 1) for _ in range(count)))
-    if dtype == "bf16":
-        words = struct.unpack("<%dI" % count, struct.pack(
-            "<%df" % count, *(rng.uniform(-1, 1) for _ in range(count))))
-        return struct.pack("<%dH" % count, *(w >> 16 for w in words))
-    fmt = "<%di" % count if dtype == "i32" else "<%dq" % count
-    return struct.pack(fmt, *(rng.randrange(0, 4) for _ in range(count)))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..",
+                                "python"))
+from seqc.safetensors_io import write_random  # noqa: E402
 
 
 def main(argv):
@@ -41,25 +28,19 @@ def main(argv):
             header_length = int(next(it))
         else:
             args.append(a)
-    out, specs = args[0], args[1:]
-    rng = random.Random(1234)
-    header, data = {}, b""
-    for spec in specs:
+    out, specs = args[0], []
+    for spec in args[1:]:
         name, dtype, shape = spec.rsplit(":", 2)
-        dims = [int(d) for d in shape.split("x")] if shape else []
-        count = 1
-        for d in dims:
-            count *= d
-        blob = encode(dtype, count, rng)
-        header[name] = {"dtype": FORMATS[dtype][0], "shape": dims,
-                        "data_offsets": [len(data), len(data) + len(blob)]}
-        data += blob
-    text = json.dumps(header).encode()
-    text += b" " * (-len(text) % 8)
-    length = len(text) if header_length is None else header_length
-    blob = struct.pack("<Q", length) + text + data
-    with open(out, "wb") as f:
-        f.write(blob[:len(blob) - truncate] if truncate else blob)
+        specs.append((name, dtype, [int(d) for d in shape.split("x")]
+                      if shape else []))
+    write_random(out, specs)
+    if truncate or header_length is not None:
+        with open(out, "rb") as f:
+            blob = f.read()
+        if header_length is not None:
+            blob = struct.pack("<Q", header_length) + blob[8:]
+        with open(out, "wb") as f:
+            f.write(blob[:len(blob) - truncate] if truncate else blob)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Python side of seqc: tensor-file helpers used by tests and examples."""
