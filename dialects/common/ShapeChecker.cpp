@@ -3,6 +3,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -12,11 +13,17 @@ namespace seqc {
 static bool isDyn(int64_t d) { return ShapedType::isDynamic(d); }
 
 int64_t mulDim(int64_t a, int64_t b) {
-  return isDyn(a) || isDyn(b) ? ShapedType::kDynamic : a * b;
+  int64_t r;
+  if (isDyn(a) || isDyn(b) || llvm::MulOverflow(a, b, r))
+    return ShapedType::kDynamic;
+  return r;
 }
 
 int64_t addDim(int64_t a, int64_t b) {
-  return isDyn(a) || isDyn(b) ? ShapedType::kDynamic : a + b;
+  int64_t r;
+  if (isDyn(a) || isDyn(b) || llvm::AddOverflow(a, b, r))
+    return ShapedType::kDynamic;
+  return r;
 }
 
 int64_t divDim(int64_t a, int64_t b) {
@@ -42,6 +49,9 @@ ShapeChecker::ShapeChecker(MLIRContext *ctx, std::optional<Location> loc,
     : ctx(ctx), loc(loc), opName(opName.str()), attributes(attrs) {}
 
 LogicalResult ShapeChecker::error(const Twine &msg) const {
+  if (reported)
+    return failure();
+  reported = true;
   return emitOptionalError(loc, "'", opName, "' op ", msg);
 }
 
@@ -49,21 +59,32 @@ FailureOr<int64_t> ShapeChecker::intAttr(StringRef name, int64_t min) const {
   auto attr = attributes ? attributes.getAs<IntegerAttr>(name) : IntegerAttr();
   if (!attr || !attr.getType().isInteger())
     return error("requires integer attribute '" + name + "'");
+  if (attr.getValue().getSignificantBits() > 64)
+    return error("attribute '" + name + "' is out of range");
   int64_t v = attr.getInt();
   if (v < min)
     return error("attribute '" + name + "' must be at least " + Twine(min) +
                  ", got " + Twine(v));
+  if (v > kMaxIntAttr)
+    return error("attribute '" + name + "' must be at most 2^31, got " +
+                 Twine(v));
   return v;
 }
 
-FailureOr<double> ShapeChecker::floatAttr(StringRef name, bool positive) const {
+FailureOr<double> ShapeChecker::floatAttr(StringRef name,
+                                          FloatBound bound) const {
   auto attr = attributes ? attributes.getAs<FloatAttr>(name) : FloatAttr();
   if (!attr)
     return error("requires float attribute '" + name + "'");
   double v = attr.getValueAsDouble();
-  if (!std::isfinite(v) || (positive && !(v > 0)))
-    return error("attribute '" + name + "' must be " +
-                 (positive ? "positive and " : "") + "finite");
+  if (!std::isfinite(v))
+    return error("attribute '" + name + "' must be finite");
+  if (bound == FloatBound::Positive && !(v > 0))
+    return error("attribute '" + name + "' must be positive, got " +
+                 std::to_string(v));
+  if (bound == FloatBound::NonNegative && v < 0)
+    return error("attribute '" + name + "' must not be negative, got " +
+                 std::to_string(v));
   return v;
 }
 
@@ -164,12 +185,17 @@ LogicalResult ShapeChecker::divides(int64_t divisor, int64_t dim,
                Twine(divisor));
 }
 
-LogicalResult ShapeChecker::shapeIs(RankedTensorType t, StringRef what,
-                                    ArrayRef<int64_t> shape) const {
+/// Whether `t` can have `shape` (kDynamic on either side matches).
+static bool fitsShape(RankedTensorType t, ArrayRef<int64_t> shape) {
   bool ok = t.getRank() == (int64_t)shape.size();
   for (auto [d, e] : llvm::zip(t.getShape(), shape))
     ok &= isDyn(d) || isDyn(e) || d == e;
-  if (ok)
+  return ok;
+}
+
+LogicalResult ShapeChecker::shapeIs(RankedTensorType t, StringRef what,
+                                    ArrayRef<int64_t> shape) const {
+  if (fitsShape(t, shape))
     return success();
   return error("operand '" + what + "' must have shape " + shapeStr(shape) +
                ", got " + shapeStr(t.getShape()));
@@ -178,14 +204,16 @@ LogicalResult ShapeChecker::shapeIs(RankedTensorType t, StringRef what,
 LogicalResult ShapeChecker::weights(ValueRange weights,
                                     ArrayRef<WeightSpec> specs) const {
   if (weights.size() != specs.size())
-    return error("expects " + Twine(specs.size()) + " weights, got " +
+    return error("expects " + Twine(specs.size()) +
+                 (specs.size() == 1 ? " weight" : " weights") + ", got " +
                  Twine(weights.size()));
   for (auto [w, spec] : llvm::zip(weights, specs)) {
     auto t = dyn_cast<RankedTensorType>(w.getType());
     if (!t || !t.getElementType().isF32())
       return error("weight '" + spec.name + "' must be an f32 tensor");
-    if (failed(shapeIs(t, spec.name, spec.shape)))
-      return failure();
+    if (!fitsShape(t, spec.shape))
+      return error("weight '" + spec.name + "' must have shape " +
+                   shapeStr(spec.shape) + ", got " + shapeStr(t.getShape()));
   }
   return success();
 }

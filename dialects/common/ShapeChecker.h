@@ -28,24 +28,34 @@ struct WeightSpec {
 };
 using WeightSpecs = llvm::SmallVector<WeightSpec>;
 
+/// Bounds on a float attribute.
+enum class FloatBound { Any, NonNegative, Positive };
+
+/// The largest integer attribute seqc accepts: sizes past this are
+/// nonsense, and the bound keeps products of two sizes from overflowing.
+constexpr int64_t kMaxIntAttr = int64_t(1) << 31;
+
 /// What element types an operand may have.
 enum class Elem { F32, Index, I64 };
 
 /// Reads attributes and operand types of one op and reports the first
-/// problem at the op's location (or silently, when there is none).
+/// problem at the op's location (or silently, when there is none). Checks
+/// after the first failure report nothing, so callers may run several
+/// checks before testing their results.
 class ShapeChecker {
 public:
   ShapeChecker(mlir::MLIRContext *ctx, std::optional<mlir::Location> loc,
                llvm::StringRef opName, mlir::DictionaryAttr attrs);
 
-  /// Emits `'<op>' op <msg>` and returns failure.
+  /// Emits `'<op>' op <msg>` (unless a problem was already reported) and
+  /// returns failure.
   mlir::LogicalResult error(const llvm::Twine &msg) const;
 
-  /// Required integer attribute, at least `min`.
+  /// Required integer attribute in [min, kMaxIntAttr].
   mlir::FailureOr<int64_t> intAttr(llvm::StringRef name, int64_t min = 1) const;
-  /// Required float attribute; `positive` demands > 0.
+  /// Required finite float attribute within `bound`.
   mlir::FailureOr<double> floatAttr(llvm::StringRef name,
-                                    bool positive = false) const;
+                                    FloatBound bound = FloatBound::Any) const;
   /// Optional float attribute: nullopt when absent, failure when ill-typed.
   mlir::FailureOr<std::optional<double>>
   optFloatAttr(llvm::StringRef name) const;
@@ -87,11 +97,12 @@ private:
   std::optional<mlir::Location> loc;
   std::string opName;
   mlir::DictionaryAttr attributes;
+  mutable bool reported = false;
 };
 
-/// Product of two dimensions; dynamic if either is.
+/// Product of two dimensions; dynamic if either is (or if it overflows).
 int64_t mulDim(int64_t a, int64_t b);
-/// Sum of two dimensions; dynamic if either is.
+/// Sum of two dimensions; dynamic if either is (or if it overflows).
 int64_t addDim(int64_t a, int64_t b);
 /// Quotient of a dimension; dynamic stays dynamic.
 int64_t divDim(int64_t a, int64_t b);

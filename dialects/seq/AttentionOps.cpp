@@ -9,8 +9,8 @@ using namespace seqc::seq;
 /// Checks that `t` is [B, T, ·] with the given batch and time.
 static LogicalResult sameBatchTime(const ShapeChecker &c, RankedTensorType t,
                                    StringRef what, int64_t b, int64_t time) {
-  if (failed(c.sameDim(t.getDimSize(0), b, "batch sizes of q and " + what)) ||
-      failed(c.sameDim(t.getDimSize(1), time, "lengths of q and " + what)))
+  if (failed(c.sameDim(b, t.getDimSize(0), "batch sizes of q and " + what)) ||
+      failed(c.sameDim(time, t.getDimSize(1), "lengths of q and " + what)))
     return failure();
   return success();
 }
@@ -52,8 +52,8 @@ static FailureOr<GLASizes> glaSizes(const ShapeChecker &c) {
   auto valueDim = c.intAttr("value_dim");
   auto rank = c.intAttr("gate_rank");
   if (failed(heads) || failed(keyDim) || failed(valueDim) || failed(rank) ||
-      failed(c.floatAttr("gate_norm", /*positive=*/true)) ||
-      failed(c.floatAttr("eps")) ||
+      failed(c.floatAttr("gate_norm", FloatBound::Positive)) ||
+      failed(c.floatAttr("eps", FloatBound::NonNegative)) ||
       failed(c.divides(*heads, *keyDim, "attribute 'key_dim'")) ||
       failed(c.divides(*heads, *valueDim, "attribute 'value_dim'")))
     return failure();

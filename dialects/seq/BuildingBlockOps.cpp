@@ -57,11 +57,8 @@ SEQC_INFER(EmbeddingOp) {
 /// rms_norm and layer_norm: `weight[D]` and, for layer_norm, `bias[D]`.
 static FailureOr<WeightSpecs>
 normWeightSpecs(const ShapeChecker &c, ValueRange inputs, bool withBias) {
-  auto eps = c.floatAttr("eps");
-  if (failed(eps))
+  if (failed(c.floatAttr("eps", FloatBound::NonNegative)))
     return failure();
-  if (*eps < 0)
-    return c.error("attribute 'eps' must not be negative");
   int64_t d = lastDim(inputs[0]);
   WeightSpecs specs{{"weight", {d}}};
   if (withBias)

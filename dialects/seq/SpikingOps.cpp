@@ -26,7 +26,7 @@ static LogicalResult neuronResults(const ShapeChecker &c, Value xv,
 }
 
 SEQC_INFER(LIFOp) {
-  if (failed(c.floatAttr("tau", /*positive=*/true)) ||
+  if (failed(c.floatAttr("tau", FloatBound::Positive)) ||
       failed(c.boolAttr("decay_input")))
     return failure();
   return neuronResults(c, a.getX(), out);
@@ -62,7 +62,7 @@ SEQC_WEIGHT_SPECS(SpikingRWKVOp) {
   auto f = c.intAttr("ffn_hidden");
   auto first = c.boolAttr("first");
   if (failed(f) || failed(first) ||
-      failed(c.floatAttr("tau", /*positive=*/true)) ||
+      failed(c.floatAttr("tau", FloatBound::Positive)) ||
       failed(c.floatAttr("v_threshold")))
     return failure();
   int64_t d = lastDim(inputs[0]);

@@ -66,7 +66,7 @@ func.func @rgcn_missing_bias(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: te
 // -----
 
 func.func @rgcn_root_shape(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x16x32xf32>, %root: tensor<32x16xf32>, %b: tensor<32xf32>) {
-  // expected-error @+1 {{operand 'root' must have shape [16, 32], got [32, 16]}}
+  // expected-error @+1 {{weight 'root' must have shape [16, 32], got [32, 16]}}
   %y = rgnn.rgcn %x, %ei, %et weights(%w, %root, %b) {out = 32 : i64, relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, tensor<32x16xf32>, tensor<32xf32>) -> tensor<?x32xf32>
   return
 }
@@ -90,7 +90,7 @@ func.func @rgat_out_heads(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tenso
 // -----
 
 func.func @rgat_attn_shape(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x4x16x8xf32>, %al: tensor<3x8x4xf32>, %ar: tensor<3x4x8xf32>, %lw: tensor<16x32xf32>, %b: tensor<32xf32>) {
-  // expected-error @+1 {{operand 'attn_l' must have shape [3, 4, 8], got [3, 8, 4]}}
+  // expected-error @+1 {{weight 'attn_l' must have shape [3, 4, 8], got [3, 8, 4]}}
   %y = rgnn.rgat %x, %ei, %et weights(%w, %al, %ar, %lw, %b) {out = 32 : i64, heads = 4 : i64, relations = 3 : i64, negative_slope = 2.0e-01 : f64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x4x16x8xf32>, tensor<3x8x4xf32>, tensor<3x4x8xf32>, tensor<16x32xf32>, tensor<32xf32>) -> tensor<?x32xf32>
   return
 }
@@ -123,7 +123,7 @@ func.func @hgt_zero_heads(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tenso
 
 // rel_att and rel_msg are per head, D = out / heads.
 func.func @hgt_rel_att_shape(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %nt: tensor<?xi64>, %lw: tensor<2x32x16xf32>, %lb: tensor<2x32xf32>, %rel: tensor<3x32x32xf32>, %pri: tensor<3x4xf32>, %aw: tensor<2x32x32xf32>, %skip: tensor<2xf32>) {
-  // expected-error @+1 {{operand 'rel_att' must have shape [3, 4, 8, 8], got [3, 32, 32]}}
+  // expected-error @+1 {{weight 'rel_att' must have shape [3, 4, 8, 8], got [3, 32, 32]}}
   %y = rgnn.hgt %x, %ei, %et, %nt weights(%lw, %lb, %lw, %lb, %lw, %lb, %rel, %rel, %pri, %aw, %lb, %skip) {out = 32 : i64, heads = 4 : i64, relations = 3 : i64, node_types = 2 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<2x32x16xf32>, tensor<2x32xf32>, tensor<2x32x16xf32>, tensor<2x32xf32>, tensor<2x32x16xf32>, tensor<2x32xf32>, tensor<3x32x32xf32>, tensor<3x32x32xf32>, tensor<3x4xf32>, tensor<2x32x32xf32>, tensor<2x32xf32>, tensor<2xf32>) -> tensor<?x32xf32>
   return
 }
