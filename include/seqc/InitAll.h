@@ -8,10 +8,10 @@ class DialectRegistry;
 
 namespace seqc {
 
-/// seq, rgnn, and the upstream dialects seqc's pipelines lower through.
+/// seq, rgnn, and every upstream dialect with its interface models.
 void registerAllDialects(mlir::DialectRegistry &registry);
 
-/// seqc's passes and the upstream passes its pipelines use.
+/// seqc's passes and every upstream pass.
 void registerAllPasses();
 
 } // namespace seqc

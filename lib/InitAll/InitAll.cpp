@@ -3,30 +3,27 @@
 
 #include "dialects/rgnn/RGNNDialect.h"
 #include "dialects/seq/SeqDialect.h"
+#include "seqc/Conversion/Passes.h"
+#include "seqc/Transforms/Passes.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectRegistry.h"
-#include "mlir/Transforms/Passes.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 
 void seqc::registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<seq::SeqDialect, rgnn::RGNNDialect, mlir::arith::ArithDialect,
-                  mlir::bufferization::BufferizationDialect,
-                  mlir::func::FuncDialect, mlir::linalg::LinalgDialect,
-                  mlir::LLVM::LLVMDialect, mlir::math::MathDialect,
-                  mlir::memref::MemRefDialect, mlir::scf::SCFDialect,
-                  mlir::tensor::TensorDialect, mlir::vector::VectorDialect>();
+  // Upstream dialects load lazily, so registering all of them costs little
+  // and keeps every interface model (bufferization, LLVM translation) the
+  // pipelines need in one place.
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::registerAllToLLVMIRTranslations(registry);
+  registry.insert<seq::SeqDialect, rgnn::RGNNDialect>();
 }
 
 void seqc::registerAllPasses() {
-  // Generic IR clean-up passes (canonicalize, cse, inline, ...).
-  mlir::registerTransformsPasses();
+  mlir::registerAllPasses();
+  seqc::registerSeqcConversionPasses();
+  seqc::registerSeqcTransformsPasses();
 }

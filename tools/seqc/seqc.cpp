@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "seqc/Frontend/ModelImporter.h"
 #include "seqc/InitAll.h"
+#include "seqc/Target/CPU.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -16,7 +17,9 @@
 #include "mlir/Support/Timing.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -67,6 +70,72 @@ int reportError(const seqc::UserError &error) {
   return 1;
 }
 
+/// Writes `bytes` to `path` ('-' for stdout).
+int writeOutput(const std::string &path, llvm::StringRef bytes) {
+  std::string message;
+  auto out = mlir::openOutputFile(path, &message);
+  if (!out)
+    return reportError({path, "", message});
+  out->os() << bytes;
+  out->keep();
+  return 0;
+}
+
+/// The default output path: the model's stem with `ext`, or stdout for text.
+std::string outputPath(const CompileOptions &opts, llvm::StringRef ext) {
+  if (opts.output != "-" || ext.empty())
+    return opts.output;
+  return (llvm::sys::path::stem(opts.model) + ext).str();
+}
+
+int emit(mlir::ModuleOp module, const CompileOptions &opts) {
+  if (opts.emit == Emit::Seq) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module.print(os, mlir::OpPrintingFlags());
+    os << "\n";
+    return writeOutput(opts.output, text);
+  }
+  if (failed(seqc::lowerToLLVMDialect(module)))
+    return reportError({opts.model, "", "lowering failed (see above)"});
+  std::string bytes, error;
+  switch (opts.emit) {
+  case Emit::Mlir: {
+    llvm::raw_string_ostream os(bytes);
+    module.print(os, mlir::OpPrintingFlags());
+    return writeOutput(opts.output, bytes);
+  }
+  case Emit::Llvm:
+    if (failed(seqc::emitLLVMIR(module, opts.optLevel, bytes, error)))
+      return reportError({opts.model, "", error});
+    return writeOutput(opts.output, bytes);
+  case Emit::Obj:
+    if (failed(seqc::emitObject(module, opts.optLevel, bytes, error)))
+      return reportError({opts.model, "", error});
+    return writeOutput(outputPath(opts, ".o"), bytes);
+  default:
+    break;
+  }
+  // A shared library: the object through the system linker.
+  if (failed(seqc::emitObject(module, opts.optLevel, bytes, error)))
+    return reportError({opts.model, "", error});
+  llvm::SmallString<128> object;
+  int fd;
+  if (llvm::sys::fs::createTemporaryFile("seqc", "o", fd, object))
+    return reportError({opts.model, "", "cannot create a temporary file"});
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << bytes;
+  }
+  std::string so = outputPath(opts, ".so");
+  mlir::LogicalResult linked =
+      seqc::linkSharedLibrary(std::string(object), so, error);
+  llvm::sys::fs::remove(object);
+  if (failed(linked))
+    return reportError({so, "", error});
+  return 0;
+}
+
 int compile(int argc, char **argv) {
   CompileOptions opts;
   mlir::registerAsmPrinterCLOptions();
@@ -89,7 +158,8 @@ int compile(int argc, char **argv) {
         {opts.model, "",
          "unsupported --target=" + opts.target + " (expected cpu or cuda)"});
   if (opts.printPipeline)
-    llvm::outs() << "import-model\n";
+    llvm::outs() << "import-model, builtin.module(" << seqc::cpuPipeline()
+                 << ")\n";
 
   mlir::DialectRegistry registry;
   seqc::registerAllDialects(registry);
@@ -102,27 +172,18 @@ int compile(int argc, char **argv) {
   if (!module)
     return reportError(error);
 
-  if (opts.emit != Emit::Seq)
-    return reportError(
-        {opts.model, "",
-         "this build of seqc stops after import: code generation "
-         "(--emit=mlir|llvm|obj|so|ptx|header) is not available yet; use "
-         "--emit=seq"});
-
-  std::string message;
-  auto out = mlir::openOutputFile(opts.output, &message);
-  if (!out)
-    return reportError({opts.output, "", message});
-  module->print(out->os(), mlir::OpPrintingFlags());
-  out->os() << "\n";
-  out->keep();
-  return 0;
+  if (opts.emit == Emit::Ptx || opts.emit == Emit::Header ||
+      opts.target == "cuda")
+    return reportError({opts.model, "",
+                        "--emit=ptx, --emit=header and --target=cuda are not "
+                        "available yet; this build compiles for the host CPU"});
+  return emit(*module, opts);
 }
-
 } // namespace
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  seqc::registerAllPasses();
   if (argc < 2)
     return usage();
   llvm::StringRef command = argv[1];

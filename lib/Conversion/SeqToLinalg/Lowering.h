@@ -1,0 +1,62 @@
+//===- Lowering.h - seq op lowerings to linalg on tensors -----------------===//
+//
+// Each function builds the tensor IR of one seq op at the builder's point
+// and returns the values that replace the op's results. Runtime checks
+// (dynamic sizes that must agree) report through `Checks`.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SEQC_LIB_CONVERSION_SEQTOLINALG_LOWERING_H
+#define SEQC_LIB_CONVERSION_SEQTOLINALG_LOWERING_H
+
+#include "TensorBuilder.h"
+#include "dialects/seq/SeqDialect.h"
+
+namespace seqc {
+
+/// Emits run-time checks. A failed check records its message's number in
+/// the module's status word (`seqc_status`) and the computation goes on over
+/// sizes clamped to stay in bounds; the runtime reports the message.
+class Checks {
+public:
+  explicit Checks(mlir::ModuleOp module);
+  /// Fails at run time unless dims `ai` of `a` and `bi` of `b` are equal;
+  /// returns `a` and `b` cut to the smaller size along those dims.
+  std::pair<mlir::Value, mlir::Value> sameDim(TensorBuilder &b, mlir::Value x,
+                                              int64_t xi, mlir::Value y,
+                                              int64_t yi,
+                                              const std::string &message);
+  /// Stores the table of messages on the module.
+  void finish();
+
+private:
+  mlir::ModuleOp module;
+  llvm::SmallVector<mlir::Attribute> messages;
+};
+
+using Results = llvm::SmallVector<mlir::Value>;
+
+mlir::FailureOr<Results> lowerBuildingBlock(mlir::Operation *op,
+                                            TensorBuilder &b, Checks &checks);
+mlir::FailureOr<Results> lowerAttention(mlir::Operation *op, TensorBuilder &b,
+                                        Checks &checks);
+mlir::FailureOr<Results> lowerRecurrence(mlir::Operation *op, TensorBuilder &b,
+                                         Checks &checks);
+
+/// gla_core on q,k,g [B,T,H·K], v [B,T,H·V], s0 [B,H,K,V] or null.
+Results buildGLACore(TensorBuilder &b, Checks &checks, mlir::Value q,
+                     mlir::Value k, mlir::Value v, mlir::Value g,
+                     mlir::Value s0, int64_t heads, double scale,
+                     const std::string &node);
+
+/// rms_norm over the last dim with weight w[D].
+mlir::Value buildRMSNorm(TensorBuilder &b, mlir::Value x, mlir::Value w,
+                         double eps);
+/// The activation `kind` (seq.act's names) of one f32 value.
+mlir::Value activation(mlir::ImplicitLocOpBuilder &b, llvm::StringRef kind,
+                       mlir::Value x);
+/// A node's name for messages (from its NameLoc).
+std::string nodeName(mlir::Operation *op);
+
+} // namespace seqc
+
+#endif // SEQC_LIB_CONVERSION_SEQTOLINALG_LOWERING_H

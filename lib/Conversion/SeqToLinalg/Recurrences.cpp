@@ -1,0 +1,116 @@
+//===- Recurrences.cpp - Lowering of linear_recurrence and causal_conv1d --===//
+#include "Lowering.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace seqc::seq;
+
+namespace seqc {
+
+/// h_t = a_t ⊙ h_{t−1} + b_t: a sequential loop over time. (The chunked
+/// parallel scan is a separate pass's business.)
+static Results linearRecurrence(TensorBuilder &b, Checks &checks,
+                                LinearRecurrenceOp op) {
+  Value a = op.getA(), bv = op.getB(), h0 = op.getH0();
+  std::string node = nodeName(op);
+  for (int64_t d : {0, 1, 2})
+    std::tie(a, bv) = checks.sameDim(b, a, d, bv, d,
+                                     "node '" + node +
+                                         "': sizes of a and b "
+                                         "differ along dim " +
+                                         std::to_string(d));
+  if (h0) {
+    std::tie(a, h0) = checks.sameDim(b, a, 0, h0, 0,
+                                     "node '" + node +
+                                         "': batch of a and h0 "
+                                         "differ");
+    std::tie(a, h0) = checks.sameDim(b, a, 2, h0, 1,
+                                     "node '" + node +
+                                         "': width of a and h0 "
+                                         "differ");
+  }
+  SmallVector<OpFoldResult> sizes = b.sizes(a);
+  Value batch = b.dim(a, 0), width = b.dim(a, 2);
+  Value state = h0 ? h0 : b.zeros({batch, width});
+  auto loop = scf::ForOp::create(
+      b, b.index(0), b.dim(a, 1), b.index(1), ValueRange{state, b.empty(sizes)},
+      [&](OpBuilder &nested, Location loc, Value t, ValueRange carried) {
+        TensorBuilder lb(loc, nested);
+        auto slice = [&](Value x) {
+          auto type = cast<RankedTensorType>(x.getType());
+          SmallVector<OpFoldResult> offs{lb.getIndexAttr(0), t,
+                                         lb.getIndexAttr(0)};
+          SmallVector<OpFoldResult> szs{batch, lb.getIndexAttr(1), width};
+          SmallVector<OpFoldResult> ones(3, lb.getIndexAttr(1));
+          return tensor::ExtractSliceOp::create(
+              lb, type.clone({type.getDimSize(0), type.getDimSize(2)}), x, offs,
+              szs, ones);
+        };
+        Value h = lb.map({slice(a), slice(bv), carried[0]}, carried[0],
+                         [](ImplicitLocOpBuilder &ib, ValueRange v) {
+                           return arith::AddFOp::create(
+                               ib, arith::MulFOp::create(ib, v[0], v[2]), v[1]);
+                         });
+        SmallVector<OpFoldResult> offs{lb.getIndexAttr(0), t,
+                                       lb.getIndexAttr(0)};
+        SmallVector<OpFoldResult> szs{batch, lb.getIndexAttr(1), width};
+        SmallVector<OpFoldResult> ones(3, lb.getIndexAttr(1));
+        Value all =
+            tensor::InsertSliceOp::create(lb, h, carried[1], offs, szs, ones);
+        scf::YieldOp::create(lb, ValueRange{h, all});
+      });
+  return {loop.getResult(1), loop.getResult(0)};
+}
+
+/// y_t = Σ_{i<K} w[:, i] ⊙ x_{t−K+1+i} + b; reads before t = 0 are 0.
+static Value causalConv(TensorBuilder &b, CausalConv1dOp op) {
+  Value x = op.getX(), w = op.getWeights()[0], bias = op.getWeights()[1];
+  int64_t kernel = op.getKernel();
+  using IT = utils::IteratorType;
+  Value init = b.generic({bias}, {b.select(3, {2})}, b.empty(b.sizes(x)),
+                         b.identity(3), SmallVector<IT>(3, IT::parallel),
+                         [](ImplicitLocOpBuilder &, ValueRange a) {
+                           return SmallVector<Value>{a[0]};
+                         });
+  // Loops (b, t, d, i).
+  SmallVector<IT> its(4, IT::parallel);
+  its[3] = IT::reduction;
+  Value y = b.generic(
+      {w}, {b.select(4, {2, 3})}, init, b.select(4, {0, 1, 2}), its,
+      [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+        Value bi = linalg::IndexOp::create(ib, 0);
+        Value t = linalg::IndexOp::create(ib, 1);
+        Value d = linalg::IndexOp::create(ib, 2);
+        Value i = linalg::IndexOp::create(ib, 3);
+        // src = t − (K − 1) + i; negative means before the sequence.
+        Value src = arith::SubIOp::create(
+            ib, arith::AddIOp::create(ib, t, i),
+            arith::ConstantIndexOp::create(ib, kernel - 1));
+        Value zero = arith::ConstantIndexOp::create(ib, 0);
+        Value inside =
+            arith::CmpIOp::create(ib, arith::CmpIPredicate::sge, src, zero);
+        Value at = arith::MaxSIOp::create(ib, src, zero);
+        Value xv = tensor::ExtractOp::create(ib, x, ValueRange{bi, at, d});
+        Value term = arith::SelectOp::create(
+            ib, inside, arith::MulFOp::create(ib, a[0], xv), constF32(ib, 0.0));
+        return SmallVector<Value>{arith::AddFOp::create(ib, a[1], term)};
+      });
+  if (op.getActivation() == "silu")
+    y = b.map({y}, y, [](ImplicitLocOpBuilder &ib, ValueRange a) {
+      return silu(ib, a[0]);
+    });
+  return y;
+}
+
+FailureOr<Results> lowerRecurrence(Operation *op, TensorBuilder &b,
+                                   Checks &checks) {
+  if (auto o = dyn_cast<LinearRecurrenceOp>(op))
+    return linearRecurrence(b, checks, o);
+  if (auto o = dyn_cast<CausalConv1dOp>(op))
+    return Results{causalConv(b, o)};
+  return failure();
+}
+
+} // namespace seqc

@@ -1,0 +1,59 @@
+//===- SeqToLinalg.cpp - The convert-seq-to-linalg pass -------------------===//
+#include "Lowering.h"
+#include "seqc/Conversion/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+namespace seqc {
+#define GEN_PASS_DEF_CONVERTSEQTOLINALG
+#include "seqc/Conversion/Passes.h.inc"
+} // namespace seqc
+
+using namespace mlir;
+
+std::string seqc::nodeName(Operation *op) {
+  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+    return name.getName().str();
+  return op->getName().getStringRef().str();
+}
+
+namespace {
+struct ConvertSeqToLinalg
+    : seqc::impl::ConvertSeqToLinalgBase<ConvertSeqToLinalg> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    seqc::Checks checks(module);
+    SmallVector<Operation *> ops;
+    module.walk([&](Operation *op) {
+      if (op->getDialect() &&
+          op->getDialect()->getNamespace() ==
+              seqc::seq::SeqDialect::getDialectNamespace() &&
+          !isa<seqc::seq::WeightOp>(op))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops) {
+      seqc::TensorBuilder b(op->getLoc(), op);
+      FailureOr<seqc::Results> results =
+          seqc::lowerBuildingBlock(op, b, checks);
+      if (failed(results))
+        results = seqc::lowerAttention(op, b, checks);
+      if (failed(results))
+        results = seqc::lowerRecurrence(op, b, checks);
+      if (failed(results)) {
+        op->emitOpError("has no CPU lowering yet");
+        return signalPassFailure();
+      }
+      // Lowerings may know more static sizes than the op's types said.
+      for (auto [value, result] : llvm::zip(*results, op->getResults()))
+        if (value.getType() != result.getType())
+          value = tensor::CastOp::create(b, result.getType(), value);
+      op->replaceAllUsesWith(*results);
+      op->erase();
+    }
+    checks.finish();
+  }
+};
+} // namespace

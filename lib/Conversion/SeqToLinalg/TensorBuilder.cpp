@@ -1,0 +1,194 @@
+//===- TensorBuilder.cpp - Helpers that build linalg/tensor IR ------------===//
+#include "TensorBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+
+using namespace mlir;
+
+namespace seqc {
+
+Value constF32(ImplicitLocOpBuilder &b, double v) {
+  return arith::ConstantOp::create(b, b.getF32FloatAttr(v));
+}
+
+Value sigmoid(ImplicitLocOpBuilder &b, Value x) {
+  Value one = constF32(b, 1.0);
+  Value e = math::ExpOp::create(b, arith::NegFOp::create(b, x));
+  return arith::DivFOp::create(b, one, arith::AddFOp::create(b, one, e));
+}
+
+Value silu(ImplicitLocOpBuilder &b, Value x) {
+  return arith::MulFOp::create(b, x, sigmoid(b, x));
+}
+
+Value logSigmoid(ImplicitLocOpBuilder &b, Value x) {
+  Value zero = constF32(b, 0.0);
+  Value neg = arith::MinimumFOp::create(b, x, zero);
+  Value absx = math::AbsFOp::create(b, x);
+  Value l = math::Log1pOp::create(
+      b, math::ExpOp::create(b, arith::NegFOp::create(b, absx)));
+  return arith::SubFOp::create(b, neg, l);
+}
+
+Value TensorBuilder::f32(double v) { return constF32(*this, v); }
+
+Value TensorBuilder::index(int64_t v) {
+  return arith::ConstantIndexOp::create(*this, v);
+}
+
+Value TensorBuilder::dim(Value tensor, int64_t i) {
+  auto t = cast<RankedTensorType>(tensor.getType());
+  if (!t.isDynamicDim(i))
+    return index(t.getDimSize(i));
+  return tensor::DimOp::create(*this, tensor, i);
+}
+
+Value TensorBuilder::dimF32(Value tensor, int64_t i) {
+  Value n = arith::IndexCastOp::create(*this, getI64Type(), dim(tensor, i));
+  return arith::SIToFPOp::create(*this, getF32Type(), n);
+}
+
+SmallVector<OpFoldResult> TensorBuilder::sizes(Value tensor) {
+  auto t = cast<RankedTensorType>(tensor.getType());
+  SmallVector<OpFoldResult> out;
+  for (int64_t i = 0; i < t.getRank(); ++i)
+    out.push_back(t.isDynamicDim(i)
+                      ? OpFoldResult(dim(tensor, i))
+                      : OpFoldResult(getIndexAttr(t.getDimSize(i))));
+  return out;
+}
+
+Value TensorBuilder::empty(ArrayRef<OpFoldResult> sizes) {
+  return tensor::EmptyOp::create(*this, sizes, getF32Type());
+}
+
+Value TensorBuilder::zeros(ArrayRef<OpFoldResult> sizes) {
+  return linalg::FillOp::create(*this, ValueRange{f32(0.0)},
+                                ValueRange{empty(sizes)})
+      .getResult(0);
+}
+
+AffineMap TensorBuilder::identity(unsigned n) {
+  return AffineMap::getMultiDimIdentityMap(n, getContext());
+}
+
+AffineMap TensorBuilder::select(unsigned n, ArrayRef<unsigned> dims) {
+  SmallVector<AffineExpr> exprs;
+  for (unsigned d : dims)
+    exprs.push_back(getAffineDimExpr(d));
+  return AffineMap::get(n, 0, exprs, getContext());
+}
+
+Value TensorBuilder::generic(ArrayRef<Value> inputs,
+                             ArrayRef<AffineMap> inputMaps, Value init,
+                             AffineMap initMap,
+                             ArrayRef<utils::IteratorType> iterators,
+                             const BodyFn &body) {
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(initMap);
+  auto op = linalg::GenericOp::create(
+      *this, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
+      iterators, [&](OpBuilder &nested, Location loc, ValueRange args) {
+        ImplicitLocOpBuilder ib(loc, nested);
+        linalg::YieldOp::create(ib, body(ib, args));
+      });
+  return op.getResult(0);
+}
+
+Value TensorBuilder::map(
+    ArrayRef<Value> inputs, Value shapeOf,
+    const std::function<Value(ImplicitLocOpBuilder &, ValueRange)> &fn) {
+  unsigned n = cast<RankedTensorType>(shapeOf.getType()).getRank();
+  SmallVector<AffineMap> maps(inputs.size(), identity(n));
+  SmallVector<utils::IteratorType> its(n, utils::IteratorType::parallel);
+  return generic(inputs, maps, empty(sizes(shapeOf)), identity(n), its,
+                 [&](ImplicitLocOpBuilder &b, ValueRange args) {
+                   return SmallVector<Value>{fn(b, args.drop_back())};
+                 });
+}
+
+Value TensorBuilder::linear(Value x, Value w, Value bias) {
+  unsigned rank = cast<RankedTensorType>(x.getType()).getRank();
+  // Loops (batch dims..., o, k): k is the reduction.
+  unsigned n = rank + 1, o = rank - 1, k = rank;
+  SmallVector<unsigned> batch, xDims, outDims;
+  for (unsigned i = 0; i + 1 < rank; ++i)
+    batch.push_back(i);
+  xDims = batch;
+  xDims.push_back(k);
+  outDims = batch;
+  outDims.push_back(o);
+  SmallVector<OpFoldResult> outSizes = sizes(x);
+  outSizes.back() = sizes(w)[0];
+  Value init;
+  if (bias) {
+    SmallVector<utils::IteratorType> its(rank, utils::IteratorType::parallel);
+    init =
+        generic({bias}, {select(rank, {rank - 1})}, empty(outSizes),
+                identity(rank), its, [](ImplicitLocOpBuilder &, ValueRange a) {
+                  return SmallVector<Value>{a[0]};
+                });
+  } else {
+    init = zeros(outSizes);
+  }
+  SmallVector<utils::IteratorType> its(n, utils::IteratorType::parallel);
+  its[k] = utils::IteratorType::reduction;
+  return generic({x, w}, {select(n, xDims), select(n, {o, k})}, init,
+                 select(n, outDims), its,
+                 [](ImplicitLocOpBuilder &b, ValueRange a) {
+                   Value p = arith::MulFOp::create(b, a[0], a[1]);
+                   return SmallVector<Value>{arith::AddFOp::create(b, a[2], p)};
+                 });
+}
+
+Value TensorBuilder::sumLast(
+    Value x, const std::function<Value(ImplicitLocOpBuilder &, Value)> &f) {
+  unsigned rank = cast<RankedTensorType>(x.getType()).getRank();
+  SmallVector<OpFoldResult> outSizes = sizes(x);
+  outSizes.pop_back();
+  SmallVector<unsigned> outDims;
+  for (unsigned i = 0; i + 1 < rank; ++i)
+    outDims.push_back(i);
+  SmallVector<utils::IteratorType> its(rank, utils::IteratorType::parallel);
+  its.back() = utils::IteratorType::reduction;
+  return generic({x}, {identity(rank)}, zeros(outSizes), select(rank, outDims),
+                 its, [&](ImplicitLocOpBuilder &b, ValueRange a) {
+                   return SmallVector<Value>{
+                       arith::AddFOp::create(b, a[1], f(b, a[0]))};
+                 });
+}
+
+Value TensorBuilder::splitLast(Value x, int64_t a, int64_t bsize) {
+  auto t = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape(t.getShape());
+  shape.pop_back();
+  shape.push_back(a);
+  shape.push_back(bsize);
+  SmallVector<ReassociationIndices> re;
+  for (int64_t i = 0; i + 1 < t.getRank(); ++i)
+    re.push_back({i});
+  re.push_back({t.getRank() - 1, t.getRank()});
+  SmallVector<OpFoldResult> outSizes = sizes(x);
+  outSizes.pop_back();
+  outSizes.push_back(getIndexAttr(a));
+  outSizes.push_back(getIndexAttr(bsize));
+  return tensor::ExpandShapeOp::create(*this, t.clone(shape), x, re, outSizes);
+}
+
+Value TensorBuilder::mergeLast(Value x) {
+  auto t = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape(t.getShape().drop_back(2));
+  shape.push_back(ShapedType::isDynamic(t.getShape()[t.getRank() - 2]) ||
+                          ShapedType::isDynamic(t.getShape().back())
+                      ? ShapedType::kDynamic
+                      : t.getShape()[t.getRank() - 2] * t.getShape().back());
+  SmallVector<ReassociationIndices> re;
+  for (int64_t i = 0; i + 2 < t.getRank(); ++i)
+    re.push_back({i});
+  re.push_back({t.getRank() - 2, t.getRank() - 1});
+  return tensor::CollapseShapeOp::create(*this, t.clone(shape), x, re);
+}
+
+} // namespace seqc

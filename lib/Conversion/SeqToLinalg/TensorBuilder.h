@@ -1,0 +1,78 @@
+//===- TensorBuilder.h - Helpers that build linalg/tensor IR for lowerings ===//
+//
+// The seq lowerings describe each op as a few linalg.generic ops on tensors
+// with dynamic sizes. TensorBuilder keeps the boilerplate (sizes, empty
+// tensors, indexing maps, scalar constants) in one place.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SEQC_LIB_CONVERSION_SEQTOLINALG_TENSORBUILDER_H
+#define SEQC_LIB_CONVERSION_SEQTOLINALG_TENSORBUILDER_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
+#include <functional>
+
+namespace seqc {
+
+/// Builds the body of a linalg.generic: block arguments in, yielded values
+/// out.
+using BodyFn = std::function<llvm::SmallVector<mlir::Value>(
+    mlir::ImplicitLocOpBuilder &, mlir::ValueRange)>;
+
+class TensorBuilder : public mlir::ImplicitLocOpBuilder {
+public:
+  using ImplicitLocOpBuilder::ImplicitLocOpBuilder;
+
+  // Scalars.
+  mlir::Value f32(double v);
+  mlir::Value index(int64_t v);
+  /// Dimension `i` of a tensor as an index value.
+  mlir::Value dim(mlir::Value tensor, int64_t i);
+  /// Dimension `i` of a tensor as an f32 value.
+  mlir::Value dimF32(mlir::Value tensor, int64_t i);
+  /// All sizes of a tensor (constants where static).
+  llvm::SmallVector<mlir::OpFoldResult> sizes(mlir::Value tensor);
+
+  // Tensors.
+  mlir::Value empty(llvm::ArrayRef<mlir::OpFoldResult> sizes);
+  mlir::Value zeros(llvm::ArrayRef<mlir::OpFoldResult> sizes);
+
+  // Indexing maps over `n` loop dims.
+  mlir::AffineMap identity(unsigned n);
+  /// (d0..d{n-1}) → (d_i for i in dims).
+  mlir::AffineMap select(unsigned n, llvm::ArrayRef<unsigned> dims);
+
+  /// linalg.generic with one f32 tensor result written into `init`.
+  mlir::Value generic(llvm::ArrayRef<mlir::Value> inputs,
+                      llvm::ArrayRef<mlir::AffineMap> inputMaps,
+                      mlir::Value init, mlir::AffineMap initMap,
+                      llvm::ArrayRef<mlir::utils::IteratorType> iterators,
+                      const BodyFn &body);
+  /// Elementwise over inputs of the same shape as `shapeOf`.
+  mlir::Value map(llvm::ArrayRef<mlir::Value> inputs, mlir::Value shapeOf,
+                  const std::function<mlir::Value(mlir::ImplicitLocOpBuilder &,
+                                                  mlir::ValueRange)> &fn);
+  /// y[..., o] = Σ_k x[..., k] · w[o, k] (+ bias[o]): nn.Linear.
+  mlir::Value linear(mlir::Value x, mlir::Value w, mlir::Value bias = {});
+  /// Σ over the last dim of f(x): [..., D] → [...].
+  mlir::Value
+  sumLast(mlir::Value x,
+          const std::function<mlir::Value(mlir::ImplicitLocOpBuilder &,
+                                          mlir::Value)> &f);
+  /// [..., A·B] → [..., A, B] and back (A, B static).
+  mlir::Value splitLast(mlir::Value x, int64_t a, int64_t b);
+  mlir::Value mergeLast(mlir::Value x);
+};
+
+// Scalar math used by several lowerings (f32 values).
+mlir::Value sigmoid(mlir::ImplicitLocOpBuilder &b, mlir::Value x);
+mlir::Value silu(mlir::ImplicitLocOpBuilder &b, mlir::Value x);
+/// log σ(x) = min(x, 0) − log1p(exp(−|x|)).
+mlir::Value logSigmoid(mlir::ImplicitLocOpBuilder &b, mlir::Value x);
+mlir::Value constF32(mlir::ImplicitLocOpBuilder &b, double v);
+
+} // namespace seqc
+
+#endif // SEQC_LIB_CONVERSION_SEQTOLINALG_TENSORBUILDER_H

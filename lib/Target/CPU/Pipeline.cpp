@@ -1,0 +1,99 @@
+//===- Pipeline.cpp - seq IR → LLVM dialect, with the module's entry point
+//-===//
+#include "seqc/Target/CPU.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+
+std::string seqc::cpuPipeline() {
+  return "convert-seq-to-linalg,"
+         "seq-weights-to-args,"
+         "func.func(convert-elementwise-to-linalg),"
+         "canonicalize,cse,"
+         "func.func(linalg-fuse-elementwise-ops),"
+         "one-shot-bufferize{bufferize-function-boundaries "
+         "function-boundary-type-conversion=identity-layout-map},"
+         "buffer-deallocation-pipeline,seq-copies-to-linalg,"
+         "func.func(convert-linalg-to-loops),"
+         "lower-affine,convert-scf-to-cf,canonicalize,"
+         "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"
+         "convert-math-to-llvm,convert-math-to-libm,"
+         "convert-arith-to-llvm,convert-index-to-llvm,"
+         "convert-func-to-llvm,convert-cf-to-llvm,"
+         "reconcile-unrealized-casts";
+}
+
+/// `int32_t seqc_entry(void **args, void *results)`: clears the status
+/// word, calls the C interface of @main with args[i] as its i-th memref
+/// descriptor, and returns the status (0, or the number of the run-time
+/// check that failed).
+static void addEntryPoint(ModuleOp module, unsigned numArgs) {
+  MLIRContext *ctx = module.getContext();
+  OpBuilder b(module.getBodyRegion());
+  b.setInsertionPointToEnd(module.getBody());
+  Location loc = module.getLoc();
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  auto i32 = IntegerType::get(ctx, 32);
+  auto fn = LLVM::LLVMFuncOp::create(
+      b, loc, "seqc_entry", LLVM::LLVMFunctionType::get(i32, {ptr, ptr}));
+  Block *body = fn.addEntryBlock(b);
+  b.setInsertionPointToStart(body);
+  Value args = body->getArgument(0), results = body->getArgument(1);
+  Value zero = LLVM::ConstantOp::create(b, loc, i32, 0);
+  auto status = module.lookupSymbol<LLVM::GlobalOp>("seqc_status");
+  Value statusPtr;
+  if (status) {
+    statusPtr = LLVM::AddressOfOp::create(b, loc, status);
+    LLVM::StoreOp::create(b, loc, zero, statusPtr);
+  }
+  SmallVector<Value> callArgs{results};
+  for (unsigned i = 0; i < numArgs; ++i) {
+    Value slot = LLVM::GEPOp::create(b, loc, ptr, ptr, args,
+                                     ArrayRef<LLVM::GEPArg>{int32_t(i)});
+    callArgs.push_back(LLVM::LoadOp::create(b, loc, ptr, slot));
+  }
+  LLVM::CallOp::create(b, loc, TypeRange{}, "_mlir_ciface_main", callArgs);
+  Value result =
+      status ? Value(LLVM::LoadOp::create(b, loc, i32, statusPtr)) : zero;
+  LLVM::ReturnOp::create(b, loc, result);
+}
+
+/// The signature as a NUL-terminated constant the runtime finds by name.
+static void addSignature(ModuleOp module, StringRef json) {
+  OpBuilder b(module.getBodyRegion());
+  b.setInsertionPointToEnd(module.getBody());
+  std::string text = json.str();
+  text.push_back('\0');
+  auto type = LLVM::LLVMArrayType::get(IntegerType::get(module.getContext(), 8),
+                                       text.size());
+  LLVM::GlobalOp::create(b, module.getLoc(), type, /*isConstant=*/true,
+                         LLVM::Linkage::External, "seqc_signature",
+                         b.getStringAttr(text));
+}
+
+LogicalResult seqc::lowerToLLVMDialect(ModuleOp module) {
+  std::string signature = moduleSignature(module);
+  auto main = module.lookupSymbol<func::FuncOp>("main");
+  if (!main)
+    return module.emitError("the module has no @main");
+  main->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
+  PassManager pm(module.getContext());
+  if (failed(applyPassManagerCLOptions(pm)) ||
+      failed(parsePassPipeline(cpuPipeline(), pm)) || failed(pm.run(module)))
+    return failure();
+  auto lowered = module.lookupSymbol<LLVM::LLVMFuncOp>("main");
+  if (!lowered)
+    return module.emitError("lowering lost @main");
+  // The C interface takes one descriptor pointer per memref argument.
+  auto ciface = module.lookupSymbol<LLVM::LLVMFuncOp>("_mlir_ciface_main");
+  unsigned numArgs = ciface.getNumArguments() - 1;
+  addEntryPoint(module, numArgs);
+  if (auto messages = module->getAttrOfType<ArrayAttr>("seq.check_messages"))
+    signature = withCheckMessages(signature, messages);
+  addSignature(module, signature);
+  return success();
+}
