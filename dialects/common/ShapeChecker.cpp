@@ -55,7 +55,8 @@ LogicalResult ShapeChecker::error(const Twine &msg) const {
   return emitOptionalError(loc, "'", opName, "' op ", msg);
 }
 
-FailureOr<int64_t> ShapeChecker::intAttr(StringRef name, int64_t min) const {
+FailureOr<int64_t> ShapeChecker::intAttr(StringRef name, int64_t min,
+                                         int64_t max) const {
   auto attr = attributes ? attributes.getAs<IntegerAttr>(name) : IntegerAttr();
   if (!attr || !attr.getType().isInteger())
     return error("requires integer attribute '" + name + "'");
@@ -65,9 +66,11 @@ FailureOr<int64_t> ShapeChecker::intAttr(StringRef name, int64_t min) const {
   if (v < min)
     return error("attribute '" + name + "' must be at least " + Twine(min) +
                  ", got " + Twine(v));
-  if (v > kMaxIntAttr)
-    return error("attribute '" + name + "' must be at most 2^31, got " +
-                 Twine(v));
+  if (v > max)
+    return error(
+        "attribute '" + name + "' must be at most " +
+        (max == kMaxIntAttr ? std::string("2^31") : std::to_string(max)) +
+        ", got " + Twine(v));
   return v;
 }
 

@@ -51,8 +51,9 @@ public:
   /// returns failure.
   mlir::LogicalResult error(const llvm::Twine &msg) const;
 
-  /// Required integer attribute in [min, kMaxIntAttr].
-  mlir::FailureOr<int64_t> intAttr(llvm::StringRef name, int64_t min = 1) const;
+  /// Required integer attribute in [min, max].
+  mlir::FailureOr<int64_t> intAttr(llvm::StringRef name, int64_t min = 1,
+                                   int64_t max = kMaxIntAttr) const;
   /// Required finite float attribute within `bound`.
   mlir::FailureOr<double> floatAttr(llvm::StringRef name,
                                     FloatBound bound = FloatBound::Any) const;

@@ -6,6 +6,7 @@ using namespace mlir;
 using namespace seqc;
 using namespace seqc::seq;
 
+static constexpr int64_t kMaxLayers = 1024;
 static constexpr StringRef kSolvers[] = {"auto", "sequential", "newton"};
 
 /// The more static of two dimensions that must agree.
@@ -54,7 +55,8 @@ SEQC_INFER(CausalConv1dOp) {
 SEQC_WEIGHT_SPECS(RNNOp) {
   auto cell = c.enumAttr("cell", {"gru", "lstm"});
   auto h = c.intAttr("hidden");
-  auto layers = c.intAttr("layers");
+  // Each layer has its own weights; a layer count past this is a typo.
+  auto layers = c.intAttr("layers", 1, kMaxLayers);
   if (failed(cell) || failed(h) || failed(layers) ||
       failed(c.enumAttr("solver", kSolvers)))
     return failure();

@@ -100,6 +100,9 @@ public:
   std::map<std::string, int64_t> newBindings;
 
 private:
+  /// Fails for a node whose IR op rejected it: points at the attribute the
+  /// message names, when it names one of the node's attributes.
+  [[noreturn]] void failNode(const Node &node, const std::string &message);
   [[noreturn]] void fail(const std::string &where, const std::string &what) {
     throw ImportFailure{UserError{path, where, what}};
   }
@@ -135,6 +138,11 @@ private:
   std::unique_ptr<seqc::SafeTensorsFile> weights;
   std::map<std::string, std::string> bindingSource; // symbol → weight name
 };
+
+/// "1 input", "2 inputs".
+inline std::string count(size_t n, const std::string &noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
 
 /// The file's own name for a tensor shape, `[2, 3]`.
 std::string shapeOf(const std::vector<int64_t> &shape);

@@ -10,43 +10,104 @@
 #include "dialects/rgnn/RGNNDialect.h"
 #include "dialects/seq/SeqDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 using namespace seqc::frontend;
 
-std::string seqc::UserError::str() const {
-  std::string s = "seqc: error: " + file;
-  if (!where.empty())
-    s += ":" + where;
-  return s + ": " + what;
+/// Control characters (from names in a hostile file) as \xNN, so that one
+/// error stays one line and cannot drive the terminal.
+static std::string printable(const std::string &text) {
+  const auto *begin = reinterpret_cast<const llvm::UTF8 *>(text.data());
+  bool utf8 = llvm::isLegalUTF8String(&begin, begin + text.size());
+  std::string out;
+  for (unsigned char ch : text) {
+    if (ch < 0x20 || ch == 0x7f || (ch >= 0x80 && !utf8)) {
+      char buf[8];
+      snprintf(buf, sizeof buf, "\\x%02x", ch);
+      out += buf;
+    } else {
+      out += char(ch);
+    }
+  }
+  return out;
 }
+
+std::string seqc::UserError::str() const {
+  std::string s = "seqc: error: " + printable(file);
+  if (!where.empty())
+    s += ":" + printable(where);
+  return s + ": " + printable(what);
+}
+
+namespace {
+/// Builds the DOM as nlohmann's own parser does, but keeps the byte position
+/// of every error (nlohmann's DOM parser drops it for number overflow).
+class PositionedParser {
+public:
+  explicit PositionedParser(json &root)
+      : dom(root, /*allow_exceptions=*/false) {}
+  bool null() { return dom.null(); }
+  bool boolean(bool v) { return dom.boolean(v); }
+  bool number_integer(json::number_integer_t v) {
+    return dom.number_integer(v);
+  }
+  bool number_unsigned(json::number_unsigned_t v) {
+    return dom.number_unsigned(v);
+  }
+  bool number_float(json::number_float_t v, const std::string &s) {
+    return dom.number_float(v, s);
+  }
+  bool string(std::string &v) { return dom.string(v); }
+  bool binary(json::binary_t &v) { return dom.binary(v); }
+  bool start_object(std::size_t n) { return dom.start_object(n); }
+  bool key(std::string &v) { return dom.key(v); }
+  bool end_object() { return dom.end_object(); }
+  bool start_array(std::size_t n) { return dom.start_array(n); }
+  bool end_array() { return dom.end_array(); }
+  template <typename Exception>
+  bool parse_error(std::size_t pos, const std::string &, const Exception &e) {
+    position = pos;
+    // "[json.exception.parse_error.101] parse error at line 1, column 2:
+    // syntax error ..." → "syntax error ..."
+    std::string what = e.what();
+    size_t at = what.find("column ");
+    at = at == std::string::npos ? what.find("] ") : what.find(": ", at);
+    message = at == std::string::npos ? what : what.substr(at + 2);
+    return false;
+  }
+  size_t position = 0;
+  std::string message;
+
+private:
+  nlohmann::detail::json_sax_dom_parser<json> dom;
+};
+} // namespace
 
 json Importer::readJson() {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer)
     fail("", "cannot read the model: " + buffer.getError().message());
   llvm::StringRef text = (*buffer)->getBuffer();
-  try {
-    return json::parse(text.begin(), text.end());
-  } catch (const json::parse_error &e) {
-    // nlohmann reports a byte offset; users want line:column.
-    size_t byte = std::min<size_t>(e.byte ? e.byte - 1 : 0, text.size());
-    size_t line = 1, col = 1;
-    for (char ch : text.take_front(byte)) {
-      if (ch == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
+  json root;
+  PositionedParser parser(root);
+  if (json::sax_parse(text.begin(), text.end(), &parser))
+    return root;
+  // nlohmann reports a byte count; users want line:column.
+  size_t byte =
+      std::min<size_t>(parser.position ? parser.position - 1 : 0, text.size());
+  size_t line = 1, col = 1;
+  for (char ch : text.take_front(byte)) {
+    if (ch == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
     }
-    std::string what = e.what();
-    size_t colon = what.rfind(": ");
-    fail(std::to_string(line) + ":" + std::to_string(col),
-         "malformed JSON: " +
-             (colon == std::string::npos ? what : what.substr(colon + 2)));
   }
+  fail(std::to_string(line) + ":" + std::to_string(col),
+       "malformed JSON: " + parser.message);
 }
 
 void Importer::checkTopLevel(const json &root) {
@@ -61,8 +122,13 @@ void Importer::checkTopLevel(const json &root) {
     fail("", "missing 'seqc_model' (the format version, 1)");
   const json &version = root["seqc_model"];
   if (!version.is_number_integer() || version.get<int64_t>() != 1)
-    fail("/seqc_model", "unsupported format version " + version.dump() +
-                            " (this seqc reads version 1)");
+    fail("/seqc_model",
+         "unsupported format version " +
+             (version.is_structured()
+                  ? std::string("(a JSON ") + version.type_name() + ")"
+                  : version.dump(-1, ' ', false,
+                                 json::error_handler_t::replace)) +
+             " (this seqc reads version 1)");
   if (root.contains("name") && !root["name"].is_string())
     fail("/name", "must be a string");
   if (root.contains("weights") && !root["weights"].is_string())
@@ -70,7 +136,9 @@ void Importer::checkTopLevel(const json &root) {
   for (const char *key : {"inputs", "outputs"})
     if (!root.contains(key) || !root[key].is_object())
       fail(ptr("", key), std::string("must be an object"));
-  if (!root.contains("nodes") || !root["nodes"].is_array())
+  if (!root.contains("nodes"))
+    fail("", "missing 'nodes' (an array of nodes)");
+  if (!root["nodes"].is_array())
     fail("/nodes", "must be an array");
 }
 
@@ -218,9 +286,8 @@ Value Importer::resolve(const std::string &ref, const std::string &where) {
   if (Node *node = nodesByName.lookup(name)) {
     if (index >= node->built->getNumResults())
       fail(where, "node '" + name + "' has " +
-                      std::to_string(node->built->getNumResults()) +
-                      " outputs; '" + ref + "' asks for output " +
-                      std::to_string(index));
+                      count(node->built->getNumResults(), "output") + "; '" +
+                      ref + "' asks for output " + std::to_string(index));
     return node->built->getResult(index);
   }
   if (Value v = inputValues.lookup(name)) {
@@ -291,8 +358,10 @@ OwningOpRef<ModuleOp> Importer::run() {
     nodes.push_back(std::move(node));
   }
   for (Node &n : nodes) {
-    if (inputValues.count(n.name) ||
-        !nodesByName.try_emplace(n.name, &n).second)
+    if (inputValues.count(n.name))
+      fail(ptr(n.pointer, "name"),
+           "node name '" + n.name + "' is already a model input");
+    if (!nodesByName.try_emplace(n.name, &n).second)
       fail(ptr(n.pointer, "name"), "duplicate name '" + n.name + "'");
   }
   std::vector<Node *> order = orderNodes(nodes);

@@ -158,7 +158,7 @@ Operation *Importer::createOp(const Node &node, RegisteredOperationName op,
     if (hasProperties)
       op.destroyOpProperties(properties);
     if (failed(ok))
-      fail(node.pointer, node.op + ": " + diag.message());
+      failNode(node, diag.message());
   }
   OperationState state(loc, op);
   state.addOperands(operands);
@@ -168,7 +168,7 @@ Operation *Importer::createOp(const Node &node, RegisteredOperationName op,
   Operation *built = builder.create(state);
   DiagnosticCapture diag(&ctx);
   if (failed(verify(built)))
-    fail(node.pointer, node.op + ": " + diag.message());
+    failNode(node, diag.message());
   return built;
 }
 
@@ -179,7 +179,7 @@ void Importer::buildNode(Node &node) {
   if (node.refs.size() > schema->inputs.size())
     fail(ptr(node.pointer, "inputs"),
          "op '" + node.op + "' takes at most " +
-             std::to_string(schema->inputs.size()) + " inputs, got " +
+             count(schema->inputs.size(), "input") + ", got " +
              std::to_string(node.refs.size()));
   SmallVector<Value> inputs;
   SmallVector<RankedTensorType> inputTypes;
@@ -201,4 +201,19 @@ void Importer::buildNode(Node &node) {
   SmallVector<Value> weights =
       weightsFor(node, *op, inputs, attrs.getDictionary(&ctx));
   node.built = createOp(node, *op, inputs, weights, attrs);
+}
+
+void Importer::failNode(const Node &node, const std::string &message) {
+  std::string where = node.pointer;
+  size_t at = message.find("attribute '");
+  if (at != std::string::npos) {
+    size_t begin = at + 11, end = message.find('\'', begin);
+    std::string name = message.substr(begin, end - begin);
+    const OpSchema *schema = lookupOpSchema(node.op);
+    if (end != std::string::npos && schema &&
+        llvm::any_of(schema->attrs,
+                     [&](const AttrSchema &a) { return name == a.name; }))
+      where = ptr(ptr(node.pointer, "attrs"), name);
+  }
+  fail(where, node.op + ": " + message);
 }

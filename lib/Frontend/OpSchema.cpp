@@ -33,8 +33,11 @@ std::optional<double> glaScale(llvm::ArrayRef<RankedTensorType> in,
                                const AttrFn &attr) {
   auto hk = lastDimOf(in, 0);
   auto heads = attr("heads");
-  if (!hk || !heads || *heads <= 0 || *hk < *heads)
+  if (!hk)
     return std::nullopt;
+  // An invalid `heads` gets a placeholder: the op's verifier reports it.
+  if (!heads || *heads < 1 || *hk < *heads)
+    return 1.0;
   return 1.0 / std::sqrt(std::floor(*hk / *heads));
 }
 

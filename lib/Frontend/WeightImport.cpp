@@ -37,7 +37,7 @@ SmallVector<Value> Importer::weightsFor(const Node &node,
     specs = iface->weightSpecs(NameLoc::get(builder.getStringAttr(node.name)),
                                inputs, attrs);
     if (failed(specs))
-      fail(node.pointer, node.op + ": " + diag.message());
+      failNode(node, diag.message());
   }
   const seqc::SafeTensorsFile &file = weightsFile(node);
   SmallVector<const seqc::TensorInfo *> tensors;
