@@ -52,3 +52,37 @@ def write_random(path, specs, seed=1234, scale=1.0):
                for name, dtype, shape in specs]
     with open(path, "wb") as f:
         f.write(safetensors_bytes(tensors))
+
+
+def write_arrays(path, arrays, dtypes=None):
+    """Writes NumPy arrays; `arrays` maps tensor name → np.ndarray.
+
+    The safetensors dtype follows the array's (float32, float16, int32,
+    int64); `dtypes` may map a name to "bf16" to store a float array as
+    bfloat16, by dropping the low 16 bits of its float32 value (values that
+    are already bfloat16-exact are stored exactly). Imports numpy lazily so
+    the rest of this module stays numpy-free.
+    """
+    import numpy as np
+    kinds = {np.dtype(np.float32): "F32", np.dtype(np.float16): "F16",
+             np.dtype(np.int32): "I32", np.dtype(np.int64): "I64"}
+    header, blobs, offset = {}, [], 0
+    for name, array in arrays.items():
+        a = np.asarray(array)
+        if (dtypes or {}).get(name) == "bf16":
+            words = np.ascontiguousarray(a, dtype="<f4").view("<u4")
+            blob, kind = (words >> 16).astype("<u2").tobytes(), "BF16"
+        else:
+            if a.dtype not in kinds:
+                raise ValueError("%s: unsupported dtype %s" % (name, a.dtype))
+            kind = kinds[a.dtype]
+            blob = np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("<")
+                                        ).tobytes()
+        header[name] = {"dtype": kind, "shape": list(a.shape),
+                        "data_offsets": [offset, offset + len(blob)]}
+        blobs.append(blob)
+        offset += len(blob)
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))

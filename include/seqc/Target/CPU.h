@@ -22,6 +22,9 @@ std::string moduleSignature(mlir::ModuleOp module);
 std::string withCheckMessages(const std::string &signature,
                               mlir::ArrayAttr messages);
 
+/// The C header for `--emit=header`, from moduleSignature().
+std::string emitHeader(const std::string &signature);
+
 /// Runs cpuPipeline() and adds the module's entry point
 /// `int32_t seqc_entry(void **args, void *results)` and the global
 /// `seqc_signature`. Diagnostics go to the context's handler.

@@ -56,7 +56,7 @@ static void addEntryPoint(ModuleOp module, unsigned numArgs) {
                                      ArrayRef<LLVM::GEPArg>{int32_t(i)});
     callArgs.push_back(LLVM::LoadOp::create(b, loc, ptr, slot));
   }
-  LLVM::CallOp::create(b, loc, TypeRange{}, "_mlir_ciface_main", callArgs);
+  LLVM::CallOp::create(b, loc, TypeRange{}, "_mlir_ciface_seqc_main", callArgs);
   Value result =
       status ? Value(LLVM::LoadOp::create(b, loc, i32, statusPtr)) : zero;
   LLVM::ReturnOp::create(b, loc, result);
@@ -81,15 +81,16 @@ LogicalResult seqc::lowerToLLVMDialect(ModuleOp module) {
   if (!main)
     return module.emitError("the module has no @main");
   main->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
+  // `main` would clash with the application's when the object is linked in.
+  main.setSymName("seqc_main");
   PassManager pm(module.getContext());
   if (failed(applyPassManagerCLOptions(pm)) ||
       failed(parsePassPipeline(cpuPipeline(), pm)) || failed(pm.run(module)))
     return failure();
-  auto lowered = module.lookupSymbol<LLVM::LLVMFuncOp>("main");
-  if (!lowered)
-    return module.emitError("lowering lost @main");
   // The C interface takes one descriptor pointer per memref argument.
-  auto ciface = module.lookupSymbol<LLVM::LLVMFuncOp>("_mlir_ciface_main");
+  auto ciface = module.lookupSymbol<LLVM::LLVMFuncOp>("_mlir_ciface_seqc_main");
+  if (!ciface)
+    return module.emitError("lowering lost @seqc_main");
   unsigned numArgs = ciface.getNumArguments() - 1;
   addEntryPoint(module, numArgs);
   if (auto messages = module->getAttrOfType<ArrayAttr>("seq.check_messages"))

@@ -1,0 +1,94 @@
+/*===- seqc_runtime.h - The embedded runtime's C API ------------*- C -*-===*\
+ *
+ * Loads a module compiled by `seqc compile` (a shared library), lists its
+ * inputs and outputs, and runs it on caller buffers. Weights are mapped from
+ * the safetensors file, not copied. Every failure is a seqc_error with a
+ * message; the runtime never prints and never exits the process. A module
+ * may be run from one thread at a time.
+ *
+\*===----------------------------------------------------------------------===*/
+#ifndef SEQC_RUNTIME_H
+#define SEQC_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SEQC_MAX_RANK 8
+
+typedef enum seqc_dtype {
+  SEQC_F32 = 0,
+  SEQC_F16 = 1,
+  SEQC_BF16 = 2,
+  SEQC_I32 = 3,
+  SEQC_I64 = 4,
+} seqc_dtype;
+
+/** A failure; NULL means success. */
+typedef struct seqc_error seqc_error;
+const char *seqc_error_message(const seqc_error *error);
+void seqc_error_free(seqc_error *error);
+
+/** A dense row-major tensor. For outputs, `data` is owned by the caller
+ *  after seqc_module_run and released with seqc_tensor_release. */
+typedef struct seqc_tensor {
+  seqc_dtype dtype;
+  int32_t rank;
+  int64_t shape[SEQC_MAX_RANK];
+  void *data;
+} seqc_tensor;
+void seqc_tensor_release(seqc_tensor *tensor);
+/** Number of elements (product of the shape). */
+int64_t seqc_tensor_num_elements(const seqc_tensor *tensor);
+
+/** An input or output of a module. `dims[i]` is -1 where the size is only
+ *  known at run time; then `symbols[i]` names it (one symbol, one size). */
+typedef struct seqc_tensor_info {
+  const char *name;
+  seqc_dtype dtype;
+  int32_t rank;
+  int64_t dims[SEQC_MAX_RANK];
+  const char *symbols[SEQC_MAX_RANK];
+} seqc_tensor_info;
+
+typedef struct seqc_module seqc_module;
+
+/** Loads a compiled module. `weights_path` replaces the weights file the
+ *  module was compiled with; NULL keeps it. */
+seqc_error *seqc_module_load(const char *library_path, const char *weights_path,
+                             seqc_module **module);
+void seqc_module_free(seqc_module *module);
+
+/** A compiled module's entry point, as `--emit=obj` defines it. */
+typedef int32_t (*seqc_entry_fn)(void **args, void *results);
+/** Makes a module of an object linked into the application (the header
+ *  from `--emit=header` calls this with the object's symbols). */
+seqc_error *seqc_module_from_entry(seqc_entry_fn entry, const char *signature,
+                                   const char *weights_path,
+                                   seqc_module **module);
+
+const char *seqc_module_name(const seqc_module *module);
+size_t seqc_module_num_inputs(const seqc_module *module);
+size_t seqc_module_num_outputs(const seqc_module *module);
+/** Fills `info` for input/output `index` (all zero when out of range); its
+ *  strings live as long as the module. */
+void seqc_module_input(const seqc_module *module, size_t index,
+                       seqc_tensor_info *info);
+void seqc_module_output(const seqc_module *module, size_t index,
+                        seqc_tensor_info *info);
+
+/** Runs the module. `inputs` are in the module's input order and are
+ *  checked first (dtypes, ranks, sizes, symbols, token ids); `outputs`
+ *  receives one tensor per module output, in order. */
+seqc_error *seqc_module_run(seqc_module *module, const seqc_tensor *inputs,
+                            size_t num_inputs, seqc_tensor *outputs,
+                            size_t num_outputs);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* SEQC_RUNTIME_H */

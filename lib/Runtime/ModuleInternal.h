@@ -1,0 +1,59 @@
+//===- ModuleInternal.h - The runtime's module structure ------------------===//
+#ifndef SEQC_LIB_RUNTIME_MODULEINTERNAL_H
+#define SEQC_LIB_RUNTIME_MODULEINTERNAL_H
+
+#include "seqc/Runtime/TensorFiles.h"
+#include "seqc/Runtime/seqc_runtime.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+struct seqc_error {
+  std::string message;
+};
+
+namespace seqc::runtime {
+
+/// Makes an error (the C API's way of failing).
+seqc_error *fail(const std::string &message);
+
+/// One tensor of the signature.
+struct TensorSpec {
+  std::string name;
+  seqc_dtype dtype;
+  std::vector<int64_t> dims;        // -1: dynamic
+  std::vector<std::string> symbols; // "" where static
+};
+
+/// A weight the module reads, bound to its bytes in the weights file (or a
+/// copy when the file's bytes are misaligned for the dtype).
+struct BoundWeight {
+  TensorSpec spec;
+  const void *data;
+  std::vector<uint8_t> aligned;
+};
+
+/// Token ids fed to an embedding: `input` must hold values in [0, num).
+struct IdRange {
+  size_t input;
+  int64_t num;
+};
+
+using EntryFn = seqc_entry_fn;
+
+} // namespace seqc::runtime
+
+struct seqc_module {
+  ~seqc_module();
+  void *library = nullptr;
+  seqc::runtime::EntryFn entry = nullptr;
+  std::string name;
+  std::vector<seqc::runtime::TensorSpec> inputs, outputs;
+  std::vector<seqc::runtime::BoundWeight> weights;
+  std::vector<seqc::runtime::IdRange> idRanges;
+  std::vector<std::string> checks;
+  std::unique_ptr<seqc::SafeTensorsFile> weightsFile;
+};
+
+#endif // SEQC_LIB_RUNTIME_MODULEINTERNAL_H

@@ -1,0 +1,33 @@
+//===- Commands.h - The seqc sub-commands ---------------------------------===//
+#ifndef SEQC_TOOLS_SEQC_COMMANDS_H
+#define SEQC_TOOLS_SEQC_COMMANDS_H
+
+#include "seqc/Frontend/ModelImporter.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+
+#include <string>
+
+namespace seqc::cli {
+
+/// `seqc compile ...`; argv[0] is "seqc compile".
+int compileCommand(int argc, char **argv);
+/// `seqc run ...`; argv[0] is "seqc run".
+int runCommand(int argc, char **argv);
+
+/// Prints `seqc: error: ...` and returns 1.
+int reportError(const seqc::UserError &error);
+/// Prints the usage and returns 2.
+int usage();
+
+/// An MLIR context with every dialect seqc uses.
+std::unique_ptr<mlir::MLIRContext> makeContext();
+/// Lowers an imported module and links it into a shared library at `so`.
+/// Returns 0, or reports the problem and returns 1.
+int buildSharedLibrary(mlir::ModuleOp module, const std::string &model,
+                       const std::string &so, int optLevel);
+
+} // namespace seqc::cli
+
+#endif // SEQC_TOOLS_SEQC_COMMANDS_H
