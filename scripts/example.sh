@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Installs what seqc needs, builds it, makes the example model's weights and
-# compiles the example (a small GLA language model) to seq IR.
+# Installs what seqc needs, builds it, and runs the example: a small GLA
+# language model compiled to an object, linked into a C program
+# (examples/gla-lm/main.c) that greedily extends a prompt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh
-python3 examples/gla-lm/make_weights.py examples/gla-lm/gla-lm.safetensors
-./build/bin/seqc compile examples/gla-lm/gla-lm.json --emit=seq \
-  -o build/gla-lm.seq.mlir
-echo "example: imported examples/gla-lm/gla-lm.json into build/gla-lm.seq.mlir:"
-grep -oE '= (seq|rgnn)\.[a-z_]+' build/gla-lm.seq.mlir | sort | uniq -c
+BUILD_DIR=${BUILD_DIR:-build}
+WEIGHTS="$BUILD_DIR/examples/gla-lm/gla-lm.safetensors"
+echo "== seqc compile: the model's seq IR (first lines)"
+"$BUILD_DIR/bin/seqc" compile examples/gla-lm/gla-lm.json --weights "$WEIGHTS" \
+  --emit=seq | head -n 4
+echo "== the linked C program (examples/gla-lm/main.c)"
+"$BUILD_DIR/bin/gla-lm-demo" "$WEIGHTS"

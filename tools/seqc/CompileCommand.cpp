@@ -23,8 +23,11 @@ enum class Emit { Seq, Mlir, Llvm, Obj, So, Ptx, Header };
 
 struct CompileOptions {
   cl::opt<std::string> model{cl::Positional, cl::desc("<MODEL.json>")};
-  cl::opt<std::string> output{"o", cl::desc("Output file ('-' for stdout)"),
-                              cl::value_desc("OUT"), cl::init("-")};
+  cl::opt<std::string> output{
+      "o",
+      cl::desc("Output file ('-' for stdout; default: stdout for "
+               "text, MODEL.o / MODEL.so for binaries)"),
+      cl::value_desc("OUT")};
   cl::opt<Emit> emit{
       "emit", cl::desc("What to produce"), cl::init(Emit::So),
       cl::values(clEnumValN(Emit::Seq, "seq", "high-level IR after import"),
@@ -106,11 +109,15 @@ int writeOutput(const std::string &path, llvm::StringRef bytes) {
   return 0;
 }
 
-/// The default output path: the model's stem with `ext`, or stdout for text.
-std::string outputPath(const CompileOptions &opts, llvm::StringRef ext) {
-  if (opts.output != "-" || ext.empty())
+/// The output path: -o, or by default stdout for text and the model's stem
+/// with `binaryExt` for binaries.
+std::string outputPath(const CompileOptions &opts,
+                       llvm::StringRef binaryExt = "") {
+  if (!opts.output.empty())
     return opts.output;
-  return (llvm::sys::path::stem(opts.model) + ext).str();
+  if (binaryExt.empty())
+    return "-";
+  return (llvm::sys::path::stem(opts.model) + binaryExt).str();
 }
 
 int emit(mlir::ModuleOp module, const CompileOptions &opts) {
@@ -119,10 +126,10 @@ int emit(mlir::ModuleOp module, const CompileOptions &opts) {
     llvm::raw_string_ostream os(text);
     module.print(os, mlir::OpPrintingFlags());
     os << "\n";
-    return writeOutput(opts.output, text);
+    return writeOutput(outputPath(opts), text);
   }
   if (opts.emit == Emit::Header)
-    return writeOutput(outputPath(opts, ".h"),
+    return writeOutput(outputPath(opts),
                        seqc::emitHeader(seqc::moduleSignature(module)));
   if (opts.emit == Emit::So)
     return buildSharedLibrary(module, opts.model, outputPath(opts, ".so"),
@@ -134,12 +141,12 @@ int emit(mlir::ModuleOp module, const CompileOptions &opts) {
   case Emit::Mlir: {
     llvm::raw_string_ostream os(bytes);
     module.print(os, mlir::OpPrintingFlags());
-    return writeOutput(opts.output, bytes);
+    return writeOutput(outputPath(opts), bytes);
   }
   case Emit::Llvm:
     if (failed(seqc::emitLLVMIR(module, opts.optLevel, bytes, error)))
       return reportError({opts.model, "", error});
-    return writeOutput(opts.output, bytes);
+    return writeOutput(outputPath(opts), bytes);
   default: // Emit::Obj
     if (failed(seqc::emitObject(module, opts.optLevel, bytes, error)))
       return reportError({opts.model, "", error});

@@ -32,7 +32,7 @@ static Results linearRecurrence(TensorBuilder &b, Checks &checks,
                                          "differ");
   }
   SmallVector<OpFoldResult> sizes = b.sizes(a);
-  Value batch = b.dim(a, 0), width = b.dim(a, 2);
+  OpFoldResult batch = sizes[0], width = sizes[2];
   Value state = h0 ? h0 : b.zeros({batch, width});
   auto loop = scf::ForOp::create(
       b, b.index(0), b.dim(a, 1), b.index(1), ValueRange{state, b.empty(sizes)},

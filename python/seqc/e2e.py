@@ -1,0 +1,614 @@
+#!/usr/bin/env python3
+"""End-to-end numerics driver: compiles random one-op models with seqc, runs
+them on .npy inputs and checks every output against seqc.reference (float64,
+written from SPEC §4) with the SPEC §5 bound
+    max|y − ref| ≤ 1e-4 · max(1, max|ref|).
+
+usage: e2e.py --seqc PATH --op OP [--cases N] [--seed S] [--work-dir DIR]
+              [--perturb] [--list]
+
+A case is one random static configuration (feature sizes, heads, kernel,
+attrs, weights), compiled once, then run at several batch/time sizes bound
+to the model's symbolic dims "B" and "T". Cases vary how weights reach the
+module (compile-time --weights, the model's "weights" key, `seqc run
+MODEL.json`) and the thread count. One line per case; the last line is
+`N passed, M failed`; the exit status is 1 when any case failed.
+--perturb shifts the reference by 1e-3 · max(1, max|ref|) at one element of
+every output, so every case must fail: it proves the check can fail.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+from seqc import reference as ref  # noqa: E402
+from seqc.safetensors_io import write_arrays  # noqa: E402
+
+TOL = 1e-4
+# Awkward sizes: 1, primes, one off a vector width, and a few round ones.
+FEAT = [1, 3, 5, 7, 8, 16, 17, 33]
+T_SHORT = [1, 2, 5, 16, 37, 64]
+T_LONG = [1, 2, 7, 37, 64, 65, 130, 257]
+BATCH = [1, 2, 3]
+
+
+class Config:
+    """One static model: its JSON, weights, and how to make inputs and the
+    reference for a batch/time size."""
+
+    def __init__(self, desc, inputs, nodes, outputs, weights, make_inputs,
+                 reference, sizes, weight_dtypes=None):
+        self.desc = desc
+        self.inputs = inputs          # model "inputs"
+        self.nodes = nodes            # model "nodes"
+        self.outputs = outputs        # model "outputs"
+        self.weights = weights        # name → np.ndarray (stored dtype)
+        self.weight_dtypes = weight_dtypes or {}  # name → "bf16"
+        self.make_inputs = make_inputs  # (rng, B, T) → {name: ndarray}
+        self.reference = reference    # {name: ndarray} → {output: ndarray}
+        self.sizes = sizes            # [(B, T), ...]
+
+
+def uniform(rng, shape, scale=1.0):
+    return rng.uniform(-scale, scale, size=shape).astype(np.float32)
+
+
+def normal(rng, shape, scale=1.0):
+    return (scale * rng.standard_normal(size=shape)).astype(np.float32)
+
+
+def lin_w(rng, out, inp):
+    """An nn.Linear-like weight [out, in], uniform ±1/sqrt(in)."""
+    return uniform(rng, (out, inp), 1.0 / np.sqrt(inp))
+
+
+def sizes(rng, times, count=2):
+    """`count` distinct (B, T) pairs."""
+    pairs = []
+    while len(pairs) < count:
+        p = (int(rng.choice(BATCH)), int(rng.choice(times)))
+        if p not in pairs:
+            pairs.append(p)
+    return pairs
+
+
+def pick(rng, values):
+    return values[int(rng.integers(len(values)))]
+
+
+def w64(weights, name):
+    """A stored weight as the reference sees it (the stored value)."""
+    return weights[name].astype(np.float64)
+
+
+# --- per-op configuration generators --------------------------------------
+# gen_<op>(rng, i) → Config. `i` is the case index; variants that must all be
+# covered (bias on/off, id dtypes, activation kinds, optional inputs) cycle
+# with it, sizes are random.
+
+def gen_linear(rng, i):
+    inp, out = pick(rng, FEAT), pick(rng, FEAT)
+    bias = i % 2 == 0
+    lead = [["B", "T"], ["B", "T"], ["B"], ["B", "T", 2]][i % 4]
+    wdtype = ["f32", "f32", "f32", "f16", "f32", "bf16"][i % 6]
+    w = {"l.weight": lin_w(rng, out, inp)}
+    if bias:
+        w["l.bias"] = uniform(rng, (out,))
+    wd = {}
+    if wdtype == "f16":
+        w = {k: v.astype(np.float16) for k, v in w.items()}
+    elif wdtype == "bf16":
+        # bf16-exact values, so the stored weight is what the reference uses.
+        w = {k: (v.view(np.uint32) & 0xFFFF0000).view(np.float32)
+             for k, v in w.items()}
+        wd = {k: "bf16" for k in w}
+    attrs = {"out": out}
+    if not bias:
+        attrs["bias"] = False
+    elif i % 4 == 0:
+        attrs["bias"] = True
+
+    def make(rng, B, T):
+        shape = [B if d == "B" else T if d == "T" else d for d in lead]
+        return {"x": normal(rng, shape + [inp])}
+
+    def reference(x):
+        b = w64(w, "l.bias") if bias else None
+        return {"y": ref.linear(x["x"], w64(w, "l.weight"), b)}
+    return Config("in=%d out=%d bias=%d lead=%s w=%s"
+                  % (inp, out, bias, "".join(map(str, lead)), wdtype),
+                  {"x": {"dtype": "f32", "shape": lead + [inp]}},
+                  [{"name": "l", "op": "linear", "inputs": ["x"],
+                    "attrs": attrs}],
+                  {"y": "l"}, w, make, reference,
+                  sizes(rng, T_SHORT, 1 if "T" not in lead else 2), wd)
+
+
+def gen_embedding(rng, i):
+    num = pick(rng, [1, 2, 7, 50, 301])
+    dim = pick(rng, FEAT)
+    idt = ["i32", "i64"][i % 2]
+    w = {"e.weight": normal(rng, (num, dim))}
+
+    def make(rng, B, T):
+        ids = rng.integers(0, num, size=(B, T))
+        ids.flat[0] = num - 1           # both ends of the valid range
+        ids.flat[-1] = 0
+        return {"ids": ids.astype(np.int32 if idt == "i32" else np.int64)}
+
+    def reference(x):
+        return {"y": ref.embedding(x["ids"], w64(w, "e.weight"))}
+    return Config("num=%d dim=%d ids=%s" % (num, dim, idt),
+                  {"ids": {"dtype": idt, "shape": ["B", "T"]}},
+                  [{"name": "e", "op": "embedding", "inputs": ["ids"],
+                    "attrs": {"num": num, "dim": dim}}],
+                  {"y": "e"}, w, make, reference, sizes(rng, T_SHORT))
+
+
+def gen_norm(kind):
+    def gen(rng, i):
+        D = pick(rng, FEAT)
+        eps = [None, 1e-5, 1e-3, 1e-6][i % 4]
+        xscale = [1.0, 0.01, 30.0][i % 3]
+        w = {"n.weight": uniform(rng, (D,), 2.0)}
+        if kind == "layer_norm":
+            w["n.bias"] = uniform(rng, (D,))
+        attrs = {} if eps is None else {"eps": eps}
+        default_eps = 1e-6 if kind == "rms_norm" else 1e-5
+        e = default_eps if eps is None else eps
+
+        def make(rng, B, T):
+            # A constant offset makes layer_norm's mean subtraction matter.
+            return {"x": normal(rng, (B, T, D), xscale) + np.float32(
+                0.5 * xscale)}
+
+        def reference(x):
+            if kind == "rms_norm":
+                return {"y": ref.rms_norm(x["x"], w64(w, "n.weight"), e)}
+            return {"y": ref.layer_norm(x["x"], w64(w, "n.weight"),
+                                        w64(w, "n.bias"), e)}
+        node = {"name": "n", "op": kind, "inputs": ["x"]}
+        if attrs:
+            node["attrs"] = attrs
+        return Config("D=%d eps=%s xscale=%g" % (D, eps, xscale),
+                      {"x": {"dtype": "f32", "shape": ["B", "T", D]}},
+                      [node], {"y": "n"}, w, make, reference,
+                      sizes(rng, T_SHORT))
+    return gen
+
+
+# Broadcasting pairs for add/mul: shapes of a and b, symbols bound per run.
+BROADCAST = [
+    (["B", "T", "D"], ["B", "T", "D"]),
+    (["B", "T", "D"], ["D"]),
+    (["B", "T", "D"], [1, "D"]),
+    (["D"], ["B", "T", "D"]),
+    (["B", "T", "D"], ["B", 1, "D"]),
+    (["B", "T", 1], ["D"]),
+    (["T", "D"], ["B", "T", "D"]),
+    (["B", "T", "D"], ["B", "T", 1]),
+    ([1, 1, "D"], ["B", "T", "D"]),
+    (["B", 1, "D"], ["B", "T", 1]),
+]
+
+
+def gen_binary(kind):
+    def gen(rng, i):
+        D = pick(rng, FEAT)
+        sa, sb = BROADCAST[i % len(BROADCAST)]
+
+        def static(s):
+            return [D if d == "D" else d for d in s]
+
+        def concrete(s, B, T):
+            return [{"B": B, "T": T, "D": D}.get(d, d) for d in s]
+
+        def make(rng, B, T):
+            return {"a": normal(rng, concrete(sa, B, T)),
+                    "b": normal(rng, concrete(sb, B, T))}
+
+        def reference(x):
+            f = ref.add if kind == "add" else ref.mul
+            return {"y": f(x["a"], x["b"])}
+        return Config("a=%s b=%s D=%d" % (static(sa), static(sb), D),
+                      {"a": {"dtype": "f32", "shape": static(sa)},
+                       "b": {"dtype": "f32", "shape": static(sb)}},
+                      [{"name": "n", "op": kind, "inputs": ["a", "b"]}],
+                      {"y": "n"}, {}, make, reference, sizes(rng, T_SHORT))
+    return gen
+
+
+ACT_KINDS = ["silu", "sigmoid", "tanh", "relu", "gelu", "gelu_tanh",
+             "softplus"]
+
+
+def gen_act(rng, i):
+    kind = ACT_KINDS[i % len(ACT_KINDS)]
+    D = pick(rng, FEAT)
+    extreme = i // len(ACT_KINDS) % 2 == 1
+
+    def make(rng, B, T):
+        x = normal(rng, (B, T, D), 3.0)
+        if extreme:
+            # Saturation: where a naive exp overflows or cancels.
+            vals = np.array([-100, -30, -12, 12, 30, 100], np.float32)
+            x.flat[:min(x.size, vals.size)] = vals[:x.size]
+        return {"x": x}
+
+    def reference(x):
+        return {"y": ref.act(x["x"], kind)}
+    return Config("kind=%s D=%d extreme=%d" % (kind, D, extreme),
+                  {"x": {"dtype": "f32", "shape": ["B", "T", D]}},
+                  [{"name": "n", "op": "act", "inputs": ["x"],
+                    "attrs": {"kind": kind}}],
+                  {"y": "n"}, {}, make, reference, sizes(rng, T_SHORT))
+
+
+def gen_glu_mlp(rng, i):
+    d, h = pick(rng, FEAT), pick(rng, FEAT + [64])
+    w = {"m.gate_proj.weight": lin_w(rng, h, d),
+         "m.up_proj.weight": lin_w(rng, h, d),
+         "m.down_proj.weight": lin_w(rng, d, h)}
+
+    def make(rng, B, T):
+        return {"x": normal(rng, (B, T, d))}
+
+    def reference(x):
+        return {"y": ref.glu_mlp(x["x"], w64(w, "m.gate_proj.weight"),
+                                 w64(w, "m.up_proj.weight"),
+                                 w64(w, "m.down_proj.weight"))}
+    return Config("d=%d hidden=%d" % (d, h),
+                  {"x": {"dtype": "f32", "shape": ["B", "T", d]}},
+                  [{"name": "m", "op": "glu_mlp", "inputs": ["x"],
+                    "attrs": {"hidden": h}}],
+                  {"y": "m"}, w, make, reference, sizes(rng, T_SHORT))
+
+
+def gen_gla_core(rng, i):
+    H = pick(rng, [1, 2, 3, 4])
+    K = pick(rng, [1, 2, 3, 5, 7, 8, 16])
+    V = pick(rng, [1, 3, 5, 7, 8, 16])
+    with_s0 = i % 2 == 1
+    scale = None if i % 3 else float(pick(rng, [0.3, 1.0, 0.125]))
+    # Gate offset: 0 is the usual decay; +4 keeps memory long (g near 0).
+    goff = [0.0, 4.0, -2.0][i % 3]
+    attrs = {"heads": H}
+    if scale is not None:
+        attrs["scale"] = scale
+    inputs = {n: {"dtype": "f32", "shape": ["B", "T", H * (V if n == "v"
+                                                             else K)]}
+              for n in ("q", "k", "v", "g")}
+    names = ["q", "k", "v", "g"]
+    if with_s0:
+        inputs["s0"] = {"dtype": "f32", "shape": ["B", H, K, V]}
+        names.append("s0")
+
+    def make(rng, B, T):
+        x = {"q": normal(rng, (B, T, H * K)), "k": normal(rng, (B, T, H * K)),
+             "v": normal(rng, (B, T, H * V))}
+        g = ref.logsigmoid(rng.standard_normal((B, T, H * K)) + goff)
+        x["g"] = g.astype(np.float32)
+        if with_s0:
+            x["s0"] = normal(rng, (B, H, K, V))
+        return x
+
+    def reference(x):
+        o, s = ref.gla_core(x["q"], x["k"], x["v"], x["g"], H,
+                            s0=x.get("s0"), scale=scale)
+        return {"o": o, "s": s}
+    return Config("H=%d K=%d V=%d s0=%d scale=%s goff=%g"
+                  % (H, K, V, with_s0, scale, goff),
+                  inputs,
+                  [{"name": "c", "op": "gla_core", "inputs": names,
+                    "attrs": attrs}],
+                  {"o": "c", "s": "c:1"}, {}, make, reference,
+                  sizes(rng, T_LONG))
+
+
+def gen_gla(rng, i):
+    with_s0 = i % 2 == 1
+    if i % 4 in (0, 1):
+        # SPEC defaults for key_dim (d/2) and value_dim (d).
+        d, heads = pick(rng, [(2, 1), (6, 3), (8, 4), (10, 5), (12, 2),
+                              (18, 3)])
+        key_dim, value_dim = d // 2, d
+        attrs = {} if heads == 4 else {"heads": heads}
+    else:
+        heads = pick(rng, [1, 2, 3, 4, 5])
+        kh, vh = pick(rng, [1, 2, 3, 5]), pick(rng, [1, 2, 3, 5, 7])
+        key_dim, value_dim = heads * kh, heads * vh
+        d = pick(rng, FEAT)
+        attrs = {"heads": heads, "key_dim": key_dim, "value_dim": value_dim}
+    gate_rank = pick(rng, [None, 1, 3, 5])
+    gate_norm = pick(rng, [None, 1.0, 8.0])
+    eps = pick(rng, [None, 1e-6])
+    if gate_rank is not None:
+        attrs["gate_rank"] = gate_rank
+    if gate_norm is not None:
+        attrs["gate_norm"] = gate_norm
+    if eps is not None:
+        attrs["eps"] = eps
+    r = 16 if gate_rank is None else gate_rank
+    K, V = key_dim // heads, value_dim // heads
+    short = {"q_proj.weight": lin_w(rng, key_dim, d),
+             "k_proj.weight": lin_w(rng, key_dim, d),
+             "v_proj.weight": lin_w(rng, value_dim, d),
+             "g_proj.weight": lin_w(rng, value_dim, d),
+             "gk_proj.0.weight": lin_w(rng, r, d),
+             "gk_proj.1.weight": lin_w(rng, key_dim, r),
+             "gk_proj.1.bias": uniform(rng, (key_dim,)),
+             "g_norm_swish_gate.weight": uniform(rng, (V,), 2.0),
+             "o_proj.weight": lin_w(rng, d, value_dim)}
+    w = {"a." + k: v for k, v in short.items()}
+    inputs = {"x": {"dtype": "f32", "shape": ["B", "T", d]}}
+    names = ["x"]
+    if with_s0:
+        inputs["s0"] = {"dtype": "f32", "shape": ["B", heads, K, V]}
+        names.append("s0")
+
+    def make(rng, B, T):
+        x = {"x": normal(rng, (B, T, d))}
+        if with_s0:
+            x["s0"] = normal(rng, (B, heads, K, V))
+        return x
+
+    def reference(x):
+        y, s = ref.gla(x["x"], {k: v.astype(np.float64)
+                                for k, v in short.items()},
+                       heads=heads, key_dim=key_dim, value_dim=value_dim,
+                       gate_norm=16.0 if gate_norm is None else gate_norm,
+                       eps=1e-5 if eps is None else eps, s0=x.get("s0"))
+        return {"y": y, "s": s}
+    return Config("d=%d attrs=%s s0=%d" % (d, json.dumps(attrs), with_s0),
+                  inputs,
+                  [{"name": "a", "op": "gla", "inputs": names,
+                    **({"attrs": attrs} if attrs else {})}],
+                  {"y": "a", "s": "a:1"}, w, make, reference,
+                  sizes(rng, T_LONG))
+
+
+def gen_linear_recurrence(rng, i):
+    D = pick(rng, FEAT)
+    with_h0 = i % 2 == 1
+    # a in (-1, 1), or near 1 for long memory.
+    alo = [-1.0, 0.9][i // 2 % 2]
+    inputs = {"a": {"dtype": "f32", "shape": ["B", "T", D]},
+              "b": {"dtype": "f32", "shape": ["B", "T", D]}}
+    names = ["a", "b"]
+    if with_h0:
+        inputs["h0"] = {"dtype": "f32", "shape": ["B", D]}
+        names.append("h0")
+
+    def make(rng, B, T):
+        x = {"a": rng.uniform(alo, 1.0, (B, T, D)).astype(np.float32),
+             "b": normal(rng, (B, T, D))}
+        if with_h0:
+            x["h0"] = normal(rng, (B, D))
+        return x
+
+    def reference(x):
+        h, hT = ref.linear_recurrence(x["a"], x["b"], x.get("h0"))
+        return {"h": h, "hT": hT}
+    return Config("D=%d h0=%d a=(%g,1)" % (D, with_h0, alo), inputs,
+                  [{"name": "r", "op": "linear_recurrence", "inputs": names}],
+                  {"h": "r", "hT": "r:1"}, {}, make, reference,
+                  sizes(rng, T_LONG))
+
+
+def gen_causal_conv1d(rng, i):
+    D = pick(rng, FEAT)
+    K = i % 5 + 1
+    activation = ["none", "silu"][i // 5 % 2]
+    w = {"c.weight": uniform(rng, (D, K)), "c.bias": uniform(rng, (D,))}
+
+    def make(rng, B, T):
+        return {"x": normal(rng, (B, T, D))}
+
+    def reference(x):
+        return {"y": ref.causal_conv1d(x["x"], w64(w, "c.weight"),
+                                       w64(w, "c.bias"), activation)}
+    # T below the kernel size (1, 2) is part of T_LONG.
+    return Config("D=%d kernel=%d activation=%s" % (D, K, activation),
+                  {"x": {"dtype": "f32", "shape": ["B", "T", D]}},
+                  [{"name": "c", "op": "causal_conv1d", "inputs": ["x"],
+                    "attrs": {"kernel": K, "activation": activation}}],
+                  {"y": "c"}, w, make, reference, sizes(rng, T_LONG))
+
+
+GENERATORS = {
+    "linear": gen_linear,
+    "embedding": gen_embedding,
+    "rms_norm": gen_norm("rms_norm"),
+    "layer_norm": gen_norm("layer_norm"),
+    "add": gen_binary("add"),
+    "mul": gen_binary("mul"),
+    "act": gen_act,
+    "glu_mlp": gen_glu_mlp,
+    "gla_core": gen_gla_core,
+    "gla": gen_gla,
+    "linear_recurrence": gen_linear_recurrence,
+    "causal_conv1d": gen_causal_conv1d,
+}
+
+
+# --- running seqc ---------------------------------------------------------
+
+class Seqc:
+    def __init__(self, path):
+        self.path = path
+
+    def __call__(self, args):
+        """Runs seqc; returns (exit status, stdout + stderr, argv)."""
+        argv = [self.path] + args
+        # Another engineer may be relinking the binary: wait for it.
+        for _ in range(24):
+            if os.path.exists(self.path):
+                break
+            time.sleep(5)
+        p = subprocess.run(argv, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        return p.returncode, p.stdout, argv
+
+
+def shell(argv):
+    return " ".join(argv)
+
+
+# How weights reach the module, cycled per case.
+#   compile: `seqc compile --weights W`, `seqc run m.so --weights W`
+#   model:   the model's "weights" key; `seqc compile`, `seqc run m.so`
+#   json:    `seqc run MODEL.json --weights W` (compiles on the fly)
+MODES = ["compile", "model", "json"]
+
+
+def run_case(seqc, op, index, cfg, mode, threads, workdir, rng, perturb):
+    """Compiles and runs one configuration at all its sizes; returns
+    (passed, summary text, detail lines)."""
+    cdir = os.path.join(workdir, "%s-%02d" % (op, index))
+    os.makedirs(cdir, exist_ok=True)
+    model = {"seqc_model": 1, "name": "%s-%d" % (op, index),
+             "inputs": cfg.inputs, "nodes": cfg.nodes,
+             "outputs": cfg.outputs}
+    wpath = os.path.join(cdir, "w.safetensors")
+    if cfg.weights:
+        write_arrays(wpath, cfg.weights, cfg.weight_dtypes)
+        if mode == "model":
+            model["weights"] = "w.safetensors"
+    mpath = os.path.join(cdir, "model.json")
+    with open(mpath, "w") as f:
+        json.dump(model, f, indent=1)
+    wargs = ["--weights", wpath] if cfg.weights and mode != "model" else []
+
+    details = []
+    if mode == "json":
+        target = mpath
+    else:
+        target = os.path.join(cdir, "m.so")
+        rc, out, argv = seqc(["compile", mpath, "-o", target] + wargs)
+        if rc != 0:
+            details.append("  compile failed (exit %d): %s\n    %s"
+                           % (rc, shell(argv), out.strip()))
+            return False, "compile failed", details
+
+    worst = {}
+    ok = True
+    for B, T in cfg.sizes:
+        rdir = os.path.join(cdir, "B%d-T%d" % (B, T))
+        odir = os.path.join(rdir, "out")
+        os.makedirs(rdir, exist_ok=True)
+        shutil.rmtree(odir, ignore_errors=True)
+        inputs = cfg.make_inputs(rng, B, T)
+        args = ["run", target, "--output-dir", odir,
+                "--threads", str(threads)] + wargs
+        for name, arr in inputs.items():
+            p = os.path.join(rdir, name + ".npy")
+            np.save(p, arr)
+            args += ["--input", "%s=%s" % (name, p)]
+        expected = cfg.reference(inputs)
+        if perturb:
+            for name, r in expected.items():
+                r = r.copy()
+                r.flat[0] += 1e-3 * max(1.0, float(np.abs(r).max(initial=0)))
+                expected[name] = r
+        rc, out, argv = seqc(args)
+        if rc != 0:
+            ok = False
+            details.append("  B=%d T=%d: seqc run failed (exit %d): %s\n    %s"
+                           % (B, T, rc, shell(argv), out.strip()))
+            continue
+        for name, r in expected.items():
+            problem = None
+            path = os.path.join(odir, name + ".npy")
+            try:
+                y = np.load(path)
+            except Exception as e:  # noqa: BLE001 - report any load error
+                problem = "cannot load %s: %s" % (path, e)
+            else:
+                if y.dtype != np.float32:
+                    problem = "dtype %s, expected float32" % y.dtype
+                elif y.shape != r.shape:
+                    problem = "shape %s, expected %s" % (y.shape, r.shape)
+            if problem is None:
+                bound = TOL * max(1.0, float(np.abs(r).max(initial=0)))
+                diff = np.abs(y.astype(np.float64) - r)
+                err = float(diff.max(initial=0))
+                if not np.all(np.isfinite(y)):
+                    err = float("inf")
+                worst[name] = max(worst.get(name, 0.0), err / bound)
+                if not err <= bound:
+                    where = (np.unravel_index(int(np.nanargmax(
+                        np.where(np.isfinite(diff), diff, np.inf))), r.shape)
+                        if r.size else ())
+                    problem = ("max|y-ref| = %.3g > %.3g at %s (y %r, ref %r)"
+                               % (err, bound, tuple(int(i) for i in where),
+                                  float(y[where]), float(r[where])))
+            if problem:
+                ok = False
+                worst.setdefault(name, float("inf"))
+                details.append("  B=%d T=%d output %s: %s\n    %s"
+                               % (B, T, name, problem, shell(argv)))
+    summary = " ".join("%s %.2g" % (n, v) for n, v in sorted(worst.items()))
+    return ok, "err/tol " + summary, details
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seqc", required=True, help="path to the seqc tool")
+    ap.add_argument("--op", required=True, choices=sorted(GENERATORS))
+    ap.add_argument("--cases", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--work-dir", help="keep files here (default: a "
+                    "temporary directory, removed at the end)")
+    ap.add_argument("--perturb", action="store_true",
+                    help="make the reference wrong, to prove failures show")
+    args = ap.parse_args(argv)
+
+    seqc_path = args.seqc
+    if os.sep not in seqc_path:
+        seqc_path = shutil.which(seqc_path) or seqc_path
+    seqc = Seqc(os.path.abspath(seqc_path))
+    if args.work_dir:
+        workdir = os.path.abspath(args.work_dir)
+        os.makedirs(workdir, exist_ok=True)
+        cleanup = None
+    else:
+        cleanup = tempfile.TemporaryDirectory(prefix="seqc-e2e-")
+        workdir = cleanup.name
+
+    # One generator per op and seed, independent of --cases, so case k is
+    # the same configuration whatever the count.
+    seed = [args.seed, sorted(GENERATORS).index(args.op)]
+    passed = failed = 0
+    for i in range(args.cases):
+        rng = np.random.default_rng(seed + [i])
+        cfg = GENERATORS[args.op](rng, i)
+        mode = MODES[i % len(MODES)] if cfg.weights else (
+            "json" if i % 3 == 2 else "compile")
+        threads = [1, 3][i % 2]
+        ok, summary, details = run_case(seqc, args.op, i, cfg, mode, threads,
+                                        workdir, rng, args.perturb)
+        print("%s %s #%d %s sizes=%s mode=%s threads=%d: %s"
+              % ("PASS" if ok else "FAIL", args.op, i, cfg.desc,
+                 ",".join("%dx%d" % s for s in cfg.sizes), mode, threads,
+                 summary))
+        for line in details:
+            print(line)
+        passed += ok
+        failed += not ok
+        sys.stdout.flush()
+    print("%d passed, %d failed" % (passed, failed))
+    if cleanup is not None:
+        cleanup.cleanup()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+// RUN: seqc-opt %s --convert-seq-to-linalg --split-input-file | FileCheck %s --enable-var-scope
+
+// A linear layer is a contraction whose init is the broadcast bias.
+// CHECK-LABEL: func.func @linear
+// CHECK-NOT: seq.linear
+// CHECK: %[[BIAS:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]{{.*}} ins(%{{.*}} : tensor<4xf32>)
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]{{.*}} ins(%{{.*}}, %{{.*}} : tensor<?x?x8xf32>, tensor<4x8xf32>) outs(%[[BIAS]] : tensor<?x?x4xf32>)
+// CHECK: arith.mulf
+// CHECK: arith.addf
+func.func @linear(%x: tensor<?x?x8xf32>, %w: tensor<4x8xf32>, %b: tensor<4xf32>) -> tensor<?x?x4xf32> {
+  %y = seq.linear %x weights(%w, %b) {out = 4 : i64, bias = true} : (tensor<?x?x8xf32>, tensor<4x8xf32>, tensor<4xf32>) -> tensor<?x?x4xf32>
+  return %y : tensor<?x?x4xf32>
+}
+
+// -----
+
+// rms_norm: a row reduction of x², then one elementwise pass.
+// CHECK-LABEL: func.func @rms_norm
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: math.rsqrt
+// CHECK: linalg.generic
+// CHECK-NOT: seq.rms_norm
+func.func @rms_norm(%x: tensor<?x?x8xf32>, %w: tensor<8xf32>) -> tensor<?x?x8xf32> {
+  %y = seq.rms_norm %x weights(%w) {eps = 1.0e-6 : f64} : (tensor<?x?x8xf32>, tensor<8xf32>) -> tensor<?x?x8xf32>
+  return %y : tensor<?x?x8xf32>
+}
+
+// -----
+
+// Broadcasting reads a size-1 dim at index 0; dynamic dims spanned by both
+// operands get a run-time check that records a message and clamps.
+// CHECK: memref.global "private" @seqc_status : memref<i32> = dense<0>
+// CHECK-LABEL: func.func @add_broadcast
+// CHECK: %[[NE:.*]] = arith.cmpi ne
+// CHECK: scf.if %[[NE]] {
+// CHECK:   memref.get_global @seqc_status
+// CHECK:   memref.store
+// CHECK: arith.minui
+// CHECK: tensor.extract_slice
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}]
+func.func @add_broadcast(%a: tensor<?x8xf32>, %b: tensor<?x8xf32>, %c: tensor<1x8xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>) {
+  %y = seq.add %a, %b : (tensor<?x8xf32>, tensor<?x8xf32>) -> tensor<?x8xf32>
+  %z = seq.mul %a, %c : (tensor<?x8xf32>, tensor<1x8xf32>) -> tensor<?x8xf32>
+  return %y, %z : tensor<?x8xf32>, tensor<?x8xf32>
+}
+
+// -----
+
+// gla_core in its recurrent form: a loop over time carrying the state.
+// CHECK-LABEL: func.func @gla_core
+// CHECK: tensor.expand_shape
+// CHECK: %[[LOOP:.*]]:2 = scf.for {{.*}} iter_args(%[[S:.*]] = %{{.*}}, %[[O:.*]] = %{{.*}}) -> (tensor<?x2x4x3xf32>, tensor<?x?x2x3xf32>)
+// CHECK:   math.exp
+// CHECK:   linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK:   tensor.insert_slice
+// CHECK:   scf.yield
+// CHECK: tensor.collapse_shape %[[LOOP]]#1
+func.func @gla_core(%q: tensor<?x?x8xf32>, %v: tensor<?x?x6xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>) {
+  %o, %s = seq.gla_core %q, %q, %v, %q {heads = 2 : i64, scale = 0.5 : f64} : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x6xf32>, tensor<?x?x8xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>)
+  return %o, %s : tensor<?x?x6xf32>, tensor<?x2x4x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @linear_recurrence
+// CHECK: scf.for
+// CHECK:   linalg.generic
+// CHECK:   tensor.insert_slice
+func.func @linear_recurrence(%a: tensor<2x?x5xf32>, %b: tensor<2x?x5xf32>) -> (tensor<2x?x5xf32>, tensor<2x5xf32>) {
+  %h, %hT = seq.linear_recurrence %a, %b : (tensor<2x?x5xf32>, tensor<2x?x5xf32>) -> (tensor<2x?x5xf32>, tensor<2x5xf32>)
+  return %h, %hT : tensor<2x?x5xf32>, tensor<2x5xf32>
+}
+
+// -----
+
+// causal_conv1d reads x at t − K + 1 + i, clamped, and zeroes reads before
+// the sequence.
+// CHECK-LABEL: func.func @causal_conv1d
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK: arith.cmpi sge
+// CHECK: arith.maxsi
+// CHECK: tensor.extract
+// CHECK: arith.select
+func.func @causal_conv1d(%x: tensor<?x?x4xf32>, %w: tensor<4x3xf32>, %b: tensor<4xf32>) -> tensor<?x?x4xf32> {
+  %y = seq.causal_conv1d %x weights(%w, %b) {kernel = 3 : i64, activation = "none"} : (tensor<?x?x4xf32>, tensor<4x3xf32>, tensor<4xf32>) -> tensor<?x?x4xf32>
+  return %y : tensor<?x?x4xf32>
+}
+
+// -----
+
+// Token ids are clamped into the table (the runtime rejects bad ids first).
+// CHECK-LABEL: func.func @embedding
+// CHECK: arith.index_cast
+// CHECK: arith.minsi
+// CHECK: arith.maxsi
+// CHECK: tensor.extract %{{.*}}[%{{.*}}, %{{.*}}] : tensor<10x4xf32>
+func.func @embedding(%ids: tensor<?x?xi64>, %w: tensor<10x4xf32>) -> tensor<?x?x4xf32> {
+  %y = seq.embedding %ids weights(%w) {num = 10 : i64, dim = 4 : i64} : (tensor<?x?xi64>, tensor<10x4xf32>) -> tensor<?x?x4xf32>
+  return %y : tensor<?x?x4xf32>
+}
