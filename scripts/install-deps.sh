@@ -6,8 +6,8 @@ set -euo pipefail
 PACKAGES=(
   cmake ninja-build ccache g++ clang-format
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
-  nlohmann-json3-dev libgtest-dev libbenchmark-dev
-  python3
+  nlohmann-json3-dev libgtest-dev libbenchmark-dev libomp-dev
+  python3 python3-numpy
 )
 
 missing=()

@@ -118,6 +118,11 @@ static seqc_error *initModule(seqc_module *m, const char *signature,
   } catch (const std::exception &e) {
     return fail(origin + ": bad module signature: " + e.what());
   }
+  // The module's OpenMP runtime: found through the module's library, or in
+  // the process when the module was linked in.
+  void *scope = m->library ? m->library : RTLD_DEFAULT;
+  m->setThreads =
+      reinterpret_cast<void (*)(int)>(dlsym(scope, "omp_set_num_threads"));
   if (m->weights.empty())
     return nullptr;
   return bindWeights(m, weightsPath ? std::string(weightsPath) : weights);
@@ -198,4 +203,8 @@ extern "C" void seqc_module_output(const seqc_module *m, size_t index,
   *info = seqc_tensor_info{};
   if (index < m->outputs.size())
     describe(m->outputs[index], info);
+}
+
+extern "C" void seqc_module_set_threads(seqc_module *m, int threads) {
+  m->threads = threads > 0 ? threads : 0;
 }

@@ -54,6 +54,9 @@ struct seqc_module {
   std::vector<seqc::runtime::IdRange> idRanges;
   std::vector<std::string> checks;
   std::unique_ptr<seqc::SafeTensorsFile> weightsFile;
+  /// omp_set_num_threads of the OpenMP runtime the module runs on.
+  void (*setThreads)(int) = nullptr;
+  int threads = 0;
 };
 
 #endif // SEQC_LIB_RUNTIME_MODULEINTERNAL_H

@@ -141,6 +141,8 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
     resultWords += 3 + 2 * o.dims.size();
   std::vector<int64_t> results(resultWords);
 
+  if (m->threads > 0 && m->setThreads)
+    m->setThreads(m->threads);
   int32_t status = m->entry(args.data(), results.data());
 
   // Copy each result out densely, then free what the module allocated

@@ -36,7 +36,7 @@ TOL = 1e-4
 # Awkward sizes: 1, primes, one off a vector width, and a few round ones.
 FEAT = [1, 3, 5, 7, 8, 16, 17, 33]
 T_SHORT = [1, 2, 5, 16, 37, 64]
-T_LONG = [1, 2, 7, 37, 64, 65, 130, 257]
+T_LONG = [1, 2, 7, 37, 64, 65, 130, 257, 521]
 BATCH = [1, 2, 3]
 
 
@@ -448,14 +448,17 @@ class Seqc:
     def __call__(self, args):
         """Runs seqc; returns (exit status, stdout + stderr, argv)."""
         argv = [self.path] + args
-        # Another engineer may be relinking the binary: wait for it.
-        for _ in range(24):
-            if os.path.exists(self.path):
-                break
-            time.sleep(5)
-        p = subprocess.run(argv, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True)
-        return p.returncode, p.stdout, argv
+        # The binary may be relinked under us (missing, not yet executable,
+        # busy): retry for up to two minutes before giving up.
+        for attempt in range(25):
+            try:
+                p = subprocess.run(argv, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+                return p.returncode, p.stdout, argv
+            except OSError as e:
+                if attempt == 24:
+                    return 127, "cannot run seqc: %s" % e, argv
+                time.sleep(5)
 
 
 def shell(argv):

@@ -151,6 +151,7 @@ int run(const RunOptions &opts) {
   std::unique_ptr<seqc_module, decltype(&seqc_module_free)> owner(
       m, seqc_module_free);
 
+  seqc_module_set_threads(m, int(opts.threads));
   std::vector<std::string> files;
   if (int rc = inputFiles(opts, m, files))
     return rc;

@@ -80,6 +80,10 @@ void seqc_module_input(const seqc_module *module, size_t index,
 void seqc_module_output(const seqc_module *module, size_t index,
                         seqc_tensor_info *info);
 
+/** Worker threads for later runs (parallel loops run on OpenMP); 0 keeps
+ *  the default, one per core. */
+void seqc_module_set_threads(seqc_module *module, int threads);
+
 /** Runs the module. `inputs` are in the module's input order and are
  *  checked first (dtypes, ranks, sizes, symbols, token ids); `outputs`
  *  receives one tensor per module output, in order. */

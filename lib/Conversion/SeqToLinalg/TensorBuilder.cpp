@@ -135,12 +135,17 @@ Value TensorBuilder::linear(Value x, Value w, Value bias) {
   }
   SmallVector<utils::IteratorType> its(n, utils::IteratorType::parallel);
   its[k] = utils::IteratorType::reduction;
-  return generic({x, w}, {select(n, xDims), select(n, {o, k})}, init,
-                 select(n, outDims), its,
-                 [](ImplicitLocOpBuilder &b, ValueRange a) {
-                   Value p = arith::MulFOp::create(b, a[0], a[1]);
-                   return SmallVector<Value>{arith::AddFOp::create(b, a[2], p)};
-                 });
+  return generic(
+      {x, w}, {select(n, xDims), select(n, {o, k})}, init, select(n, outDims),
+      its, [](ImplicitLocOpBuilder &b, ValueRange a) {
+        // Reassociable, so that LLVM vectorizes the dot
+        // products (and fuses multiply-adds).
+        auto fm = arith::FastMathFlagsAttr::get(
+            b.getContext(),
+            arith::FastMathFlags::reassoc | arith::FastMathFlags::contract);
+        Value p = arith::MulFOp::create(b, a[0], a[1], fm);
+        return SmallVector<Value>{arith::AddFOp::create(b, a[2], p, fm)};
+      });
 }
 
 Value TensorBuilder::sumLast(

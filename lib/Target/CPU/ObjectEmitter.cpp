@@ -102,8 +102,9 @@ LogicalResult seqc::linkSharedLibrary(const std::string &objectPath,
     error = "no C compiler ('cc') on PATH to link the shared library";
     return failure();
   }
-  llvm::SmallVector<llvm::StringRef> args{*cc,    "-shared",  "-o",
-                                          soPath, objectPath, "-lm"};
+  // Parallel loops run on LLVM's OpenMP runtime (libomp).
+  llvm::SmallVector<llvm::StringRef> args{
+      *cc, "-shared", "-o", soPath, objectPath, "-lm", "-l:libomp.so.5"};
   std::string message;
   int rc =
       llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0, &message);

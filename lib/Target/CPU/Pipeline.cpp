@@ -18,12 +18,13 @@ std::string seqc::cpuPipeline() {
          "one-shot-bufferize{bufferize-function-boundaries "
          "function-boundary-type-conversion=identity-layout-map},"
          "buffer-deallocation-pipeline,seq-copies-to-linalg,"
-         "func.func(convert-linalg-to-loops),"
+         "func.func(convert-linalg-to-parallel-loops),"
+         "convert-scf-to-openmp,canonicalize,"
          "lower-affine,convert-scf-to-cf,canonicalize,"
          "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"
          "convert-math-to-llvm,convert-math-to-libm,"
          "convert-arith-to-llvm,convert-index-to-llvm,"
-         "convert-func-to-llvm,convert-cf-to-llvm,"
+         "convert-openmp-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,"
          "reconcile-unrealized-casts";
 }
 

@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""seqc against PyTorch eager, on this machine with the same thread count.
+
+For each case: writes a model description and random weights, compiles it
+with `seqc compile`, times it with `seqc run --repeat N` (median of N runs
+after one warm-up, as seqc prints it) and times the same math in PyTorch
+eager (median of N runs after one warm-up). Prints a table of medians and
+ratios and writes the numbers as JSON.
+
+usage: bench.py [--seqc build/bin/seqc] [--threads 2] [--repeat 20]
+                [--cases mlp,gla_layer,gla_lm] [--json bench/results.json]
+Needs numpy and torch (Debian: python3-numpy python3-torch).
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
+from seqc.safetensors_io import safetensors_bytes  # noqa: E402
+
+
+def write_weights(path, arrays):
+    tensors = [(name, "f32", list(a.shape), a.astype(np.float32).ravel().tolist())
+               for name, a in arrays.items()]
+    with open(path, "wb") as f:
+        f.write(safetensors_bytes(tensors))
+
+
+def rand(rng, *shape, scale=0.1):
+    return (rng.standard_normal(shape) * scale).astype(np.float32)
+
+
+# ---- cases: (model json, weights, inputs, torch function) --------------------
+
+def case_mlp(rng):
+    """rms_norm → glu_mlp → residual add, B=1, T=512, d=512, hidden=1024."""
+    b, t, d, h = 1, 512, 512, 1024
+    model = {"seqc_model": 1, "name": "mlp-block",
+             "inputs": {"x": {"dtype": "f32", "shape": ["B", "T", d]}},
+             "nodes": [
+                 {"name": "norm", "op": "rms_norm", "inputs": ["x"]},
+                 {"name": "mlp", "op": "glu_mlp", "inputs": ["norm"],
+                  "attrs": {"hidden": h}},
+                 {"name": "res", "op": "add", "inputs": ["x", "mlp"]}],
+             "outputs": {"y": "res"}}
+    w = {"norm.weight": 1 + rand(rng, d), "mlp.gate_proj.weight": rand(rng, h, d),
+         "mlp.up_proj.weight": rand(rng, h, d),
+         "mlp.down_proj.weight": rand(rng, d, h)}
+    x = rand(rng, b, t, d, scale=1.0)
+    tw = {k: torch.from_numpy(v) for k, v in w.items()}
+
+    def run(x):
+        n = x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-6) * tw["norm.weight"]
+        g = torch.nn.functional.silu(n @ tw["mlp.gate_proj.weight"].T)
+        u = n @ tw["mlp.up_proj.weight"].T
+        return x + (g * u) @ tw["mlp.down_proj.weight"].T
+    return model, w, {"x": x}, run
+
+
+def gla_weights(rng, prefix, d, heads, rank=16):
+    k, v = d // 2, d
+    return {prefix + ".q_proj.weight": rand(rng, k, d),
+            prefix + ".k_proj.weight": rand(rng, k, d),
+            prefix + ".v_proj.weight": rand(rng, v, d),
+            prefix + ".g_proj.weight": rand(rng, v, d),
+            prefix + ".gk_proj.0.weight": rand(rng, rank, d),
+            prefix + ".gk_proj.1.weight": rand(rng, k, rank),
+            prefix + ".gk_proj.1.bias": rand(rng, k),
+            prefix + ".g_norm_swish_gate.weight": 1 + rand(rng, v // heads),
+            prefix + ".o_proj.weight": rand(rng, d, v)}
+
+
+def torch_gla(x, w, p, heads, gate_norm=16.0, eps=1e-5):
+    """The GLA layer in PyTorch eager, recurrent form (fla's
+    naive_recurrent_gla), as a CPU user runs it today."""
+    B, T, d = x.shape
+    q, k, v = (x @ w[p + n].T for n in (".q_proj.weight", ".k_proj.weight",
+                                        ".v_proj.weight"))
+    gk = (x @ w[p + ".gk_proj.0.weight"].T) @ w[p + ".gk_proj.1.weight"].T \
+        + w[p + ".gk_proj.1.bias"]
+    g = torch.nn.functional.logsigmoid(gk) / gate_norm
+    K, V = q.shape[-1] // heads, v.shape[-1] // heads
+    q = q.view(B, T, heads, K) * K ** -0.5
+    k, g = k.view(B, T, heads, K), g.view(B, T, heads, K)
+    v = v.view(B, T, heads, V)
+    s = torch.zeros(B, heads, K, V)
+    outs = []
+    for t in range(T):
+        s = s * g[:, t].exp().unsqueeze(-1) + k[:, t].unsqueeze(-1) * v[:, t].unsqueeze(-2)
+        outs.append(torch.einsum("bhk,bhkv->bhv", q[:, t], s))
+    o = torch.stack(outs, 1)
+    o = o * torch.rsqrt(o.pow(2).mean(-1, keepdim=True) + eps) \
+        * w[p + ".g_norm_swish_gate.weight"]
+    o = o.reshape(B, T, heads * V)
+    return (o * torch.nn.functional.silu(x @ w[p + ".g_proj.weight"].T)) \
+        @ w[p + ".o_proj.weight"].T, s
+
+
+def case_gla_layer(rng):
+    """One GLA layer (recurrent form), B=1, T=256, d=256, 4 heads."""
+    b, t, d, heads = 1, 256, 256, 4
+    model = {"seqc_model": 1, "name": "gla-layer",
+             "inputs": {"x": {"dtype": "f32", "shape": ["B", "T", d]}},
+             "nodes": [{"name": "gla", "op": "gla", "inputs": ["x"],
+                        "attrs": {"heads": heads}}],
+             "outputs": {"y": "gla", "state": "gla:1"}}
+    w = gla_weights(rng, "gla", d, heads)
+    tw = {k: torch.from_numpy(v) for k, v in w.items()}
+    x = rand(rng, b, t, d, scale=1.0)
+    return model, w, {"x": x}, lambda x: torch_gla(x, tw, "gla", heads)
+
+
+def case_gla_lm(rng):
+    """The example language model (examples/gla-lm), B=1, T=128 tokens."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "examples", "gla-lm", "gla-lm.json")) as f:
+        model = json.load(f)
+    model.pop("weights")
+    d, heads, hidden, vocab = 64, 4, 128, 256
+    w = {"embed.weight": rand(rng, vocab, d, scale=1.0)}
+    for blk in ("b0", "b1"):
+        w[blk + "_norm1.weight"] = 1 + rand(rng, d)
+        w.update(gla_weights(rng, blk + "_attn", d, heads))
+        w[blk + "_norm2.weight"] = 1 + rand(rng, d)
+        w[blk + "_mlp.gate_proj.weight"] = rand(rng, hidden, d)
+        w[blk + "_mlp.up_proj.weight"] = rand(rng, hidden, d)
+        w[blk + "_mlp.down_proj.weight"] = rand(rng, d, hidden)
+    w["final_norm.weight"] = 1 + rand(rng, d)
+    w["head.weight"] = rand(rng, vocab, d)
+    tw = {k: torch.from_numpy(v) for k, v in w.items()}
+    ids = rng.integers(0, vocab, size=(1, 128)).astype(np.int64)
+
+    def rms(x, name):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-6) * tw[name]
+
+    def run(ids):
+        x = tw["embed.weight"][ids]
+        states = []
+        for blk in ("b0", "b1"):
+            a, s = torch_gla(rms(x, blk + "_norm1.weight"), tw, blk + "_attn", heads)
+            x = x + a
+            n = rms(x, blk + "_norm2.weight")
+            g = torch.nn.functional.silu(n @ tw[blk + "_mlp.gate_proj.weight"].T)
+            x = x + (g * (n @ tw[blk + "_mlp.up_proj.weight"].T)) \
+                @ tw[blk + "_mlp.down_proj.weight"].T
+            states.append(s)
+        return rms(x, "final_norm.weight") @ tw["head.weight"].T, states
+    return model, w, {"ids": ids}, run
+
+
+CASES = {"mlp": case_mlp, "gla_layer": case_gla_layer, "gla_lm": case_gla_lm}
+
+# ---- timing -----------------------------------------------------------------
+
+
+def time_seqc(seqc, model, weights, inputs, workdir, threads, repeat):
+    mpath = os.path.join(workdir, "model.json")
+    wpath = os.path.join(workdir, "w.safetensors")
+    with open(mpath, "w") as f:
+        json.dump(model, f)
+    write_weights(wpath, weights)
+    so = os.path.join(workdir, "model.so")
+    start = time.perf_counter()
+    subprocess.run([seqc, "compile", mpath, "--weights", wpath, "-o", so],
+                   check=True)
+    compile_s = time.perf_counter() - start
+    args = [seqc, "run", so, "--weights", wpath, "--threads", str(threads),
+            "--repeat", str(repeat)]
+    for name, a in inputs.items():
+        p = os.path.join(workdir, name + ".npy")
+        np.save(p, a)
+        args += ["--input", f"{name}={p}"]
+    out = subprocess.run(args, check=True, capture_output=True, text=True)
+    m = re.search(r"run: \d+ runs, min ([0-9.]+) ms, median ([0-9.]+) ms",
+                  out.stderr)
+    return float(m.group(2)), compile_s
+
+
+def time_torch(fn, inputs, threads, repeat):
+    torch.set_num_threads(threads)
+    args = [torch.from_numpy(a) for a in inputs.values()]
+    with torch.no_grad():
+        fn(*args)
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            fn(*args)
+            times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--seqc", default=os.path.join(here, "..", "build", "bin", "seqc"))
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--cases", default=",".join(CASES))
+    ap.add_argument("--json", default=None)
+    opts = ap.parse_args()
+    rows = []
+    print(f"threads={opts.threads} repeat={opts.repeat} torch={torch.__version__}")
+    print(f"{'case':<12} {'seqc ms':>10} {'torch ms':>10} {'torch/seqc':>11} {'compile s':>10}")
+    for name in opts.cases.split(","):
+        rng = np.random.default_rng(0)
+        model, weights, inputs, fn = CASES[name](rng)
+        with tempfile.TemporaryDirectory() as wd:
+            seqc_ms, compile_s = time_seqc(opts.seqc, model, weights, inputs, wd,
+                                           opts.threads, opts.repeat)
+        torch_ms = time_torch(fn, inputs, opts.threads, opts.repeat)
+        rows.append({"case": name, "seqc_median_ms": seqc_ms,
+                     "torch_median_ms": torch_ms,
+                     "ratio_torch_over_seqc": torch_ms / seqc_ms,
+                     "compile_s": compile_s})
+        print(f"{name:<12} {seqc_ms:>10.3f} {torch_ms:>10.3f} "
+              f"{torch_ms / seqc_ms:>10.2f}x {compile_s:>10.2f}")
+    if opts.json:
+        with open(opts.json, "w") as f:
+            json.dump({"threads": opts.threads, "repeat": opts.repeat,
+                       "torch": torch.__version__, "cases": rows}, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
