@@ -277,6 +277,8 @@ def gen_gla_core(rng, i):
     K = pick(rng, [1, 2, 3, 5, 7, 8, 16])
     V = pick(rng, [1, 3, 5, 7, 8, 16])
     with_s0 = i % 2 == 1
+    # Every fourth case leaves the final state unused: o given s0 alone.
+    outputs = {"o": "c"} if i % 4 == 3 else {"o": "c", "s": "c:1"}
     scale = None if i % 3 else float(pick(rng, [0.3, 1.0, 0.125]))
     # Gate offset: 0 is the usual decay; +4 keeps memory long (g near 0).
     goff = [0.0, 4.0, -2.0][i % 3]
@@ -304,17 +306,19 @@ def gen_gla_core(rng, i):
         o, s = ref.gla_core(x["q"], x["k"], x["v"], x["g"], H,
                             s0=x.get("s0"), scale=scale)
         return {"o": o, "s": s}
-    return Config("H=%d K=%d V=%d s0=%d scale=%s goff=%g"
-                  % (H, K, V, with_s0, scale, goff),
+    return Config("H=%d K=%d V=%d s0=%d scale=%s goff=%g outputs=%s"
+                  % (H, K, V, with_s0, scale, goff, ",".join(outputs)),
                   inputs,
                   [{"name": "c", "op": "gla_core", "inputs": names,
                     "attrs": attrs}],
-                  {"o": "c", "s": "c:1"}, {}, make, reference,
+                  outputs, {}, make, reference,
                   sizes(rng, T_LONG))
 
 
 def gen_gla(rng, i):
     with_s0 = i % 2 == 1
+    # Every fourth case leaves the final state unused: y given s0 alone.
+    outputs = {"y": "a"} if i % 4 == 3 else {"y": "a", "s": "a:1"}
     if i % 4 in (0, 1):
         # SPEC defaults for key_dim (d/2) and value_dim (d).
         d, heads = pick(rng, [(2, 1), (6, 3), (8, 4), (10, 5), (12, 2),
@@ -367,17 +371,21 @@ def gen_gla(rng, i):
                        gate_norm=16.0 if gate_norm is None else gate_norm,
                        eps=1e-5 if eps is None else eps, s0=x.get("s0"))
         return {"y": y, "s": s}
-    return Config("d=%d attrs=%s s0=%d" % (d, json.dumps(attrs), with_s0),
+    return Config("d=%d attrs=%s s0=%d outputs=%s"
+                  % (d, json.dumps(attrs), with_s0, ",".join(outputs)),
                   inputs,
                   [{"name": "a", "op": "gla", "inputs": names,
                     **({"attrs": attrs} if attrs else {})}],
-                  {"y": "a", "s": "a:1"}, w, make, reference,
+                  outputs, w, make, reference,
                   sizes(rng, T_LONG))
 
 
 def gen_linear_recurrence(rng, i):
     D = pick(rng, FEAT)
     with_h0 = i % 2 == 1
+    # Now and then one output alone: h without h0, h_T with it.
+    outputs = ({"h": "r"} if i % 6 == 4 else {"hT": "r:1"} if i % 6 == 5
+               else {"h": "r", "hT": "r:1"})
     # a in (-1, 1), or near 1 for long memory.
     alo = [-1.0, 0.9][i // 2 % 2]
     inputs = {"a": {"dtype": "f32", "shape": ["B", "T", D]},
@@ -397,9 +405,10 @@ def gen_linear_recurrence(rng, i):
     def reference(x):
         h, hT = ref.linear_recurrence(x["a"], x["b"], x.get("h0"))
         return {"h": h, "hT": hT}
-    return Config("D=%d h0=%d a=(%g,1)" % (D, with_h0, alo), inputs,
+    return Config("D=%d h0=%d a=(%g,1) outputs=%s"
+                  % (D, with_h0, alo, ",".join(outputs)), inputs,
                   [{"name": "r", "op": "linear_recurrence", "inputs": names}],
-                  {"h": "r", "hT": "r:1"}, {}, make, reference,
+                  outputs, {}, make, reference,
                   sizes(rng, T_LONG))
 
 
@@ -515,7 +524,8 @@ def run_case(seqc, op, index, cfg, mode, threads, workdir, rng, perturb):
             p = os.path.join(rdir, name + ".npy")
             np.save(p, arr)
             args += ["--input", "%s=%s" % (name, p)]
-        expected = cfg.reference(inputs)
+        expected = {name: r for name, r in cfg.reference(inputs).items()
+                    if name in cfg.outputs}
         if perturb:
             for name, r in expected.items():
                 r = r.copy()
@@ -569,7 +579,7 @@ def main(argv=None):
     ap.add_argument("--cases", type=int, default=20)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--work-dir", help="keep files here (default: a "
-                    "temporary directory, removed at the end)")
+                    "temporary directory, removed unless a case failed)")
     ap.add_argument("--perturb", action="store_true",
                     help="make the reference wrong, to prove failures show")
     args = ap.parse_args(argv)
@@ -581,10 +591,8 @@ def main(argv=None):
     if args.work_dir:
         workdir = os.path.abspath(args.work_dir)
         os.makedirs(workdir, exist_ok=True)
-        cleanup = None
     else:
-        cleanup = tempfile.TemporaryDirectory(prefix="seqc-e2e-")
-        workdir = cleanup.name
+        workdir = tempfile.mkdtemp(prefix="seqc-e2e-")
 
     # One generator per op and seed, independent of --cases, so case k is
     # the same configuration whatever the count.
@@ -607,9 +615,13 @@ def main(argv=None):
         passed += ok
         failed += not ok
         sys.stdout.flush()
+    if not args.work_dir:
+        if failed:
+            # Keep the files that the failing commands above name.
+            print("files kept in %s" % workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))
-    if cleanup is not None:
-        cleanup.cleanup()
     return 1 if failed else 0
 
 
