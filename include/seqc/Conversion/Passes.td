@@ -18,7 +18,8 @@ def ConvertSeqToLinalg : Pass<"convert-seq-to-linalg", "mlir::ModuleOp"> {
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
     "mlir::math::MathDialect", "mlir::memref::MemRefDialect",
-    "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect"
+    "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
+    "mlir::bufferization::BufferizationDialect", "mlir::vector::VectorDialect"
   ];
 }
 

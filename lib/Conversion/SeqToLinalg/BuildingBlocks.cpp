@@ -93,8 +93,8 @@ Value buildRMSNorm(TensorBuilder &b, Value x, Value w, double eps) {
   return normalize(b, x, Value(), scale, w, Value());
 }
 
-static Value layerNorm(TensorBuilder &b, LayerNormOp op) {
-  Value x = op.getX();
+Value buildLayerNorm(TensorBuilder &b, Value x, Value w, Value bias,
+                     double eps) {
   unsigned rank = cast<RankedTensorType>(x.getType()).getRank();
   Value d = b.dimF32(x, rank - 1);
   Value sums = b.sumLast(x, [](ImplicitLocOpBuilder &, Value v) { return v; });
@@ -114,8 +114,8 @@ static Value layerNorm(TensorBuilder &b, LayerNormOp op) {
                          return SmallVector<Value>{arith::AddFOp::create(
                              ib, a[2], arith::MulFOp::create(ib, c, c))};
                        });
-  Value scale = inverseRms(b, sq, d, op.getEps().convertToDouble());
-  return normalize(b, x, mean, scale, op.getWeights()[0], op.getWeights()[1]);
+  Value scale = inverseRms(b, sq, d, eps);
+  return normalize(b, x, mean, scale, w, bias);
 }
 
 /// NumPy broadcasting: a size-1 (static) dim is read at index 0.
@@ -224,7 +224,9 @@ FailureOr<Results> lowerBuildingBlock(Operation *op, TensorBuilder &b,
     return Results{buildRMSNorm(b, o.getX(), o.getWeights()[0],
                                 o.getEps().convertToDouble())};
   if (auto o = dyn_cast<LayerNormOp>(op))
-    return Results{layerNorm(b, o)};
+    return Results{buildLayerNorm(b, o.getX(), o.getWeights()[0],
+                                  o.getWeights()[1],
+                                  o.getEps().convertToDouble())};
   if (auto o = dyn_cast<AddOp>(op))
     return Results{broadcastBinary(b, checks, o.getA(), o.getB(), o.getType(),
                                    false, nodeName(op))};

@@ -39,6 +39,8 @@ mlir::FailureOr<Results> lowerBuildingBlock(mlir::Operation *op,
                                             TensorBuilder &b, Checks &checks);
 mlir::FailureOr<Results> lowerAttention(mlir::Operation *op, TensorBuilder &b,
                                         Checks &checks);
+mlir::FailureOr<Results> lowerSpiking(mlir::Operation *op, TensorBuilder &b,
+                                      Checks &checks);
 mlir::FailureOr<Results> lowerRecurrence(mlir::Operation *op, TensorBuilder &b,
                                          Checks &checks);
 
@@ -51,6 +53,12 @@ Results buildGLACore(TensorBuilder &b, Checks &checks, mlir::Value q,
 /// rms_norm over the last dim with weight w[D].
 mlir::Value buildRMSNorm(TensorBuilder &b, mlir::Value x, mlir::Value w,
                          double eps);
+/// layer_norm over the last dim (biased variance).
+mlir::Value buildLayerNorm(TensorBuilder &b, mlir::Value x, mlir::Value w,
+                           mlir::Value bias, double eps);
+/// Whether a linear is computed inside the loop nest of the neuron that is
+/// its only user (so it is not lowered on its own).
+bool isFusedIntoNeuron(seq::LinearOp op);
 /// The activation `kind` (seq.act's names) of one f32 value.
 mlir::Value activation(mlir::ImplicitLocOpBuilder &b, llvm::StringRef kind,
                        mlir::Value x);

@@ -3,9 +3,11 @@
 #include "seqc/Conversion/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 namespace seqc {
 #define GEN_PASS_DEF_CONVERTSEQTOLINALG
@@ -27,11 +29,17 @@ struct ConvertSeqToLinalg
     ModuleOp module = getOperation();
     seqc::Checks checks(module);
     SmallVector<Operation *> ops;
+    SmallVector<Operation *> fused;
     module.walk([&](Operation *op) {
-      if (op->getDialect() &&
-          op->getDialect()->getNamespace() ==
-              seqc::seq::SeqDialect::getDialectNamespace() &&
-          !isa<seqc::seq::WeightOp>(op))
+      if (!op->getDialect() ||
+          op->getDialect()->getNamespace() !=
+              seqc::seq::SeqDialect::getDialectNamespace() ||
+          isa<seqc::seq::WeightOp>(op))
+        return;
+      auto linear = dyn_cast<seqc::seq::LinearOp>(op);
+      if (linear && seqc::isFusedIntoNeuron(linear))
+        fused.push_back(op); // lowered inside its neuron's loop nest
+      else
         ops.push_back(op);
     });
     for (Operation *op : ops) {
@@ -42,6 +50,8 @@ struct ConvertSeqToLinalg
         results = seqc::lowerAttention(op, b, checks);
       if (failed(results))
         results = seqc::lowerRecurrence(op, b, checks);
+      if (failed(results))
+        results = seqc::lowerSpiking(op, b, checks);
       if (failed(results)) {
         op->emitOpError("has no CPU lowering yet");
         return signalPassFailure();
@@ -53,6 +63,8 @@ struct ConvertSeqToLinalg
       op->replaceAllUsesWith(*results);
       op->erase();
     }
+    for (Operation *op : fused)
+      op->erase();
     checks.finish();
   }
 };

@@ -1,0 +1,86 @@
+//===- VectorLoops.cpp - Explicit loop nests over lanes -------------------===//
+#include "VectorLoops.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+
+namespace seqc {
+
+Value LaneBlock::load(ImplicitLocOpBuilder &ib, Value buffer,
+                      ValueRange leading) const {
+  SmallVector<Value> idx(leading);
+  idx.push_back(n0);
+  Value zero = splat(ib, 0.0);
+  return vector::MaskedLoadOp::create(ib, type, buffer, idx, mask, zero);
+}
+
+void LaneBlock::store(ImplicitLocOpBuilder &ib, Value value, Value buffer,
+                      ValueRange leading) const {
+  SmallVector<Value> idx(leading);
+  idx.push_back(n0);
+  vector::MaskedStoreOp::create(ib, buffer, idx, mask, value);
+}
+
+Value LaneBlock::splat(ImplicitLocOpBuilder &ib, Value scalar) const {
+  return vector::BroadcastOp::create(ib, type, scalar);
+}
+
+Value LaneBlock::splat(ImplicitLocOpBuilder &ib, double v) const {
+  return splat(ib, constF32(ib, v));
+}
+
+Value readBuffer(TensorBuilder &b, Value tensor) {
+  auto t = cast<RankedTensorType>(tensor.getType());
+  auto type = MemRefType::get(t.getShape(), t.getElementType());
+  return bufferization::ToBufferOp::create(b, type, tensor,
+                                           /*read_only=*/true);
+}
+
+Value allocBuffer(TensorBuilder &b, ArrayRef<Value> sizes) {
+  SmallVector<int64_t> shape;
+  SmallVector<Value> dynamic;
+  for (Value s : sizes) {
+    if (auto c = getConstantIntValue(s)) {
+      shape.push_back(*c);
+    } else {
+      shape.push_back(ShapedType::kDynamic);
+      dynamic.push_back(s);
+    }
+  }
+  return memref::AllocOp::create(b, MemRefType::get(shape, b.getF32Type()),
+                                 dynamic);
+}
+
+Value bufferTensor(TensorBuilder &b, Value buffer) {
+  auto m = cast<MemRefType>(buffer.getType());
+  return bufferization::ToTensorOp::create(
+      b, RankedTensorType::get(m.getShape(), m.getElementType()), buffer,
+      /*restrict=*/b.getUnitAttr(), /*writable=*/b.getUnitAttr());
+}
+
+void forEachLaneBlock(TensorBuilder &b, Value batch, Value width,
+                      const std::function<void(ImplicitLocOpBuilder &,
+                                               const LaneBlock &)> &body) {
+  Value lanes = b.index(kLanes);
+  Value blocks = arith::CeilDivUIOp::create(b, width, lanes);
+  scf::ParallelOp::create(
+      b, ValueRange{b.index(0), b.index(0)}, ValueRange{batch, blocks},
+      ValueRange{b.index(1), b.index(1)},
+      [&](OpBuilder &nested, Location loc, ValueRange ivs) {
+        ImplicitLocOpBuilder ib(loc, nested);
+        LaneBlock block;
+        block.type = VectorType::get({kLanes}, ib.getF32Type());
+        block.b = ivs[0];
+        block.n0 = arith::MulIOp::create(ib, ivs[1], lanes);
+        Value left = arith::SubIOp::create(ib, width, block.n0);
+        block.mask = vector::CreateMaskOp::create(
+            ib, VectorType::get({kLanes}, ib.getI1Type()), ValueRange{left});
+        body(ib, block);
+      });
+}
+
+} // namespace seqc

@@ -1,0 +1,51 @@
+//===- VectorLoops.h - Explicit loop nests over lanes of neurons/channels -===//
+//
+// Recurrences that run along time per element (spiking neurons, WKV) keep
+// their state in vector registers: a parallel loop over (batch, blocks of
+// kLanes elements) around a sequential loop over time, with masked loads
+// and stores for the last partial block. These helpers build that nest on
+// buffers taken from tensors (bufferization.to_buffer / to_tensor).
+//
+//===----------------------------------------------------------------------===//
+#ifndef SEQC_LIB_CONVERSION_SEQTOLINALG_VECTORLOOPS_H
+#define SEQC_LIB_CONVERSION_SEQTOLINALG_VECTORLOOPS_H
+
+#include "TensorBuilder.h"
+
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <functional>
+
+namespace seqc {
+
+/// Elements per vector: 8 f32 lanes (one AVX register).
+constexpr int64_t kLanes = 8;
+
+/// One block of lanes at (batch b, first element n0).
+struct LaneBlock {
+  mlir::Value b, n0, mask;
+  mlir::VectorType type;
+  /// Masked load of buffer[idx..., n0 : n0 + kLanes] (0 in masked lanes).
+  mlir::Value load(mlir::ImplicitLocOpBuilder &ib, mlir::Value buffer,
+                   mlir::ValueRange leading) const;
+  void store(mlir::ImplicitLocOpBuilder &ib, mlir::Value value,
+             mlir::Value buffer, mlir::ValueRange leading) const;
+  mlir::Value splat(mlir::ImplicitLocOpBuilder &ib, mlir::Value scalar) const;
+  mlir::Value splat(mlir::ImplicitLocOpBuilder &ib, double v) const;
+};
+
+/// A read-only buffer of a tensor.
+mlir::Value readBuffer(TensorBuilder &b, mlir::Value tensor);
+/// A new f32 buffer, and the tensor it becomes once written.
+mlir::Value allocBuffer(TensorBuilder &b, llvm::ArrayRef<mlir::Value> sizes);
+mlir::Value bufferTensor(TensorBuilder &b, mlir::Value buffer);
+
+/// scf.parallel over (batch in [0, batch), blocks of kLanes in [0, width)),
+/// calling `body` for each block.
+void forEachLaneBlock(TensorBuilder &b, mlir::Value batch, mlir::Value width,
+                      const std::function<void(mlir::ImplicitLocOpBuilder &,
+                                               const LaneBlock &)> &body);
+
+} // namespace seqc
+
+#endif // SEQC_LIB_CONVERSION_SEQTOLINALG_VECTORLOOPS_H
