@@ -30,10 +30,13 @@ def Seq_LinearOp : Seq_WeightedOp<"linear"> {
   let summary = "y = x Wᵀ + b";
   let description = [{
     `x[..., in] → y[..., out]`. Weights `weight[out, in]`, and `bias[out]`
-    when `bias` is true (PyTorch `nn.Linear` layout).
+    when `bias` is true (PyTorch `nn.Linear` layout). `spike_input` (set by
+    `seq-mark-spike-inputs`) says x holds only spikes (0 or 1): the CPU
+    lowering then also emits an accumulate-only form, taken when the spikes
+    measured at run time are sparse.
   }];
   let arguments = (ins Seq_F32Tensor:$x, I64Attr:$out, BoolAttr:$bias,
-                   Variadic<Seq_F32Tensor>:$weights);
+                   UnitAttr:$spike_input, Variadic<Seq_F32Tensor>:$weights);
   let results = (outs Seq_F32Tensor:$y);
   let assemblyFormat = [{
     $x (`weights` `(` $weights^ `)`)? attr-dict `:` functional-type(operands, results)

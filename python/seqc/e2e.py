@@ -5,7 +5,7 @@ written from SPEC §4) with the SPEC §5 bound
     max|y − ref| ≤ 1e-4 · max(1, max|ref|).
 
 usage: e2e.py --seqc PATH --op OP [--cases N] [--seed S] [--work-dir DIR]
-              [--perturb] [--list]
+              [--perturb]
 
 A case is one random static configuration (feature sizes, heads, kernel,
 attrs, weights), compiled once, then run at several batch/time sizes bound
@@ -586,7 +586,9 @@ def main(argv=None):
 
     seqc_path = args.seqc
     if os.sep not in seqc_path:
-        seqc_path = shutil.which(seqc_path) or seqc_path
+        seqc_path = shutil.which(seqc_path)
+        if seqc_path is None:
+            ap.error("'%s' is not on PATH; give --seqc a path" % args.seqc)
     seqc = Seqc(os.path.abspath(seqc_path))
     if args.work_dir:
         workdir = os.path.abspath(args.work_dir)

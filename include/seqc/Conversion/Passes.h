@@ -2,6 +2,7 @@
 #ifndef SEQC_CONVERSION_PASSES_H
 #define SEQC_CONVERSION_PASSES_H
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
 namespace seqc {

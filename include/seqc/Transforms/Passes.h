@@ -2,6 +2,7 @@
 #ifndef SEQC_TRANSFORMS_PASSES_H
 #define SEQC_TRANSFORMS_PASSES_H
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
 namespace seqc {

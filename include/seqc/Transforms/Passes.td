@@ -26,4 +26,15 @@ def SeqCopiesToLinalg : Pass<"seq-copies-to-linalg", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def SeqMarkSpikeInputs : Pass<"seq-mark-spike-inputs", "mlir::ModuleOp"> {
+  let summary = "Mark linear layers whose input is a spike tensor";
+  let description = [{
+    A `seq.linear` whose input is the spike output of `seq.lif`, `seq.plif`
+    or `seq.if_neuron` gets `spike_input`: its input is 0 or 1 everywhere,
+    so its product can be computed by adding weight rows for the spikes
+    present, with no multiplies, which `convert-seq-to-linalg` does when
+    the measured spike density is low.
+  }];
+}
+
 #endif // SEQC_TRANSFORMS_PASSES

@@ -10,6 +10,8 @@ using namespace seqc::seq;
 namespace seqc {
 
 static Value linearOp(TensorBuilder &b, LinearOp op) {
+  if (op.getSpikeInput())
+    return buildSpikeLinear(b, op);
   ValueRange w = op.getWeights();
   return b.linear(op.getX(), w[0], op.getBias() ? w[1] : Value());
 }

@@ -56,6 +56,9 @@ mlir::Value buildRMSNorm(TensorBuilder &b, mlir::Value x, mlir::Value w,
 /// layer_norm over the last dim (biased variance).
 mlir::Value buildLayerNorm(TensorBuilder &b, mlir::Value x, mlir::Value w,
                            mlir::Value bias, double eps);
+/// A linear layer on spikes: accumulate-only when the measured spike
+/// density is low, the dense contraction otherwise.
+mlir::Value buildSpikeLinear(TensorBuilder &b, seq::LinearOp op);
 /// Whether a linear is computed inside the loop nest of the neuron that is
 /// its only user (so it is not lowered on its own).
 bool isFusedIntoNeuron(seq::LinearOp op);

@@ -10,7 +10,7 @@
 using namespace mlir;
 
 std::string seqc::cpuPipeline() {
-  return "convert-seq-to-linalg,"
+  return "seq-mark-spike-inputs,convert-seq-to-linalg,"
          "seq-weights-to-args,"
          "func.func(convert-elementwise-to-linalg),"
          "canonicalize,cse,"
