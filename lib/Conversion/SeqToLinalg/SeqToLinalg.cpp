@@ -1,5 +1,6 @@
 //===- SeqToLinalg.cpp - The convert-seq-to-linalg pass -------------------===//
 #include "Lowering.h"
+#include "dialects/rgnn/RGNNDialect.h"
 #include "seqc/Conversion/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -31,9 +32,10 @@ struct ConvertSeqToLinalg
     SmallVector<Operation *> ops;
     SmallVector<Operation *> fused;
     module.walk([&](Operation *op) {
-      if (!op->getDialect() ||
-          op->getDialect()->getNamespace() !=
-              seqc::seq::SeqDialect::getDialectNamespace() ||
+      StringRef dialect =
+          op->getDialect() ? op->getDialect()->getNamespace() : "";
+      if ((dialect != seqc::seq::SeqDialect::getDialectNamespace() &&
+           dialect != seqc::rgnn::RGNNDialect::getDialectNamespace()) ||
           isa<seqc::seq::WeightOp>(op))
         return;
       auto linear = dyn_cast<seqc::seq::LinearOp>(op);
