@@ -157,7 +157,113 @@ def case_gla_lm(rng):
     return model, w, {"ids": ids}, run
 
 
-CASES = {"mlp": case_mlp, "gla_layer": case_gla_layer, "gla_lm": case_gla_lm}
+def case_lif(rng):
+    """LIF neurons, B=16, T=64, N=16384, against the multi-step loop of
+    SpikingJelly's torch backend (written out)."""
+    b, t, n = 16, 64, 16384
+    model = {"seqc_model": 1, "name": "lif",
+             "inputs": {"x": {"dtype": "f32", "shape": ["B", "T", n]}},
+             "nodes": [{"name": "lif", "op": "lif", "inputs": ["x"]}],
+             "outputs": {"spikes": "lif"}}
+    x = rand(rng, b, t, n, scale=1.5)
+
+    def run(x, tau=2.0, v_th=1.0, v_reset=0.0):
+        v = torch.full_like(x[:, 0], v_reset)
+        spikes = []
+        for step in range(x.shape[1]):
+            h = v + (x[:, step] - (v - v_reset)) / tau
+            s = (h >= v_th).to(x.dtype)
+            v = h * (1 - s) + v_reset * s
+            spikes.append(s)
+        return torch.stack(spikes, 1)
+    # Bytes a single pass must move: read x, write the spikes.
+    return model, {}, {"x": x}, run, 2 * x.nbytes
+
+
+def case_spiking_rwkv(rng):
+    """SpikeGPT's block, d=512, T=1024, B=1, against PyTorch eager."""
+    b, t, d = 1, 1024, 512
+    f = 4 * d
+    model = {"seqc_model": 1, "name": "spiking-rwkv",
+             "inputs": {"x": {"dtype": "f32", "shape": ["B", "T", d]}},
+             "nodes": [{"name": "blk", "op": "spiking_rwkv", "inputs": ["x"]}],
+             "outputs": {"y": "blk"}}
+    p = "blk."
+    w = {}
+    for ln in ("ln1", "ln2"):
+        w[p + ln + ".weight"] = 1 + rand(rng, d)
+        w[p + ln + ".bias"] = rand(rng, d)
+    w[p + "att.time_decay"] = rand(rng, d, scale=1.0)
+    w[p + "att.time_first"] = rand(rng, d, scale=1.0)
+    for m in ("k", "v", "r"):
+        w[p + "att.time_mix_" + m] = rng.random(d).astype(np.float32)
+    for m in ("key", "value", "receptance", "output"):
+        w[p + "att." + m + ".weight"] = rand(rng, d, d, scale=0.05)
+    for m in ("k", "r"):
+        w[p + "ffn.time_mix_" + m] = rng.random(d).astype(np.float32)
+    w[p + "ffn.key.weight"] = rand(rng, f, d, scale=0.05)
+    w[p + "ffn.receptance.weight"] = rand(rng, d, d, scale=0.05)
+    w[p + "ffn.value.weight"] = rand(rng, d, f, scale=0.05)
+    tw = {k[len(p):]: torch.from_numpy(v) for k, v in w.items()}
+    x = rand(rng, b, t, d, scale=1.0)
+
+    def lif(a, tau=2.0):
+        v = torch.zeros_like(a[:, 0])
+        out = []
+        for step in range(a.shape[1]):
+            h = v + (a[:, step] - v) / tau
+            s = (h >= 1.0).to(a.dtype)
+            v = h * (1 - s)
+            out.append(s)
+        return torch.stack(out, 1)
+
+    def wkv(k, v):
+        wd, u = -torch.exp(tw["att.time_decay"]), tw["att.time_first"]
+        aa = torch.zeros_like(k[:, 0]); bb = torch.zeros_like(aa)
+        pp = torch.full_like(aa, -1e38)
+        ys = []
+        for step in range(k.shape[1]):
+            kt, vt = k[:, step], v[:, step]
+            ww = u + kt; q = torch.maximum(pp, ww)
+            e1, e2 = torch.exp(pp - q), torch.exp(ww - q)
+            ys.append((e1 * aa + e2 * vt) / (e1 * bb + e2))
+            ww = wd + pp; q = torch.maximum(ww, kt)
+            e1, e2 = torch.exp(ww - q), torch.exp(kt - q)
+            aa, bb, pp = e1 * aa + e2 * vt, e1 * bb + e2, q
+        return torch.stack(ys, 1)
+
+    def mix(z, mu):
+        shifted = torch.nn.functional.pad(z, (0, 0, 1, -1))
+        return z * mu + shifted * (1 - mu)
+
+    def run(x):
+        ln = torch.nn.functional.layer_norm
+        z = ln(x, (d,), tw["ln1.weight"], tw["ln1.bias"])
+        k = mix(z, tw["att.time_mix_k"]) @ tw["att.key.weight"].T
+        v = mix(z, tw["att.time_mix_v"]) @ tw["att.value.weight"].T
+        r = torch.sigmoid(mix(z, tw["att.time_mix_r"]) @ tw["att.receptance.weight"].T)
+        x = x + lif((r * wkv(k, v)) @ tw["att.output.weight"].T)
+        z = ln(x, (d,), tw["ln2.weight"], tw["ln2.bias"])
+        kk = torch.relu(mix(z, tw["ffn.time_mix_k"]) @ tw["ffn.key.weight"].T) ** 2
+        rr = torch.sigmoid(mix(z, tw["ffn.time_mix_r"]) @ tw["ffn.receptance.weight"].T)
+        return x + lif(rr * (kk @ tw["ffn.value.weight"].T))
+    return model, w, {"x": x}, run
+
+
+CASES = {"mlp": case_mlp, "gla_layer": case_gla_layer, "gla_lm": case_gla_lm,
+         "lif": case_lif, "spiking_rwkv": case_spiking_rwkv}
+
+
+def memory_bandwidth():
+    """GB/s of a large copy (read + write), the machine's practical peak."""
+    src = np.ones(64 * 1024 * 1024 // 4 * 4, dtype=np.float32)  # 256 MiB
+    dst = np.empty_like(src)
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        np.copyto(dst, src)
+        times.append(time.perf_counter() - start)
+    return 2 * src.nbytes / min(times) / 1e9
 
 # ---- timing -----------------------------------------------------------------
 
@@ -209,24 +315,30 @@ def main():
     ap.add_argument("--json", default=None)
     opts = ap.parse_args()
     rows = []
-    print(f"threads={opts.threads} repeat={opts.repeat} torch={torch.__version__}")
-    print(f"{'case':<12} {'seqc ms':>10} {'torch ms':>10} {'torch/seqc':>11} {'compile s':>10}")
+    bandwidth = memory_bandwidth()
+    print(f"threads={opts.threads} repeat={opts.repeat} torch={torch.__version__} "
+          f"copy bandwidth={bandwidth:.1f} GB/s")
+    print(f"{'case':<12} {'seqc ms':>10} {'torch ms':>10} {'torch/seqc':>11} "
+          f"{'compile s':>10} {'seqc GB/s':>10}")
     for name in opts.cases.split(","):
         rng = np.random.default_rng(0)
-        model, weights, inputs, fn = CASES[name](rng)
+        model, weights, inputs, fn, *traffic = CASES[name](rng)
         with tempfile.TemporaryDirectory() as wd:
             seqc_ms, compile_s = time_seqc(opts.seqc, model, weights, inputs, wd,
                                            opts.threads, opts.repeat)
         torch_ms = time_torch(fn, inputs, opts.threads, opts.repeat)
+        gbs = traffic[0] / seqc_ms / 1e6 if traffic else None
         rows.append({"case": name, "seqc_median_ms": seqc_ms,
                      "torch_median_ms": torch_ms,
                      "ratio_torch_over_seqc": torch_ms / seqc_ms,
-                     "compile_s": compile_s})
+                     "compile_s": compile_s, "seqc_gb_per_s": gbs})
         print(f"{name:<12} {seqc_ms:>10.3f} {torch_ms:>10.3f} "
-              f"{torch_ms / seqc_ms:>10.2f}x {compile_s:>10.2f}")
+              f"{torch_ms / seqc_ms:>10.2f}x {compile_s:>10.2f} "
+              + (f"{gbs:>10.1f}" if gbs else f"{'':>10}"))
     if opts.json:
         with open(opts.json, "w") as f:
             json.dump({"threads": opts.threads, "repeat": opts.repeat,
+                       "copy_bandwidth_gb_per_s": bandwidth,
                        "torch": torch.__version__, "cases": rows}, f, indent=2)
 
 

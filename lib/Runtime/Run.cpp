@@ -145,29 +145,51 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
     m->setThreads(m->threads);
   int32_t status = m->entry(args.data(), results.data());
 
-  // Copy each result out densely, then free what the module allocated
-  // (once per buffer; never a buffer the caller or the weights own).
-  std::set<void *> owned;
+  // Hand each result's buffer to the caller when it is dense, starts at
+  // its allocation and is no one else's; copy it out densely otherwise.
+  // Every other buffer the module allocated is freed, once.
+  std::set<void *> owned, handedOut, foreign;
+  for (size_t i = 0; i < numInputs; ++i)
+    foreign.insert(inputs[i].data);
+  for (const BoundWeight &w : m->weights)
+    foreign.insert(const_cast<void *>(w.data));
   size_t at = 0;
   for (size_t o = 0; o < numOutputs; ++o) {
     const TensorSpec &spec = m->outputs[o];
     size_t rank = spec.dims.size();
     const int64_t *d = results.data() + at;
     at += 3 + 2 * rank;
-    owned.insert(reinterpret_cast<void *>(d[0]));
+    void *allocated = reinterpret_cast<void *>(d[0]);
+    owned.insert(allocated);
     seqc_tensor &out = outputs[o];
     out = seqc_tensor{};
     out.dtype = spec.dtype;
     out.rank = int32_t(rank);
-    int64_t n = 1;
-    for (size_t i = 0; i < rank; ++i)
-      n *= out.shape[i] = d[3 + i];
+    int64_t n = 1, stride = 1;
+    bool dense = true;
+    for (size_t i = rank; i-- > 0;) {
+      out.shape[i] = d[3 + i];
+      dense &= d[3 + i] == 1 || d[3 + rank + i] == stride;
+      stride *= d[3 + i];
+    }
+    n = stride;
+    if (status != 0)
+      continue;
     size_t esize = elementSize(spec.dtype);
-    out.data = malloc(n > 0 ? size_t(n) * esize : 1);
     const char *base = reinterpret_cast<const char *>(d[1]) + d[2] * esize;
+    if (dense && base == allocated && !foreign.count(allocated) &&
+        handedOut.insert(allocated).second) {
+      out.data = allocated;
+      continue;
+    }
+    out.data = malloc(n > 0 ? size_t(n) * esize : 1);
+    if (dense) {
+      memcpy(out.data, base, size_t(n) * esize);
+      continue;
+    }
     // Walk the elements in row-major order through the strides.
     std::vector<int64_t> index(rank, 0);
-    for (int64_t e = 0; e < n && status == 0; ++e) {
+    for (int64_t e = 0; e < n; ++e) {
       int64_t offset = 0;
       for (size_t i = 0; i < rank; ++i)
         offset += index[i] * d[3 + rank + i];
@@ -180,12 +202,11 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
       }
     }
   }
-  for (size_t i = 0; i < numInputs; ++i)
-    owned.erase(inputs[i].data);
-  for (const BoundWeight &w : m->weights)
-    owned.erase(const_cast<void *>(w.data));
+  for (void *p : handedOut)
+    owned.erase(p);
   for (void *p : owned)
-    free(p);
+    if (!foreign.count(p))
+      free(p);
   if (status != 0) {
     for (size_t o = 0; o < numOutputs; ++o)
       seqc_tensor_release(&outputs[o]);

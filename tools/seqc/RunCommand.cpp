@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <malloc.h>
 #include <map>
 
 namespace cl = llvm::cl;
@@ -128,6 +129,11 @@ double median(std::vector<double> v) {
 }
 
 int run(const RunOptions &opts) {
+  // Keep freed large buffers in the heap: each run allocates its outputs
+  // anew, and returning them to the kernel would make every run fault its
+  // pages in again.
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   if (opts.device != "cpu")
     return reportError({opts.model, "",
                         "--device=" + opts.device +

@@ -18,8 +18,10 @@
 
 namespace seqc {
 
-/// Elements per vector: 8 f32 lanes (one AVX register).
-constexpr int64_t kLanes = 8;
+/// Elements per lane block: 32 f32 lanes, four AVX registers. A block
+/// walks time with a stride of one row of the input, so it should use whole
+/// cache lines (128 bytes) per step.
+constexpr int64_t kLanes = 32;
 
 /// One block of lanes at (batch b, first element n0).
 struct LaneBlock {

@@ -24,7 +24,7 @@ std::string seqc::cpuPipeline() {
          "convert-scf-to-openmp,canonicalize,"
          "lower-affine,convert-scf-to-cf,canonicalize,"
          "expand-strided-metadata,lower-affine,convert-vector-to-llvm,"
-         "finalize-memref-to-llvm,"
+         "finalize-memref-to-llvm{use-aligned-alloc},"
          "convert-math-to-llvm,convert-math-to-libm,"
          "convert-arith-to-llvm,convert-index-to-llvm,"
          "convert-openmp-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,"

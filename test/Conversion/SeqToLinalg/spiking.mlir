@@ -1,12 +1,12 @@
 // RUN: seqc-opt %s --convert-seq-to-linalg --split-input-file | FileCheck %s --enable-var-scope
 
 // A neuron keeps its potential in a vector register over the time loop:
-// parallel over (batch, blocks of 8 neurons), sequential over time, one
+// parallel over (batch, blocks of 32 neurons), sequential over time, one
 // masked load of the input and one store of the spikes per step.
 // CHECK-LABEL: func.func @lif
 // CHECK: scf.parallel (%[[B:.*]], %[[N:.*]]) =
 // CHECK:   vector.create_mask
-// CHECK:   %[[V:.*]] = scf.for %[[T:.*]] = {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<8xf32>)
+// CHECK:   %[[V:.*]] = scf.for %[[T:.*]] = {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<32xf32>)
 // CHECK:     vector.maskedload %{{.*}}[%[[B]], %[[T]], %{{.*}}]
 // CHECK:     arith.divf
 // CHECK:     arith.cmpf oge
@@ -45,7 +45,7 @@ func.func @linear_into_lif(%x: tensor<?x?x12xf32>, %w: tensor<20x12xf32>, %b: te
 // WKV in the running-max form: three vectors of state per lane block.
 // CHECK-LABEL: func.func @wkv
 // CHECK: scf.parallel
-// CHECK:   scf.for {{.*}} iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CHECK:   scf.for {{.*}} iter_args({{.*}}) -> (vector<32xf32>, vector<32xf32>, vector<32xf32>)
 // CHECK:     arith.maximumf
 // CHECK:     math.exp
 // CHECK:     arith.divf
