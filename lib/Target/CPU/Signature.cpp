@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
 
 #include <nlohmann/json.hpp>
 
@@ -46,9 +47,14 @@ static std::string str(Attribute a) {
 }
 
 std::string seqc::moduleSignature(ModuleOp module) {
+  // The weights file as an absolute path: the module may be run from
+  // anywhere.
+  llvm::SmallString<256> weightsFile(str(module->getAttr("seq.weights_file")));
+  if (!weightsFile.empty())
+    llvm::sys::fs::make_absolute(weightsFile);
   json sig = {{"abi", kModuleABIVersion},
               {"name", str(module->getAttr("seq.model_name"))},
-              {"weights_file", str(module->getAttr("seq.weights_file"))}};
+              {"weights_file", std::string(weightsFile)}};
   auto main = module.lookupSymbol<func::FuncOp>("main");
   json inputs = json::array(), weights = json::array(), outputs = json::array(),
        ranges = json::array();
