@@ -20,6 +20,9 @@ using namespace seqc::seq;
 
 namespace seqc {
 
+/// How many time steps ahead a neuron block prefetches its input.
+static constexpr int64_t kPrefetchSteps = 8;
+
 namespace {
 /// How a neuron charges, fires and resets (SPEC §4.5).
 struct Neuron {
@@ -39,9 +42,28 @@ struct MembraneInput {
   Value k;            // K (index), when fused
   Value batch, steps, width;
 
-  Value at(ImplicitLocOpBuilder &ib, const LaneBlock &lb, Value t) const {
-    if (x)
+  Value at(ImplicitLocOpBuilder &ib, const LaneBlock &lb, Value t,
+           Value steps) const {
+    if (x) {
+      // A block walks down a column of rows a whole row apart, which the
+      // hardware prefetcher does not follow: fetch a few steps ahead.
+      Value ahead = arith::MinUIOp::create(
+          ib,
+          arith::AddIOp::create(
+              ib, t, arith::ConstantIndexOp::create(ib, kPrefetchSteps)),
+          arith::SubIOp::create(ib, steps,
+                                arith::ConstantIndexOp::create(ib, 1)));
+      for (int64_t line = 0; line < kLanes * 4; line += 64)
+        memref::PrefetchOp::create(
+            ib, x,
+            ValueRange{
+                lb.b, ahead,
+                arith::AddIOp::create(
+                    ib, lb.n0, arith::ConstantIndexOp::create(ib, line / 4))},
+            ib.getBoolAttr(false), ib.getI32IntegerAttr(3),
+            ib.getBoolAttr(true));
       return lb.load(ib, x, {lb.b, t});
+    }
     Value acc = bias ? lb.load(ib, bias, {}) : lb.splat(ib, 0.0);
     auto loop = scf::ForOp::create(
         ib, arith::ConstantIndexOp::create(ib, 0), k,
@@ -68,10 +90,12 @@ static std::pair<Value, Value> step(ImplicitLocOpBuilder &ib,
     h = arith::AddFOp::create(ib, v, x);
   } else {
     Value leak = arith::SubFOp::create(ib, v, vr);
+    // Multiplying by 1/τ instead of dividing by τ moves H by at most an
+    // ulp: a spike can only change at a tie, which SPEC §5 exempts.
     auto scale = [&](Value e) -> Value {
-      if (n.kind == Neuron::PLIF)
-        return arith::MulFOp::create(ib, e, lb.splat(ib, n.invTau));
-      return arith::DivFOp::create(ib, e, lb.splat(ib, n.tau));
+      Value inv = n.kind == Neuron::PLIF ? lb.splat(ib, n.invTau)
+                                         : lb.splat(ib, 1.0 / n.tau);
+      return arith::MulFOp::create(ib, e, inv);
     };
     h = n.decayInput ? arith::AddFOp::create(
                            ib, v, scale(arith::SubFOp::create(ib, x, leak)))
@@ -106,7 +130,8 @@ static std::pair<Value, Value> runNeurons(TensorBuilder &b, const Neuron &n,
             arith::ConstantIndexOp::create(ib, 1), ValueRange{v0},
             [&](OpBuilder &nested, Location loc, Value t, ValueRange carried) {
               ImplicitLocOpBuilder nb(loc, nested);
-              auto [s, v] = step(nb, lb, n, carried[0], input.at(nb, lb, t));
+              auto [s, v] =
+                  step(nb, lb, n, carried[0], input.at(nb, lb, t, steps));
               lb.store(nb, s, spikes, {lb.b, t});
               scf::YieldOp::create(nb, v);
             });

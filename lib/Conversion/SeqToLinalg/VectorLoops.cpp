@@ -14,6 +14,8 @@ Value LaneBlock::load(ImplicitLocOpBuilder &ib, Value buffer,
                       ValueRange leading) const {
   SmallVector<Value> idx(leading);
   idx.push_back(n0);
+  if (!mask)
+    return vector::LoadOp::create(ib, type, buffer, idx);
   Value zero = splat(ib, 0.0);
   return vector::MaskedLoadOp::create(ib, type, buffer, idx, mask, zero);
 }
@@ -22,6 +24,10 @@ void LaneBlock::store(ImplicitLocOpBuilder &ib, Value value, Value buffer,
                       ValueRange leading) const {
   SmallVector<Value> idx(leading);
   idx.push_back(n0);
+  if (!mask) {
+    vector::StoreOp::create(ib, value, buffer, idx);
+    return;
+  }
   vector::MaskedStoreOp::create(ib, buffer, idx, mask, value);
 }
 
@@ -77,9 +83,26 @@ void forEachLaneBlock(TensorBuilder &b, Value batch, Value width,
         block.b = ivs[0];
         block.n0 = arith::MulIOp::create(ib, ivs[1], lanes);
         Value left = arith::SubIOp::create(ib, width, block.n0);
-        block.mask = vector::CreateMaskOp::create(
-            ib, VectorType::get({kLanes}, ib.getI1Type()), ValueRange{left});
-        body(ib, block);
+        // Full blocks use plain vector loads and stores; only the last,
+        // partial block of a row needs masks.
+        Value full =
+            arith::CmpIOp::create(ib, arith::CmpIPredicate::uge, left, lanes);
+        scf::IfOp::create(
+            ib, full,
+            [&](OpBuilder &tb, Location tl) {
+              ImplicitLocOpBuilder fb(tl, tb);
+              body(fb, block);
+              scf::YieldOp::create(fb);
+            },
+            [&](OpBuilder &eb, Location el) {
+              ImplicitLocOpBuilder mb(el, eb);
+              LaneBlock partial = block;
+              partial.mask = vector::CreateMaskOp::create(
+                  mb, VectorType::get({kLanes}, mb.getI1Type()),
+                  ValueRange{left});
+              body(mb, partial);
+              scf::YieldOp::create(mb);
+            });
       });
 }
 

@@ -23,11 +23,12 @@ namespace seqc {
 /// cache lines (128 bytes) per step.
 constexpr int64_t kLanes = 32;
 
-/// One block of lanes at (batch b, first element n0).
+/// One block of lanes at (batch b, first element n0); `mask` is null for a
+/// full block.
 struct LaneBlock {
   mlir::Value b, n0, mask;
   mlir::VectorType type;
-  /// Masked load of buffer[idx..., n0 : n0 + kLanes] (0 in masked lanes).
+  /// Load of buffer[idx..., n0 : n0 + kLanes] (0 in masked-off lanes).
   mlir::Value load(mlir::ImplicitLocOpBuilder &ib, mlir::Value buffer,
                    mlir::ValueRange leading) const;
   void store(mlir::ImplicitLocOpBuilder &ib, mlir::Value value,
