@@ -1,6 +1,11 @@
 // Element-type names and sizes shared by the tensor-file readers.
 
+#include "FileErrors.h"
 #include "seqc/Runtime/TensorFiles.h"
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
 
 namespace seqc {
 
@@ -57,6 +62,14 @@ std::optional<size_t> tensorByteSize(const std::vector<int64_t> &shape,
     if (__builtin_mul_overflow(bytes, static_cast<uint64_t>(dim), &bytes))
       return std::nullopt;
   return bytes;
+}
+
+std::string lowerErrno() {
+  std::string msg = std::strerror(errno);
+  if (!msg.empty())
+    msg[0] =
+        static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
+  return msg;
 }
 
 } // namespace seqc

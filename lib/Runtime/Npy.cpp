@@ -1,5 +1,6 @@
 // NumPy .npy reader (versions 1.0-3.0) and writer with a strict header parser.
 
+#include "FileErrors.h"
 #include "seqc/Runtime/TensorFiles.h"
 
 #include <cctype>
@@ -28,14 +29,6 @@ std::string formatShape(const std::vector<int64_t> &shape) {
   for (size_t i = 0; i < shape.size(); ++i)
     out += (i ? ", " : "") + std::to_string(shape[i]);
   return out + (shape.size() == 1 ? ",)" : ")");
-}
-
-std::string lowerErrno() {
-  std::string msg = std::strerror(errno);
-  if (!msg.empty())
-    msg[0] =
-        static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
-  return msg;
 }
 
 const char *npyDescr(DType dtype) {

@@ -1,5 +1,6 @@
 // Memory-mapped safetensors reader that validates every tensor on open.
 
+#include "FileErrors.h"
 #include "seqc/Runtime/TensorFiles.h"
 
 #include <nlohmann/json.hpp>
@@ -58,14 +59,6 @@ std::string formatShape(const std::vector<int64_t> &shape) {
   for (size_t i = 0; i < shape.size(); ++i)
     out += (i ? ", " : "") + std::to_string(shape[i]);
   return out + "]";
-}
-
-std::string lowerErrno() {
-  std::string msg = std::strerror(errno);
-  if (!msg.empty())
-    msg[0] =
-        static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
-  return msg;
 }
 
 /// Finds where a header that json::parse rejected goes wrong.

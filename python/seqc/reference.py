@@ -1,4 +1,4 @@
-"""Float64 NumPy reference of the SPEC §4.1–4.3 ops, for end-to-end tests.
+"""Float64 NumPy reference of the SPEC §4.1–4.3 and §4.5 ops, for e2e tests.
 
 Every function is written from the formula in SPEC.md (quoted in its doc
 comment), computes in float64 whatever dtype it is given, and uses nothing
@@ -7,7 +7,8 @@ wins over speed; recurrences are plain loops over time.
 
 Layout conventions (SPEC §3, §4.2): sequence tensors are batch-first
 [B, T, D]; a packed head dimension H·K is head-major, i.e. channel
-h·K + j belongs to head h.
+h·K + j belongs to head h. Spiking neurons (§4.5) run along time, axis 1,
+of x [B, T, ...], in SpikingJelly's multi-step semantics.
 """
 import math
 
@@ -216,3 +217,150 @@ def causal_conv1d(x, weight, bias, activation="none"):
     if activation != "none":
         raise ValueError("unknown activation %r" % activation)
     return y
+
+
+# --- spiking units (SPEC §4.5) ------------------------------------------
+
+# SPEC §5: spikes must match wherever |H − v_threshold| > SPIKE_MARGIN.
+SPIKE_MARGIN = 1e-4
+
+
+def _neurons(x, charge, v_threshold, v_reset, follow):
+    """SpikingJelly multi-step neurons along time (axis 1) of x [B, T, ...]:
+        V_0 = v_reset (0 for soft reset)
+        H_t = charge(V_{t−1}, X_t)
+        S_t = [H_t ≥ v_threshold]
+        hard reset: V_t = H_t (1 − S_t) + v_reset S_t
+        soft reset: V_t = H_t − v_threshold S_t      (v_reset None)
+    Returns spikes S [B, T, ...], the final potential V_T [B, ...] and the
+    charges H [B, T, ...]. `follow` (spikes [B, T, ...], e.g. a compiler's)
+    decides S_t wherever |H_t − v_threshold| ≤ 1e-4, where SPEC §5 allows
+    either spike: the reference then goes on from the same choice.
+    """
+    x = f64(x)
+    thr = float(v_threshold)
+    soft = v_reset is None
+    vr = 0.0 if soft else float(v_reset)
+    V = np.full(x.shape[:1] + x.shape[2:], vr)
+    S = np.zeros(x.shape)
+    Hs = np.zeros(x.shape)
+    for t in range(x.shape[1]):
+        H = charge(V, x[:, t])
+        s = H >= thr
+        if follow is not None:
+            near = np.abs(H - thr) <= SPIKE_MARGIN
+            s = np.where(near, np.asarray(follow)[:, t] == 1, s)
+        s = s.astype(np.float64)
+        V = H - thr * s if soft else H * (1.0 - s) + vr * s
+        S[:, t] = s
+        Hs[:, t] = H
+    return S, V, Hs
+
+
+def lif(x, tau=2.0, v_threshold=1.0, v_reset=0.0, decay_input=True,
+        follow=None):
+    """SPEC §4.5 `lif` (SpikingJelly LIFNode, multi-step), V_r = v_reset
+    (0 when v_reset is None, the soft reset):
+        decay_input:  H = V + (X − (V − V_r)) / τ
+        otherwise:    H = V − (V − V_r) / τ + X
+    then fire and reset as in _neurons. Returns (spikes, V_T, H)."""
+    vr = 0.0 if v_reset is None else float(v_reset)
+    tau = float(tau)
+    if decay_input:
+        def charge(V, X):
+            return V + (X - (V - vr)) / tau
+    else:
+        def charge(V, X):
+            return V - (V - vr) / tau + X
+    return _neurons(x, charge, v_threshold, v_reset, follow)
+
+
+def plif(x, w, v_threshold=1.0, v_reset=0.0, decay_input=True, follow=None):
+    """SPEC §4.5 `plif` (SpikingJelly ParametricLIFNode): `lif` with
+    1/τ = σ(w), w the 0-d weight:
+        decay_input:  H = V + (X − (V − V_r)) σ(w)
+        otherwise:    H = V − (V − V_r) σ(w) + X
+    Returns (spikes, V_T, H)."""
+    vr = 0.0 if v_reset is None else float(v_reset)
+    k = float(sigmoid(np.asarray(w, np.float64)))
+    if decay_input:
+        def charge(V, X):
+            return V + (X - (V - vr)) * k
+    else:
+        def charge(V, X):
+            return V - (V - vr) * k + X
+    return _neurons(x, charge, v_threshold, v_reset, follow)
+
+
+def if_neuron(x, v_threshold=1.0, v_reset=0.0, follow=None):
+    """SPEC §4.5 `if_neuron` (SpikingJelly IFNode): H = V + X, then fire and
+    reset as lif. Returns (spikes, V_T, H)."""
+    return _neurons(x, lambda V, X: V + X, v_threshold, v_reset, follow)
+
+
+def wkv(k, v, time_decay, time_first):
+    """SPEC §4.5 `wkv` (RWKV-4, SpikeGPT), literally: w = −exp(time_decay),
+    u = time_first, per channel
+        y_t = (Σ_{i<t} e^{(t−1−i)w + k_i} v_i + e^{u + k_t} v_t)
+              / (Σ_{i<t} e^{(t−1−i)w + k_i} + e^{u + k_t})
+    in float64 with no running max (O(T²); keep |k| well below 700).
+    k, v [B, T, C]; returns y [B, T, C]."""
+    k, v = f64(k), f64(v)
+    w = -np.exp(f64(time_decay))
+    u = f64(time_first)
+    B, T, C = k.shape
+    y = np.zeros((B, T, C))
+    for t in range(T):
+        i = np.arange(t, dtype=np.float64)
+        e = np.exp((t - 1 - i)[None, :, None] * w + k[:, :t])   # [B, t, C]
+        cur = np.exp(u + k[:, t])
+        y[:, t] = ((e * v[:, :t]).sum(axis=1) + cur * v[:, t]) / (
+            e.sum(axis=1) + cur)
+    return y
+
+
+def spiking_rwkv(x, w, ffn_hidden=None, first=False, tau=2.0,
+                 v_threshold=1.0):
+    """SPEC §4.5 `spiking_rwkv` (SpikeGPT block), `w` the SPEC weight names
+    without the node prefix; layer norms with eps 1e-5:
+        shift(z)_t = z_{t−1} (0 at t=0);  mix(z, μ) = z⊙μ + shift(z)⊙(1−μ)
+        x = layer_norm0(x) if first
+        z = layer_norm1(x)
+        a = (σ(mix(z,μr) Wrᵀ) ⊙ wkv(mix(z,μk) Wkᵀ, mix(z,μv) Wvᵀ)) Woᵀ
+        x = x + lif(a)          (tau, v_threshold, v_reset = 0, decay_input)
+        z = layer_norm2(x)
+        f = σ(mix(z,μr') Wr'ᵀ) ⊙ (relu(mix(z,μk') Wk'ᵀ)² Wv'ᵀ)
+        x = x + lif(f)
+    Returns y [B, T, d] and the charges of the two lifs (H, [B, T, d] each).
+    `ffn_hidden` only documents the shape: it is read off the weights."""
+    x = f64(x)
+    w = {n: f64(a) for n, a in w.items()}
+
+    def shift(z):
+        return np.concatenate([np.zeros_like(z[:, :1]), z[:, :-1]], axis=1)
+
+    def mix(z, mu):
+        return z * mu + shift(z) * (1.0 - mu)
+
+    def ln(z, name):
+        return layer_norm(z, w[name + ".weight"], w[name + ".bias"], 1e-5)
+
+    if first:
+        x = ln(x, "ln0")
+    z = ln(x, "ln1")
+    r = sigmoid(linear(mix(z, w["att.time_mix_r"]),
+                       w["att.receptance.weight"]))
+    kk = linear(mix(z, w["att.time_mix_k"]), w["att.key.weight"])
+    vv = linear(mix(z, w["att.time_mix_v"]), w["att.value.weight"])
+    a = linear(r * wkv(kk, vv, w["att.time_decay"], w["att.time_first"]),
+               w["att.output.weight"])
+    s1, _, h1 = lif(a, tau, v_threshold, 0.0, True)
+    x = x + s1
+    z = ln(x, "ln2")
+    r = sigmoid(linear(mix(z, w["ffn.time_mix_r"]),
+                       w["ffn.receptance.weight"]))
+    kk = np.maximum(linear(mix(z, w["ffn.time_mix_k"]), w["ffn.key.weight"]),
+                    0.0) ** 2
+    f = r * linear(kk, w["ffn.value.weight"])
+    s2, _, h2 = lif(f, tau, v_threshold, 0.0, True)
+    return x + s2, (h1, h2)

@@ -23,6 +23,11 @@ int usage();
 
 /// An MLIR context with every dialect seqc uses.
 std::unique_ptr<mlir::MLIRContext> makeContext();
+/// Imports MODEL.json, with --weights replacing its weights file when given.
+/// Returns null after reporting the problem.
+mlir::OwningOpRef<mlir::ModuleOp> importForCommand(mlir::MLIRContext &ctx,
+                                                   const std::string &model,
+                                                   const std::string &weights);
 /// Lowers an imported module and links it into a shared library at `so`.
 /// Returns 0, or reports the problem and returns 1.
 int buildSharedLibrary(mlir::ModuleOp module, const std::string &model,

@@ -74,6 +74,19 @@ std::unique_ptr<mlir::MLIRContext> seqc::cli::makeContext() {
   return std::make_unique<mlir::MLIRContext>(registry);
 }
 
+mlir::OwningOpRef<mlir::ModuleOp>
+seqc::cli::importForCommand(mlir::MLIRContext &ctx, const std::string &model,
+                            const std::string &weights) {
+  seqc::ImportOptions options;
+  if (!weights.empty())
+    options.weightsPath = weights;
+  seqc::UserError error;
+  auto module = seqc::importModel(ctx, model, options, error);
+  if (!module)
+    reportError(error);
+  return module;
+}
+
 int seqc::cli::buildSharedLibrary(mlir::ModuleOp module,
                                   const std::string &model,
                                   const std::string &so, int optLevel) {
@@ -176,13 +189,9 @@ int compileImpl(int argc, char **argv) {
                  << ")\n";
 
   auto ctx = makeContext();
-  seqc::ImportOptions importOptions;
-  if (!opts.weights.empty())
-    importOptions.weightsPath = opts.weights;
-  seqc::UserError error;
-  auto module = seqc::importModel(*ctx, opts.model, importOptions, error);
+  auto module = importForCommand(*ctx, opts.model, opts.weights);
   if (!module)
-    return reportError(error);
+    return 1;
 
   if (opts.emit == Emit::Ptx || opts.target == "cuda")
     return reportError({opts.model, "",

@@ -70,13 +70,9 @@ seqc_dtype fromFileDtype(seqc::DType d) {
 /// Compiles MODEL.json into a temporary shared library; returns its path.
 int compileToTemporary(const RunOptions &opts, std::string &so) {
   auto ctx = makeContext();
-  seqc::ImportOptions importOptions;
-  if (!opts.weights.empty())
-    importOptions.weightsPath = opts.weights;
-  seqc::UserError error;
-  auto module = seqc::importModel(*ctx, opts.model, importOptions, error);
+  auto module = importForCommand(*ctx, opts.model, opts.weights);
   if (!module)
-    return reportError(error);
+    return 1;
   llvm::SmallString<128> path;
   if (llvm::sys::fs::createTemporaryFile("seqc-module", "so", path))
     return reportError({opts.model, "", "cannot create a temporary file"});
