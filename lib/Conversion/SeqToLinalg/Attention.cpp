@@ -16,34 +16,6 @@ using namespace seqc::seq;
 
 namespace seqc {
 
-/// x[:, t] of a [B, T, ...] tensor as [B, ...] with B = `batch`.
-static Value timeSlice(TensorBuilder &b, Value x, Value t, Value batch) {
-  auto type = cast<RankedTensorType>(x.getType());
-  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
-  offsets[1] = t;
-  SmallVector<OpFoldResult> sizes = b.sizes(x);
-  sizes[0] = batch;
-  sizes[1] = b.getIndexAttr(1);
-  SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
-  SmallVector<int64_t> shape{ShapedType::kDynamic};
-  llvm::append_range(shape, type.getShape().drop_front(2));
-  return tensor::ExtractSliceOp::create(b, type.clone(shape), x, offsets, sizes,
-                                        strides);
-}
-
-/// Writes y[B, ...] into x[:, t].
-static Value insertTime(TensorBuilder &b, Value y, Value x, Value t) {
-  auto type = cast<RankedTensorType>(x.getType());
-  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
-  offsets[1] = t;
-  SmallVector<OpFoldResult> sizes = b.sizes(x);
-  SmallVector<OpFoldResult> ySizes = b.sizes(y);
-  sizes[0] = ySizes[0];
-  sizes[1] = b.getIndexAttr(1);
-  SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
-  return tensor::InsertSliceOp::create(b, y, x, offsets, sizes, strides);
-}
-
 Results buildGLACore(TensorBuilder &b, Checks &checks, Value q, Value k,
                      Value v, Value g, Value s0, int64_t heads, double scale,
                      const std::string &node) {
@@ -76,10 +48,10 @@ Results buildGLACore(TensorBuilder &b, Checks &checks, Value q, Value k,
       b, b.index(0), steps, b.index(1), ValueRange{state, out},
       [&](OpBuilder &nested, Location loc, Value t, ValueRange carried) {
         TensorBuilder lb(loc, nested);
-        Value qs = timeSlice(lb, q4, t, batch),
-              ks = timeSlice(lb, k4, t, batch);
-        Value gs = timeSlice(lb, g4, t, batch),
-              vs = timeSlice(lb, v4, t, batch);
+        Value qs = lb.timeSlice(q4, t, batch),
+              ks = lb.timeSlice(k4, t, batch);
+        Value gs = lb.timeSlice(g4, t, batch),
+              vs = lb.timeSlice(v4, t, batch);
         using IT = utils::IteratorType;
         // S = diag(exp(g_t)) S + k_tᵀ v_t, loops (b, h, k, v).
         Value s = lb.generic(
@@ -106,7 +78,7 @@ Results buildGLACore(TensorBuilder &b, Checks &checks, Value q, Value k,
                   ib, a[2], arith::MulFOp::create(ib, sq, a[1]))};
             });
         scf::YieldOp::create(lb,
-                             ValueRange{s, insertTime(lb, o, carried[1], t)});
+                             ValueRange{s, lb.insertTime(o, carried[1], t)});
       });
   return {b.mergeLast(loop.getResult(1)), loop.getResult(0)};
 }

@@ -38,27 +38,13 @@ static Results linearRecurrence(TensorBuilder &b, Checks &checks,
       b, b.index(0), b.dim(a, 1), b.index(1), ValueRange{state, b.empty(sizes)},
       [&](OpBuilder &nested, Location loc, Value t, ValueRange carried) {
         TensorBuilder lb(loc, nested);
-        auto slice = [&](Value x) {
-          auto type = cast<RankedTensorType>(x.getType());
-          SmallVector<OpFoldResult> offs{lb.getIndexAttr(0), t,
-                                         lb.getIndexAttr(0)};
-          SmallVector<OpFoldResult> szs{batch, lb.getIndexAttr(1), width};
-          SmallVector<OpFoldResult> ones(3, lb.getIndexAttr(1));
-          return tensor::ExtractSliceOp::create(
-              lb, type.clone({type.getDimSize(0), type.getDimSize(2)}), x, offs,
-              szs, ones);
-        };
-        Value h = lb.map({slice(a), slice(bv), carried[0]}, carried[0],
-                         [](ImplicitLocOpBuilder &ib, ValueRange v) {
+        Value h = lb.map({lb.timeSlice(a, t, batch), lb.timeSlice(bv, t, batch),
+                          carried[0]},
+                         carried[0], [](ImplicitLocOpBuilder &ib, ValueRange v) {
                            return arith::AddFOp::create(
                                ib, arith::MulFOp::create(ib, v[0], v[2]), v[1]);
                          });
-        SmallVector<OpFoldResult> offs{lb.getIndexAttr(0), t,
-                                       lb.getIndexAttr(0)};
-        SmallVector<OpFoldResult> szs{batch, lb.getIndexAttr(1), width};
-        SmallVector<OpFoldResult> ones(3, lb.getIndexAttr(1));
-        Value all =
-            tensor::InsertSliceOp::create(lb, h, carried[1], offs, szs, ones);
+        Value all = lb.insertTime(h, carried[1], t);
         scf::YieldOp::create(lb, ValueRange{h, all});
       });
   return {loop.getResult(1), loop.getResult(0)};

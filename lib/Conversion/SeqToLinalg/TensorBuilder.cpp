@@ -165,6 +165,33 @@ Value TensorBuilder::sumLast(
                  });
 }
 
+Value TensorBuilder::timeSlice(Value x, Value t, OpFoldResult batch) {
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), getIndexAttr(0));
+  offsets[1] = t;
+  SmallVector<OpFoldResult> sz = sizes(x);
+  sz[0] = batch;
+  sz[1] = getIndexAttr(1);
+  SmallVector<OpFoldResult> strides(type.getRank(), getIndexAttr(1));
+  SmallVector<int64_t> shape{ShapedType::kDynamic};
+  if (auto c = getConstantIntValue(batch))
+    shape[0] = *c;
+  llvm::append_range(shape, type.getShape().drop_front(2));
+  return tensor::ExtractSliceOp::create(*this, type.clone(shape), x, offsets,
+                                        sz, strides);
+}
+
+Value TensorBuilder::insertTime(Value y, Value x, Value t) {
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), getIndexAttr(0));
+  offsets[1] = t;
+  SmallVector<OpFoldResult> sz = sizes(x);
+  sz[0] = sizes(y)[0];
+  sz[1] = getIndexAttr(1);
+  SmallVector<OpFoldResult> strides(type.getRank(), getIndexAttr(1));
+  return tensor::InsertSliceOp::create(*this, y, x, offsets, sz, strides);
+}
+
 Value TensorBuilder::splitLast(Value x, int64_t a, int64_t bsize) {
   auto t = cast<RankedTensorType>(x.getType());
   SmallVector<int64_t> shape(t.getShape());

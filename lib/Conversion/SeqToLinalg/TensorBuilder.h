@@ -61,6 +61,10 @@ public:
   sumLast(mlir::Value x,
           const std::function<mlir::Value(mlir::ImplicitLocOpBuilder &,
                                           mlir::Value)> &f);
+  /// x[:, t] of a [B, T, ...] tensor as [B, ...] (B = `batch` rows).
+  mlir::Value timeSlice(mlir::Value x, mlir::Value t, mlir::OpFoldResult batch);
+  /// Writes y [B, ...] into x[:, t].
+  mlir::Value insertTime(mlir::Value y, mlir::Value x, mlir::Value t);
   /// [..., A·B] → [..., A, B] and back (A, B static).
   mlir::Value splitLast(mlir::Value x, int64_t a, int64_t b);
   mlir::Value mergeLast(mlir::Value x);
