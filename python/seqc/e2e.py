@@ -13,8 +13,17 @@ to the model's symbolic dims "B" and "T". Cases vary how weights reach the
 module (compile-time --weights, the model's "weights" key, `seqc run
 MODEL.json`) and the thread count. One line per case; the last line is
 `N passed, M failed`; the exit status is 1 when any case failed.
+
+Spike outputs of the spiking ops (SPEC §4.5) are checked as SPEC §5 says:
+exactly 0 or 1, and equal to the reference wherever the reference charge H
+is further than 1e-4 from v_threshold; within that margin either spike is
+right, and the reference goes on from the spike seqc chose. Such ops may
+mark a run skipped where a spike they cannot observe is that close (it is
+named on the case's line and not compared).
+
 --perturb shifts the reference by 1e-3 · max(1, max|ref|) at one element of
-every output, so every case must fail: it proves the check can fail.
+every output (flips one spike of a spike output), so every case must fail:
+it proves the check can fail.
 """
 import argparse
 import json
@@ -484,7 +493,8 @@ class Neuron:
         decay = i // 2 % 3
         self.decay_input = decay != 1
         if kind == "lif":
-            self.tau = pick(rng, [2.0, 1.5, 3.0, 10.0, 1.0])
+            # SpikingJelly's LIFNode takes tau > 1.
+            self.tau = pick(rng, [2.0, 1.5, 3.0, 10.0, 1.25])
             if self.tau != 2.0 or i % 3 == 0:
                 self.attrs["tau"] = self.tau
         elif kind == "plif":
@@ -541,6 +551,21 @@ def followed(got, name, shape):
     return y if y is not None and y.shape == tuple(shape) else None
 
 
+def unfollowed(dist):
+    """Skips a run whose spikes are not an output (so the reference cannot
+    follow them) where a reference charge is within the margin of the
+    threshold: make_inputs redraws to avoid it, but may give up."""
+    near = int(np.sum(np.abs(dist) <= ref.SPIKE_MARGIN))
+    return {"@skip": "%d charges near threshold, spikes not an output"
+            % near} if near else {}
+
+
+def unfollowed_times(outputs, spikes):
+    """Sequence lengths: short when the spikes are not an output, so that
+    inputs with no charge near the threshold are easy to draw."""
+    return T_NEURON if spikes in outputs else [1, 2, 5, 16, 37]
+
+
 def neuron_outputs(i, name="n"):
     """Spikes and final potential; every fifth case spikes alone, every
     fifth the potential alone (the other output then left unused)."""
@@ -572,12 +597,14 @@ def gen_neuron(kind):
             out = {"y": s, "v": v, "@dist:y": dist}
             if "y" not in outputs:
                 out["@density:y"] = s
+                out.update(unfollowed(dist))
             return out
         return Config("%s x=%s outputs=%s"
                       % (n.desc(), ["B", "T"] + tail, ",".join(outputs)),
                       {"x": {"dtype": "f32", "shape": ["B", "T"] + tail}},
                       [n.node("x")], outputs, n.w, make, reference,
-                      neuron_sizes(rng, i), follow=True)
+                      neuron_sizes(rng, i, unfollowed_times(outputs, "y")),
+                      follow=True)
     return gen
 
 
@@ -618,6 +645,7 @@ def gen_linear_into_neuron(rng, i):
         out = {"y": s, "v": v, "@dist:y": dist}
         if "y" not in outputs:
             out["@density:y"] = s
+            out.update(unfollowed(dist))
         return out
     return Config("in=%d out=%d bias=%d lead=%s %s outputs=%s"
                   % (inp, out, bias, "".join(map(str, lead)), n.desc(),
@@ -625,7 +653,8 @@ def gen_linear_into_neuron(rng, i):
                   {"x": {"dtype": "f32", "shape": lead + [inp]}},
                   [{"name": "l", "op": "linear", "inputs": ["x"],
                     "attrs": attrs}, n.node("l")],
-                  outputs, w, make, reference, neuron_sizes(rng, i),
+                  outputs, w, make, reference,
+                  neuron_sizes(rng, i, unfollowed_times(outputs, "y")),
                   follow=True)
 
 
@@ -664,21 +693,25 @@ def gen_spike_linear(rng, i):
 
     def make(rng, B, T):
         # Drive well below or well above the firing point, then redraw
-        # (and rescale) until the density lies in the path's range and,
+        # (and rescale) until the density lies in the path's range (a
+        # sparse input of 10 or more neurons with at least one spike) and,
         # without the spikes among the outputs, no charge is near the
         # threshold.
         shape = [B, T] + tail
-        mean, sd = (0.3, 0.5) if path == "sparse" else (1.5, 0.7)
-        for _ in range(60):
-            x = (g * (mean + sd * rng.standard_normal(shape))).astype(
+        mean, sd = ((0.3 if i % 4 else 0.7, 0.5) if path == "sparse"
+                    else (1.5, 0.7))
+        scale = g
+        least = 1 if path == "sparse" and np.prod(shape) >= 10 else 0
+        for tries in range(60):
+            x = (scale * (mean + sd * rng.standard_normal(shape))).astype(
                 np.float32)
             s, _, dist = n(x)
             d = float(s.mean())
             if d > hi:
-                mean -= 0.1
-            elif d < lo:
-                mean += 0.2
-            elif "s" in outputs or clear_of_threshold(dist):
+                scale *= 0.8
+            elif d < lo or s.sum() < least:
+                scale *= 1.25
+            elif "s" in outputs or clear_of_threshold(dist) or tries > 40:
                 break
         else:
             raise AssertionError("spike_linear: no %s inputs drawn" % path)
@@ -693,6 +726,7 @@ def gen_spike_linear(rng, i):
         out = {"s": s, "v": v, "y": y, "@dist:s": dist}
         if "s" not in outputs:
             out["@density:n"] = s
+            out.update(unfollowed(dist))
         return out
     return Config("path=%s %s x=%s out=%d bias=%d outputs=%s"
                   % (path, n.desc(), ["B", "T"] + tail, out, bias,
@@ -700,7 +734,8 @@ def gen_spike_linear(rng, i):
                   {"x": {"dtype": "f32", "shape": ["B", "T"] + tail}},
                   [n.node("x"), {"name": "l", "op": "linear",
                                  "inputs": ["n"], "attrs": attrs}],
-                  outputs, w, make, reference, neuron_sizes(rng, i),
+                  outputs, w, make, reference,
+                  neuron_sizes(rng, i, unfollowed_times(outputs, "s")),
                   follow=True)
 
 
@@ -826,7 +861,7 @@ GENERATORS = {
     "spiking_rwkv": gen_spiking_rwkv,
 }
 # Seeds index this list, which only grows at the end, so that adding an op
-# keeps every other op's configurations.
+# keeps every other op's configurations (ops not in it come after, sorted).
 SEED_ORDER = ["act", "add", "causal_conv1d", "embedding", "gla", "gla_core",
               "glu_mlp", "layer_norm", "linear", "linear_recurrence",
               "mul", "rms_norm", "lif", "plif", "if_neuron",
@@ -988,7 +1023,7 @@ def run_case(seqc, op, index, cfg, mode, threads, workdir, rng, perturb):
                 details.append("  B=%d T=%d output %s: %s\n    %s"
                                % (B, T, name, problem, shell(argv)))
     parts = []
-    if worst or not spikes:
+    if worst or not (spikes or skipped):
         parts.append("err/tol " + " ".join(
             "%s %.2g" % (n, v) for n, v in sorted(worst.items())))
     if spikes:
@@ -1050,7 +1085,9 @@ def main(argv=None):
 
     # One generator per op and seed, independent of --cases, so case k is
     # the same configuration whatever the count.
-    seed = [args.seed, SEED_ORDER.index(args.op)]
+    seed = [args.seed, SEED_ORDER.index(args.op) if args.op in SEED_ORDER
+            else len(SEED_ORDER) + sorted(set(GENERATORS) - set(SEED_ORDER))
+            .index(args.op)]
     passed = failed = 0
     for i in range(args.cases):
         rng = np.random.default_rng(seed + [i])

@@ -48,10 +48,8 @@ Results buildGLACore(TensorBuilder &b, Checks &checks, Value q, Value k,
       b, b.index(0), steps, b.index(1), ValueRange{state, out},
       [&](OpBuilder &nested, Location loc, Value t, ValueRange carried) {
         TensorBuilder lb(loc, nested);
-        Value qs = lb.timeSlice(q4, t, batch),
-              ks = lb.timeSlice(k4, t, batch);
-        Value gs = lb.timeSlice(g4, t, batch),
-              vs = lb.timeSlice(v4, t, batch);
+        Value qs = lb.timeSlice(q4, t, batch), ks = lb.timeSlice(k4, t, batch);
+        Value gs = lb.timeSlice(g4, t, batch), vs = lb.timeSlice(v4, t, batch);
         using IT = utils::IteratorType;
         // S = diag(exp(g_t)) S + k_tᵀ v_t, loops (b, h, k, v).
         Value s = lb.generic(

@@ -50,6 +50,8 @@ Results buildGLACore(TensorBuilder &b, Checks &checks, mlir::Value q,
                      mlir::Value s0, int64_t heads, double scale,
                      const std::string &node);
 
+/// torch.nn.GRU / torch.nn.LSTM, sequentially over time.
+Results buildRNN(TensorBuilder &b, seq::RNNOp op);
 /// rms_norm over the last dim with weight w[D].
 mlir::Value buildRMSNorm(TensorBuilder &b, mlir::Value x, mlir::Value w,
                          double eps);

@@ -38,12 +38,12 @@ static Results linearRecurrence(TensorBuilder &b, Checks &checks,
       b, b.index(0), b.dim(a, 1), b.index(1), ValueRange{state, b.empty(sizes)},
       [&](OpBuilder &nested, Location loc, Value t, ValueRange carried) {
         TensorBuilder lb(loc, nested);
-        Value h = lb.map({lb.timeSlice(a, t, batch), lb.timeSlice(bv, t, batch),
-                          carried[0]},
-                         carried[0], [](ImplicitLocOpBuilder &ib, ValueRange v) {
-                           return arith::AddFOp::create(
-                               ib, arith::MulFOp::create(ib, v[0], v[2]), v[1]);
-                         });
+        Value h = lb.map(
+            {lb.timeSlice(a, t, batch), lb.timeSlice(bv, t, batch), carried[0]},
+            carried[0], [](ImplicitLocOpBuilder &ib, ValueRange v) {
+              return arith::AddFOp::create(
+                  ib, arith::MulFOp::create(ib, v[0], v[2]), v[1]);
+            });
         Value all = lb.insertTime(h, carried[1], t);
         scf::YieldOp::create(lb, ValueRange{h, all});
       });
@@ -96,6 +96,8 @@ FailureOr<Results> lowerRecurrence(Operation *op, TensorBuilder &b,
     return linearRecurrence(b, checks, o);
   if (auto o = dyn_cast<CausalConv1dOp>(op))
     return Results{causalConv(b, o)};
+  if (auto o = dyn_cast<RNNOp>(op))
+    return buildRNN(b, o);
   return failure();
 }
 

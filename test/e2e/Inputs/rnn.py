@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""seq.rnn (GRU and LSTM) through `seqc run` against the float64 reference
+(python/seqc/reference_rnn.py) and, where PyTorch is installed, against
+torch.nn.GRU / torch.nn.LSTM themselves (in float64).
+
+usage: rnn.py SEQC WORKDIR [--cases N] [--perturb]
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "python"))
+from seqc.reference_rnn import rnn as reference  # noqa: E402
+from seqc.safetensors_io import write_arrays  # noqa: E402
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+
+def torch_rnn(cell, x, w, hidden, layers, h0, c0):
+    mod = (torch.nn.GRU if cell == "gru" else torch.nn.LSTM)(
+        x.shape[2], hidden, layers, batch_first=True).double()
+    with torch.no_grad():
+        for name, p in mod.named_parameters():
+            p.copy_(torch.from_numpy(w[name].astype(np.float64)))
+        args = [torch.from_numpy(x.astype(np.float64))]
+        state = None
+        if cell == "gru" and h0 is not None:
+            state = torch.from_numpy(h0.astype(np.float64))
+        if cell == "lstm" and h0 is not None:
+            state = (torch.from_numpy(h0.astype(np.float64)),
+                     torch.from_numpy(c0.astype(np.float64)))
+        y, st = mod(*args, state) if state is not None else mod(*args)
+    if cell == "gru":
+        return y.numpy(), st.numpy()
+    return y.numpy(), st[0].numpy(), st[1].numpy()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("seqc")
+    ap.add_argument("work")
+    ap.add_argument("--cases", type=int, default=20)
+    ap.add_argument("--perturb", action="store_true")
+    opts = ap.parse_args()
+    rng = np.random.default_rng(11)
+    passed = failed = 0
+    for case in range(opts.cases):
+        cell = ["gru", "lstm"][case % 2]
+        layers = 1 + (case // 2) % 2
+        d, h = [(1, 1), (5, 3), (7, 8), (16, 17), (33, 5)][case % 5]
+        b, t = [(1, 1), (2, 7), (3, 37), (1, 65)][case % 4]
+        with_state = case % 3 == 0
+        g = 3 if cell == "gru" else 4
+        w = {}
+        for l in range(layers):
+            inp = d if l == 0 else h
+            w[f"weight_ih_l{l}"] = rng.uniform(-0.5, 0.5, (g * h, inp)).astype(np.float32)
+            w[f"weight_hh_l{l}"] = rng.uniform(-0.5, 0.5, (g * h, h)).astype(np.float32)
+            w[f"bias_ih_l{l}"] = rng.uniform(-0.5, 0.5, (g * h,)).astype(np.float32)
+            w[f"bias_hh_l{l}"] = rng.uniform(-0.5, 0.5, (g * h,)).astype(np.float32)
+        x = rng.standard_normal((b, t, d)).astype(np.float32)
+        h0 = rng.standard_normal((layers, b, h)).astype(np.float32) if with_state else None
+        c0 = rng.standard_normal((layers, b, h)).astype(np.float32) if with_state else None
+        work = os.path.join(opts.work, f"case{case}")
+        os.makedirs(work, exist_ok=True)
+        write_arrays(os.path.join(work, "w.safetensors"),
+                     {"r." + k: v for k, v in w.items()})
+        inputs = {"x": {"dtype": "f32", "shape": ["B", "T", d]}}
+        node_inputs = ["x"]
+        if with_state:
+            inputs["h0"] = {"dtype": "f32", "shape": [layers, "B", h]}
+            node_inputs.append("h0")
+            if cell == "lstm":
+                inputs["c0"] = {"dtype": "f32", "shape": [layers, "B", h]}
+                node_inputs.append("c0")
+        outputs = {"y": "r", "h_n": "r:1"}
+        if cell == "lstm":
+            outputs["c_n"] = "r:2"
+        model = {"seqc_model": 1, "name": f"rnn{case}", "weights": "w.safetensors",
+                 "inputs": inputs,
+                 "nodes": [{"name": "r", "op": "rnn", "inputs": node_inputs,
+                            "attrs": {"cell": cell, "hidden": h, "layers": layers}}],
+                 "outputs": outputs}
+        with open(os.path.join(work, "m.json"), "w") as f:
+            json.dump(model, f)
+        args = [opts.seqc, "run", os.path.join(work, "m.json"),
+                "--output-dir", os.path.join(work, "out")]
+        for name, a in (("x", x), ("h0", h0), ("c0", c0)):
+            if name in inputs:
+                np.save(os.path.join(work, name + ".npy"), a)
+                args += ["--input", f"{name}={work}/{name}.npy"]
+        run = subprocess.run(args, capture_output=True, text=True)
+        if run.returncode != 0:
+            failed += 1
+            print(f"FAIL case {case} {cell}: seqc run failed: {run.stderr.strip()}")
+            continue
+        got = [np.load(os.path.join(work, "out", n + ".npy")) for n in outputs]
+        want = reference(x, w, cell, h, layers,
+                         h0 if with_state else None, c0 if with_state else None)
+        checks = [("reference", want)]
+        if torch is not None:
+            checks.append(("torch", torch_rnn(cell, x, w, h, layers,
+                                              h0 if with_state else None,
+                                              c0 if with_state else None)))
+        worst, ok = 0.0, True
+        for _, expect in checks:
+            for g_, e in zip(got, expect):
+                e = np.asarray(e, np.float64) + (1e-3 if opts.perturb else 0.0)
+                err = np.abs(g_ - e).max() / max(1.0, np.abs(e).max())
+                worst = max(worst, err)
+                ok &= g_.shape == e.shape and err <= 1e-4
+        passed += ok
+        failed += not ok
+        against = "reference and torch" if torch is not None else "reference"
+        print(f"{'PASS' if ok else 'FAIL'} case {case} {cell} layers={layers} "
+              f"D={d} H={h} B={b} T={t} state={with_state}: rel err {worst:.2e} "
+              f"against {against}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
