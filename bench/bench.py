@@ -250,7 +250,28 @@ def case_spiking_rwkv(rng):
     return model, w, {"x": x}, run
 
 
-CASES = {"mlp": case_mlp, "gla_layer": case_gla_layer, "gla_lm": case_gla_lm,
+def case_rnn(cell):
+    def make(rng):
+        """torch.nn.GRU / LSTM, B=8, T=512, D=H=256, one layer."""
+        b, t, d, h = 8, 512, 256, 256
+        g = 3 if cell == "gru" else 4
+        model = {"seqc_model": 1, "name": cell,
+                 "inputs": {"x": {"dtype": "f32", "shape": ["B", "T", d]}},
+                 "nodes": [{"name": "r", "op": "rnn", "inputs": ["x"],
+                            "attrs": {"cell": cell, "hidden": h}}],
+                 "outputs": {"y": "r"}}
+        w = {"r.weight_ih_l0": rand(rng, g * h, d), "r.weight_hh_l0": rand(rng, g * h, h),
+             "r.bias_ih_l0": rand(rng, g * h), "r.bias_hh_l0": rand(rng, g * h)}
+        mod = (torch.nn.GRU if cell == "gru" else torch.nn.LSTM)(d, h, batch_first=True)
+        with torch.no_grad():
+            for name, p in mod.named_parameters():
+                p.copy_(torch.from_numpy(w["r." + name]))
+        x = rand(rng, b, t, d, scale=1.0)
+        return model, w, {"x": x}, lambda x: mod(x)[0]
+    return make
+
+
+CASES = {"mlp": case_mlp, "gru": case_rnn("gru"), "lstm": case_rnn("lstm"), "gla_layer": case_gla_layer, "gla_lm": case_gla_lm,
          "lif": case_lif, "spiking_rwkv": case_spiking_rwkv}
 
 

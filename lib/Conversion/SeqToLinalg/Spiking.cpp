@@ -21,7 +21,7 @@ using namespace seqc::seq;
 namespace seqc {
 
 /// How many time steps ahead a neuron block prefetches its input.
-static constexpr int64_t kPrefetchSteps = 8;
+static constexpr int64_t kPrefetchSteps = 4;
 
 namespace {
 /// How a neuron charges, fires and resets (SPEC §4.5).
@@ -53,7 +53,7 @@ struct MembraneInput {
               ib, t, arith::ConstantIndexOp::create(ib, kPrefetchSteps)),
           arith::SubIOp::create(ib, steps,
                                 arith::ConstantIndexOp::create(ib, 1)));
-      for (int64_t line = 0; line < kLanes * 4; line += 64)
+      for (int64_t line = 0; line < lb.type.getNumElements() * 4; line += 64)
         memref::PrefetchOp::create(
             ib, x,
             ValueRange{
@@ -123,7 +123,8 @@ static std::pair<Value, Value> runNeurons(TensorBuilder &b, const Neuron &n,
   Value spikes = allocBuffer(b, {batch, steps, width});
   Value final = allocBuffer(b, {batch, width});
   forEachLaneBlock(
-      b, batch, width, [&](ImplicitLocOpBuilder &ib, const LaneBlock &lb) {
+      b, batch, width, kNeuronLanes,
+      [&](ImplicitLocOpBuilder &ib, const LaneBlock &lb) {
         Value v0 = lb.splat(ib, n.reset.value_or(0.0));
         auto loop = scf::ForOp::create(
             ib, arith::ConstantIndexOp::create(ib, 0), steps,
@@ -257,7 +258,8 @@ Value buildWKV(TensorBuilder &b, Value k, Value v, Value decay, Value first) {
   Value db = readBuffer(b, decay), fb = readBuffer(b, first);
   Value out = allocBuffer(b, {batch, steps, width});
   forEachLaneBlock(
-      b, batch, width, [&](ImplicitLocOpBuilder &ib, const LaneBlock &lb) {
+      b, batch, width, kWKVLanes,
+      [&](ImplicitLocOpBuilder &ib, const LaneBlock &lb) {
         Value w = arith::NegFOp::create(
             ib, math::ExpOp::create(ib, lb.load(ib, db, {})));
         Value u = lb.load(ib, fb, {});

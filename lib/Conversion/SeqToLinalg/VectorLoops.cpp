@@ -69,9 +69,10 @@ Value bufferTensor(TensorBuilder &b, Value buffer) {
 }
 
 void forEachLaneBlock(TensorBuilder &b, Value batch, Value width,
+                      int64_t laneCount,
                       const std::function<void(ImplicitLocOpBuilder &,
                                                const LaneBlock &)> &body) {
-  Value lanes = b.index(kLanes);
+  Value lanes = b.index(laneCount);
   Value blocks = arith::CeilDivUIOp::create(b, width, lanes);
   scf::ParallelOp::create(
       b, ValueRange{b.index(0), b.index(0)}, ValueRange{batch, blocks},
@@ -79,7 +80,7 @@ void forEachLaneBlock(TensorBuilder &b, Value batch, Value width,
       [&](OpBuilder &nested, Location loc, ValueRange ivs) {
         ImplicitLocOpBuilder ib(loc, nested);
         LaneBlock block;
-        block.type = VectorType::get({kLanes}, ib.getF32Type());
+        block.type = VectorType::get({laneCount}, ib.getF32Type());
         block.b = ivs[0];
         block.n0 = arith::MulIOp::create(ib, ivs[1], lanes);
         Value left = arith::SubIOp::create(ib, width, block.n0);
@@ -98,7 +99,7 @@ void forEachLaneBlock(TensorBuilder &b, Value batch, Value width,
               ImplicitLocOpBuilder mb(el, eb);
               LaneBlock partial = block;
               partial.mask = vector::CreateMaskOp::create(
-                  mb, VectorType::get({kLanes}, mb.getI1Type()),
+                  mb, VectorType::get({laneCount}, mb.getI1Type()),
                   ValueRange{left});
               body(mb, partial);
               scf::YieldOp::create(mb);

@@ -18,17 +18,20 @@
 
 namespace seqc {
 
-/// Elements per lane block: 32 f32 lanes, four AVX registers. A block
-/// walks time with a stride of one row of the input, so it should use whole
-/// cache lines (128 bytes) per step.
-constexpr int64_t kLanes = 32;
+/// Elements per lane block. A block walks time with a stride of one input
+/// row, so wide blocks use whole cache lines and pages per step; neurons
+/// (one state vector) take 128 lanes, sixteen AVX registers of state,
+/// measured fastest on `bench/bench.py --cases lif`; WKV (three state
+/// vectors) takes 32.
+constexpr int64_t kNeuronLanes = 128;
+constexpr int64_t kWKVLanes = 32;
 
 /// One block of lanes at (batch b, first element n0); `mask` is null for a
 /// full block.
 struct LaneBlock {
   mlir::Value b, n0, mask;
   mlir::VectorType type;
-  /// Load of buffer[idx..., n0 : n0 + kLanes] (0 in masked-off lanes).
+  /// Load of buffer[idx..., n0 : n0 + lanes] (0 in masked-off lanes).
   mlir::Value load(mlir::ImplicitLocOpBuilder &ib, mlir::Value buffer,
                    mlir::ValueRange leading) const;
   void store(mlir::ImplicitLocOpBuilder &ib, mlir::Value value,
@@ -43,9 +46,10 @@ mlir::Value readBuffer(TensorBuilder &b, mlir::Value tensor);
 mlir::Value allocBuffer(TensorBuilder &b, llvm::ArrayRef<mlir::Value> sizes);
 mlir::Value bufferTensor(TensorBuilder &b, mlir::Value buffer);
 
-/// scf.parallel over (batch in [0, batch), blocks of kLanes in [0, width)),
-/// calling `body` for each block.
+/// scf.parallel over (batch in [0, batch), blocks of `lanes` in
+/// [0, width)), calling `body` for each block.
 void forEachLaneBlock(TensorBuilder &b, mlir::Value batch, mlir::Value width,
+                      int64_t lanes,
                       const std::function<void(mlir::ImplicitLocOpBuilder &,
                                                const LaneBlock &)> &body);
 

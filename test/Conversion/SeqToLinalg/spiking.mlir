@@ -1,14 +1,14 @@
 // RUN: seqc-opt %s --convert-seq-to-linalg --split-input-file | FileCheck %s --enable-var-scope
 
 // A neuron keeps its potential in a vector register over the time loop:
-// parallel over (batch, blocks of 32 neurons), sequential over time, one
+// parallel over (batch, blocks of 128 neurons), sequential over time, one
 // load of the input (prefetched a few steps ahead) and one store of the
 // spikes per step. Full blocks use plain vector loads and stores; the last,
 // partial block of a row is masked.
 // CHECK-LABEL: func.func @lif
 // CHECK: scf.parallel (%[[B:.*]], %[[N:.*]]) =
 // CHECK:   scf.if %{{.*}} {
-// CHECK:     %[[V:.*]] = scf.for %[[T:.*]] = {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<32xf32>)
+// CHECK:     %[[V:.*]] = scf.for %[[T:.*]] = {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<128xf32>)
 // CHECK:       memref.prefetch
 // CHECK:       vector.load %{{.*}}[%[[B]], %[[T]], %{{.*}}]
 // CHECK:       arith.mulf
