@@ -35,6 +35,8 @@ static std::string printable(const std::string &text) {
 }
 
 std::string seqc::UserError::str() const {
+  if (file.empty())
+    return "seqc: error: " + printable(what);
   std::string s = "seqc: error: " + printable(file);
   if (!where.empty())
     s += ":" + printable(where);

@@ -109,9 +109,12 @@ static seqc_error *initModule(seqc_module *m, const char *signature,
       m->weights.push_back({parseSpec(j, "shape"), nullptr, {}});
     for (const json &j : sig.at("id_ranges")) {
       std::string input = j.at("input").get<std::string>();
+      size_t before = m->idRanges.size();
       for (size_t i = 0; i < m->inputs.size(); ++i)
         if (m->inputs[i].name == input)
           m->idRanges.push_back({i, j.at("num").get<int64_t>()});
+      if (m->idRanges.size() == before)
+        throw std::runtime_error("token ids of unknown input '" + input + "'");
     }
     for (const json &j : sig.at("checks"))
       m->checks.push_back(j.get<std::string>());
@@ -123,6 +126,9 @@ static seqc_error *initModule(seqc_module *m, const char *signature,
   void *scope = m->library ? m->library : RTLD_DEFAULT;
   m->setThreads =
       reinterpret_cast<void (*)(int)>(dlsym(scope, "omp_set_num_threads"));
+  auto maxThreads =
+      reinterpret_cast<int (*)()>(dlsym(scope, "omp_get_max_threads"));
+  m->defaultThreads = maxThreads ? maxThreads() : 0;
   if (m->weights.empty())
     return nullptr;
   return bindWeights(m, weightsPath ? std::string(weightsPath) : weights);
@@ -133,7 +139,12 @@ extern "C" seqc_error *seqc_module_load(const char *libraryPath,
                                         seqc_module **out) {
   *out = nullptr;
   auto m = std::make_unique<seqc_module>();
-  m->library = dlopen(libraryPath, RTLD_NOW | RTLD_LOCAL);
+  // A bare file name would make dlopen search the library path; a module
+  // named on the command line or by an application is a file.
+  std::string path = libraryPath;
+  if (path.find('/') == std::string::npos)
+    path = "./" + path;
+  m->library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!m->library)
     return fail(std::string(libraryPath) + ": cannot load: " + dlerror());
   m->entry = reinterpret_cast<EntryFn>(dlsym(m->library, "seqc_entry"));

@@ -57,6 +57,8 @@ struct seqc_module {
   /// omp_set_num_threads of the OpenMP runtime the module runs on.
   void (*setThreads)(int) = nullptr;
   int threads = 0;
+  /// OpenMP's thread count when the module was loaded (0: unknown).
+  int defaultThreads = 0;
 };
 
 #endif // SEQC_LIB_RUNTIME_MODULEINTERNAL_H

@@ -141,8 +141,11 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
     resultWords += 3 + 2 * o.dims.size();
   std::vector<int64_t> results(resultWords);
 
-  if (m->threads > 0 && m->setThreads)
-    m->setThreads(m->threads);
+  // Every run sets the thread count: this module's, or OpenMP's default,
+  // since another module in the process may have changed it.
+  int threads = m->threads > 0 ? m->threads : m->defaultThreads;
+  if (threads > 0 && m->setThreads)
+    m->setThreads(threads);
   int32_t status = m->entry(args.data(), results.data());
 
   // Hand each result's buffer to the caller when it is dense, starts at

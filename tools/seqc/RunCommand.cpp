@@ -77,7 +77,10 @@ int compileToTemporary(const RunOptions &opts, std::string &so) {
   if (llvm::sys::fs::createTemporaryFile("seqc-module", "so", path))
     return reportError({opts.model, "", "cannot create a temporary file"});
   so = std::string(path);
-  return buildSharedLibrary(*module, opts.model, so, opts.optLevel);
+  int rc = buildSharedLibrary(*module, opts.model, so, opts.optLevel);
+  if (rc)
+    llvm::sys::fs::remove(so);
+  return rc;
 }
 
 /// The .npy file for each model input, from --input and --inputs-dir.
@@ -146,9 +149,10 @@ int run(const RunOptions &opts) {
   if (temporary)
     llvm::sys::fs::remove(library);
   if (err) {
+    // The runtime's load errors start with the file they are about.
     std::string message = seqc_error_message(err);
     seqc_error_free(err);
-    return reportError({opts.model, "", message});
+    return reportError({"", "", message});
   }
   std::unique_ptr<seqc_module, decltype(&seqc_module_free)> owner(
       m, seqc_module_free);
@@ -235,6 +239,11 @@ int seqc::cli::runCommand(int argc, char **argv) {
   if (opts.model.empty()) {
     llvm::errs() << "seqc run: missing MODEL.json or MODULE.so\n";
     return usage();
+  }
+  if (opts.optLevel > 3) {
+    llvm::errs() << "seqc run: -O" << opts.optLevel
+                 << " is not an optimization level (-O0..-O3)\n";
+    return 2;
   }
   return run(opts);
 }
