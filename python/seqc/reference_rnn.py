@@ -52,3 +52,45 @@ def rnn(x, w, cell, hidden, layers=1, h0=None, c0=None):
         h_n[l], c_n[l] = h, c
         seq = out
     return (seq, h_n, c_n) if cell == "lstm" else (seq, h_n)
+
+
+def para_gru(x, w, hidden, h0=None):
+    """SPEC §4.3 `para_gru` (ParaRNN diagonal GRU), sequentially:
+        z = σ(A_z⊙h + B_z x + b_z), r = σ(A_r⊙h + B_r x + b_r)
+        ĥ = tanh(A_h⊙(h⊙r) + B_h x + b_h), h' = z⊙ĥ + (1−z)⊙h
+    Returns y [B, T, H] and h_T."""
+    x = np.asarray(x, np.float64)
+    f = {k: np.asarray(v, np.float64) for k, v in w.items()}
+    B, T, _ = x.shape
+    h = np.zeros((B, hidden)) if h0 is None else np.asarray(h0, np.float64)
+    y = np.zeros((B, T, hidden))
+    for t in range(T):
+        xt = x[:, t]
+        z = _sigmoid(f["A_z"] * h + xt @ f["B_z"].T + f["b_z"])
+        r = _sigmoid(f["A_r"] * h + xt @ f["B_r"].T + f["b_r"])
+        hh = np.tanh(f["A_h"] * (h * r) + xt @ f["B_h"].T + f["b_h"])
+        h = z * hh + (1 - z) * h
+        y[:, t] = h
+    return y, h
+
+
+def para_lstm(x, w, hidden, h0=None, c0=None):
+    """SPEC §4.3 `para_lstm` (ParaRNN CIFG LSTM), sequentially:
+        f = σ(A_f⊙h + B_f x + b_f + C_f⊙c)
+        c' = f⊙c + (1−f)⊙tanh(A_c⊙h + B_c x + b_c)
+        o = σ(A_o⊙h + B_o x + b_o + C_o⊙c'),  h' = o⊙tanh(c')
+    Returns y [B, T, H], h_T and c_T."""
+    x = np.asarray(x, np.float64)
+    f_ = {k: np.asarray(v, np.float64) for k, v in w.items()}
+    B, T, _ = x.shape
+    h = np.zeros((B, hidden)) if h0 is None else np.asarray(h0, np.float64)
+    c = np.zeros((B, hidden)) if c0 is None else np.asarray(c0, np.float64)
+    y = np.zeros((B, T, hidden))
+    for t in range(T):
+        xt = x[:, t]
+        f = _sigmoid(f_["A_f"] * h + xt @ f_["B_f"].T + f_["b_f"] + f_["C_f"] * c)
+        c = f * c + (1 - f) * np.tanh(f_["A_c"] * h + xt @ f_["B_c"].T + f_["b_c"])
+        o = _sigmoid(f_["A_o"] * h + xt @ f_["B_o"].T + f_["b_o"] + f_["C_o"] * c)
+        h = o * np.tanh(c)
+        y[:, t] = h
+    return y, h, c

@@ -52,6 +52,8 @@ Results buildGLACore(TensorBuilder &b, Checks &checks, mlir::Value q,
 
 /// torch.nn.GRU / torch.nn.LSTM, sequentially over time.
 Results buildRNN(TensorBuilder &b, seq::RNNOp op);
+/// ParaRNN's para_gru / para_lstm, solved sequentially over time.
+Results buildParaRNN(TensorBuilder &b, mlir::Operation *op);
 /// rms_norm over the last dim with weight w[D].
 mlir::Value buildRMSNorm(TensorBuilder &b, mlir::Value x, mlir::Value w,
                          double eps);

@@ -160,3 +160,109 @@ Results buildRNN(TensorBuilder &b, RNNOp op) {
 }
 
 } // namespace seqc
+
+namespace seqc {
+
+/// ParaRNN cells solved sequentially: the input projections B x + b of all
+/// steps are contractions hoisted out of the loop; each step is elementwise
+/// (the recurrence is diagonal).
+Results buildParaRNN(TensorBuilder &b, Operation *op) {
+  using IT = utils::IteratorType;
+  bool lstm = isa<ParaLSTMOp>(op);
+  ValueRange w = lstm ? cast<ParaLSTMOp>(op).getWeights()
+                      : cast<ParaGRUOp>(op).getWeights();
+  Value x = op->getOperand(0);
+  Value h0 = lstm ? cast<ParaLSTMOp>(op).getH0() : cast<ParaGRUOp>(op).getH0();
+  Value c0 = lstm ? cast<ParaLSTMOp>(op).getC0() : Value();
+  int64_t hidden =
+      lstm ? cast<ParaLSTMOp>(op).getHidden() : cast<ParaGRUOp>(op).getHidden();
+  Value batch = b.dim(x, 0), steps = b.dim(x, 1);
+  SmallVector<OpFoldResult> state{batch, b.getIndexAttr(hidden)};
+  // Projections [B, T, H] per gate, then diagonals A (and C) [H].
+  Value p0 = b.linear(x, w[0], w[3]), p1 = b.linear(x, w[1], w[4]),
+        p2 = b.linear(x, w[2], w[5]);
+  Value a0 = w[6], a1 = w[7], a2 = w[8];
+  Value h = h0 ? h0 : b.zeros(state);
+  Value c = c0 ? c0 : b.zeros(state);
+  SmallVector<Value> init{h, b.empty({batch, steps, b.getIndexAttr(hidden)})};
+  if (lstm)
+    init.push_back(c);
+  AffineMap id = b.identity(2), col = b.select(2, {1});
+  auto loop = scf::ForOp::create(
+      b, b.index(0), steps, b.index(1), init,
+      [&](OpBuilder &nested, Location loc, Value t, ValueRange carried) {
+        TensorBuilder lb(loc, nested);
+        Value g0 = lb.timeSlice(p0, t, batch), g1 = lb.timeSlice(p1, t, batch),
+              g2 = lb.timeSlice(p2, t, batch);
+        Value hp = carried[0];
+        SmallVector<Value> next;
+        if (!lstm) {
+          // z = σ(A_z⊙h + p_z), r = σ(A_r⊙h + p_r),
+          // ĥ = tanh(A_h⊙(h⊙r) + p_h), h' = z⊙ĥ + (1−z)⊙h.
+          Value hn = lb.generic(
+              {hp, g0, g1, g2, a0, a1, a2}, {id, id, id, id, col, col, col},
+              lb.empty(lb.sizes(hp)), id, {IT::parallel, IT::parallel},
+              [](ImplicitLocOpBuilder &ib, ValueRange a) {
+                auto affine = [&](Value coef, Value v, Value bias) {
+                  return arith::AddFOp::create(
+                      ib, arith::MulFOp::create(ib, coef, v), bias);
+                };
+                Value z = sigmoid(ib, affine(a[4], a[0], a[1]));
+                Value r = sigmoid(ib, affine(a[5], a[0], a[2]));
+                Value hh = math::TanhOp::create(
+                    ib, affine(a[6], arith::MulFOp::create(ib, a[0], r), a[3]));
+                Value keep = arith::MulFOp::create(
+                    ib, arith::SubFOp::create(ib, constF32(ib, 1.0), z), a[0]);
+                return SmallVector<Value>{arith::AddFOp::create(
+                    ib, arith::MulFOp::create(ib, z, hh), keep)};
+              });
+          next = {hn, lb.insertTime(hn, carried[1], t)};
+        } else {
+          // f = σ(A_f⊙h + p_f + C_f⊙c), c' = f⊙c + (1−f)⊙tanh(A_c⊙h + p_c).
+          Value cn = lb.generic(
+              {carried[2], hp, g0, g1, a0, a1, w[9]},
+              {id, id, id, id, col, col, col}, lb.empty(lb.sizes(hp)), id,
+              {IT::parallel, IT::parallel},
+              [](ImplicitLocOpBuilder &ib, ValueRange a) {
+                Value f = sigmoid(
+                    ib,
+                    arith::AddFOp::create(
+                        ib,
+                        arith::AddFOp::create(
+                            ib, arith::MulFOp::create(ib, a[4], a[1]), a[2]),
+                        arith::MulFOp::create(ib, a[6], a[0])));
+                Value cand = math::TanhOp::create(
+                    ib, arith::AddFOp::create(
+                            ib, arith::MulFOp::create(ib, a[5], a[1]), a[3]));
+                Value keep = arith::MulFOp::create(ib, f, a[0]);
+                Value take = arith::MulFOp::create(
+                    ib, arith::SubFOp::create(ib, constF32(ib, 1.0), f), cand);
+                return SmallVector<Value>{
+                    arith::AddFOp::create(ib, keep, take)};
+              });
+          // o = σ(A_o⊙h + p_o + C_o⊙c'), h' = o⊙tanh(c').
+          Value hn = lb.generic(
+              {cn, hp, g2, a2, w[10]}, {id, id, id, col, col},
+              lb.empty(lb.sizes(hp)), id, {IT::parallel, IT::parallel},
+              [](ImplicitLocOpBuilder &ib, ValueRange a) {
+                Value o = sigmoid(
+                    ib,
+                    arith::AddFOp::create(
+                        ib,
+                        arith::AddFOp::create(
+                            ib, arith::MulFOp::create(ib, a[3], a[1]), a[2]),
+                        arith::MulFOp::create(ib, a[4], a[0])));
+                return SmallVector<Value>{arith::MulFOp::create(
+                    ib, o, math::TanhOp::create(ib, a[0]))};
+              });
+          next = {hn, lb.insertTime(hn, carried[1], t), cn};
+        }
+        scf::YieldOp::create(lb, next);
+      });
+  Results results{loop.getResult(1), loop.getResult(0)};
+  if (lstm)
+    results.push_back(loop.getResult(2));
+  return results;
+}
+
+} // namespace seqc

@@ -98,6 +98,8 @@ FailureOr<Results> lowerRecurrence(Operation *op, TensorBuilder &b,
     return Results{causalConv(b, o)};
   if (auto o = dyn_cast<RNNOp>(op))
     return buildRNN(b, o);
+  if (isa<ParaGRUOp, ParaLSTMOp>(op))
+    return buildParaRNN(b, op);
   return failure();
 }
 

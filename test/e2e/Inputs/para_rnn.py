@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""seq.para_gru / seq.para_lstm through `seqc run` against the float64
+reference (python/seqc/reference_rnn.py), for every `solver` value (which
+never changes the result).
+
+usage: para_rnn.py SEQC WORKDIR [--cases N] [--perturb]
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "python"))
+from seqc.reference_rnn import para_gru, para_lstm  # noqa: E402
+from seqc.safetensors_io import write_arrays  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("seqc")
+    ap.add_argument("work")
+    ap.add_argument("--cases", type=int, default=20)
+    ap.add_argument("--perturb", action="store_true")
+    opts = ap.parse_args()
+    rng = np.random.default_rng(5)
+    passed = failed = 0
+    for case in range(opts.cases):
+        lstm = case % 2 == 1
+        d, h = [(1, 1), (5, 3), (7, 8), (16, 17), (33, 5)][case % 5]
+        b, t = [(1, 1), (2, 7), (3, 37), (1, 65)][case % 4]
+        solver = ["auto", "sequential", "newton"][case % 3]
+        with_state = case % 4 == 0
+        gates = ["f", "c", "o"] if lstm else ["z", "r", "h"]
+        w = {}
+        for g in gates:
+            w["B_" + g] = rng.uniform(-0.5, 0.5, (h, d)).astype(np.float32)
+        for g in gates:
+            w["b_" + g] = rng.uniform(-0.5, 0.5, h).astype(np.float32)
+        for g in gates:
+            w["A_" + g] = rng.uniform(-0.9, 0.9, h).astype(np.float32)
+        if lstm:
+            w["C_f"] = rng.uniform(-0.5, 0.5, h).astype(np.float32)
+            w["C_o"] = rng.uniform(-0.5, 0.5, h).astype(np.float32)
+        x = rng.standard_normal((b, t, d)).astype(np.float32)
+        h0 = rng.standard_normal((b, h)).astype(np.float32)
+        c0 = rng.standard_normal((b, h)).astype(np.float32)
+        work = os.path.join(opts.work, f"case{case}")
+        os.makedirs(work, exist_ok=True)
+        write_arrays(os.path.join(work, "w.safetensors"),
+                     {"p." + k: v for k, v in w.items()})
+        inputs = {"x": {"dtype": "f32", "shape": ["B", "T", d]}}
+        node_inputs = ["x"]
+        if with_state:
+            inputs["h0"] = {"dtype": "f32", "shape": ["B", h]}
+            node_inputs.append("h0")
+            if lstm:
+                inputs["c0"] = {"dtype": "f32", "shape": ["B", h]}
+                node_inputs.append("c0")
+        outputs = {"y": "p", "h_T": "p:1"}
+        if lstm:
+            outputs["c_T"] = "p:2"
+        model = {"seqc_model": 1, "name": f"para{case}",
+                 "weights": "w.safetensors", "inputs": inputs,
+                 "nodes": [{"name": "p", "op": "para_lstm" if lstm else "para_gru",
+                            "inputs": node_inputs,
+                            "attrs": {"hidden": h, "solver": solver}}],
+                 "outputs": outputs}
+        with open(os.path.join(work, "m.json"), "w") as f:
+            json.dump(model, f)
+        args = [opts.seqc, "run", os.path.join(work, "m.json"),
+                "--output-dir", os.path.join(work, "out")]
+        for name, a in (("x", x), ("h0", h0), ("c0", c0)):
+            if name in inputs:
+                np.save(os.path.join(work, name + ".npy"), a)
+                args += ["--input", f"{name}={work}/{name}.npy"]
+        run = subprocess.run(args, capture_output=True, text=True)
+        if run.returncode != 0:
+            failed += 1
+            print(f"FAIL case {case}: seqc run failed: {run.stderr.strip()}")
+            continue
+        got = [np.load(os.path.join(work, "out", n + ".npy")) for n in outputs]
+        if lstm:
+            want = para_lstm(x, w, h, h0 if with_state else None,
+                             c0 if with_state else None)
+        else:
+            want = para_gru(x, w, h, h0 if with_state else None)
+        worst, ok = 0.0, True
+        for g_, e in zip(got, want):
+            e = e + (1e-3 if opts.perturb else 0.0)
+            err = np.abs(g_ - e).max() / max(1.0, np.abs(e).max())
+            worst = max(worst, err)
+            ok &= g_.shape == e.shape and err <= 1e-4
+        passed += ok
+        failed += not ok
+        print(f"{'PASS' if ok else 'FAIL'} case {case} "
+              f"{'para_lstm' if lstm else 'para_gru'} solver={solver} D={d} "
+              f"H={h} B={b} T={t} state={with_state}: rel err {worst:.2e}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
