@@ -94,3 +94,45 @@ def para_lstm(x, w, hidden, h0=None, c0=None):
         h = o * np.tanh(c)
         y[:, t] = h
     return y, h, c
+
+
+def pgn(x, w, hidden, window):
+    """SPEC §4.3 `pgn`: H_t = Σ_{j<w} W[:,:,j] x_{t−w+j} + b (strictly
+    earlier steps, x before 0 is 0); [G, Ĥ] = split(gate([x_t; H_t]));
+    y_t = σ(G)⊙H_t + (1−σ(G))⊙tanh(Ĥ). w: hie.weight [d,c,w], hie.bias,
+    gate.weight [2d, c+d], gate.bias."""
+    x = np.asarray(x, np.float64)
+    f = {k: np.asarray(v, np.float64) for k, v in w.items()}
+    B, T, _ = x.shape
+    d = hidden
+    y = np.zeros((B, T, d))
+    for t in range(T):
+        h = np.tile(f["hie.bias"], (B, 1))
+        for j in range(window):
+            s = t - window + j
+            if s >= 0:
+                h = h + x[:, s] @ f["hie.weight"][:, :, j].T
+        g = np.concatenate([x[:, t], h], axis=1) @ f["gate.weight"].T + f["gate.bias"]
+        s_ = _sigmoid(g[:, :d])
+        y[:, t] = s_ * h + (1 - s_) * np.tanh(g[:, d:])
+    return y
+
+
+def gam(x, w, kernel):
+    """SPEC §4.3 `gam`: local = causal_conv1d(x); global = softmax(x Mᵀ) M;
+    [g_l, g_g] = split(x Wgᵀ + bg); y = σ(g_l)⊙local + σ(g_g)⊙global."""
+    x = np.asarray(x, np.float64)
+    f = {k: np.asarray(v, np.float64) for k, v in w.items()}
+    B, T, d = x.shape
+    local = np.tile(f["conv.bias"], (B, T, 1))
+    for t in range(T):
+        for i in range(kernel):
+            s = t - kernel + 1 + i
+            if s >= 0:
+                local[:, t] += f["conv.weight"][:, i] * x[:, s]
+    sc = x @ f["memory"].T
+    sc = np.exp(sc - sc.max(-1, keepdims=True))
+    sc /= sc.sum(-1, keepdims=True)
+    glob = sc @ f["memory"]
+    g = x @ f["gate.weight"].T + f["gate.bias"]
+    return _sigmoid(g[..., :d]) * local + _sigmoid(g[..., d:]) * glob

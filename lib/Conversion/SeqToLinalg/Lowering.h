@@ -54,6 +54,12 @@ Results buildGLACore(TensorBuilder &b, Checks &checks, mlir::Value q,
 Results buildRNN(TensorBuilder &b, seq::RNNOp op);
 /// ParaRNN's para_gru / para_lstm, solved sequentially over time.
 Results buildParaRNN(TensorBuilder &b, mlir::Operation *op);
+/// Depthwise causal convolution y_t = Σ_{i<K} w[:, i] ⊙ x_{t−K+1+i} + b.
+mlir::Value buildCausalConv(TensorBuilder &b, mlir::Value x, mlir::Value w,
+                            mlir::Value bias, int64_t kernel);
+/// PGN and GAM (SPEC §4.3).
+mlir::Value buildPGN(TensorBuilder &b, seq::PGNOp op);
+mlir::Value buildGAM(TensorBuilder &b, seq::GAMOp op);
 /// rms_norm over the last dim with weight w[D].
 mlir::Value buildRMSNorm(TensorBuilder &b, mlir::Value x, mlir::Value w,
                          double eps);

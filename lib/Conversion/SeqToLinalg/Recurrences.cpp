@@ -51,9 +51,8 @@ static Results linearRecurrence(TensorBuilder &b, Checks &checks,
 }
 
 /// y_t = Σ_{i<K} w[:, i] ⊙ x_{t−K+1+i} + b; reads before t = 0 are 0.
-static Value causalConv(TensorBuilder &b, CausalConv1dOp op) {
-  Value x = op.getX(), w = op.getWeights()[0], bias = op.getWeights()[1];
-  int64_t kernel = op.getKernel();
+Value buildCausalConv(TensorBuilder &b, Value x, Value w, Value bias,
+                      int64_t kernel) {
   using IT = utils::IteratorType;
   Value init = b.generic({bias}, {b.select(3, {2})}, b.empty(b.sizes(x)),
                          b.identity(3), SmallVector<IT>(3, IT::parallel),
@@ -83,6 +82,12 @@ static Value causalConv(TensorBuilder &b, CausalConv1dOp op) {
             ib, inside, arith::MulFOp::create(ib, a[0], xv), constF32(ib, 0.0));
         return SmallVector<Value>{arith::AddFOp::create(ib, a[1], term)};
       });
+  return y;
+}
+
+static Value causalConv(TensorBuilder &b, CausalConv1dOp op) {
+  Value y = buildCausalConv(b, op.getX(), op.getWeights()[0],
+                            op.getWeights()[1], op.getKernel());
   if (op.getActivation() == "silu")
     y = b.map({y}, y, [](ImplicitLocOpBuilder &ib, ValueRange a) {
       return silu(ib, a[0]);
@@ -100,6 +105,10 @@ FailureOr<Results> lowerRecurrence(Operation *op, TensorBuilder &b,
     return buildRNN(b, o);
   if (isa<ParaGRUOp, ParaLSTMOp>(op))
     return buildParaRNN(b, op);
+  if (auto o = dyn_cast<PGNOp>(op))
+    return Results{buildPGN(b, o)};
+  if (auto o = dyn_cast<GAMOp>(op))
+    return Results{buildGAM(b, o)};
   return failure();
 }
 

@@ -1,9 +1,9 @@
 // Ops without a CPU lowering yet are errors, not silent pass-throughs.
 // RUN: seqc-opt %s --convert-seq-to-linalg -split-input-file -verify-diagnostics
 
-func.func @gam(%x: tensor<1x4x8xf32>, %cw: tensor<8x3xf32>, %cb: tensor<8xf32>, %m: tensor<5x8xf32>, %gw: tensor<16x8xf32>, %gb: tensor<16xf32>) -> tensor<1x4x8xf32> {
-  // expected-error @+1 {{'seq.gam' op has no CPU lowering yet}}
-  %y = seq.gam %x weights(%cw, %cb, %m, %gw, %gb) {slots = 5 : i64, kernel = 3 : i64} : (tensor<1x4x8xf32>, tensor<8x3xf32>, tensor<8xf32>, tensor<5x8xf32>, tensor<16x8xf32>, tensor<16xf32>) -> tensor<1x4x8xf32>
+func.func @attention(%x: tensor<1x4x8xf32>, %wq: tensor<8x8xf32>, %wk: tensor<8x8xf32>, %wv: tensor<8x8xf32>, %wg: tensor<8x8xf32>, %wo: tensor<8x8xf32>) -> tensor<1x4x8xf32> {
+  // expected-error @+1 {{'seq.gated_attention' op has no CPU lowering yet}}
+  %y = seq.gated_attention %x weights(%wq, %wk, %wv, %wg, %wo) {heads = 2 : i64, kv_heads = 2 : i64, head_dim = 4 : i64, gate = "elementwise"} : (tensor<1x4x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>) -> tensor<1x4x8xf32>
   return %y : tensor<1x4x8xf32>
 }
 

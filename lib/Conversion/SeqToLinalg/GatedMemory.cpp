@@ -1,0 +1,165 @@
+//===- GatedMemory.cpp - Lowering of PGN and GAM
+//---------------------------===//
+//
+// Both are parallel over time: PGN's history window is a contraction over
+// shifted inputs (no per-step loop), GAM is a causal convolution plus an
+// attention over a fixed memory; the gates read the two halves of one
+// projection in the final elementwise generic.
+//
+//===----------------------------------------------------------------------===//
+#include "Lowering.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+using namespace mlir;
+using namespace seqc::seq;
+
+namespace seqc {
+
+using IT = utils::IteratorType;
+
+/// Columns [from, from + n) of a [R, C] weight.
+static Value columns(TensorBuilder &b, Value w, int64_t from, int64_t n) {
+  auto t = cast<RankedTensorType>(w.getType());
+  return tensor::ExtractSliceOp::create(
+      b, t.clone({t.getDimSize(0), n}), w,
+      SmallVector<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(from)},
+      SmallVector<OpFoldResult>{b.getIndexAttr(t.getDimSize(0)),
+                                b.getIndexAttr(n)},
+      SmallVector<OpFoldResult>(2, b.getIndexAttr(1)));
+}
+
+/// `mix(a, gates)`: for o < d, reads gates[..., o] and gates[..., o + d] of
+/// a [B, T, 2d] projection next to the [B, T, d] operands. The first
+/// operand is [B, T, d] so that linalg takes the loop ranges from it.
+static Value
+gated(TensorBuilder &b, ArrayRef<Value> operands, Value gates, int64_t d,
+      const std::function<Value(ImplicitLocOpBuilder &, ValueRange)> &fn) {
+  SmallVector<Value> ins(operands);
+  ins.push_back(gates);
+  ins.push_back(gates);
+  SmallVector<AffineMap> maps(operands.size(), b.identity(3));
+  maps.push_back(b.identity(3));
+  maps.push_back(AffineMap::get(
+      3, 0,
+      {b.getAffineDimExpr(0), b.getAffineDimExpr(1), b.getAffineDimExpr(2) + d},
+      b.getContext()));
+  return b.generic(ins, maps, b.empty(b.sizes(operands[0])), b.identity(3),
+                   SmallVector<IT>(3, IT::parallel),
+                   [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+                     return SmallVector<Value>{fn(ib, a.drop_back())};
+                   });
+}
+
+Value buildPGN(TensorBuilder &b, PGNOp op) {
+  Value x = op.getX();
+  ValueRange w = op.getWeights();
+  int64_t d = op.getHidden(), window = op.getWindow();
+  int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(2);
+  SmallVector<OpFoldResult> sizes = b.sizes(x);
+  sizes[2] = b.getIndexAttr(d);
+  Value init = b.generic({w[1]}, {b.select(3, {2})}, b.empty(sizes),
+                         b.identity(3), SmallVector<IT>(3, IT::parallel),
+                         [](ImplicitLocOpBuilder &, ValueRange a) {
+                           return SmallVector<Value>{a[0]};
+                         });
+  // H_t = Σ_{j<w} W[:, :, j] x_{t−w+j} + b over loops (b, t, o, ci, j); steps
+  // before the sequence read 0.
+  SmallVector<IT> its{IT::parallel, IT::parallel, IT::parallel, IT::reduction,
+                      IT::reduction};
+  Value hist = b.generic(
+      {w[0]}, {b.select(5, {2, 3, 4})}, init, b.select(5, {0, 1, 2}), its,
+      [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+        Value bi = linalg::IndexOp::create(ib, 0);
+        Value t = linalg::IndexOp::create(ib, 1);
+        Value ci = linalg::IndexOp::create(ib, 3);
+        Value j = linalg::IndexOp::create(ib, 4);
+        Value src =
+            arith::SubIOp::create(ib, arith::AddIOp::create(ib, t, j),
+                                  arith::ConstantIndexOp::create(ib, window));
+        Value zero = arith::ConstantIndexOp::create(ib, 0);
+        Value inside =
+            arith::CmpIOp::create(ib, arith::CmpIPredicate::sge, src, zero);
+        Value at = arith::MaxSIOp::create(ib, src, zero);
+        Value xv = tensor::ExtractOp::create(ib, x, ValueRange{bi, at, ci});
+        Value term = arith::SelectOp::create(
+            ib, inside, arith::MulFOp::create(ib, a[0], xv), constF32(ib, 0.0));
+        return SmallVector<Value>{arith::AddFOp::create(ib, a[1], term)};
+      });
+  // gate([x_t; H_t]) = x W[:, :c]ᵀ + H W[:, c:]ᵀ + b, no concatenation.
+  Value g = b.linear(x, columns(b, w[2], 0, c), w[3]);
+  Value gh = b.linear(hist, columns(b, w[2], c, d));
+  g = b.map({g, gh}, g, [](ImplicitLocOpBuilder &ib, ValueRange a) {
+    return arith::AddFOp::create(ib, a[0], a[1]);
+  });
+  // y = σ(G)⊙H + (1−σ(G))⊙tanh(Ĥ).
+  return gated(b, {hist}, g, d, [](ImplicitLocOpBuilder &ib, ValueRange a) {
+    Value s = sigmoid(ib, a[1]);
+    Value cand = math::TanhOp::create(ib, a[2]);
+    return arith::AddFOp::create(
+        ib, arith::MulFOp::create(ib, s, a[0]),
+        arith::MulFOp::create(
+            ib, arith::SubFOp::create(ib, constF32(ib, 1.0), s), cand));
+  });
+}
+
+/// softmax over the last dim, max-subtracted.
+static Value softmaxLast(TensorBuilder &b, Value x) {
+  unsigned rank = cast<RankedTensorType>(x.getType()).getRank();
+  SmallVector<unsigned> rows;
+  for (unsigned i = 0; i + 1 < rank; ++i)
+    rows.push_back(i);
+  SmallVector<OpFoldResult> rowSizes = b.sizes(x);
+  rowSizes.pop_back();
+  SmallVector<IT> its(rank, IT::parallel);
+  its.back() = IT::reduction;
+  Value lowest = linalg::FillOp::create(b, ValueRange{b.f32(-INFINITY)},
+                                        ValueRange{b.empty(rowSizes)})
+                     .getResult(0);
+  Value max = b.generic({x}, {b.identity(rank)}, lowest, b.select(rank, rows),
+                        its, [](ImplicitLocOpBuilder &ib, ValueRange a) {
+                          return SmallVector<Value>{
+                              arith::MaximumFOp::create(ib, a[0], a[1])};
+                        });
+  SmallVector<IT> par(rank, IT::parallel);
+  Value e = b.generic({x, max}, {b.identity(rank), b.select(rank, rows)},
+                      b.empty(b.sizes(x)), b.identity(rank), par,
+                      [](ImplicitLocOpBuilder &ib, ValueRange a) {
+                        return SmallVector<Value>{math::ExpOp::create(
+                            ib, arith::SubFOp::create(ib, a[0], a[1]))};
+                      });
+  Value sum = b.sumLast(e, [](ImplicitLocOpBuilder &, Value v) { return v; });
+  return b.generic(
+      {e, sum}, {b.identity(rank), b.select(rank, rows)}, b.empty(b.sizes(x)),
+      b.identity(rank), par, [](ImplicitLocOpBuilder &ib, ValueRange a) {
+        return SmallVector<Value>{arith::DivFOp::create(ib, a[0], a[1])};
+      });
+}
+
+Value buildGAM(TensorBuilder &b, GAMOp op) {
+  Value x = op.getX();
+  ValueRange w = op.getWeights();
+  int64_t d = cast<RankedTensorType>(x.getType()).getDimSize(2);
+  Value local = buildCausalConv(b, x, w[0], w[1], op.getKernel());
+  // global = softmax(x Mᵀ) M; M is [slots, d], so the second product is a
+  // linear layer with weight Mᵀ.
+  Value memory = w[2];
+  Value scores = softmaxLast(b, b.linear(x, memory));
+  SmallVector<OpFoldResult> ms = b.sizes(memory);
+  Value memoryT =
+      linalg::TransposeOp::create(b, memory, b.empty({ms[1], ms[0]}),
+                                  ArrayRef<int64_t>{1, 0})
+          .getResult()[0];
+  Value global = b.linear(scores, memoryT);
+  Value g = b.linear(x, w[3], w[4]);
+  // y = σ(g_l)⊙local + σ(g_g)⊙global.
+  return gated(b, {local, global}, g, d,
+               [](ImplicitLocOpBuilder &ib, ValueRange a) {
+                 return arith::AddFOp::create(
+                     ib, arith::MulFOp::create(ib, sigmoid(ib, a[2]), a[0]),
+                     arith::MulFOp::create(ib, sigmoid(ib, a[3]), a[1]));
+               });
+}
+
+} // namespace seqc
