@@ -5,9 +5,7 @@
 usage: pgn_gam.py SEQC WORKDIR [--cases N] [--perturb]
 """
 import argparse
-import json
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -15,7 +13,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "..", "python"))
 from seqc.reference_rnn import gam, pgn  # noqa: E402
-from seqc.safetensors_io import write_arrays  # noqa: E402
+from seqc.run_model import TOL, relative_error, run_model  # noqa: E402
 
 
 def main():
@@ -44,31 +42,20 @@ def main():
                  "gate.bias": u(2 * c)}
             attrs = {"slots": slots, "kernel": k}
         x = rng.standard_normal((b, t, c)).astype(np.float32)
-        work = os.path.join(opts.work, f"case{case}")
-        os.makedirs(work, exist_ok=True)
-        write_arrays(os.path.join(work, "w.safetensors"),
-                     {"n." + k_: v for k_, v in w.items()})
-        model = {"seqc_model": 1, "name": f"m{case}", "weights": "w.safetensors",
+        model = {"seqc_model": 1, "name": f"m{case}",
                  "inputs": {"x": {"dtype": "f32", "shape": ["B", "T", c]}},
                  "nodes": [{"name": "n", "op": "pgn" if is_pgn else "gam",
                             "inputs": ["x"], "attrs": attrs}],
                  "outputs": {"y": "n"}}
-        with open(os.path.join(work, "m.json"), "w") as f:
-            json.dump(model, f)
-        np.save(os.path.join(work, "x.npy"), x)
-        run = subprocess.run([opts.seqc, "run", os.path.join(work, "m.json"),
-                              "--input", f"x={work}/x.npy",
-                              "--output-dir", os.path.join(work, "out")],
-                             capture_output=True, text=True)
-        if run.returncode != 0:
+        got = run_model(opts.seqc, os.path.join(opts.work, f"case{case}"), model,
+                        {"n." + k_: v for k_, v in w.items()}, {"x": x})
+        if isinstance(got, str):
             failed += 1
-            print(f"FAIL case {case}: seqc run failed: {run.stderr.strip()}")
+            print(f"FAIL case {case}: seqc run failed: {got}")
             continue
-        got = np.load(os.path.join(work, "out", "y.npy"))
         want = pgn(x, w, **attrs) if is_pgn else gam(x, w, attrs["kernel"])
-        want = want + (1e-3 if opts.perturb else 0.0)
-        err = np.abs(got - want).max() / max(1.0, np.abs(want).max())
-        ok = got.shape == want.shape and err <= 1e-4
+        err = relative_error(got[0], want, opts.perturb)
+        ok = err <= TOL
         passed += ok
         failed += not ok
         print(f"{'PASS' if ok else 'FAIL'} case {case} {'pgn' if is_pgn else 'gam'} "

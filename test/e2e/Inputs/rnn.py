@@ -6,9 +6,7 @@ torch.nn.GRU / torch.nn.LSTM themselves (in float64).
 usage: rnn.py SEQC WORKDIR [--cases N] [--perturb]
 """
 import argparse
-import json
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -16,7 +14,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "..", "python"))
 from seqc.reference_rnn import rnn as reference  # noqa: E402
-from seqc.safetensors_io import write_arrays  # noqa: E402
+from seqc.run_model import TOL, relative_error, run_model  # noqa: E402
 
 try:
     import torch
@@ -69,40 +67,29 @@ def main():
         x = rng.standard_normal((b, t, d)).astype(np.float32)
         h0 = rng.standard_normal((layers, b, h)).astype(np.float32) if with_state else None
         c0 = rng.standard_normal((layers, b, h)).astype(np.float32) if with_state else None
-        work = os.path.join(opts.work, f"case{case}")
-        os.makedirs(work, exist_ok=True)
-        write_arrays(os.path.join(work, "w.safetensors"),
-                     {"r." + k: v for k, v in w.items()})
         inputs = {"x": {"dtype": "f32", "shape": ["B", "T", d]}}
-        node_inputs = ["x"]
+        node_inputs, arrays = ["x"], {"x": x}
         if with_state:
             inputs["h0"] = {"dtype": "f32", "shape": [layers, "B", h]}
             node_inputs.append("h0")
+            arrays["h0"] = h0
             if cell == "lstm":
                 inputs["c0"] = {"dtype": "f32", "shape": [layers, "B", h]}
                 node_inputs.append("c0")
+                arrays["c0"] = c0
         outputs = {"y": "r", "h_n": "r:1"}
         if cell == "lstm":
             outputs["c_n"] = "r:2"
-        model = {"seqc_model": 1, "name": f"rnn{case}", "weights": "w.safetensors",
-                 "inputs": inputs,
+        model = {"seqc_model": 1, "name": f"rnn{case}", "inputs": inputs,
                  "nodes": [{"name": "r", "op": "rnn", "inputs": node_inputs,
                             "attrs": {"cell": cell, "hidden": h, "layers": layers}}],
                  "outputs": outputs}
-        with open(os.path.join(work, "m.json"), "w") as f:
-            json.dump(model, f)
-        args = [opts.seqc, "run", os.path.join(work, "m.json"),
-                "--output-dir", os.path.join(work, "out")]
-        for name, a in (("x", x), ("h0", h0), ("c0", c0)):
-            if name in inputs:
-                np.save(os.path.join(work, name + ".npy"), a)
-                args += ["--input", f"{name}={work}/{name}.npy"]
-        run = subprocess.run(args, capture_output=True, text=True)
-        if run.returncode != 0:
+        got = run_model(opts.seqc, os.path.join(opts.work, f"case{case}"), model,
+                        {"r." + k: v for k, v in w.items()}, arrays)
+        if isinstance(got, str):
             failed += 1
-            print(f"FAIL case {case} {cell}: seqc run failed: {run.stderr.strip()}")
+            print(f"FAIL case {case} {cell}: seqc run failed: {got}")
             continue
-        got = [np.load(os.path.join(work, "out", n + ".npy")) for n in outputs]
         want = reference(x, w, cell, h, layers,
                          h0 if with_state else None, c0 if with_state else None)
         checks = [("reference", want)]
@@ -110,13 +97,9 @@ def main():
             checks.append(("torch", torch_rnn(cell, x, w, h, layers,
                                               h0 if with_state else None,
                                               c0 if with_state else None)))
-        worst, ok = 0.0, True
-        for _, expect in checks:
-            for g_, e in zip(got, expect):
-                e = np.asarray(e, np.float64) + (1e-3 if opts.perturb else 0.0)
-                err = np.abs(g_ - e).max() / max(1.0, np.abs(e).max())
-                worst = max(worst, err)
-                ok &= g_.shape == e.shape and err <= 1e-4
+        worst = max(relative_error(g_, e, opts.perturb)
+                    for _, expect in checks for g_, e in zip(got, expect))
+        ok = worst <= TOL
         passed += ok
         failed += not ok
         against = "reference and torch" if torch is not None else "reference"
