@@ -62,25 +62,19 @@ translate(ModuleOp module, int optLevel, llvm::LLVMContext &ctx,
   return llvmModule;
 }
 
-LogicalResult seqc::emitLLVMIR(ModuleOp module, int optLevel, std::string &out,
-                               std::string &error) {
+/// LLVM IR text or an object file of the module, in `out`.
+static LogicalResult emit(ModuleOp module, int optLevel, bool object,
+                          std::string &out, std::string &error) {
   llvm::LLVMContext ctx;
   std::unique_ptr<llvm::TargetMachine> tm;
   auto llvmModule = translate(module, optLevel, ctx, tm, error);
   if (!llvmModule)
     return failure();
-  llvm::raw_string_ostream os(out);
-  llvmModule->print(os, nullptr);
-  return success();
-}
-
-LogicalResult seqc::emitObject(ModuleOp module, int optLevel, std::string &out,
-                               std::string &error) {
-  llvm::LLVMContext ctx;
-  std::unique_ptr<llvm::TargetMachine> tm;
-  auto llvmModule = translate(module, optLevel, ctx, tm, error);
-  if (!llvmModule)
-    return failure();
+  if (!object) {
+    llvm::raw_string_ostream os(out);
+    llvmModule->print(os, nullptr);
+    return success();
+  }
   llvm::SmallVector<char, 0> buffer;
   llvm::raw_svector_ostream os(buffer);
   llvm::legacy::PassManager pm;
@@ -92,6 +86,16 @@ LogicalResult seqc::emitObject(ModuleOp module, int optLevel, std::string &out,
   pm.run(*llvmModule);
   out.assign(buffer.begin(), buffer.end());
   return success();
+}
+
+LogicalResult seqc::emitLLVMIR(ModuleOp module, int optLevel, std::string &out,
+                               std::string &error) {
+  return emit(module, optLevel, /*object=*/false, out, error);
+}
+
+LogicalResult seqc::emitObject(ModuleOp module, int optLevel, std::string &out,
+                               std::string &error) {
+  return emit(module, optLevel, /*object=*/true, out, error);
 }
 
 LogicalResult seqc::linkSharedLibrary(const std::string &objectPath,
