@@ -41,3 +41,15 @@ def relative_error(got, want, perturb=False):
     if got.shape != want.shape:
         return float("inf")
     return float(np.abs(got - want).max() / max(1.0, np.abs(want).max()))
+
+
+def parse_case_args(description):
+    """The command line the model-level test scripts share:
+    SEQC WORKDIR [--cases N] [--perturb]."""
+    import argparse
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("seqc")
+    ap.add_argument("work")
+    ap.add_argument("--cases", type=int, default=20)
+    ap.add_argument("--perturb", action="store_true")
+    return ap.parse_args()

@@ -4,7 +4,6 @@
 
 usage: pgn_gam.py SEQC WORKDIR [--cases N] [--perturb]
 """
-import argparse
 import os
 import sys
 
@@ -13,16 +12,12 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "..", "python"))
 from seqc.reference_rnn import gam, pgn  # noqa: E402
-from seqc.run_model import TOL, relative_error, run_model  # noqa: E402
+from seqc.run_model import (TOL, parse_case_args, relative_error,  # noqa: E402
+                            run_model)
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("seqc")
-    ap.add_argument("work")
-    ap.add_argument("--cases", type=int, default=20)
-    ap.add_argument("--perturb", action="store_true")
-    opts = ap.parse_args()
+    opts = parse_case_args(__doc__)
     rng = np.random.default_rng(9)
     u = lambda *s: rng.uniform(-0.5, 0.5, s).astype(np.float32)  # noqa: E731
     passed = failed = 0

@@ -5,7 +5,6 @@ torch.nn.GRU / torch.nn.LSTM themselves (in float64).
 
 usage: rnn.py SEQC WORKDIR [--cases N] [--perturb]
 """
-import argparse
 import os
 import sys
 
@@ -14,7 +13,8 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "..", "python"))
 from seqc.reference_rnn import rnn as reference  # noqa: E402
-from seqc.run_model import TOL, relative_error, run_model  # noqa: E402
+from seqc.run_model import (TOL, parse_case_args, relative_error,  # noqa: E402
+                            run_model)
 
 try:
     import torch
@@ -42,12 +42,7 @@ def torch_rnn(cell, x, w, hidden, layers, h0, c0):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("seqc")
-    ap.add_argument("work")
-    ap.add_argument("--cases", type=int, default=20)
-    ap.add_argument("--perturb", action="store_true")
-    opts = ap.parse_args()
+    opts = parse_case_args(__doc__)
     rng = np.random.default_rng(11)
     passed = failed = 0
     for case in range(opts.cases):
