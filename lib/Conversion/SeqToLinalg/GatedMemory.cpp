@@ -59,34 +59,24 @@ Value buildPGN(TensorBuilder &b, PGNOp op) {
   int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(2);
   SmallVector<OpFoldResult> sizes = b.sizes(x);
   sizes[2] = b.getIndexAttr(d);
-  Value init = b.generic({w[1]}, {b.select(3, {2})}, b.empty(sizes),
-                         b.identity(3), SmallVector<IT>(3, IT::parallel),
-                         [](ImplicitLocOpBuilder &, ValueRange a) {
-                           return SmallVector<Value>{a[0]};
-                         });
+  Value init = b.broadcastLast(w[1], sizes);
   // H_t = Σ_{j<w} W[:, :, j] x_{t−w+j} + b over loops (b, t, o, ci, j); steps
   // before the sequence read 0.
   SmallVector<IT> its{IT::parallel, IT::parallel, IT::parallel, IT::reduction,
                       IT::reduction};
-  Value hist = b.generic(
-      {w[0]}, {b.select(5, {2, 3, 4})}, init, b.select(5, {0, 1, 2}), its,
-      [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-        Value bi = linalg::IndexOp::create(ib, 0);
-        Value t = linalg::IndexOp::create(ib, 1);
-        Value ci = linalg::IndexOp::create(ib, 3);
-        Value j = linalg::IndexOp::create(ib, 4);
-        Value src =
-            arith::SubIOp::create(ib, arith::AddIOp::create(ib, t, j),
-                                  arith::ConstantIndexOp::create(ib, window));
-        Value zero = arith::ConstantIndexOp::create(ib, 0);
-        Value inside =
-            arith::CmpIOp::create(ib, arith::CmpIPredicate::sge, src, zero);
-        Value at = arith::MaxSIOp::create(ib, src, zero);
-        Value xv = tensor::ExtractOp::create(ib, x, ValueRange{bi, at, ci});
-        Value term = arith::SelectOp::create(
-            ib, inside, arith::MulFOp::create(ib, a[0], xv), constF32(ib, 0.0));
-        return SmallVector<Value>{arith::AddFOp::create(ib, a[1], term)};
-      });
+  Value hist =
+      b.generic({w[0]}, {b.select(5, {2, 3, 4})}, init, b.select(5, {0, 1, 2}),
+                its, [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+                  Value bi = linalg::IndexOp::create(ib, 0);
+                  Value t = linalg::IndexOp::create(ib, 1);
+                  Value ci = linalg::IndexOp::create(ib, 3);
+                  Value j = linalg::IndexOp::create(ib, 4);
+                  Value src = arith::SubIOp::create(
+                      ib, arith::AddIOp::create(ib, t, j),
+                      arith::ConstantIndexOp::create(ib, window));
+                  return SmallVector<Value>{arith::AddFOp::create(
+                      ib, a[1], shiftedProduct(ib, x, bi, src, ci, a[0]))};
+                });
   // gate([x_t; H_t]) = x W[:, :c]ᵀ + H W[:, c:]ᵀ + b, no concatenation.
   Value g = b.linear(x, columns(b, w[2], 0, c), w[3]);
   Value gh = b.linear(hist, columns(b, w[2], c, d));

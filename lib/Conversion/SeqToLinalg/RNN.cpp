@@ -163,6 +163,18 @@ Results buildRNN(TensorBuilder &b, RNNOp op) {
 
 namespace seqc {
 
+/// coef ⊙ v + bias.
+static Value affine(ImplicitLocOpBuilder &ib, Value coef, Value v, Value bias) {
+  return arith::AddFOp::create(ib, arith::MulFOp::create(ib, coef, v), bias);
+}
+
+/// A ⊙ h + p + C ⊙ c: a CIFG gate's pre-activation with its peephole.
+static Value peephole(ImplicitLocOpBuilder &ib, Value a, Value h, Value p,
+                      Value c, Value cell) {
+  return arith::AddFOp::create(ib, affine(ib, a, h, p),
+                               arith::MulFOp::create(ib, c, cell));
+}
+
 /// ParaRNN cells solved sequentially: the input projections B x + b of all
 /// steps are contractions hoisted out of the loop; each step is elementwise
 /// (the recurrence is diagonal).
@@ -203,14 +215,11 @@ Results buildParaRNN(TensorBuilder &b, Operation *op) {
               {hp, g0, g1, g2, a0, a1, a2}, {id, id, id, id, col, col, col},
               lb.empty(lb.sizes(hp)), id, {IT::parallel, IT::parallel},
               [](ImplicitLocOpBuilder &ib, ValueRange a) {
-                auto affine = [&](Value coef, Value v, Value bias) {
-                  return arith::AddFOp::create(
-                      ib, arith::MulFOp::create(ib, coef, v), bias);
-                };
-                Value z = sigmoid(ib, affine(a[4], a[0], a[1]));
-                Value r = sigmoid(ib, affine(a[5], a[0], a[2]));
+                Value z = sigmoid(ib, affine(ib, a[4], a[0], a[1]));
+                Value r = sigmoid(ib, affine(ib, a[5], a[0], a[2]));
                 Value hh = math::TanhOp::create(
-                    ib, affine(a[6], arith::MulFOp::create(ib, a[0], r), a[3]));
+                    ib,
+                    affine(ib, a[6], arith::MulFOp::create(ib, a[0], r), a[3]));
                 Value keep = arith::MulFOp::create(
                     ib, arith::SubFOp::create(ib, constF32(ib, 1.0), z), a[0]);
                 return SmallVector<Value>{arith::AddFOp::create(
@@ -224,16 +233,10 @@ Results buildParaRNN(TensorBuilder &b, Operation *op) {
               {id, id, id, id, col, col, col}, lb.empty(lb.sizes(hp)), id,
               {IT::parallel, IT::parallel},
               [](ImplicitLocOpBuilder &ib, ValueRange a) {
-                Value f = sigmoid(
-                    ib,
-                    arith::AddFOp::create(
-                        ib,
-                        arith::AddFOp::create(
-                            ib, arith::MulFOp::create(ib, a[4], a[1]), a[2]),
-                        arith::MulFOp::create(ib, a[6], a[0])));
-                Value cand = math::TanhOp::create(
-                    ib, arith::AddFOp::create(
-                            ib, arith::MulFOp::create(ib, a[5], a[1]), a[3]));
+                Value f =
+                    sigmoid(ib, peephole(ib, a[4], a[1], a[2], a[6], a[0]));
+                Value cand =
+                    math::TanhOp::create(ib, affine(ib, a[5], a[1], a[3]));
                 Value keep = arith::MulFOp::create(ib, f, a[0]);
                 Value take = arith::MulFOp::create(
                     ib, arith::SubFOp::create(ib, constF32(ib, 1.0), f), cand);
@@ -245,13 +248,8 @@ Results buildParaRNN(TensorBuilder &b, Operation *op) {
               {cn, hp, g2, a2, w[10]}, {id, id, id, col, col},
               lb.empty(lb.sizes(hp)), id, {IT::parallel, IT::parallel},
               [](ImplicitLocOpBuilder &ib, ValueRange a) {
-                Value o = sigmoid(
-                    ib,
-                    arith::AddFOp::create(
-                        ib,
-                        arith::AddFOp::create(
-                            ib, arith::MulFOp::create(ib, a[3], a[1]), a[2]),
-                        arith::MulFOp::create(ib, a[4], a[0])));
+                Value o =
+                    sigmoid(ib, peephole(ib, a[3], a[1], a[2], a[4], a[0]));
                 return SmallVector<Value>{arith::MulFOp::create(
                     ib, o, math::TanhOp::create(ib, a[0]))};
               });

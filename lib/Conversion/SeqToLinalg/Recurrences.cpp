@@ -51,37 +51,38 @@ static Results linearRecurrence(TensorBuilder &b, Checks &checks,
 }
 
 /// y_t = Σ_{i<K} w[:, i] ⊙ x_{t−K+1+i} + b; reads before t = 0 are 0.
+Value shiftedProduct(ImplicitLocOpBuilder &ib, Value x, Value bi, Value src,
+                     Value ch, Value w) {
+  Value zero = arith::ConstantIndexOp::create(ib, 0);
+  Value inside =
+      arith::CmpIOp::create(ib, arith::CmpIPredicate::sge, src, zero);
+  Value at = arith::MaxSIOp::create(ib, src, zero);
+  Value xv = tensor::ExtractOp::create(ib, x, ValueRange{bi, at, ch});
+  return arith::SelectOp::create(ib, inside, arith::MulFOp::create(ib, w, xv),
+                                 constF32(ib, 0.0));
+}
+
 Value buildCausalConv(TensorBuilder &b, Value x, Value w, Value bias,
                       int64_t kernel) {
   using IT = utils::IteratorType;
-  Value init = b.generic({bias}, {b.select(3, {2})}, b.empty(b.sizes(x)),
-                         b.identity(3), SmallVector<IT>(3, IT::parallel),
-                         [](ImplicitLocOpBuilder &, ValueRange a) {
-                           return SmallVector<Value>{a[0]};
-                         });
+  Value init = b.broadcastLast(bias, b.sizes(x));
   // Loops (b, t, d, i).
   SmallVector<IT> its(4, IT::parallel);
   its[3] = IT::reduction;
-  Value y = b.generic(
-      {w}, {b.select(4, {2, 3})}, init, b.select(4, {0, 1, 2}), its,
-      [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-        Value bi = linalg::IndexOp::create(ib, 0);
-        Value t = linalg::IndexOp::create(ib, 1);
-        Value d = linalg::IndexOp::create(ib, 2);
-        Value i = linalg::IndexOp::create(ib, 3);
-        // src = t − (K − 1) + i; negative means before the sequence.
-        Value src = arith::SubIOp::create(
-            ib, arith::AddIOp::create(ib, t, i),
-            arith::ConstantIndexOp::create(ib, kernel - 1));
-        Value zero = arith::ConstantIndexOp::create(ib, 0);
-        Value inside =
-            arith::CmpIOp::create(ib, arith::CmpIPredicate::sge, src, zero);
-        Value at = arith::MaxSIOp::create(ib, src, zero);
-        Value xv = tensor::ExtractOp::create(ib, x, ValueRange{bi, at, d});
-        Value term = arith::SelectOp::create(
-            ib, inside, arith::MulFOp::create(ib, a[0], xv), constF32(ib, 0.0));
-        return SmallVector<Value>{arith::AddFOp::create(ib, a[1], term)};
-      });
+  Value y = b.generic({w}, {b.select(4, {2, 3})}, init, b.select(4, {0, 1, 2}),
+                      its, [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+                        Value bi = linalg::IndexOp::create(ib, 0);
+                        Value t = linalg::IndexOp::create(ib, 1);
+                        Value d = linalg::IndexOp::create(ib, 2);
+                        Value i = linalg::IndexOp::create(ib, 3);
+                        // src = t − (K − 1) + i; negative means before the
+                        // sequence.
+                        Value src = arith::SubIOp::create(
+                            ib, arith::AddIOp::create(ib, t, i),
+                            arith::ConstantIndexOp::create(ib, kernel - 1));
+                        return SmallVector<Value>{arith::AddFOp::create(
+                            ib, a[1], shiftedProduct(ib, x, bi, src, d, a[0]))};
+                      });
   return y;
 }
 

@@ -385,31 +385,32 @@ static Value spikingRWKV(TensorBuilder &b, SpikingRWKVOp op) {
   return addSpikes(b, x, f, lif);
 }
 
+/// The threshold and reset every neuron op has, and decay_input where the
+/// op has one.
+template <typename OpTy> static Neuron neuronOf(OpTy op, Neuron::Kind kind) {
+  Neuron n{kind};
+  n.threshold = op.getVThreshold().convertToDouble();
+  n.reset = resetOf(op.getVReset());
+  if constexpr (!std::is_same_v<OpTy, IFNeuronOp>)
+    n.decayInput = op.getDecayInput();
+  return n;
+}
+
 FailureOr<Results> lowerSpiking(Operation *op, TensorBuilder &b,
                                 Checks &checks) {
   if (auto o = dyn_cast<LIFOp>(op)) {
-    Neuron n{Neuron::LIF};
+    Neuron n = neuronOf(o, Neuron::LIF);
     n.tau = o.getTau().convertToDouble();
-    n.threshold = o.getVThreshold().convertToDouble();
-    n.reset = resetOf(o.getVReset());
-    n.decayInput = o.getDecayInput();
     return neuronOp(b, o.getX(), n);
   }
   if (auto o = dyn_cast<PLIFOp>(op)) {
-    Neuron n{Neuron::PLIF};
+    Neuron n = neuronOf(o, Neuron::PLIF);
     Value w = tensor::ExtractOp::create(b, o.getWeights()[0], ValueRange{});
     n.invTau = sigmoid(b, w);
-    n.threshold = o.getVThreshold().convertToDouble();
-    n.reset = resetOf(o.getVReset());
-    n.decayInput = o.getDecayInput();
     return neuronOp(b, o.getX(), n);
   }
-  if (auto o = dyn_cast<IFNeuronOp>(op)) {
-    Neuron n{Neuron::IF};
-    n.threshold = o.getVThreshold().convertToDouble();
-    n.reset = resetOf(o.getVReset());
-    return neuronOp(b, o.getX(), n);
-  }
+  if (auto o = dyn_cast<IFNeuronOp>(op))
+    return neuronOp(b, o.getX(), neuronOf(o, Neuron::IF));
   if (auto o = dyn_cast<WKVOp>(op)) {
     Value k = o.getK(), v = o.getV();
     std::string node = nodeName(op);

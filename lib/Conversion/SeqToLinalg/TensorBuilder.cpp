@@ -109,6 +109,15 @@ Value TensorBuilder::map(
                  });
 }
 
+Value TensorBuilder::broadcastLast(Value v, ArrayRef<OpFoldResult> sizes) {
+  unsigned rank = sizes.size();
+  SmallVector<utils::IteratorType> its(rank, utils::IteratorType::parallel);
+  return generic({v}, {select(rank, {rank - 1})}, empty(sizes), identity(rank),
+                 its, [](ImplicitLocOpBuilder &, ValueRange a) {
+                   return SmallVector<Value>{a[0]};
+                 });
+}
+
 Value TensorBuilder::linear(Value x, Value w, Value bias) {
   unsigned rank = cast<RankedTensorType>(x.getType()).getRank();
   // Loops (batch dims..., o, k): k is the reduction.
@@ -122,17 +131,7 @@ Value TensorBuilder::linear(Value x, Value w, Value bias) {
   outDims.push_back(o);
   SmallVector<OpFoldResult> outSizes = sizes(x);
   outSizes.back() = sizes(w)[0];
-  Value init;
-  if (bias) {
-    SmallVector<utils::IteratorType> its(rank, utils::IteratorType::parallel);
-    init =
-        generic({bias}, {select(rank, {rank - 1})}, empty(outSizes),
-                identity(rank), its, [](ImplicitLocOpBuilder &, ValueRange a) {
-                  return SmallVector<Value>{a[0]};
-                });
-  } else {
-    init = zeros(outSizes);
-  }
+  Value init = bias ? broadcastLast(bias, outSizes) : zeros(outSizes);
   SmallVector<utils::IteratorType> its(n, utils::IteratorType::parallel);
   its[k] = utils::IteratorType::reduction;
   return generic(

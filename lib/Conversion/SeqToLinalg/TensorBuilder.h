@@ -54,6 +54,9 @@ public:
   mlir::Value map(llvm::ArrayRef<mlir::Value> inputs, mlir::Value shapeOf,
                   const std::function<mlir::Value(mlir::ImplicitLocOpBuilder &,
                                                   mlir::ValueRange)> &fn);
+  /// A tensor of `sizes` holding the vector `v` along its last dim.
+  mlir::Value broadcastLast(mlir::Value v,
+                            llvm::ArrayRef<mlir::OpFoldResult> sizes);
   /// y[..., o] = Σ_k x[..., k] · w[o, k] (+ bias[o]): nn.Linear.
   mlir::Value linear(mlir::Value x, mlir::Value w, mlir::Value bias = {});
   /// Σ over the last dim of f(x): [..., D] → [...].
