@@ -271,8 +271,58 @@ def case_rnn(cell):
     return make
 
 
+def one_node(name, op, d_in, attrs, weights):
+    """A model of one node `n` on x [B, T, d_in]."""
+    return {"seqc_model": 1, "name": name,
+            "inputs": {"x": {"dtype": "f32", "shape": ["B", "T", d_in]}},
+            "nodes": [{"name": "n", "op": op, "inputs": ["x"], "attrs": attrs}],
+            "outputs": {"y": "n"}}, {"n." + k: v for k, v in weights.items()}
+
+
+def case_pgn(rng):
+    """PGN, B=8, T=512, c=d=256, window 4, against PyTorch eager: the
+    history window as conv1d over the left-padded sequence, then the gate."""
+    b, t, c, d, win = 8, 512, 256, 256, 4
+    w = {"hie.weight": rand(rng, d, c, win), "hie.bias": rand(rng, d),
+         "gate.weight": rand(rng, 2 * d, c + d), "gate.bias": rand(rng, 2 * d)}
+    model, weights = one_node("pgn", "pgn", c, {"hidden": d, "window": win}, w)
+    tw = {k: torch.from_numpy(v) for k, v in w.items()}
+
+    def run(x):
+        # H_t = Σ_j W[:, :, j] x_{t−w+j}: strictly earlier steps.
+        xp = torch.nn.functional.pad(x.transpose(1, 2), (win, 0))[:, :, :t]
+        h = torch.nn.functional.conv1d(xp, tw["hie.weight"], tw["hie.bias"])
+        h = h.transpose(1, 2)
+        g = torch.cat([x, h], -1) @ tw["gate.weight"].T + tw["gate.bias"]
+        s = torch.sigmoid(g[..., :d])
+        return s * h + (1 - s) * torch.tanh(g[..., d:])
+    return model, weights, {"x": rand(rng, b, t, c, scale=1.0)}, run
+
+
+def case_gam(rng):
+    """GAM, B=8, T=512, d=256, 512 memory slots, kernel 3, against PyTorch
+    eager (depthwise causal conv1d, softmax over the memory, gates)."""
+    b, t, d, slots, k = 8, 512, 256, 512, 3
+    w = {"conv.weight": rand(rng, d, k), "conv.bias": rand(rng, d),
+         "memory": rand(rng, slots, d), "gate.weight": rand(rng, 2 * d, d),
+         "gate.bias": rand(rng, 2 * d)}
+    model, weights = one_node("gam", "gam", d, {"slots": slots, "kernel": k}, w)
+    tw = {n: torch.from_numpy(v) for n, v in w.items()}
+
+    def run(x):
+        xp = torch.nn.functional.pad(x.transpose(1, 2), (k - 1, 0))
+        local = torch.nn.functional.conv1d(xp, tw["conv.weight"][:, None, :],
+                                           tw["conv.bias"], groups=d)
+        local = local.transpose(1, 2)
+        glob = torch.softmax(x @ tw["memory"].T, -1) @ tw["memory"]
+        g = x @ tw["gate.weight"].T + tw["gate.bias"]
+        return torch.sigmoid(g[..., :d]) * local + torch.sigmoid(g[..., d:]) * glob
+    return model, weights, {"x": rand(rng, b, t, d, scale=1.0)}, run
+
+
 CASES = {"mlp": case_mlp, "gru": case_rnn("gru"), "lstm": case_rnn("lstm"), "gla_layer": case_gla_layer, "gla_lm": case_gla_lm,
-         "lif": case_lif, "spiking_rwkv": case_spiking_rwkv}
+         "lif": case_lif, "spiking_rwkv": case_spiking_rwkv, "pgn": case_pgn,
+         "gam": case_gam}
 
 
 def memory_bandwidth():
@@ -289,7 +339,9 @@ def memory_bandwidth():
 # ---- timing -----------------------------------------------------------------
 
 
-def time_seqc(seqc, model, weights, inputs, workdir, threads, repeat):
+def time_seqc(seqc, model, weights, inputs, workdir, threads, repeat,
+              flags=()):
+    """Compiles (with `flags`) and times `seqc run`: (median ms, compile s)."""
     mpath = os.path.join(workdir, "model.json")
     wpath = os.path.join(workdir, "w.safetensors")
     with open(mpath, "w") as f:
@@ -297,8 +349,8 @@ def time_seqc(seqc, model, weights, inputs, workdir, threads, repeat):
     write_weights(wpath, weights)
     so = os.path.join(workdir, "model.so")
     start = time.perf_counter()
-    subprocess.run([seqc, "compile", mpath, "--weights", wpath, "-o", so],
-                   check=True)
+    subprocess.run([seqc, "compile", mpath, "--weights", wpath, "-o", so]
+                   + list(flags), check=True)
     compile_s = time.perf_counter() - start
     args = [seqc, "run", so, "--weights", wpath, "--threads", str(threads),
             "--repeat", str(repeat)]

@@ -871,12 +871,15 @@ SEED_ORDER = ["act", "add", "causal_conv1d", "embedding", "gla", "gla_core",
 # --- running seqc ---------------------------------------------------------
 
 class Seqc:
-    def __init__(self, path):
+    def __init__(self, path, compile_flags=()):
         self.path = path
+        self.compile_flags = list(compile_flags)
 
     def __call__(self, args):
-        """Runs seqc; returns (exit status, stdout + stderr, argv)."""
-        argv = [self.path] + args
+        """Runs seqc, adding the compile flags wherever it compiles;
+        returns (exit status, stdout + stderr, argv)."""
+        compiles = args[0] == "compile" or args[1].endswith(".json")
+        argv = [self.path] + args + (self.compile_flags if compiles else [])
         # The binary may be relinked under us (missing, not yet executable,
         # busy): retry for up to two minutes before giving up.
         for attempt in range(25):
@@ -1067,6 +1070,8 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--work-dir", help="keep files here (default: a "
                     "temporary directory, removed unless a case failed)")
+    ap.add_argument("--compile-flag", action="append", default=[],
+                    help="a flag for every compilation (repeatable)")
     ap.add_argument("--perturb", action="store_true",
                     help="make the reference wrong, to prove failures show")
     args = ap.parse_args(argv)
@@ -1076,7 +1081,7 @@ def main(argv=None):
         seqc_path = shutil.which(seqc_path)
         if seqc_path is None:
             ap.error("'%s' is not on PATH; give --seqc a path" % args.seqc)
-    seqc = Seqc(os.path.abspath(seqc_path))
+    seqc = Seqc(os.path.abspath(seqc_path), args.compile_flag)
     if args.work_dir:
         workdir = os.path.abspath(args.work_dir)
         os.makedirs(workdir, exist_ok=True)

@@ -11,10 +11,10 @@ from seqc.safetensors_io import write_arrays
 TOL = 1e-4
 
 
-def run_model(seqc, work, model, weights, inputs):
+def run_model(seqc, work, model, weights, inputs, flags=()):
     """Writes model.json (+ w.safetensors when `weights`) and the input
-    .npy files into `work`, runs `seqc run`, and returns the outputs as a
-    list in the model's output order, or the error text."""
+    .npy files into `work`, runs `seqc run` (with `flags`), and returns the
+    outputs as a list in the model's output order, or the error text."""
     os.makedirs(work, exist_ok=True)
     if weights:
         write_arrays(os.path.join(work, "w.safetensors"), weights)
@@ -22,7 +22,7 @@ def run_model(seqc, work, model, weights, inputs):
     with open(os.path.join(work, "m.json"), "w") as f:
         json.dump(model, f)
     args = [seqc, "run", os.path.join(work, "m.json"),
-            "--output-dir", os.path.join(work, "out")]
+            "--output-dir", os.path.join(work, "out")] + list(flags)
     for name, array in inputs.items():
         path = os.path.join(work, name + ".npy")
         np.save(path, array)
@@ -43,13 +43,18 @@ def relative_error(got, want, perturb=False):
     return float(np.abs(got - want).max() / max(1.0, np.abs(want).max()))
 
 
-def parse_case_args(description):
+def parse_case_args(description, extra=None):
     """The command line the model-level test scripts share:
-    SEQC WORKDIR [--cases N] [--perturb]."""
+    SEQC WORKDIR [--cases N] [--perturb] [--flag F]...; `extra(parser)`
+    adds a script's own options."""
     import argparse
     ap = argparse.ArgumentParser(description=description)
     ap.add_argument("seqc")
     ap.add_argument("work")
     ap.add_argument("--cases", type=int, default=20)
     ap.add_argument("--perturb", action="store_true")
+    ap.add_argument("--flag", action="append", default=[],
+                    help="a flag for `seqc run` (repeatable)")
+    if extra:
+        extra(ap)
     return ap.parse_args()

@@ -28,10 +28,16 @@ std::unique_ptr<mlir::MLIRContext> makeContext();
 mlir::OwningOpRef<mlir::ModuleOp> importForCommand(mlir::MLIRContext &ctx,
                                                    const std::string &model,
                                                    const std::string &weights);
-/// Lowers an imported module and links it into a shared library at `so`.
-/// Returns 0, or reports the problem and returns 1.
+/// The CPU pipeline with `--pass-options` applied; reports a bad entry
+/// (against `model`) and returns 1.
+int pipelineForCommand(const std::string &model,
+                       llvm::ArrayRef<std::string> passOptions,
+                       std::string &pipeline);
+/// Lowers an imported module through `pipeline` and links it into a
+/// shared library at `so`. Returns 0, or reports the problem and returns 1.
 int buildSharedLibrary(mlir::ModuleOp module, const std::string &model,
-                       const std::string &so, int optLevel);
+                       const std::string &pipeline, const std::string &so,
+                       int optLevel);
 
 } // namespace seqc::cli
 

@@ -48,6 +48,10 @@ struct CompileOptions {
   cl::opt<std::string> weights{"weights",
                                cl::desc("Weights file replacing the model's"),
                                cl::value_desc("FILE.safetensors")};
+  cl::list<std::string> passOptions{
+      "pass-options", cl::desc("Options of a pass of the pipeline"),
+      cl::value_desc("PASS{key=value ...}")};
+  std::string pipeline;
 };
 
 } // namespace
@@ -87,10 +91,20 @@ seqc::cli::importForCommand(mlir::MLIRContext &ctx, const std::string &model,
   return module;
 }
 
+int seqc::cli::pipelineForCommand(const std::string &model,
+                                  llvm::ArrayRef<std::string> passOptions,
+                                  std::string &pipeline) {
+  std::string error;
+  if (failed(seqc::cpuPipelineWith(passOptions, pipeline, error)))
+    return reportError({model, "", error});
+  return 0;
+}
+
 int seqc::cli::buildSharedLibrary(mlir::ModuleOp module,
                                   const std::string &model,
+                                  const std::string &pipeline,
                                   const std::string &so, int optLevel) {
-  if (failed(seqc::lowerToLLVMDialect(module)))
+  if (failed(seqc::lowerToLLVMDialect(module, pipeline)))
     return reportError({model, "", "lowering failed (see above)"});
   std::string bytes, error;
   if (failed(seqc::emitObject(module, optLevel, bytes, error)))
@@ -145,9 +159,9 @@ int emit(mlir::ModuleOp module, const CompileOptions &opts) {
     return writeOutput(outputPath(opts),
                        seqc::emitHeader(seqc::moduleSignature(module)));
   if (opts.emit == Emit::So)
-    return buildSharedLibrary(module, opts.model, outputPath(opts, ".so"),
-                              opts.optLevel);
-  if (failed(seqc::lowerToLLVMDialect(module)))
+    return buildSharedLibrary(module, opts.model, opts.pipeline,
+                              outputPath(opts, ".so"), opts.optLevel);
+  if (failed(seqc::lowerToLLVMDialect(module, opts.pipeline)))
     return reportError({opts.model, "", "lowering failed (see above)"});
   std::string bytes, error;
   switch (opts.emit) {
@@ -184,9 +198,10 @@ int compileImpl(int argc, char **argv) {
     return reportError(
         {opts.model, "",
          "unsupported --target=" + opts.target + " (expected cpu or cuda)"});
+  if (int rc = pipelineForCommand(opts.model, opts.passOptions, opts.pipeline))
+    return rc;
   if (opts.printPipeline)
-    llvm::outs() << "import-model, builtin.module(" << seqc::cpuPipeline()
-                 << ")\n";
+    llvm::outs() << "import-model, builtin.module(" << opts.pipeline << ")\n";
 
   auto ctx = makeContext();
   auto module = importForCommand(*ctx, opts.model, opts.weights);

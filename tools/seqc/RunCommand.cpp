@@ -42,6 +42,9 @@ struct RunOptions {
                               cl::init("cpu")};
   cl::opt<unsigned> optLevel{"O", cl::Prefix, cl::desc("Optimization level"),
                              cl::init(3)};
+  cl::list<std::string> passOptions{
+      "pass-options", cl::desc("Options of a pass of the pipeline"),
+      cl::value_desc("PASS{key=value ...}")};
 };
 
 seqc::DType toFileDtype(seqc_dtype d) {
@@ -69,6 +72,9 @@ seqc_dtype fromFileDtype(seqc::DType d) {
 
 /// Compiles MODEL.json into a temporary shared library; returns its path.
 int compileToTemporary(const RunOptions &opts, std::string &so) {
+  std::string pipeline;
+  if (int rc = pipelineForCommand(opts.model, opts.passOptions, pipeline))
+    return rc;
   auto ctx = makeContext();
   auto module = importForCommand(*ctx, opts.model, opts.weights);
   if (!module)
@@ -77,7 +83,7 @@ int compileToTemporary(const RunOptions &opts, std::string &so) {
   if (llvm::sys::fs::createTemporaryFile("seqc-module", "so", path))
     return reportError({opts.model, "", "cannot create a temporary file"});
   so = std::string(path);
-  int rc = buildSharedLibrary(*module, opts.model, so, opts.optLevel);
+  int rc = buildSharedLibrary(*module, opts.model, pipeline, so, opts.optLevel);
   if (rc)
     llvm::sys::fs::remove(so);
   return rc;

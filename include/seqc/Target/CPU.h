@@ -14,6 +14,13 @@ constexpr int kModuleABIVersion = 1;
 /// of passes nested in `builtin.module(...)`.
 std::string cpuPipeline();
 
+/// cpuPipeline() with options for some of its passes (`--pass-options`):
+/// each entry `PASS{key=value ...}` names a pass of the pipeline. Fails
+/// with a message for an entry that names none or an option the pass
+/// does not have.
+mlir::LogicalResult cpuPipelineWith(llvm::ArrayRef<std::string> passOptions,
+                                    std::string &pipeline, std::string &error);
+
 /// The module's signature as JSON: inputs (names, dtypes, dims with
 /// symbols), weights, outputs and token-id ranges, from the imported
 /// (seq-level) module.
@@ -25,10 +32,12 @@ std::string withCheckMessages(const std::string &signature,
 /// The C header for `--emit=header`, from moduleSignature().
 std::string emitHeader(const std::string &signature);
 
-/// Runs cpuPipeline() and adds the module's entry point
-/// `int32_t seqc_entry(void **args, void *results)` and the global
-/// `seqc_signature`. Diagnostics go to the context's handler.
-mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module);
+/// Runs `pipeline` (cpuPipeline() or cpuPipelineWith()) and adds the
+/// module's entry point `int32_t seqc_entry(void **args, void *results)`
+/// and the global `seqc_signature`. Diagnostics go to the context's
+/// handler.
+mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
+                                       const std::string &pipeline);
 
 /// LLVM IR text, or an object file, for the host CPU.
 mlir::LogicalResult emitLLVMIR(mlir::ModuleOp module, int optLevel,

@@ -25,13 +25,8 @@ static Value cutDim(TensorBuilder &b, Value x, int64_t i, Value size) {
   return tensor::ExtractSliceOp::create(b, t, x, zeros, sizes, ones);
 }
 
-std::pair<Value, Value> Checks::sameDim(TensorBuilder &b, Value x, int64_t xi,
-                                        Value y, int64_t yi,
-                                        const std::string &message) {
-  auto xt = cast<RankedTensorType>(x.getType());
-  auto yt = cast<RankedTensorType>(y.getType());
-  if (!xt.isDynamicDim(xi) && !yt.isDynamicDim(yi))
-    return {x, y}; // the verifier saw them agree
+void Checks::failIf(TensorBuilder &b, Value failed,
+                    const std::string &message) {
   if (!module.lookupSymbol(kStatus)) {
     OpBuilder mb(module.getBodyRegion());
     auto type = MemRefType::get({}, mb.getI32Type());
@@ -43,15 +38,25 @@ std::pair<Value, Value> Checks::sameDim(TensorBuilder &b, Value x, int64_t xi,
   }
   messages.push_back(b.getStringAttr(message));
   int32_t code = messages.size();
-  Value dx = b.dim(x, xi), dy = b.dim(y, yi);
-  Value differ = arith::CmpIOp::create(b, arith::CmpIPredicate::ne, dx, dy);
-  scf::IfOp::create(b, differ, [&](OpBuilder &nb, Location loc) {
+  scf::IfOp::create(b, failed, [&](OpBuilder &nb, Location loc) {
     auto type = MemRefType::get({}, nb.getI32Type());
     Value status = memref::GetGlobalOp::create(nb, loc, type, kStatus);
     Value c = arith::ConstantIntOp::create(nb, loc, nb.getI32Type(), code);
     memref::StoreOp::create(nb, loc, c, status, ValueRange{});
     scf::YieldOp::create(nb, loc);
   });
+}
+
+std::pair<Value, Value> Checks::sameDim(TensorBuilder &b, Value x, int64_t xi,
+                                        Value y, int64_t yi,
+                                        const std::string &message) {
+  auto xt = cast<RankedTensorType>(x.getType());
+  auto yt = cast<RankedTensorType>(y.getType());
+  if (!xt.isDynamicDim(xi) && !yt.isDynamicDim(yi))
+    return {x, y}; // the verifier saw them agree
+  Value dx = b.dim(x, xi), dy = b.dim(y, yi);
+  failIf(b, arith::CmpIOp::create(b, arith::CmpIPredicate::ne, dx, dy),
+         message);
   Value size = arith::MinUIOp::create(b, dx, dy);
   return {cutDim(b, x, xi, size), cutDim(b, y, yi, size)};
 }

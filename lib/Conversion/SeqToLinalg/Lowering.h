@@ -25,6 +25,8 @@ public:
                                               int64_t xi, mlir::Value y,
                                               int64_t yi,
                                               const std::string &message);
+  /// Fails at run time when the i1 `failed` is true.
+  void failIf(TensorBuilder &b, mlir::Value failed, const std::string &message);
   /// Stores the table of messages on the module.
   void finish();
 
@@ -52,8 +54,9 @@ Results buildGLACore(TensorBuilder &b, Checks &checks, mlir::Value q,
 
 /// torch.nn.GRU / torch.nn.LSTM, sequentially over time.
 Results buildRNN(TensorBuilder &b, seq::RNNOp op);
-/// ParaRNN's para_gru / para_lstm, solved sequentially over time.
-Results buildParaRNN(TensorBuilder &b, mlir::Operation *op);
+/// ParaRNN's para_gru / para_lstm, solved sequentially or by Newton
+/// iterations (the op's `seq.solver`, set by seq-select-scan).
+Results buildParaRNN(TensorBuilder &b, Checks &checks, mlir::Operation *op);
 /// Inside a linalg body: w · x[bi, src, ch], or 0 when src < 0 (a step
 /// before the sequence); the read is clamped into bounds.
 mlir::Value shiftedProduct(mlir::ImplicitLocOpBuilder &ib, mlir::Value x,

@@ -1,5 +1,7 @@
 //===- Recurrences.cpp - Lowering of linear_recurrence and causal_conv1d --===//
 #include "Lowering.h"
+#include "Scan.h"
+#include "VectorLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -9,8 +11,7 @@ using namespace seqc::seq;
 
 namespace seqc {
 
-/// h_t = a_t ⊙ h_{t−1} + b_t: a sequential loop over time. (The chunked
-/// parallel scan is a separate pass's business.)
+/// h_t = a_t ⊙ h_{t−1} + b_t, in the scan form chosen for the op.
 static Results linearRecurrence(TensorBuilder &b, Checks &checks,
                                 LinearRecurrenceOp op) {
   Value a = op.getA(), bv = op.getB(), h0 = op.getH0();
@@ -31,23 +32,16 @@ static Results linearRecurrence(TensorBuilder &b, Checks &checks,
                                          "': width of a and h0 "
                                          "differ");
   }
-  SmallVector<OpFoldResult> sizes = b.sizes(a);
-  OpFoldResult batch = sizes[0], width = sizes[2];
-  Value state = h0 ? h0 : b.zeros({batch, width});
-  auto loop = scf::ForOp::create(
-      b, b.index(0), b.dim(a, 1), b.index(1), ValueRange{state, b.empty(sizes)},
-      [&](OpBuilder &nested, Location loc, Value t, ValueRange carried) {
-        TensorBuilder lb(loc, nested);
-        Value h = lb.map(
-            {lb.timeSlice(a, t, batch), lb.timeSlice(bv, t, batch), carried[0]},
-            carried[0], [](ImplicitLocOpBuilder &ib, ValueRange v) {
-              return arith::AddFOp::create(
-                  ib, arith::MulFOp::create(ib, v[0], v[2]), v[1]);
-            });
-        Value all = lb.insertTime(h, carried[1], t);
-        scf::YieldOp::create(lb, ValueRange{h, all});
-      });
-  return {loop.getResult(1), loop.getResult(0)};
+  Value batch = b.dim(a, 0), steps = b.dim(a, 1), width = b.dim(a, 2);
+  ScanBuffers bufs;
+  bufs.a = {readBuffer(b, a)};
+  bufs.b = {readBuffer(b, bv)};
+  if (h0)
+    bufs.init = {readBuffer(b, h0)};
+  bufs.out = {allocBuffer(b, {batch, steps, width})};
+  bufs.final = {allocBuffer(b, {batch, width})};
+  buildScan(b, ScanForm::of(op), batch, steps, width, bufs);
+  return {bufferTensor(b, bufs.out[0]), bufferTensor(b, bufs.final[0])};
 }
 
 /// y_t = Σ_{i<K} w[:, i] ⊙ x_{t−K+1+i} + b; reads before t = 0 are 0.
@@ -105,7 +99,7 @@ FailureOr<Results> lowerRecurrence(Operation *op, TensorBuilder &b,
   if (auto o = dyn_cast<RNNOp>(op))
     return buildRNN(b, o);
   if (isa<ParaGRUOp, ParaLSTMOp>(op))
-    return buildParaRNN(b, op);
+    return buildParaRNN(b, checks, op);
   if (auto o = dyn_cast<PGNOp>(op))
     return Results{buildPGN(b, o)};
   if (auto o = dyn_cast<GAMOp>(op))

@@ -123,7 +123,7 @@ static std::pair<Value, Value> runNeurons(TensorBuilder &b, const Neuron &n,
   Value spikes = allocBuffer(b, {batch, steps, width});
   Value final = allocBuffer(b, {batch, width});
   forEachLaneBlock(
-      b, batch, width, kNeuronLanes,
+      b, {batch}, width, kNeuronLanes,
       [&](ImplicitLocOpBuilder &ib, const LaneBlock &lb) {
         Value v0 = lb.splat(ib, n.reset.value_or(0.0));
         auto loop = scf::ForOp::create(
@@ -258,7 +258,7 @@ Value buildWKV(TensorBuilder &b, Value k, Value v, Value decay, Value first) {
   Value db = readBuffer(b, decay), fb = readBuffer(b, first);
   Value out = allocBuffer(b, {batch, steps, width});
   forEachLaneBlock(
-      b, batch, width, kWKVLanes,
+      b, {batch}, width, kWKVLanes,
       [&](ImplicitLocOpBuilder &ib, const LaneBlock &lb) {
         Value w = arith::NegFOp::create(
             ib, math::ExpOp::create(ib, lb.load(ib, db, {})));

@@ -13,8 +13,16 @@ Value constF32(ImplicitLocOpBuilder &b, double v) {
   return arith::ConstantOp::create(b, b.getF32FloatAttr(v));
 }
 
+Value constLike(ImplicitLocOpBuilder &b, Value x, double v) {
+  auto vt = dyn_cast<VectorType>(x.getType());
+  if (!vt)
+    return constF32(b, v);
+  return arith::ConstantOp::create(
+      b, DenseElementsAttr::get(vt, b.getF32FloatAttr(v).getValue()));
+}
+
 Value sigmoid(ImplicitLocOpBuilder &b, Value x) {
-  Value one = constF32(b, 1.0);
+  Value one = constLike(b, x, 1.0);
   Value e = math::ExpOp::create(b, arith::NegFOp::create(b, x));
   return arith::DivFOp::create(b, one, arith::AddFOp::create(b, one, e));
 }
@@ -24,7 +32,7 @@ Value silu(ImplicitLocOpBuilder &b, Value x) {
 }
 
 Value logSigmoid(ImplicitLocOpBuilder &b, Value x) {
-  Value zero = constF32(b, 0.0);
+  Value zero = constLike(b, x, 0.0);
   Value neg = arith::MinimumFOp::create(b, x, zero);
   Value absx = math::AbsFOp::create(b, x);
   Value l = math::Log1pOp::create(

@@ -73,12 +73,14 @@ public:
   mlir::Value mergeLast(mlir::Value x);
 };
 
-// Scalar math used by several lowerings (f32 values).
+// Scalar math used by several lowerings (f32 values or vectors of f32).
 mlir::Value sigmoid(mlir::ImplicitLocOpBuilder &b, mlir::Value x);
 mlir::Value silu(mlir::ImplicitLocOpBuilder &b, mlir::Value x);
 /// log σ(x) = min(x, 0) − log1p(exp(−|x|)).
 mlir::Value logSigmoid(mlir::ImplicitLocOpBuilder &b, mlir::Value x);
 mlir::Value constF32(mlir::ImplicitLocOpBuilder &b, double v);
+/// `v` of the type of `x` (f32, or a splat vector of f32).
+mlir::Value constLike(mlir::ImplicitLocOpBuilder &b, mlir::Value x, double v);
 
 } // namespace seqc
 

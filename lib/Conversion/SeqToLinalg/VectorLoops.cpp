@@ -68,21 +68,25 @@ Value bufferTensor(TensorBuilder &b, Value buffer) {
       /*restrict=*/b.getUnitAttr(), /*writable=*/b.getUnitAttr());
 }
 
-void forEachLaneBlock(TensorBuilder &b, Value batch, Value width,
+void forEachLaneBlock(TensorBuilder &b, ValueRange outer, Value width,
                       int64_t laneCount,
                       const std::function<void(ImplicitLocOpBuilder &,
                                                const LaneBlock &)> &body) {
   Value lanes = b.index(laneCount);
   Value blocks = arith::CeilDivUIOp::create(b, width, lanes);
+  SmallVector<Value> lower(outer.size() + 1, b.index(0));
+  SmallVector<Value> upper(outer);
+  upper.push_back(blocks);
+  SmallVector<Value> steps(outer.size() + 1, b.index(1));
   scf::ParallelOp::create(
-      b, ValueRange{b.index(0), b.index(0)}, ValueRange{batch, blocks},
-      ValueRange{b.index(1), b.index(1)},
+      b, lower, upper, steps,
       [&](OpBuilder &nested, Location loc, ValueRange ivs) {
         ImplicitLocOpBuilder ib(loc, nested);
         LaneBlock block;
         block.type = VectorType::get({laneCount}, ib.getF32Type());
+        block.outer = llvm::to_vector(ivs.drop_back());
         block.b = ivs[0];
-        block.n0 = arith::MulIOp::create(ib, ivs[1], lanes);
+        block.n0 = arith::MulIOp::create(ib, ivs.back(), lanes);
         Value left = arith::SubIOp::create(ib, width, block.n0);
         // Full blocks use plain vector loads and stores; only the last,
         // partial block of a row needs masks.

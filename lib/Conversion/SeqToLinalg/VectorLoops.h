@@ -26,9 +26,10 @@ namespace seqc {
 constexpr int64_t kNeuronLanes = 128;
 constexpr int64_t kWKVLanes = 32;
 
-/// One block of lanes at (batch b, first element n0); `mask` is null for a
-/// full block.
+/// One block of lanes at (outer indices, first element n0); `b` is the
+/// first outer index (the batch); `mask` is null for a full block.
 struct LaneBlock {
+  llvm::SmallVector<mlir::Value> outer;
   mlir::Value b, n0, mask;
   mlir::VectorType type;
   /// Load of buffer[idx..., n0 : n0 + lanes] (0 in masked-off lanes).
@@ -40,16 +41,19 @@ struct LaneBlock {
   mlir::Value splat(mlir::ImplicitLocOpBuilder &ib, double v) const;
 };
 
-/// A read-only buffer of a tensor.
+/// A read-only buffer of a tensor. Bufferization sees the tensor read
+/// here, not where the buffer is used: build every tensor a lowering needs
+/// before taking the buffers, so that no tensor op between them can reuse
+/// (overwrite) a buffer still to be read.
 mlir::Value readBuffer(TensorBuilder &b, mlir::Value tensor);
 /// A new f32 buffer, and the tensor it becomes once written.
 mlir::Value allocBuffer(TensorBuilder &b, llvm::ArrayRef<mlir::Value> sizes);
 mlir::Value bufferTensor(TensorBuilder &b, mlir::Value buffer);
 
-/// scf.parallel over (batch in [0, batch), blocks of `lanes` in
+/// scf.parallel over (outer indices in [0, outer[i]), blocks of `lanes` in
 /// [0, width)), calling `body` for each block.
-void forEachLaneBlock(TensorBuilder &b, mlir::Value batch, mlir::Value width,
-                      int64_t lanes,
+void forEachLaneBlock(TensorBuilder &b, mlir::ValueRange outer,
+                      mlir::Value width, int64_t lanes,
                       const std::function<void(mlir::ImplicitLocOpBuilder &,
                                                const LaneBlock &)> &body);
 

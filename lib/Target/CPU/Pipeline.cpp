@@ -10,7 +10,7 @@
 using namespace mlir;
 
 std::string seqc::cpuPipeline() {
-  return "seq-mark-spike-inputs,convert-seq-to-linalg,"
+  return "seq-mark-spike-inputs,seq-select-scan,convert-seq-to-linalg,"
          "seq-weights-to-args,"
          "func.func(convert-elementwise-to-linalg),"
          "canonicalize,cse,"
@@ -29,6 +29,52 @@ std::string seqc::cpuPipeline() {
          "convert-arith-to-llvm,convert-index-to-llvm,"
          "convert-openmp-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,"
          "reconcile-unrealized-casts";
+}
+
+LogicalResult seqc::cpuPipelineWith(ArrayRef<std::string> passOptions,
+                                    std::string &pipeline, std::string &error) {
+  pipeline = cpuPipeline();
+  for (const std::string &entry : passOptions) {
+    size_t brace = entry.find('{');
+    if (brace == std::string::npos || brace == 0 || entry.back() != '}') {
+      error = "--pass-options=" + entry + ": expected PASS{key=value ...}";
+      return failure();
+    }
+    std::string name = entry.substr(0, brace);
+    // The pass as a whole element of the list: after '(' or ',' or at the
+    // start, before ',' or ')'.
+    size_t at = std::string::npos;
+    for (size_t from = 0;
+         (from = pipeline.find(name, from)) != std::string::npos; ++from) {
+      char before = from ? pipeline[from - 1] : ',';
+      char after = from + name.size() < pipeline.size()
+                       ? pipeline[from + name.size()]
+                       : ',';
+      if ((before == ',' || before == '(') && (after == ',' || after == ')')) {
+        at = from;
+        break;
+      }
+    }
+    if (at == std::string::npos) {
+      error = "--pass-options=" + entry + ": '" + name +
+              "' is not a pass of the pipeline (see --print-pipeline)";
+      return failure();
+    }
+    pipeline.replace(at, name.size(), entry);
+  }
+  OpPassManager pm("builtin.module");
+  std::string message;
+  llvm::raw_string_ostream os(message);
+  if (failed(parsePassPipeline(pipeline, pm, os))) {
+    // "<Pass-Options-Parser>: no such option x\n\nfailed to add ...":
+    // the first line, without the parser's name.
+    StringRef first = StringRef(message).trim().split('\n').first;
+    if (first.starts_with("<"))
+      first = first.split(": ").second;
+    error = "--pass-options: " + first.str();
+    return failure();
+  }
+  return success();
 }
 
 /// `int32_t seqc_entry(void **args, void *results)`: clears the status
@@ -79,7 +125,8 @@ static void addSignature(ModuleOp module, StringRef json) {
                          b.getStringAttr(text));
 }
 
-LogicalResult seqc::lowerToLLVMDialect(ModuleOp module) {
+LogicalResult seqc::lowerToLLVMDialect(ModuleOp module,
+                                       const std::string &pipeline) {
   std::string signature = moduleSignature(module);
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main)
@@ -89,7 +136,7 @@ LogicalResult seqc::lowerToLLVMDialect(ModuleOp module) {
   main.setSymName("seqc_main");
   PassManager pm(module.getContext());
   if (failed(applyPassManagerCLOptions(pm)) ||
-      failed(parsePassPipeline(cpuPipeline(), pm)) || failed(pm.run(module)))
+      failed(parsePassPipeline(pipeline, pm)) || failed(pm.run(module)))
     return failure();
   // The C interface takes one descriptor pointer per memref argument.
   auto ciface = module.lookupSymbol<LLVM::LLVMFuncOp>("_mlir_ciface_seqc_main");

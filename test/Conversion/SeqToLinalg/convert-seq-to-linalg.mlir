@@ -62,10 +62,12 @@ func.func @gla_core(%q: tensor<?x?x8xf32>, %v: tensor<?x?x6xf32>) -> (tensor<?x?
 
 // -----
 
+// Without seq-select-scan's choice: the sequential form (see scan.mlir).
 // CHECK-LABEL: func.func @linear_recurrence
-// CHECK: scf.for
-// CHECK:   linalg.generic
-// CHECK:   tensor.insert_slice
+// CHECK: scf.parallel
+// CHECK:   scf.for
+// CHECK:     vector.fma
+// CHECK-NOT: scf.parallel
 func.func @linear_recurrence(%a: tensor<2x?x5xf32>, %b: tensor<2x?x5xf32>) -> (tensor<2x?x5xf32>, tensor<2x5xf32>) {
   %h, %hT = seq.linear_recurrence %a, %b : (tensor<2x?x5xf32>, tensor<2x?x5xf32>) -> (tensor<2x?x5xf32>, tensor<2x5xf32>)
   return %h, %hT : tensor<2x?x5xf32>, tensor<2x5xf32>

@@ -3,7 +3,12 @@
 reference (python/seqc/reference_rnn.py), for every `solver` value (which
 never changes the result).
 
-usage: para_rnn.py SEQC WORKDIR [--cases N] [--perturb]
+usage: para_rnn.py SEQC WORKDIR [--cases N] [--perturb] [--flag F]...
+                   [--solver S] [--long] [--expect-error TEXT]
+
+--long: sequences of 1000 to 4500 steps (one batch row, few units);
+--solver: every case with this solver; --expect-error: every case must fail
+with a message containing TEXT.
 """
 import os
 import sys
@@ -17,15 +22,24 @@ from seqc.run_model import (TOL, parse_case_args, relative_error,  # noqa: E402
                             run_model)
 
 
+def options(ap):
+    ap.add_argument("--solver", choices=["auto", "sequential", "newton"])
+    ap.add_argument("--long", action="store_true")
+    ap.add_argument("--expect-error")
+
+
 def main():
-    opts = parse_case_args(__doc__)
+    opts = parse_case_args(__doc__, options)
     rng = np.random.default_rng(5)
     passed = failed = 0
     for case in range(opts.cases):
         lstm = case % 2 == 1
         d, h = [(1, 1), (5, 3), (7, 8), (16, 17), (33, 5)][case % 5]
         b, t = [(1, 1), (2, 7), (3, 37), (1, 65)][case % 4]
-        solver = ["auto", "sequential", "newton"][case % 3]
+        if opts.long:
+            h = [3, 40][case % 2]
+            b, t = 1 + case % 2, [1000, 1531, 4099, 4500][case % 4]
+        solver = opts.solver or ["auto", "sequential", "newton"][case % 3]
         with_state = case % 4 == 0
         gates = ["f", "c", "o"] if lstm else ["z", "r", "h"]
         w = {}
@@ -60,7 +74,14 @@ def main():
                             "attrs": {"hidden": h, "solver": solver}}],
                  "outputs": outputs}
         got = run_model(opts.seqc, os.path.join(opts.work, f"case{case}"), model,
-                        {"p." + k: v for k, v in w.items()}, arrays)
+                        {"p." + k: v for k, v in w.items()}, arrays, opts.flag)
+        if opts.expect_error:
+            ok = isinstance(got, str) and opts.expect_error in got
+            passed += ok
+            failed += not ok
+            print(f"{'PASS' if ok else 'FAIL'} case {case}: "
+                  f"{got if isinstance(got, str) else 'no error'}")
+            continue
         if isinstance(got, str):
             failed += 1
             print(f"FAIL case {case}: seqc run failed: {got}")
@@ -72,7 +93,8 @@ def main():
             want = para_gru(x, w, h, h0 if with_state else None)
         worst = max(relative_error(g_, e, opts.perturb)
                     for g_, e in zip(got, want))
-        ok = worst <= TOL
+        # SPEC §5: 2e-4 for the Newton solvers at T ≥ 4096.
+        ok = worst <= (2 * TOL if t >= 4096 else TOL)
         passed += ok
         failed += not ok
         print(f"{'PASS' if ok else 'FAIL'} case {case} "
