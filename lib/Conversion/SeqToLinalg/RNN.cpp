@@ -7,6 +7,7 @@
 // PyTorch's gate order (r, z, n for GRU; i, f, g, o for LSTM).
 //
 //===----------------------------------------------------------------------===//
+#include "Gemm.h"
 #include "Lowering.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -124,6 +125,7 @@ Results buildRNN(TensorBuilder &b, RNNOp op) {
     Value wih = w[4 * l], whh = w[4 * l + 1], bih = w[4 * l + 2],
           bhh = w[4 * l + 3];
     Value gi = b.linear(input, wih, bih); // [B, T, G·H], all steps at once
+    PackedWeight packedHH = packWeight(b, whh); // once, not every step
     Value h = op.getH0() ? layerOf(b, op.getH0(), l)
                          : b.zeros({batch, b.getIndexAttr(hidden)});
     Value c = op.getC0() ? layerOf(b, op.getC0(), l)
@@ -137,7 +139,7 @@ Results buildRNN(TensorBuilder &b, RNNOp op) {
         [&](OpBuilder &nested, Location loc, Value t, ValueRange carried) {
           TensorBuilder lb(loc, nested);
           Value git = lb.timeSlice(gi, t, batch);
-          Value gh = lb.linear(carried[0], whh, bhh);
+          Value gh = linearPacked(lb, carried[0], packedHH, bhh);
           SmallVector<Value> next;
           if (lstm) {
             auto [hn, cn] = lstmStep(lb, git, gh, carried[2], hidden);

@@ -126,35 +126,6 @@ Value TensorBuilder::broadcastLast(Value v, ArrayRef<OpFoldResult> sizes) {
                  });
 }
 
-Value TensorBuilder::linear(Value x, Value w, Value bias) {
-  unsigned rank = cast<RankedTensorType>(x.getType()).getRank();
-  // Loops (batch dims..., o, k): k is the reduction.
-  unsigned n = rank + 1, o = rank - 1, k = rank;
-  SmallVector<unsigned> batch, xDims, outDims;
-  for (unsigned i = 0; i + 1 < rank; ++i)
-    batch.push_back(i);
-  xDims = batch;
-  xDims.push_back(k);
-  outDims = batch;
-  outDims.push_back(o);
-  SmallVector<OpFoldResult> outSizes = sizes(x);
-  outSizes.back() = sizes(w)[0];
-  Value init = bias ? broadcastLast(bias, outSizes) : zeros(outSizes);
-  SmallVector<utils::IteratorType> its(n, utils::IteratorType::parallel);
-  its[k] = utils::IteratorType::reduction;
-  return generic(
-      {x, w}, {select(n, xDims), select(n, {o, k})}, init, select(n, outDims),
-      its, [](ImplicitLocOpBuilder &b, ValueRange a) {
-        // Reassociable, so that LLVM vectorizes the dot
-        // products (and fuses multiply-adds).
-        auto fm = arith::FastMathFlagsAttr::get(
-            b.getContext(),
-            arith::FastMathFlags::reassoc | arith::FastMathFlags::contract);
-        Value p = arith::MulFOp::create(b, a[0], a[1], fm);
-        return SmallVector<Value>{arith::AddFOp::create(b, a[2], p, fm)};
-      });
-}
-
 Value TensorBuilder::sumLast(
     Value x, const std::function<Value(ImplicitLocOpBuilder &, Value)> &f) {
   unsigned rank = cast<RankedTensorType>(x.getType()).getRank();

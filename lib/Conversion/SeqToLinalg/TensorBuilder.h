@@ -57,7 +57,8 @@ public:
   /// A tensor of `sizes` holding the vector `v` along its last dim.
   mlir::Value broadcastLast(mlir::Value v,
                             llvm::ArrayRef<mlir::OpFoldResult> sizes);
-  /// y[..., o] = Σ_k x[..., k] · w[o, k] (+ bias[o]): nn.Linear.
+  /// y[..., o] = Σ_k x[..., k] · w[o, k] (+ bias[o]): nn.Linear, by the
+  /// packed GEMM kernel of Gemm.h.
   mlir::Value linear(mlir::Value x, mlir::Value w, mlir::Value bias = {});
   /// Σ over the last dim of f(x): [..., D] → [...].
   mlir::Value

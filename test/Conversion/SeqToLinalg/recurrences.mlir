@@ -1,14 +1,20 @@
 // RUN: seqc-opt %s --convert-seq-to-linalg --split-input-file | FileCheck %s --enable-var-scope
 
-// GRU: the input projections of all steps are one contraction before the
-// time loop; inside it, the recurrent projection and one gate generic that
-// reads the r, z, n blocks at j, j + H, j + 2H.
+// GRU: the input projections of all steps are one GEMM before the time
+// loop; W_hh is packed once, outside it; inside, the recurrent GEMM on the
+// packed panels and one gate generic that reads the r, z, n blocks at
+// j, j + H, j + 2H.
 // CHECK-DAG: #[[$Z:.*]] = affine_map<(d0, d1) -> (d0, d1 + 8)>
 // CHECK-DAG: #[[$N:.*]] = affine_map<(d0, d1) -> (d0, d1 + 16)>
 // CHECK-LABEL: func.func @gru
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]{{.*}}tensor<?x?x5xf32>, tensor<24x5xf32>
+// CHECK: linalg.generic {{.*}}outs(%{{.*}} : tensor<1x5x32xf32>)
+// CHECK: scf.parallel
+// CHECK: %[[HH:.*]] = linalg.generic {{.*}}outs(%{{.*}} : tensor<1x8x32xf32>)
 // CHECK: scf.for
-// CHECK:   linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}}tensor<?x8xf32>, tensor<24x8xf32>
+// CHECK-NOT: tensor<1x8x32xf32>
+// CHECK:   bufferization.to_buffer %[[HH]]
+// CHECK:   scf.parallel
+// CHECK:     vector.fma
 // CHECK:   linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #[[$Z]], #[[$N]],
 // CHECK:     math.tanh
 // CHECK:   tensor.insert_slice

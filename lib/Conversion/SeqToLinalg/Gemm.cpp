@@ -1,0 +1,182 @@
+//===- Gemm.cpp - y = x Wᵀ + b as a register-blocked vector kernel --------===//
+#include "Gemm.h"
+#include "VectorLoops.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
+namespace seqc {
+
+static Value asIndex(TensorBuilder &b, OpFoldResult v) {
+  return getValueOrCreateConstantIndexOp(b, b.getLoc(), v);
+}
+
+PackedWeight packWeight(TensorBuilder &b, Value w) {
+  SmallVector<OpFoldResult> ws = b.sizes(w);
+  Value n = asIndex(b, ws[0]);
+  OpFoldResult panels =
+      getConstantIntValue(ws[0])
+          ? OpFoldResult(b.getIndexAttr(
+                (*getConstantIntValue(ws[0]) + kGemmPanel - 1) / kGemmPanel))
+          : OpFoldResult(arith::CeilDivUIOp::create(b, n, b.index(kGemmPanel))
+                             .getResult());
+  SmallVector<OpFoldResult> shape{panels, ws[1], b.getIndexAttr(kGemmPanel)};
+  using IT = utils::IteratorType;
+  Value packed = b.generic(
+      {}, {}, b.empty(shape), b.identity(3),
+      {IT::parallel, IT::parallel, IT::parallel},
+      [&](ImplicitLocOpBuilder &ib, ValueRange) {
+        Value p = linalg::IndexOp::create(ib, 0);
+        Value k = linalg::IndexOp::create(ib, 1);
+        Value l = linalg::IndexOp::create(ib, 2);
+        Value col = arith::AddIOp::create(
+            ib,
+            arith::MulIOp::create(
+                ib, p, arith::ConstantIndexOp::create(ib, kGemmPanel)),
+            l);
+        Value inside =
+            arith::CmpIOp::create(ib, arith::CmpIPredicate::ult, col, n);
+        Value last =
+            arith::SubIOp::create(ib, n, arith::ConstantIndexOp::create(ib, 1));
+        Value at = arith::MinUIOp::create(ib, col, last);
+        Value v = tensor::ExtractOp::create(ib, w, ValueRange{at, k});
+        return SmallVector<Value>{
+            arith::SelectOp::create(ib, inside, v, constF32(ib, 0.0))};
+      });
+  return {packed, ws[0], ws[1]};
+}
+
+/// The index of row `row` of the flattened leading dims `lead`.
+static SmallVector<Value> rowIndex(ImplicitLocOpBuilder &ib, Value row,
+                                   ArrayRef<Value> lead) {
+  SmallVector<Value> idx(lead.size());
+  for (size_t j = lead.size(); j-- > 0;) {
+    if (j == 0) {
+      idx[j] = row;
+      break;
+    }
+    idx[j] = arith::RemUIOp::create(ib, row, lead[j]);
+    row = arith::DivUIOp::create(ib, row, lead[j]);
+  }
+  return idx;
+}
+
+static SmallVector<Value> withLast(SmallVector<Value> idx, Value last) {
+  idx.push_back(last);
+  return idx;
+}
+
+/// One block of up to kGemmRows rows from `row0` (rows past `rowEnd` are
+/// read clamped and not stored) by panel `p`. x and y keep their leading
+/// dims `lead` (flattened into rows here: memref.expand_shape of two
+/// dynamic dims crashes MLIR 22's expand-strided-metadata).
+static void gemmBlock(ImplicitLocOpBuilder &ib, Value x, Value panels, Value y,
+                      ArrayRef<Value> lead, Value row0, Value rowEnd, Value p,
+                      Value n0, Value mask, Value init, Value k) {
+  VectorType vt = cast<VectorType>(init.getType());
+  Value one = arith::ConstantIndexOp::create(ib, 1);
+  Value lastRow = arith::SubIOp::create(ib, rowEnd, one);
+  SmallVector<SmallVector<Value>> reads, writes;
+  for (int64_t r = 0; r < kGemmRows; ++r) {
+    Value row =
+        arith::AddIOp::create(ib, row0, arith::ConstantIndexOp::create(ib, r));
+    writes.push_back(rowIndex(ib, row, lead));
+    reads.push_back(
+        rowIndex(ib, arith::MinUIOp::create(ib, row, lastRow), lead));
+  }
+  SmallVector<Value> acc(kGemmRows, init);
+  Value zero = arith::ConstantIndexOp::create(ib, 0);
+  auto loop = scf::ForOp::create(
+      ib, zero, k, one, acc,
+      [&](OpBuilder &nested, Location loc, Value kk, ValueRange carried) {
+        ImplicitLocOpBuilder nb(loc, nested);
+        Value w = vector::LoadOp::create(
+            nb, vt, panels,
+            ValueRange{p, kk, arith::ConstantIndexOp::create(nb, 0)});
+        SmallVector<Value> next;
+        for (int64_t r = 0; r < kGemmRows; ++r) {
+          Value xs = memref::LoadOp::create(nb, x, withLast(reads[r], kk));
+          next.push_back(vector::FMAOp::create(
+              nb, vector::BroadcastOp::create(nb, vt, xs), w, carried[r]));
+        }
+        scf::YieldOp::create(nb, next);
+      });
+  for (int64_t r = 0; r < kGemmRows; ++r) {
+    Value row =
+        arith::AddIOp::create(ib, row0, arith::ConstantIndexOp::create(ib, r));
+    Value valid =
+        arith::CmpIOp::create(ib, arith::CmpIPredicate::ult, row, rowEnd);
+    scf::IfOp::create(ib, valid, [&](OpBuilder &tb, Location tl) {
+      ImplicitLocOpBuilder sb(tl, tb);
+      vector::MaskedStoreOp::create(sb, y, withLast(writes[r], n0), mask,
+                                    loop.getResult(r));
+      scf::YieldOp::create(sb);
+    });
+  }
+}
+
+Value linearPacked(TensorBuilder &b, Value x, const PackedWeight &w,
+                   Value bias) {
+  auto xt = cast<RankedTensorType>(x.getType());
+  int64_t rank = xt.getRank();
+  SmallVector<Value> lead, ySizes;
+  Value m = b.index(1);
+  for (int64_t i = 0; i + 1 < rank; ++i) {
+    lead.push_back(b.dim(x, i));
+    m = arith::MulIOp::create(b, m, lead.back());
+  }
+  Value n = asIndex(b, w.n), k = asIndex(b, w.k);
+  ySizes = lead;
+  ySizes.push_back(n);
+  Value xb = readBuffer(b, x), panels = readBuffer(b, w.panels);
+  Value biasb = bias ? readBuffer(b, bias) : Value();
+  Value y = allocBuffer(b, ySizes);
+  Value chunks = arith::CeilDivUIOp::create(b, m, b.index(kGemmChunk));
+  Value numPanels = arith::CeilDivUIOp::create(b, n, b.index(kGemmPanel));
+  auto vt = VectorType::get({kGemmPanel}, b.getF32Type());
+  scf::ParallelOp::create(
+      b, ValueRange{b.index(0), b.index(0)}, ValueRange{chunks, numPanels},
+      ValueRange{b.index(1), b.index(1)},
+      [&](OpBuilder &nested, Location loc, ValueRange ivs) {
+        ImplicitLocOpBuilder ib(loc, nested);
+        Value p = ivs[1];
+        Value n0 = arith::MulIOp::create(
+            ib, p, arith::ConstantIndexOp::create(ib, kGemmPanel));
+        Value mask = vector::CreateMaskOp::create(
+            ib, VectorType::get({kGemmPanel}, ib.getI1Type()),
+            ValueRange{arith::SubIOp::create(ib, n, n0)});
+        Value zeros = arith::ConstantOp::create(
+            ib, DenseElementsAttr::get(vt, ib.getF32FloatAttr(0.0).getValue()));
+        Value init = biasb ? vector::MaskedLoadOp::create(
+                                 ib, vt, biasb, ValueRange{n0}, mask, zeros)
+                                 .getResult()
+                           : zeros;
+        Value r0 = arith::MulIOp::create(
+            ib, ivs[0], arith::ConstantIndexOp::create(ib, kGemmChunk));
+        Value r1 = arith::MinUIOp::create(
+            ib, m,
+            arith::AddIOp::create(
+                ib, r0, arith::ConstantIndexOp::create(ib, kGemmChunk)));
+        scf::ForOp::create(
+            ib, r0, r1, arith::ConstantIndexOp::create(ib, kGemmRows),
+            ValueRange{},
+            [&](OpBuilder &fb, Location fl, Value row0, ValueRange) {
+              ImplicitLocOpBuilder bb(fl, fb);
+              gemmBlock(bb, xb, panels, y, lead, row0, r1, p, n0, mask, init,
+                        k);
+              scf::YieldOp::create(bb);
+            });
+      });
+  return bufferTensor(b, y);
+}
+
+Value TensorBuilder::linear(Value x, Value w, Value bias) {
+  return linearPacked(*this, x, packWeight(*this, w), bias);
+}
+
+} // namespace seqc

@@ -1,0 +1,48 @@
+//===- Gemm.h - y = x Wᵀ + b as a register-blocked vector kernel ----------===//
+//
+// nn.Linear products (x [..., K], W [N, K]) are the bulk of the flops of
+// most models. Naive loops reach a few GFLOP/s; this kernel is the
+// outer-product form of BLIS/GotoBLAS microkernels, emitted as MLIR vector
+// ops:
+//
+// - W is packed once into panels of 32 output columns, [⌈N/32⌉, K, 32]
+//   (zero-padded), so that a step of k reads one contiguous vector;
+// - a block of 8 rows × 32 columns keeps its 8 accumulators (16 AVX-512
+//   registers) across all of K; each step broadcasts 8 elements of x and
+//   does 8 vector FMAs with one load of W;
+// - a parallel loop over (chunks of 64 rows, panels) splits the work
+//   across threads; a panel (32·K floats) stays in cache across its chunk.
+//
+// Partial blocks use clamped row reads and masked stores, so any M, N, K
+// work. Packing costs N·K copies, which a loop over time pays once
+// (packWeight outside the loop, linearPacked inside).
+//
+//===----------------------------------------------------------------------===//
+#ifndef SEQC_LIB_CONVERSION_SEQTOLINALG_GEMM_H
+#define SEQC_LIB_CONVERSION_SEQTOLINALG_GEMM_H
+
+#include "TensorBuilder.h"
+
+namespace seqc {
+
+/// Output columns per panel and rows per register block.
+constexpr int64_t kGemmPanel = 32;
+constexpr int64_t kGemmRows = 8;
+/// Rows per parallel task.
+constexpr int64_t kGemmChunk = 64;
+
+/// A weight W [N, K] packed into panels, [⌈N/32⌉, K, 32].
+struct PackedWeight {
+  mlir::Value panels;
+  mlir::OpFoldResult n, k;
+};
+
+PackedWeight packWeight(TensorBuilder &b, mlir::Value w);
+
+/// y[..., n] = Σ_k x[..., k] · W[n, k] (+ bias[n]).
+mlir::Value linearPacked(TensorBuilder &b, mlir::Value x, const PackedWeight &w,
+                         mlir::Value bias = {});
+
+} // namespace seqc
+
+#endif // SEQC_LIB_CONVERSION_SEQTOLINALG_GEMM_H
