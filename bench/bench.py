@@ -325,6 +325,16 @@ CASES = {"mlp": case_mlp, "gru": case_rnn("gru"), "lstm": case_rnn("lstm"), "gla
          "gam": case_gam}
 
 
+def blas_name():
+    """The BLAS library PyTorch's matmuls end up in (Debian's torch calls
+    the system libblas.so.3: the reference BLAS unless OpenBLAS or another
+    provider is installed)."""
+    path = "/etc/alternatives/libblas.so.3-x86_64-linux-gnu"
+    if os.path.exists(path):
+        return os.path.realpath(path).split("/")[-2]
+    return torch.__config__.show().split("BLAS_INFO=")[-1].split(",")[0]
+
+
 def memory_bandwidth():
     """GB/s of a large copy (read + write), the machine's practical peak."""
     src = np.ones(64 * 1024 * 1024 // 4 * 4, dtype=np.float32)  # 256 MiB
@@ -390,7 +400,7 @@ def main():
     rows = []
     bandwidth = memory_bandwidth()
     print(f"threads={opts.threads} repeat={opts.repeat} torch={torch.__version__} "
-          f"copy bandwidth={bandwidth:.1f} GB/s")
+          f"BLAS={blas_name()} copy bandwidth={bandwidth:.1f} GB/s")
     print(f"{'case':<12} {'seqc ms':>10} {'torch ms':>10} {'torch/seqc':>11} "
           f"{'compile s':>10} {'seqc GB/s':>10}")
     for name in opts.cases.split(","):

@@ -1,6 +1,7 @@
 //===- Gemm.cpp - y = x Wᵀ + b as a register-blocked vector kernel --------===//
 #include "Gemm.h"
 #include "VectorLoops.h"
+#include "dialects/seq/SeqDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -16,8 +17,92 @@ static Value asIndex(TensorBuilder &b, OpFoldResult v) {
   return getValueOrCreateConstantIndexOp(b, b.getLoc(), v);
 }
 
+/// The model weight `w` stands for (through an f16/bf16 widening), if any.
+static seq::WeightOp modelWeight(Value w) {
+  if (auto ext = w.getDefiningOp<arith::ExtFOp>())
+    w = ext.getIn();
+  return w.getDefiningOp<seq::WeightOp>();
+}
+
+/// The panels of model weight `w` [N, K] in a module global, packed when
+/// the global was last filled from another address (first run, or weights
+/// moved).
+static Value globalPanels(TensorBuilder &b, seq::WeightOp weight, int64_t n,
+                          int64_t k) {
+  // (The builder may be inside a region not yet attached to the module.)
+  auto module = weight->getParentOfType<ModuleOp>();
+  std::string name = ("seqc_packed." + weight.getTensorName()).str();
+  int64_t numPanels = (n + kGemmPanel - 1) / kGemmPanel;
+  auto type = MemRefType::get({numPanels, k, kGemmPanel}, b.getF32Type());
+  auto srcType = MemRefType::get({}, b.getI64Type());
+  if (!module.lookupSymbol(name)) {
+    OpBuilder mb(module.getBodyRegion());
+    memref::GlobalOp::create(
+        mb, weight.getLoc(), name, mb.getStringAttr("private"), type,
+        mb.getUnitAttr(), /*constant=*/false, mb.getI64IntegerAttr(64));
+    memref::GlobalOp::create(
+        mb, weight.getLoc(), name + ".src", mb.getStringAttr("private"),
+        srcType,
+        DenseElementsAttr::get(RankedTensorType::get({}, mb.getI64Type()),
+                               mb.getI64IntegerAttr(0).getValue()),
+        /*constant=*/false, /*alignment=*/nullptr);
+  }
+  Value panels = memref::GetGlobalOp::create(b, type, name);
+  Value src = memref::GetGlobalOp::create(b, srcType, name + ".src");
+  Value wb = readBuffer(b, weight.getResult());
+  Value at = arith::IndexCastOp::create(
+      b, b.getI64Type(), memref::ExtractAlignedPointerAsIndexOp::create(b, wb));
+  Value stale = arith::CmpIOp::create(b, arith::CmpIPredicate::ne,
+                                      memref::LoadOp::create(b, src), at);
+  scf::IfOp::create(b, stale, [&](OpBuilder &tb, Location tl) {
+    TensorBuilder ib(tl, tb);
+    Value last = ib.index(n - 1);
+    scf::ParallelOp::create(
+        ib, ValueRange{ib.index(0)}, ValueRange{ib.index(numPanels)},
+        ValueRange{ib.index(1)}, [&](OpBuilder &pb, Location pl, ValueRange p) {
+          TensorBuilder lb(pl, pb);
+          scf::ForOp::create(
+              lb, lb.index(0), lb.index(k), lb.index(1), ValueRange{},
+              [&](OpBuilder &kb, Location kl, Value kk, ValueRange) {
+                TensorBuilder cb(kl, kb);
+                scf::ForOp::create(
+                    cb, cb.index(0), cb.index(kGemmPanel), cb.index(1),
+                    ValueRange{},
+                    [&](OpBuilder &eb, Location el, Value l, ValueRange) {
+                      TensorBuilder xb(el, eb);
+                      Value col = arith::AddIOp::create(
+                          xb,
+                          arith::MulIOp::create(xb, p[0], xb.index(kGemmPanel)),
+                          l);
+                      Value v = memref::LoadOp::create(
+                          xb, wb,
+                          ValueRange{arith::MinUIOp::create(xb, col, last),
+                                     kk});
+                      if (!v.getType().isF32())
+                        v = arith::ExtFOp::create(xb, xb.getF32Type(), v);
+                      Value inside = arith::CmpIOp::create(
+                          xb, arith::CmpIPredicate::ult, col, xb.index(n));
+                      memref::StoreOp::create(
+                          xb, arith::SelectOp::create(xb, inside, v, xb.f32(0)),
+                          panels, ValueRange{p[0], kk, l});
+                      scf::YieldOp::create(xb);
+                    });
+                scf::YieldOp::create(cb);
+              });
+          scf::ReduceOp::create(lb);
+        });
+    memref::StoreOp::create(ib, at, src);
+    scf::YieldOp::create(ib);
+  });
+  return panels;
+}
+
 PackedWeight packWeight(TensorBuilder &b, Value w) {
   SmallVector<OpFoldResult> ws = b.sizes(w);
+  auto staticN = getConstantIntValue(ws[0]);
+  auto staticK = getConstantIntValue(ws[1]);
+  if (seq::WeightOp weight = modelWeight(w); weight && staticN && staticK)
+    return {Value(), globalPanels(b, weight, *staticN, *staticK), ws[0], ws[1]};
   Value n = asIndex(b, ws[0]);
   OpFoldResult panels =
       getConstantIntValue(ws[0])
@@ -48,7 +133,7 @@ PackedWeight packWeight(TensorBuilder &b, Value w) {
         return SmallVector<Value>{
             arith::SelectOp::create(ib, inside, v, constF32(ib, 0.0))};
       });
-  return {packed, ws[0], ws[1]};
+  return {packed, Value(), ws[0], ws[1]};
 }
 
 /// The index of row `row` of the flattened leading dims `lead`.
@@ -133,7 +218,8 @@ Value linearPacked(TensorBuilder &b, Value x, const PackedWeight &w,
   Value n = asIndex(b, w.n), k = asIndex(b, w.k);
   ySizes = lead;
   ySizes.push_back(n);
-  Value xb = readBuffer(b, x), panels = readBuffer(b, w.panels);
+  Value xb = readBuffer(b, x);
+  Value panels = w.global ? w.global : readBuffer(b, w.panels);
   Value biasb = bias ? readBuffer(b, bias) : Value();
   Value y = allocBuffer(b, ySizes);
   Value chunks = arith::CeilDivUIOp::create(b, m, b.index(kGemmChunk));

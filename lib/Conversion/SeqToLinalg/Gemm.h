@@ -14,8 +14,10 @@
 //   across threads; a panel (32·K floats) stays in cache across its chunk.
 //
 // Partial blocks use clamped row reads and masked stores, so any M, N, K
-// work. Packing costs N·K copies, which a loop over time pays once
-// (packWeight outside the loop, linearPacked inside).
+// work. A model weight (seq.weight, or its f16/bf16 widening) is packed
+// once per module into a module global, on the first run and again only
+// if the weights move; any other W is packed where it is computed (a loop
+// over time packs once: packWeight outside the loop, linearPacked inside).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SEQC_LIB_CONVERSION_SEQTOLINALG_GEMM_H
@@ -31,9 +33,10 @@ constexpr int64_t kGemmRows = 8;
 /// Rows per parallel task.
 constexpr int64_t kGemmChunk = 64;
 
-/// A weight W [N, K] packed into panels, [⌈N/32⌉, K, 32].
+/// A weight W [N, K] packed into panels, [⌈N/32⌉, K, 32]: a tensor, or
+/// the module global holding a model weight's panels.
 struct PackedWeight {
-  mlir::Value panels;
+  mlir::Value panels, global;
   mlir::OpFoldResult n, k;
 };
 

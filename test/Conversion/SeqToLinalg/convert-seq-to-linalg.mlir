@@ -111,3 +111,36 @@ func.func @embedding(%ids: tensor<?x?xi64>, %w: tensor<10x4xf32>) -> tensor<?x?x
   %y = seq.embedding %ids weights(%w) {num = 10 : i64, dim = 4 : i64} : (tensor<?x?xi64>, tensor<10x4xf32>) -> tensor<?x?x4xf32>
   return %y : tensor<?x?x4xf32>
 }
+
+// -----
+
+// A model weight is packed once per module: its panels live in a module
+// global, refilled only when the weights' address differs from the one
+// they were packed from (first run, or other weights); f16 weights are
+// widened while packing.
+// CHECK-DAG: memref.global "private" @seqc_packed.l.weight : memref<2x8x32xf32> = uninitialized {alignment = 64 : i64}
+// CHECK-DAG: memref.global "private" @seqc_packed.l.weight.src : memref<i64> = dense<0>
+// CHECK-DAG: memref.global "private" @seqc_packed.h.weight : memref<1x40x32xf32>
+// CHECK-LABEL: func.func @weight_panels
+// CHECK: %[[PANELS:.*]] = memref.get_global @seqc_packed.l.weight :
+// CHECK: %[[SRC:.*]] = memref.get_global @seqc_packed.l.weight.src
+// CHECK: memref.extract_aligned_pointer_as_index
+// CHECK: %[[STALE:.*]] = arith.cmpi ne
+// CHECK: scf.if %[[STALE]] {
+// CHECK:   scf.parallel
+// CHECK:     memref.store {{.*}}, %[[PANELS]]
+// CHECK:   memref.store {{.*}}, %[[SRC]][]
+// CHECK: }
+// CHECK-NOT: linalg.generic
+// CHECK: scf.parallel
+// CHECK:   vector.load %[[PANELS]]
+// CHECK: scf.if
+// CHECK:   arith.extf {{.*}} : f16 to f32
+func.func @weight_panels(%x: tensor<?x8xf32>, %y: tensor<?x40xf32>) -> (tensor<?x40xf32>, tensor<?x3xf32>) {
+  %w = seq.weight "l.weight" : tensor<40x8xf32>
+  %a = seq.linear %x weights(%w) {out = 40 : i64, bias = false} : (tensor<?x8xf32>, tensor<40x8xf32>) -> tensor<?x40xf32>
+  %h = seq.weight "h.weight" : tensor<3x40xf16>
+  %hw = arith.extf %h : tensor<3x40xf16> to tensor<3x40xf32>
+  %b = seq.linear %y weights(%hw) {out = 3 : i64, bias = false} : (tensor<?x40xf32>, tensor<3x40xf32>) -> tensor<?x3xf32>
+  return %a, %b : tensor<?x40xf32>, tensor<?x3xf32>
+}
