@@ -290,7 +290,7 @@ def case_pgn(rng):
 
     def run(x):
         # H_t = Σ_j W[:, :, j] x_{t−w+j}: strictly earlier steps.
-        xp = torch.nn.functional.pad(x.transpose(1, 2), (win, 0))[:, :, :t]
+        xp = torch.nn.functional.pad(x.transpose(1, 2), (win, 0))[:, :, :x.shape[1] + win - 1]
         h = torch.nn.functional.conv1d(xp, tw["hie.weight"], tw["hie.bias"])
         h = h.transpose(1, 2)
         g = torch.cat([x, h], -1) @ tw["gate.weight"].T + tw["gate.bias"]

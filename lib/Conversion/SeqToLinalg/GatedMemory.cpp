@@ -1,10 +1,10 @@
 //===- GatedMemory.cpp - Lowering of PGN and GAM
 //---------------------------===//
 //
-// Both are parallel over time: PGN's history window is a contraction over
-// shifted inputs (no per-step loop), GAM is a causal convolution plus an
-// attention over a fixed memory; the gates read the two halves of one
-// projection in the final elementwise generic.
+// Both are parallel over time: PGN's history window is one GEMM over the
+// unfolded window of shifted inputs (no per-step loop), GAM is a causal
+// convolution plus an attention over a fixed memory; the gates read the two
+// halves of one projection in the final elementwise generic.
 //
 //===----------------------------------------------------------------------===//
 #include "Lowering.h"
@@ -57,26 +57,30 @@ Value buildPGN(TensorBuilder &b, PGNOp op) {
   ValueRange w = op.getWeights();
   int64_t d = op.getHidden(), window = op.getWindow();
   int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(2);
+  // The window unfolded, u[b, t, ci·w + j] = x[b, t − w + j, ci] (0 before
+  // the sequence), makes the history one GEMM with hie.weight flattened to
+  // [d, c·w]: H = u Wᵀ + b.
   SmallVector<OpFoldResult> sizes = b.sizes(x);
-  sizes[2] = b.getIndexAttr(d);
-  Value init = b.broadcastLast(w[1], sizes);
-  // H_t = Σ_{j<w} W[:, :, j] x_{t−w+j} + b over loops (b, t, o, ci, j); steps
-  // before the sequence read 0.
-  SmallVector<IT> its{IT::parallel, IT::parallel, IT::parallel, IT::reduction,
-                      IT::reduction};
-  Value hist =
-      b.generic({w[0]}, {b.select(5, {2, 3, 4})}, init, b.select(5, {0, 1, 2}),
-                its, [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-                  Value bi = linalg::IndexOp::create(ib, 0);
-                  Value t = linalg::IndexOp::create(ib, 1);
-                  Value ci = linalg::IndexOp::create(ib, 3);
-                  Value j = linalg::IndexOp::create(ib, 4);
-                  Value src = arith::SubIOp::create(
-                      ib, arith::AddIOp::create(ib, t, j),
-                      arith::ConstantIndexOp::create(ib, window));
-                  return SmallVector<Value>{arith::AddFOp::create(
-                      ib, a[1], shiftedProduct(ib, x, bi, src, ci, a[0]))};
-                });
+  sizes[2] = b.getIndexAttr(c * window);
+  Value unfolded = b.generic(
+      {}, {}, b.empty(sizes), b.identity(3), SmallVector<IT>(3, IT::parallel),
+      [&](ImplicitLocOpBuilder &ib, ValueRange) {
+        Value bi = linalg::IndexOp::create(ib, 0);
+        Value t = linalg::IndexOp::create(ib, 1);
+        Value q = linalg::IndexOp::create(ib, 2);
+        Value win = arith::ConstantIndexOp::create(ib, window);
+        Value ci = arith::DivUIOp::create(ib, q, win);
+        Value j = arith::RemUIOp::create(ib, q, win);
+        Value src =
+            arith::SubIOp::create(ib, arith::AddIOp::create(ib, t, j), win);
+        return SmallVector<Value>{
+            shiftedProduct(ib, x, bi, src, ci, constF32(ib, 1.0))};
+      });
+  auto wt = cast<RankedTensorType>(w[0].getType());
+  Value flatW = tensor::CollapseShapeOp::create(
+      b, RankedTensorType::get({d, c * window}, wt.getElementType()), w[0],
+      SmallVector<ReassociationIndices>{{0}, {1, 2}});
+  Value hist = b.linear(unfolded, flatW, w[1]);
   // gate([x_t; H_t]) = x W[:, :c]ᵀ + H W[:, c:]ᵀ + b, no concatenation.
   Value g = b.linear(x, columns(b, w[2], 0, c), w[3]);
   Value gh = b.linear(hist, columns(b, w[2], c, d));

@@ -17,21 +17,82 @@ static Value asIndex(TensorBuilder &b, OpFoldResult v) {
   return getValueOrCreateConstantIndexOp(b, b.getLoc(), v);
 }
 
-/// The model weight `w` stands for (through an f16/bf16 widening), if any.
-static seq::WeightOp modelWeight(Value w) {
-  if (auto ext = w.getDefiningOp<arith::ExtFOp>())
-    w = ext.getIn();
-  return w.getDefiningOp<seq::WeightOp>();
+namespace {
+/// W [N, K] as a view of a model weight: element (n, k) of W is element
+/// index(n, k) of the weight (widened to f32 when stored as f16/bf16).
+struct WeightView {
+  seq::WeightOp weight;
+  std::string suffix; ///< names the view in the global's symbol
+  std::function<SmallVector<Value>(ImplicitLocOpBuilder &, Value, Value)> index;
+};
+} // namespace
+
+/// The view of a model weight that `w` is, if any: the weight itself, its
+/// transpose, a static column slice of it, or the flattening of its last
+/// two dims; through an f16/bf16 widening.
+static std::optional<WeightView> weightView(Value w) {
+  auto plain = [](ImplicitLocOpBuilder &, Value n, Value k) {
+    return SmallVector<Value>{n, k};
+  };
+  auto underlying = [](Value v) -> seq::WeightOp {
+    if (auto ext = v.getDefiningOp<arith::ExtFOp>())
+      v = ext.getIn();
+    return v.getDefiningOp<seq::WeightOp>();
+  };
+  if (auto weight = underlying(w))
+    return WeightView{weight, "", plain};
+  if (auto t = w.getDefiningOp<linalg::TransposeOp>()) {
+    if (auto weight = underlying(t.getInput()))
+      return WeightView{weight, ".T",
+                        [](ImplicitLocOpBuilder &, Value n, Value k) {
+                          return SmallVector<Value>{k, n};
+                        }};
+  }
+  if (auto slice = w.getDefiningOp<tensor::ExtractSliceOp>()) {
+    auto weight = underlying(slice.getSource());
+    ArrayRef<int64_t> offsets = slice.getStaticOffsets();
+    if (weight && offsets.size() == 2 && !ShapedType::isDynamic(offsets[0]) &&
+        !ShapedType::isDynamic(offsets[1]) && slice.hasUnitStride()) {
+      int64_t r = offsets[0], c = offsets[1];
+      return WeightView{
+          weight, ".at" + std::to_string(r) + "_" + std::to_string(c),
+          [r, c](ImplicitLocOpBuilder &ib, Value n, Value k) {
+            return SmallVector<Value>{
+                arith::AddIOp::create(ib, n,
+                                      arith::ConstantIndexOp::create(ib, r)),
+                arith::AddIOp::create(ib, k,
+                                      arith::ConstantIndexOp::create(ib, c))};
+          }};
+    }
+  }
+  if (auto flat = w.getDefiningOp<tensor::CollapseShapeOp>()) {
+    auto weight = underlying(flat.getSrc());
+    auto src = flat.getSrcType();
+    if (weight && src.getRank() == 3 &&
+        flat.getReassociationIndices().size() == 2 &&
+        flat.getReassociationIndices()[0].size() == 1) {
+      int64_t inner = src.getDimSize(2);
+      return WeightView{
+          weight, ".flat", [inner](ImplicitLocOpBuilder &ib, Value n, Value k) {
+            Value w = arith::ConstantIndexOp::create(ib, inner);
+            return SmallVector<Value>{n, arith::DivUIOp::create(ib, k, w),
+                                      arith::RemUIOp::create(ib, k, w)};
+          }};
+    }
+  }
+  return std::nullopt;
 }
 
-/// The panels of model weight `w` [N, K] in a module global, packed when
-/// the global was last filled from another address (first run, or weights
-/// moved).
-static Value globalPanels(TensorBuilder &b, seq::WeightOp weight, int64_t n,
+/// The panels of W [N, K], a view of a model weight, in a module global,
+/// packed when the global was last filled from another address (first run,
+/// or weights moved).
+static Value globalPanels(TensorBuilder &b, const WeightView &view, int64_t n,
                           int64_t k) {
+  seq::WeightOp weight = view.weight;
   // (The builder may be inside a region not yet attached to the module.)
   auto module = weight->getParentOfType<ModuleOp>();
-  std::string name = ("seqc_packed." + weight.getTensorName()).str();
+  std::string name =
+      ("seqc_packed." + weight.getTensorName() + view.suffix).str();
   int64_t numPanels = (n + kGemmPanel - 1) / kGemmPanel;
   auto type = MemRefType::get({numPanels, k, kGemmPanel}, b.getF32Type());
   auto srcType = MemRefType::get({}, b.getI64Type());
@@ -76,8 +137,8 @@ static Value globalPanels(TensorBuilder &b, seq::WeightOp weight, int64_t n,
                           l);
                       Value v = memref::LoadOp::create(
                           xb, wb,
-                          ValueRange{arith::MinUIOp::create(xb, col, last),
-                                     kk});
+                          view.index(xb, arith::MinUIOp::create(xb, col, last),
+                                     kk));
                       if (!v.getType().isF32())
                         v = arith::ExtFOp::create(xb, xb.getF32Type(), v);
                       Value inside = arith::CmpIOp::create(
@@ -101,8 +162,8 @@ PackedWeight packWeight(TensorBuilder &b, Value w) {
   SmallVector<OpFoldResult> ws = b.sizes(w);
   auto staticN = getConstantIntValue(ws[0]);
   auto staticK = getConstantIntValue(ws[1]);
-  if (seq::WeightOp weight = modelWeight(w); weight && staticN && staticK)
-    return {Value(), globalPanels(b, weight, *staticN, *staticK), ws[0], ws[1]};
+  if (auto view = weightView(w); view && staticN && staticK)
+    return {Value(), globalPanels(b, *view, *staticN, *staticK), ws[0], ws[1]};
   Value n = asIndex(b, ws[0]);
   OpFoldResult panels =
       getConstantIntValue(ws[0])

@@ -144,3 +144,29 @@ func.func @weight_panels(%x: tensor<?x8xf32>, %y: tensor<?x40xf32>) -> (tensor<?
   %b = seq.linear %y weights(%hw) {out = 3 : i64, bias = false} : (tensor<?x40xf32>, tensor<3x40xf32>) -> tensor<?x3xf32>
   return %a, %b : tensor<?x40xf32>, tensor<?x3xf32>
 }
+
+// -----
+
+// Views of model weights are packed once too: PGN's flattened window
+// weight and the two column blocks of its gate; GAM's memory as it is and
+// transposed.
+// CHECK-DAG: memref.global "private" @seqc_packed.p.hie.weight.flat : memref<1x8x32xf32>
+// CHECK-DAG: memref.global "private" @seqc_packed.p.gate.weight.at0_0 : memref<1x4x32xf32>
+// CHECK-DAG: memref.global "private" @seqc_packed.p.gate.weight.at0_4 : memref<1x3x32xf32>
+// CHECK-DAG: memref.global "private" @seqc_packed.g.memory : memref<1x4x32xf32>
+// CHECK-DAG: memref.global "private" @seqc_packed.g.memory.T : memref<1x5x32xf32>
+// CHECK-LABEL: func.func @weight_views
+func.func @weight_views(%x: tensor<?x?x4xf32>) -> (tensor<?x?x3xf32>, tensor<?x?x4xf32>) {
+  %hw = seq.weight "p.hie.weight" : tensor<3x4x2xf32>
+  %hb = seq.weight "p.hie.bias" : tensor<3xf32>
+  %gw = seq.weight "p.gate.weight" : tensor<6x7xf32>
+  %gb = seq.weight "p.gate.bias" : tensor<6xf32>
+  %y = seq.pgn %x weights(%hw, %hb, %gw, %gb) {hidden = 3 : i64, window = 2 : i64} : (tensor<?x?x4xf32>, tensor<3x4x2xf32>, tensor<3xf32>, tensor<6x7xf32>, tensor<6xf32>) -> tensor<?x?x3xf32>
+  %cw = seq.weight "g.conv.weight" : tensor<4x3xf32>
+  %cb = seq.weight "g.conv.bias" : tensor<4xf32>
+  %m = seq.weight "g.memory" : tensor<5x4xf32>
+  %qw = seq.weight "g.gate.weight" : tensor<8x4xf32>
+  %qb = seq.weight "g.gate.bias" : tensor<8xf32>
+  %z = seq.gam %x weights(%cw, %cb, %m, %qw, %qb) {slots = 5 : i64, kernel = 3 : i64} : (tensor<?x?x4xf32>, tensor<4x3xf32>, tensor<4xf32>, tensor<5x4xf32>, tensor<8x4xf32>, tensor<8xf32>) -> tensor<?x?x4xf32>
+  return %y, %z : tensor<?x?x3xf32>, tensor<?x?x4xf32>
+}

@@ -25,14 +25,17 @@ func.func @gru(%x: tensor<?x?x5xf32>, %wi: tensor<24x5xf32>, %wh: tensor<24x8xf3
 
 // -----
 
-// PGN's history window is one contraction over shifted inputs (two
-// reduction loops: input channel and window position), with no loop over
-// time.
+// PGN's history window is one GEMM: the window unfolded into
+// [B, T, c·w] (x at t − w + j, 0 before the sequence), times hie.weight
+// flattened to [d, c·w]; no loop over time.
 // CHECK-LABEL: func.func @pgn
-// CHECK-NOT: scf.for
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]
+// CHECK-NOT: scf.for {{.*}} to %dim
+// CHECK: linalg.generic {{.*}}outs(%{{.*}} : tensor<?x?x8xf32>)
 // CHECK:   arith.cmpi sge
 // CHECK:   tensor.extract
+// CHECK: tensor.collapse_shape {{.*}} {{\[}}[0], [1, 2]] : tensor<3x4x2xf32> into tensor<3x8xf32>
+// CHECK: scf.parallel
+// CHECK:   vector.fma
 func.func @pgn(%x: tensor<?x?x4xf32>, %hw: tensor<3x4x2xf32>, %hb: tensor<3xf32>, %gw: tensor<6x7xf32>, %gb: tensor<6xf32>) -> tensor<?x?x3xf32> {
   %y = seq.pgn %x weights(%hw, %hb, %gw, %gb) {hidden = 3 : i64, window = 2 : i64} : (tensor<?x?x4xf32>, tensor<3x4x2xf32>, tensor<3xf32>, tensor<6x7xf32>, tensor<6xf32>) -> tensor<?x?x3xf32>
   return %y : tensor<?x?x3xf32>
