@@ -37,6 +37,18 @@ def SeqMarkSpikeInputs : Pass<"seq-mark-spike-inputs", "mlir::ModuleOp"> {
   }];
 }
 
+def SeqApproximateMath : Pass<"seq-approximate-math", "mlir::ModuleOp"> {
+  let summary = "Expand exp, tanh, log1p and erf into vectorizable polynomials";
+  let description = [{
+    LLVM has no vector exp or tanh: a loop of sigmoids or a vector of
+    tanh becomes one libm call per element. MLIR's polynomial
+    approximations (Eigen's, a few ulp in f32) are plain arithmetic that
+    LLVM vectorizes. Applied to f32 scalars and vectors alike.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 def SeqSelectScan : Pass<"seq-select-scan", "mlir::ModuleOp"> {
   let summary = "Choose how recurrences over time are solved";
   let description = [{

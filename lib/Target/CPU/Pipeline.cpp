@@ -20,7 +20,7 @@ std::string seqc::cpuPipeline() {
          "allow-return-allocs-from-loops},"
          "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
          "seq-copies-to-linalg,"
-         "func.func(convert-linalg-to-parallel-loops),"
+         "func.func(convert-linalg-to-parallel-loops),seq-approximate-math,"
          "convert-scf-to-openmp,canonicalize,"
          "lower-affine,convert-scf-to-cf,canonicalize,"
          "expand-strided-metadata,lower-affine,convert-vector-to-llvm,"
