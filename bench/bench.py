@@ -9,7 +9,8 @@ ratios and writes the numbers as JSON.
 
 usage: bench.py [--seqc build/bin/seqc] [--threads 2] [--repeat 20]
                 [--cases mlp,gla_layer,gla_lm] [--json bench/results.json]
-Needs numpy and torch (Debian: python3-numpy python3-torch).
+Needs numpy and torch with a real BLAS (Debian: python3-numpy python3-torch
+libopenblas0-pthread; without OpenBLAS, torch uses the reference BLAS).
 """
 import argparse
 import json
@@ -422,7 +423,8 @@ def main():
         with open(opts.json, "w") as f:
             json.dump({"threads": opts.threads, "repeat": opts.repeat,
                        "copy_bandwidth_gb_per_s": bandwidth,
-                       "torch": torch.__version__, "cases": rows}, f, indent=2)
+                       "torch": torch.__version__, "blas": blas_name(),
+                       "cases": rows}, f, indent=2)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""rgcn, rgat and hgt (SPEC §4.6) through `seqc run` against the float64
+reference (python/seqc/reference_rgnn.py), on random graphs with isolated
+nodes, multi-edges, self-loops, an empty relation and E = 0.
+
+With --bad-graph: for each op, a valid graph must run and match, and graphs
+with an index out of range (edge source = N or 2^32, destination −1,
+edge_type = R or −1, node_type = K or −1) or an edge_type whose length is
+not E must make `seqc run` fail with a `seqc: error:` naming the input.
+
+usage: rgnn.py SEQC WORKDIR [--cases N] [--perturb] [--bad-graph]
+"""
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "python"))
+from seqc import reference_rgnn  # noqa: E402
+from seqc.run_model import (TOL, parse_case_args, relative_error,  # noqa: E402
+                            run_model)
+
+OPS = ("rgcn", "rgat", "hgt")
+
+
+def make_case(op, f, attrs):
+    """The one-node model and its input names."""
+    inputs = {"x": {"dtype": "f32", "shape": ["N", f]},
+              "edge_index": {"dtype": "i64", "shape": [2, "E"]},
+              "edge_type": {"dtype": "i64", "shape": ["E"]}}
+    if op == "hgt":
+        inputs["node_type"] = {"dtype": "i64", "shape": ["N"]}
+    return {"seqc_model": 1, "name": op, "inputs": inputs,
+            "nodes": [{"name": "g", "op": op, "inputs": list(inputs),
+                       "attrs": attrs}],
+            "outputs": {"y": "g"}}
+
+
+def make_attrs(op, out, heads, relations, node_types):
+    attrs = {"out": out, "relations": relations}
+    if op != "rgcn":
+        attrs["heads"] = heads
+    if op == "hgt":
+        attrs["node_types"] = node_types
+    return attrs
+
+
+def make_weights(rng, op, f, attrs):
+    w = {name: rng.uniform(-0.5, 0.5, shape).astype(np.float32)
+         for name, shape in reference_rgnn.weight_shapes(op, f, **attrs).items()}
+    if op == "hgt":
+        w["rel_pri"] += 1
+    return w
+
+
+def reference(op, inputs, w, attrs):
+    return getattr(reference_rgnn, op)(*inputs.values(), w, **attrs)
+
+
+def run_and_compare(opts, work, op, f, attrs, w, inputs):
+    """The relative error of output 0, or the seqc error text."""
+    got = run_model(opts.seqc, work, make_case(op, f, attrs),
+                    {"g." + k: v for k, v in w.items()}, inputs)
+    if isinstance(got, str):
+        return got
+    return relative_error(got[0], reference(op, inputs, w, attrs), opts.perturb)
+
+
+def graph_inputs(rng, op, n, e, f, attrs):
+    graph = reference_rgnn.random_graph(rng, n, e, attrs["relations"],
+                                        attrs.get("node_types"))
+    x = rng.standard_normal((n, f)).astype(np.float32)
+    inputs = {"x": x, "edge_index": graph[0], "edge_type": graph[1]}
+    if op == "hgt":
+        inputs["node_type"] = graph[2]
+    return inputs
+
+
+def cases(opts):
+    rng = np.random.default_rng(13)
+    passed = failed = 0
+    for case in range(opts.cases):
+        op = OPS[case % 3]
+        n = [1, 5, 17, 33, 2, 64, 9, 40][case % 8]
+        e = [1, 7, 40, 0, 150, 2, 65][case % 7]
+        heads = 1 if op == "rgcn" else [2, 4, 1][(case // 3) % 3]
+        out = [4, 1, 7, 16][case % 4] if op == "rgcn" else heads * [1, 3, 2, 5][case % 4]
+        f = [3, 8, 13, 5, 16][case % 5]
+        if op == "hgt" and case % 2 == 0:
+            f = out
+        attrs = make_attrs(op, out, heads, 1 + case % 4, 1 + (case // 6) % 3)
+        w = make_weights(rng, op, f, attrs)
+        inputs = graph_inputs(rng, op, n, e, f, attrs)
+        err = run_and_compare(opts, os.path.join(opts.work, f"case{case}"), op, f, attrs,
+                              w, inputs)
+        desc = f"{op} N={n} E={e} F={f} {attrs}"
+        if isinstance(err, str):
+            failed += 1
+            print(f"FAIL case {case} {desc}: seqc run failed: {err}")
+            continue
+        ok = err <= TOL
+        passed += ok
+        failed += not ok
+        print(f"{'PASS' if ok else 'FAIL'} case {case} {desc}: rel err {err:.2e}")
+    return passed, failed
+
+
+def bad_graphs(op, inputs, attrs):
+    """(what, input name, inputs) for each invalid variant of a valid graph."""
+    n, e = len(inputs["x"]), inputs["edge_index"].shape[1]
+
+    def variant(name, index, value):
+        bad = {k: v.copy() for k, v in inputs.items()}
+        bad[name][index] = value
+        return bad
+    out = [("edge source = N", "edge_index", variant("edge_index", (0, e - 1), n)),
+           ("edge source = 2^32", "edge_index", variant("edge_index", (0, 1), 2 ** 32)),
+           ("edge destination = -1", "edge_index", variant("edge_index", (1, e // 2), -1)),
+           ("edge_type = R", "edge_type", variant("edge_type", e - 1, attrs["relations"])),
+           ("edge_type = -1", "edge_type", variant("edge_type", 0, -1)),
+           ("len(edge_type) = E + 1", "edge_type",
+            dict(inputs, edge_type=np.append(inputs["edge_type"], 0)))]
+    if op == "hgt":
+        out += [("node_type = K", "node_type",
+                 variant("node_type", n - 1, attrs["node_types"])),
+                ("node_type = -1", "node_type", variant("node_type", 0, -1))]
+    return out
+
+
+def bad_graph_cases(opts):
+    rng = np.random.default_rng(17)
+    passed = failed = 0
+    for op in OPS:
+        n, e, f = 6, 9, 4
+        attrs = make_attrs(op, 4, 1 if op == "rgcn" else 2, 3, 2)
+        w = make_weights(rng, op, f, attrs)
+        inputs = graph_inputs(rng, op, n, e, f, attrs)
+        work = os.path.join(opts.work, f"bad-{op}")
+        err = run_and_compare(opts, os.path.join(work, "valid"), op, f, attrs, w, inputs)
+        ok = not isinstance(err, str) and err <= TOL
+        passed += ok
+        failed += not ok
+        print(f"{'PASS' if ok else 'FAIL'} bad {op} valid graph runs: "
+              + (f"seqc run failed: {err}" if isinstance(err, str) else f"rel err {err:.2e}"))
+        for i, (what, name, bad) in enumerate(bad_graphs(op, inputs, attrs)):
+            got = run_model(opts.seqc, os.path.join(work, f"bad{i}"),
+                            make_case(op, f, attrs), {"g." + k: v for k, v in w.items()},
+                            bad)
+            errors = [line for line in got.splitlines()
+                      if line.startswith("seqc: error:")] if isinstance(got, str) else []
+            ok = any(name in line for line in errors)
+            passed += ok
+            failed += not ok
+            why = ("seqc run succeeded" if not isinstance(got, str) else
+                   f"the seqc: error {'names' if ok else 'does not name'} '{name}': "
+                   f"{got}")
+            print(f"{'PASS' if ok else 'FAIL'} bad {op} {what}: {why}")
+    return passed, failed
+
+
+def main():
+    bad = "--bad-graph" in sys.argv
+    if bad:
+        sys.argv.remove("--bad-graph")
+    opts = parse_case_args(__doc__)
+    passed, failed = bad_graph_cases(opts) if bad else cases(opts)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
