@@ -388,15 +388,22 @@ def time_torch(fn, inputs, threads, repeat):
     return statistics.median(times)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__,
+def bench_parser(description, threads=2, repeat=20):
+    """The options every benchmark script has: --seqc, --threads, --repeat,
+    --json."""
+    ap = argparse.ArgumentParser(description=description,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("--seqc", default=os.path.join(here, "..", "build", "bin", "seqc"))
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--repeat", type=int, default=20)
-    ap.add_argument("--cases", default=",".join(CASES))
+    ap.add_argument("--threads", type=int, default=threads)
+    ap.add_argument("--repeat", type=int, default=repeat)
     ap.add_argument("--json", default=None)
+    return ap
+
+
+def main():
+    ap = bench_parser(__doc__)
+    ap.add_argument("--cases", default=",".join(CASES))
     opts = ap.parse_args()
     rows = []
     bandwidth = memory_bandwidth()

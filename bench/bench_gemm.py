@@ -10,7 +10,6 @@ OpenBLAS with Debian's libopenblas0-pthread) runs the same product.
 usage: bench_gemm.py [--seqc build/bin/seqc] [--threads 1] [--repeat 20]
                      [--json FILE]
 """
-import argparse
 import json
 import os
 import subprocess
@@ -41,7 +40,7 @@ if "SEQC_BENCH_PINNED" not in os.environ:
 import torch  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import blas_name, one_node, rand, time_seqc, time_torch  # noqa: E402
+from bench import bench_parser, blas_name, one_node, rand, time_seqc, time_torch  # noqa: E402
 
 # (M rows, K, N): a square GEMM; GRU's input projection (B·T = 4096,
 # D = 256, 3H = 768); the MLP's up projection; a decode step (M = 8).
@@ -108,13 +107,7 @@ def fma_peak():
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    here = os.path.dirname(os.path.abspath(__file__))
-    ap.add_argument("--seqc", default=os.path.join(here, "..", "build", "bin", "seqc"))
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--repeat", type=int, default=20)
-    ap.add_argument("--json")
+    ap = bench_parser(__doc__, threads=1, repeat=20)
     opts = ap.parse_args()
     peak, lanes = fma_peak()
     peak_all = peak * opts.threads

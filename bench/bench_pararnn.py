@@ -10,7 +10,6 @@ that asks for Newton fails with an error).
 usage: bench_pararnn.py [--seqc build/bin/seqc] [--threads 2] [--repeat 10]
                         [--json FILE]
 """
-import argparse
 import json
 import os
 import subprocess
@@ -20,7 +19,7 @@ import tempfile
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import one_node, rand, time_seqc, write_weights  # noqa: E402
+from bench import bench_parser, one_node, rand, time_seqc, write_weights  # noqa: E402
 
 # (B, D = H, T): one lane block of 32 units (the case Newton is for: the
 # sequential loop has too little parallel work) and a wide layer.
@@ -71,13 +70,7 @@ def iterations(seqc, workdir, model, weights, inputs, limit=64):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    here = os.path.dirname(os.path.abspath(__file__))
-    ap.add_argument("--seqc", default=os.path.join(here, "..", "build", "bin", "seqc"))
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--repeat", type=int, default=10)
-    ap.add_argument("--json")
+    ap = bench_parser(__doc__, threads=2, repeat=10)
     opts = ap.parse_args()
     rows = []
     print(f"threads={opts.threads} repeat={opts.repeat}")

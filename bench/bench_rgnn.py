@@ -30,7 +30,6 @@ usage: bench_rgnn.py [--seqc build/bin/seqc] [--threads 2] [--repeat 10]
                      [--json FILE]
 (write --seqc-flags=-O0, with '=', for flags that start with '-'.)
 """
-import argparse
 import json
 import math
 import os
@@ -46,7 +45,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "python"))
-from bench import blas_name, time_seqc, time_torch  # noqa: E402
+from bench import bench_parser, blas_name, time_seqc, time_torch  # noqa: E402
 from seqc import reference_rgnn  # noqa: E402
 
 N, E, R, K, F, OUT, HEADS = 40000, 400000, 8, 4, 64, 64, 4
@@ -177,24 +176,7 @@ BASELINES = {"rgcn": torch_rgcn, "rgat": torch_rgat, "hgt": torch_hgt}
 
 
 def attrs_of(op, out=OUT, heads=HEADS, relations=R, node_types=K):
-    attrs = {"out": out, "relations": relations}
-    if op != "rgcn":
-        attrs["heads"] = heads
-    if op == "hgt":
-        attrs["node_types"] = node_types
-    return attrs
-
-
-def model_of(op, f, attrs):
-    inputs = {"x": {"dtype": "f32", "shape": ["N", f]},
-              "edge_index": {"dtype": "i64", "shape": [2, "E"]},
-              "edge_type": {"dtype": "i64", "shape": ["E"]}}
-    if op == "hgt":
-        inputs["node_type"] = {"dtype": "i64", "shape": ["N"]}
-    return {"seqc_model": 1, "name": op, "inputs": inputs,
-            "nodes": [{"name": "g", "op": op, "inputs": list(inputs),
-                       "attrs": attrs}],
-            "outputs": {"y": "g"}}
+    return reference_rgnn.attrs(op, out, heads, relations, node_types)
 
 
 def random_weights(rng, op, f, attrs, scale=0.1):
@@ -243,11 +225,7 @@ def check(rng):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--seqc", default=os.path.join(HERE, "..", "build", "bin", "seqc"))
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--repeat", type=int, default=10)
+    ap = bench_parser(__doc__, threads=2, repeat=10)
     ap.add_argument("--cases", default=",".join(BASELINES))
     ap.add_argument("--graphs", default=",".join(GRAPHS))
     ap.add_argument("--seqc-flags", action="append", default=None,
@@ -255,7 +233,6 @@ def main():
     ap.add_argument("--torch-only", action="store_true")
     ap.add_argument("--check", action="store_true",
                     help="check the baselines against the float64 reference, then stop")
-    ap.add_argument("--json", default=None)
     opts = ap.parse_args()
     if opts.check:
         torch.set_num_threads(opts.threads)
@@ -286,7 +263,7 @@ def main():
                 try:
                     with tempfile.TemporaryDirectory() as wd:
                         seqc_ms, compile_s = time_seqc(
-                            opts.seqc, model_of(op, F, attrs),
+                            opts.seqc, reference_rgnn.model(op, F, attrs),
                             {"g." + k: v for k, v in w.items()}, inputs, wd,
                             opts.threads, opts.repeat, shlex.split(flags))
                     row.update(seqc_median_ms=seqc_ms, compile_s=compile_s,

@@ -172,3 +172,28 @@ def weight_shapes(op, f, out, heads=1, relations=1, node_types=1):
                    "rel_pri": (r, h), "a_lin.weight": (k, out, out),
                    "a_lin.bias": (k, out), "skip": (k,)})
     return shapes
+
+
+def model(op, f, attrs):
+    """A one-node model description of `op` named `g` on x [N, f] and the
+    graph inputs, with symbolic N and E (SPEC §2, §4.6)."""
+    inputs = {"x": {"dtype": "f32", "shape": ["N", f]},
+              "edge_index": {"dtype": "i64", "shape": [2, "E"]},
+              "edge_type": {"dtype": "i64", "shape": ["E"]}}
+    if op == "hgt":
+        inputs["node_type"] = {"dtype": "i64", "shape": ["N"]}
+    return {"seqc_model": 1, "name": op, "inputs": inputs,
+            "nodes": [{"name": "g", "op": op, "inputs": list(inputs),
+                       "attrs": attrs}],
+            "outputs": {"y": "g"}}
+
+
+def attrs(op, out, heads, relations, node_types):
+    """The model attrs of `op` (SPEC §4.6): heads for rgat and hgt, node
+    types for hgt."""
+    a = {"out": out, "relations": relations}
+    if op != "rgcn":
+        a["heads"] = heads
+    if op == "hgt":
+        a["node_types"] = node_types
+    return a

@@ -24,28 +24,6 @@ from seqc.run_model import (TOL, parse_case_args, relative_error,  # noqa: E402
 OPS = ("rgcn", "rgat", "hgt")
 
 
-def make_case(op, f, attrs):
-    """The one-node model and its input names."""
-    inputs = {"x": {"dtype": "f32", "shape": ["N", f]},
-              "edge_index": {"dtype": "i64", "shape": [2, "E"]},
-              "edge_type": {"dtype": "i64", "shape": ["E"]}}
-    if op == "hgt":
-        inputs["node_type"] = {"dtype": "i64", "shape": ["N"]}
-    return {"seqc_model": 1, "name": op, "inputs": inputs,
-            "nodes": [{"name": "g", "op": op, "inputs": list(inputs),
-                       "attrs": attrs}],
-            "outputs": {"y": "g"}}
-
-
-def make_attrs(op, out, heads, relations, node_types):
-    attrs = {"out": out, "relations": relations}
-    if op != "rgcn":
-        attrs["heads"] = heads
-    if op == "hgt":
-        attrs["node_types"] = node_types
-    return attrs
-
-
 def make_weights(rng, op, f, attrs):
     w = {name: rng.uniform(-0.5, 0.5, shape).astype(np.float32)
          for name, shape in reference_rgnn.weight_shapes(op, f, **attrs).items()}
@@ -60,7 +38,7 @@ def reference(op, inputs, w, attrs):
 
 def run_and_compare(opts, work, op, f, attrs, w, inputs):
     """The relative error of output 0, or the seqc error text."""
-    got = run_model(opts.seqc, work, make_case(op, f, attrs),
+    got = run_model(opts.seqc, work, reference_rgnn.model(op, f, attrs),
                     {"g." + k: v for k, v in w.items()}, inputs)
     if isinstance(got, str):
         return got
@@ -89,7 +67,7 @@ def cases(opts):
         f = [3, 8, 13, 5, 16][case % 5]
         if op == "hgt" and case % 2 == 0:
             f = out
-        attrs = make_attrs(op, out, heads, 1 + case % 4, 1 + (case // 6) % 3)
+        attrs = reference_rgnn.attrs(op, out, heads, 1 + case % 4, 1 + (case // 6) % 3)
         w = make_weights(rng, op, f, attrs)
         inputs = graph_inputs(rng, op, n, e, f, attrs)
         err = run_and_compare(opts, os.path.join(opts.work, f"case{case}"), op, f, attrs,
@@ -133,7 +111,7 @@ def bad_graph_cases(opts):
     passed = failed = 0
     for op in OPS:
         n, e, f = 6, 9, 4
-        attrs = make_attrs(op, 4, 1 if op == "rgcn" else 2, 3, 2)
+        attrs = reference_rgnn.attrs(op, 4, 1 if op == "rgcn" else 2, 3, 2)
         w = make_weights(rng, op, f, attrs)
         inputs = graph_inputs(rng, op, n, e, f, attrs)
         work = os.path.join(opts.work, f"bad-{op}")
@@ -145,7 +123,7 @@ def bad_graph_cases(opts):
               + (f"seqc run failed: {err}" if isinstance(err, str) else f"rel err {err:.2e}"))
         for i, (what, name, bad) in enumerate(bad_graphs(op, inputs, attrs)):
             got = run_model(opts.seqc, os.path.join(work, f"bad{i}"),
-                            make_case(op, f, attrs), {"g." + k: v for k, v in w.items()},
+                            reference_rgnn.model(op, f, attrs), {"g." + k: v for k, v in w.items()},
                             bad)
             errors = [line for line in got.splitlines()
                       if line.startswith("seqc: error:")] if isinstance(got, str) else []
