@@ -18,7 +18,6 @@
 //===----------------------------------------------------------------------===//
 #include "Lowering.h"
 #include "Scan.h"
-#include "VectorLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -135,21 +134,7 @@ Vectors loadProj(ImplicitLocOpBuilder &ib, const LaneBlock &lb,
 
 Vectors initialState(ImplicitLocOpBuilder &ib, const LaneBlock &lb, int n,
                      const ParaBuffers &pb) {
-  Vectors s;
-  for (int i = 0; i < n; ++i)
-    s.push_back(pb.init.empty() || !pb.init[i]
-                    ? lb.splat(ib, 0.0)
-                    : lb.load(ib, pb.init[i], {lb.b}));
-  return s;
-}
-
-/// [lo, hi) of chunk `c` of `chunk` steps.
-std::pair<Value, Value> chunkBounds(ImplicitLocOpBuilder &ib, Value c,
-                                    int64_t chunk, Value steps) {
-  Value size = arith::ConstantIndexOp::create(ib, chunk);
-  Value lo = arith::MulIOp::create(ib, c, size);
-  return {lo, arith::MinUIOp::create(ib, steps,
-                                     arith::AddIOp::create(ib, lo, size))};
+  return loadInitialState(ib, lb, n, pb.init);
 }
 
 /// s_t = f(s_{t−1}) step by step from the initial state; stores every h

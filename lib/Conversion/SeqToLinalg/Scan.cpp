@@ -1,6 +1,5 @@
 //===- Scan.cpp - Linear recurrences over time: sequential or chunked -----===//
 #include "Scan.h"
-#include "VectorLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -70,6 +69,23 @@ static void storeAll(ImplicitLocOpBuilder &ib, const LaneBlock &lb,
     lb.store(ib, v, buf, at);
 }
 
+Vectors loadInitialState(ImplicitLocOpBuilder &ib, const LaneBlock &lb, int n,
+                         ArrayRef<Value> init) {
+  Vectors s;
+  for (int i = 0; i < n; ++i)
+    s.push_back(init.empty() || !init[i] ? lb.splat(ib, 0.0)
+                                         : lb.load(ib, init[i], {lb.b}));
+  return s;
+}
+
+std::pair<Value, Value> chunkBounds(ImplicitLocOpBuilder &ib, Value c,
+                                    int64_t chunk, Value steps) {
+  Value size = arith::ConstantIndexOp::create(ib, chunk);
+  Value lo = arith::MulIOp::create(ib, c, size);
+  return {lo, arith::MinUIOp::create(ib, steps,
+                                     arith::AddIOp::create(ib, lo, size))};
+}
+
 /// A loop over the steps of chunk `c` carrying `init`; `body` returns the
 /// carried values of the next step.
 static ValueRange loopOverChunk(
@@ -78,11 +94,8 @@ static ValueRange loopOverChunk(
     const std::function<Vectors(ImplicitLocOpBuilder &, Value, ValueRange)>
         &body) {
   Value lo = arith::ConstantIndexOp::create(ib, 0), hi = steps;
-  if (form.chunked) {
-    Value size = arith::ConstantIndexOp::create(ib, form.chunk);
-    lo = arith::MulIOp::create(ib, c, size);
-    hi = arith::MinUIOp::create(ib, steps, arith::AddIOp::create(ib, lo, size));
-  }
+  if (form.chunked)
+    std::tie(lo, hi) = chunkBounds(ib, c, form.chunk, steps);
   auto loop = scf::ForOp::create(
       ib, lo, hi, arith::ConstantIndexOp::create(ib, 1), init,
       [&](OpBuilder &nested, Location loc, Value t, ValueRange carried) {
@@ -116,12 +129,7 @@ void buildScan(TensorBuilder &b, const ScanForm &form, Value batch, Value steps,
   int n = bufs.n;
   int64_t lanes = scanLanes(n);
   auto initial = [&](ImplicitLocOpBuilder &ib, const LaneBlock &lb) {
-    Vectors s;
-    for (int i = 0; i < n; ++i)
-      s.push_back(bufs.init.empty() || !bufs.init[i]
-                      ? lb.splat(ib, 0.0)
-                      : lb.load(ib, bufs.init[i], {lb.b}));
-    return s;
+    return loadInitialState(ib, lb, n, bufs.init);
   };
   if (!form.chunked) {
     forEachLaneBlock(b, {batch}, width, lanes,

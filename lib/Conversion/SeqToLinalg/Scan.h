@@ -17,6 +17,7 @@
 #define SEQC_LIB_CONVERSION_SEQTOLINALG_SCAN_H
 
 #include "TensorBuilder.h"
+#include "VectorLoops.h"
 
 namespace seqc {
 
@@ -43,6 +44,18 @@ struct ScanBuffers {
 /// Lanes of a block: the state, the chunk transfer and the loads of one
 /// step stay within the 16 AVX registers.
 int64_t scanLanes(int n);
+
+/// The state before the first step of lane block `lb`: each of the `n`
+/// buffers [B, D] in `init` read at the block's batch row, zero where the
+/// buffer is null or `init` empty.
+llvm::SmallVector<mlir::Value>
+loadInitialState(mlir::ImplicitLocOpBuilder &ib, const LaneBlock &lb, int n,
+                 mlir::ArrayRef<mlir::Value> init);
+
+/// [lo, hi) of chunk `c` of `chunk` steps in [0, steps).
+std::pair<mlir::Value, mlir::Value> chunkBounds(mlir::ImplicitLocOpBuilder &ib,
+                                                mlir::Value c, int64_t chunk,
+                                                mlir::Value steps);
 
 /// Emits the scan in `form`.
 void buildScan(TensorBuilder &b, const ScanForm &form, mlir::Value batch,

@@ -276,23 +276,24 @@ Value buildWKV(TensorBuilder &b, Value k, Value v, Value decay, Value first) {
               auto fma = [&](Value x, Value y, Value z) {
                 return vector::FMAOp::create(nb, x, y, z).getResult();
               };
+              // (e^{x−m}, e^{y−m}, m = max(x, y)): two exponents over a
+              // shared running max.
+              auto scaled = [&](Value x, Value y) {
+                Value m = arith::MaximumFOp::create(nb, x, y);
+                return std::make_tuple(
+                    Value(math::ExpOp::create(nb,
+                                              arith::SubFOp::create(nb, x, m))),
+                    Value(math::ExpOp::create(nb,
+                                              arith::SubFOp::create(nb, y, m))),
+                    m);
+              };
               // Output: the current token weighted by e^{u+k}.
-              Value ww = arith::AddFOp::create(nb, u, kt);
-              Value p = arith::MaximumFOp::create(nb, pp, ww);
-              Value e1 =
-                  math::ExpOp::create(nb, arith::SubFOp::create(nb, pp, p));
-              Value e2 =
-                  math::ExpOp::create(nb, arith::SubFOp::create(nb, ww, p));
+              auto [e1, e2, p] = scaled(pp, arith::AddFOp::create(nb, u, kt));
               Value num = fma(e1, aa, arith::MulFOp::create(nb, e2, vt));
               Value den = fma(e1, bb, e2);
               lb.store(nb, arith::DivFOp::create(nb, num, den), out, {lb.b, t});
               // State: decay by e^w, add e^{k}.
-              Value ww2 = arith::AddFOp::create(nb, w, pp);
-              Value p2 = arith::MaximumFOp::create(nb, ww2, kt);
-              Value f1 =
-                  math::ExpOp::create(nb, arith::SubFOp::create(nb, ww2, p2));
-              Value f2 =
-                  math::ExpOp::create(nb, arith::SubFOp::create(nb, kt, p2));
+              auto [f1, f2, p2] = scaled(arith::AddFOp::create(nb, w, pp), kt);
               scf::YieldOp::create(
                   nb, ValueRange{fma(f1, aa, arith::MulFOp::create(nb, f2, vt)),
                                  fma(f1, bb, f2), p2});
