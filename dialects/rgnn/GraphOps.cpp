@@ -7,61 +7,78 @@ using namespace mlir;
 using namespace seqc;
 using namespace seqc::rgnn;
 
+static const StringRef kMaterialize[] = {"edge", "pair", "dense", "auto"};
+
 SEQC_INFER(TypedLinearOp) {
   auto x = c.tensor(a.getX(), "x", 2);
-  auto types = c.tensor(a.getTypes(), "types", 1, Elem::Index);
-  auto w = c.tensor(a.getWeight(), "weight", -1);
+  auto types = c.optTensor(a.getTypes(), "types", 1, Elem::I64);
+  auto w = c.tensor(a.getWeight(), "weight", 3);
   auto bias = c.optTensor(a.getBias(), "bias", 2);
   if (failed(x) || failed(types) || failed(w) || failed(bias) ||
-      failed(c.shapeIs(*types, "types", {x->getDimSize(0)})))
+      (*types && failed(c.shapeIs(*types, "types", {x->getDimSize(0)}))))
     return failure();
   ArrayRef<int64_t> ws = w->getShape();
-  int64_t width;
-  if (w->getRank() == 3) {
-    if (failed(
-            c.sameDim(ws[1], x->getDimSize(1), "input widths of weight and x")))
-      return failure();
-    width = ws[2];
-  } else if (w->getRank() == 4) {
-    if (failed(c.sameDim(mulDim(ws[1], ws[2]), x->getDimSize(1),
-                         "heads × block width of weight and width of x")))
-      return failure();
-    width = mulDim(ws[1], ws[3]);
-  } else {
-    return c.error("operand 'weight' must be [T, I, O] or [T, H, I/H, O'], "
-                   "got rank " +
-                   Twine(w->getRank()));
-  }
-  if (*bias && failed(c.shapeIs(*bias, "bias", {ws[0], width})))
+  if (failed(
+          c.sameDim(ws[1], x->getDimSize(1), "input widths of weight and x")))
     return failure();
-  out.push_back(c.f32({x->getDimSize(0), width}));
+  if (!*types && failed(c.sameDim(ws[0], 1, "weight types without 'types'")))
+    return failure();
+  if (*bias && failed(c.shapeIs(*bias, "bias", {ws[0], ws[2]})))
+    return failure();
+  out.push_back(c.f32({x->getDimSize(0), ws[2]}));
+  return success();
+}
+
+SEQC_INFER(RelationLinearOp) {
+  auto x = c.tensor(a.getX(), "x", 2);
+  auto e = edgeCount(c, a.getEdgeIndex());
+  auto w = c.tensor(a.getWeight(), "weight", 3);
+  if (failed(x) || failed(e) || failed(w) ||
+      failed(indexVector(c, a.getEdgeType(), "edge_type", *e)) ||
+      failed(c.enumAttr("side", {"src", "dst"})) ||
+      failed(c.enumAttr("materialize", kMaterialize)) ||
+      failed(c.sameDim(w->getDimSize(1), x->getDimSize(1),
+                       "input widths of weight and x")))
+    return failure();
+  out.push_back(c.f32({*e, w->getDimSize(2)}));
   return success();
 }
 
 SEQC_INFER(GatherOp) {
-  auto x = c.tensor(a.getX(), "x", -1);
+  auto x = c.tensor(a.getX(), "x", 2);
   auto e = edgeCount(c, a.getEdgeIndex());
   if (failed(x) || failed(e) || failed(c.enumAttr("side", {"src", "dst"})))
     return failure();
-  if (x->getRank() < 1)
-    return c.error("operand 'x' must have rank at least 1");
-  SmallVector<int64_t> shape(x->getShape());
-  shape[0] = *e;
-  out.push_back(c.f32(shape));
+  out.push_back(c.f32({*e, x->getDimSize(1)}));
+  return success();
+}
+
+SEQC_INFER(EdgeDotOp) {
+  auto av = c.tensor(a.getA(), "a", 2);
+  auto bv = c.tensor(a.getB(), "b", 2);
+  auto heads = c.intAttr("heads");
+  if (failed(av) || failed(bv) || failed(heads) ||
+      failed(c.sameDim(av->getDimSize(1), bv->getDimSize(1),
+                       "widths of a and b")) ||
+      failed(c.divides(*heads, av->getDimSize(1), "width of a")))
+    return failure();
+  if (a.getEdgeType()) {
+    if (failed(indexVector(c, a.getEdgeType(), "edge_type", av->getDimSize(0))))
+      return failure();
+  } else if (failed(c.sameDim(av->getDimSize(0), bv->getDimSize(0),
+                              "edge counts of a and b"))) {
+    return failure();
+  }
+  out.push_back(c.f32({av->getDimSize(0), *heads}));
   return success();
 }
 
 SEQC_INFER(EdgeSoftmaxOp) {
-  auto s = c.tensor(a.getScores(), "scores", -1);
+  auto s = c.tensor(a.getScores(), "scores", 2);
   auto e = edgeCount(c, a.getEdgeIndex());
-  if (failed(s) || failed(e))
-    return failure();
-  if (s->getRank() != 1 && s->getRank() != 2)
-    return c.error("operand 'scores' must be [E] or [E, H], got rank " +
-                   Twine(s->getRank()));
-  if (failed(c.sameDim(s->getDimSize(0), *e,
-                       "edge counts of scores and "
-                       "edge_index")))
+  if (failed(s) || failed(e) ||
+      failed(c.sameDim(s->getDimSize(0), *e,
+                       "edge counts of scores and edge_index")))
     return failure();
   out.push_back(*s);
   return success();
@@ -88,14 +105,44 @@ SEQC_INFER(AggregateOp) {
     return c.error("attribute 'relations' needs operand 'edge_type'");
   }
   if (*scale) {
+    if (*reduce != "sum")
+      return c.error("operand 'scale' needs reduce = \"sum\"");
     int64_t heads = scale->getDimSize(1);
     if (failed(c.sameDim(scale->getDimSize(0), *e,
                          "edge counts of scale and edge_index")))
       return failure();
-    if (!ShapedType::isDynamic(heads) &&
-        failed(c.divides(heads, m->getDimSize(1), "width of msgs")))
+    if (ShapedType::isDynamic(heads))
+      return c.error("operand 'scale' must have a static number of heads");
+    if (failed(c.divides(heads, m->getDimSize(1), "width of msgs")))
       return failure();
   }
   out.push_back(c.f32({ShapedType::kDynamic, m->getDimSize(1)}));
+  return success();
+}
+
+SEQC_INFER(PairMeanOp) {
+  auto x = c.tensor(a.getX(), "x", 2);
+  auto e = edgeCount(c, a.getEdgeIndex());
+  auto r = c.intAttr("relations");
+  if (failed(x) || failed(e) || failed(r) ||
+      failed(indexVector(c, a.getEdgeType(), "edge_type", *e)) ||
+      failed(c.enumAttr("materialize", kMaterialize)))
+    return failure();
+  out.push_back(c.f32({mulDim(*r, x->getDimSize(0)), x->getDimSize(1)}));
+  return success();
+}
+
+SEQC_INFER(PairLinearOp) {
+  auto x = c.tensor(a.getA(), "a", 2);
+  auto w = c.tensor(a.getWeight(), "weight", 3);
+  if (failed(x) || failed(w) ||
+      failed(c.sameDim(w->getDimSize(1), x->getDimSize(1),
+                       "input widths of weight and a")))
+    return failure();
+  int64_t r = w->getDimSize(0), rows = x->getDimSize(0);
+  if (!ShapedType::isDynamic(r) && failed(c.divides(r, rows, "rows of a")))
+    return failure();
+  out.push_back(c.f32(
+      {ShapedType::isDynamic(r) ? r : divDim(rows, r), w->getDimSize(2)}));
   return success();
 }

@@ -13,12 +13,15 @@ def RGNN_Dialect : Dialect {
   let cppNamespace = "::seqc::rgnn";
   let summary = "Relational graph neural networks, Pigeon/Hector style";
   let description = [{
-    Two kinds of ops. Layer ops (`rgcn`, `rgat`, `hgt`) are the model
-    description's nodes. Inter-operator ops state graph semantics that the
-    layers decompose into: `typed_linear` (a GEMM whose weight is chosen per
-    row by a node or edge type), `gather` (rows by edge source or
-    destination), `edge_softmax` (softmax over the edges into each node) and
-    `aggregate` (reduce edge rows into their destinations).
+    Three levels, after Pigeon/Hector. Layer ops (`rgcn`, `rgat`, `hgt`)
+    are the model description's nodes. `rgnn-decompose` writes them in
+    inter-operator ops, graph semantics per node or per edge
+    (`typed_linear`, `relation_linear`, `gather`, `edge_dot`,
+    `edge_softmax`, `aggregate`, and `pair_mean` / `pair_linear` after the
+    linear reorder). `rgnn-lower-to-templates` turns those into
+    intra-operator templates that carry their data layout and schedule:
+    `graph_layout`, `node_layout`, `pair_rows`, the GEMM template `gemm`
+    and the traversal templates `edge_map` and `node_reduce`.
 
     A graph is `edge_index: tensor<2xEx i64>` (row 0 sources j, row 1
     destinations i) and `edge_type: tensor<Exi64>`; indices are checked at
@@ -104,44 +107,81 @@ def RGNN_HGTOp : RGNN_LayerOp<"hgt"> {
 }
 
 //===----------------------------------------------------------------------===//
-// Inter-operator ops
+// Inter-operator ops: graph semantics, per node or per edge in the order of
+// edge_index. `rgnn-decompose` writes the layers in these; the reorder,
+// compact-materialization and layout passes rewrite them.
 //===----------------------------------------------------------------------===//
 
-def RGNN_TypedLinearOp : RGNN_Op<"typed_linear"> {
-  let summary = "per-row GEMM with a weight chosen by the row's type";
+def RGNN_TypedLinearOp : RGNN_Op<"typed_linear", [AttrSizedOperandSegments]> {
+  let summary = "per-node GEMM with a weight chosen by the node's type";
   let description = [{
-    `x[M,I]`, `types[M]` in `[0,T)`. With `weight[T,I,O]`:
-    `y_m = x_m · W[types_m] (+ bias[types_m])`, `y[M,O]`. With a per-head
-    block weight `weight[T,H,I/H,O']`: head h maps columns
-    `[h·I/H, (h+1)·I/H)` of x through `W[types_m,h]`, `y[M,H·O']`.
-    Optional `bias[T, width of y]`. A type out of range is a run-time error.
+    `x[M,I]`, `weight[T,I,O]`, optional `types[M]` in `[0,T)` (without
+    types T must be 1): `y_m = x_m · W[types_m] (+ bias[types_m])`,
+    `y[M,O]`. A type out of range is a run-time error.
   }];
-  let arguments = (ins RGNN_F32Tensor:$x, RGNN_TypeTensor:$types,
+  let arguments = (ins RGNN_F32Tensor:$x, Optional<RGNN_IndexTensor>:$types,
                    RGNN_F32Tensor:$weight, Optional<RGNN_F32Tensor>:$bias);
   let results = (outs RGNN_F32Tensor:$y);
   let assemblyFormat = [{
-    $x `,` $types `,` $weight (`bias` `(` $bias^ `)`)? attr-dict `:` functional-type(operands, results)
+    $x `,` $weight (`types` `(` $types^ `)`)? (`bias` `(` $bias^ `)`)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def RGNN_RelationLinearOp : RGNN_Op<"relation_linear"> {
+  let summary = "an edge's end node transformed by its relation's weight";
+  let description = [{
+    `x[N,I]`, `weight[R,I,O]` → `y[E,O]`, `y_e = x[side(e)] · W[type_e]`
+    with side `src` (row 0 of edge_index) or `dst`.
+
+    `materialize` says what the lowering computes; the value is the same:
+    `edge` (one row per edge, the naive form), `pair` (one row per unique
+    (relation, node) pair present in the graph: compact materialization),
+    `dense` (one row per (relation, node), all of them) or `auto` (pair or
+    dense, chosen at run time from the measured number of unique pairs).
+  }];
+  let arguments = (ins RGNN_F32Tensor:$x, RGNN_IndexTensor:$edge_index,
+                   RGNN_IndexTensor:$edge_type, RGNN_F32Tensor:$weight,
+                   Index:$num_nodes, StrAttr:$side,
+                   DefaultValuedStrAttr<StrAttr, "edge">:$materialize);
+  let results = (outs RGNN_F32Tensor:$y);
+  let assemblyFormat = [{
+    $x `,` $edge_index `,` $edge_type `,` $weight `nodes` $num_nodes attr-dict `:` functional-type(operands, results)
   }];
 }
 
 def RGNN_GatherOp : RGNN_Op<"gather"> {
   let summary = "rows of node data per edge, by source or destination";
   let description = [{
-    `x[N,...]`, `edge_index[2,E]` → `y[E,...]`,
+    `x[N,F]`, `edge_index[2,E]` → `y[E,F]`,
     `y_e = x[edge_index[side, e]]` with side 0 for `src`, 1 for `dst`.
   }];
   let arguments = (ins RGNN_F32Tensor:$x, RGNN_IndexTensor:$edge_index,
-                   StrAttr:$side);
+                   Index:$num_nodes, StrAttr:$side);
   let results = (outs RGNN_F32Tensor:$y);
   let assemblyFormat = [{
-    $x `,` $edge_index attr-dict `:` functional-type(operands, results)
+    $x `,` $edge_index `nodes` $num_nodes attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def RGNN_EdgeDotOp : RGNN_Op<"edge_dot"> {
+  let summary = "per-head dot products of two per-edge rows";
+  let description = [{
+    `a[E,H·D]`, `b[E,H·D]` → `s[E,H]`, `s_{e,h} = Σ_d a_{e,hD+d} b_{e,hD+d}`.
+    With `types(edge_type)`, `b` is a table `[R,H·D]` and row `type_e` is
+    used: a per-relation vector.
+  }];
+  let arguments = (ins RGNN_F32Tensor:$a, RGNN_F32Tensor:$b,
+                   Optional<RGNN_IndexTensor>:$edge_type, I64Attr:$heads);
+  let results = (outs RGNN_F32Tensor:$s);
+  let assemblyFormat = [{
+    $a `,` $b (`types` `(` $edge_type^ `)`)? attr-dict `:` functional-type(operands, results)
   }];
 }
 
 def RGNN_EdgeSoftmaxOp : RGNN_Op<"edge_softmax"> {
   let summary = "softmax over the edges into each node";
   let description = [{
-    `scores[E]` or `[E,H]` → same shape:
+    `scores[E,H]` → same shape:
     `y_e = exp(s_e − m_i) / Σ_{e'→i} exp(s_{e'} − m_i)`, i the destination
     of e and `m_i` the max over the edges into i, per head. `num_nodes` is N.
   }];
@@ -171,6 +211,180 @@ def RGNN_AggregateOp : RGNN_Op<"aggregate", [AttrSizedOperandSegments]> {
   let results = (outs RGNN_F32Tensor:$y);
   let assemblyFormat = [{
     $msgs `,` $edge_index (`types` `(` $edge_type^ `)`)? (`scale` `(` $scale^ `)`)? `nodes` $num_nodes attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def RGNN_PairMeanOp : RGNN_Op<"pair_mean"> {
+  let summary = "mean of the sources per (relation, destination) pair";
+  let description = [{
+    `x[N,F]` → `y[R·N,F]`, row `r·N + i` = `(1/|N_r(i)|) Σ_{j∈N_r(i)} x_j`,
+    0 when `N_r(i)` is empty. Written by `rgnn-reorder-linear` in place of
+    per-edge transforms that a mean would follow. `materialize` as for
+    `relation_linear`: `dense` stores all R·N rows, `pair` only the pairs
+    present, `auto` chooses at run time.
+  }];
+  let arguments = (ins RGNN_F32Tensor:$x, RGNN_IndexTensor:$edge_index,
+                   RGNN_IndexTensor:$edge_type, Index:$num_nodes,
+                   I64Attr:$relations,
+                   DefaultValuedStrAttr<StrAttr, "dense">:$materialize);
+  let results = (outs RGNN_F32Tensor:$y);
+  let assemblyFormat = [{
+    $x `,` $edge_index `,` $edge_type `nodes` $num_nodes attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def RGNN_PairLinearOp : RGNN_Op<"pair_linear"> {
+  let summary = "sum over relations of per-pair rows through W_r";
+  let description = [{
+    `a[R·N,I]`, `weight[R,I,O]` → `y[N,O]`, `y_i = Σ_r a[r·N+i] · W_r`.
+  }];
+  let arguments = (ins RGNN_F32Tensor:$a, RGNN_F32Tensor:$weight);
+  let results = (outs RGNN_F32Tensor:$y);
+  let assemblyFormat = [{
+    $a `,` $weight attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Intra-operator templates: what `rgnn-lower-to-templates` turns the
+// inter-operator ops into. Each states its data layout and schedule; the
+// CPU lowering (convert-seq-to-linalg) turns them into loops.
+//===----------------------------------------------------------------------===//
+
+class RGNN_TemplateOp<string mnemonic, list<Trait> traits = []>
+    : Op<RGNN_Dialect, mnemonic, !listconcat(traits, [Pure])>;
+
+def RGNN_GraphLayoutOp : RGNN_TemplateOp<"graph_layout"> {
+  let summary = "checked edge arrays and the edges sorted by (type, destination)";
+  let description = [{
+    Checks at run time that sources and destinations are in `[0, N)`,
+    that `edge_type` has E entries and that they are in `[0, R)` (an error names `edge_index` or `edge_type`; the
+    arrays returned are then clamped, never out of range). Results:
+    `src`, `dst`, `type` `[E]`; `order[E]`, the edge ids sorted by
+    (type, destination) by a counting sort; `segments[R·N+1]`, where the
+    edges of key `r·N + i` are `order[segments[k] .. segments[k+1])`.
+    Computed once per graph and shared by every layer on it.
+  }];
+  let arguments = (ins RGNN_IndexTensor:$edge_index, RGNN_IndexTensor:$edge_type,
+                   Index:$num_nodes, I64Attr:$relations);
+  let results = (outs RGNN_IndexTensor:$src, RGNN_IndexTensor:$dst,
+                  RGNN_IndexTensor:$types, RGNN_IndexTensor:$order,
+                  RGNN_IndexTensor:$segments);
+  let assemblyFormat = [{
+    $edge_index `,` $edge_type `nodes` $num_nodes attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def RGNN_NodeLayoutOp : RGNN_TemplateOp<"node_layout"> {
+  let summary = "checked node types and the nodes sorted by type";
+  let description = [{
+    Checks that `node_type` has N entries, each in `[0, K)` (an error
+    names `node_type`); results: the clamped types `[N]`, `order[N]` (node ids by type) and
+    `offsets[K+1]`.
+  }];
+  let arguments = (ins RGNN_IndexTensor:$node_type, Index:$num_nodes,
+                   I64Attr:$num_types);
+  let results = (outs RGNN_IndexTensor:$types, RGNN_IndexTensor:$order,
+                  RGNN_IndexTensor:$offsets);
+  let assemblyFormat = [{
+    $node_type `nodes` $num_nodes attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def RGNN_PairRowsOp : RGNN_TemplateOp<"pair_rows"> {
+  let summary = "the rows of a per-edge or per-(relation, node) table";
+  let description = [{
+    For `node[E]`, the nodes at one side of the edges, with the graph
+    layout's `types`, `order` and `segments`: `nodes[M]` (the node whose
+    row each table row reads, rows grouped by relation), `offsets[R+1]`
+    (the rows of each relation), `row_of[R·N]` (the row of pair (r, n),
+    −1 if absent) and `dense` (i1).
+    - `edge`: a row per edge in the layout's order (`row_of` empty);
+    - `pair`: a row per (relation, node) pair present (compact);
+    - `dense`: all R·N pairs, row r·N + n;
+    - `auto`: dense when the pairs present are at least `threshold` of
+      R·N, measured at run time; compact otherwise.
+  }];
+  let arguments = (ins RGNN_IndexTensor:$node, RGNN_IndexTensor:$types,
+                   RGNN_IndexTensor:$order, RGNN_IndexTensor:$segments,
+                   Index:$num_nodes, I64Attr:$relations, StrAttr:$materialize,
+                   DefaultValuedAttr<F64Attr, "0.75">:$threshold);
+  let results = (outs RGNN_IndexTensor:$nodes, RGNN_IndexTensor:$offsets,
+                  RGNN_IndexTensor:$row_of, I1:$dense);
+  let assemblyFormat = [{
+    $node `,` $types `,` $order `,` $segments `nodes` $num_nodes attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def RGNN_GemmOp : RGNN_TemplateOp<"gemm", [AttrSizedOperandSegments]> {
+  let summary = "GEMM template: gathered rows, per-segment weights, scatter";
+  let description = [{
+    For each segment s, rows m in `[offsets[s], offsets[s+1])`:
+    `y[out(m)] (+)= x[in(m)] · weight[s] (+ bias[s])`. `in(m)` is
+    `rows[m]` (rows gathered by an index list), or, without `rows` or when
+    `dense` holds at run time, `m − offsets[s]` (each segment reads x from
+    row 0). `out(m)` is `scatter[m]` or m. Starting from `init`;
+    `accumulate` adds instead of storing (segments in order, so rows
+    repeated across segments never race). Schedule: the packed GEMM kernel
+    per segment, parallel over row chunks × column panels.
+  }];
+  let arguments = (ins RGNN_F32Tensor:$x, RGNN_F32Tensor:$weight,
+                   RGNN_IndexTensor:$offsets, RGNN_F32Tensor:$init,
+                   Optional<RGNN_IndexTensor>:$rows, Optional<I1>:$dense,
+                   Optional<RGNN_IndexTensor>:$scatter,
+                   Optional<RGNN_F32Tensor>:$bias, UnitAttr:$accumulate);
+  let results = (outs RGNN_F32Tensor:$y);
+  let assemblyFormat = [{
+    $x `,` $weight `segments` $offsets `into` $init (`rows` `(` $rows^ `)`)? (`dense` `(` $dense^ `)`)? (`scatter` `(` $scatter^ `)`)? (`bias` `(` $bias^ `)`)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def RGNN_EdgeMapOp : RGNN_TemplateOp<"edge_map", [AttrSizedOperandSegments]> {
+  let summary = "traversal template: one row per edge, in edge order";
+  let description = [{
+    A parallel loop over edges e. Operand tables are read at rows chosen
+    by `modes` (one per table): `edge` (e), `src`, `dst` (the edge's
+    nodes), `type`, `pair_src` / `pair_dst` (through the next `row_maps`
+    operand, `row_of[type·N + node]`). `kind = "copy"`: `y_e` = the row of
+    table 0; `"dot"`: per-head dot products of the rows of tables 0 and 1,
+    `y[E, heads]`.
+  }];
+  let arguments = (ins RGNN_IndexTensor:$src, RGNN_IndexTensor:$dst,
+                   RGNN_IndexTensor:$types, Index:$num_nodes,
+                   Variadic<RGNN_F32Tensor>:$tables,
+                   Variadic<RGNN_IndexTensor>:$row_maps, StrAttr:$kind,
+                   StrArrayAttr:$modes, I64Attr:$heads);
+  let results = (outs RGNN_F32Tensor:$y);
+  let assemblyFormat = [{
+    $src `,` $dst `,` $types `nodes` $num_nodes `tables` `(` $tables `)` `maps` `(` $row_maps `)` attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def RGNN_NodeReduceOp : RGNN_TemplateOp<"node_reduce", [AttrSizedOperandSegments]> {
+  let summary = "traversal template: per destination, over its edge segments";
+  let description = [{
+    A parallel loop over destination nodes i; each owns its output row, so
+    there are no races. Its edges are the segments `r·N + i` of the
+    layout (r = 0..R−1). The value of an edge is the row of `table` chosen
+    by `mode` (as in `edge_map`, through `row_map` for pair modes).
+    `kind`: `sum` (with optional per-head `scale[E,H]`), `mean` (over all
+    edges into i), `mean_per_relation` (Σ_r of the mean over segment r),
+    `softmax_sum` (Σ_e α_e·value with α the per-head softmax of
+    `scores[E,H]` over the edges into i, max-subtracted, fused: no α is
+    stored), `pair_mean` (the mean of segment r written to row
+    `out_rows[r·N + i]` of a per-pair table of `rows` rows instead).
+  }];
+  let arguments = (ins RGNN_IndexTensor:$src, RGNN_IndexTensor:$dst,
+                   RGNN_IndexTensor:$types, RGNN_IndexTensor:$order,
+                   RGNN_IndexTensor:$segments, Index:$num_nodes,
+                   RGNN_F32Tensor:$table, Optional<RGNN_IndexTensor>:$row_map,
+                   Optional<RGNN_F32Tensor>:$scores,
+                   Optional<RGNN_IndexTensor>:$out_rows,
+                   Optional<Index>:$rows,
+                   StrAttr:$kind, StrAttr:$mode, I64Attr:$heads);
+  let results = (outs RGNN_F32Tensor:$y);
+  let assemblyFormat = [{
+    $table `over` $order `,` $segments `edges` $src `,` $dst `,` $types `nodes` $num_nodes (`map` `(` $row_map^ `)`)? (`scores` `(` $scores^ `)`)? (`out_rows` `(` $out_rows^ `)`)? (`rows` $rows^)? attr-dict `:` functional-type(operands, results)
   }];
 }
 

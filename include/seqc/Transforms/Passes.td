@@ -88,4 +88,97 @@ def SeqSelectScan : Pass<"seq-select-scan", "mlir::ModuleOp"> {
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// Relational GNNs (the rgnn dialect), Pigeon/Hector's two levels
+//===----------------------------------------------------------------------===//
+
+def RGNNDecompose : Pass<"rgnn-decompose", "mlir::ModuleOp"> {
+  let summary = "Write rgcn, rgat and hgt in rgnn inter-operator ops";
+  let description = [{
+    Each layer becomes the per-edge formulation of its SPEC §4.6 formula,
+    as PyG computes it: node linears (`typed_linear`), per-edge relation
+    transforms (`relation_linear`, materialized per edge), per-head edge
+    scores (`edge_dot`), `edge_softmax` and `aggregate`. Weights are
+    rearranged on the way (per-head blocks as one [R, in, out] matrix,
+    HGT's rel_pri/√D folded into its attention transform, its skip gate
+    into a_lin). Layers that follow one another on the same graph share
+    its node count, so the lowering sorts the edges once.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def RGNNReorderLinear : Pass<"rgnn-reorder-linear", "mlir::ModuleOp"> {
+  let summary = "Move linear operators across aggregations and dot products";
+  let description = [{
+    Pigeon's linear operator reorder, where the math is linear:
+    - a per-relation mean of per-edge transforms,
+      `aggregate(mean, relation_linear(x, src, W))`, becomes the mean of
+      the sources per (relation, destination) pair, then one transform of
+      each pair: `pair_linear(pair_mean(x), W)` (RGCN: a GEMM per pair
+      instead of per edge);
+    - a per-relation dot product of a transform,
+      `edge_dot(relation_linear(x, side, W), a)`, becomes a transform by the
+      folded vectors `W_r · a_r` (RGAT's attention: [in, heads] per
+      relation instead of [in, out]).
+  }];
+  let options = [Option<"enable", "enable", "bool", "true",
+                        "Rewrite (false: leave the IR as it is)">];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def RGNNCompactMaterialization
+    : Pass<"rgnn-compact-materialization", "mlir::ModuleOp"> {
+  let summary = "Materialize per unique (relation, node) pair, not per edge";
+  let description = [{
+    A `relation_linear` computed per edge repeats the product of a node
+    and its relation's weight for every multi-edge and for every edge of
+    that relation out of that node. Compact materialization computes one
+    row per (relation, node) pair present in the graph
+    (`materialize = "pair"`), and `pair_mean` stores only the pairs
+    present instead of all R·N.
+  }];
+  let options = [Option<"enable", "enable", "bool", "true",
+                        "Rewrite (false: leave the IR as it is)">];
+}
+
+def RGNNSelectLayout : Pass<"rgnn-select-layout", "mlir::ModuleOp"> {
+  let summary = "Choose compact or dense per-pair tables from graph statistics";
+  let description = [{
+    A compact table (rows for the pairs present) saves products when few
+    of the R·N pairs occur, but gathers its input rows; a dense table
+    (all R·N rows, row r·N + n) multiplies x directly by each W_r. With N
+    and E known at compile time the expected fraction of pairs present,
+    1 − exp(−E / (R·N)), decides; otherwise the decision is made at run
+    time from the measured count (`materialize = "auto"`).
+  }];
+  let options = [
+    Option<"enable", "enable", "bool", "true",
+           "Choose (false: keep compact tables)">,
+    Option<"threshold", "threshold", "double", "0.75",
+           "Dense when at least this fraction of the R·N pairs is present">
+  ];
+}
+
+def RGNNLowerToTemplates : Pass<"rgnn-lower-to-templates", "mlir::ModuleOp"> {
+  let summary = "Lower rgnn inter-operator ops to GEMM and traversal templates";
+  let description = [{
+    Each graph (edge_index, edge_type, node count) gets one `graph_layout`:
+    checked index arrays and the edges sorted by (type, destination),
+    shared by every op on that graph. Linear ops become `gemm` templates
+    (gathered rows, per-segment weights, scattered or accumulated
+    results), per-edge ops `edge_map` traversals, and aggregations
+    `node_reduce` traversals over destination segments; an `aggregate`
+    scaled by an `edge_softmax` fuses with it into one traversal. Values
+    kept compact (per pair) are read through their row maps, not copied
+    per edge, unless an op outside the rgnn dialect needs them per edge.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 #endif // SEQC_TRANSFORMS_PASSES

@@ -218,22 +218,22 @@ static SmallVector<Value> withLast(SmallVector<Value> idx, Value last) {
 }
 
 /// One block of up to kGemmRows rows from `row0` (rows past `rowEnd` are
-/// read clamped and not stored) by panel `p`. x and y keep their leading
-/// dims `lead` (flattened into rows here: memref.expand_shape of two
-/// dynamic dims crashes MLIR 22's expand-strided-metadata).
-static void gemmBlock(ImplicitLocOpBuilder &ib, Value x, Value panels, Value y,
-                      ArrayRef<Value> lead, Value row0, Value rowEnd, Value p,
-                      Value n0, Value mask, Value init, Value k) {
+/// read clamped and not stored) by panel `p` of `panels[panelLead..., p,
+/// k, 32]`. `rows.in` / `rows.out` give the index of a row in x and y
+/// (flattening leading dims: memref.expand_shape of two dynamic dims
+/// crashes MLIR 22's expand-strided-metadata; or through an index list).
+static void gemmBlock(ImplicitLocOpBuilder &ib, Value x, Value panels,
+                      ValueRange panelLead, Value y, const GemmRows &rows,
+                      Value row0, Value rowEnd, Value p, Value n0, Value mask,
+                      Value init, Value k) {
   VectorType vt = cast<VectorType>(init.getType());
   Value one = arith::ConstantIndexOp::create(ib, 1);
   Value lastRow = arith::SubIOp::create(ib, rowEnd, one);
-  SmallVector<SmallVector<Value>> reads, writes;
+  SmallVector<SmallVector<Value>> reads;
   for (int64_t r = 0; r < kGemmRows; ++r) {
     Value row =
         arith::AddIOp::create(ib, row0, arith::ConstantIndexOp::create(ib, r));
-    writes.push_back(rowIndex(ib, row, lead));
-    reads.push_back(
-        rowIndex(ib, arith::MinUIOp::create(ib, row, lastRow), lead));
+    reads.push_back(rows.in(ib, arith::MinUIOp::create(ib, row, lastRow)));
   }
   SmallVector<Value> acc(kGemmRows, init);
   Value zero = arith::ConstantIndexOp::create(ib, 0);
@@ -241,9 +241,9 @@ static void gemmBlock(ImplicitLocOpBuilder &ib, Value x, Value panels, Value y,
       ib, zero, k, one, acc,
       [&](OpBuilder &nested, Location loc, Value kk, ValueRange carried) {
         ImplicitLocOpBuilder nb(loc, nested);
-        Value w = vector::LoadOp::create(
-            nb, vt, panels,
-            ValueRange{p, kk, arith::ConstantIndexOp::create(nb, 0)});
+        SmallVector<Value> at(panelLead);
+        at.append({p, kk, arith::ConstantIndexOp::create(nb, 0)});
+        Value w = vector::LoadOp::create(nb, vt, panels, at);
         SmallVector<Value> next;
         for (int64_t r = 0; r < kGemmRows; ++r) {
           Value xs = memref::LoadOp::create(nb, x, withLast(reads[r], kk));
@@ -259,11 +259,65 @@ static void gemmBlock(ImplicitLocOpBuilder &ib, Value x, Value panels, Value y,
         arith::CmpIOp::create(ib, arith::CmpIPredicate::ult, row, rowEnd);
     scf::IfOp::create(ib, valid, [&](OpBuilder &tb, Location tl) {
       ImplicitLocOpBuilder sb(tl, tb);
-      vector::MaskedStoreOp::create(sb, y, withLast(writes[r], n0), mask,
-                                    loop.getResult(r));
+      SmallVector<Value> to = withLast(rows.out(sb, row), n0);
+      Value v = loop.getResult(r);
+      if (rows.accumulate)
+        v = arith::AddFOp::create(
+            sb, v, vector::MaskedLoadOp::create(sb, vt, y, to, mask, init));
+      vector::MaskedStoreOp::create(sb, y, to, mask, v);
       scf::YieldOp::create(sb);
     });
   }
+}
+
+void gemmRows(ImplicitLocOpBuilder &b, Value x, Value panels,
+              ValueRange panelLead, Value bias, ValueRange biasLead, Value y,
+              Value n, Value k, Value lo, Value hi, const GemmRows &rows) {
+  Value chunk = arith::ConstantIndexOp::create(b, kGemmChunk);
+  Value count = arith::SubIOp::create(b, hi, lo);
+  Value chunks = arith::CeilDivUIOp::create(b, count, chunk);
+  Value numPanels = arith::CeilDivUIOp::create(
+      b, n, arith::ConstantIndexOp::create(b, kGemmPanel));
+  auto vt = VectorType::get({kGemmPanel}, b.getF32Type());
+  Value zeroIdx = arith::ConstantIndexOp::create(b, 0);
+  Value oneIdx = arith::ConstantIndexOp::create(b, 1);
+  scf::ParallelOp::create(
+      b, ValueRange{zeroIdx, zeroIdx}, ValueRange{chunks, numPanels},
+      ValueRange{oneIdx, oneIdx},
+      [&](OpBuilder &nested, Location loc, ValueRange ivs) {
+        ImplicitLocOpBuilder ib(loc, nested);
+        Value p = ivs[1];
+        Value n0 = arith::MulIOp::create(
+            ib, p, arith::ConstantIndexOp::create(ib, kGemmPanel));
+        Value mask = vector::CreateMaskOp::create(
+            ib, VectorType::get({kGemmPanel}, ib.getI1Type()),
+            ValueRange{arith::SubIOp::create(ib, n, n0)});
+        Value zeros = arith::ConstantOp::create(
+            ib, DenseElementsAttr::get(vt, ib.getF32FloatAttr(0.0).getValue()));
+        SmallVector<Value> biasAt(biasLead);
+        biasAt.push_back(n0);
+        Value init = bias ? vector::MaskedLoadOp::create(ib, vt, bias, biasAt,
+                                                         mask, zeros)
+                                .getResult()
+                          : zeros;
+        Value r0 = arith::AddIOp::create(
+            ib, lo,
+            arith::MulIOp::create(
+                ib, ivs[0], arith::ConstantIndexOp::create(ib, kGemmChunk)));
+        Value r1 = arith::MinUIOp::create(
+            ib, hi,
+            arith::AddIOp::create(
+                ib, r0, arith::ConstantIndexOp::create(ib, kGemmChunk)));
+        scf::ForOp::create(
+            ib, r0, r1, arith::ConstantIndexOp::create(ib, kGemmRows),
+            ValueRange{},
+            [&](OpBuilder &fb, Location fl, Value row0, ValueRange) {
+              ImplicitLocOpBuilder bb(fl, fb);
+              gemmBlock(bb, x, panels, panelLead, y, rows, row0, r1, p, n0,
+                        mask, init, k);
+              scf::YieldOp::create(bb);
+            });
+      });
 }
 
 Value linearPacked(TensorBuilder &b, Value x, const PackedWeight &w,
@@ -283,42 +337,14 @@ Value linearPacked(TensorBuilder &b, Value x, const PackedWeight &w,
   Value panels = w.global ? w.global : readBuffer(b, w.panels);
   Value biasb = bias ? readBuffer(b, bias) : Value();
   Value y = allocBuffer(b, ySizes);
-  Value chunks = arith::CeilDivUIOp::create(b, m, b.index(kGemmChunk));
-  Value numPanels = arith::CeilDivUIOp::create(b, n, b.index(kGemmPanel));
-  auto vt = VectorType::get({kGemmPanel}, b.getF32Type());
-  scf::ParallelOp::create(
-      b, ValueRange{b.index(0), b.index(0)}, ValueRange{chunks, numPanels},
-      ValueRange{b.index(1), b.index(1)},
-      [&](OpBuilder &nested, Location loc, ValueRange ivs) {
-        ImplicitLocOpBuilder ib(loc, nested);
-        Value p = ivs[1];
-        Value n0 = arith::MulIOp::create(
-            ib, p, arith::ConstantIndexOp::create(ib, kGemmPanel));
-        Value mask = vector::CreateMaskOp::create(
-            ib, VectorType::get({kGemmPanel}, ib.getI1Type()),
-            ValueRange{arith::SubIOp::create(ib, n, n0)});
-        Value zeros = arith::ConstantOp::create(
-            ib, DenseElementsAttr::get(vt, ib.getF32FloatAttr(0.0).getValue()));
-        Value init = biasb ? vector::MaskedLoadOp::create(
-                                 ib, vt, biasb, ValueRange{n0}, mask, zeros)
-                                 .getResult()
-                           : zeros;
-        Value r0 = arith::MulIOp::create(
-            ib, ivs[0], arith::ConstantIndexOp::create(ib, kGemmChunk));
-        Value r1 = arith::MinUIOp::create(
-            ib, m,
-            arith::AddIOp::create(
-                ib, r0, arith::ConstantIndexOp::create(ib, kGemmChunk)));
-        scf::ForOp::create(
-            ib, r0, r1, arith::ConstantIndexOp::create(ib, kGemmRows),
-            ValueRange{},
-            [&](OpBuilder &fb, Location fl, Value row0, ValueRange) {
-              ImplicitLocOpBuilder bb(fl, fb);
-              gemmBlock(bb, xb, panels, y, lead, row0, r1, p, n0, mask, init,
-                        k);
-              scf::YieldOp::create(bb);
-            });
-      });
+  GemmRows rows{[&](ImplicitLocOpBuilder &ib, Value row) {
+                  return rowIndex(ib, row, lead);
+                },
+                [&](ImplicitLocOpBuilder &ib, Value row) {
+                  return rowIndex(ib, row, lead);
+                },
+                false};
+  gemmRows(b, xb, panels, {}, biasb, {}, y, n, k, b.index(0), m, rows);
   return bufferTensor(b, y);
 }
 

@@ -46,6 +46,25 @@ PackedWeight packWeight(TensorBuilder &b, mlir::Value w);
 mlir::Value linearPacked(TensorBuilder &b, mlir::Value x, const PackedWeight &w,
                          mlir::Value bias = {});
 
+/// Where row m of a GEMM reads x and writes y: the indices of the row (all
+/// but the last), and whether y is added to rather than overwritten.
+struct GemmRows {
+  std::function<llvm::SmallVector<mlir::Value>(mlir::ImplicitLocOpBuilder &,
+                                               mlir::Value)>
+      in, out;
+  bool accumulate;
+};
+
+/// The kernel on buffers for rows m in [lo, hi): y[out(m), :n] (+)=
+/// x[in(m), :k] · W + bias, with W's panels at `panels[panelLead..., p, k,
+/// 32]` and the bias at `bias[biasLead..., :n]` (or no bias). Parallel
+/// over chunks of rows × panels; rows written by two chunks must differ.
+void gemmRows(mlir::ImplicitLocOpBuilder &b, mlir::Value x, mlir::Value panels,
+              mlir::ValueRange panelLead, mlir::Value bias,
+              mlir::ValueRange biasLead, mlir::Value y, mlir::Value n,
+              mlir::Value k, mlir::Value lo, mlir::Value hi,
+              const GemmRows &rows);
+
 } // namespace seqc
 
 #endif // SEQC_LIB_CONVERSION_SEQTOLINALG_GEMM_H

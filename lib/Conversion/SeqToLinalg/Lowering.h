@@ -45,6 +45,12 @@ mlir::FailureOr<Results> lowerSpiking(mlir::Operation *op, TensorBuilder &b,
                                       Checks &checks);
 mlir::FailureOr<Results> lowerRecurrence(mlir::Operation *op, TensorBuilder &b,
                                          Checks &checks);
+/// rgnn templates: graph_layout, node_layout, pair_rows (checked here).
+mlir::FailureOr<Results> lowerGraphLayout(mlir::Operation *op, TensorBuilder &b,
+                                          Checks &checks);
+/// rgnn templates: gemm, edge_map, node_reduce.
+mlir::FailureOr<Results> lowerGraphKernel(mlir::Operation *op,
+                                          TensorBuilder &b);
 
 /// gla_core on q,k,g [B,T,H·K], v [B,T,H·V], s0 [B,H,K,V] or null.
 Results buildGLACore(TensorBuilder &b, Checks &checks, mlir::Value q,

@@ -54,6 +54,17 @@ struct ConvertSeqToLinalg
         results = seqc::lowerRecurrence(op, b, checks);
       if (failed(results))
         results = seqc::lowerSpiking(op, b, checks);
+      if (failed(results))
+        results = seqc::lowerGraphLayout(op, b, checks);
+      if (failed(results))
+        results = seqc::lowerGraphKernel(op, b);
+      if (failed(results) &&
+          op->getDialect()->getNamespace() ==
+              seqc::rgnn::RGNNDialect::getDialectNamespace()) {
+        op->emitOpError("is lowered by rgnn-decompose and "
+                        "rgnn-lower-to-templates first");
+        return signalPassFailure();
+      }
       if (failed(results)) {
         op->emitOpError("has no CPU lowering yet");
         return signalPassFailure();

@@ -46,7 +46,7 @@ Value readBuffer(TensorBuilder &b, Value tensor) {
                                            /*read_only=*/true);
 }
 
-Value allocBuffer(TensorBuilder &b, ArrayRef<Value> sizes) {
+Value allocBuffer(TensorBuilder &b, ArrayRef<Value> sizes, Type element) {
   SmallVector<int64_t> shape;
   SmallVector<Value> dynamic;
   for (Value s : sizes) {
@@ -57,8 +57,8 @@ Value allocBuffer(TensorBuilder &b, ArrayRef<Value> sizes) {
       dynamic.push_back(s);
     }
   }
-  return memref::AllocOp::create(b, MemRefType::get(shape, b.getF32Type()),
-                                 dynamic);
+  return memref::AllocOp::create(
+      b, MemRefType::get(shape, element ? element : b.getF32Type()), dynamic);
 }
 
 Value bufferTensor(TensorBuilder &b, Value buffer) {

@@ -46,8 +46,9 @@ struct LaneBlock {
 /// before taking the buffers, so that no tensor op between them can reuse
 /// (overwrite) a buffer still to be read.
 mlir::Value readBuffer(TensorBuilder &b, mlir::Value tensor);
-/// A new f32 buffer, and the tensor it becomes once written.
-mlir::Value allocBuffer(TensorBuilder &b, llvm::ArrayRef<mlir::Value> sizes);
+/// A new buffer (f32 unless said), and the tensor it becomes once written.
+mlir::Value allocBuffer(TensorBuilder &b, llvm::ArrayRef<mlir::Value> sizes,
+                        mlir::Type element = {});
 mlir::Value bufferTensor(TensorBuilder &b, mlir::Value buffer);
 
 /// scf.parallel over (outer indices in [0, outer[i]), blocks of `lanes` in

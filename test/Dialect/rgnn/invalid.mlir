@@ -140,7 +140,7 @@ func.func @hgt_missing_skip(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: ten
 
 func.func @typed_linear_x_rank(%x: tensor<?xf32>, %types: tensor<?xi64>, %w: tensor<3x16x32xf32>) {
   // expected-error @+1 {{'rgnn.typed_linear' op operand 'x' must have rank 2, got 1}}
-  %y = rgnn.typed_linear %x, %types, %w : (tensor<?xf32>, tensor<?xi64>, tensor<3x16x32xf32>) -> tensor<?x32xf32>
+  %y = rgnn.typed_linear %x, %w types(%types) : (tensor<?xf32>, tensor<?xi64>, tensor<3x16x32xf32>) -> tensor<?x32xf32>
   return
 }
 
@@ -148,15 +148,7 @@ func.func @typed_linear_x_rank(%x: tensor<?xf32>, %types: tensor<?xi64>, %w: ten
 
 func.func @typed_linear_types_rank(%x: tensor<?x16xf32>, %types: tensor<?x1xi64>, %w: tensor<3x16x32xf32>) {
   // expected-error @+1 {{operand 'types' must have rank 1, got 2}}
-  %y = rgnn.typed_linear %x, %types, %w : (tensor<?x16xf32>, tensor<?x1xi64>, tensor<3x16x32xf32>) -> tensor<?x32xf32>
-  return
-}
-
-// -----
-
-func.func @typed_linear_types_float(%x: tensor<?x16xf32>, %types: tensor<?xf32>, %w: tensor<3x16x32xf32>) {
-  // expected-error @+1 {{operand #1 must be ranked tensor of 32-bit signless integer or 64-bit signless integer values, but got 'tensor<?xf32>'}}
-  %y = rgnn.typed_linear %x, %types, %w : (tensor<?x16xf32>, tensor<?xf32>, tensor<3x16x32xf32>) -> tensor<?x32xf32>
+  %y = rgnn.typed_linear %x, %w types(%types) : (tensor<?x16xf32>, tensor<?x1xi64>, tensor<3x16x32xf32>) -> tensor<?x32xf32>
   return
 }
 
@@ -164,7 +156,7 @@ func.func @typed_linear_types_float(%x: tensor<?x16xf32>, %types: tensor<?xf32>,
 
 func.func @typed_linear_types_length(%x: tensor<10x16xf32>, %types: tensor<9xi64>, %w: tensor<3x16x32xf32>) {
   // expected-error @+1 {{operand 'types' must have shape [10], got [9]}}
-  %y = rgnn.typed_linear %x, %types, %w : (tensor<10x16xf32>, tensor<9xi64>, tensor<3x16x32xf32>) -> tensor<10x32xf32>
+  %y = rgnn.typed_linear %x, %w types(%types) : (tensor<10x16xf32>, tensor<9xi64>, tensor<3x16x32xf32>) -> tensor<10x32xf32>
   return
 }
 
@@ -172,72 +164,80 @@ func.func @typed_linear_types_length(%x: tensor<10x16xf32>, %types: tensor<9xi64
 
 func.func @typed_linear_input_width(%x: tensor<?x16xf32>, %types: tensor<?xi64>, %w: tensor<3x8x32xf32>) {
   // expected-error @+1 {{input widths of weight and x must agree, got 8 and 16}}
-  %y = rgnn.typed_linear %x, %types, %w : (tensor<?x16xf32>, tensor<?xi64>, tensor<3x8x32xf32>) -> tensor<?x32xf32>
+  %y = rgnn.typed_linear %x, %w types(%types) : (tensor<?x16xf32>, tensor<?xi64>, tensor<3x8x32xf32>) -> tensor<?x32xf32>
   return
 }
 
 // -----
 
-func.func @typed_linear_head_blocks(%x: tensor<?x16xf32>, %types: tensor<?xi64>, %w: tensor<3x4x3x8xf32>) {
-  // expected-error @+1 {{heads × block width of weight and width of x must agree, got 12 and 16}}
-  %y = rgnn.typed_linear %x, %types, %w : (tensor<?x16xf32>, tensor<?xi64>, tensor<3x4x3x8xf32>) -> tensor<?x32xf32>
+// Without types there is one weight.
+func.func @typed_linear_untyped(%x: tensor<?x16xf32>, %w: tensor<3x16x32xf32>) {
+  // expected-error @+1 {{weight types without 'types' must agree, got 3 and 1}}
+  %y = rgnn.typed_linear %x, %w : (tensor<?x16xf32>, tensor<3x16x32xf32>) -> tensor<?x32xf32>
   return
 }
 
 // -----
 
-func.func @typed_linear_weight_rank(%x: tensor<?x16xf32>, %types: tensor<?xi64>, %w: tensor<16x32xf32>) {
-  // expected-error @+1 {{operand 'weight' must be [T, I, O] or [T, H, I/H, O'], got rank 2}}
-  %y = rgnn.typed_linear %x, %types, %w : (tensor<?x16xf32>, tensor<?xi64>, tensor<16x32xf32>) -> tensor<?x32xf32>
-  return
-}
-
-// -----
-
-func.func @typed_linear_bias_rank(%x: tensor<?x16xf32>, %types: tensor<?xi64>, %w: tensor<3x16x32xf32>, %b: tensor<32xf32>) {
+func.func @typed_linear_bias_shape(%x: tensor<?x16xf32>, %types: tensor<?xi64>, %w: tensor<3x16x32xf32>, %b: tensor<32xf32>) {
   // expected-error @+1 {{operand 'bias' must have rank 2, got 1}}
-  %y = rgnn.typed_linear %x, %types, %w bias(%b) : (tensor<?x16xf32>, tensor<?xi64>, tensor<3x16x32xf32>, tensor<32xf32>) -> tensor<?x32xf32>
+  %y = rgnn.typed_linear %x, %w types(%types) bias(%b) : (tensor<?x16xf32>, tensor<?xi64>, tensor<3x16x32xf32>, tensor<32xf32>) -> tensor<?x32xf32>
   return
 }
 
 // -----
 
-// A per-head weight's bias covers all heads: [T, H·O'].
-func.func @typed_linear_per_head_bias_shape(%x: tensor<?x16xf32>, %types: tensor<?xi64>, %w: tensor<3x4x4x8xf32>, %b: tensor<3x8xf32>) {
-  // expected-error @+1 {{operand 'bias' must have shape [3, 32], got [3, 8]}}
-  %y = rgnn.typed_linear %x, %types, %w bias(%b) : (tensor<?x16xf32>, tensor<?xi64>, tensor<3x4x4x8xf32>, tensor<3x8xf32>) -> tensor<?x32xf32>
-  return
-}
-
-// -----
-
-func.func @gather_rank0(%x: tensor<f32>, %ei: tensor<2x?xi64>) {
-  // expected-error @+1 {{'rgnn.gather' op operand 'x' must have rank at least 1}}
-  %y = rgnn.gather %x, %ei {side = "src"} : (tensor<f32>, tensor<2x?xi64>) -> tensor<f32>
-  return
-}
-
-// -----
-
-func.func @gather_side(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>) {
+func.func @relation_linear_side(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x16x32xf32>, %n: index) {
   // expected-error @+1 {{attribute 'side' must be one of src, dst, got 'both'}}
-  %y = rgnn.gather %x, %ei {side = "both"} : (tensor<?x16xf32>, tensor<2x?xi64>) -> tensor<?x16xf32>
+  %y = rgnn.relation_linear %x, %ei, %et, %w nodes %n {side = "both"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, index) -> tensor<?x32xf32>
   return
 }
 
 // -----
 
-// Gathered rows are per edge, not per node.
-func.func @gather_rows_per_edge(%x: tensor<10x16xf32>, %ei: tensor<2x7xi64>) {
-  // expected-error @+1 {{inferred type(s) 'tensor<7x16xf32>' are incompatible with return type(s) of operation 'tensor<10x16xf32>'}}
-  %y = rgnn.gather %x, %ei {side = "dst"} : (tensor<10x16xf32>, tensor<2x7xi64>) -> tensor<10x16xf32>
+func.func @relation_linear_materialize(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x16x32xf32>, %n: index) {
+  // expected-error @+1 {{attribute 'materialize' must be one of edge, pair, dense, auto, got 'lazy'}}
+  %y = rgnn.relation_linear %x, %ei, %et, %w nodes %n {side = "src", materialize = "lazy"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, index) -> tensor<?x32xf32>
+  return
+}
+
+// -----
+
+// Its value has a row per edge, whatever is materialized.
+func.func @relation_linear_rows_per_edge(%x: tensor<10x16xf32>, %ei: tensor<2x7xi64>, %et: tensor<7xi64>, %w: tensor<3x16x32xf32>, %n: index) {
+  // expected-error @+1 {{inferred type(s) 'tensor<7x32xf32>' are incompatible with return type(s) of operation 'tensor<10x32xf32>'}}
+  %y = rgnn.relation_linear %x, %ei, %et, %w nodes %n {side = "src"} : (tensor<10x16xf32>, tensor<2x7xi64>, tensor<7xi64>, tensor<3x16x32xf32>, index) -> tensor<10x32xf32>
+  return
+}
+
+// -----
+
+func.func @gather_side(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %n: index) {
+  // expected-error @+1 {{attribute 'side' must be one of src, dst, got 'both'}}
+  %y = rgnn.gather %x, %ei nodes %n {side = "both"} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
+  return
+}
+
+// -----
+
+func.func @edge_dot_widths(%a: tensor<?x16xf32>, %b: tensor<?x8xf32>) {
+  // expected-error @+1 {{widths of a and b must agree, got 16 and 8}}
+  %s = rgnn.edge_dot %a, %b {heads = 2 : i64} : (tensor<?x16xf32>, tensor<?x8xf32>) -> tensor<?x2xf32>
+  return
+}
+
+// -----
+
+func.func @edge_dot_heads(%a: tensor<?x16xf32>, %b: tensor<?x16xf32>) {
+  // expected-error @+1 {{width of a (16) must be divisible by 3}}
+  %s = rgnn.edge_dot %a, %b {heads = 3 : i64} : (tensor<?x16xf32>, tensor<?x16xf32>) -> tensor<?x3xf32>
   return
 }
 
 // -----
 
 func.func @edge_softmax_rank3(%s: tensor<?x4x2xf32>, %ei: tensor<2x?xi64>, %n: index) {
-  // expected-error @+1 {{operand 'scores' must be [E] or [E, H], got rank 3}}
+  // expected-error @+1 {{operand 'scores' must have rank 2, got 3}}
   %y = rgnn.edge_softmax %s, %ei nodes %n : (tensor<?x4x2xf32>, tensor<2x?xi64>, index) -> tensor<?x4x2xf32>
   return
 }
@@ -308,6 +308,14 @@ func.func @aggregate_relations_without_types(%m: tensor<?x16xf32>, %ei: tensor<2
 
 // -----
 
+func.func @aggregate_mean_scaled(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %s: tensor<?x4xf32>, %n: index) {
+  // expected-error @+1 {{operand 'scale' needs reduce = "sum"}}
+  %y = rgnn.aggregate %m, %ei scale(%s) nodes %n {reduce = "mean"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?x4xf32>, index) -> tensor<?x16xf32>
+  return
+}
+
+// -----
+
 func.func @aggregate_scale_rank(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %s: tensor<?xf32>, %n: index) {
   // expected-error @+1 {{operand 'scale' must have rank 2, got 1}}
   %y = rgnn.aggregate %m, %ei scale(%s) nodes %n {reduce = "sum"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xf32>, index) -> tensor<?x16xf32>
@@ -335,5 +343,21 @@ func.func @aggregate_scale_heads(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %s:
 func.func @aggregate_scale_no_heads(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %s: tensor<?x0xf32>, %n: index) {
   // expected-error @+1 {{width of msgs cannot be split into 0 parts}}
   %y = rgnn.aggregate %m, %ei scale(%s) nodes %n {reduce = "sum"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?x0xf32>, index) -> tensor<?x16xf32>
+  return
+}
+
+// -----
+
+func.func @pair_linear_rows(%a: tensor<10x16xf32>, %w: tensor<3x16x32xf32>) {
+  // expected-error @+1 {{rows of a (10) must be divisible by 3}}
+  %y = rgnn.pair_linear %a, %w : (tensor<10x16xf32>, tensor<3x16x32xf32>) -> tensor<?x32xf32>
+  return
+}
+
+// -----
+
+func.func @pair_mean_materialize(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %n: index) {
+  // expected-error @+1 {{attribute 'materialize' must be one of edge, pair, dense, auto, got 'sparse'}}
+  %y = rgnn.pair_mean %x, %ei, %et nodes %n {relations = 3 : i64, materialize = "sparse"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
   return
 }

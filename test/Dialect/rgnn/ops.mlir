@@ -29,76 +29,74 @@ func.func @hgt(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %
 }
 
 // CHECK-LABEL: func.func @typed_linear(
-// CHECK-SAME:    %[[X:[^:]+]]: tensor<?x16xf32>, %[[TYPES:[^:]+]]: tensor<?xi64>, %[[W:[^:]+]]: tensor<3x16x32xf32>)
-// CHECK:         %[[Y:.+]] = rgnn.typed_linear %[[X]], %[[TYPES]], %[[W]] : (tensor<?x16xf32>, tensor<?xi64>, tensor<3x16x32xf32>) -> tensor<?x32xf32>
-// CHECK:         return %[[Y]] : tensor<?x32xf32>
-func.func @typed_linear(%x: tensor<?x16xf32>, %types: tensor<?xi64>, %w: tensor<3x16x32xf32>) -> tensor<?x32xf32> {
-  %y = rgnn.typed_linear %x, %types, %w : (tensor<?x16xf32>, tensor<?xi64>, tensor<3x16x32xf32>) -> tensor<?x32xf32>
-  return %y : tensor<?x32xf32>
+// CHECK:         rgnn.typed_linear %{{.+}}, %{{.+}} types(%{{.+}}) : (tensor<?x16xf32>, tensor<?xi64>, tensor<3x16x32xf32>) -> tensor<?x32xf32>
+// CHECK:         rgnn.typed_linear %{{.+}}, %{{.+}} types(%{{.+}}) bias(%{{.+}}) : (tensor<?x16xf32>, tensor<?xi64>, tensor<3x16x32xf32>, tensor<3x32xf32>) -> tensor<?x32xf32>
+// CHECK:         rgnn.typed_linear %{{.+}}, %{{.+}} : (tensor<?x16xf32>, tensor<1x16x32xf32>) -> tensor<?x32xf32>
+func.func @typed_linear(%x: tensor<?x16xf32>, %types: tensor<?xi64>, %w: tensor<3x16x32xf32>, %b: tensor<3x32xf32>, %w1: tensor<1x16x32xf32>) -> (tensor<?x32xf32>, tensor<?x32xf32>, tensor<?x32xf32>) {
+  %y = rgnn.typed_linear %x, %w types(%types) : (tensor<?x16xf32>, tensor<?xi64>, tensor<3x16x32xf32>) -> tensor<?x32xf32>
+  %yb = rgnn.typed_linear %x, %w types(%types) bias(%b) : (tensor<?x16xf32>, tensor<?xi64>, tensor<3x16x32xf32>, tensor<3x32xf32>) -> tensor<?x32xf32>
+  %y1 = rgnn.typed_linear %x, %w1 : (tensor<?x16xf32>, tensor<1x16x32xf32>) -> tensor<?x32xf32>
+  return %y, %yb, %y1 : tensor<?x32xf32>, tensor<?x32xf32>, tensor<?x32xf32>
 }
 
-// CHECK-LABEL: func.func @typed_linear_bias(
-// CHECK-SAME:    %[[X:[^:]+]]: tensor<?x16xf32>, %[[TYPES:[^:]+]]: tensor<?xi32>, %[[W:[^:]+]]: tensor<3x16x32xf32>, %[[B:[^:]+]]: tensor<3x32xf32>)
-// CHECK:         %[[Y:.+]] = rgnn.typed_linear %[[X]], %[[TYPES]], %[[W]] bias(%[[B]]) : (tensor<?x16xf32>, tensor<?xi32>, tensor<3x16x32xf32>, tensor<3x32xf32>) -> tensor<?x32xf32>
-// CHECK:         return %[[Y]] : tensor<?x32xf32>
-func.func @typed_linear_bias(%x: tensor<?x16xf32>, %types: tensor<?xi32>, %w: tensor<3x16x32xf32>, %b: tensor<3x32xf32>) -> tensor<?x32xf32> {
-  %y = rgnn.typed_linear %x, %types, %w bias(%b) : (tensor<?x16xf32>, tensor<?xi32>, tensor<3x16x32xf32>, tensor<3x32xf32>) -> tensor<?x32xf32>
-  return %y : tensor<?x32xf32>
-}
-
-// CHECK-LABEL: func.func @typed_linear_per_head(
-// CHECK-SAME:    %[[X:[^:]+]]: tensor<?x16xf32>, %[[TYPES:[^:]+]]: tensor<?xi64>, %[[W:[^:]+]]: tensor<3x4x4x8xf32>)
-// CHECK:         %[[Y:.+]] = rgnn.typed_linear %[[X]], %[[TYPES]], %[[W]] : (tensor<?x16xf32>, tensor<?xi64>, tensor<3x4x4x8xf32>) -> tensor<?x32xf32>
-// CHECK:         return %[[Y]] : tensor<?x32xf32>
-func.func @typed_linear_per_head(%x: tensor<?x16xf32>, %types: tensor<?xi64>, %w: tensor<3x4x4x8xf32>) -> tensor<?x32xf32> {
-  %y = rgnn.typed_linear %x, %types, %w : (tensor<?x16xf32>, tensor<?xi64>, tensor<3x4x4x8xf32>) -> tensor<?x32xf32>
-  return %y : tensor<?x32xf32>
-}
-
-// CHECK-LABEL: func.func @typed_linear_per_head_bias(
-// CHECK-SAME:    %[[X:[^:]+]]: tensor<?x16xf32>, %[[TYPES:[^:]+]]: tensor<?xi64>, %[[W:[^:]+]]: tensor<3x4x4x8xf32>, %[[B:[^:]+]]: tensor<3x32xf32>)
-// CHECK:         %[[Y:.+]] = rgnn.typed_linear %[[X]], %[[TYPES]], %[[W]] bias(%[[B]]) : (tensor<?x16xf32>, tensor<?xi64>, tensor<3x4x4x8xf32>, tensor<3x32xf32>) -> tensor<?x32xf32>
-// CHECK:         return %[[Y]] : tensor<?x32xf32>
-func.func @typed_linear_per_head_bias(%x: tensor<?x16xf32>, %types: tensor<?xi64>, %w: tensor<3x4x4x8xf32>, %b: tensor<3x32xf32>) -> tensor<?x32xf32> {
-  %y = rgnn.typed_linear %x, %types, %w bias(%b) : (tensor<?x16xf32>, tensor<?xi64>, tensor<3x4x4x8xf32>, tensor<3x32xf32>) -> tensor<?x32xf32>
-  return %y : tensor<?x32xf32>
-}
-
-// CHECK-LABEL: func.func @gather(
-// CHECK-SAME:    %[[X:[^:]+]]: tensor<?x16xf32>, %[[H:[^:]+]]: tensor<?x4x8xf32>, %[[EI:[^:]+]]: tensor<2x?xi64>)
-// CHECK:         %[[SRC:.+]] = rgnn.gather %[[X]], %[[EI]] {side = "src"} : (tensor<?x16xf32>, tensor<2x?xi64>) -> tensor<?x16xf32>
-// CHECK:         %[[DST:.+]] = rgnn.gather %[[H]], %[[EI]] {side = "dst"} : (tensor<?x4x8xf32>, tensor<2x?xi64>) -> tensor<?x4x8xf32>
-// CHECK:         return %[[SRC]], %[[DST]] : tensor<?x16xf32>, tensor<?x4x8xf32>
-func.func @gather(%x: tensor<?x16xf32>, %h: tensor<?x4x8xf32>, %ei: tensor<2x?xi64>) -> (tensor<?x16xf32>, tensor<?x4x8xf32>) {
-  %src = rgnn.gather %x, %ei {side = "src"} : (tensor<?x16xf32>, tensor<2x?xi64>) -> tensor<?x16xf32>
-  %dst = rgnn.gather %h, %ei {side = "dst"} : (tensor<?x4x8xf32>, tensor<2x?xi64>) -> tensor<?x4x8xf32>
-  return %src, %dst : tensor<?x16xf32>, tensor<?x4x8xf32>
-}
-
-// CHECK-LABEL: func.func @edge_softmax(
-// CHECK-SAME:    %[[S:[^:]+]]: tensor<?xf32>, %[[SH:[^:]+]]: tensor<?x4xf32>, %[[EI:[^:]+]]: tensor<2x?xi64>, %[[N:[^:]+]]: index)
-// CHECK:         %[[A:.+]] = rgnn.edge_softmax %[[S]], %[[EI]] nodes %[[N]] : (tensor<?xf32>, tensor<2x?xi64>, index) -> tensor<?xf32>
-// CHECK:         %[[AH:.+]] = rgnn.edge_softmax %[[SH]], %[[EI]] nodes %[[N]] : (tensor<?x4xf32>, tensor<2x?xi64>, index) -> tensor<?x4xf32>
-// CHECK:         return %[[A]], %[[AH]] : tensor<?xf32>, tensor<?x4xf32>
-func.func @edge_softmax(%s: tensor<?xf32>, %sh: tensor<?x4xf32>, %ei: tensor<2x?xi64>, %n: index) -> (tensor<?xf32>, tensor<?x4xf32>) {
-  %a = rgnn.edge_softmax %s, %ei nodes %n : (tensor<?xf32>, tensor<2x?xi64>, index) -> tensor<?xf32>
-  %ah = rgnn.edge_softmax %sh, %ei nodes %n : (tensor<?x4xf32>, tensor<2x?xi64>, index) -> tensor<?x4xf32>
-  return %a, %ah : tensor<?xf32>, tensor<?x4xf32>
+// CHECK-LABEL: func.func @per_edge(
+// CHECK:         rgnn.relation_linear %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} nodes %{{.+}} {side = "src"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, index) -> tensor<?x32xf32>
+// CHECK:         rgnn.relation_linear %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} nodes %{{.+}} {materialize = "pair", side = "dst"}
+// CHECK:         rgnn.gather %{{.+}}, %{{.+}} nodes %{{.+}} {side = "dst"} : (tensor<?x32xf32>, tensor<2x?xi64>, index) -> tensor<?x32xf32>
+// CHECK:         rgnn.edge_dot %{{.+}}, %{{.+}} {heads = 4 : i64} : (tensor<?x32xf32>, tensor<?x32xf32>) -> tensor<?x4xf32>
+// CHECK:         rgnn.edge_dot %{{.+}}, %{{.+}} types(%{{.+}}) {heads = 4 : i64} : (tensor<?x32xf32>, tensor<3x32xf32>, tensor<?xi64>) -> tensor<?x4xf32>
+// CHECK:         rgnn.edge_softmax %{{.+}}, %{{.+}} nodes %{{.+}} : (tensor<?x4xf32>, tensor<2x?xi64>, index) -> tensor<?x4xf32>
+func.func @per_edge(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x16x32xf32>, %a: tensor<3x32xf32>, %n: index) -> (tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>) {
+  %zs = rgnn.relation_linear %x, %ei, %et, %w nodes %n {side = "src"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, index) -> tensor<?x32xf32>
+  %zd = rgnn.relation_linear %x, %ei, %et, %w nodes %n {side = "dst", materialize = "pair"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, index) -> tensor<?x32xf32>
+  %q = rgnn.gather %zd, %ei nodes %n {side = "dst"} : (tensor<?x32xf32>, tensor<2x?xi64>, index) -> tensor<?x32xf32>
+  %s = rgnn.edge_dot %zs, %q {heads = 4 : i64} : (tensor<?x32xf32>, tensor<?x32xf32>) -> tensor<?x4xf32>
+  %t = rgnn.edge_dot %zs, %a types(%et) {heads = 4 : i64} : (tensor<?x32xf32>, tensor<3x32xf32>, tensor<?xi64>) -> tensor<?x4xf32>
+  %alpha = rgnn.edge_softmax %s, %ei nodes %n : (tensor<?x4xf32>, tensor<2x?xi64>, index) -> tensor<?x4xf32>
+  return %s, %t, %alpha : tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>
 }
 
 // CHECK-LABEL: func.func @aggregate(
-// CHECK-SAME:    %[[M:[^:]+]]: tensor<?x16xf32>, %[[EI:[^:]+]]: tensor<2x?xi64>, %[[ET:[^:]+]]: tensor<?xi64>, %[[SCALE:[^:]+]]: tensor<?x4xf32>, %[[N:[^:]+]]: index)
-// CHECK:         %[[SUM:.+]] = rgnn.aggregate %[[M]], %[[EI]] nodes %[[N]] {reduce = "sum"} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
-// CHECK:         %[[SCALED:.+]] = rgnn.aggregate %[[M]], %[[EI]] scale(%[[SCALE]]) nodes %[[N]] {reduce = "sum"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?x4xf32>, index) -> tensor<?x16xf32>
-// CHECK:         %[[MEAN:.+]] = rgnn.aggregate %[[M]], %[[EI]] nodes %[[N]] {reduce = "mean"} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
-// CHECK:         %[[REL:.+]] = rgnn.aggregate %[[M]], %[[EI]] types(%[[ET]]) nodes %[[N]] {reduce = "mean", relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
-// CHECK:         %[[BOTH:.+]] = rgnn.aggregate %[[M]], %[[EI]] types(%[[ET]]) scale(%[[SCALE]]) nodes %[[N]] {reduce = "mean", relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<?x4xf32>, index) -> tensor<?x16xf32>
-// CHECK:         return %[[SUM]], %[[SCALED]], %[[MEAN]], %[[REL]], %[[BOTH]] : tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>
-func.func @aggregate(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %scale: tensor<?x4xf32>, %n: index) -> (tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>) {
+// CHECK:         rgnn.aggregate %{{.+}}, %{{.+}} nodes %{{.+}} {reduce = "sum"} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
+// CHECK:         rgnn.aggregate %{{.+}}, %{{.+}} scale(%{{.+}}) nodes %{{.+}} {reduce = "sum"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?x4xf32>, index) -> tensor<?x16xf32>
+// CHECK:         rgnn.aggregate %{{.+}}, %{{.+}} nodes %{{.+}} {reduce = "mean"} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
+// CHECK:         rgnn.aggregate %{{.+}}, %{{.+}} types(%{{.+}}) nodes %{{.+}} {reduce = "mean", relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
+func.func @aggregate(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %scale: tensor<?x4xf32>, %n: index) -> (tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>) {
   %sum = rgnn.aggregate %m, %ei nodes %n {reduce = "sum"} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
   %scaled = rgnn.aggregate %m, %ei scale(%scale) nodes %n {reduce = "sum"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?x4xf32>, index) -> tensor<?x16xf32>
   %mean = rgnn.aggregate %m, %ei nodes %n {reduce = "mean"} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
   %rel = rgnn.aggregate %m, %ei types(%et) nodes %n {reduce = "mean", relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
-  %both = rgnn.aggregate %m, %ei types(%et) scale(%scale) nodes %n {reduce = "mean", relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<?x4xf32>, index) -> tensor<?x16xf32>
-  return %sum, %scaled, %mean, %rel, %both : tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>
+  return %sum, %scaled, %mean, %rel : tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>
+}
+
+// CHECK-LABEL: func.func @pairs(
+// CHECK:         %[[M:.+]] = rgnn.pair_mean %{{.+}}, %{{.+}}, %{{.+}} nodes %{{.+}} {relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
+// CHECK:         rgnn.pair_linear %[[M]], %{{.+}} : (tensor<?x16xf32>, tensor<3x16x32xf32>) -> tensor<?x32xf32>
+func.func @pairs(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x16x32xf32>, %n: index) -> tensor<?x32xf32> {
+  %m = rgnn.pair_mean %x, %ei, %et nodes %n {relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
+  %y = rgnn.pair_linear %m, %w : (tensor<?x16xf32>, tensor<3x16x32xf32>) -> tensor<?x32xf32>
+  return %y : tensor<?x32xf32>
+}
+
+// The intra-operator templates.
+// CHECK-LABEL: func.func @templates(
+// CHECK:         %[[SRC:.+]], %[[DST:.+]], %[[T:.+]], %[[ORDER:.+]], %[[SEG:.+]] = rgnn.graph_layout %{{.+}}, %{{.+}} nodes %{{.+}} {relations = 3 : i64}
+// CHECK:         rgnn.node_layout %{{.+}} nodes %{{.+}} {num_types = 2 : i64}
+// CHECK:         %[[NODES:.+]], %[[OFF:.+]], %[[ROW:.+]], %[[DENSE:.+]] = rgnn.pair_rows %[[SRC]], %[[T]], %[[ORDER]], %[[SEG]] nodes %{{.+}} {materialize = "auto", relations = 3 : i64, threshold = 5.000000e-01 : f64}
+// CHECK:         %[[TABLE:.+]] = rgnn.gemm %{{.+}}, %{{.+}} segments %[[OFF]] into %{{.+}} rows(%[[NODES]]) dense(%[[DENSE]]) :
+// CHECK:         rgnn.gemm %{{.+}}, %{{.+}} segments %[[OFF]] into %{{.+}} scatter(%[[NODES]]) bias(%{{.+}}) {accumulate} :
+// CHECK:         %[[S:.+]] = rgnn.edge_map %[[SRC]], %[[DST]], %[[T]] nodes %{{.+}} tables(%[[TABLE]], %{{.+}}) maps(%[[ROW]]) {heads = 4 : i64, kind = "dot", modes = ["pair_src", "dst"]}
+// CHECK:         rgnn.node_reduce %[[TABLE]] over %[[ORDER]], %[[SEG]] edges %[[SRC]], %[[DST]], %[[T]] nodes %{{.+}} map(%[[ROW]]) scores(%[[S]]) {heads = 4 : i64, kind = "softmax_sum", mode = "pair_src"}
+// CHECK:         rgnn.node_reduce %{{.+}} over %[[ORDER]], %[[SEG]] edges %[[SRC]], %[[DST]], %[[T]] nodes %{{.+}} out_rows(%[[ROW]]) rows %{{.+}} {heads = 1 : i64, kind = "pair_mean", mode = "src"}
+func.func @templates(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %nt: tensor<?xi64>, %w: tensor<3x16x32xf32>, %b: tensor<3x32xf32>, %q: tensor<?x32xf32>, %n: index, %m: index) -> (tensor<?x32xf32>, tensor<?x32xf32>, tensor<?x16xf32>) {
+  %src, %dst, %t, %order, %seg = rgnn.graph_layout %ei, %et nodes %n {relations = 3 : i64} : (tensor<2x?xi64>, tensor<?xi64>, index) -> (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>)
+  %types, %norder, %noff = rgnn.node_layout %nt nodes %n {num_types = 2 : i64} : (tensor<?xi64>, index) -> (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>)
+  %nodes, %off, %row, %dense = rgnn.pair_rows %src, %t, %order, %seg nodes %n {relations = 3 : i64, materialize = "auto", threshold = 0.5 : f64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index) -> (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, i1)
+  %init = tensor.empty(%m) : tensor<?x32xf32>
+  %table = rgnn.gemm %x, %w segments %off into %init rows(%nodes) dense(%dense) : (tensor<?x16xf32>, tensor<3x16x32xf32>, tensor<?xi64>, tensor<?x32xf32>, tensor<?xi64>, i1) -> tensor<?x32xf32>
+  %acc = rgnn.gemm %x, %w segments %off into %q scatter(%nodes) bias(%b) {accumulate} : (tensor<?x16xf32>, tensor<3x16x32xf32>, tensor<?xi64>, tensor<?x32xf32>, tensor<?xi64>, tensor<3x32xf32>) -> tensor<?x32xf32>
+  %s = rgnn.edge_map %src, %dst, %t nodes %n tables(%table, %q) maps(%row) {kind = "dot", modes = ["pair_src", "dst"], heads = 4 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x32xf32>, tensor<?x32xf32>, tensor<?xi64>) -> tensor<?x4xf32>
+  %y = rgnn.node_reduce %table over %order, %seg edges %src, %dst, %t nodes %n map(%row) scores(%s) {kind = "softmax_sum", mode = "pair_src", heads = 4 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x32xf32>, tensor<?xi64>, tensor<?x4xf32>) -> tensor<?x32xf32>
+  %pm = rgnn.node_reduce %x over %order, %seg edges %src, %dst, %t nodes %n out_rows(%row) rows %m {kind = "pair_mean", mode = "src", heads = 1 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x16xf32>, tensor<?xi64>, index) -> tensor<?x16xf32>
+  return %y, %acc, %pm : tensor<?x32xf32>, tensor<?x32xf32>, tensor<?x16xf32>
 }

@@ -8,7 +8,12 @@ with an index out of range (edge source = N or 2^32, destination −1,
 edge_type = R or −1, node_type = K or −1) or an edge_type whose length is
 not E must make `seqc run` fail with a `seqc: error:` naming the input.
 
-usage: rgnn.py SEQC WORKDIR [--cases N] [--perturb] [--bad-graph]
+With --stack: two layers on one graph (rgcn → rgat, rgat → hgt,
+hgt → rgcn), the second reading the first's output: the lowering lays the
+graph out once for both.
+
+usage: rgnn.py SEQC WORKDIR [--cases N] [--perturb] [--bad-graph | --stack]
+               [--flag F]...
 """
 import os
 import sys
@@ -39,7 +44,7 @@ def reference(op, inputs, w, attrs):
 def run_and_compare(opts, work, op, f, attrs, w, inputs):
     """The relative error of output 0, or the seqc error text."""
     got = run_model(opts.seqc, work, reference_rgnn.model(op, f, attrs),
-                    {"g." + k: v for k, v in w.items()}, inputs)
+                    {"g." + k: v for k, v in w.items()}, inputs, opts.flag)
     if isinstance(got, str):
         return got
     return relative_error(got[0], reference(op, inputs, w, attrs), opts.perturb)
@@ -124,7 +129,7 @@ def bad_graph_cases(opts):
         for i, (what, name, bad) in enumerate(bad_graphs(op, inputs, attrs)):
             got = run_model(opts.seqc, os.path.join(work, f"bad{i}"),
                             reference_rgnn.model(op, f, attrs), {"g." + k: v for k, v in w.items()},
-                            bad)
+                            bad, opts.flag)
             errors = [line for line in got.splitlines()
                       if line.startswith("seqc: error:")] if isinstance(got, str) else []
             ok = any(name in line for line in errors)
@@ -137,12 +142,62 @@ def bad_graph_cases(opts):
     return passed, failed
 
 
+def stacked_model(first, second, f, attrs1, attrs2):
+    """Node g (`first`) on x, node h (`second`) on g's output, one graph."""
+    model = reference_rgnn.model(first, f, attrs1)
+    graph = [name for name in model["inputs"] if name != "x"]
+    if second == "hgt" and "node_type" not in graph:
+        model["inputs"]["node_type"] = {"dtype": "i64", "shape": ["N"]}
+        graph.append("node_type")
+    inputs = ["g"] + [g for g in graph if g != "node_type" or second == "hgt"]
+    model["nodes"].append({"name": "h", "op": second, "inputs": inputs, "attrs": attrs2})
+    model["outputs"] = {"y": "h"}
+    return model
+
+
+def stack_cases(opts):
+    rng = np.random.default_rng(19)
+    passed = failed = 0
+    for case in range(opts.cases):
+        first, second = [("rgcn", "rgat"), ("rgat", "hgt"), ("hgt", "rgcn")][case % 3]
+        n, e, f, mid = [9, 30, 1][case % 3], [40, 7, 3][case % 3], [5, 3, 4][case % 3], 4
+        a1 = reference_rgnn.attrs(first, mid, 2, 3, 2)
+        a2 = reference_rgnn.attrs(second, 6, 2, 3, 2)
+        w1, w2 = make_weights(rng, first, f, a1), make_weights(rng, second, mid, a2)
+        graph = reference_rgnn.random_graph(rng, n, e, 3, 2)
+        inputs = {"x": rng.standard_normal((n, f)).astype(np.float32),
+                  "edge_index": graph[0], "edge_type": graph[1], "node_type": graph[2]}
+        model = stacked_model(first, second, f, a1, a2)
+        inputs = {k: inputs[k] for k in model["inputs"]}
+        weights = {"g." + k: v for k, v in w1.items()}
+        weights.update({"h." + k: v for k, v in w2.items()})
+        got = run_model(opts.seqc, os.path.join(opts.work, f"stack{case}"), model, weights,
+                        inputs, opts.flag)
+        desc = f"{first} -> {second} N={n} E={e}"
+        if isinstance(got, str):
+            failed += 1
+            print(f"FAIL stack {case} {desc}: seqc run failed: {got}")
+            continue
+        graph_in = {k: v for k, v in inputs.items() if k != "x"}
+        mid_in = {"x": reference(first, {"x": inputs["x"], **{
+            k: v for k, v in graph_in.items() if k != "node_type" or first == "hgt"}}, w1, a1)}
+        mid_in.update({k: v for k, v in graph_in.items() if k != "node_type" or second == "hgt"})
+        err = relative_error(got[0], reference(second, mid_in, w2, a2), opts.perturb)
+        ok = err <= TOL
+        passed += ok
+        failed += not ok
+        print(f"{'PASS' if ok else 'FAIL'} stack {case} {desc}: rel err {err:.2e}")
+    return passed, failed
+
+
 def main():
-    bad = "--bad-graph" in sys.argv
-    if bad:
-        sys.argv.remove("--bad-graph")
+    mode = cases
+    for flag, fn in (("--bad-graph", bad_graph_cases), ("--stack", stack_cases)):
+        if flag in sys.argv:
+            sys.argv.remove(flag)
+            mode = fn
     opts = parse_case_args(__doc__)
-    passed, failed = bad_graph_cases(opts) if bad else cases(opts)
+    passed, failed = mode(opts)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -1,0 +1,386 @@
+//===- RGNNLowerToTemplates.cpp - inter-operator ops → templates ----------===//
+#include "dialects/rgnn/RGNNDialect.h"
+#include "seqc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
+namespace seqc {
+#define GEN_PASS_DEF_RGNNLOWERTOTEMPLATES
+#include "seqc/Transforms/Passes.h.inc"
+} // namespace seqc
+
+using namespace mlir;
+using namespace seqc::rgnn;
+
+namespace {
+
+struct Layout {
+  Value src, dst, types, order, segments;
+  int64_t relations;
+};
+
+struct PairTable {
+  Value nodes, offsets, rowOf, dense;
+};
+
+/// A per-edge value as the templates read it: row `mode` of `table`
+/// (through `rowOf` for pair modes). Mode `edge` is a real [E, ...] tensor.
+struct EdgeValue {
+  Value table;
+  std::string mode;
+  Value rowOf;
+};
+
+class Lowering {
+public:
+  explicit Lowering(MLIRContext *ctx) : ctx(ctx) {}
+
+  LogicalResult lower(Operation *op);
+  /// Replaces the uses left of the lowered ops and erases them.
+  void finish(ArrayRef<Operation *> lowered);
+
+private:
+  MLIRContext *ctx;
+  llvm::MapVector<std::tuple<Value, Value, Value>, Layout> layouts;
+  DenseMap<Value, std::array<Value, 3>> nodeLayouts;
+  std::map<std::tuple<void *, void *, void *, std::string, std::string>,
+           PairTable>
+      pairTables;
+  DenseMap<Value, EdgeValue> edgeValues;
+  DenseMap<Value, PairTable> pairMeans;
+  DenseMap<Value, Value> replacement;
+
+  RankedTensorType indexVec() const {
+    return RankedTensorType::get({ShapedType::kDynamic},
+                                 IntegerType::get(ctx, 64));
+  }
+  Layout &layout(ImplicitLocOpBuilder &b, Value edgeIndex, Value edgeType,
+                 Value n, int64_t relations);
+  PairTable pairRows(ImplicitLocOpBuilder &b, const Layout &l, StringRef side,
+                     Value n, StringRef materialize, Operation *op);
+  EdgeValue edgeValue(Value v) const;
+  Value rowCount(ImplicitLocOpBuilder &b, Value offsets, int64_t relations);
+  Value emptyRows(ImplicitLocOpBuilder &b, Value rows, int64_t width,
+                  bool zero);
+  Value offsetsOf(ImplicitLocOpBuilder &b, Value rows);
+
+  Value typedLinear(ImplicitLocOpBuilder &b, TypedLinearOp op);
+  void relationLinear(ImplicitLocOpBuilder &b, RelationLinearOp op);
+  FailureOr<Value> edgeDot(ImplicitLocOpBuilder &b, EdgeDotOp op);
+  LogicalResult aggregate(ImplicitLocOpBuilder &b, AggregateOp op);
+  void pairMean(ImplicitLocOpBuilder &b, PairMeanOp op);
+  LogicalResult pairLinear(ImplicitLocOpBuilder &b, PairLinearOp op);
+};
+
+int64_t width(Value t) {
+  return cast<RankedTensorType>(t.getType()).getShape().back();
+}
+
+Value Lowering::emptyRows(ImplicitLocOpBuilder &b, Value rows, int64_t w,
+                          bool zero) {
+  auto f32 = b.getF32Type();
+  Value t = tensor::EmptyOp::create(
+      b, RankedTensorType::get({ShapedType::kDynamic, w}, f32),
+      ValueRange{rows});
+  if (!zero)
+    return t;
+  Value z = arith::ConstantOp::create(b, b.getF32FloatAttr(0));
+  return linalg::FillOp::create(b, z, t).getResult(0);
+}
+
+/// [0, rows]: one segment of all rows.
+Value Lowering::offsetsOf(ImplicitLocOpBuilder &b, Value rows) {
+  Value zero = arith::ConstantOp::create(b, b.getI64IntegerAttr(0));
+  Value end = arith::IndexCastOp::create(b, b.getI64Type(), rows);
+  return tensor::FromElementsOp::create(b, ValueRange{zero, end});
+}
+
+/// offsets[relations] as an index.
+Value Lowering::rowCount(ImplicitLocOpBuilder &b, Value offsets,
+                         int64_t relations) {
+  Value last = arith::ConstantIndexOp::create(b, relations);
+  Value v = tensor::ExtractOp::create(b, offsets, ValueRange{last});
+  return arith::IndexCastOp::create(b, b.getIndexType(), v);
+}
+
+Layout &Lowering::layout(ImplicitLocOpBuilder &b, Value edgeIndex,
+                         Value edgeType, Value n, int64_t relations) {
+  auto key = std::make_tuple(edgeIndex, edgeType, n);
+  auto it = layouts.find(key);
+  if (it != layouts.end())
+    return it->second;
+  auto vec = indexVec();
+  auto segs = RankedTensorType::get({ShapedType::kDynamic}, b.getI64Type());
+  auto op = GraphLayoutOp::create(b, TypeRange{vec, vec, vec, vec, segs},
+                                  edgeIndex, edgeType, n, relations);
+  Layout l{op.getSrc(),   op.getDst(),      op.getTypes(),
+           op.getOrder(), op.getSegments(), relations};
+  return layouts.insert({key, l}).first->second;
+}
+
+PairTable Lowering::pairRows(ImplicitLocOpBuilder &b, const Layout &l,
+                             StringRef side, Value n, StringRef materialize,
+                             Operation *op) {
+  Value node = side == "src" ? l.src : l.dst;
+  auto key =
+      std::make_tuple(node.getAsOpaquePointer(), l.order.getAsOpaquePointer(),
+                      n.getAsOpaquePointer(), side.str(), materialize.str());
+  auto it = pairTables.find(key);
+  if (it != pairTables.end())
+    return it->second;
+  auto vec = indexVec();
+  auto rows = PairRowsOp::create(b, TypeRange{vec, vec, vec, b.getI1Type()},
+                                 node, l.types, l.order, l.segments, n,
+                                 b.getI64IntegerAttr(l.relations),
+                                 b.getStringAttr(materialize), FloatAttr());
+  if (auto t = op->getAttrOfType<FloatAttr>("threshold"))
+    rows.setThresholdAttr(t);
+  PairTable p{rows.getNodes(), rows.getOffsets(), rows.getRowOf(),
+              rows.getDense()};
+  pairTables[key] = p;
+  return p;
+}
+
+EdgeValue Lowering::edgeValue(Value v) const {
+  auto it = edgeValues.find(v);
+  if (it != edgeValues.end())
+    return it->second;
+  return {v, "edge", {}};
+}
+
+Value Lowering::typedLinear(ImplicitLocOpBuilder &b, TypedLinearOp op) {
+  Value x = op.getX();
+  Value rows = tensor::DimOp::create(b, x, 0);
+  Value init = emptyRows(b, rows, width(op.getWeight()), false);
+  if (!op.getTypes())
+    return GemmOp::create(b, init.getType(), x, op.getWeight(),
+                          offsetsOf(b, rows), init, Value(), Value(), Value(),
+                          op.getBias(), false);
+  int64_t types =
+      cast<RankedTensorType>(op.getWeight().getType()).getDimSize(0);
+  auto it = nodeLayouts.find(op.getTypes());
+  if (it == nodeLayouts.end()) {
+    auto vec = indexVec();
+    auto nl = NodeLayoutOp::create(b, TypeRange{vec, vec, vec}, op.getTypes(),
+                                   rows, types);
+    it = nodeLayouts
+             .insert({op.getTypes(),
+                      {nl.getTypes(), nl.getOrder(), nl.getOffsets()}})
+             .first;
+  }
+  Value order = it->second[1], offsets = it->second[2];
+  return GemmOp::create(b, init.getType(), x, op.getWeight(), offsets, init,
+                        order, Value(), order, op.getBias(), false);
+}
+
+void Lowering::relationLinear(ImplicitLocOpBuilder &b, RelationLinearOp op) {
+  int64_t relations =
+      cast<RankedTensorType>(op.getWeight().getType()).getDimSize(0);
+  Layout &l = layout(b, op.getEdgeIndex(), op.getEdgeType(), op.getNumNodes(),
+                     relations);
+  PairTable p =
+      pairRows(b, l, op.getSide(), op.getNumNodes(), op.getMaterialize(), op);
+  int64_t w = width(op.getWeight());
+  if (op.getMaterialize() == "edge") {
+    // Rows in the layout's order, scattered back to edge order.
+    Value edges = tensor::DimOp::create(b, l.order, 0);
+    Value init = emptyRows(b, edges, w, false);
+    Value y =
+        GemmOp::create(b, init.getType(), op.getX(), op.getWeight(), p.offsets,
+                       init, p.nodes, Value(), l.order, Value(), false);
+    edgeValues[op.getResult()] = {y, "edge", {}};
+    return;
+  }
+  Value init = emptyRows(b, rowCount(b, p.offsets, relations), w, false);
+  Value table =
+      GemmOp::create(b, init.getType(), op.getX(), op.getWeight(), p.offsets,
+                     init, p.nodes, p.dense, Value(), Value(), false);
+  edgeValues[op.getResult()] = {table, "pair_" + op.getSide().str(), p.rowOf};
+}
+
+FailureOr<Value> Lowering::edgeDot(ImplicitLocOpBuilder &b, EdgeDotOp op) {
+  EdgeValue a = edgeValue(op.getA());
+  EdgeValue bv = op.getEdgeType() ? EdgeValue{op.getB(), "type", {}}
+                                  : edgeValue(op.getB());
+  // The graph: that of the operand that came from a relation op (a
+  // gather alone does not know the relations).
+  RelationLinearOp t = op.getA().getDefiningOp<RelationLinearOp>();
+  if (!t)
+    t = op.getB().getDefiningOp<RelationLinearOp>();
+  if (!t)
+    return op.emitOpError("needs an operand from rgnn.relation_linear"),
+           failure();
+  Layout &l =
+      layout(b, t.getEdgeIndex(), t.getEdgeType(), t.getNumNodes(),
+             cast<RankedTensorType>(t.getWeight().getType()).getDimSize(0));
+  SmallVector<Value> tables{a.table, bv.table}, maps;
+  SmallVector<Attribute> modes;
+  for (const EdgeValue &e : {a, bv}) {
+    modes.push_back(StringAttr::get(ctx, e.mode));
+    if (e.rowOf)
+      maps.push_back(e.rowOf);
+  }
+  int64_t heads = op.getHeads();
+  auto type =
+      RankedTensorType::get({ShapedType::kDynamic, heads}, b.getF32Type());
+  return EdgeMapOp::create(b, type, l.src, l.dst, l.types, t.getNumNodes(),
+                           tables, maps, "dot", ArrayAttr::get(ctx, modes),
+                           heads)
+      .getResult();
+}
+
+LogicalResult Lowering::aggregate(ImplicitLocOpBuilder &b, AggregateOp op) {
+  EdgeValue m = edgeValue(op.getMsgs());
+  auto t = op.getMsgs().getDefiningOp<RelationLinearOp>();
+  int64_t relations =
+      op.getRelations() ? int64_t(*op.getRelations())
+      : t ? cast<RankedTensorType>(t.getWeight().getType()).getDimSize(0)
+          : 1;
+  Value edgeType = op.getEdgeType() ? op.getEdgeType()
+                   : t              ? t.getEdgeType()
+                                    : Value();
+  if (!edgeType)
+    return op.emitOpError("needs the edge types of its graph (an edge_type "
+                          "operand or relation_linear messages)");
+  Layout &l =
+      layout(b, op.getEdgeIndex(), edgeType, op.getNumNodes(), relations);
+  std::string kind;
+  Value scores = op.getScale();
+  if (auto softmax =
+          scores ? scores.getDefiningOp<EdgeSoftmaxOp>() : EdgeSoftmaxOp()) {
+    kind = "softmax_sum";
+    scores = edgeValue(softmax.getScores()).table;
+  } else if (op.getReduce() == "sum") {
+    kind = "sum";
+    if (scores)
+      scores = edgeValue(scores).table;
+  } else {
+    kind = op.getEdgeType() ? "mean_per_relation" : "mean";
+  }
+  int64_t heads = scores ? width(scores) : 1;
+  auto type = RankedTensorType::get({ShapedType::kDynamic, width(m.table)},
+                                    b.getF32Type());
+  Value y = NodeReduceOp::create(b, type, l.src, l.dst, l.types, l.order,
+                                 l.segments, op.getNumNodes(), m.table, m.rowOf,
+                                 scores, Value(), Value(), kind, m.mode, heads);
+  replacement[op.getResult()] = y;
+  return success();
+}
+
+void Lowering::pairMean(ImplicitLocOpBuilder &b, PairMeanOp op) {
+  Layout &l = layout(b, op.getEdgeIndex(), op.getEdgeType(), op.getNumNodes(),
+                     op.getRelations());
+  PairTable p =
+      pairRows(b, l, "dst", op.getNumNodes(), op.getMaterialize(), op);
+  Value rows = rowCount(b, p.offsets, op.getRelations());
+  auto type = RankedTensorType::get({ShapedType::kDynamic, width(op.getX())},
+                                    b.getF32Type());
+  Value table = NodeReduceOp::create(
+      b, type, l.src, l.dst, l.types, l.order, l.segments, op.getNumNodes(),
+      op.getX(), Value(), Value(), p.rowOf, rows, "pair_mean", "src", 1);
+  pairMeans[op.getResult()] = p;
+  edgeValues[op.getResult()] = {table, "pair_table", p.rowOf};
+}
+
+LogicalResult Lowering::pairLinear(ImplicitLocOpBuilder &b, PairLinearOp op) {
+  auto it = pairMeans.find(op.getA());
+  if (it == pairMeans.end())
+    return op.emitOpError("needs a pair_mean operand");
+  auto mean = op.getA().getDefiningOp<PairMeanOp>();
+  const PairTable &p = it->second;
+  Value table = edgeValues[op.getA()].table;
+  Value init = emptyRows(b, mean.getNumNodes(), width(op.getWeight()), true);
+  // Rows are pairs grouped by relation: segment r reads its own rows (no
+  // gather) and adds them into their destination nodes.
+  Value y = GemmOp::create(b, init.getType(), table, op.getWeight(), p.offsets,
+                           init, Value(), Value(), p.nodes, Value(), true);
+  replacement[op.getResult()] = y;
+  return success();
+}
+
+LogicalResult Lowering::lower(Operation *op) {
+  ImplicitLocOpBuilder b(op->getLoc(), op);
+  if (auto t = dyn_cast<TypedLinearOp>(op)) {
+    replacement[t.getResult()] = typedLinear(b, t);
+  } else if (auto t = dyn_cast<RelationLinearOp>(op)) {
+    relationLinear(b, t);
+  } else if (auto g = dyn_cast<GatherOp>(op)) {
+    edgeValues[g.getResult()] = {g.getX(), g.getSide().str(), {}};
+  } else if (auto d = dyn_cast<EdgeDotOp>(op)) {
+    FailureOr<Value> y = edgeDot(b, d);
+    if (failed(y))
+      return failure();
+    edgeValues[d.getResult()] = {*y, "edge", {}};
+  } else if (auto s = dyn_cast<EdgeSoftmaxOp>(op)) {
+    for (Operation *user : s->getUsers()) {
+      auto agg = dyn_cast<AggregateOp>(user);
+      if (!agg || agg.getScale() != s.getResult() || agg.getMsgs() == s)
+        return s.emitOpError("is lowered only as the scale of an aggregate");
+    }
+  } else if (auto a = dyn_cast<AggregateOp>(op)) {
+    return aggregate(b, a);
+  } else if (auto m = dyn_cast<PairMeanOp>(op)) {
+    pairMean(b, m);
+  } else if (auto l = dyn_cast<PairLinearOp>(op)) {
+    return pairLinear(b, l);
+  }
+  return success();
+}
+
+void Lowering::finish(ArrayRef<Operation *> lowered) {
+  for (Operation *op : llvm::reverse(lowered)) {
+    Value result = op->getResult(0);
+    Value y = replacement.lookup(result);
+    if (!y && !result.use_empty()) {
+      // A per-edge value used outside the templates: one row per edge.
+      EdgeValue e = edgeValue(result);
+      y = e.table;
+      if (e.mode != "edge") {
+        ImplicitLocOpBuilder b(op->getLoc(), op);
+        auto t = cast<RelationLinearOp>(op);
+        Layout &l = layout(
+            b, t.getEdgeIndex(), t.getEdgeType(), t.getNumNodes(),
+            cast<RankedTensorType>(t.getWeight().getType()).getDimSize(0));
+        SmallVector<Value> maps;
+        if (e.rowOf)
+          maps.push_back(e.rowOf);
+        y = EdgeMapOp::create(
+            b,
+            RankedTensorType::get({ShapedType::kDynamic, width(e.table)},
+                                  b.getF32Type()),
+            l.src, l.dst, l.types, t.getNumNodes(), ValueRange{e.table}, maps,
+            "copy", ArrayAttr::get(ctx, {StringAttr::get(ctx, e.mode)}), 1);
+      }
+    }
+    if (y) {
+      if (y.getType() != result.getType()) {
+        ImplicitLocOpBuilder b(op->getLoc(), op);
+        y = tensor::CastOp::create(b, result.getType(), y);
+      }
+      result.replaceAllUsesWith(y);
+    }
+    op->erase();
+  }
+}
+
+struct RGNNLowerToTemplates
+    : seqc::impl::RGNNLowerToTemplatesBase<RGNNLowerToTemplates> {
+  void runOnOperation() override {
+    SmallVector<Operation *> ops;
+    getOperation().walk([&](Operation *op) {
+      if (isa<TypedLinearOp, RelationLinearOp, GatherOp, EdgeDotOp,
+              EdgeSoftmaxOp, AggregateOp, PairMeanOp, PairLinearOp>(op))
+        ops.push_back(op);
+    });
+    Lowering lowering(&getContext());
+    for (Operation *op : ops)
+      if (failed(lowering.lower(op)))
+        return signalPassFailure();
+    lowering.finish(ops);
+  }
+};
+
+} // namespace
