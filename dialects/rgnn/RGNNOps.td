@@ -259,10 +259,11 @@ def RGNN_GraphLayoutOp : RGNN_TemplateOp<"graph_layout"> {
   let description = [{
     Checks at run time that sources and destinations are in `[0, N)`,
     that `edge_type` has E entries and that they are in `[0, R)` (an error names `edge_index` or `edge_type`; the
-    arrays returned are then clamped, never out of range). Results:
-    `src`, `dst`, `type` `[E]`; `order[E]`, the edge ids sorted by
-    (type, destination) by a counting sort; `segments[R·N+1]`, where the
-    edges of key `r·N + i` are `order[segments[k] .. segments[k+1])`.
+    layout is then empty: no edge is read through it). `order[E]` holds
+    the edge ids sorted by (type, destination) by a stable counting sort;
+    `src`, `dst`, `types` `[E]` are the edges' ends and types in that
+    order, the order of every per-edge value of the templates; the edges
+    of key `k = r·N + i` are positions `[segments[k], segments[k+1])`.
     Computed once per graph and shared by every layer on it.
   }];
   let arguments = (ins RGNN_IndexTensor:$edge_index, RGNN_IndexTensor:$edge_type,
@@ -295,24 +296,28 @@ def RGNN_PairRowsOp : RGNN_TemplateOp<"pair_rows"> {
   let summary = "the rows of a per-edge or per-(relation, node) table";
   let description = [{
     For `node[E]`, the nodes at one side of the edges, with the graph
-    layout's `types`, `order` and `segments`: `nodes[M]` (the node whose
+    layout's `types` and `segments`: `nodes[M]` (the node whose
     row each table row reads, rows grouped by relation), `offsets[R+1]`
     (the rows of each relation), `row_of[R·N]` (the row of pair (r, n),
-    −1 if absent) and `dense` (i1).
-    - `edge`: a row per edge in the layout's order (`row_of` empty);
+    −1 if absent), `edge_rows[E]` (the row each edge reads, in the layout's
+    order: what the traversals use, one sequential read per edge) and
+    `dense` (i1).
+    - `edge`: a row per edge, in the layout's order (`row_of` and
+      `edge_rows` empty);
     - `pair`: a row per (relation, node) pair present (compact);
     - `dense`: all R·N pairs, row r·N + n;
     - `auto`: dense when the pairs present are at least `threshold` of
       R·N, measured at run time; compact otherwise.
   }];
   let arguments = (ins RGNN_IndexTensor:$node, RGNN_IndexTensor:$types,
-                   RGNN_IndexTensor:$order, RGNN_IndexTensor:$segments,
+                   RGNN_IndexTensor:$segments,
                    Index:$num_nodes, I64Attr:$relations, StrAttr:$materialize,
                    DefaultValuedAttr<F64Attr, "0.75">:$threshold);
   let results = (outs RGNN_IndexTensor:$nodes, RGNN_IndexTensor:$offsets,
-                  RGNN_IndexTensor:$row_of, I1:$dense);
+                  RGNN_IndexTensor:$row_of, RGNN_IndexTensor:$edge_rows,
+                  I1:$dense);
   let assemblyFormat = [{
-    $node `,` $types `,` $order `,` $segments `nodes` $num_nodes attr-dict `:` functional-type(operands, results)
+    $node `,` $types `,` $segments `nodes` $num_nodes attr-dict `:` functional-type(operands, results)
   }];
 }
 
@@ -342,10 +347,12 @@ def RGNN_GemmOp : RGNN_TemplateOp<"gemm", [AttrSizedOperandSegments]> {
 def RGNN_EdgeMapOp : RGNN_TemplateOp<"edge_map", [AttrSizedOperandSegments]> {
   let summary = "traversal template: one row per edge, in edge order";
   let description = [{
-    A parallel loop over edges e. Operand tables are read at rows chosen
-    by `modes` (one per table): `edge` (e), `src`, `dst` (the edge's
-    nodes), `type`, `pair_src` / `pair_dst` (through the next `row_maps`
-    operand, `row_of[type·N + node]`). `kind = "copy"`: `y_e` = the row of
+    A parallel loop over the edges e in the layout's order (`src`, `dst`,
+    `types` of graph_layout). Operand tables are read at rows chosen by
+    `modes` (one per table): `edge` (e), `src`, `dst` (the edge's
+    nodes), `type`, `pair_src` / `pair_dst` (the next `row_maps` operand,
+    pair_rows' `edge_rows`, holds the row of each edge). Rows a few edges
+    ahead are prefetched. `kind = "copy"`: `y_e` = the row of
     table 0; `"dot"`: per-head dot products of the rows of tables 0 and 1,
     `y[E, heads]`.
   }];
@@ -365,7 +372,7 @@ def RGNN_NodeReduceOp : RGNN_TemplateOp<"node_reduce", [AttrSizedOperandSegments
   let description = [{
     A parallel loop over destination nodes i; each owns its output row, so
     there are no races. Its edges are the segments `r·N + i` of the
-    layout (r = 0..R−1). The value of an edge is the row of `table` chosen
+    layout (r = 0..R−1), positions in the layout's order. The value of an edge is the row of `table` chosen
     by `mode` (as in `edge_map`, through `row_map` for pair modes).
     `kind`: `sum` (with optional per-head `scale[E,H]`), `mean` (over all
     edges into i), `mean_per_relation` (Σ_r of the mean over segment r),
@@ -375,16 +382,15 @@ def RGNN_NodeReduceOp : RGNN_TemplateOp<"node_reduce", [AttrSizedOperandSegments
     `out_rows[r·N + i]` of a per-pair table of `rows` rows instead).
   }];
   let arguments = (ins RGNN_IndexTensor:$src, RGNN_IndexTensor:$dst,
-                   RGNN_IndexTensor:$types, RGNN_IndexTensor:$order,
-                   RGNN_IndexTensor:$segments, Index:$num_nodes,
-                   RGNN_F32Tensor:$table, Optional<RGNN_IndexTensor>:$row_map,
+                   RGNN_IndexTensor:$types, RGNN_IndexTensor:$segments,
+                   Index:$num_nodes, RGNN_F32Tensor:$table, Optional<RGNN_IndexTensor>:$row_map,
                    Optional<RGNN_F32Tensor>:$scores,
                    Optional<RGNN_IndexTensor>:$out_rows,
                    Optional<Index>:$rows,
                    StrAttr:$kind, StrAttr:$mode, I64Attr:$heads);
   let results = (outs RGNN_F32Tensor:$y);
   let assemblyFormat = [{
-    $table `over` $order `,` $segments `edges` $src `,` $dst `,` $types `nodes` $num_nodes (`map` `(` $row_map^ `)`)? (`scores` `(` $scores^ `)`)? (`out_rows` `(` $out_rows^ `)`)? (`rows` $rows^)? attr-dict `:` functional-type(operands, results)
+    $table `over` $segments `edges` $src `,` $dst `,` $types `nodes` $num_nodes (`map` `(` $row_map^ `)`)? (`scores` `(` $scores^ `)`)? (`out_rows` `(` $out_rows^ `)`)? (`rows` $rows^)? attr-dict `:` functional-type(operands, results)
   }];
 }
 

@@ -23,15 +23,16 @@ struct Layout {
 };
 
 struct PairTable {
-  Value nodes, offsets, rowOf, dense;
+  Value nodes, offsets, rowOf, edgeRows, dense;
 };
 
 /// A per-edge value as the templates read it: row `mode` of `table`
-/// (through `rowOf` for pair modes). Mode `edge` is a real [E, ...] tensor.
+/// (through `edgeRows`, a row per edge, for pair modes). Mode `edge` is a
+/// real [E, ...] tensor in the layout's order.
 struct EdgeValue {
   Value table;
   std::string mode;
-  Value rowOf;
+  Value edgeRows;
 };
 
 class Lowering {
@@ -125,21 +126,21 @@ PairTable Lowering::pairRows(ImplicitLocOpBuilder &b, const Layout &l,
                              StringRef side, Value n, StringRef materialize,
                              Operation *op) {
   Value node = side == "src" ? l.src : l.dst;
-  auto key =
-      std::make_tuple(node.getAsOpaquePointer(), l.order.getAsOpaquePointer(),
-                      n.getAsOpaquePointer(), side.str(), materialize.str());
+  auto key = std::make_tuple(
+      node.getAsOpaquePointer(), l.segments.getAsOpaquePointer(),
+      n.getAsOpaquePointer(), side.str(), materialize.str());
   auto it = pairTables.find(key);
   if (it != pairTables.end())
     return it->second;
   auto vec = indexVec();
-  auto rows = PairRowsOp::create(b, TypeRange{vec, vec, vec, b.getI1Type()},
-                                 node, l.types, l.order, l.segments, n,
-                                 b.getI64IntegerAttr(l.relations),
-                                 b.getStringAttr(materialize), FloatAttr());
+  auto rows = PairRowsOp::create(
+      b, TypeRange{vec, vec, vec, vec, b.getI1Type()}, node, l.types,
+      l.segments, n, b.getI64IntegerAttr(l.relations),
+      b.getStringAttr(materialize), FloatAttr());
   if (auto t = op->getAttrOfType<FloatAttr>("threshold"))
     rows.setThresholdAttr(t);
   PairTable p{rows.getNodes(), rows.getOffsets(), rows.getRowOf(),
-              rows.getDense()};
+              rows.getEdgeRows(), rows.getDense()};
   pairTables[key] = p;
   return p;
 }
@@ -185,12 +186,12 @@ void Lowering::relationLinear(ImplicitLocOpBuilder &b, RelationLinearOp op) {
       pairRows(b, l, op.getSide(), op.getNumNodes(), op.getMaterialize(), op);
   int64_t w = width(op.getWeight());
   if (op.getMaterialize() == "edge") {
-    // Rows in the layout's order, scattered back to edge order.
-    Value edges = tensor::DimOp::create(b, l.order, 0);
+    // A row per edge, in the layout's order.
+    Value edges = tensor::DimOp::create(b, l.src, 0);
     Value init = emptyRows(b, edges, w, false);
     Value y =
         GemmOp::create(b, init.getType(), op.getX(), op.getWeight(), p.offsets,
-                       init, p.nodes, Value(), l.order, Value(), false);
+                       init, p.nodes, Value(), Value(), Value(), false);
     edgeValues[op.getResult()] = {y, "edge", {}};
     return;
   }
@@ -198,7 +199,8 @@ void Lowering::relationLinear(ImplicitLocOpBuilder &b, RelationLinearOp op) {
   Value table =
       GemmOp::create(b, init.getType(), op.getX(), op.getWeight(), p.offsets,
                      init, p.nodes, p.dense, Value(), Value(), false);
-  edgeValues[op.getResult()] = {table, "pair_" + op.getSide().str(), p.rowOf};
+  edgeValues[op.getResult()] = {table, "pair_" + op.getSide().str(),
+                                p.edgeRows};
 }
 
 FailureOr<Value> Lowering::edgeDot(ImplicitLocOpBuilder &b, EdgeDotOp op) {
@@ -220,8 +222,8 @@ FailureOr<Value> Lowering::edgeDot(ImplicitLocOpBuilder &b, EdgeDotOp op) {
   SmallVector<Attribute> modes;
   for (const EdgeValue &e : {a, bv}) {
     modes.push_back(StringAttr::get(ctx, e.mode));
-    if (e.rowOf)
-      maps.push_back(e.rowOf);
+    if (e.edgeRows)
+      maps.push_back(e.edgeRows);
   }
   int64_t heads = op.getHeads();
   auto type =
@@ -263,9 +265,9 @@ LogicalResult Lowering::aggregate(ImplicitLocOpBuilder &b, AggregateOp op) {
   int64_t heads = scores ? width(scores) : 1;
   auto type = RankedTensorType::get({ShapedType::kDynamic, width(m.table)},
                                     b.getF32Type());
-  Value y = NodeReduceOp::create(b, type, l.src, l.dst, l.types, l.order,
-                                 l.segments, op.getNumNodes(), m.table, m.rowOf,
-                                 scores, Value(), Value(), kind, m.mode, heads);
+  Value y = NodeReduceOp::create(b, type, l.src, l.dst, l.types, l.segments,
+                                 op.getNumNodes(), m.table, m.edgeRows, scores,
+                                 Value(), Value(), kind, m.mode, heads);
   replacement[op.getResult()] = y;
   return success();
 }
@@ -279,10 +281,10 @@ void Lowering::pairMean(ImplicitLocOpBuilder &b, PairMeanOp op) {
   auto type = RankedTensorType::get({ShapedType::kDynamic, width(op.getX())},
                                     b.getF32Type());
   Value table = NodeReduceOp::create(
-      b, type, l.src, l.dst, l.types, l.order, l.segments, op.getNumNodes(),
-      op.getX(), Value(), Value(), p.rowOf, rows, "pair_mean", "src", 1);
+      b, type, l.src, l.dst, l.types, l.segments, op.getNumNodes(), op.getX(),
+      Value(), Value(), p.rowOf, rows, "pair_mean", "src", 1);
   pairMeans[op.getResult()] = p;
-  edgeValues[op.getResult()] = {table, "pair_table", p.rowOf};
+  edgeValues[op.getResult()] = {table, "pair_table", {}};
 }
 
 LogicalResult Lowering::pairLinear(ImplicitLocOpBuilder &b, PairLinearOp op) {
@@ -345,8 +347,8 @@ void Lowering::finish(ArrayRef<Operation *> lowered) {
             b, t.getEdgeIndex(), t.getEdgeType(), t.getNumNodes(),
             cast<RankedTensorType>(t.getWeight().getType()).getDimSize(0));
         SmallVector<Value> maps;
-        if (e.rowOf)
-          maps.push_back(e.rowOf);
+        if (e.edgeRows)
+          maps.push_back(e.edgeRows);
         y = EdgeMapOp::create(
             b,
             RankedTensorType::get({ShapedType::kDynamic, width(e.table)},

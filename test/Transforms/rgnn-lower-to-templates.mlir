@@ -4,18 +4,19 @@
 // One graph_layout per graph, shared by every op on it. The pair means
 // (compact: rows per (relation, destination) present) feed a GEMM per
 // relation that adds into the destinations; per-edge transforms (not
-// compact) gather their rows in layout order and scatter back to edge
-// order for a per-relation mean over destination segments.
+// compact) gather their rows, a row per edge in the layout's order (the
+// order of every per-edge value), for a per-relation mean over
+// destination segments.
 // CHECK-LABEL: func.func @rgcn(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x16xf32>, %[[EI:[^:]+]]: tensor<2x?xi64>, %[[ET:[^:]+]]: tensor<?xi64>, %[[W:[^:]+]]: tensor<3x16x32xf32>, %[[N:[^:]+]]: index)
 // CHECK:         %[[SRC:.+]], %[[DST:.+]], %[[T:.+]], %[[ORDER:.+]], %[[SEG:.+]] = rgnn.graph_layout %[[EI]], %[[ET]] nodes %[[N]] {relations = 3 : i64}
-// CHECK:         %[[PN:.+]], %[[POFF:.+]], %[[PROW:.+]], %{{.+}} = rgnn.pair_rows %[[DST]], %[[T]], %[[ORDER]], %[[SEG]] nodes %[[N]] {materialize = "pair", relations = 3 : i64}
-// CHECK:         %[[M:.+]] = rgnn.node_reduce %[[X]] over %[[ORDER]], %[[SEG]] edges %[[SRC]], %[[DST]], %[[T]] nodes %[[N]] out_rows(%[[PROW]]) rows %{{.+}} {heads = 1 : i64, kind = "pair_mean", mode = "src"}
+// CHECK:         %[[PN:.+]], %[[POFF:.+]], %[[PROW:.+]], %{{.+}}, %{{.+}} = rgnn.pair_rows %[[DST]], %[[T]], %[[SEG]] nodes %[[N]] {materialize = "pair", relations = 3 : i64}
+// CHECK:         %[[M:.+]] = rgnn.node_reduce %[[X]] over %[[SEG]] edges %[[SRC]], %[[DST]], %[[T]] nodes %[[N]] out_rows(%[[PROW]]) rows %{{.+}} {heads = 1 : i64, kind = "pair_mean", mode = "src"}
 // CHECK:         %[[Y:.+]] = rgnn.gemm %[[M]], %[[W]] segments %[[POFF]] into %{{.+}} scatter(%[[PN]]) {accumulate}
 // CHECK-NOT:     rgnn.graph_layout
-// CHECK:         %[[EN:.+]], %[[EOFF:.+]], %{{.+}}, %{{.+}} = rgnn.pair_rows %[[SRC]], %[[T]], %[[ORDER]], %[[SEG]] nodes %[[N]] {materialize = "edge", relations = 3 : i64}
-// CHECK:         %[[E:.+]] = rgnn.gemm %[[X]], %[[W]] segments %[[EOFF]] into %{{.+}} rows(%[[EN]]) scatter(%[[ORDER]])
-// CHECK:         %[[Z:.+]] = rgnn.node_reduce %[[E]] over %[[ORDER]], %[[SEG]] edges %[[SRC]], %[[DST]], %[[T]] nodes %[[N]] {heads = 1 : i64, kind = "mean_per_relation", mode = "edge"}
+// CHECK:         %[[EN:.+]], %[[EOFF:.+]], %{{.+}}, %{{.+}}, %{{.+}} = rgnn.pair_rows %[[SRC]], %[[T]], %[[SEG]] nodes %[[N]] {materialize = "edge", relations = 3 : i64}
+// CHECK:         %[[E:.+]] = rgnn.gemm %[[X]], %[[W]] segments %[[EOFF]] into %{{.+}} rows(%[[EN]]) :
+// CHECK:         %[[Z:.+]] = rgnn.node_reduce %[[E]] over %[[SEG]] edges %[[SRC]], %[[DST]], %[[T]] nodes %[[N]] {heads = 1 : i64, kind = "mean_per_relation", mode = "edge"}
 // CHECK-NOT:     rgnn.pair_mean
 // CHECK-NOT:     rgnn.aggregate
 // CHECK:         return %[[Y]], %[[Z]]
@@ -37,16 +38,16 @@ func.func @rgcn(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, 
 // CHECK:         %{{.+}}, %[[NORDER:.+]], %[[NOFF:.+]] = rgnn.node_layout %[[NT]] nodes %{{.+}} {num_types = 2 : i64}
 // CHECK:         %[[Q:.+]] = rgnn.gemm %[[X]], %[[WQ]] segments %[[NOFF]] into %{{.+}} rows(%[[NORDER]]) scatter(%[[NORDER]])
 // CHECK:         %[[SRC:.+]], %[[DST:.+]], %[[T:.+]], %[[ORDER:.+]], %[[SEG:.+]] = rgnn.graph_layout %[[EI]], %[[ET]] nodes %[[N]]
-// CHECK:         %[[KN:.+]], %[[KOFF:.+]], %[[KROW:.+]], %[[KDENSE:.+]] = rgnn.pair_rows %[[SRC]], %[[T]], %[[ORDER]], %[[SEG]] nodes %[[N]] {materialize = "auto", relations = 3 : i64}
+// CHECK:         %[[KN:.+]], %[[KOFF:.+]], %{{.+}}, %[[KROW:.+]], %[[KDENSE:.+]] = rgnn.pair_rows %[[SRC]], %[[T]], %[[SEG]] nodes %[[N]] {materialize = "auto", relations = 3 : i64}
 // CHECK:         %[[K:.+]] = rgnn.gemm %[[X]], %[[W]] segments %[[KOFF]] into %{{.+}} rows(%[[KN]]) dense(%[[KDENSE]])
 // CHECK-NOT:     rgnn.gather
 // CHECK:         %[[S:.+]] = rgnn.edge_map %[[SRC]], %[[DST]], %[[T]] nodes %[[N]] tables(%[[Q]], %[[K]]) maps(%[[KROW]]) {heads = 4 : i64, kind = "dot", modes = ["dst", "pair_src"]}
-// CHECK:         %{{.+}}, %{{.+}}, %[[LROW:.+]], %{{.+}} = rgnn.pair_rows %[[DST]], {{.*}} {materialize = "pair", relations = 3 : i64}
+// CHECK:         %{{.+}}, %{{.+}}, %{{.+}}, %[[LROW:.+]], %{{.+}} = rgnn.pair_rows %[[DST]], {{.*}} {materialize = "pair", relations = 3 : i64}
 // CHECK:         %[[L:.+]] = rgnn.gemm %[[X]], %[[WL]]
 // CHECK:         %[[LE:.+]] = rgnn.edge_map %[[SRC]], %[[DST]], %[[T]] nodes %[[N]] tables(%[[L]]) maps(%[[LROW]]) {heads = 1 : i64, kind = "copy", modes = ["pair_dst"]}
 // CHECK:         %[[SL:.+]] = arith.addf %[[S]], %[[LE]]
 // CHECK-NOT:     rgnn.edge_softmax
-// CHECK:         %[[Y:.+]] = rgnn.node_reduce %[[K]] over %[[ORDER]], %[[SEG]] edges %[[SRC]], %[[DST]], %[[T]] nodes %[[N]] map(%[[KROW]]) scores(%[[SL]]) {heads = 4 : i64, kind = "softmax_sum", mode = "pair_src"}
+// CHECK:         %[[Y:.+]] = rgnn.node_reduce %[[K]] over %[[SEG]] edges %[[SRC]], %[[DST]], %[[T]] nodes %[[N]] map(%[[KROW]]) scores(%[[SL]]) {heads = 4 : i64, kind = "softmax_sum", mode = "pair_src"}
 // CHECK:         return %[[Y]]
 func.func @attention(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %nt: tensor<?xi64>, %w: tensor<3x16x32xf32>, %wq: tensor<2x16x32xf32>, %wl: tensor<3x16x4xf32>, %n: index) -> tensor<?x32xf32> {
   %q = rgnn.typed_linear %x, %wq types(%nt) : (tensor<?x16xf32>, tensor<?xi64>, tensor<2x16x32xf32>) -> tensor<?x32xf32>

@@ -168,7 +168,8 @@ def RGNNLowerToTemplates : Pass<"rgnn-lower-to-templates", "mlir::ModuleOp"> {
   let description = [{
     Each graph (edge_index, edge_type, node count) gets one `graph_layout`:
     checked index arrays and the edges sorted by (type, destination),
-    shared by every op on that graph. Linear ops become `gemm` templates
+    shared by every op on that graph. Per-edge values are kept in that
+    order, so traversals read edges sequentially. Linear ops become `gemm` templates
     (gathered rows, per-segment weights, scattered or accumulated
     results), per-edge ops `edge_map` traversals, and aggregations
     `node_reduce` traversals over destination segments; an `aggregate`

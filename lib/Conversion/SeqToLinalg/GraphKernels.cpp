@@ -98,26 +98,46 @@ Value gemm(TensorBuilder &b, rgnn::GemmOp op) {
 
 /// The row of a table that an edge reads, by mode (see rgnn.edge_map).
 struct RowReader {
-  Value src, dst, types, map, n;
+  Value src, dst, types, edgeRows;
   std::string mode;
-  /// `e` the edge, `rel` its relation when known (else read), `node` its
-  /// destination when known.
+  /// `e` the edge's position, `rel` its relation when known (else read),
+  /// `node` its destination when known.
   Value row(IB &b, Value e, Value rel = {}, Value node = {}) const {
-    auto relation = [&] { return rel ? rel : loadIndex(b, types, e); };
     if (mode == "edge")
       return e;
     if (mode == "type")
-      return relation();
+      return rel ? rel : loadIndex(b, types, e);
     if (mode == "dst" && node)
       return node;
     if (mode == "src" || mode == "dst")
       return loadIndex(b, mode == "src" ? src : dst, e);
-    Value end = mode == "pair_dst" && node
-                    ? node
-                    : loadIndex(b, mode == "pair_src" ? src : dst, e);
-    return loadIndex(b, map, add(b, mul(b, relation(), n), end));
+    return loadIndex(b, edgeRows, e);
+  }
+  /// Whether rows differ from edge to edge at random (worth prefetching).
+  bool scattered() const {
+    return mode == "src" || mode.rfind("pair_", 0) == 0;
   }
 };
+
+/// Edges ahead whose rows are prefetched: the row reads are random, and
+/// each depends on an index load, so without it a traversal waits on
+/// memory edge after edge.
+constexpr int64_t kPrefetchAhead = 8;
+
+/// Prefetches the row of `table` that the edge `ahead` positions after `e`
+/// reads (clamped to the last edge `last`), one prefetch per cache line.
+void prefetchRow(IB &b, const RowReader &r, Value table, Value e, Value last,
+                 int64_t width) {
+  if (!r.scattered())
+    return;
+  Value next =
+      arith::MinUIOp::create(b, add(b, e, idx(b, kPrefetchAhead)), last);
+  Value row = r.row(b, next);
+  for (int64_t col = 0; col < width; col += 16)
+    memref::PrefetchOp::create(b, table, ValueRange{row, idx(b, col)},
+                               b.getBoolAttr(false), b.getI32IntegerAttr(3),
+                               b.getBoolAttr(true));
+}
 
 Value loadRow(IB &b, Value table, Value row, int64_t offset, int64_t len) {
   auto vt = VectorType::get({len}, b.getF32Type());
@@ -142,10 +162,14 @@ FailureOr<Value> edgeMap(TensorBuilder &b, rgnn::EdgeMapOp op) {
     Value map = StringRef(m).starts_with("pair_")
                     ? readBuffer(b, op.getRowMaps()[nextMap++])
                     : Value();
-    readers.push_back({src, dst, types, map, op.getNumNodes(), m});
+    readers.push_back({src, dst, types, map, m});
   }
   Value y = allocBuffer(b, {e, idx(b, kind == "dot" ? heads : w)});
+  Value last = arith::SubIOp::create(b, arith::MaxUIOp::create(b, e, idx(b, 1)),
+                                     idx(b, 1));
   parallelRange(b, idx(b, 0), e, [&](IB &ib, Value edge) {
+    for (auto [reader, table] : llvm::zip(readers, tables))
+      prefetchRow(ib, reader, table, edge, last, w);
     if (kind == "copy") {
       Value row = readers[0].row(ib, edge);
       vector::StoreOp::create(ib, loadRow(ib, tables[0], row, 0, w), y,
@@ -191,13 +215,15 @@ FailureOr<Value> nodeReduce(TensorBuilder &b, rgnn::NodeReduceOp op) {
   Value outRowsCount = kind == "pair_mean" ? op.getRows() : n;
   Value src = readBuffer(b, op.getSrc()), dst = readBuffer(b, op.getDst());
   Value types = readBuffer(b, op.getTypes());
-  Value order = readBuffer(b, op.getOrder());
   Value segments = readBuffer(b, op.getSegments());
   Value table = readBuffer(b, op.getTable());
   Value map = op.getRowMap() ? readBuffer(b, op.getRowMap()) : Value();
   Value scores = scoresT ? readBuffer(b, scoresT) : Value();
   Value outRows = op.getOutRows() ? readBuffer(b, op.getOutRows()) : Value();
-  RowReader reader{src, dst, types, map, n, op.getMode().str()};
+  RowReader reader{src, dst, types, map, op.getMode().str()};
+  Value last = arith::SubIOp::create(
+      b, arith::MaxUIOp::create(b, b.dim(op.getSrc(), 0), idx(b, 1)),
+      idx(b, 1));
   Value y = allocBuffer(b, {outRowsCount, idx(b, w)});
   Value zero = arith::ConstantOp::create(
       b, DenseElementsAttr::get(vt, b.getF32FloatAttr(0).getValue()));
@@ -221,7 +247,8 @@ FailureOr<Value> nodeReduce(TensorBuilder &b, rgnn::NodeReduceOp op) {
                                              : SmallVector<Value>(carried);
               ValueRange seg = forCarry(
                   rb, lo, hi, start, [&](IB &pb, Value p, ValueRange c) {
-                    return step(pb, c, loadIndex(pb, order, p), rel);
+                    prefetchRow(pb, reader, table, p, last, w);
+                    return step(pb, c, p, rel);
                   });
               if (!perRelation)
                 return SmallVector<Value>(seg);
@@ -251,9 +278,8 @@ FailureOr<Value> nodeReduce(TensorBuilder &b, rgnn::NodeReduceOp op) {
           Value hi = loadIndex(tb, segments, add(tb, key, idx(tb, 1)));
           Value sum =
               forCarry(tb, lo, hi, {zero}, [&](IB &pb, Value p, ValueRange c) {
-                Value e = loadIndex(pb, order, p);
                 return SmallVector<Value>{arith::AddFOp::create(
-                    pb, c[0], value(pb, e, rel, node, 0))};
+                    pb, c[0], value(pb, p, rel, node, 0))};
               })[0];
           storeHeads(tb, {meanOf(tb, sum, arith::SubIOp::create(tb, hi, lo))},
                      toIndex(tb, row));

@@ -128,25 +128,31 @@ Results graphLayout(TensorBuilder &b, Checks &checks, rgnn::GraphLayoutOp op) {
   Value types = allocIndex(b, {edges}), order = allocIndex(b, {edges});
   Value segments = allocIndex(b, {add(b, keys, idx(b, 1))});
   fill(b, segments, 0);
-  auto keyOf = [&](IB &ib, Value t, Value d) {
+  auto keyOf = [&](IB &ib, Value i) {
+    Value d = memref::LoadOp::create(ib, ei, ValueRange{idx(ib, 1), i});
+    Value t = memref::LoadOp::create(ib, et, ValueRange{i});
     return add(ib, mul(ib, toIndex(ib, t), n), toIndex(ib, d));
   };
   forRange(b, idx(b, 0), edges, [&](IB &ib, Value i) {
-    Value s = memref::LoadOp::create(ib, ei, ValueRange{idx(ib, 0), i});
-    Value d = memref::LoadOp::create(ib, ei, ValueRange{idx(ib, 1), i});
-    Value t = memref::LoadOp::create(ib, et, ValueRange{i});
-    memref::StoreOp::create(ib, s, src, ValueRange{i});
-    memref::StoreOp::create(ib, d, dst, ValueRange{i});
-    memref::StoreOp::create(ib, t, types, ValueRange{i});
-    Value slot = add(ib, keyOf(ib, t, d), idx(ib, 1));
+    Value slot = add(ib, keyOf(ib, i), idx(ib, 1));
     Value c = memref::LoadOp::create(ib, segments, ValueRange{slot});
     memref::StoreOp::create(ib, arith::AddIOp::create(ib, c, i64(ib, 1)),
                             segments, ValueRange{slot});
   });
   prefixSum(b, segments, keys);
-  countingSort(b, edges, keys, segments, order, [&](IB &ib, Value i) {
-    return keyOf(ib, memref::LoadOp::create(ib, types, ValueRange{i}),
-                 memref::LoadOp::create(ib, dst, ValueRange{i}));
+  countingSort(b, edges, keys, segments, order, keyOf);
+  // The edges' ends and types in the layout's order: every traversal then
+  // reads them sequentially.
+  parallelRange(b, idx(b, 0), edges, [&](IB &ib, Value p) {
+    Value e = loadIndex(ib, order, p);
+    memref::StoreOp::create(
+        ib, memref::LoadOp::create(ib, ei, ValueRange{idx(ib, 0), e}), src,
+        ValueRange{p});
+    memref::StoreOp::create(
+        ib, memref::LoadOp::create(ib, ei, ValueRange{idx(ib, 1), e}), dst,
+        ValueRange{p});
+    memref::StoreOp::create(ib, memref::LoadOp::create(ib, et, ValueRange{e}),
+                            types, ValueRange{p});
   });
   return {bufferTensor(b, src), bufferTensor(b, dst), bufferTensor(b, types),
           bufferTensor(b, order), bufferTensor(b, segments)};
@@ -218,18 +224,13 @@ Results pairRows(TensorBuilder &b, rgnn::PairRowsOp op) {
   Value edges = b.dim(op.getNode(), 0);
   Value node = readBuffer(b, op.getNode());
   Value types = readBuffer(b, op.getTypes());
-  Value order = readBuffer(b, op.getOrder());
   Value segments = readBuffer(b, op.getSegments());
   Value offsets = allocIndex(b, {idx(b, r + 1)});
   if (materialize == "edge") {
     Value nodes = allocIndex(b, {edges});
     Value rowOf = allocIndex(b, {idx(b, 0)});
-    forRange(b, idx(b, 0), edges, [&](IB &ib, Value p) {
-      Value e = loadIndex(ib, order, p);
-      memref::StoreOp::create(ib,
-                              memref::LoadOp::create(ib, node, ValueRange{e}),
-                              nodes, ValueRange{p});
-    });
+    memref::CopyOp::create(b, node, nodes);
+    Value none = allocIndex(b, {idx(b, 0)});
     forRange(b, idx(b, 0), idx(b, r + 1), [&](IB &ib, Value rel) {
       memref::StoreOp::create(
           ib, memref::LoadOp::create(ib, segments, ValueRange{mul(ib, rel, n)}),
@@ -237,14 +238,26 @@ Results pairRows(TensorBuilder &b, rgnn::PairRowsOp op) {
     });
     Value no = arith::ConstantIntOp::create(b, b.getI1Type(), 0);
     return {bufferTensor(b, nodes), bufferTensor(b, offsets),
-            bufferTensor(b, rowOf), no};
+            bufferTensor(b, rowOf), bufferTensor(b, none), no};
   }
   Value keys = mul(b, idx(b, r), n);
   Value rowOf = allocIndex(b, {keys}), nodes = allocIndex(b, {keys});
+  Value edgeRows = allocIndex(b, {edges});
+  // The row of each edge, read once here, sequentially by the traversals.
+  auto rowsOfEdges = [&] {
+    parallelRange(b, idx(b, 0), edges, [&](IB &ib, Value e) {
+      Value k =
+          add(ib, mul(ib, loadIndex(ib, types, e), n), loadIndex(ib, node, e));
+      memref::StoreOp::create(ib,
+                              memref::LoadOp::create(ib, rowOf, ValueRange{k}),
+                              edgeRows, ValueRange{e});
+    });
+  };
   if (materialize == "dense") {
     denseRows(b, rowOf, nodes, offsets, n, r);
+    rowsOfEdges();
     return {bufferTensor(b, nodes), bufferTensor(b, offsets),
-            bufferTensor(b, rowOf),
+            bufferTensor(b, rowOf), bufferTensor(b, edgeRows),
             arith::ConstantIntOp::create(b, b.getI1Type(), 1)};
   }
   // Mark the pairs present, then number them in (relation, node) order.
@@ -292,8 +305,9 @@ Results pairRows(TensorBuilder &b, rgnn::PairRowsOp op) {
     ifThen(b, dense,
            [&](IB &ib) { denseRows(ib, rowOf, nodes, offsets, n, r); });
   }
+  rowsOfEdges();
   return {bufferTensor(b, nodes), bufferTensor(b, offsets),
-          bufferTensor(b, rowOf), dense};
+          bufferTensor(b, rowOf), bufferTensor(b, edgeRows), dense};
 }
 
 } // namespace

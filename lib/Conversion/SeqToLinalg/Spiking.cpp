@@ -26,7 +26,7 @@ static constexpr int64_t kPrefetchSteps = 4;
 namespace {
 /// How a neuron charges, fires and resets (SPEC §4.5).
 struct Neuron {
-  enum Kind { LIF, PLIF, IF } kind;
+  enum Kind { LIF, PLIF, IF } kind = LIF;
   double tau = 2.0; // LIF
   Value invTau;     // PLIF: σ(w), an f32 scalar
   double threshold = 1.0;
@@ -356,7 +356,8 @@ static Value spikingRWKV(TensorBuilder &b, SpikingRWKVOp op) {
   Value wk = next(), wv = next(), wr = next(), wo = next();
   Value fmuK = next(), fmuR = next();
   Value fk = next(), fr = next(), fv = next();
-  Neuron lif{Neuron::LIF};
+  Neuron lif;
+  lif.kind = Neuron::LIF;
   lif.tau = op.getTau().convertToDouble();
   lif.threshold = op.getVThreshold().convertToDouble();
   lif.reset = 0.0;
@@ -389,7 +390,8 @@ static Value spikingRWKV(TensorBuilder &b, SpikingRWKVOp op) {
 /// The threshold and reset every neuron op has, and decay_input where the
 /// op has one.
 template <typename OpTy> static Neuron neuronOf(OpTy op, Neuron::Kind kind) {
-  Neuron n{kind};
+  Neuron n;
+  n.kind = kind;
   n.threshold = op.getVThreshold().convertToDouble();
   n.reset = resetOf(op.getVReset());
   if constexpr (!std::is_same_v<OpTy, IFNeuronOp>)

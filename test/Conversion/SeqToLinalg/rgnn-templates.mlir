@@ -60,13 +60,17 @@ func.func @gemm(%x: tensor<?x16xf32>, %w: tensor<3x16x32xf32>, %off: tensor<?xi6
 
 // -----
 
-// Per edge in parallel: a head's dot product is one D-wide vector multiply
-// and a reduction; a pair row is found through row_of[type·N + node].
+// Per edge in parallel, in the layout's order: the rows of edges a few
+// positions ahead are prefetched (random rows: the pair table through its
+// per-edge rows); a head's dot product is one D-wide vector multiply and a
+// reduction.
 // CHECK-LABEL: func.func @edge_map(
 // CHECK:         scf.parallel (%[[E:.+]]) =
+// CHECK:           %[[AHEAD:.+]] = arith.minui
+// CHECK:           %[[R:.+]] = memref.load %[[ROWS:.+]][%[[AHEAD]]] : memref<?xi64>
+// CHECK-COUNT-2:   memref.prefetch
 // CHECK:           memref.load %{{.+}}[%[[E]]] : memref<?xi64>
-// CHECK:           arith.muli
-// CHECK:           memref.load %{{.+}} : memref<?xi64>
+// CHECK:           memref.load %[[ROWS]][%[[E]]] : memref<?xi64>
 // CHECK-COUNT-4:   vector.reduction <add>, %{{.+}} : vector<8xf32> into f32
 func.func @edge_map(%src: tensor<?xi64>, %dst: tensor<?xi64>, %t: tensor<?xi64>, %n: index, %a: tensor<?x32xf32>, %b: tensor<?x32xf32>, %row: tensor<?xi64>) -> tensor<?x4xf32> {
   %s = rgnn.edge_map %src, %dst, %t nodes %n tables(%a, %b) maps(%row) {kind = "dot", modes = ["dst", "pair_src"], heads = 4 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x32xf32>, tensor<?x32xf32>, tensor<?xi64>) -> tensor<?x4xf32>
@@ -90,8 +94,8 @@ func.func @edge_map(%src: tensor<?xi64>, %dst: tensor<?xi64>, %t: tensor<?xi64>,
 // CHECK:           arith.divf
 // CHECK:           vector.store %{{.+}}, %{{.+}}[%[[I]], %{{.+}}] : memref<?x32xf32>, vector<16xf32>
 // CHECK:           vector.store
-func.func @softmax_sum(%src: tensor<?xi64>, %dst: tensor<?xi64>, %t: tensor<?xi64>, %order: tensor<?xi64>, %seg: tensor<?xi64>, %n: index, %table: tensor<?x32xf32>, %row: tensor<?xi64>, %s: tensor<?x2xf32>) -> tensor<?x32xf32> {
-  %y = rgnn.node_reduce %table over %order, %seg edges %src, %dst, %t nodes %n map(%row) scores(%s) {kind = "softmax_sum", mode = "pair_src", heads = 2 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x32xf32>, tensor<?xi64>, tensor<?x2xf32>) -> tensor<?x32xf32>
+func.func @softmax_sum(%src: tensor<?xi64>, %dst: tensor<?xi64>, %t: tensor<?xi64>, %seg: tensor<?xi64>, %n: index, %table: tensor<?x32xf32>, %row: tensor<?xi64>, %s: tensor<?x2xf32>) -> tensor<?x32xf32> {
+  %y = rgnn.node_reduce %table over %seg edges %src, %dst, %t nodes %n map(%row) scores(%s) {kind = "softmax_sum", mode = "pair_src", heads = 2 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x32xf32>, tensor<?xi64>, tensor<?x2xf32>) -> tensor<?x32xf32>
   return %y : tensor<?x32xf32>
 }
 
@@ -107,7 +111,7 @@ func.func @softmax_sum(%src: tensor<?xi64>, %dst: tensor<?xi64>, %t: tensor<?xi6
 // CHECK:               scf.for {{.*}} -> (vector<16xf32>)
 // CHECK:               arith.uitofp
 // CHECK:               vector.store
-func.func @pair_mean(%src: tensor<?xi64>, %dst: tensor<?xi64>, %t: tensor<?xi64>, %order: tensor<?xi64>, %seg: tensor<?xi64>, %n: index, %x: tensor<?x16xf32>, %row: tensor<?xi64>, %m: index) -> tensor<?x16xf32> {
-  %y = rgnn.node_reduce %x over %order, %seg edges %src, %dst, %t nodes %n out_rows(%row) rows %m {kind = "pair_mean", mode = "src", heads = 1 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x16xf32>, tensor<?xi64>, index) -> tensor<?x16xf32>
+func.func @pair_mean(%src: tensor<?xi64>, %dst: tensor<?xi64>, %t: tensor<?xi64>, %seg: tensor<?xi64>, %n: index, %x: tensor<?x16xf32>, %row: tensor<?xi64>, %m: index) -> tensor<?x16xf32> {
+  %y = rgnn.node_reduce %x over %seg edges %src, %dst, %t nodes %n out_rows(%row) rows %m {kind = "pair_mean", mode = "src", heads = 1 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x16xf32>, tensor<?xi64>, index) -> tensor<?x16xf32>
   return %y : tensor<?x16xf32>
 }

@@ -82,21 +82,21 @@ func.func @pairs(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>,
 // CHECK-LABEL: func.func @templates(
 // CHECK:         %[[SRC:.+]], %[[DST:.+]], %[[T:.+]], %[[ORDER:.+]], %[[SEG:.+]] = rgnn.graph_layout %{{.+}}, %{{.+}} nodes %{{.+}} {relations = 3 : i64}
 // CHECK:         rgnn.node_layout %{{.+}} nodes %{{.+}} {num_types = 2 : i64}
-// CHECK:         %[[NODES:.+]], %[[OFF:.+]], %[[ROW:.+]], %[[DENSE:.+]] = rgnn.pair_rows %[[SRC]], %[[T]], %[[ORDER]], %[[SEG]] nodes %{{.+}} {materialize = "auto", relations = 3 : i64, threshold = 5.000000e-01 : f64}
+// CHECK:         %[[NODES:.+]], %[[OFF:.+]], %[[ROWOF:.+]], %[[ROW:.+]], %[[DENSE:.+]] = rgnn.pair_rows %[[SRC]], %[[T]], %[[SEG]] nodes %{{.+}} {materialize = "auto", relations = 3 : i64, threshold = 5.000000e-01 : f64}
 // CHECK:         %[[TABLE:.+]] = rgnn.gemm %{{.+}}, %{{.+}} segments %[[OFF]] into %{{.+}} rows(%[[NODES]]) dense(%[[DENSE]]) :
 // CHECK:         rgnn.gemm %{{.+}}, %{{.+}} segments %[[OFF]] into %{{.+}} scatter(%[[NODES]]) bias(%{{.+}}) {accumulate} :
 // CHECK:         %[[S:.+]] = rgnn.edge_map %[[SRC]], %[[DST]], %[[T]] nodes %{{.+}} tables(%[[TABLE]], %{{.+}}) maps(%[[ROW]]) {heads = 4 : i64, kind = "dot", modes = ["pair_src", "dst"]}
-// CHECK:         rgnn.node_reduce %[[TABLE]] over %[[ORDER]], %[[SEG]] edges %[[SRC]], %[[DST]], %[[T]] nodes %{{.+}} map(%[[ROW]]) scores(%[[S]]) {heads = 4 : i64, kind = "softmax_sum", mode = "pair_src"}
-// CHECK:         rgnn.node_reduce %{{.+}} over %[[ORDER]], %[[SEG]] edges %[[SRC]], %[[DST]], %[[T]] nodes %{{.+}} out_rows(%[[ROW]]) rows %{{.+}} {heads = 1 : i64, kind = "pair_mean", mode = "src"}
+// CHECK:         rgnn.node_reduce %[[TABLE]] over %[[SEG]] edges %[[SRC]], %[[DST]], %[[T]] nodes %{{.+}} map(%[[ROW]]) scores(%[[S]]) {heads = 4 : i64, kind = "softmax_sum", mode = "pair_src"}
+// CHECK:         rgnn.node_reduce %{{.+}} over %[[SEG]] edges %[[SRC]], %[[DST]], %[[T]] nodes %{{.+}} out_rows(%[[ROWOF]]) rows %{{.+}} {heads = 1 : i64, kind = "pair_mean", mode = "src"}
 func.func @templates(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %nt: tensor<?xi64>, %w: tensor<3x16x32xf32>, %b: tensor<3x32xf32>, %q: tensor<?x32xf32>, %n: index, %m: index) -> (tensor<?x32xf32>, tensor<?x32xf32>, tensor<?x16xf32>) {
   %src, %dst, %t, %order, %seg = rgnn.graph_layout %ei, %et nodes %n {relations = 3 : i64} : (tensor<2x?xi64>, tensor<?xi64>, index) -> (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>)
   %types, %norder, %noff = rgnn.node_layout %nt nodes %n {num_types = 2 : i64} : (tensor<?xi64>, index) -> (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>)
-  %nodes, %off, %row, %dense = rgnn.pair_rows %src, %t, %order, %seg nodes %n {relations = 3 : i64, materialize = "auto", threshold = 0.5 : f64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index) -> (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, i1)
+  %nodes, %off, %rowof, %row, %dense = rgnn.pair_rows %src, %t, %seg nodes %n {relations = 3 : i64, materialize = "auto", threshold = 0.5 : f64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index) -> (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, i1)
   %init = tensor.empty(%m) : tensor<?x32xf32>
   %table = rgnn.gemm %x, %w segments %off into %init rows(%nodes) dense(%dense) : (tensor<?x16xf32>, tensor<3x16x32xf32>, tensor<?xi64>, tensor<?x32xf32>, tensor<?xi64>, i1) -> tensor<?x32xf32>
   %acc = rgnn.gemm %x, %w segments %off into %q scatter(%nodes) bias(%b) {accumulate} : (tensor<?x16xf32>, tensor<3x16x32xf32>, tensor<?xi64>, tensor<?x32xf32>, tensor<?xi64>, tensor<3x32xf32>) -> tensor<?x32xf32>
   %s = rgnn.edge_map %src, %dst, %t nodes %n tables(%table, %q) maps(%row) {kind = "dot", modes = ["pair_src", "dst"], heads = 4 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x32xf32>, tensor<?x32xf32>, tensor<?xi64>) -> tensor<?x4xf32>
-  %y = rgnn.node_reduce %table over %order, %seg edges %src, %dst, %t nodes %n map(%row) scores(%s) {kind = "softmax_sum", mode = "pair_src", heads = 4 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x32xf32>, tensor<?xi64>, tensor<?x4xf32>) -> tensor<?x32xf32>
-  %pm = rgnn.node_reduce %x over %order, %seg edges %src, %dst, %t nodes %n out_rows(%row) rows %m {kind = "pair_mean", mode = "src", heads = 1 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x16xf32>, tensor<?xi64>, index) -> tensor<?x16xf32>
+  %y = rgnn.node_reduce %table over %seg edges %src, %dst, %t nodes %n map(%row) scores(%s) {kind = "softmax_sum", mode = "pair_src", heads = 4 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x32xf32>, tensor<?xi64>, tensor<?x4xf32>) -> tensor<?x32xf32>
+  %pm = rgnn.node_reduce %x over %seg edges %src, %dst, %t nodes %n out_rows(%rowof) rows %m {kind = "pair_mean", mode = "src", heads = 1 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x16xf32>, tensor<?xi64>, index) -> tensor<?x16xf32>
   return %y, %acc, %pm : tensor<?x32xf32>, tensor<?x32xf32>, tensor<?x16xf32>
 }
