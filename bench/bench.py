@@ -321,9 +321,53 @@ def case_gam(rng):
     return model, weights, {"x": rand(rng, b, t, d, scale=1.0)}, run
 
 
+def case_gated_attn(rng):
+    """gated_attention (Qwen3 style), B=1, T=2048, d=512, 8 query heads, 2
+    kv heads, head_dim 64, RoPE, elementwise gate, against PyTorch eager:
+    F.scaled_dot_product_attention (causal) where this PyTorch has it
+    (2.0+), else its math formulation (masked softmax between two batched
+    matmuls), plus the gate."""
+    b, t, d, heads, kv, dh, theta = 1, 2048, 512, 8, 2, 64, 1e6
+    w = {"q_proj.weight": rand(rng, heads * dh, d),
+         "k_proj.weight": rand(rng, kv * dh, d),
+         "v_proj.weight": rand(rng, kv * dh, d),
+         "gate_proj.weight": rand(rng, heads * dh, d),
+         "o_proj.weight": rand(rng, d, heads * dh)}
+    model, weights = one_node("gated-attn", "gated_attention", d,
+                              {"heads": heads, "kv_heads": kv, "head_dim": dh,
+                               "gate": "elementwise", "rope_theta": theta}, w)
+    tw = {k: torch.from_numpy(v) for k, v in w.items()}
+    half = dh // 2
+    freq = theta ** (-torch.arange(half, dtype=torch.float32) * 2 / dh)
+    angle = torch.arange(t, dtype=torch.float32)[:, None] * freq[None]
+    cos, sin = angle.cos(), angle.sin()
+    sdpa = getattr(torch.nn.functional, "scaled_dot_product_attention", None)
+
+    def rope(z):                                   # [B, heads, T, dh]
+        a, c = z[..., :half], z[..., half:]
+        return torch.cat([a * cos - c * sin, c * cos + a * sin], -1)
+
+    def run(x):
+        q = (x @ tw["q_proj.weight"].T).view(b, t, heads, dh).transpose(1, 2)
+        k = (x @ tw["k_proj.weight"].T).view(b, t, kv, dh).transpose(1, 2)
+        v = (x @ tw["v_proj.weight"].T).view(b, t, kv, dh).transpose(1, 2)
+        q, k = rope(q), rope(k)
+        k = k.repeat_interleave(heads // kv, 1)
+        v = v.repeat_interleave(heads // kv, 1)
+        if sdpa is not None:
+            o = sdpa(q, k, v, is_causal=True)
+        else:
+            s = (q @ k.transpose(-1, -2)) * dh ** -0.5
+            s = s.masked_fill(torch.ones(t, t, dtype=torch.bool).triu(1), float("-inf"))
+            o = torch.softmax(s, -1) @ v
+        o = o.transpose(1, 2).reshape(b, t, heads * dh)
+        return (o * torch.sigmoid(x @ tw["gate_proj.weight"].T)) @ tw["o_proj.weight"].T
+    return model, weights, {"x": rand(rng, b, t, d, scale=1.0)}, run
+
+
 CASES = {"mlp": case_mlp, "gru": case_rnn("gru"), "lstm": case_rnn("lstm"), "gla_layer": case_gla_layer, "gla_lm": case_gla_lm,
          "lif": case_lif, "spiking_rwkv": case_spiking_rwkv, "pgn": case_pgn,
-         "gam": case_gam}
+         "gam": case_gam, "gated_attn": case_gated_attn}
 
 
 def blas_name():

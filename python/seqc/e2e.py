@@ -392,6 +392,40 @@ def gen_gla(rng, i):
                   sizes(rng, T_LONG))
 
 
+def gen_gated_attention(rng, i):
+    H = pick(rng, [1, 2, 3, 4, 6])
+    Hkv = pick(rng, [h for h in range(1, H + 1) if H % h == 0])
+    D = pick(rng, [2, 4, 6, 8, 16, 32])
+    d = pick(rng, FEAT)
+    gate = "elementwise" if i % 2 == 0 else "headwise"
+    attrs = {"heads": H, "head_dim": D, "gate": gate}
+    if Hkv != H:
+        attrs["kv_heads"] = Hkv
+    theta = pick(rng, [None, 10000.0, 100.0])
+    if theta is not None:
+        attrs["rope_theta"] = theta
+    short = {"q_proj.weight": lin_w(rng, H * D, d),
+             "k_proj.weight": lin_w(rng, Hkv * D, d),
+             "v_proj.weight": lin_w(rng, Hkv * D, d),
+             "gate_proj.weight": lin_w(rng, H * D if gate == "elementwise"
+                                       else H, d),
+             "o_proj.weight": lin_w(rng, d, H * D)}
+    w = {"a." + k: v for k, v in short.items()}
+
+    def make(rng, B, T):
+        return {"x": normal(rng, (B, T, d))}
+
+    def reference(x):
+        return {"y": ref.gated_attention(
+            x["x"], {k: v.astype(np.float64) for k, v in short.items()},
+            H, Hkv, D, gate, theta)}
+    return Config("d=%d attrs=%s" % (d, json.dumps(attrs)),
+                  {"x": {"dtype": "f32", "shape": ["B", "T", d]}},
+                  [{"name": "a", "op": "gated_attention", "inputs": ["x"],
+                    "attrs": attrs}],
+                  {"y": "a"}, w, make, reference, sizes(rng, T_LONG))
+
+
 def gen_linear_recurrence(rng, i):
     D = pick(rng, FEAT)
     with_h0 = i % 2 == 1
@@ -850,6 +884,7 @@ GENERATORS = {
     "glu_mlp": gen_glu_mlp,
     "gla_core": gen_gla_core,
     "gla": gen_gla,
+    "gated_attention": gen_gated_attention,
     "linear_recurrence": gen_linear_recurrence,
     "causal_conv1d": gen_causal_conv1d,
     "lif": gen_neuron("lif"),
@@ -865,7 +900,8 @@ GENERATORS = {
 SEED_ORDER = ["act", "add", "causal_conv1d", "embedding", "gla", "gla_core",
               "glu_mlp", "layer_norm", "linear", "linear_recurrence",
               "mul", "rms_norm", "lif", "plif", "if_neuron",
-              "linear_into_neuron", "spike_linear", "wkv", "spiking_rwkv"]
+              "linear_into_neuron", "spike_linear", "wkv", "spiking_rwkv",
+              "gated_attention"]
 
 
 # --- running seqc ---------------------------------------------------------

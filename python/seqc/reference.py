@@ -1,4 +1,4 @@
-"""Float64 NumPy reference of the SPEC §4.1–4.3 and §4.5 ops, for e2e tests.
+"""Float64 NumPy reference of the SPEC §4.1–4.5 ops, for e2e tests.
 
 Every function is written from the formula in SPEC.md (quoted in its doc
 comment), computes in float64 whatever dtype it is given, and uses nothing
@@ -182,6 +182,57 @@ def gla(x, w, heads=4, key_dim=None, value_dim=None, gate_norm=16.0,
     o = oh.reshape(B, T, value_dim)
     y = linear(o * silu(linear(x, w["g_proj.weight"])), w["o_proj.weight"])
     return y, s
+
+
+# --- gated softmax attention (SPEC §4.4) --------------------------------
+
+def rope(x, theta):
+    """NeoX-style rotate-half rotary embedding of x [B, T, heads, D] at
+    positions 0..T−1: with f_i = θ^(−2i/D) for i < D/2 and angle t·f_i,
+    (x_i, x_{i+D/2}) → (x_i cos − x_{i+D/2} sin, x_{i+D/2} cos + x_i sin)."""
+    x = f64(x)
+    T, D = x.shape[1], x.shape[-1]
+    half = D // 2
+    freq = theta ** (-2.0 * np.arange(half) / D)
+    angle = np.arange(T)[:, None] * freq[None, :]          # [T, D/2]
+    cos, sin = np.cos(angle)[None, :, None, :], np.sin(angle)[None, :, None, :]
+    a, b = x[..., :half], x[..., half:2 * half]
+    out = x.copy()
+    out[..., :half] = a * cos - b * sin
+    out[..., half:2 * half] = b * cos + a * sin
+    return out
+
+
+def gated_attention(x, w, heads, kv_heads, head_dim, gate, rope_theta=None):
+    """SPEC §4.4 `gated_attention` (Qwen3 gated attention, causal):
+        q, k, v = x Wqᵀ, x Wkᵀ, x Wvᵀ   (H, Hkv, Hkv heads of Dh)
+        q, k    = rope(q), rope(k)     (if rope_theta)
+        o       = softmax(q kᵀ/√Dh + causal mask) v   per head; query head h
+                  reads kv head h / (H / Hkv)
+        o       = o ⊙ σ(x W_gateᵀ)     (headwise: one gate per head)
+        y       = o Woᵀ
+    """
+    x = f64(x)
+    B, T = x.shape[0], x.shape[1]
+    H, Hkv, D = heads, kv_heads, head_dim
+    q = linear(x, w["q_proj.weight"]).reshape(B, T, H, D)
+    k = linear(x, w["k_proj.weight"]).reshape(B, T, Hkv, D)
+    v = linear(x, w["v_proj.weight"]).reshape(B, T, Hkv, D)
+    if rope_theta is not None:
+        q, k = rope(q, rope_theta), rope(k, rope_theta)
+    o = np.zeros((B, T, H, D))
+    mask = np.tril(np.ones((T, T), dtype=bool))
+    for h in range(H):
+        kv = h // (H // Hkv)
+        s = np.einsum("btd,bsd->bts", q[:, :, h], k[:, :, kv]) / math.sqrt(D)
+        s = np.where(mask[None], s, -np.inf)
+        s = s - s.max(axis=-1, keepdims=True)
+        p = np.exp(s)
+        p /= p.sum(axis=-1, keepdims=True)
+        o[:, :, h] = np.einsum("bts,bsd->btd", p, v[:, :, kv])
+    g = sigmoid(linear(x, w["gate_proj.weight"]))
+    o = o * (g.reshape(B, T, H, D) if gate == "elementwise" else g[..., None])
+    return linear(o.reshape(B, T, H * D), w["o_proj.weight"])
 
 
 # --- gated recurrences (SPEC §4.3) --------------------------------------

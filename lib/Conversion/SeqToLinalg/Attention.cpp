@@ -118,6 +118,8 @@ FailureOr<Results> lowerAttention(Operation *op, TensorBuilder &b,
   }
   if (auto o = dyn_cast<GLAOp>(op))
     return glaLayer(b, checks, o);
+  if (auto o = dyn_cast<GatedAttentionOp>(op))
+    return Results{buildGatedAttention(b, o)};
   return failure();
 }
 

@@ -58,6 +58,8 @@ Results buildGLACore(TensorBuilder &b, Checks &checks, mlir::Value q,
                      mlir::Value s0, int64_t heads, double scale,
                      const std::string &node);
 
+/// gated_attention: causal attention in tiles with online softmax.
+mlir::Value buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op);
 /// torch.nn.GRU / torch.nn.LSTM, sequentially over time.
 Results buildRNN(TensorBuilder &b, seq::RNNOp op);
 /// ParaRNN's para_gru / para_lstm, solved sequentially or by Newton
