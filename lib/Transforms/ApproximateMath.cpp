@@ -20,8 +20,9 @@ struct SeqApproximateMath
     RewritePatternSet patterns(&getContext());
     populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
       name.consume_front("math.");
+      // log1p expands into log, so log is approximated too.
       return name == "exp" || name == "tanh" || name == "log1p" ||
-             name == "erf";
+             name == "log" || name == "erf";
     });
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

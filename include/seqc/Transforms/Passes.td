@@ -38,7 +38,7 @@ def SeqMarkSpikeInputs : Pass<"seq-mark-spike-inputs", "mlir::ModuleOp"> {
 }
 
 def SeqApproximateMath : Pass<"seq-approximate-math", "mlir::ModuleOp"> {
-  let summary = "Expand exp, tanh, log1p and erf into vectorizable polynomials";
+  let summary = "Expand exp, tanh, log, log1p and erf into vectorizable polynomials";
   let description = [{
     LLVM has no vector exp or tanh: a loop of sigmoids or a vector of
     tanh becomes one libm call per element. MLIR's polynomial
@@ -85,6 +85,40 @@ def SeqSelectScan : Pass<"seq-select-scan", "mlir::ModuleOp"> {
     Option<"newtonTolerance", "newton-tolerance", "double",
            /*default=*/"2e-6",
            "Converged when max |s_t − f(s_{t−1})| / max(1, |f|) is at most this">
+  ];
+}
+
+
+def SeqChunkGLA : Pass<"seq-chunk-gla", "mlir::ModuleOp"> {
+  let summary = "Choose the chunkwise form of gated linear attention";
+  let description = [{
+    `seq.gla_core` and `seq.gla` run either recurrently or in fla's
+    chunkwise form. Both are parallel over (batch, head, block of 16 value
+    columns), the recurrent form only over those: a step costs 2K vector
+    FMAs with the block's state in L1. The chunkwise form cuts time into
+    chunks of C steps and is parallel over chunks too: per chunk, the gate's
+    cumulative log sums, intra-chunk scores A[j, i] (within a sub-chunk of
+    c steps the exponent per pair; across sub-chunks split at the query
+    sub-chunk's first cumulative sum so that no factor exceeds 1: the
+    sub-chunks' numerical safety) and the chunk's own state contribution;
+    then the states pass from chunk to chunk (O(K·V) per chunk); then each
+    chunk's outputs, inter (q̃ S) plus intra (A v). On a CPU the chunkwise
+    form does about 15 times the recurrent form's work (scores with
+    per-pair exponentials instead of one decay per step), so `auto` picks
+    it only where the recurrent form would leave at least 16 threads per
+    task idle; `form=chunked` forces it. The choice goes on the op as
+    `seq.chunk` and `seq.subchunk` (chunk 0: recurrent); the lowering runs
+    the recurrent form anyway when T < C (decode: T = 1).
+  }];
+  let options = [
+    Option<"form", "form", "std::string", /*default=*/"\"auto\"",
+           "auto, chunked or recurrent">,
+    Option<"chunk", "chunk", "int64_t", /*default=*/"0",
+           "Steps per chunk (0: chosen from the shapes)">,
+    Option<"subchunk", "subchunk", "int64_t", /*default=*/"0",
+           "Steps per sub-chunk (0: chosen; must divide the chunk)">,
+    Option<"threads", "threads", "int64_t", /*default=*/"0",
+           "Threads of the target (0: this machine's hardware threads)">
   ];
 }
 

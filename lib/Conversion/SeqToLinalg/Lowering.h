@@ -52,10 +52,15 @@ mlir::FailureOr<Results> lowerGraphLayout(mlir::Operation *op, TensorBuilder &b,
 mlir::FailureOr<Results> lowerGraphKernel(mlir::Operation *op,
                                           TensorBuilder &b);
 
-/// gla_core on q,k,g [B,T,H·K], v [B,T,H·V], s0 [B,H,K,V] or null.
+/// gla_core on q,k,g [B,T,H·K], v [B,T,H·V], s0 [B,H,K,V] or null:
+/// recurrent when `chunk` is 0, else chunkwise (chunks of `chunk` steps,
+/// sub-chunks of `sub`) for T ≥ chunk and recurrent below. With a nonzero
+/// `gateNorm`, g holds logits and the log decay logsigmoid(g)/gateNorm is
+/// computed where g is read.
 Results buildGLACore(TensorBuilder &b, Checks &checks, mlir::Value q,
                      mlir::Value k, mlir::Value v, mlir::Value g,
                      mlir::Value s0, int64_t heads, double scale,
+                     double gateNorm, int64_t chunk, int64_t sub,
                      const std::string &node);
 
 /// gated_attention: causal attention in tiles with online softmax.

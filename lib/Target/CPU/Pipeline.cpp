@@ -12,7 +12,8 @@ using namespace mlir;
 std::string seqc::cpuPipeline() {
   return "rgnn-decompose,rgnn-reorder-linear,rgnn-compact-materialization,"
          "rgnn-select-layout,rgnn-lower-to-templates,"
-         "seq-mark-spike-inputs,seq-select-scan,convert-seq-to-linalg,"
+         "seq-mark-spike-inputs,seq-select-scan,seq-chunk-gla,"
+         "convert-seq-to-linalg,"
          "seq-weights-to-args,"
          "func.func(convert-elementwise-to-linalg),"
          "canonicalize,cse,"

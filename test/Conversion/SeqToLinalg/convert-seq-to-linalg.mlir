@@ -57,22 +57,6 @@ func.func @add_broadcast(%a: tensor<?x8xf32>, %b: tensor<?x8xf32>, %c: tensor<1x
 
 // -----
 
-// gla_core in its recurrent form: a loop over time carrying the state.
-// CHECK-LABEL: func.func @gla_core
-// CHECK: tensor.expand_shape
-// CHECK: %[[LOOP:.*]]:2 = scf.for {{.*}} iter_args(%[[S:.*]] = %{{.*}}, %[[O:.*]] = %{{.*}}) -> (tensor<?x2x4x3xf32>, tensor<?x?x2x3xf32>)
-// CHECK:   math.exp
-// CHECK:   linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]
-// CHECK:   tensor.insert_slice
-// CHECK:   scf.yield
-// CHECK: tensor.collapse_shape %[[LOOP]]#1
-func.func @gla_core(%q: tensor<?x?x8xf32>, %v: tensor<?x?x6xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>) {
-  %o, %s = seq.gla_core %q, %q, %v, %q {heads = 2 : i64, scale = 0.5 : f64} : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x6xf32>, tensor<?x?x8xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>)
-  return %o, %s : tensor<?x?x6xf32>, tensor<?x2x4x3xf32>
-}
-
-// -----
-
 // Without seq-select-scan's choice: the sequential form (see scan.mlir).
 // CHECK-LABEL: func.func @linear_recurrence
 // CHECK: scf.parallel

@@ -4,7 +4,11 @@ from one call to the next through the model's `s0` input and state output,
 gives what one call on the whole sequence gives (and what the float64
 reference gives).
 
-usage: streaming.py SEQC WORKDIR
+Extra arguments are `seqc compile` flags (e.g. to force the chunkwise
+form: the 1-step piece then takes the recurrent decode path, the others
+the chunks).
+
+usage: streaming.py SEQC WORKDIR [COMPILE-FLAG]...
 """
 import json
 import os
@@ -22,7 +26,7 @@ D, HEADS, RANK = 12, 3, 4
 KEY, VALUE = D // 2, D
 
 
-def main(seqc, work):
+def main(seqc, work, flags=()):
     rng = np.random.default_rng(7)
     w = {n: (rng.standard_normal(s) * 0.3).astype(np.float32) for n, s in {
         "l.q_proj.weight": (KEY, D), "l.k_proj.weight": (KEY, D),
@@ -42,8 +46,8 @@ def main(seqc, work):
     with open(os.path.join(work, "m.json"), "w") as f:
         json.dump(model, f)
     so = os.path.join(work, "m.so")
-    subprocess.run([seqc, "compile", os.path.join(work, "m.json"), "-o", so],
-                   check=True)
+    subprocess.run([seqc, "compile", os.path.join(work, "m.json"), "-o", so]
+                   + list(flags), check=True)
 
     def run(x, s0, tag):
         np.save(os.path.join(work, tag + "x.npy"), x)
@@ -81,4 +85,4 @@ def main(seqc, work):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(sys.argv[1], sys.argv[2], sys.argv[3:]))
