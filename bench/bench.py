@@ -432,6 +432,65 @@ def time_torch(fn, inputs, threads, repeat):
     return statistics.median(times)
 
 
+PEAK_C = r"""
+#include <immintrin.h>
+#include <stdio.h>
+#include <time.h>
+#ifdef __AVX512F__
+typedef __m512 V; enum { LANES = 16 };
+#define FMA _mm512_fmadd_ps
+#define SET1 _mm512_set1_ps
+#define ADD _mm512_add_ps
+#define SUM(v) _mm512_reduce_add_ps(v)
+#else
+typedef __m256 V; enum { LANES = 8 };
+#define FMA _mm256_fmadd_ps
+#define SET1 _mm256_set1_ps
+#define ADD _mm256_add_ps
+static float SUM(V v) { float f[8]; _mm256_storeu_ps(f, v); float s = 0;
+  for (int i = 0; i < 8; ++i) s += f[i]; return s; }
+#endif
+#define STEP(i) acc##i = FMA(acc##i, a, b);
+int main(void) {
+  V a = SET1(1.0000001f), b = SET1(0.9999999f);
+  V acc0 = SET1(0), acc1 = SET1(1), acc2 = SET1(2), acc3 = SET1(3),
+    acc4 = SET1(4), acc5 = SET1(5), acc6 = SET1(6), acc7 = SET1(7),
+    acc8 = SET1(8), acc9 = SET1(9), acc10 = SET1(10), acc11 = SET1(11);
+  long iters = 200000000;
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  for (long n = 0; n < iters; ++n) {
+    STEP(0) STEP(1) STEP(2) STEP(3) STEP(4) STEP(5)
+    STEP(6) STEP(7) STEP(8) STEP(9) STEP(10) STEP(11)
+    __asm__ volatile("" : "+v"(acc0), "+v"(acc1), "+v"(acc2), "+v"(acc3),
+                     "+v"(acc4), "+v"(acc5), "+v"(acc6), "+v"(acc7),
+                     "+v"(acc8), "+v"(acc9), "+v"(acc10), "+v"(acc11));
+  }
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  V s = ADD(ADD(ADD(acc0, acc1), ADD(acc2, acc3)), ADD(ADD(acc4, acc5), ADD(acc6, acc7)));
+  s = ADD(s, ADD(ADD(acc8, acc9), ADD(acc10, acc11)));
+  double sec = (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec);
+  printf("%f %d %f\n", 2.0 * LANES * 12 * iters / sec / 1e9, LANES, SUM(s));
+  return 0;
+}
+"""
+
+
+def fma_peak():
+    """Single-thread vector FMA peak in GFLOP/s, and the vector width."""
+    with tempfile.TemporaryDirectory() as wd:
+        src, exe = os.path.join(wd, "peak.c"), os.path.join(wd, "peak")
+        with open(src, "w") as f:
+            f.write(PEAK_C)
+        subprocess.run(["cc", "-O2", "-march=native", src, "-o", exe], check=True)
+        best = 0.0
+        for _ in range(3):
+            gflops, lanes, _ = subprocess.run(
+                [exe], check=True, capture_output=True, text=True).stdout.split()
+            best = max(best, float(gflops))
+    return best, int(lanes)
+
+
 def bench_parser(description, threads=2, repeat=20):
     """The options every benchmark script has: --seqc, --threads, --repeat,
     --json."""

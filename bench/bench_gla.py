@@ -31,9 +31,8 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "python"))
-from bench import (bench_parser, blas_name, gla_weights, rand,  # noqa: E402
-                   time_seqc, time_torch, torch, torch_gla)
-from bench_gemm import fma_peak  # noqa: E402
+from bench import (bench_parser, blas_name, fma_peak, gla_weights,  # noqa: E402
+                   rand, time_seqc, time_torch, torch, torch_gla)
 from seqc import reference  # noqa: E402
 from seqc.run_model import run_model  # noqa: E402
 

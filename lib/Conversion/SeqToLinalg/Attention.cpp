@@ -4,6 +4,7 @@
 // (GLACore.cpp: recurrent or chunkwise, as seq-chunk-gla chose).
 //
 //===----------------------------------------------------------------------===//
+#include "Gemm.h"
 #include "Lowering.h"
 #include "VectorLoops.h"
 
@@ -28,8 +29,8 @@ static std::pair<int64_t, int64_t> chunkOf(Operation *op) {
 
 /// y = rms_norm(o_h) ⊙ w ⊙ silu(gate) per head, in one loop over rows: the
 /// norm, the weight and the swish gate fused, a head's V values a vector.
-static Value normGate(TensorBuilder &b, Value o, Value gate, Value w,
-                      int64_t heads, int64_t vd, double eps) {
+static Value normGate(TensorBuilder &b, Value o, Value gate, int64_t gateCol,
+                      Value w, int64_t heads, int64_t vd, double eps) {
   Value batch = b.dim(o, 0), steps = b.dim(o, 1);
   Value ob = readBuffer(b, o), gb = readBuffer(b, gate), wb = readBuffer(b, w);
   Value y = allocBuffer(b, {batch, steps, b.index(heads * vd)});
@@ -43,15 +44,17 @@ static Value normGate(TensorBuilder &b, Value o, Value gate, Value w,
             ib, vt, wb, ValueRange{arith::ConstantIndexOp::create(ib, 0)});
         for (int64_t h = 0; h < heads; ++h) {
           Value col = arith::ConstantIndexOp::create(ib, h * vd);
-          ValueRange at{ivs[0], ivs[1], col};
+          SmallVector<Value> at{ivs[0], ivs[1], col};
           Value x = vector::LoadOp::create(ib, vt, ob, at);
+          Value gCol = arith::ConstantIndexOp::create(ib, gateCol + h * vd);
           Value ms = vector::ReductionOp::create(
               ib, vector::CombiningKind::ADD, arith::MulFOp::create(ib, x, x));
           Value r = math::RsqrtOp::create(
               ib, arith::AddFOp::create(
                       ib, arith::DivFOp::create(ib, ms, constF32(ib, vd)),
                       constF32(ib, eps)));
-          Value g = vector::LoadOp::create(ib, vt, gb, at);
+          Value g = vector::LoadOp::create(ib, vt, gb,
+                                           ValueRange{ivs[0], ivs[1], gCol});
           Value out = arith::MulFOp::create(
               ib,
               arith::MulFOp::create(ib, x,
@@ -67,17 +70,23 @@ static Results glaLayer(TensorBuilder &b, Checks &checks, GLAOp op) {
   ValueRange w = op.getWeights();
   Value x = op.getX();
   int64_t heads = op.getHeads();
-  Value q = b.linear(x, w[0]), k = b.linear(x, w[1]), v = b.linear(x, w[2]);
-  Value gate = b.linear(x, w[3]);
-  // The gate's logits; logsigmoid and the normalizer are applied where
-  // gla_core reads them.
-  Value gk = b.linear(b.linear(x, w[4]), w[5], w[6]);
-  double scale = 1.0 / std::sqrt(double(op.getKeyDim() / heads));
+  int64_t kd = op.getKeyDim(), vd = op.getValueDim();
+  int64_t rank = cast<RankedTensorType>(w[4].getType()).getDimSize(0);
+  // q, k, v, the output gate and the decay gate's first factor read x:
+  // one GEMM over their stacked weights, [B, T, 2·kd + 2·vd + rank].
+  Value fused = fusedLinear(b, x, {w[0], w[1], w[2], w[3], w[4]});
+  int64_t gateCol = 2 * kd + vd, lowCol = 2 * kd + 2 * vd;
+  // The decay gate's logits (its logsigmoid and normalizer are applied
+  // where gla_core reads them).
+  Value low = fusedPart(b, fused, lowCol, rank);
+  Value gk = b.linear(low, w[5], w[6]);
+  double scale = 1.0 / std::sqrt(double(kd / heads));
   auto [chunk, sub] = chunkOf(op);
-  Results core = buildGLACore(b, checks, q, k, v, gk, op.getS0(), heads, scale,
-                              op.getGateNorm().convertToDouble(), chunk, sub,
-                              nodeName(op));
-  Value o = normGate(b, core[0], gate, w[7], heads, op.getValueDim() / heads,
+  Results core =
+      buildGLACore(b, checks, fused, fused, fused, gk, op.getS0(), heads, scale,
+                   op.getGateNorm().convertToDouble(), chunk, sub, nodeName(op),
+                   {0, kd, 2 * kd, 0, kd, vd});
+  Value o = normGate(b, core[0], fused, gateCol, w[7], heads, vd / heads,
                      op.getEps().convertToDouble());
   return {b.linear(o, w[8]), core[1]};
 }

@@ -42,6 +42,9 @@ constexpr int64_t kValueLanes = 16;
 struct GLABuffers {
   Value q, k, v, g, s0, o, s; // [B,T,H·K] ×3, [B,T,H·V], [B,H,K,V], outputs
   Value state; // [B, H, value blocks, K, 16]: each block's running state
+  /// Where q, k, v and g start in their rows (fused projections keep them
+  /// side by side in one [B, T, ·] tensor).
+  int64_t qOff = 0, kOff = 0, vOff = 0, gOff = 0;
   Value batch, steps;
   int64_t heads, keyDim, valueDim;
   double scale;
@@ -59,7 +62,8 @@ struct GLABuffers {
 
 /// A block of value columns [v0, v0 + 16) of head h, masked at the edge.
 struct ValueBlock {
-  Value b, h, blk, v0, mask, vCol; // vCol = h·V + v0
+  Value b, h, blk, v0, mask, vCol; // vCol = h·V + v0, in o
+  Value vIn;                       // the same column in v
   VectorType type;
 
   Value load(IB &ib, Value mem, ValueRange at) const {
@@ -92,6 +96,7 @@ ValueBlock valueBlock(IB &ib, const GLABuffers &g, Value bi, Value h,
       ib, VectorType::get({kValueLanes}, ib.getI1Type()),
       ValueRange{arith::SubIOp::create(ib, idx(ib, g.valueDim), vb.v0)});
   vb.vCol = add(ib, mul(ib, h, idx(ib, g.valueDim)), vb.v0);
+  vb.vIn = add(ib, vb.vCol, idx(ib, g.vOff));
   return vb;
 }
 
@@ -156,8 +161,9 @@ Value decays(TensorBuilder &b, const GLABuffers &g) {
       ValueRange{b.index(1), b.index(1)},
       [&](OpBuilder &nested, Location loc, ValueRange ivs) {
         IB ib(loc, nested);
-        ValueRange at{ivs[0], ivs[1], idx(ib, 0)};
-        Value raw = vector::LoadOp::create(ib, vt, g.g, at);
+        SmallVector<Value> at{ivs[0], ivs[1], idx(ib, 0)};
+        Value raw = vector::LoadOp::create(
+            ib, vt, g.g, ValueRange{ivs[0], ivs[1], idx(ib, g.gOff)});
         vector::StoreOp::create(ib, math::ExpOp::create(ib, g.gate(ib, raw)), d,
                                 at);
       });
@@ -174,19 +180,24 @@ void recurrent(TensorBuilder &b, const GLABuffers &g) {
     Value zero = arith::ConstantOp::create(
         ib, DenseElementsAttr::get(vb.type, ib.getF32FloatAttr(0).getValue()));
     forRange(ib, idx(ib, 0), g.steps, [&](IB &tb, Value t) {
-      Value vrow = vb.load(tb, g.v, ValueRange{vb.b, t, vb.vCol});
+      Value vrow = vb.load(tb, g.v, ValueRange{vb.b, t, vb.vIn});
       Value out = forCarry(
           tb, idx(tb, 0), idx(tb, g.keyDim), {zero},
           [&](IB &kb, Value k, ValueRange acc) {
             Value col = add(kb, kCol, k);
             Value a = scalarAt(kb, decay, {vb.b, t, col});
             Value srow = vector::FMAOp::create(
-                kb, splat(kb, vb.type, scalarAt(kb, g.k, {vb.b, t, col})), vrow,
+                kb,
+                splat(kb, vb.type,
+                      scalarAt(kb, g.k,
+                               {vb.b, t, add(kb, col, idx(kb, g.kOff))})),
+                vrow,
                 arith::MulFOp::create(kb, splat(kb, vb.type, a),
                                       st.load(kb, k)));
             st.store(kb, srow, k);
             Value qs = arith::MulFOp::create(
-                kb, scalarAt(kb, g.q, {vb.b, t, col}), scale);
+                kb, scalarAt(kb, g.q, {vb.b, t, add(kb, col, idx(kb, g.qOff))}),
+                scale);
             return SmallVector<Value>{vector::FMAOp::create(
                 kb, splat(kb, vb.type, qs), srow, acc[0])};
           })[0];
@@ -223,9 +234,10 @@ void chunkPrologue(IB &b, const GLABuffers &g, const ChunkScratch &c, Value bi,
   Value len = arith::MinUIOp::create(b, idx(b, c.chunk),
                                      arith::SubIOp::create(b, g.steps, t0));
   Value kCol = mul(b, h, idx(b, g.keyDim));
-  auto rowAt = [&](IB &ib, Value mem, Value j) {
-    return vector::LoadOp::create(ib, kType, mem,
-                                  ValueRange{bi, add(ib, t0, j), kCol})
+  auto rowAt = [&](IB &ib, Value mem, Value j, int64_t off = 0) {
+    return vector::LoadOp::create(
+               ib, kType, mem,
+               ValueRange{bi, add(ib, t0, j), add(ib, kCol, idx(ib, off))})
         .getResult();
   };
   // b_j, the cumulative log gate inside the chunk.
@@ -233,8 +245,8 @@ void chunkPrologue(IB &b, const GLABuffers &g, const ChunkScratch &c, Value bi,
       b, DenseElementsAttr::get(kType, b.getF32FloatAttr(0).getValue()));
   Value last =
       forCarry(b, idx(b, 0), len, {zero}, [&](IB &ib, Value j, ValueRange acc) {
-        Value s =
-            arith::AddFOp::create(ib, acc[0], g.gate(ib, rowAt(ib, g.g, j)));
+        Value s = arith::AddFOp::create(ib, acc[0],
+                                        g.gate(ib, rowAt(ib, g.g, j, g.gOff)));
         vector::StoreOp::create(ib, s, c.cum,
                                 ValueRange{bi, add(ib, t0, j), kCol});
         return SmallVector<Value>{s};
@@ -247,11 +259,11 @@ void chunkPrologue(IB &b, const GLABuffers &g, const ChunkScratch &c, Value bi,
     Value bj = cumAt(ib, j);
     Value t = add(ib, t0, j);
     Value qs = arith::MulFOp::create(
-        ib, arith::MulFOp::create(ib, rowAt(ib, g.q, j), scale),
+        ib, arith::MulFOp::create(ib, rowAt(ib, g.q, j, g.qOff), scale),
         math::ExpOp::create(ib, bj));
     vector::StoreOp::create(ib, qs, c.qt, ValueRange{bi, t, kCol});
     Value ks = arith::MulFOp::create(
-        ib, rowAt(ib, g.k, j),
+        ib, rowAt(ib, g.k, j, g.kOff),
         math::ExpOp::create(ib, arith::SubFOp::create(ib, last, bj)));
     vector::StoreOp::create(ib, ks, c.kt, ValueRange{bi, t, kCol});
   });
@@ -268,25 +280,27 @@ void chunkPrologue(IB &b, const GLABuffers &g, const ChunkScratch &c, Value bi,
     Value z = cumAt(sb, j0);
     // Same sub-chunk: the exponent per pair, b_j − b_i ≤ 0.
     forRange(sb, j0, j1, [&](IB &jb, Value j) {
-      Value qj = rowAt(jb, g.q, j), bj = cumAt(jb, j);
+      Value qj = rowAt(jb, g.q, j, g.qOff), bj = cumAt(jb, j);
       forRange(jb, j0, add(jb, j, idx(jb, 1)), [&](IB &pb, Value i) {
         Value e = math::ExpOp::create(
             pb, arith::SubFOp::create(pb, bj, cumAt(pb, i)));
-        store(pb, dot(pb, arith::MulFOp::create(pb, qj, e), rowAt(pb, g.k, i)),
+        store(pb,
+              dot(pb, arith::MulFOp::create(pb, qj, e),
+                  rowAt(pb, g.k, i, g.kOff)),
               j, i);
       });
     });
     // Earlier sub-chunks: split at z, both factors ≤ 1.
     forRange(sb, j0, j1, [&](IB &jb, Value j) {
       Value qj = arith::MulFOp::create(
-          jb, rowAt(jb, g.q, j),
+          jb, rowAt(jb, g.q, j, g.qOff),
           math::ExpOp::create(jb, arith::SubFOp::create(jb, cumAt(jb, j), z)));
       vector::StoreOp::create(jb, qj, c.qz,
                               ValueRange{bi, add(jb, t0, j), kCol});
     });
     forRange(sb, idx(sb, 0), j0, [&](IB &ib, Value i) {
       Value ki = arith::MulFOp::create(
-          ib, rowAt(ib, g.k, i),
+          ib, rowAt(ib, g.k, i, g.kOff),
           math::ExpOp::create(ib, arith::SubFOp::create(ib, z, cumAt(ib, i))));
       forRange(ib, j0, j1, [&](IB &jb, Value j) {
         store(jb, dot(jb, rowAt(jb, c.qz, j), ki), j, i);
@@ -334,7 +348,7 @@ void chunkState(IB &b, const GLABuffers &g, const ChunkScratch &c,
     ValueRange acc = forCarry(
         kb, idx(kb, 0), len, zeros, [&](IB &jb, Value j, ValueRange a) {
           Value t = add(jb, t0, j);
-          Value vrow = vb.load(jb, g.v, {vb.b, t, vb.vCol});
+          Value vrow = vb.load(jb, g.v, {vb.b, t, vb.vIn});
           SmallVector<Value> out;
           for (int64_t r = 0; r < kSweepRows; ++r) {
             Value kh = scalarAt(jb, c.kt, {vb.b, t, add(jb, kCol, ks[r])});
@@ -406,7 +420,7 @@ void chunkOutputs(IB &b, const GLABuffers &g, const ChunkScratch &c,
     ValueRange out = forCarry(
         jb, idx(jb, 0), add(jb, rows.back(), idx(jb, 1)), inter,
         [&](IB &ib, Value i, ValueRange acc) {
-          Value vrow = vb.load(ib, g.v, {vb.b, add(ib, t0, i), vb.vCol});
+          Value vrow = vb.load(ib, g.v, {vb.b, add(ib, t0, i), vb.vIn});
           SmallVector<Value> next;
           for (int64_t r = 0; r < kSweepRows; ++r) {
             // A is written for i ≤ j only.
@@ -484,10 +498,16 @@ void chunkwise(TensorBuilder &b, const GLABuffers &g, int64_t chunk,
 Results seqc::buildGLACore(TensorBuilder &b, Checks &checks, Value q, Value k,
                            Value v, Value g, Value s0, int64_t heads,
                            double scale, double gateNorm, int64_t chunk,
-                           int64_t sub, const std::string &node) {
-  auto qt = cast<RankedTensorType>(q.getType());
-  auto vt = cast<RankedTensorType>(v.getType());
-  int64_t kd = qt.getDimSize(2) / heads, vd = vt.getDimSize(2) / heads;
+                           int64_t sub, const std::string &node,
+                           ArrayRef<int64_t> offsets) {
+  // With offsets, q/k/v/g sit side by side in wider rows; the widths
+  // come from s0's type or from the op (key and value widths are given).
+  int64_t kd = offsets.empty()
+                   ? cast<RankedTensorType>(q.getType()).getDimSize(2) / heads
+                   : offsets[4] / heads;
+  int64_t vd = offsets.empty()
+                   ? cast<RankedTensorType>(v.getType()).getDimSize(2) / heads
+                   : offsets[5] / heads;
   for (int64_t d : {0, 1}) {
     std::string what = d == 0 ? "batch" : "length";
     std::tie(q, k) = checks.sameDim(
@@ -508,6 +528,12 @@ Results seqc::buildGLACore(TensorBuilder &b, Checks &checks, Value q, Value k,
   buf.valueDim = vd;
   buf.scale = scale;
   buf.gateNorm = gateNorm;
+  if (!offsets.empty()) {
+    buf.qOff = offsets[0];
+    buf.kOff = offsets[1];
+    buf.vOff = offsets[2];
+    buf.gOff = offsets[3];
+  }
   buf.q = readBuffer(b, q);
   buf.k = readBuffer(b, k);
   buf.v = readBuffer(b, v);

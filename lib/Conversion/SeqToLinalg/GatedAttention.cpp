@@ -15,6 +15,7 @@
 // beforehand from a [T, Dh/2] table of cos and sin.
 //
 //===----------------------------------------------------------------------===//
+#include "Gemm.h"
 #include "GraphLoops.h"
 #include "Lowering.h"
 #include "VectorLoops.h"
@@ -118,15 +119,21 @@ struct Row {
   Value m, l, acc;
 };
 
+/// Where v and the gate start in the rows of the fused projection.
+struct FusedColumns {
+  int64_t v, gate;
+};
+
 /// One tile: rows t0..t0+kRows−1 (those < T) of query head h.
-void attendTile(IB &b, Value q, Value kt, Value v, Value g, Value o, Value bi,
-                Value h, Value t0, Value steps, int64_t heads, int64_t kvHeads,
-                int64_t dh, bool headwise) {
+void attendTile(IB &b, Value q, Value kt, Value fused, const FusedColumns &at,
+                Value o, Value bi, Value h, Value t0, Value steps,
+                int64_t heads, int64_t kvHeads, int64_t dh, bool headwise) {
   auto f32 = b.getF32Type();
   auto keyType = VectorType::get({kKeys}, f32);
   auto rowType = VectorType::get({dh}, f32);
   Value kvh = arith::DivUIOp::create(b, h, idx(b, heads / kvHeads));
-  Value qCol = mul(b, h, idx(b, dh)), kvCol = mul(b, kvh, idx(b, dh));
+  Value qCol = mul(b, h, idx(b, dh));
+  Value vCol = add(b, mul(b, kvh, idx(b, dh)), idx(b, at.v));
   Value last = arith::SubIOp::create(b, steps, idx(b, 1));
   // The tile's last row, and the keys it sees.
   Value tLast = arith::MinUIOp::create(b, add(b, t0, idx(b, kRows - 1)), last);
@@ -213,8 +220,8 @@ void attendTile(IB &b, Value q, Value kt, Value v, Value g, Value o, Value bi,
         // acc_r += Σ_j p_r[j] · V[s0 + j]: each V row loaded once.
         for (int64_t j = 0; j < kKeys; ++j) {
           Value key = arith::MinUIOp::create(lb, add(lb, s0, idx(lb, j)), last);
-          Value vrow = vector::LoadOp::create(lb, rowType, v,
-                                              ValueRange{bi, key, kvCol});
+          Value vrow = vector::LoadOp::create(lb, rowType, fused,
+                                              ValueRange{bi, key, vCol});
           for (int64_t r = 0; r < kRows; ++r) {
             Value pj = vector::ExtractOp::create(lb, probs[r], j);
             next[3 * r + 2] = vector::FMAOp::create(
@@ -236,10 +243,15 @@ void attendTile(IB &b, Value q, Value kt, Value v, Value g, Value o, Value bi,
       if (headwise) {
         gate = vector::BroadcastOp::create(
             ib, rowType,
-            sigmoid(ib, memref::LoadOp::create(ib, g, ValueRange{bi, row, h})));
+            sigmoid(ib,
+                    memref::LoadOp::create(
+                        ib, fused,
+                        ValueRange{bi, row, add(ib, h, idx(ib, at.gate))})));
       } else {
-        gate = sigmoid(ib, vector::LoadOp::create(ib, rowType, g,
-                                                  ValueRange{bi, row, qCol}));
+        gate = sigmoid(
+            ib, vector::LoadOp::create(
+                    ib, rowType, fused,
+                    ValueRange{bi, row, add(ib, qCol, idx(ib, at.gate))}));
       }
       vector::StoreOp::create(ib, arith::MulFOp::create(ib, out, gate), o,
                               ValueRange{bi, row, qCol});
@@ -255,8 +267,11 @@ Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
   int64_t dh = op.getHeadDim();
   bool headwise = op.getGate() == "headwise";
   Value x = op.getX();
-  Value q = b.linear(x, w[0]), k = b.linear(x, w[1]), v = b.linear(x, w[2]);
-  Value g = b.linear(x, w[3]);
+  // q, k, v and the gate read x: one GEMM over their stacked weights.
+  int64_t qw = heads * dh, kvw = kvHeads * dh;
+  Value fused = fusedLinear(b, x, {w[0], w[1], w[2], w[3]});
+  FusedColumns at{qw + kvw, qw + 2 * kvw};
+  Value q = fusedPart(b, fused, 0, qw), k = fusedPart(b, fused, qw, kvw);
   Value batch = b.dim(x, 0), steps = b.dim(x, 1);
   if (auto theta = op.getRopeTheta()) {
     auto [cos, sin] = ropeTables(b, steps, dh, theta->convertToDouble());
@@ -265,8 +280,8 @@ Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
   }
   Value kt = transposeKeys(b, k, kvHeads, dh);
   // Every tensor is built; now the buffers.
-  Value qb = readBuffer(b, q), ktb = readBuffer(b, kt), vb = readBuffer(b, v);
-  Value gb = readBuffer(b, g);
+  Value qb = readBuffer(b, q), ktb = readBuffer(b, kt);
+  Value fb = readBuffer(b, fused);
   Value ob = allocBuffer(b, {batch, steps, b.index(heads * dh)});
   Value tiles = arith::CeilDivUIOp::create(b, steps, b.index(kRows));
   scf::ParallelOp::create(b, ValueRange{b.index(0), b.index(0), b.index(0)},
@@ -275,7 +290,7 @@ Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
                           [&](OpBuilder &nested, Location loc, ValueRange ivs) {
                             IB ib(loc, nested);
                             Value t0 = mul(ib, ivs[2], idx(ib, kRows));
-                            attendTile(ib, qb, ktb, vb, gb, ob, ivs[0], ivs[1],
+                            attendTile(ib, qb, ktb, fb, at, ob, ivs[0], ivs[1],
                                        t0, steps, heads, kvHeads, dh, headwise);
                           });
   return b.linear(bufferTensor(b, ob), w[4]);

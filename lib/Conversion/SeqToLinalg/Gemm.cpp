@@ -20,11 +20,22 @@ static Value asIndex(TensorBuilder &b, OpFoldResult v) {
 namespace {
 /// W [N, K] as a view of a model weight: element (n, k) of W is element
 /// index(n, k) of the weight (widened to f32 when stored as f16/bf16).
+/// A fused projection is a stack of model weights (`parts`, rows
+/// [rowStart_i, rowStart_{i+1})): element (n, k) comes from the part that
+/// holds row n.
 struct WeightView {
   seq::WeightOp weight;
   std::string suffix; ///< names the view in the global's symbol
   std::function<SmallVector<Value>(ImplicitLocOpBuilder &, Value, Value)> index;
+  SmallVector<seq::WeightOp> parts;
+  SmallVector<int64_t> rowStart;
 };
+
+seq::WeightOp underlyingWeight(Value v) {
+  if (auto ext = v.getDefiningOp<arith::ExtFOp>())
+    v = ext.getIn();
+  return v.getDefiningOp<seq::WeightOp>();
+}
 } // namespace
 
 /// The view of a model weight that `w` is, if any: the weight itself, its
@@ -34,11 +45,23 @@ static std::optional<WeightView> weightView(Value w) {
   auto plain = [](ImplicitLocOpBuilder &, Value n, Value k) {
     return SmallVector<Value>{n, k};
   };
-  auto underlying = [](Value v) -> seq::WeightOp {
-    if (auto ext = v.getDefiningOp<arith::ExtFOp>())
-      v = ext.getIn();
-    return v.getDefiningOp<seq::WeightOp>();
-  };
+  auto underlying = underlyingWeight;
+  if (auto concat = w.getDefiningOp<tensor::ConcatOp>();
+      concat && concat.getDim() == 0) {
+    WeightView view{{}, "", plain, {}, {0}};
+    for (Value part : concat.getInputs()) {
+      auto weight = underlying(part);
+      auto type = cast<RankedTensorType>(part.getType());
+      if (!weight || type.getRank() != 2 || type.isDynamicDim(0))
+        return std::nullopt;
+      view.parts.push_back(weight);
+      view.rowStart.push_back(view.rowStart.back() + type.getDimSize(0));
+      view.suffix +=
+          (view.parts.size() == 1 ? "" : "+") + weight.getTensorName().str();
+    }
+    view.weight = view.parts.front();
+    return view;
+  }
   if (auto weight = underlying(w))
     return WeightView{weight, "", plain};
   if (auto t = w.getDefiningOp<linalg::TransposeOp>()) {
@@ -83,6 +106,38 @@ static std::optional<WeightView> weightView(Value w) {
   return std::nullopt;
 }
 
+/// Element (n, k) of a view, as f32: from the part holding row n of a
+/// stack (loaded clamped from every part and selected: this runs once per
+/// packing), or from the weight through the view's index.
+static Value loadView(ImplicitLocOpBuilder &b, const WeightView &view, Value wb,
+                      ArrayRef<Value> parts, Value n, Value k) {
+  auto widen = [&](Value v) {
+    return v.getType().isF32()
+               ? v
+               : arith::ExtFOp::create(b, b.getF32Type(), v).getResult();
+  };
+  if (parts.empty())
+    return widen(memref::LoadOp::create(b, wb, view.index(b, n, k)));
+  Value out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    Value lo = arith::ConstantIndexOp::create(b, view.rowStart[i]);
+    Value rows = arith::ConstantIndexOp::create(b, view.rowStart[i + 1] -
+                                                       view.rowStart[i]);
+    Value local = arith::MinUIOp::create(
+        b, arith::SubIOp::create(b, arith::MaxUIOp::create(b, n, lo), lo),
+        arith::SubIOp::create(b, rows, arith::ConstantIndexOp::create(b, 1)));
+    Value v = widen(memref::LoadOp::create(b, parts[i], ValueRange{local, k}));
+    out =
+        i == 0
+            ? v
+            : arith::SelectOp::create(
+                  b, arith::CmpIOp::create(b, arith::CmpIPredicate::uge, n, lo),
+                  v, out)
+                  .getResult();
+  }
+  return out;
+}
+
 /// The panels of W [N, K], a view of a model weight, in a module global,
 /// packed when the global was last filled from another address (first run,
 /// or weights moved).
@@ -92,7 +147,9 @@ static Value globalPanels(TensorBuilder &b, const WeightView &view, int64_t n,
   // (The builder may be inside a region not yet attached to the module.)
   auto module = weight->getParentOfType<ModuleOp>();
   std::string name =
-      ("seqc_packed." + weight.getTensorName() + view.suffix).str();
+      view.parts.empty()
+          ? ("seqc_packed." + weight.getTensorName() + view.suffix).str()
+          : "seqc_packed." + view.suffix;
   int64_t numPanels = (n + kGemmPanel - 1) / kGemmPanel;
   auto type = MemRefType::get({numPanels, k, kGemmPanel}, b.getF32Type());
   auto srcType = MemRefType::get({}, b.getI64Type());
@@ -111,8 +168,18 @@ static Value globalPanels(TensorBuilder &b, const WeightView &view, int64_t n,
   Value panels = memref::GetGlobalOp::create(b, type, name);
   Value src = memref::GetGlobalOp::create(b, srcType, name + ".src");
   Value wb = readBuffer(b, weight.getResult());
-  Value at = arith::IndexCastOp::create(
-      b, b.getI64Type(), memref::ExtractAlignedPointerAsIndexOp::create(b, wb));
+  SmallVector<Value> partBuffers;
+  for (seq::WeightOp part : view.parts)
+    partBuffers.push_back(part == weight ? wb
+                                         : readBuffer(b, part.getResult()));
+  // Repacked when any source moved: the sum of their addresses.
+  Value at = arith::ConstantIntOp::create(b, b.getI64Type(), 0);
+  for (Value buf : partBuffers.empty() ? SmallVector<Value>{wb} : partBuffers)
+    at = arith::AddIOp::create(
+        b, at,
+        arith::IndexCastOp::create(
+            b, b.getI64Type(),
+            memref::ExtractAlignedPointerAsIndexOp::create(b, buf)));
   Value stale = arith::CmpIOp::create(b, arith::CmpIPredicate::ne,
                                       memref::LoadOp::create(b, src), at);
   scf::IfOp::create(b, stale, [&](OpBuilder &tb, Location tl) {
@@ -135,12 +202,8 @@ static Value globalPanels(TensorBuilder &b, const WeightView &view, int64_t n,
                           xb,
                           arith::MulIOp::create(xb, p[0], xb.index(kGemmPanel)),
                           l);
-                      Value v = memref::LoadOp::create(
-                          xb, wb,
-                          view.index(xb, arith::MinUIOp::create(xb, col, last),
-                                     kk));
-                      if (!v.getType().isF32())
-                        v = arith::ExtFOp::create(xb, xb.getF32Type(), v);
+                      Value row = arith::MinUIOp::create(xb, col, last);
+                      Value v = loadView(xb, view, wb, partBuffers, row, kk);
                       Value inside = arith::CmpIOp::create(
                           xb, arith::CmpIPredicate::ult, col, xb.index(n));
                       memref::StoreOp::create(
@@ -346,6 +409,26 @@ Value linearPacked(TensorBuilder &b, Value x, const PackedWeight &w,
                 false};
   gemmRows(b, xb, panels, {}, biasb, {}, y, n, k, b.index(0), m, rows);
   return bufferTensor(b, y);
+}
+
+Value fusedLinear(TensorBuilder &b, Value x, ArrayRef<Value> weights) {
+  if (weights.size() == 1)
+    return b.linear(x, weights[0]);
+  return b.linear(x, tensor::ConcatOp::create(b, 0, weights));
+}
+
+Value fusedPart(TensorBuilder &b, Value fused, int64_t offset, int64_t width) {
+  SmallVector<OpFoldResult> sizes = b.sizes(fused);
+  unsigned rank = sizes.size();
+  sizes.back() = b.getIndexAttr(width);
+  return b.map({}, b.empty(sizes), [&](ImplicitLocOpBuilder &ib, ValueRange) {
+    SmallVector<Value> at;
+    for (unsigned d = 0; d < rank; ++d)
+      at.push_back(linalg::IndexOp::create(ib, d));
+    at.back() = arith::AddIOp::create(
+        ib, at.back(), arith::ConstantIndexOp::create(ib, offset));
+    return tensor::ExtractOp::create(ib, fused, at).getResult();
+  });
 }
 
 Value TensorBuilder::linear(Value x, Value w, Value bias) {

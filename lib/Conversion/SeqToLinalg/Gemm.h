@@ -46,6 +46,17 @@ PackedWeight packWeight(TensorBuilder &b, mlir::Value w);
 mlir::Value linearPacked(TensorBuilder &b, mlir::Value x, const PackedWeight &w,
                          mlir::Value bias = {});
 
+/// x · [W_1; W_2; ...]ᵀ: projections of one input fused into one GEMM over
+/// their stacked weights (packed once into one module global when they are
+/// model weights); the outputs side by side, [..., ΣN_i].
+mlir::Value fusedLinear(TensorBuilder &b, mlir::Value x,
+                        llvm::ArrayRef<mlir::Value> weights);
+/// Columns [offset, offset + width) of the last dim of a fused
+/// projection's [..., N] output, as a tensor of their own (for consumers
+/// that are not written to read it in place).
+mlir::Value fusedPart(TensorBuilder &b, mlir::Value fused, int64_t offset,
+                      int64_t width);
+
 /// Where row m of a GEMM reads x and writes y: the indices of the row (all
 /// but the last), and whether y is added to rather than overwritten.
 struct GemmRows {

@@ -56,12 +56,14 @@ mlir::FailureOr<Results> lowerGraphKernel(mlir::Operation *op,
 /// recurrent when `chunk` is 0, else chunkwise (chunks of `chunk` steps,
 /// sub-chunks of `sub`) for T ≥ chunk and recurrent below. With a nonzero
 /// `gateNorm`, g holds logits and the log decay logsigmoid(g)/gateNorm is
-/// computed where g is read.
+/// computed where g is read. `offsets` (q, k, v, g starts, key and value
+/// widths), when given, locate q, k, v, g in the rows of fused projections.
 Results buildGLACore(TensorBuilder &b, Checks &checks, mlir::Value q,
                      mlir::Value k, mlir::Value v, mlir::Value g,
                      mlir::Value s0, int64_t heads, double scale,
                      double gateNorm, int64_t chunk, int64_t sub,
-                     const std::string &node);
+                     const std::string &node,
+                     llvm::ArrayRef<int64_t> offsets = {});
 
 /// gated_attention: causal attention in tiles with online softmax.
 mlir::Value buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op);
