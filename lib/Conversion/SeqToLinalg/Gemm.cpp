@@ -24,9 +24,14 @@ namespace {
 /// [rowStart_i, rowStart_{i+1})): element (n, k) comes from the part that
 /// holds row n.
 struct WeightView {
+  using IndexFn =
+      std::function<SmallVector<Value>(ImplicitLocOpBuilder &, Value, Value)>;
+  WeightView(seq::WeightOp weight, std::string suffix, IndexFn index)
+      : weight(weight), suffix(std::move(suffix)), index(std::move(index)) {}
+
   seq::WeightOp weight;
   std::string suffix; ///< names the view in the global's symbol
-  std::function<SmallVector<Value>(ImplicitLocOpBuilder &, Value, Value)> index;
+  IndexFn index;
   SmallVector<seq::WeightOp> parts;
   SmallVector<int64_t> rowStart;
 };
@@ -48,7 +53,8 @@ static std::optional<WeightView> weightView(Value w) {
   auto underlying = underlyingWeight;
   if (auto concat = w.getDefiningOp<tensor::ConcatOp>();
       concat && concat.getDim() == 0) {
-    WeightView view{{}, "", plain, {}, {0}};
+    WeightView view({}, "", plain);
+    view.rowStart.push_back(0);
     for (Value part : concat.getInputs()) {
       auto weight = underlying(part);
       auto type = cast<RankedTensorType>(part.getType());

@@ -1,4 +1,5 @@
-// gated_attention on CPU: no T×T matrix. A parallel loop over (batch, head,
+// gated_attention on CPU: q, k, v and the gate in one fused GEMM over their
+// stacked weights (132 rows), then no T×T matrix: a parallel loop over (batch, head,
 // tiles of 4 query rows) walks the keys in blocks of 16 with an online
 // softmax per row; K is transposed so that a block's keys are one vector.
 // RUN: seqc-opt %s --convert-seq-to-linalg | FileCheck %s
@@ -30,10 +31,12 @@
 // Each V row of the block loaded once, added into the 4 rows.
 // CHECK:             vector.load %{{.+}} : memref<?x?x32xf32>, vector<16xf32>
 // CHECK-COUNT-4:     vector.fma
-// The headwise gate where the row is stored.
+// The headwise gate where the row is stored, read in place from the fused
+// projection (q 64 | k 32 | v 32 | gate 4 columns): column 128 + h.
 // CHECK:           scf.if
 // CHECK:             arith.divf
-// CHECK:             memref.load %{{.+}}[%[[B]], %{{.+}}, %[[H]]] : memref<?x?x4xf32>
+// CHECK:             %[[GCOL:.+]] = arith.addi %[[H]], %c128
+// CHECK:             memref.load %{{.+}}[%[[B]], %{{.+}}, %[[GCOL]]] : memref<?x?x132xf32>
 // CHECK:             math.exp
 // CHECK:             vector.store
 func.func @gated(%x: tensor<?x?x32xf32>, %wq: tensor<64x32xf32>, %wk: tensor<32x32xf32>, %wv: tensor<32x32xf32>, %wg: tensor<4x32xf32>, %wo: tensor<32x64xf32>) -> tensor<?x?x32xf32> {
