@@ -60,6 +60,11 @@ struct GLABuffers {
   }
 };
 
+Value zeroVector(IB &b, VectorType type) {
+  return arith::ConstantOp::create(
+      b, DenseElementsAttr::get(type, b.getF32FloatAttr(0).getValue()));
+}
+
 /// A block of value columns [v0, v0 + 16) of head h, masked at the edge.
 struct ValueBlock {
   Value b, h, blk, v0, mask, vCol; // vCol = h·V + v0, in o
@@ -67,8 +72,7 @@ struct ValueBlock {
   VectorType type;
 
   Value load(IB &ib, Value mem, ValueRange at) const {
-    Value zero = arith::ConstantOp::create(
-        ib, DenseElementsAttr::get(type, ib.getF32FloatAttr(0).getValue()));
+    Value zero = zeroVector(ib, type);
     return vector::MaskedLoadOp::create(ib, type, mem, at, mask, zero);
   }
   void store(IB &ib, Value value, Value mem, ValueRange at) const {
@@ -135,9 +139,7 @@ StateRows initialState(IB &b, const GLABuffers &g, const ValueBlock &vb) {
   StateRows st{g, vb};
   forRange(b, idx(b, 0), idx(b, g.keyDim), [&](IB &ib, Value k) {
     Value row = g.s0 ? vb.load(ib, g.s0, ValueRange{vb.b, vb.h, k, vb.v0})
-                     : arith::ConstantOp::create(
-                           ib, DenseElementsAttr::get(
-                                   vb.type, ib.getF32FloatAttr(0).getValue()));
+                     : zeroVector(ib, vb.type);
     st.store(ib, row, k);
   });
   return st;
@@ -177,8 +179,7 @@ void recurrent(TensorBuilder &b, const GLABuffers &g) {
     StateRows st = initialState(ib, g, vb);
     Value kCol = mul(ib, vb.h, idx(ib, g.keyDim));
     Value scale = constF32(ib, g.scale);
-    Value zero = arith::ConstantOp::create(
-        ib, DenseElementsAttr::get(vb.type, ib.getF32FloatAttr(0).getValue()));
+    Value zero = zeroVector(ib, vb.type);
     forRange(ib, idx(ib, 0), g.steps, [&](IB &tb, Value t) {
       Value vrow = vb.load(tb, g.v, ValueRange{vb.b, t, vb.vIn});
       Value out = forCarry(
@@ -219,6 +220,15 @@ struct ChunkScratch {
   int64_t chunk, sub;
 };
 
+/// The steps of chunk n: [t0, t0 + len), len = min(C, T − t0).
+std::pair<Value, Value> chunkSpan(IB &b, const GLABuffers &g,
+                                  const ChunkScratch &c, Value n) {
+  Value t0 = mul(b, n, idx(b, c.chunk));
+  Value len = arith::MinUIOp::create(b, idx(b, c.chunk),
+                                     arith::SubIOp::create(b, g.steps, t0));
+  return {t0, len};
+}
+
 /// Σ over a vector<K> (the key dim) of a ⊙ b.
 Value dot(IB &b, Value x, Value y) {
   return vector::ReductionOp::create(b, vector::CombiningKind::ADD,
@@ -230,9 +240,7 @@ void chunkPrologue(IB &b, const GLABuffers &g, const ChunkScratch &c, Value bi,
                    Value h, Value n) {
   auto f32 = b.getF32Type();
   auto kType = VectorType::get({g.keyDim}, f32);
-  Value t0 = mul(b, n, idx(b, c.chunk));
-  Value len = arith::MinUIOp::create(b, idx(b, c.chunk),
-                                     arith::SubIOp::create(b, g.steps, t0));
+  auto [t0, len] = chunkSpan(b, g, c, n);
   Value kCol = mul(b, h, idx(b, g.keyDim));
   auto rowAt = [&](IB &ib, Value mem, Value j, int64_t off = 0) {
     return vector::LoadOp::create(
@@ -241,8 +249,7 @@ void chunkPrologue(IB &b, const GLABuffers &g, const ChunkScratch &c, Value bi,
         .getResult();
   };
   // b_j, the cumulative log gate inside the chunk.
-  Value zero = arith::ConstantOp::create(
-      b, DenseElementsAttr::get(kType, b.getF32FloatAttr(0).getValue()));
+  Value zero = zeroVector(b, kType);
   Value last =
       forCarry(b, idx(b, 0), len, {zero}, [&](IB &ib, Value j, ValueRange acc) {
         Value s = arith::AddFOp::create(ib, acc[0],
@@ -334,13 +341,9 @@ Value chunkRow(IB &b, const ValueBlock &vb, Value mem, Value n, Value k) {
 /// contribution U_n = Σ_j k̂_jᵀ v_j, key rows k0..k0+3 together.
 void chunkState(IB &b, const GLABuffers &g, const ChunkScratch &c,
                 const ValueBlock &vb, Value n) {
-  Value t0 = mul(b, n, idx(b, c.chunk));
-  Value len = arith::MinUIOp::create(b, idx(b, c.chunk),
-                                     arith::SubIOp::create(b, g.steps, t0));
+  auto [t0, len] = chunkSpan(b, g, c, n);
   Value kCol = mul(b, vb.h, idx(b, g.keyDim));
-  Value zero = arith::ConstantOp::create(
-      b, DenseElementsAttr::get(vb.type, b.getF32FloatAttr(0).getValue()));
-  SmallVector<Value> zeros(kSweepRows, zero);
+  SmallVector<Value> zeros(kSweepRows, zeroVector(b, vb.type));
   Value kGroups = idx(b, (g.keyDim + kSweepRows - 1) / kSweepRows);
   forRange(b, idx(b, 0), kGroups, [&](IB &kb, Value grp) {
     Value k0 = mul(kb, grp, idx(kb, kSweepRows));
@@ -392,14 +395,10 @@ void passStates(IB &b, const GLABuffers &g, const ChunkScratch &c,
 /// v_i, rows j0..j0+3 together.
 void chunkOutputs(IB &b, const GLABuffers &g, const ChunkScratch &c,
                   const ValueBlock &vb, Value n) {
-  Value t0 = mul(b, n, idx(b, c.chunk));
-  Value len = arith::MinUIOp::create(b, idx(b, c.chunk),
-                                     arith::SubIOp::create(b, g.steps, t0));
+  auto [t0, len] = chunkSpan(b, g, c, n);
   Value kCol = mul(b, vb.h, idx(b, g.keyDim));
-  Value zero = arith::ConstantOp::create(
-      b, DenseElementsAttr::get(vb.type, b.getF32FloatAttr(0).getValue()));
   Value zeroF = constF32(b, 0.0);
-  SmallVector<Value> zeros(kSweepRows, zero);
+  SmallVector<Value> zeros(kSweepRows, zeroVector(b, vb.type));
   Value groups = arith::CeilDivUIOp::create(b, len, idx(b, kSweepRows));
   forRange(b, idx(b, 0), groups, [&](IB &jb, Value grp) {
     Value j0 = mul(jb, grp, idx(jb, kSweepRows));

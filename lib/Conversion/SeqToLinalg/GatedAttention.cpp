@@ -290,8 +290,9 @@ Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
                           [&](OpBuilder &nested, Location loc, ValueRange ivs) {
                             IB ib(loc, nested);
                             Value t0 = mul(ib, ivs[2], idx(ib, kRows));
-                            attendTile(ib, qb, ktb, vb, fb, gateCol, ob, ivs[0], ivs[1],
-                                       t0, steps, heads, kvHeads, dh, headwise);
+                            attendTile(ib, qb, ktb, vb, fb, gateCol, ob, ivs[0],
+                                       ivs[1], t0, steps, heads, kvHeads, dh,
+                                       headwise);
                           });
   return b.linear(bufferTensor(b, ob), w[4]);
 }

@@ -227,6 +227,13 @@ static Value globalPanels(TensorBuilder &b, const WeightView &view, int64_t n,
   return panels;
 }
 
+OpFoldResult panelCount(TensorBuilder &b, OpFoldResult n) {
+  if (auto c = getConstantIntValue(n))
+    return b.getIndexAttr((*c + kGemmPanel - 1) / kGemmPanel);
+  return arith::CeilDivUIOp::create(b, asIndex(b, n), b.index(kGemmPanel))
+      .getResult();
+}
+
 PackedWeight packWeight(TensorBuilder &b, Value w) {
   SmallVector<OpFoldResult> ws = b.sizes(w);
   auto staticN = getConstantIntValue(ws[0]);
@@ -234,13 +241,8 @@ PackedWeight packWeight(TensorBuilder &b, Value w) {
   if (auto view = weightView(w); view && staticN && staticK)
     return {Value(), globalPanels(b, *view, *staticN, *staticK), ws[0], ws[1]};
   Value n = asIndex(b, ws[0]);
-  OpFoldResult panels =
-      getConstantIntValue(ws[0])
-          ? OpFoldResult(b.getIndexAttr(
-                (*getConstantIntValue(ws[0]) + kGemmPanel - 1) / kGemmPanel))
-          : OpFoldResult(arith::CeilDivUIOp::create(b, n, b.index(kGemmPanel))
-                             .getResult());
-  SmallVector<OpFoldResult> shape{panels, ws[1], b.getIndexAttr(kGemmPanel)};
+  SmallVector<OpFoldResult> shape{panelCount(b, ws[0]), ws[1],
+                                  b.getIndexAttr(kGemmPanel)};
   using IT = utils::IteratorType;
   Value packed = b.generic(
       {}, {}, b.empty(shape), b.identity(3),

@@ -41,6 +41,8 @@ struct PackedWeight {
 };
 
 PackedWeight packWeight(TensorBuilder &b, mlir::Value w);
+/// ⌈n / 32⌉: panels of n output columns.
+mlir::OpFoldResult panelCount(TensorBuilder &b, mlir::OpFoldResult n);
 
 /// y[..., n] = Σ_k x[..., k] · W[n, k] (+ bias[n]).
 mlir::Value linearPacked(TensorBuilder &b, mlir::Value x, const PackedWeight &w,

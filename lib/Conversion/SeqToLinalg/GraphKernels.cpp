@@ -34,12 +34,7 @@ int64_t width(Value v) {
 Value packSegments(TensorBuilder &b, Value w) {
   SmallVector<OpFoldResult> ws = b.sizes(w);
   Value o = b.dim(w, 2);
-  OpFoldResult panels =
-      getConstantIntValue(ws[2])
-          ? OpFoldResult(b.getIndexAttr(
-                (*getConstantIntValue(ws[2]) + kGemmPanel - 1) / kGemmPanel))
-          : OpFoldResult(arith::CeilDivUIOp::create(b, o, b.index(kGemmPanel))
-                             .getResult());
+  OpFoldResult panels = panelCount(b, ws[2]);
   using IT = utils::IteratorType;
   return b.generic(
       {}, {}, b.empty({ws[0], panels, ws[1], b.getIndexAttr(kGemmPanel)}),
