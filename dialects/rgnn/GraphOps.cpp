@@ -8,6 +8,8 @@ using namespace seqc;
 using namespace seqc::rgnn;
 
 static const StringRef kMaterialize[] = {"edge", "pair", "dense", "auto"};
+/// A per-pair table has no per-edge form.
+static const StringRef kPairMaterialize[] = {"pair", "dense", "auto"};
 
 SEQC_INFER(TypedLinearOp) {
   auto x = c.tensor(a.getX(), "x", 2);
@@ -126,7 +128,7 @@ SEQC_INFER(PairMeanOp) {
   auto r = c.intAttr("relations");
   if (failed(x) || failed(e) || failed(r) ||
       failed(indexVector(c, a.getEdgeType(), "edge_type", *e)) ||
-      failed(c.enumAttr("materialize", kMaterialize)))
+      failed(c.enumAttr("materialize", kPairMaterialize)))
     return failure();
   out.push_back(c.f32({mulDim(*r, x->getDimSize(0)), x->getDimSize(1)}));
   return success();

@@ -325,10 +325,10 @@ def RGNN_GemmOp : RGNN_TemplateOp<"gemm", [AttrSizedOperandSegments]> {
   let summary = "GEMM template: gathered rows, per-segment weights, scatter";
   let description = [{
     For each segment s, rows m in `[offsets[s], offsets[s+1])`:
-    `y[out(m)] (+)= x[in(m)] · weight[s] (+ bias[s])`. `in(m)` is
-    `rows[m]` (rows gathered by an index list), or, without `rows` or when
-    `dense` holds at run time, `m − offsets[s]` (each segment reads x from
-    row 0). `out(m)` is `scatter[m]` or m. Starting from `init`;
+    `y[out(m)] (+)= x[in(m)] · weight[s] (+ bias[s])`. `in(m)` is m
+    without `rows`; with `rows`, `rows[m]` (rows gathered by an index
+    list), or `m − offsets[s]` when `dense` holds at run time (a dense
+    table: each segment reads x from row 0). `out(m)` is `scatter[m]` or m. Starting from `init`;
     `accumulate` adds instead of storing (segments in order, so rows
     repeated across segments never race). Schedule: the packed GEMM kernel
     per segment, parallel over row chunks × column panels.

@@ -41,12 +41,14 @@ public:
 
   LogicalResult lower(Operation *op);
   /// Replaces the uses left of the lowered ops and erases them.
-  void finish(ArrayRef<Operation *> lowered);
+  LogicalResult finish(ArrayRef<Operation *> lowered);
 
 private:
   MLIRContext *ctx;
-  llvm::MapVector<std::tuple<Value, Value, Value>, Layout> layouts;
-  DenseMap<Value, std::array<Value, 3>> nodeLayouts;
+  // Keyed by the graph and its number of relations (or node types): a
+  // layout is checked against, and sized for, that number.
+  std::map<std::tuple<void *, void *, void *, int64_t>, Layout> layouts;
+  std::map<std::pair<void *, int64_t>, std::array<Value, 3>> nodeLayouts;
   std::map<std::tuple<void *, void *, void *, std::string, std::string>,
            PairTable>
       pairTables;
@@ -109,7 +111,9 @@ Value Lowering::rowCount(ImplicitLocOpBuilder &b, Value offsets,
 
 Layout &Lowering::layout(ImplicitLocOpBuilder &b, Value edgeIndex,
                          Value edgeType, Value n, int64_t relations) {
-  auto key = std::make_tuple(edgeIndex, edgeType, n);
+  auto key = std::make_tuple(edgeIndex.getAsOpaquePointer(),
+                             edgeType.getAsOpaquePointer(),
+                             n.getAsOpaquePointer(), relations);
   auto it = layouts.find(key);
   if (it != layouts.end())
     return it->second;
@@ -152,6 +156,18 @@ EdgeValue Lowering::edgeValue(Value v) const {
   return {v, "edge", {}};
 }
 
+/// Per-edge operands must come from the rgnn ops (directly or through
+/// elementwise ops on them): the templates keep per-edge values in the
+/// graph layout's order, not in edge_index order.
+static LogicalResult checkPerEdge(Operation *op, ArrayRef<Value> values) {
+  for (Value v : values)
+    if (v && isa<BlockArgument>(v))
+      return op->emitOpError("takes a per-edge operand from outside the "
+                             "rgnn ops, which the templates cannot order "
+                             "like their own (the graph layout's order)");
+  return success();
+}
+
 Value Lowering::typedLinear(ImplicitLocOpBuilder &b, TypedLinearOp op) {
   Value x = op.getX();
   Value rows = tensor::DimOp::create(b, x, 0);
@@ -162,14 +178,14 @@ Value Lowering::typedLinear(ImplicitLocOpBuilder &b, TypedLinearOp op) {
                           op.getBias(), false);
   int64_t types =
       cast<RankedTensorType>(op.getWeight().getType()).getDimSize(0);
-  auto it = nodeLayouts.find(op.getTypes());
+  auto nodeKey = std::make_pair(op.getTypes().getAsOpaquePointer(), types);
+  auto it = nodeLayouts.find(nodeKey);
   if (it == nodeLayouts.end()) {
     auto vec = indexVec();
     auto nl = NodeLayoutOp::create(b, TypeRange{vec, vec, vec}, op.getTypes(),
                                    rows, types);
     it = nodeLayouts
-             .insert({op.getTypes(),
-                      {nl.getTypes(), nl.getOrder(), nl.getOffsets()}})
+             .insert({nodeKey, {nl.getTypes(), nl.getOrder(), nl.getOffsets()}})
              .first;
   }
   Value order = it->second[1], offsets = it->second[2];
@@ -305,6 +321,16 @@ LogicalResult Lowering::pairLinear(ImplicitLocOpBuilder &b, PairLinearOp op) {
 
 LogicalResult Lowering::lower(Operation *op) {
   ImplicitLocOpBuilder b(op->getLoc(), op);
+  if (auto d = dyn_cast<EdgeDotOp>(op);
+      d && failed(checkPerEdge(
+               op, {d.getA(), d.getEdgeType() ? Value() : d.getB()})))
+    return failure();
+  if (auto a = dyn_cast<AggregateOp>(op);
+      a && failed(checkPerEdge(op, {a.getMsgs(), a.getScale()})))
+    return failure();
+  if (auto s = dyn_cast<EdgeSoftmaxOp>(op);
+      s && failed(checkPerEdge(op, {s.getScores()})))
+    return failure();
   if (auto t = dyn_cast<TypedLinearOp>(op)) {
     replacement[t.getResult()] = typedLinear(b, t);
   } else if (auto t = dyn_cast<RelationLinearOp>(op)) {
@@ -332,7 +358,7 @@ LogicalResult Lowering::lower(Operation *op) {
   return success();
 }
 
-void Lowering::finish(ArrayRef<Operation *> lowered) {
+LogicalResult Lowering::finish(ArrayRef<Operation *> lowered) {
   for (Operation *op : llvm::reverse(lowered)) {
     Value result = op->getResult(0);
     Value y = replacement.lookup(result);
@@ -342,7 +368,11 @@ void Lowering::finish(ArrayRef<Operation *> lowered) {
       y = e.table;
       if (e.mode != "edge") {
         ImplicitLocOpBuilder b(op->getLoc(), op);
-        auto t = cast<RelationLinearOp>(op);
+        auto t = dyn_cast<RelationLinearOp>(op);
+        if (!t) {
+          op->emitOpError("is lowered only as an operand of rgnn ops");
+          return failure();
+        }
         Layout &l = layout(
             b, t.getEdgeIndex(), t.getEdgeType(), t.getNumNodes(),
             cast<RankedTensorType>(t.getWeight().getType()).getDimSize(0));
@@ -366,6 +396,7 @@ void Lowering::finish(ArrayRef<Operation *> lowered) {
     }
     op->erase();
   }
+  return success();
 }
 
 struct RGNNLowerToTemplates
@@ -381,7 +412,8 @@ struct RGNNLowerToTemplates
     for (Operation *op : ops)
       if (failed(lowering.lower(op)))
         return signalPassFailure();
-    lowering.finish(ops);
+    if (failed(lowering.finish(ops)))
+      signalPassFailure();
   }
 };
 

@@ -24,7 +24,11 @@ static std::pair<int64_t, int64_t> chunkOf(Operation *op) {
   auto s = op->getAttrOfType<IntegerAttr>("seq.subchunk");
   if (!c || c.getInt() <= 0)
     return {0, 0};
-  return {c.getInt(), s ? s.getInt() : c.getInt()};
+  // A sub-chunk must divide the chunk (seq-chunk-gla checks its own).
+  int64_t sub = s ? s.getInt() : 0;
+  if (sub <= 0 || c.getInt() % sub != 0)
+    sub = c.getInt();
+  return {c.getInt(), sub};
 }
 
 /// y = rms_norm(o_h) ⊙ w ⊙ silu(gate) per head, in one loop over rows: the

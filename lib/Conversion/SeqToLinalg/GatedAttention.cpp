@@ -51,18 +51,22 @@ std::pair<Value, Value> ropeTables(TensorBuilder &b, Value steps, int64_t dh,
         [&](ImplicitLocOpBuilder &ib, ValueRange) {
           Value t = linalg::IndexOp::create(ib, 0);
           Value i = linalg::IndexOp::create(ib, 1);
-          auto f32 = ib.getF32Type();
-          Value tf = arith::UIToFPOp::create(
-              ib, f32, arith::IndexCastOp::create(ib, ib.getI64Type(), t));
-          Value iF = arith::UIToFPOp::create(
-              ib, f32, arith::IndexCastOp::create(ib, ib.getI64Type(), i));
-          // θ^(−2i/Dh) = exp(−(2 ln θ / Dh)·i)
+          // In f64: t·θ^(−2i/Dh) in f32 would be off by about T·1e-7 rad.
+          auto f64 = ib.getF64Type();
+          auto asF64 = [&](Value v) {
+            return arith::UIToFPOp::create(
+                ib, f64, arith::IndexCastOp::create(ib, ib.getI64Type(), v));
+          };
           Value freq = math::ExpOp::create(
-              ib, arith::MulFOp::create(
-                      ib, iF, constF32(ib, -2.0 * std::log(theta) / dh)));
-          Value angle = arith::MulFOp::create(ib, tf, freq);
-          Value v = isSin ? math::SinOp::create(ib, angle).getResult()
-                          : math::CosOp::create(ib, angle).getResult();
+              ib,
+              arith::MulFOp::create(
+                  ib, asF64(i),
+                  arith::ConstantOp::create(
+                      ib, ib.getF64FloatAttr(-2.0 * std::log(theta) / dh))));
+          Value angle = arith::MulFOp::create(ib, asF64(t), freq);
+          Value wide = isSin ? math::SinOp::create(ib, angle).getResult()
+                             : math::CosOp::create(ib, angle).getResult();
+          Value v = arith::TruncFOp::create(ib, ib.getF32Type(), wide);
           return SmallVector<Value>{v};
         });
   };

@@ -178,11 +178,13 @@ static Value globalPanels(TensorBuilder &b, const WeightView &view, int64_t n,
   for (seq::WeightOp part : view.parts)
     partBuffers.push_back(part == weight ? wb
                                          : readBuffer(b, part.getResult()));
-  // Repacked when any source moved: the sum of their addresses.
+  // Repacked when any source moved: a hash of their addresses in order
+  // (h = h·1000003 xor address, so that swapped addresses differ too).
   Value at = arith::ConstantIntOp::create(b, b.getI64Type(), 0);
+  Value prime = arith::ConstantIntOp::create(b, b.getI64Type(), 1000003);
   for (Value buf : partBuffers.empty() ? SmallVector<Value>{wb} : partBuffers)
-    at = arith::AddIOp::create(
-        b, at,
+    at = arith::XOrIOp::create(
+        b, arith::MulIOp::create(b, at, prime),
         arith::IndexCastOp::create(
             b, b.getI64Type(),
             memref::ExtractAlignedPointerAsIndexOp::create(b, buf)));

@@ -68,6 +68,12 @@ Value gemm(TensorBuilder &b, rgnn::GemmOp op) {
   Value y = allocBuffer(b, {b.dim(op.getInit(), 0), out});
   if (op.getAccumulate())
     memref::CopyOp::create(b, readBuffer(b, op.getInit()), y);
+  // The segments both the weight and the offsets have.
+  segmentsCount = arith::MinUIOp::create(
+      b, segmentsCount,
+      arith::SubIOp::create(
+          b, arith::MaxUIOp::create(b, b.dim(op.getOffsets(), 0), idx(b, 1)),
+          idx(b, 1)));
   forRange(b, idx(b, 0), segmentsCount, [&](IB &ib, Value s) {
     Value lo = loadIndex(ib, offsets, s);
     Value hi = loadIndex(ib, offsets, add(ib, s, idx(ib, 1)));

@@ -76,11 +76,16 @@ Results graphLayout(TensorBuilder &b, Checks &checks, rgnn::GraphLayoutOp op) {
   Value ei = readBuffer(b, op.getEdgeIndex());
   Value et = readBuffer(b, op.getEdgeType());
   Value lengthOk = cmp(b, CmpIPredicate::eq, typesLen, e);
-  Value typed = arith::MinUIOp::create(b, e, typesLen);
+  // edge_index must be [2, E] (its first dim may be symbolic).
+  Value twoRows =
+      cmp(b, CmpIPredicate::eq, b.dim(op.getEdgeIndex(), 0), idx(b, 2));
+  Value readable = arith::SelectOp::create(b, twoRows, e, idx(b, 0));
+  Value typed = arith::MinUIOp::create(b, readable, typesLen);
   Value no = arith::ConstantIntOp::create(b, b.getI1Type(), 0);
   // One pass over the edges: any index out of range?
   ValueRange bad = forCarry(
-      b, idx(b, 0), e, {no, no}, [&](IB &ib, Value i, ValueRange carried) {
+      b, idx(b, 0), readable, {no, no},
+      [&](IB &ib, Value i, ValueRange carried) {
         Value s = memref::LoadOp::create(ib, ei, ValueRange{idx(ib, 0), i});
         Value d = memref::LoadOp::create(ib, ei, ValueRange{idx(ib, 1), i});
         Value ends =
@@ -107,6 +112,10 @@ Results graphLayout(TensorBuilder &b, Checks &checks, rgnn::GraphLayoutOp op) {
         return SmallVector<Value>{orAll(ib, {carried[0], badEnds}),
                                   orAll(ib, {carried[1], badType})};
       });
+  Value yes = arith::ConstantIntOp::create(b, b.getI1Type(), 1);
+  if (cast<RankedTensorType>(op.getEdgeIndex().getType()).isDynamicDim(0))
+    checks.failIf(b, arith::XOrIOp::create(b, twoRows, yes),
+                  node + "edge_index must have 2 rows (sources, destinations)");
   checks.failIf(b, bad[0],
                 node + "edge_index has a node index outside [0, N), N = the "
                        "rows of x");
@@ -119,7 +128,7 @@ Results graphLayout(TensorBuilder &b, Checks &checks, rgnn::GraphLayoutOp op) {
                 node + "edge_type has a relation outside [0, " +
                     std::to_string(r) + ")");
   Value ok = arith::AndIOp::create(
-      b, lengthOk,
+      b, arith::AndIOp::create(b, lengthOk, twoRows),
       arith::XOrIOp::create(b, orAll(b, {bad[0], bad[1]}),
                             arith::ConstantIntOp::create(b, b.getI1Type(), 1)));
   Value edges = arith::SelectOp::create(b, ok, e, idx(b, 0));

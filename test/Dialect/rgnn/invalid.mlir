@@ -357,7 +357,7 @@ func.func @pair_linear_rows(%a: tensor<10x16xf32>, %w: tensor<3x16x32xf32>) {
 // -----
 
 func.func @pair_mean_materialize(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %n: index) {
-  // expected-error @+1 {{attribute 'materialize' must be one of edge, pair, dense, auto, got 'sparse'}}
+  // expected-error @+1 {{attribute 'materialize' must be one of pair, dense, auto, got 'sparse'}}
   %y = rgnn.pair_mean %x, %ei, %et nodes %n {relations = 3 : i64, materialize = "sparse"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
   return
 }

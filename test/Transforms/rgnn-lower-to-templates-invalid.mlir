@@ -1,0 +1,19 @@
+// Per-edge operands that do not come from rgnn ops cannot be lowered: the
+// templates keep per-edge values in the graph layout's order, and a tensor
+// from outside is in edge_index order.
+// RUN: seqc-opt %s --rgnn-lower-to-templates -split-input-file -verify-diagnostics
+
+func.func @outside_messages(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %n: index) -> tensor<?x16xf32> {
+  // expected-error @+1 {{'rgnn.aggregate' op takes a per-edge operand from outside the rgnn ops}}
+  %y = rgnn.aggregate %m, %ei types(%et) nodes %n {reduce = "mean", relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
+  return %y : tensor<?x16xf32>
+}
+
+// -----
+
+// A gather is only read by the rgnn ops that take it (no per-edge copy).
+func.func @gather_escapes(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %n: index) -> tensor<?x16xf32> {
+  // expected-error @+1 {{'rgnn.gather' op is lowered only as an operand of rgnn ops}}
+  %g = rgnn.gather %x, %ei nodes %n {side = "src"} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
+  return %g : tensor<?x16xf32>
+}
