@@ -29,6 +29,11 @@ struct PairTable {
 /// A per-edge value as the templates read it: row `mode` of `table`
 /// (through `edgeRows`, a row per edge, for pair modes). Mode `edge` is a
 /// real [E, ...] tensor in the layout's order.
+/// R of a relation_linear: its weight is [R, in, out].
+int64_t relationsOf(RelationLinearOp t) {
+  return cast<RankedTensorType>(t.getWeight().getType()).getDimSize(0);
+}
+
 struct EdgeValue {
   Value table;
   std::string mode;
@@ -65,6 +70,11 @@ private:
   PairTable pairRows(ImplicitLocOpBuilder &b, const Layout &l, StringRef side,
                      Value n, StringRef materialize, Operation *op);
   EdgeValue edgeValue(Value v) const;
+  /// The layout of the graph a relation_linear reads.
+  Layout &layoutOf(ImplicitLocOpBuilder &b, RelationLinearOp t) {
+    return layout(b, t.getEdgeIndex(), t.getEdgeType(), t.getNumNodes(),
+                  relationsOf(t));
+  }
   Value rowCount(ImplicitLocOpBuilder &b, Value offsets, int64_t relations);
   Value emptyRows(ImplicitLocOpBuilder &b, Value rows, int64_t width,
                   bool zero);
@@ -194,10 +204,8 @@ Value Lowering::typedLinear(ImplicitLocOpBuilder &b, TypedLinearOp op) {
 }
 
 void Lowering::relationLinear(ImplicitLocOpBuilder &b, RelationLinearOp op) {
-  int64_t relations =
-      cast<RankedTensorType>(op.getWeight().getType()).getDimSize(0);
-  Layout &l = layout(b, op.getEdgeIndex(), op.getEdgeType(), op.getNumNodes(),
-                     relations);
+  int64_t relations = relationsOf(op);
+  Layout &l = layoutOf(b, op);
   PairTable p =
       pairRows(b, l, op.getSide(), op.getNumNodes(), op.getMaterialize(), op);
   int64_t w = width(op.getWeight());
@@ -231,9 +239,7 @@ FailureOr<Value> Lowering::edgeDot(ImplicitLocOpBuilder &b, EdgeDotOp op) {
   if (!t)
     return op.emitOpError("needs an operand from rgnn.relation_linear"),
            failure();
-  Layout &l =
-      layout(b, t.getEdgeIndex(), t.getEdgeType(), t.getNumNodes(),
-             cast<RankedTensorType>(t.getWeight().getType()).getDimSize(0));
+  Layout &l = layoutOf(b, t);
   SmallVector<Value> tables{a.table, bv.table}, maps;
   SmallVector<Attribute> modes;
   for (const EdgeValue &e : {a, bv}) {
@@ -253,10 +259,9 @@ FailureOr<Value> Lowering::edgeDot(ImplicitLocOpBuilder &b, EdgeDotOp op) {
 LogicalResult Lowering::aggregate(ImplicitLocOpBuilder &b, AggregateOp op) {
   EdgeValue m = edgeValue(op.getMsgs());
   auto t = op.getMsgs().getDefiningOp<RelationLinearOp>();
-  int64_t relations =
-      op.getRelations() ? int64_t(*op.getRelations())
-      : t ? cast<RankedTensorType>(t.getWeight().getType()).getDimSize(0)
-          : 1;
+  int64_t relations = op.getRelations() ? int64_t(*op.getRelations())
+                      : t               ? relationsOf(t)
+                                        : 1;
   Value edgeType = op.getEdgeType() ? op.getEdgeType()
                    : t              ? t.getEdgeType()
                                     : Value();
@@ -373,9 +378,7 @@ LogicalResult Lowering::finish(ArrayRef<Operation *> lowered) {
           op->emitOpError("is lowered only as an operand of rgnn ops");
           return failure();
         }
-        Layout &l = layout(
-            b, t.getEdgeIndex(), t.getEdgeType(), t.getNumNodes(),
-            cast<RankedTensorType>(t.getWeight().getType()).getDimSize(0));
+        Layout &l = layoutOf(b, t);
         SmallVector<Value> maps;
         if (e.edgeRows)
           maps.push_back(e.edgeRows);

@@ -60,11 +60,6 @@ struct GLABuffers {
   }
 };
 
-Value zeroVector(IB &b, VectorType type) {
-  return arith::ConstantOp::create(
-      b, DenseElementsAttr::get(type, b.getF32FloatAttr(0).getValue()));
-}
-
 /// A block of value columns [v0, v0 + 16) of head h, masked at the edge.
 struct ValueBlock {
   Value b, h, blk, v0, mask, vCol; // vCol = h·V + v0, in o
@@ -72,7 +67,7 @@ struct ValueBlock {
   VectorType type;
 
   Value load(IB &ib, Value mem, ValueRange at) const {
-    Value zero = zeroVector(ib, type);
+    Value zero = splatF32(ib, type, 0);
     return vector::MaskedLoadOp::create(ib, type, mem, at, mask, zero);
   }
   void store(IB &ib, Value value, Value mem, ValueRange at) const {
@@ -139,7 +134,7 @@ StateRows initialState(IB &b, const GLABuffers &g, const ValueBlock &vb) {
   StateRows st{g, vb};
   forRange(b, idx(b, 0), idx(b, g.keyDim), [&](IB &ib, Value k) {
     Value row = g.s0 ? vb.load(ib, g.s0, ValueRange{vb.b, vb.h, k, vb.v0})
-                     : zeroVector(ib, vb.type);
+                     : splatF32(ib, vb.type, 0);
     st.store(ib, row, k);
   });
   return st;
@@ -179,7 +174,7 @@ void recurrent(TensorBuilder &b, const GLABuffers &g) {
     StateRows st = initialState(ib, g, vb);
     Value kCol = mul(ib, vb.h, idx(ib, g.keyDim));
     Value scale = constF32(ib, g.scale);
-    Value zero = zeroVector(ib, vb.type);
+    Value zero = splatF32(ib, vb.type, 0);
     forRange(ib, idx(ib, 0), g.steps, [&](IB &tb, Value t) {
       Value vrow = vb.load(tb, g.v, ValueRange{vb.b, t, vb.vIn});
       Value out = forCarry(
@@ -249,7 +244,7 @@ void chunkPrologue(IB &b, const GLABuffers &g, const ChunkScratch &c, Value bi,
         .getResult();
   };
   // b_j, the cumulative log gate inside the chunk.
-  Value zero = zeroVector(b, kType);
+  Value zero = splatF32(b, kType, 0);
   Value last =
       forCarry(b, idx(b, 0), len, {zero}, [&](IB &ib, Value j, ValueRange acc) {
         Value s = arith::AddFOp::create(ib, acc[0],
@@ -343,7 +338,7 @@ void chunkState(IB &b, const GLABuffers &g, const ChunkScratch &c,
                 const ValueBlock &vb, Value n) {
   auto [t0, len] = chunkSpan(b, g, c, n);
   Value kCol = mul(b, vb.h, idx(b, g.keyDim));
-  SmallVector<Value> zeros(kSweepRows, zeroVector(b, vb.type));
+  SmallVector<Value> zeros(kSweepRows, splatF32(b, vb.type, 0));
   Value kGroups = idx(b, (g.keyDim + kSweepRows - 1) / kSweepRows);
   forRange(b, idx(b, 0), kGroups, [&](IB &kb, Value grp) {
     Value k0 = mul(kb, grp, idx(kb, kSweepRows));
@@ -398,7 +393,7 @@ void chunkOutputs(IB &b, const GLABuffers &g, const ChunkScratch &c,
   auto [t0, len] = chunkSpan(b, g, c, n);
   Value kCol = mul(b, vb.h, idx(b, g.keyDim));
   Value zeroF = constF32(b, 0.0);
-  SmallVector<Value> zeros(kSweepRows, zeroVector(b, vb.type));
+  SmallVector<Value> zeros(kSweepRows, splatF32(b, vb.type, 0));
   Value groups = arith::CeilDivUIOp::create(b, len, idx(b, kSweepRows));
   forRange(b, idx(b, 0), groups, [&](IB &jb, Value grp) {
     Value j0 = mul(jb, grp, idx(jb, kSweepRows));
@@ -499,8 +494,8 @@ Results seqc::buildGLACore(TensorBuilder &b, Checks &checks, Value q, Value k,
                            double scale, double gateNorm, int64_t chunk,
                            int64_t sub, const std::string &node,
                            ArrayRef<int64_t> offsets) {
-  // With offsets, q/k/v/g sit side by side in wider rows; the widths
-  // come from s0's type or from the op (key and value widths are given).
+  // With offsets, q/k/v/g sit side by side in wider rows, and the key and
+  // value widths are offsets[4] and offsets[5].
   int64_t kd = offsets.empty()
                    ? cast<RankedTensorType>(q.getType()).getDimSize(2) / heads
                    : offsets[4] / heads;

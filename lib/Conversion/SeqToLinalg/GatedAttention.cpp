@@ -139,13 +139,9 @@ void attendTile(IB &b, Value q, Value kt, Value v, Value fused, int64_t gateCol,
   Value tLast = arith::MinUIOp::create(b, add(b, t0, idx(b, kRows - 1)), last);
   Value blocks =
       arith::CeilDivUIOp::create(b, add(b, tLast, idx(b, 1)), idx(b, kKeys));
-  Value zeroKeys = arith::ConstantOp::create(
-      b, DenseElementsAttr::get(keyType, b.getF32FloatAttr(0).getValue()));
-  Value maskedKeys = arith::ConstantOp::create(
-      b,
-      DenseElementsAttr::get(keyType, b.getF32FloatAttr(kMasked).getValue()));
-  Value zeroRow = arith::ConstantOp::create(
-      b, DenseElementsAttr::get(rowType, b.getF32FloatAttr(0).getValue()));
+  Value zeroKeys = splatF32(b, keyType, 0);
+  Value maskedKeys = splatF32(b, keyType, kMasked);
+  Value zeroRow = splatF32(b, rowType, 0);
   Value scale = constF32(b, 1.0 / std::sqrt(double(dh)));
   SmallVector<Value> rows; // each row clamped into [0, T)
   for (int64_t r = 0; r < kRows; ++r)

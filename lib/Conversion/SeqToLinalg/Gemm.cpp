@@ -365,8 +365,7 @@ void gemmRows(ImplicitLocOpBuilder &b, Value x, Value panels,
         Value mask = vector::CreateMaskOp::create(
             ib, VectorType::get({kGemmPanel}, ib.getI1Type()),
             ValueRange{arith::SubIOp::create(ib, n, n0)});
-        Value zeros = arith::ConstantOp::create(
-            ib, DenseElementsAttr::get(vt, ib.getF32FloatAttr(0.0).getValue()));
+        Value zeros = splatF32(ib, vt, 0.0);
         SmallVector<Value> biasAt(biasLead);
         biasAt.push_back(n0);
         Value init = bias ? vector::MaskedLoadOp::create(ib, vt, bias, biasAt,

@@ -226,8 +226,7 @@ FailureOr<Value> nodeReduce(TensorBuilder &b, rgnn::NodeReduceOp op) {
       b, arith::MaxUIOp::create(b, b.dim(op.getSrc(), 0), idx(b, 1)),
       idx(b, 1));
   Value y = allocBuffer(b, {outRowsCount, idx(b, w)});
-  Value zero = arith::ConstantOp::create(
-      b, DenseElementsAttr::get(vt, b.getF32FloatAttr(0).getValue()));
+  Value zero = splatF32(b, vt, 0);
 
   // Folds `step(carried, e, rel)` over the edges into `node`, relation by
   // relation; `perRelation(carried, rel, count)` after each relation.

@@ -13,12 +13,14 @@ Value constF32(ImplicitLocOpBuilder &b, double v) {
   return arith::ConstantOp::create(b, b.getF32FloatAttr(v));
 }
 
+Value splatF32(ImplicitLocOpBuilder &b, VectorType type, double v) {
+  return arith::ConstantOp::create(
+      b, DenseElementsAttr::get(type, b.getF32FloatAttr(v).getValue()));
+}
+
 Value constLike(ImplicitLocOpBuilder &b, Value x, double v) {
   auto vt = dyn_cast<VectorType>(x.getType());
-  if (!vt)
-    return constF32(b, v);
-  return arith::ConstantOp::create(
-      b, DenseElementsAttr::get(vt, b.getF32FloatAttr(v).getValue()));
+  return vt ? splatF32(b, vt, v) : constF32(b, v);
 }
 
 Value sigmoid(ImplicitLocOpBuilder &b, Value x) {

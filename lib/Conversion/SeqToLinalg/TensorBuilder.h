@@ -82,6 +82,9 @@ mlir::Value logSigmoid(mlir::ImplicitLocOpBuilder &b, mlir::Value x);
 mlir::Value constF32(mlir::ImplicitLocOpBuilder &b, double v);
 /// `v` of the type of `x` (f32, or a splat vector of f32).
 mlir::Value constLike(mlir::ImplicitLocOpBuilder &b, mlir::Value x, double v);
+/// An f32 vector of `type` with every lane `v`.
+mlir::Value splatF32(mlir::ImplicitLocOpBuilder &b, mlir::VectorType type,
+                     double v);
 
 } // namespace seqc
 
