@@ -295,8 +295,11 @@ def gen_glu_mlp(rng, i):
 
 def gen_gla_core(rng, i):
     H = pick(rng, [1, 2, 3, 4])
-    K = pick(rng, [1, 2, 3, 5, 7, 8, 16])
-    V = pick(rng, [1, 3, 5, 7, 8, 16])
+    # Past 16: several register tiles of key rows (33: a tail tile too),
+    # value blocks in more than one task (70), several key vectors per
+    # [V, K] state row.
+    K = pick(rng, [1, 2, 3, 5, 7, 8, 16, 33, 64])
+    V = pick(rng, [1, 3, 5, 7, 8, 16, 21, 70])
     with_s0 = i % 2 == 1
     # Every fourth case leaves the final state unused: o given s0 alone.
     outputs = {"o": "c"} if i % 4 == 3 else {"o": "c", "s": "c:1"}
@@ -348,7 +351,7 @@ def gen_gla(rng, i):
         attrs = {} if heads == 4 else {"heads": heads}
     else:
         heads = pick(rng, [1, 2, 3, 4, 5])
-        kh, vh = pick(rng, [1, 2, 3, 5]), pick(rng, [1, 2, 3, 5, 7])
+        kh, vh = pick(rng, [1, 2, 3, 5, 37]), pick(rng, [1, 2, 3, 5, 7, 67])
         key_dim, value_dim = heads * kh, heads * vh
         d = pick(rng, FEAT)
         attrs = {"heads": heads, "key_dim": key_dim, "value_dim": value_dim}

@@ -9,7 +9,7 @@
 
 // One head, 16 value columns, batch 1: the recurrent form is a single
 // task. With 16 threads the chunkwise form (parallel over chunks too) is
-// chosen; with 2 the recurrent form (the chunkwise form does about 15
+// chosen; with 2 the recurrent form (the chunkwise form does about 18
 // times its work).
 // CHECK-LABEL: func.func @few_tasks
 // CHECK:         seq.gla_core {{.*}}seq.chunk = 0 : i64, seq.subchunk = 0 : i64

@@ -93,9 +93,9 @@ def SeqChunkGLA : Pass<"seq-chunk-gla", "mlir::ModuleOp"> {
   let summary = "Choose the chunkwise form of gated linear attention";
   let description = [{
     `seq.gla_core` and `seq.gla` run either recurrently or in fla's
-    chunkwise form. Both are parallel over (batch, head, block of 16 value
-    columns), the recurrent form only over those: a step costs 2K vector
-    FMAs with the block's state in L1. The chunkwise form cuts time into
+    chunkwise form. Both are parallel over (batch, head, blocks of 16 value
+    columns), the recurrent form only over those: a step costs about 3K
+    vector ops per block with the state in registers. The chunkwise form cuts time into
     chunks of C steps and is parallel over chunks too: per chunk, the gate's
     cumulative log sums, intra-chunk scores A[j, i] (within a sub-chunk of
     c steps the exponent per pair; across sub-chunks split at the query
@@ -103,7 +103,7 @@ def SeqChunkGLA : Pass<"seq-chunk-gla", "mlir::ModuleOp"> {
     sub-chunks' numerical safety) and the chunk's own state contribution;
     then the states pass from chunk to chunk (O(K·V) per chunk); then each
     chunk's outputs, inter (q̃ S) plus intra (A v). On a CPU the chunkwise
-    form does about 15 times the recurrent form's work (scores with
+    form does about 18 times the recurrent form's work (scores with
     per-pair exponentials instead of one decay per step), so `auto` picks
     it only where the recurrent form would leave at least 16 threads per
     task idle; `form=chunked` forces it. The choice goes on the op as
@@ -119,6 +119,50 @@ def SeqChunkGLA : Pass<"seq-chunk-gla", "mlir::ModuleOp"> {
            "Steps per sub-chunk (0: chosen; must divide the chunk)">,
     Option<"threads", "threads", "int64_t", /*default=*/"0",
            "Threads of the target (0: this machine's hardware threads)">
+  ];
+}
+
+def SeqSelectLayout : Pass<"seq-select-layout", "mlir::ModuleOp"> {
+  let summary = "Choose the data layouts of attention's consumers";
+  let description = [{
+    Chooses, per consumer, the layout each kernel reads and carries, and
+    records it on the op as `seq.layout`, a dictionary the lowering follows
+    (without it: the defaults below). Projections come out as [B, T, H·D]
+    rows (`bthd`); a consumer either reads them in place, or they are
+    copied per head to [B, H, T, D] (`bhtd`, or `bhdt` transposed) where
+    the copy pays for itself.
+
+    `seq.gla` and `seq.gla_core` (the recurrent form, which the chunked one
+    also uses below one chunk):
+    - `state`: the running state as [K, V] (`kv`: 16 value columns a
+      vector, key rows broadcast) or [V, K] (`vk`: 16 keys a vector, value
+      columns broadcast, one horizontal sum per output). Per step and head
+      `kv` costs about 3·K·⌈V/16⌉ vector ops and `vk` 3·V·⌈K/16⌉ + 8·V,
+      which measured twice as slow each; the cheaper wins (`vk` for heads
+      of at most 4 value columns when K = 64).
+    - `keys`: q, k and the decays e^g read in place (`bthd`), or copied per
+      head (`bhtd`) when at least 4 tasks of the head read them (one per
+      16 value columns).
+    - `values`: always in place (`bthd`): each row is read once per task.
+
+    `seq.gated_attention` (tiles of 4 query rows walking key blocks):
+    - `queries`: `bthd`, read once per tile;
+    - `keys`: `bhdt`, transposed per kv head, so that a key block's scores
+      are one broadcast FMA per component;
+    - `values`: copied per kv head (`bhtd`) when T ≥ 512 or unknown, else
+      read in place from the fused projection (`bthd`): every tile reads
+      the V rows up to its own, and once a head's rows, a projection row
+      apart, fall out of cache, compact rows pay for the copy.
+
+    The options force a choice (`auto`: the rules above).
+  }];
+  let options = [
+    Option<"state", "state", "std::string", /*default=*/"\"auto\"",
+           "GLA state: auto, kv or vk">,
+    Option<"keys", "keys", "std::string", /*default=*/"\"auto\"",
+           "GLA q, k and decays: auto, bthd or bhtd">,
+    Option<"values", "values", "std::string", /*default=*/"\"auto\"",
+           "gated_attention V: auto, bthd or bhtd">
   ];
 }
 

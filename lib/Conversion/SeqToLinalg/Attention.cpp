@@ -18,17 +18,28 @@ using namespace seqc::seq;
 
 namespace seqc {
 
-/// The chunk and sub-chunk seq-chunk-gla chose (0: the recurrent form).
-static std::pair<int64_t, int64_t> chunkOf(Operation *op) {
+/// The form seq-chunk-gla and seq-select-layout chose (without them: the
+/// recurrent form, state [K, V]).
+static GLAForm formOf(Operation *op) {
+  GLAForm form;
+  if (auto layout = op->getAttrOfType<DictionaryAttr>("seq.layout")) {
+    auto is = [&](StringRef name, StringRef value) {
+      auto a = layout.getAs<StringAttr>(name);
+      return a && a.getValue() == value;
+    };
+    form.stateVK = is("state", "vk");
+    form.perHeadKeys = is("keys", "bhtd");
+  }
   auto c = op->getAttrOfType<IntegerAttr>("seq.chunk");
   auto s = op->getAttrOfType<IntegerAttr>("seq.subchunk");
   if (!c || c.getInt() <= 0)
-    return {0, 0};
+    return form;
   // A sub-chunk must divide the chunk (seq-chunk-gla checks its own).
-  int64_t sub = s ? s.getInt() : 0;
-  if (sub <= 0 || c.getInt() % sub != 0)
-    sub = c.getInt();
-  return {c.getInt(), sub};
+  form.chunk = c.getInt();
+  form.sub = s ? s.getInt() : 0;
+  if (form.sub <= 0 || form.chunk % form.sub != 0)
+    form.sub = form.chunk;
+  return form;
 }
 
 /// y = rms_norm(o_h) ⊙ w ⊙ silu(gate) per head, in one loop over rows: the
@@ -85,10 +96,9 @@ static Results glaLayer(TensorBuilder &b, Checks &checks, GLAOp op) {
   Value low = fusedPart(b, fused, lowCol, rank);
   Value gk = b.linear(low, w[5], w[6]);
   double scale = 1.0 / std::sqrt(double(kd / heads));
-  auto [chunk, sub] = chunkOf(op);
   Results core =
       buildGLACore(b, checks, fused, fused, fused, gk, op.getS0(), heads, scale,
-                   op.getGateNorm().convertToDouble(), chunk, sub, nodeName(op),
+                   op.getGateNorm().convertToDouble(), formOf(op), nodeName(op),
                    {0, kd, 2 * kd, 0, kd, vd});
   Value o = normGate(b, core[0], fused, gateCol, w[7], heads, vd / heads,
                      op.getEps().convertToDouble());
@@ -101,10 +111,9 @@ FailureOr<Results> lowerAttention(Operation *op, TensorBuilder &b,
     for (Value v : {o.getQ(), o.getV()})
       if (cast<RankedTensorType>(v.getType()).isDynamicDim(2))
         return op->emitOpError("needs static feature widths to lower");
-    auto [chunk, sub] = chunkOf(op);
     return buildGLACore(b, checks, o.getQ(), o.getK(), o.getV(), o.getG(),
                         o.getS0(), o.getHeads(), o.getScale().convertToDouble(),
-                        0.0, chunk, sub, nodeName(op));
+                        0.0, formOf(op), nodeName(op));
   }
   if (auto o = dyn_cast<GLAOp>(op))
     return glaLayer(b, checks, o);

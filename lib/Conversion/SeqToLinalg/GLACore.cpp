@@ -1,12 +1,20 @@
 //===- GLACore.cpp - gla_core, recurrent and chunkwise
 //---------------------===//
 //
-// Every column of v runs its own recurrence through S[:, v], so both forms
-// are parallel over (batch, head, blocks of 16 value columns) and keep a
-// block's state S[K, 16] in a small local buffer.
+// Every column of v runs its own recurrence through S[:, v].
 //
-// Recurrent (decode, and anything below one chunk): per step and key row
-// k, S[k] = e^{g_k} S[k] + k_k v and o += scale·q_k S[k].
+// Recurrent (decode, and anything below one chunk): per step, S = e^{g} ⊙
+// S + kᵀ v and o = scale·q S, in the layouts seq-select-layout chose:
+//  - state [K, V] (`kv`): parallel over (batch, head, groups of 4 blocks
+//    of 16 value columns), along blocks of 32 steps; per value block the
+//    key rows go in register tiles of 16, S[k] = e^{g_k} S[k] + k_k v and
+//    o += scale·q_k S[k], the tile's rows carried in registers along the
+//    steps (a scratch buffer keeps them between step blocks);
+//  - state [V, K] (`vk`, heads of few value columns): parallel over
+//    (batch, head, groups of value columns), the keys in vector lanes:
+//    S[v] = e^{g} ⊙ S[v] + v_v k, o_v = scale·Σ q ⊙ S[v];
+//  - q, k and the decays e^g read in place (`bthd`) or from [B, H, T, K]
+//    copies (`bhtd`), made where the decays are computed.
 //
 // Chunkwise (fla's "hardware-efficient" form, chunks of C steps, C and
 // the sub-chunk c chosen by seq-chunk-gla and recorded on the op):
@@ -25,6 +33,7 @@
 #include "GraphLoops.h"
 #include "Lowering.h"
 #include "VectorLoops.h"
+#include "seqc/Conversion/GLAShapes.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -36,7 +45,7 @@ using arith::CmpIPredicate;
 
 namespace {
 
-constexpr int64_t kValueLanes = 16;
+constexpr int64_t kValueLanes = gla::kLanes;
 
 /// The buffers and sizes both forms read.
 struct GLABuffers {
@@ -51,6 +60,11 @@ struct GLABuffers {
   /// Nonzero: g holds the gate's logits, and the log decay is
   /// logsigmoid(g) / gateNorm, computed where g is read (the GLA layer).
   double gateNorm = 0;
+  /// The recurrent form keeps the state as [V, K] instead of [K, V].
+  bool stateVK = false;
+  /// The recurrent form reads q, k and the decays per head, [B, H, T, K]
+  /// copies, instead of in place.
+  bool perHeadKeys = false;
 
   Value gate(IB &b, Value raw) const {
     if (gateNorm == 0)
@@ -147,60 +161,301 @@ void storeFinalState(IB &b, const GLABuffers &g, const ValueBlock &vb,
   });
 }
 
-/// The decay e^{g} (of the gate's log decay), for every step, key column
-/// and head: computed once, not once per value block.
-Value decays(TensorBuilder &b, const GLABuffers &g) {
+/// What the recurrent forms read per step and key column: q, k and the
+/// decay e^{g}. In place (layout bthd): q and k in the input rows, the
+/// decays [B, T, H·K]. Per head (bhtd): all three copied to [B, H, T, K],
+/// so that a head's next step is K floats away instead of an input row.
+struct KeyRows {
+  enum Which { Q, K, Decay };
+  Value mem[3];
+  int64_t off[3] = {0, 0, 0};
+  int64_t keyDim;
+  bool perHead;
+
+  SmallVector<Value> at(IB &b, Which w, Value bi, Value h, Value t,
+                        Value col) const {
+    if (perHead)
+      return {bi, h, t, col};
+    return {bi, t,
+            add(b, add(b, mul(b, h, idx(b, keyDim)), col), idx(b, off[w]))};
+  }
+  Value scalar(IB &b, Which w, Value bi, Value h, Value t, Value col) const {
+    return scalarAt(b, mem[w], at(b, w, bi, h, t, col));
+  }
+};
+
+/// The key rows in the layout seq-select-layout chose: the decays e^{g}
+/// (of the gate's log decay) for every step, key column and head are
+/// computed once, not once per value block, and in the bhtd layout q and k
+/// are copied next to them.
+KeyRows keyRows(TensorBuilder &b, const GLABuffers &g) {
   int64_t width = g.heads * g.keyDim;
-  Value d = allocBuffer(b, {g.batch, g.steps, b.index(width)});
+  KeyRows rows;
+  rows.keyDim = g.keyDim;
+  rows.perHead = g.perHeadKeys;
+  auto alloc = [&] {
+    return rows.perHead ? allocBuffer(b, {g.batch, b.index(g.heads), g.steps,
+                                          b.index(g.keyDim)})
+                        : allocBuffer(b, {g.batch, g.steps, b.index(width)});
+  };
+  rows.mem[KeyRows::Decay] = alloc();
+  if (rows.perHead) {
+    rows.mem[KeyRows::Q] = alloc();
+    rows.mem[KeyRows::K] = alloc();
+  } else {
+    rows.mem[KeyRows::Q] = g.q;
+    rows.mem[KeyRows::K] = g.k;
+    rows.off[KeyRows::Q] = g.qOff;
+    rows.off[KeyRows::K] = g.kOff;
+  }
   auto vt = VectorType::get({width}, b.getF32Type());
+  auto headType = VectorType::get({g.keyDim}, b.getF32Type());
   scf::ParallelOp::create(
       b, ValueRange{b.index(0), b.index(0)}, ValueRange{g.batch, g.steps},
       ValueRange{b.index(1), b.index(1)},
       [&](OpBuilder &nested, Location loc, ValueRange ivs) {
         IB ib(loc, nested);
-        SmallVector<Value> at{ivs[0], ivs[1], idx(ib, 0)};
-        Value raw = vector::LoadOp::create(
-            ib, vt, g.g, ValueRange{ivs[0], ivs[1], idx(ib, g.gOff)});
-        vector::StoreOp::create(ib, math::ExpOp::create(ib, g.gate(ib, raw)), d,
-                                at);
+        Value bi = ivs[0], t = ivs[1];
+        auto row = [&](Value mem, int64_t off) {
+          return vector::LoadOp::create(ib, vt, mem,
+                                        ValueRange{bi, t, idx(ib, off)})
+              .getResult();
+        };
+        Value decay = math::ExpOp::create(ib, g.gate(ib, row(g.g, g.gOff)));
+        if (!rows.perHead) {
+          vector::StoreOp::create(ib, decay, rows.mem[KeyRows::Decay],
+                                  ValueRange{bi, t, idx(ib, 0)});
+          return;
+        }
+        Value q = row(g.q, g.qOff), k = row(g.k, g.kOff);
+        for (int64_t h = 0; h < g.heads; ++h) {
+          SmallVector<Value> at{bi, idx(ib, h), t, idx(ib, 0)};
+          for (auto [from, to] : {std::pair{decay, KeyRows::Decay},
+                                  {q, KeyRows::Q},
+                                  {k, KeyRows::K}})
+            vector::StoreOp::create(
+                ib,
+                vector::ExtractStridedSliceOp::create(
+                    ib, from, ArrayRef<int64_t>{h * g.keyDim},
+                    ArrayRef<int64_t>{g.keyDim}, ArrayRef<int64_t>{1}),
+                rows.mem[to], at);
+        }
       });
-  return d;
+  return rows;
 }
 
-/// The recurrent form over steps [0, T).
+/// Key rows of a register tile of the [K, V] recurrent form: the tile's
+/// state S[16 rows, 16 value columns] stays in registers along a block of
+/// steps.
+constexpr int64_t kTileRows = 16;
+/// Steps per block of the [K, V] recurrent form: the block's rows of q, k,
+/// the decays, v and o stay in cache while every tile of every value
+/// block of the task walks them.
+constexpr int64_t kStepBlock = 32;
+/// Value blocks per task of the [K, V] recurrent form (the tasks of a head
+/// share its q, k and decays).
+constexpr int64_t kBlocksPerTask = 4;
+
+/// Steps [t0, t1) of key rows [k0, k0 + rows) of value block vb: the
+/// tile's state rows come from the block's scratch into registers and go
+/// back after the steps. Per step and row, S[k] = e^{g_k} S[k] + k_k v;
+/// the tile's share of o, scale·Σ_k q_k S[k], is stored (the block's first
+/// tile) or added.
+void tileStepsKV(IB &b, const GLABuffers &g, const ValueBlock &vb,
+                 const KeyRows &keys, Value k0, int64_t rows, bool first,
+                 Value t0, Value t1) {
+  StateRows st{g, vb};
+  Value zero = splatF32(b, vb.type, 0);
+  SmallVector<Value> init;
+  for (int64_t r = 0; r < rows; ++r)
+    init.push_back(st.load(b, add(b, k0, idx(b, r))));
+  Value scale = splatF32(b, vb.type, g.scale);
+  ValueRange last =
+      forCarry(b, t0, t1, init, [&](IB &tb, Value t, ValueRange s) {
+        Value vrow = vb.load(tb, g.v, {vb.b, t, vb.vIn});
+        // Two accumulators: half the dependent chain per step.
+        Value acc[2] = {zero, zero};
+        SmallVector<Value> next;
+        for (int64_t r = 0; r < rows; ++r) {
+          Value col = add(tb, k0, idx(tb, r));
+          auto at = [&](KeyRows::Which w) {
+            return splat(tb, vb.type, keys.scalar(tb, w, vb.b, vb.h, t, col));
+          };
+          Value srow = vector::FMAOp::create(
+              tb, at(KeyRows::K), vrow,
+              arith::MulFOp::create(tb, at(KeyRows::Decay), s[r]));
+          acc[r % 2] =
+              vector::FMAOp::create(tb, at(KeyRows::Q), srow, acc[r % 2]);
+          next.push_back(srow);
+        }
+        Value part = arith::MulFOp::create(
+            tb, arith::AddFOp::create(tb, acc[0], acc[1]), scale);
+        if (!first)
+          part = arith::AddFOp::create(tb, part,
+                                       vb.load(tb, g.o, {vb.b, t, vb.vCol}));
+        vb.store(tb, part, g.o, {vb.b, t, vb.vCol});
+        return next;
+      });
+  for (int64_t r = 0; r < rows; ++r)
+    st.store(b, last[r], add(b, k0, idx(b, r)));
+}
+
+/// The recurrent form with the state [K, V]: parallel over (batch, head,
+/// groups of value blocks); along blocks of steps, each value block walks
+/// its key rows in register tiles.
+void recurrentKV(TensorBuilder &b, GLABuffers g) {
+  KeyRows keys = keyRows(b, g);
+  int64_t blocks = (g.valueDim + kValueLanes - 1) / kValueLanes;
+  int64_t groups = (blocks + kBlocksPerTask - 1) / kBlocksPerTask;
+  g.state = allocBuffer(b, {g.batch, b.index(g.heads), b.index(blocks),
+                            b.index(g.keyDim), b.index(kValueLanes)});
+  int64_t full = g.keyDim / kTileRows, tail = g.keyDim % kTileRows;
+  scf::ParallelOp::create(
+      b, ValueRange{b.index(0), b.index(0), b.index(0)},
+      ValueRange{g.batch, b.index(g.heads), b.index(groups)},
+      ValueRange{b.index(1), b.index(1), b.index(1)},
+      [&](OpBuilder &nested, Location loc, ValueRange ivs) {
+        IB ib(loc, nested);
+        Value first = mul(ib, ivs[2], idx(ib, kBlocksPerTask));
+        Value end = arith::MinUIOp::create(
+            ib, add(ib, first, idx(ib, kBlocksPerTask)), idx(ib, blocks));
+        auto eachBlock =
+            [&](IB &lb,
+                const std::function<void(IB &, const ValueBlock &)> &fn) {
+              forRange(lb, first, end, [&](IB &bb, Value blk) {
+                fn(bb, valueBlock(bb, g, ivs[0], ivs[1], blk));
+              });
+            };
+        eachBlock(
+            ib, [&](IB &bb, const ValueBlock &vb) { initialState(bb, g, vb); });
+        Value stepBlocks =
+            arith::CeilDivUIOp::create(ib, g.steps, idx(ib, kStepBlock));
+        forRange(ib, idx(ib, 0), stepBlocks, [&](IB &sb, Value n) {
+          Value t0 = mul(sb, n, idx(sb, kStepBlock));
+          Value t1 = arith::MinUIOp::create(
+              sb, add(sb, t0, idx(sb, kStepBlock)), g.steps);
+          eachBlock(sb, [&](IB &bb, const ValueBlock &vb) {
+            if (full > 0)
+              tileStepsKV(bb, g, vb, keys, idx(bb, 0), kTileRows, true, t0, t1);
+            forRange(bb, idx(bb, 1), idx(bb, full), [&](IB &kb, Value tile) {
+              tileStepsKV(kb, g, vb, keys, mul(kb, tile, idx(kb, kTileRows)),
+                          kTileRows, false, t0, t1);
+            });
+            if (tail > 0)
+              tileStepsKV(bb, g, vb, keys, idx(bb, full * kTileRows), tail,
+                          full == 0, t0, t1);
+          });
+        });
+        eachBlock(ib, [&](IB &bb, const ValueBlock &vb) {
+          storeFinalState(bb, g, vb, StateRows{g, vb});
+        });
+      });
+}
+
+/// The recurrent form with the state [V, K] (rows of the state are value
+/// columns, lanes are keys): for heads with few value columns, where a
+/// [K, V] row would leave most of a vector's 16 lanes idle. A task owns
+/// `rows` value columns of a head, all K keys, in registers; per step and
+/// value column v, S[v] = e^{g} ⊙ S[v] + v_v k and o_v = scale·Σ q ⊙ S[v].
+void recurrentVK(TensorBuilder &b, const GLABuffers &g) {
+  KeyRows keys = keyRows(b, g);
+  auto f32 = b.getF32Type();
+  auto laneType = VectorType::get({kValueLanes}, f32);
+  int64_t keyBlocks = (g.keyDim + kValueLanes - 1) / kValueLanes;
+  int64_t rows = gla::vkRows(g.keyDim, g.valueDim);
+  int64_t groups = (g.valueDim + rows - 1) / rows;
+  scf::ParallelOp::create(
+      b, ValueRange{b.index(0), b.index(0), b.index(0)},
+      ValueRange{g.batch, b.index(g.heads), b.index(groups)},
+      ValueRange{b.index(1), b.index(1), b.index(1)},
+      [&](OpBuilder &nested, Location loc, ValueRange ivs) {
+        IB ib(loc, nested);
+        Value bi = ivs[0], h = ivs[1];
+        // Value columns of the task, clamped: a last group that runs past V
+        // repeats column V − 1, computing and storing the same values.
+        SmallVector<Value> cols;
+        Value v0 = mul(ib, ivs[2], idx(ib, rows));
+        for (int64_t r = 0; r < rows; ++r)
+          cols.push_back(arith::MinUIOp::create(ib, add(ib, v0, idx(ib, r)),
+                                                idx(ib, g.valueDim - 1)));
+        Value vCol = mul(ib, h, idx(ib, g.valueDim));
+        SmallVector<Value> masks;
+        for (int64_t j = 0; j < keyBlocks; ++j)
+          masks.push_back(vector::CreateMaskOp::create(
+              ib, VectorType::get({kValueLanes}, ib.getI1Type()),
+              ValueRange{
+                  idx(ib, std::min(kValueLanes, g.keyDim - j * kValueLanes))}));
+        Value zero = splatF32(ib, laneType, 0);
+        auto keysAt = [&](IB &lb, KeyRows::Which w, Value t, int64_t j) {
+          return vector::MaskedLoadOp::create(
+                     lb, laneType, keys.mem[w],
+                     keys.at(lb, w, bi, h, t, idx(lb, j * kValueLanes)),
+                     masks[j], zero)
+              .getResult();
+        };
+        // s0[b, h, :, v] is a strided column: read lane by lane, once.
+        SmallVector<Value> init;
+        for (int64_t r = 0; r < rows; ++r)
+          for (int64_t j = 0; j < keyBlocks; ++j) {
+            Value lanes = zero;
+            for (int64_t l = 0;
+                 g.s0 && l < kValueLanes && j * kValueLanes + l < g.keyDim; ++l)
+              lanes = vector::InsertOp::create(
+                  ib,
+                  scalarAt(ib, g.s0,
+                           {bi, h, idx(ib, j * kValueLanes + l), cols[r]}),
+                  lanes, l);
+            init.push_back(lanes);
+          }
+        Value scale = constF32(ib, g.scale);
+        ValueRange last = forCarry(
+            ib, idx(ib, 0), g.steps, init, [&](IB &tb, Value t, ValueRange s) {
+              SmallVector<Value> ks, ds, qs, next;
+              for (int64_t j = 0; j < keyBlocks; ++j) {
+                ks.push_back(keysAt(tb, KeyRows::K, t, j));
+                ds.push_back(keysAt(tb, KeyRows::Decay, t, j));
+                qs.push_back(keysAt(tb, KeyRows::Q, t, j));
+              }
+              for (int64_t r = 0; r < rows; ++r) {
+                Value vv = splat(tb, laneType,
+                                 scalarAt(tb, g.v,
+                                          {bi, t,
+                                           add(tb, add(tb, vCol, cols[r]),
+                                               idx(tb, g.vOff))}));
+                Value acc = zero;
+                for (int64_t j = 0; j < keyBlocks; ++j) {
+                  Value srow = vector::FMAOp::create(
+                      tb, vv, ks[j],
+                      arith::MulFOp::create(tb, ds[j], s[r * keyBlocks + j]));
+                  acc = vector::FMAOp::create(tb, qs[j], srow, acc);
+                  next.push_back(srow);
+                }
+                Value sum = vector::ReductionOp::create(
+                    tb, vector::CombiningKind::ADD, acc);
+                memref::StoreOp::create(
+                    tb, arith::MulFOp::create(tb, sum, scale), g.o,
+                    ValueRange{bi, t, add(tb, vCol, cols[r])});
+              }
+              return next;
+            });
+        for (int64_t r = 0; r < rows; ++r)
+          for (int64_t j = 0; j < keyBlocks; ++j)
+            for (int64_t l = 0;
+                 l < kValueLanes && j * kValueLanes + l < g.keyDim; ++l)
+              memref::StoreOp::create(
+                  ib, vector::ExtractOp::create(ib, last[r * keyBlocks + j], l),
+                  g.s,
+                  ValueRange{bi, h, idx(ib, j * kValueLanes + l), cols[r]});
+      });
+}
+
+/// The recurrent form over steps [0, T), with the state layout chosen by
+/// seq-select-layout.
 void recurrent(TensorBuilder &b, const GLABuffers &g) {
-  Value decay = decays(b, g);
-  forEachValueBlock(b, g, [&](IB &ib, const ValueBlock &vb) {
-    StateRows st = initialState(ib, g, vb);
-    Value kCol = mul(ib, vb.h, idx(ib, g.keyDim));
-    Value scale = constF32(ib, g.scale);
-    Value zero = splatF32(ib, vb.type, 0);
-    forRange(ib, idx(ib, 0), g.steps, [&](IB &tb, Value t) {
-      Value vrow = vb.load(tb, g.v, ValueRange{vb.b, t, vb.vIn});
-      Value out = forCarry(
-          tb, idx(tb, 0), idx(tb, g.keyDim), {zero},
-          [&](IB &kb, Value k, ValueRange acc) {
-            Value col = add(kb, kCol, k);
-            Value a = scalarAt(kb, decay, {vb.b, t, col});
-            Value srow = vector::FMAOp::create(
-                kb,
-                splat(kb, vb.type,
-                      scalarAt(kb, g.k,
-                               {vb.b, t, add(kb, col, idx(kb, g.kOff))})),
-                vrow,
-                arith::MulFOp::create(kb, splat(kb, vb.type, a),
-                                      st.load(kb, k)));
-            st.store(kb, srow, k);
-            Value qs = arith::MulFOp::create(
-                kb, scalarAt(kb, g.q, {vb.b, t, add(kb, col, idx(kb, g.qOff))}),
-                scale);
-            return SmallVector<Value>{vector::FMAOp::create(
-                kb, splat(kb, vb.type, qs), srow, acc[0])};
-          })[0];
-      vb.store(tb, out, g.o, ValueRange{vb.b, t, vb.vCol});
-    });
-    storeFinalState(ib, g, vb, st);
-  });
+  if (g.stateVK)
+    recurrentVK(b, g);
+  else
+    recurrentKV(b, g);
 }
 
 /// Scratch of the chunkwise form, written by phase 1.
@@ -451,11 +706,13 @@ void forEachChunkBlock(
       });
 }
 
-void chunkwise(TensorBuilder &b, const GLABuffers &g, int64_t chunk,
-               int64_t sub) {
+void chunkwise(TensorBuilder &b, GLABuffers g, int64_t chunk, int64_t sub) {
   Value chunks = arith::CeilDivUIOp::create(b, g.steps, b.index(chunk));
   Value width = b.index(g.heads * g.keyDim);
   Value heads = b.index(g.heads), keys = b.index(g.keyDim);
+  g.state = allocBuffer(
+      b, {g.batch, heads, b.index((g.valueDim + kValueLanes - 1) / kValueLanes),
+          keys, b.index(kValueLanes)});
   ChunkScratch c;
   c.chunk = chunk;
   c.sub = sub;
@@ -491,9 +748,8 @@ void chunkwise(TensorBuilder &b, const GLABuffers &g, int64_t chunk,
 
 Results seqc::buildGLACore(TensorBuilder &b, Checks &checks, Value q, Value k,
                            Value v, Value g, Value s0, int64_t heads,
-                           double scale, double gateNorm, int64_t chunk,
-                           int64_t sub, const std::string &node,
-                           ArrayRef<int64_t> offsets) {
+                           double scale, double gateNorm, GLAForm form,
+                           const std::string &node, ArrayRef<int64_t> offsets) {
   // With offsets, q/k/v/g sit side by side in wider rows, and the key and
   // value widths are offsets[4] and offsets[5].
   int64_t kd = offsets.empty()
@@ -535,20 +791,19 @@ Results seqc::buildGLACore(TensorBuilder &b, Checks &checks, Value q, Value k,
   buf.s0 = s0 ? readBuffer(b, s0) : Value();
   buf.o = allocBuffer(b, {buf.batch, buf.steps, b.index(heads * vd)});
   buf.s = allocBuffer(b, {buf.batch, b.index(heads), b.index(kd), b.index(vd)});
-  buf.state = allocBuffer(b, {buf.batch, b.index(heads),
-                              b.index((vd + kValueLanes - 1) / kValueLanes),
-                              b.index(kd), b.index(kValueLanes)});
-  if (chunk <= 0) {
+  buf.stateVK = form.stateVK;
+  buf.perHeadKeys = form.perHeadKeys;
+  if (form.chunk <= 0) {
     recurrent(b, buf);
   } else {
     // Below one chunk (decode: T = 1), the recurrent form: no scratch, no
     // scores.
-    Value full = cmp(b, CmpIPredicate::uge, buf.steps, b.index(chunk));
+    Value full = cmp(b, CmpIPredicate::uge, buf.steps, b.index(form.chunk));
     scf::IfOp::create(
         b, full,
         [&](OpBuilder &tb, Location loc) {
           TensorBuilder ib(loc, tb);
-          chunkwise(ib, buf, chunk, sub);
+          chunkwise(ib, buf, form.chunk, form.sub);
           scf::YieldOp::create(ib);
         },
         [&](OpBuilder &eb, Location loc) {

@@ -119,21 +119,56 @@ Value transposeKeys(TensorBuilder &b, Value k, int64_t heads, int64_t dh) {
                    });
 }
 
+/// Columns [offset, offset + heads·dh) of fused [B, T, ·] per head,
+/// [B, heads, T, dh].
+Value perHead(TensorBuilder &b, Value fused, int64_t offset, int64_t heads,
+              int64_t dh) {
+  SmallVector<OpFoldResult> s = b.sizes(fused);
+  return b.map(
+      {}, b.empty({s[0], b.getIndexAttr(heads), s[1], b.getIndexAttr(dh)}),
+      [&](ImplicitLocOpBuilder &ib, ValueRange) {
+        Value bi = linalg::IndexOp::create(ib, 0);
+        Value h = linalg::IndexOp::create(ib, 1);
+        Value t = linalg::IndexOp::create(ib, 2);
+        Value d = linalg::IndexOp::create(ib, 3);
+        Value col =
+            add(ib, add(ib, mul(ib, h, idx(ib, dh)), d), idx(ib, offset));
+        return tensor::ExtractOp::create(ib, fused, ValueRange{bi, t, col})
+            .getResult();
+      });
+}
+
+/// Where the V rows are: per kv head ([B, Hkv, T, Dh], layout bhtd) or in
+/// place in the fused projection's rows from column `col` (bthd).
+struct ValueRows {
+  Value mem;
+  bool perHead;
+  int64_t col, dh;
+
+  Value load(IB &b, VectorType type, Value bi, Value kvh, Value key) const {
+    SmallVector<Value> at =
+        perHead ? SmallVector<Value>{bi, kvh, key, idx(b, 0)}
+                : SmallVector<Value>{
+                      bi, key, add(b, mul(b, kvh, idx(b, dh)), idx(b, col))};
+    return vector::LoadOp::create(b, type, mem, at);
+  }
+};
+
 struct Row {
   Value m, l, acc;
 };
 
 /// One tile: rows t0..t0+kRows−1 (those < T) of query head h. The gate is
 /// read in place from the fused projection's rows, from column gateCol.
-void attendTile(IB &b, Value q, Value kt, Value v, Value fused, int64_t gateCol,
-                Value o, Value bi, Value h, Value t0, Value steps,
-                int64_t heads, int64_t kvHeads, int64_t dh, bool headwise) {
+void attendTile(IB &b, Value q, Value kt, const ValueRows &v, Value fused,
+                int64_t gateCol, Value o, Value bi, Value h, Value t0,
+                Value steps, int64_t heads, int64_t kvHeads, int64_t dh,
+                bool headwise) {
   auto f32 = b.getF32Type();
   auto keyType = VectorType::get({kKeys}, f32);
   auto rowType = VectorType::get({dh}, f32);
   Value kvh = arith::DivUIOp::create(b, h, idx(b, heads / kvHeads));
   Value qCol = mul(b, h, idx(b, dh));
-  Value vCol = mul(b, kvh, idx(b, dh));
   Value last = arith::SubIOp::create(b, steps, idx(b, 1));
   // The tile's last row, and the keys it sees.
   Value tLast = arith::MinUIOp::create(b, add(b, t0, idx(b, kRows - 1)), last);
@@ -216,8 +251,7 @@ void attendTile(IB &b, Value q, Value kt, Value v, Value fused, int64_t gateCol,
         // acc_r += Σ_j p_r[j] · V[s0 + j]: each V row loaded once.
         for (int64_t j = 0; j < kKeys; ++j) {
           Value key = arith::MinUIOp::create(lb, add(lb, s0, idx(lb, j)), last);
-          Value vrow =
-              vector::LoadOp::create(lb, rowType, v, ValueRange{bi, key, vCol});
+          Value vrow = v.load(lb, rowType, bi, kvh, key);
           for (int64_t r = 0; r < kRows; ++r) {
             Value pj = vector::ExtractOp::create(lb, probs[r], j);
             next[3 * r + 2] = vector::FMAOp::create(
@@ -267,11 +301,16 @@ Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
   int64_t qw = heads * dh, kvw = kvHeads * dh;
   Value fused = fusedLinear(b, x, {w[0], w[1], w[2], w[3]});
   int64_t gateCol = qw + 2 * kvw;
-  // q, k, v of their own (V rows are read once per key of every tile:
-  // compact rows, not the fused projection's wide ones, measured 53 against
-  // 82 ms on the benchmark); the gate is read in place.
+  // q and k of their own (RoPE, and K transposed); V in the layout
+  // seq-select-layout chose (per kv head unless said otherwise: on the
+  // benchmark compact rows measured 53 ms against 82 ms in place); the
+  // gate in place.
   Value q = fusedPart(b, fused, 0, qw), k = fusedPart(b, fused, qw, kvw);
-  Value v = fusedPart(b, fused, qw + kvw, kvw);
+  auto layout = op->getAttrOfType<DictionaryAttr>("seq.layout");
+  auto values = layout ? layout.getAs<StringAttr>("values") : StringAttr();
+  ValueRows vrows{Value(), !values || values.getValue() == "bhtd", qw + kvw,
+                  dh};
+  Value v = vrows.perHead ? perHead(b, fused, qw + kvw, kvHeads, dh) : fused;
   Value batch = b.dim(x, 0), steps = b.dim(x, 1);
   if (auto theta = op.getRopeTheta()) {
     auto [cos, sin] = ropeTables(b, steps, dh, theta->convertToDouble());
@@ -280,7 +319,8 @@ Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
   }
   Value kt = transposeKeys(b, k, kvHeads, dh);
   // Every tensor is built; now the buffers.
-  Value qb = readBuffer(b, q), ktb = readBuffer(b, kt), vb = readBuffer(b, v);
+  Value qb = readBuffer(b, q), ktb = readBuffer(b, kt);
+  vrows.mem = readBuffer(b, v);
   Value fb = readBuffer(b, fused);
   Value ob = allocBuffer(b, {batch, steps, b.index(heads * dh)});
   Value tiles = arith::CeilDivUIOp::create(b, steps, b.index(kRows));
@@ -290,9 +330,9 @@ Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
                           [&](OpBuilder &nested, Location loc, ValueRange ivs) {
                             IB ib(loc, nested);
                             Value t0 = mul(ib, ivs[2], idx(ib, kRows));
-                            attendTile(ib, qb, ktb, vb, fb, gateCol, ob, ivs[0],
-                                       ivs[1], t0, steps, heads, kvHeads, dh,
-                                       headwise);
+                            attendTile(ib, qb, ktb, vrows, fb, gateCol, ob,
+                                       ivs[0], ivs[1], t0, steps, heads,
+                                       kvHeads, dh, headwise);
                           });
   return b.linear(bufferTensor(b, ob), w[4]);
 }

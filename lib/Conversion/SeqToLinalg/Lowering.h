@@ -58,11 +58,18 @@ mlir::FailureOr<Results> lowerGraphKernel(mlir::Operation *op,
 /// `gateNorm`, g holds logits and the log decay logsigmoid(g)/gateNorm is
 /// computed where g is read. `offsets` (q, k, v, g starts, key and value
 /// widths), when given, locate q, k, v, g in the rows of fused projections.
+/// How gla_core is computed: the chunk and sub-chunk seq-chunk-gla chose
+/// (chunk 0: the recurrent form), and the layouts seq-select-layout chose
+/// for the recurrent form: its state [V, K] instead of [K, V], and q, k
+/// and the decays read per head ([B, H, T, K] copies) instead of in place.
+struct GLAForm {
+  int64_t chunk = 0, sub = 0;
+  bool stateVK = false, perHeadKeys = false;
+};
 Results buildGLACore(TensorBuilder &b, Checks &checks, mlir::Value q,
                      mlir::Value k, mlir::Value v, mlir::Value g,
                      mlir::Value s0, int64_t heads, double scale,
-                     double gateNorm, int64_t chunk, int64_t sub,
-                     const std::string &node,
+                     double gateNorm, GLAForm form, const std::string &node,
                      llvm::ArrayRef<int64_t> offsets = {});
 
 /// gated_attention: causal attention in tiles with online softmax.

@@ -13,6 +13,7 @@ std::string seqc::cpuPipeline() {
   return "rgnn-decompose,rgnn-reorder-linear,rgnn-compact-materialization,"
          "rgnn-select-layout,rgnn-lower-to-templates,"
          "seq-mark-spike-inputs,seq-select-scan,seq-chunk-gla,"
+         "seq-select-layout,"
          "convert-seq-to-linalg,"
          "seq-weights-to-args,"
          "func.func(convert-elementwise-to-linalg),"

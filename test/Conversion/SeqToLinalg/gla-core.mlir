@@ -2,25 +2,75 @@
 // test/Transforms/seq-chunk-gla.mlir).
 // RUN: seqc-opt %s --convert-seq-to-linalg --split-input-file | FileCheck %s
 
-// Recurrent (no seq.chunk): the decays e^g once for all steps, then a
-// parallel loop over (batch, head, blocks of 16 value columns), each
-// walking time with its state rows in a scratch buffer it owns.
+// Recurrent (no seq.chunk), the default layouts (no seq.layout: state
+// [K, V], q and k read in place): the decays e^g once for all steps, then
+// a parallel loop over (batch, head, groups of 4 value blocks of 16
+// columns) walking blocks of 32 steps; per step block and value block, the
+// key rows in register tiles of up to 16 (here K = 4), their state rows
+// carried in vector registers along the steps and kept in a scratch
+// buffer between step blocks.
 // CHECK-LABEL: func.func @recurrent
-// CHECK:         %[[STATE:.+]] = memref.alloc(%{{.+}}) : memref<?x2x1x4x16xf32>
 // CHECK:         %[[DECAY:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x?x8xf32>
 // CHECK:         scf.parallel (%{{.+}}, %{{.+}}) =
 // CHECK:           math.exp %{{.+}} : vector<8xf32>
+// CHECK:         %[[STATE:.+]] = memref.alloc(%{{.+}}) : memref<?x2x1x4x16xf32>
 // CHECK:         scf.parallel (%{{.+}}, %{{.+}}, %{{.+}}) =
 // CHECK:           scf.for
-// CHECK:             scf.for {{.*}} -> (vector<16xf32>)
-// CHECK:               memref.load %[[DECAY]]
-// CHECK:               vector.fma
-// CHECK:               vector.store %{{.+}}, %[[STATE]][
-// CHECK:               vector.fma
-// CHECK:             vector.maskedstore
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK-COUNT-4:       vector.load %[[STATE]]
+// CHECK:               scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK:                 memref.load %{{.+}} : memref<?x?x8xf32>
+// CHECK:                 memref.load %[[DECAY]]
+// CHECK:                 vector.fma
+// CHECK:                 vector.fma
+// CHECK:                 vector.maskedstore
+// CHECK-COUNT-4:       vector.store %{{.+}}, %[[STATE]]
 // CHECK-NOT:     scf.if
 func.func @recurrent(%q: tensor<?x?x8xf32>, %v: tensor<?x?x6xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>) {
   %o, %s = seq.gla_core %q, %q, %v, %q {heads = 2 : i64, scale = 0.5 : f64} : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x6xf32>, tensor<?x?x8xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>)
+  return %o, %s : tensor<?x?x6xf32>, tensor<?x2x4x3xf32>
+}
+
+// -----
+
+// keys = bhtd: q, k and the decays copied per head, [B, H, T, K], in the
+// loop that computes the decays; the tiles read those.
+// CHECK-LABEL: func.func @per_head_keys
+// CHECK:         %[[DECAY:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x2x?x4xf32>
+// CHECK:         %[[Q:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x2x?x4xf32>
+// CHECK:         %[[K:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x2x?x4xf32>
+// CHECK:         scf.parallel (%{{.+}}, %{{.+}}) =
+// CHECK:           math.exp %{{.+}} : vector<8xf32>
+// CHECK-COUNT-6:   vector.extract_strided_slice
+// CHECK:         scf.parallel (%{{.+}}, %{{.+}}, %{{.+}}) =
+// CHECK:               scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK:                 memref.load %[[K]]
+// CHECK:                 memref.load %[[DECAY]]
+// CHECK:                 memref.load %[[Q]]
+func.func @per_head_keys(%q: tensor<?x?x8xf32>, %v: tensor<?x?x6xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>) {
+  %o, %s = seq.gla_core %q, %q, %v, %q {heads = 2 : i64, scale = 0.5 : f64, seq.layout = {keys = "bhtd", state = "kv", values = "bthd"}} : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x6xf32>, tensor<?x?x8xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>)
+  return %o, %s : tensor<?x?x6xf32>, tensor<?x2x4x3xf32>
+}
+
+// -----
+
+// state = vk: the state's rows are value columns, its lanes the keys. A
+// task owns all 3 value columns of a head (3 vectors of 16 key lanes, the
+// 4 keys masked in), loads q, k and the decays of a step as vectors, and
+// sums each output with one horizontal reduction.
+// CHECK-LABEL: func.func @state_vk
+// CHECK:         scf.parallel (%{{.+}}, %{{.+}}, %{{.+}}) =
+// CHECK:           vector.create_mask %c4{{.*}} : vector<16xi1>
+// CHECK:           scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK-COUNT-3:     vector.maskedload
+// CHECK:             vector.fma
+// CHECK:             vector.fma
+// CHECK:             vector.reduction <add>
+// CHECK:             memref.store
+// CHECK-NOT:     memref.alloc({{.*}}) : memref<?x2x1x4x16xf32>
+func.func @state_vk(%q: tensor<?x?x8xf32>, %v: tensor<?x?x6xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>) {
+  %o, %s = seq.gla_core %q, %q, %v, %q {heads = 2 : i64, scale = 0.5 : f64, seq.layout = {keys = "bthd", state = "vk", values = "bthd"}} : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x6xf32>, tensor<?x?x8xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>)
   return %o, %s : tensor<?x?x6xf32>, tensor<?x2x4x3xf32>
 }
 
