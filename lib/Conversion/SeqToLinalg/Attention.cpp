@@ -49,33 +49,59 @@ static Value normGate(TensorBuilder &b, Value o, Value gate, int64_t gateCol,
   Value batch = b.dim(o, 0), steps = b.dim(o, 1);
   Value ob = readBuffer(b, o), gb = readBuffer(b, gate), wb = readBuffer(b, w);
   Value y = allocBuffer(b, {batch, steps, b.index(heads * vd)});
-  auto vt = VectorType::get({vd}, b.getF32Type());
+  // A head's V values in pieces of 16 lanes (the last one masked): a
+  // whole head in one vector spills registers once V passes 64.
+  constexpr int64_t kLanes = 16;
+  int64_t pieces = (vd + kLanes - 1) / kLanes;
+  auto vt = VectorType::get({kLanes}, b.getF32Type());
   scf::ParallelOp::create(
       b, ValueRange{b.index(0), b.index(0)}, ValueRange{batch, steps},
       ValueRange{b.index(1), b.index(1)},
       [&](OpBuilder &nested, Location loc, ValueRange ivs) {
         ImplicitLocOpBuilder ib(loc, nested);
-        Value weight = vector::LoadOp::create(
-            ib, vt, wb, ValueRange{arith::ConstantIndexOp::create(ib, 0)});
+        Value zero = splatF32(ib, vt, 0);
+        SmallVector<Value> masks;
+        for (int64_t j = 0; j < pieces; ++j)
+          masks.push_back(vector::CreateMaskOp::create(
+              ib, VectorType::get({kLanes}, ib.getI1Type()),
+              ValueRange{arith::ConstantIndexOp::create(
+                  ib, std::min(kLanes, vd - j * kLanes))}));
+        auto load = [&](Value mem, int64_t col, int64_t j) {
+          SmallVector<Value> at{ivs[0], ivs[1],
+                                arith::ConstantIndexOp::create(ib, col)};
+          if (mem == wb)
+            at = {arith::ConstantIndexOp::create(ib, col)};
+          return vector::MaskedLoadOp::create(ib, vt, mem, at, masks[j], zero)
+              .getResult();
+        };
         for (int64_t h = 0; h < heads; ++h) {
-          Value col = arith::ConstantIndexOp::create(ib, h * vd);
-          SmallVector<Value> at{ivs[0], ivs[1], col};
-          Value x = vector::LoadOp::create(ib, vt, ob, at);
-          Value gCol = arith::ConstantIndexOp::create(ib, gateCol + h * vd);
-          Value ms = vector::ReductionOp::create(
-              ib, vector::CombiningKind::ADD, arith::MulFOp::create(ib, x, x));
-          Value r = math::RsqrtOp::create(
-              ib, arith::AddFOp::create(
-                      ib, arith::DivFOp::create(ib, ms, constF32(ib, vd)),
-                      constF32(ib, eps)));
-          Value g = vector::LoadOp::create(ib, vt, gb,
-                                           ValueRange{ivs[0], ivs[1], gCol});
-          Value out = arith::MulFOp::create(
-              ib,
-              arith::MulFOp::create(ib, x,
-                                    vector::BroadcastOp::create(ib, vt, r)),
-              arith::MulFOp::create(ib, weight, silu(ib, g)));
-          vector::StoreOp::create(ib, out, y, at);
+          Value ss = zero;
+          SmallVector<Value> xs;
+          for (int64_t j = 0; j < pieces; ++j) {
+            xs.push_back(load(ob, h * vd + j * kLanes, j));
+            ss = vector::FMAOp::create(ib, xs[j], xs[j], ss);
+          }
+          Value ms =
+              vector::ReductionOp::create(ib, vector::CombiningKind::ADD, ss);
+          Value r = vector::BroadcastOp::create(
+              ib, vt,
+              math::RsqrtOp::create(
+                  ib, arith::AddFOp::create(
+                          ib, arith::DivFOp::create(ib, ms, constF32(ib, vd)),
+                          constF32(ib, eps))));
+          for (int64_t j = 0; j < pieces; ++j) {
+            Value g = load(gb, gateCol + h * vd + j * kLanes, j);
+            Value out = arith::MulFOp::create(
+                ib, arith::MulFOp::create(ib, xs[j], r),
+                arith::MulFOp::create(ib, load(wb, j * kLanes, j),
+                                      silu(ib, g)));
+            vector::MaskedStoreOp::create(
+                ib, y,
+                ValueRange{
+                    ivs[0], ivs[1],
+                    arith::ConstantIndexOp::create(ib, h * vd + j * kLanes)},
+                masks[j], out);
+          }
         }
       });
   return bufferTensor(b, y);

@@ -208,46 +208,54 @@ KeyRows keyRows(TensorBuilder &b, const GLABuffers &g) {
     rows.off[KeyRows::Q] = g.qOff;
     rows.off[KeyRows::K] = g.kOff;
   }
-  auto vt = VectorType::get({width}, b.getF32Type());
-  auto headType = VectorType::get({g.keyDim}, b.getF32Type());
+  // A head's keys in pieces of 16 lanes (the last one masked): whole rows
+  // of H·K lanes spill registers in the exponential.
+  int64_t pieces = (g.keyDim + kValueLanes - 1) / kValueLanes;
+  auto vt = VectorType::get({kValueLanes}, b.getF32Type());
   scf::ParallelOp::create(
       b, ValueRange{b.index(0), b.index(0)}, ValueRange{g.batch, g.steps},
       ValueRange{b.index(1), b.index(1)},
       [&](OpBuilder &nested, Location loc, ValueRange ivs) {
         IB ib(loc, nested);
         Value bi = ivs[0], t = ivs[1];
-        auto row = [&](Value mem, int64_t off) {
-          return vector::LoadOp::create(ib, vt, mem,
-                                        ValueRange{bi, t, idx(ib, off)})
-              .getResult();
-        };
-        Value decay = math::ExpOp::create(ib, g.gate(ib, row(g.g, g.gOff)));
-        if (!rows.perHead) {
-          vector::StoreOp::create(ib, decay, rows.mem[KeyRows::Decay],
-                                  ValueRange{bi, t, idx(ib, 0)});
-          return;
-        }
-        Value q = row(g.q, g.qOff), k = row(g.k, g.kOff);
-        for (int64_t h = 0; h < g.heads; ++h) {
-          SmallVector<Value> at{bi, idx(ib, h), t, idx(ib, 0)};
-          for (auto [from, to] : {std::pair{decay, KeyRows::Decay},
-                                  {q, KeyRows::Q},
-                                  {k, KeyRows::K}})
-            vector::StoreOp::create(
-                ib,
-                vector::ExtractStridedSliceOp::create(
-                    ib, from, ArrayRef<int64_t>{h * g.keyDim},
-                    ArrayRef<int64_t>{g.keyDim}, ArrayRef<int64_t>{1}),
-                rows.mem[to], at);
-        }
+        Value zero = splatF32(ib, vt, 0);
+        forRange(ib, idx(ib, 0), idx(ib, g.heads), [&](IB &hb, Value h) {
+          Value col0 = mul(hb, h, idx(hb, g.keyDim));
+          for (int64_t j = 0; j < pieces; ++j) {
+            Value mask = vector::CreateMaskOp::create(
+                hb, VectorType::get({kValueLanes}, hb.getI1Type()),
+                ValueRange{idx(
+                    hb, std::min(kValueLanes, g.keyDim - j * kValueLanes))});
+            Value col = add(hb, col0, idx(hb, j * kValueLanes));
+            auto load = [&](Value mem, int64_t off) {
+              return vector::MaskedLoadOp::create(
+                         hb, vt, mem,
+                         ValueRange{bi, t, add(hb, col, idx(hb, off))}, mask,
+                         zero)
+                  .getResult();
+            };
+            auto store = [&](Value v, KeyRows::Which w) {
+              vector::MaskedStoreOp::create(
+                  hb, rows.mem[w],
+                  rows.at(hb, w, bi, h, t, idx(hb, j * kValueLanes)), mask, v);
+            };
+            store(math::ExpOp::create(hb, g.gate(hb, load(g.g, g.gOff))),
+                  KeyRows::Decay);
+            if (rows.perHead) {
+              store(load(g.q, g.qOff), KeyRows::Q);
+              store(load(g.k, g.kOff), KeyRows::K);
+            }
+          }
+        });
       });
   return rows;
 }
 
 /// Key rows of a register tile of the [K, V] recurrent form: the tile's
-/// state S[16 rows, 16 value columns] stays in registers along a block of
-/// steps.
-constexpr int64_t kTileRows = 16;
+/// state, S[8 rows, two blocks of 16 value columns], stays in registers
+/// along a block of steps; each broadcast of q, k and a decay serves two
+/// vector FMAs.
+constexpr int64_t kTileRows = 8;
 /// Steps per block of the [K, V] recurrent form: the block's rows of q, k,
 /// the decays, v and o stay in cache while every tile of every value
 /// block of the task walks them.
@@ -256,53 +264,67 @@ constexpr int64_t kStepBlock = 32;
 /// share its q, k and decays).
 constexpr int64_t kBlocksPerTask = 4;
 
-/// Steps [t0, t1) of key rows [k0, k0 + rows) of value block vb: the
-/// tile's state rows come from the block's scratch into registers and go
-/// back after the steps. Per step and row, S[k] = e^{g_k} S[k] + k_k v;
-/// the tile's share of o, scale·Σ_k q_k S[k], is stored (the block's first
-/// tile) or added.
-void tileStepsKV(IB &b, const GLABuffers &g, const ValueBlock &vb,
+/// Steps [t0, t1) of key rows [k0, k0 + rows) of the value blocks vbs (one
+/// or two): the tile's state rows come from the blocks' scratch into
+/// registers and go back after the steps. Per step and row, S[k] = e^{g_k} S[k]
+/// + k_k v; the tile's share of o, scale·Σ_k q_k S[k], is stored (the block's
+/// first tile) or added.
+void tileStepsKV(IB &b, const GLABuffers &g, ArrayRef<ValueBlock> vbs,
                  const KeyRows &keys, Value k0, int64_t rows, bool first,
                  Value t0, Value t1) {
-  StateRows st{g, vb};
-  Value zero = splatF32(b, vb.type, 0);
+  const ValueBlock &vb0 = vbs.front();
+  int64_t cols = vbs.size();
+  Value zero = splatF32(b, vb0.type, 0);
+  // init[r · cols + c]: key row k0 + r of value block c.
   SmallVector<Value> init;
   for (int64_t r = 0; r < rows; ++r)
-    init.push_back(st.load(b, add(b, k0, idx(b, r))));
-  Value scale = splatF32(b, vb.type, g.scale);
+    for (const ValueBlock &vb : vbs)
+      init.push_back(StateRows{g, vb}.load(b, add(b, k0, idx(b, r))));
+  Value scale = splatF32(b, vb0.type, g.scale);
   ValueRange last =
       forCarry(b, t0, t1, init, [&](IB &tb, Value t, ValueRange s) {
-        Value vrow = vb.load(tb, g.v, {vb.b, t, vb.vIn});
-        // Two accumulators: half the dependent chain per step.
-        Value acc[2] = {zero, zero};
+        SmallVector<Value> vrows;
+        for (const ValueBlock &vb : vbs)
+          vrows.push_back(vb.load(tb, g.v, {vb.b, t, vb.vIn}));
+        // Two accumulators per value block: half the dependent chain.
+        SmallVector<Value> acc(2 * cols, zero);
         SmallVector<Value> next;
         for (int64_t r = 0; r < rows; ++r) {
           Value col = add(tb, k0, idx(tb, r));
           auto at = [&](KeyRows::Which w) {
-            return splat(tb, vb.type, keys.scalar(tb, w, vb.b, vb.h, t, col));
+            return splat(tb, vb0.type,
+                         keys.scalar(tb, w, vb0.b, vb0.h, t, col));
           };
-          Value srow = vector::FMAOp::create(
-              tb, at(KeyRows::K), vrow,
-              arith::MulFOp::create(tb, at(KeyRows::Decay), s[r]));
-          acc[r % 2] =
-              vector::FMAOp::create(tb, at(KeyRows::Q), srow, acc[r % 2]);
-          next.push_back(srow);
+          Value decay = at(KeyRows::Decay), key = at(KeyRows::K);
+          Value query = at(KeyRows::Q);
+          for (int64_t c = 0; c < cols; ++c) {
+            Value srow = vector::FMAOp::create(
+                tb, key, vrows[c],
+                arith::MulFOp::create(tb, decay, s[r * cols + c]));
+            Value &a = acc[2 * c + r % 2];
+            a = vector::FMAOp::create(tb, query, srow, a);
+            next.push_back(srow);
+          }
         }
-        Value part = arith::MulFOp::create(
-            tb, arith::AddFOp::create(tb, acc[0], acc[1]), scale);
-        if (!first)
-          part = arith::AddFOp::create(tb, part,
-                                       vb.load(tb, g.o, {vb.b, t, vb.vCol}));
-        vb.store(tb, part, g.o, {vb.b, t, vb.vCol});
+        for (int64_t c = 0; c < cols; ++c) {
+          const ValueBlock &vb = vbs[c];
+          Value part = arith::MulFOp::create(
+              tb, arith::AddFOp::create(tb, acc[2 * c], acc[2 * c + 1]), scale);
+          if (!first)
+            part = arith::AddFOp::create(tb, part,
+                                         vb.load(tb, g.o, {vb.b, t, vb.vCol}));
+          vb.store(tb, part, g.o, {vb.b, t, vb.vCol});
+        }
         return next;
       });
   for (int64_t r = 0; r < rows; ++r)
-    st.store(b, last[r], add(b, k0, idx(b, r)));
+    for (int64_t c = 0; c < cols; ++c)
+      StateRows{g, vbs[c]}.store(b, last[r * cols + c], add(b, k0, idx(b, r)));
 }
 
 /// The recurrent form with the state [K, V]: parallel over (batch, head,
-/// groups of value blocks); along blocks of steps, each value block walks
-/// its key rows in register tiles.
+/// groups of value blocks); along blocks of steps, pairs of value blocks
+/// (a last one alone) walk their key rows in register tiles.
 void recurrentKV(TensorBuilder &b, GLABuffers g) {
   KeyRows keys = keyRows(b, g);
   int64_t blocks = (g.valueDim + kValueLanes - 1) / kValueLanes;
@@ -319,34 +341,44 @@ void recurrentKV(TensorBuilder &b, GLABuffers g) {
         Value first = mul(ib, ivs[2], idx(ib, kBlocksPerTask));
         Value end = arith::MinUIOp::create(
             ib, add(ib, first, idx(ib, kBlocksPerTask)), idx(ib, blocks));
-        auto eachBlock =
-            [&](IB &lb,
-                const std::function<void(IB &, const ValueBlock &)> &fn) {
-              forRange(lb, first, end, [&](IB &bb, Value blk) {
-                fn(bb, valueBlock(bb, g, ivs[0], ivs[1], blk));
-              });
-            };
-        eachBlock(
-            ib, [&](IB &bb, const ValueBlock &vb) { initialState(bb, g, vb); });
+        auto block = [&](IB &bb, Value blk) {
+          return valueBlock(bb, g, ivs[0], ivs[1], blk);
+        };
+        forRange(ib, first, end, [&](IB &bb, Value blk) {
+          initialState(bb, g, block(bb, blk));
+        });
+        // Every key row of the value blocks `vbs`, steps [t0, t1).
+        auto tiles = [&](IB &bb, ArrayRef<ValueBlock> vbs, Value t0, Value t1) {
+          if (full > 0)
+            tileStepsKV(bb, g, vbs, keys, idx(bb, 0), kTileRows, true, t0, t1);
+          if (full > 1)
+            forRange(bb, idx(bb, 1), idx(bb, full), [&](IB &kb, Value tile) {
+              tileStepsKV(kb, g, vbs, keys, mul(kb, tile, idx(kb, kTileRows)),
+                          kTileRows, false, t0, t1);
+            });
+          if (tail > 0)
+            tileStepsKV(bb, g, vbs, keys, idx(bb, full * kTileRows), tail,
+                        full == 0, t0, t1);
+        };
         Value stepBlocks =
             arith::CeilDivUIOp::create(ib, g.steps, idx(ib, kStepBlock));
         forRange(ib, idx(ib, 0), stepBlocks, [&](IB &sb, Value n) {
           Value t0 = mul(sb, n, idx(sb, kStepBlock));
           Value t1 = arith::MinUIOp::create(
               sb, add(sb, t0, idx(sb, kStepBlock)), g.steps);
-          eachBlock(sb, [&](IB &bb, const ValueBlock &vb) {
-            if (full > 0)
-              tileStepsKV(bb, g, vb, keys, idx(bb, 0), kTileRows, true, t0, t1);
-            forRange(bb, idx(bb, 1), idx(bb, full), [&](IB &kb, Value tile) {
-              tileStepsKV(kb, g, vb, keys, mul(kb, tile, idx(kb, kTileRows)),
-                          kTileRows, false, t0, t1);
-            });
-            if (tail > 0)
-              tileStepsKV(bb, g, vb, keys, idx(bb, full * kTileRows), tail,
-                          full == 0, t0, t1);
+          Value pairs = arith::DivUIOp::create(
+              sb, arith::SubIOp::create(sb, end, first), idx(sb, 2));
+          forRange(sb, idx(sb, 0), pairs, [&](IB &pb, Value pr) {
+            Value blk = add(pb, first, mul(pb, pr, idx(pb, 2)));
+            tiles(pb, {block(pb, blk), block(pb, add(pb, blk, idx(pb, 1)))}, t0,
+                  t1);
           });
+          Value lone = add(sb, first, mul(sb, pairs, idx(sb, 2)));
+          ifThen(sb, cmp(sb, CmpIPredicate::ult, lone, end),
+                 [&](IB &lb) { tiles(lb, {block(lb, lone)}, t0, t1); });
         });
-        eachBlock(ib, [&](IB &bb, const ValueBlock &vb) {
+        forRange(ib, first, end, [&](IB &bb, Value blk) {
+          ValueBlock vb = block(bb, blk);
           storeFinalState(bb, g, vb, StateRows{g, vb});
         });
       });

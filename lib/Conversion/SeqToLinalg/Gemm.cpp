@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
@@ -290,16 +291,25 @@ static SmallVector<Value> withLast(SmallVector<Value> idx, Value last) {
   return idx;
 }
 
+/// A panel's kGemmPanel columns as vectors of kGemmLanes: the masks of
+/// the columns below n, and the accumulators' first values.
+struct PanelPieces {
+  SmallVector<Value> masks, init;
+};
+
 /// One block of up to kGemmRows rows from `row0` (rows past `rowEnd` are
 /// read clamped and not stored) by panel `p` of `panels[panelLead..., p,
-/// k, 32]`. `rows.in` / `rows.out` give the index of a row in x and y
-/// (flattening leading dims: memref.expand_shape of two dynamic dims
-/// crashes MLIR 22's expand-strided-metadata; or through an index list).
+/// k, kGemmPanel]`, steps [k0, k1) of k. `rows.in` / `rows.out` give the
+/// index of a row in x and y (flattening leading dims: memref.expand_shape
+/// of two dynamic dims crashes MLIR 22's expand-strided-metadata; or
+/// through an index list).
 static void gemmBlock(ImplicitLocOpBuilder &ib, Value x, Value panels,
                       ValueRange panelLead, Value y, const GemmRows &rows,
-                      Value row0, Value rowEnd, Value p, Value n0, Value mask,
-                      Value init, Value k) {
-  VectorType vt = cast<VectorType>(init.getType());
+                      Value row0, Value rowEnd, Value p, Value n0,
+                      const PanelPieces &pieces, Value k0, Value k1,
+                      bool accumulate) {
+  auto vt = VectorType::get({kGemmLanes}, ib.getF32Type());
+  constexpr int64_t kPieces = kGemmPanel / kGemmLanes;
   Value one = arith::ConstantIndexOp::create(ib, 1);
   Value lastRow = arith::SubIOp::create(ib, rowEnd, one);
   SmallVector<SmallVector<Value>> reads;
@@ -308,23 +318,32 @@ static void gemmBlock(ImplicitLocOpBuilder &ib, Value x, Value panels,
         arith::AddIOp::create(ib, row0, arith::ConstantIndexOp::create(ib, r));
     reads.push_back(rows.in(ib, arith::MinUIOp::create(ib, row, lastRow)));
   }
-  SmallVector<Value> acc(kGemmRows, init);
-  Value zero = arith::ConstantIndexOp::create(ib, 0);
+  // acc[r · kPieces + j]: row r, columns [16j, 16j + 16) of the panel.
+  SmallVector<Value> acc;
+  for (int64_t r = 0; r < kGemmRows; ++r)
+    acc.append(pieces.init);
   auto loop = scf::ForOp::create(
-      ib, zero, k, one, acc,
+      ib, k0, k1, one, acc,
       [&](OpBuilder &nested, Location loc, Value kk, ValueRange carried) {
         ImplicitLocOpBuilder nb(loc, nested);
-        SmallVector<Value> at(panelLead);
-        at.append({p, kk, arith::ConstantIndexOp::create(nb, 0)});
-        Value w = vector::LoadOp::create(nb, vt, panels, at);
+        SmallVector<Value> w;
+        for (int64_t j = 0; j < kPieces; ++j) {
+          SmallVector<Value> at(panelLead);
+          at.append(
+              {p, kk, arith::ConstantIndexOp::create(nb, j * kGemmLanes)});
+          w.push_back(vector::LoadOp::create(nb, vt, panels, at));
+        }
         SmallVector<Value> next;
         for (int64_t r = 0; r < kGemmRows; ++r) {
-          Value xs = memref::LoadOp::create(nb, x, withLast(reads[r], kk));
-          next.push_back(vector::FMAOp::create(
-              nb, vector::BroadcastOp::create(nb, vt, xs), w, carried[r]));
+          Value xs = vector::BroadcastOp::create(
+              nb, vt, memref::LoadOp::create(nb, x, withLast(reads[r], kk)));
+          for (int64_t j = 0; j < kPieces; ++j)
+            next.push_back(
+                vector::FMAOp::create(nb, xs, w[j], carried[r * kPieces + j]));
         }
         scf::YieldOp::create(nb, next);
       });
+  Value zeros = splatF32(ib, vt, 0.0);
   for (int64_t r = 0; r < kGemmRows; ++r) {
     Value row =
         arith::AddIOp::create(ib, row0, arith::ConstantIndexOp::create(ib, r));
@@ -332,15 +351,25 @@ static void gemmBlock(ImplicitLocOpBuilder &ib, Value x, Value panels,
         arith::CmpIOp::create(ib, arith::CmpIPredicate::ult, row, rowEnd);
     scf::IfOp::create(ib, valid, [&](OpBuilder &tb, Location tl) {
       ImplicitLocOpBuilder sb(tl, tb);
-      SmallVector<Value> to = withLast(rows.out(sb, row), n0);
-      Value v = loop.getResult(r);
-      if (rows.accumulate)
-        v = arith::AddFOp::create(
-            sb, v, vector::MaskedLoadOp::create(sb, vt, y, to, mask, init));
-      vector::MaskedStoreOp::create(sb, y, to, mask, v);
+      SmallVector<Value> out = rows.out(sb, row);
+      for (int64_t j = 0; j < kPieces; ++j) {
+        SmallVector<Value> to = withLast(
+            out,
+            arith::AddIOp::create(
+                sb, n0, arith::ConstantIndexOp::create(sb, j * kGemmLanes)));
+        Value v = loop.getResult(r * kPieces + j);
+        if (accumulate)
+          v = arith::AddFOp::create(sb, v,
+                                    vector::MaskedLoadOp::create(
+                                        sb, vt, y, to, pieces.masks[j], zeros));
+        vector::MaskedStoreOp::create(sb, y, to, pieces.masks[j], v);
+      }
       scf::YieldOp::create(sb);
     });
   }
+  // Four steps of k per iteration: less loop overhead per FMA. (After the
+  // stores: the unrolling sends the results' uses to its remainder loop.)
+  (void)loopUnrollByFactor(loop, 4);
 }
 
 void gemmRows(ImplicitLocOpBuilder &b, Value x, Value panels,
@@ -351,7 +380,7 @@ void gemmRows(ImplicitLocOpBuilder &b, Value x, Value panels,
   Value chunks = arith::CeilDivUIOp::create(b, count, chunk);
   Value numPanels = arith::CeilDivUIOp::create(
       b, n, arith::ConstantIndexOp::create(b, kGemmPanel));
-  auto vt = VectorType::get({kGemmPanel}, b.getF32Type());
+  auto vt = VectorType::get({kGemmLanes}, b.getF32Type());
   Value zeroIdx = arith::ConstantIndexOp::create(b, 0);
   Value oneIdx = arith::ConstantIndexOp::create(b, 1);
   scf::ParallelOp::create(
@@ -362,16 +391,25 @@ void gemmRows(ImplicitLocOpBuilder &b, Value x, Value panels,
         Value p = ivs[1];
         Value n0 = arith::MulIOp::create(
             ib, p, arith::ConstantIndexOp::create(ib, kGemmPanel));
-        Value mask = vector::CreateMaskOp::create(
-            ib, VectorType::get({kGemmPanel}, ib.getI1Type()),
-            ValueRange{arith::SubIOp::create(ib, n, n0)});
         Value zeros = splatF32(ib, vt, 0.0);
-        SmallVector<Value> biasAt(biasLead);
-        biasAt.push_back(n0);
-        Value init = bias ? vector::MaskedLoadOp::create(ib, vt, bias, biasAt,
-                                                         mask, zeros)
-                                .getResult()
-                          : zeros;
+        PanelPieces pieces, zeroPieces;
+        for (int64_t j = 0; j < kGemmPanel / kGemmLanes; ++j) {
+          Value c0 = arith::AddIOp::create(
+              ib, n0, arith::ConstantIndexOp::create(ib, j * kGemmLanes));
+          Value mask = vector::CreateMaskOp::create(
+              ib, VectorType::get({kGemmLanes}, ib.getI1Type()),
+              ValueRange{arith::SubIOp::create(
+                  ib, arith::MaxUIOp::create(ib, n, c0), c0)});
+          SmallVector<Value> biasAt(biasLead);
+          biasAt.push_back(c0);
+          pieces.masks.push_back(mask);
+          pieces.init.push_back(bias ? vector::MaskedLoadOp::create(
+                                           ib, vt, bias, biasAt, mask, zeros)
+                                           .getResult()
+                                     : zeros);
+          zeroPieces.masks.push_back(mask);
+          zeroPieces.init.push_back(zeros);
+        }
         Value r0 = arith::AddIOp::create(
             ib, lo,
             arith::MulIOp::create(
@@ -380,14 +418,33 @@ void gemmRows(ImplicitLocOpBuilder &b, Value x, Value panels,
             ib, hi,
             arith::AddIOp::create(
                 ib, r0, arith::ConstantIndexOp::create(ib, kGemmChunk)));
+        // The rows of the chunk, a slice of kGemmDepth steps of k at a
+        // time (its part of the panel stays in L1 across the row blocks);
+        // slices after the first add to y.
+        auto slice = [&](ImplicitLocOpBuilder &sb, Value k0,
+                         const PanelPieces &blockPieces, bool accumulate) {
+          Value k1 = arith::MinUIOp::create(
+              sb, k,
+              arith::AddIOp::create(
+                  sb, k0, arith::ConstantIndexOp::create(sb, kGemmDepth)));
+          scf::ForOp::create(
+              sb, r0, r1, arith::ConstantIndexOp::create(sb, kGemmRows),
+              ValueRange{},
+              [&](OpBuilder &fb, Location fl, Value row0, ValueRange) {
+                ImplicitLocOpBuilder bb(fl, fb);
+                gemmBlock(bb, x, panels, panelLead, y, rows, row0, r1, p, n0,
+                          blockPieces, k0, k1, accumulate);
+                scf::YieldOp::create(bb);
+              });
+        };
+        slice(ib, zeroIdx, pieces, rows.accumulate);
         scf::ForOp::create(
-            ib, r0, r1, arith::ConstantIndexOp::create(ib, kGemmRows),
-            ValueRange{},
-            [&](OpBuilder &fb, Location fl, Value row0, ValueRange) {
-              ImplicitLocOpBuilder bb(fl, fb);
-              gemmBlock(bb, x, panels, panelLead, y, rows, row0, r1, p, n0,
-                        mask, init, k);
-              scf::YieldOp::create(bb);
+            ib, arith::ConstantIndexOp::create(ib, kGemmDepth), k,
+            arith::ConstantIndexOp::create(ib, kGemmDepth), ValueRange{},
+            [&](OpBuilder &fb, Location fl, Value k0, ValueRange) {
+              ImplicitLocOpBuilder sb(fl, fb);
+              slice(sb, k0, zeroPieces, true);
+              scf::YieldOp::create(sb);
             });
       });
 }

@@ -2,9 +2,10 @@
 
 // A linear layer is the packed GEMM kernel (Gemm.h): W [4, 8] packed into
 // one zero-padded panel [1, 8, 32]; a parallel loop over (chunks of 64
-// rows, panels); blocks of 8 rows keep 8 accumulators (the bias) across
-// the loop over k, each step one panel load and 8 broadcast FMAs; masked
-// stores of the 4 valid columns.
+// rows, panels); per slice of up to 256 steps of k, blocks of 8 rows keep
+// 16 accumulators (8 rows × 2 vectors of 16, from the bias) across the
+// loop over k, unrolled by 4 (then a remainder loop): per step two panel
+// loads and 16 broadcast FMAs; masked stores of the 4 valid columns.
 // CHECK-LABEL: func.func @linear
 // CHECK-NOT: seq.linear
 // CHECK: %[[PACKED:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]{{.*}}outs(%{{.*}} : tensor<1x8x32xf32>)
@@ -12,11 +13,13 @@
 // CHECK:   arith.select
 // CHECK: %[[PANELS:.*]] = bufferization.to_buffer %[[PACKED]]
 // CHECK: scf.parallel
-// CHECK:   vector.maskedload {{.*}} : memref<4xf32>
+// CHECK-COUNT-2: vector.maskedload {{.*}} : memref<4xf32>
 // CHECK:   scf.for
-// CHECK:     scf.for {{.*}} -> (vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>)
-// CHECK:       vector.load %[[PANELS]]
-// CHECK-COUNT-8: vector.fma
+// CHECK:     scf.for {{.*}} -> ({{(vector<16xf32>, ){15}vector<16xf32>}})
+// CHECK-COUNT-2: vector.load %[[PANELS]]
+// CHECK-COUNT-64: vector.fma
+// CHECK:     scf.for {{.*}} -> ({{(vector<16xf32>, ){15}vector<16xf32>}})
+// CHECK-COUNT-16: vector.fma
 // CHECK:     vector.maskedstore
 func.func @linear(%x: tensor<?x?x8xf32>, %w: tensor<4x8xf32>, %b: tensor<4xf32>) -> tensor<?x?x4xf32> {
   %y = seq.linear %x weights(%w, %b) {out = 4 : i64, bias = true} : (tensor<?x?x8xf32>, tensor<4x8xf32>, tensor<4xf32>) -> tensor<?x?x4xf32>

@@ -20,7 +20,7 @@
 // CHECK-COUNT-4:   arith.select
 // CHECK:       %[[FUSED:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x?x208xf32>
 // CHECK:       scf.parallel
-// CHECK-COUNT-8: vector.fma {{.*}} : vector<32xf32>
+// CHECK-COUNT-16: vector.fma {{.*}} : vector<16xf32>
 // The decay gate's factor: columns 192..207 of the fused output.
 // CHECK:       arith.constant 192 : index
 // gla_core reads q, k, v in place, and applies logsigmoid / 16 to the gate
@@ -28,12 +28,13 @@
 // CHECK:       math.log1p
 // CHECK:       arith.divf
 // CHECK:       math.exp
-// The fused epilogue: one parallel loop over rows; per head the mean
-// square, rsqrt, the weight and silu of the gate read at column 128 + h·16.
+// The fused epilogue: one parallel loop over rows; per head (in pieces of
+// 16 lanes) the mean square, rsqrt, the weight and silu of the gate read
+// at column 128 + h·16.
 // CHECK:       scf.parallel
 // CHECK:         vector.reduction <add>
 // CHECK:         math.rsqrt
-// CHECK:         vector.load %{{.+}}[%{{.+}}, %{{.+}}, %c128] : memref<?x?x208xf32>, vector<16xf32>
+// CHECK:         vector.maskedload %{{.+}}[%{{.+}}, %{{.+}}, %c128], %{{.+}}, %{{.+}} : memref<?x?x208xf32>
 func.func @gla(%x: tensor<?x?x64xf32>) -> tensor<?x?x64xf32> {
   %wq = seq.weight "a.q_proj.weight" : tensor<32x64xf32>
   %wk = seq.weight "a.k_proj.weight" : tensor<32x64xf32>

@@ -3,46 +3,56 @@
 // RUN: seqc-opt %s --convert-seq-to-linalg --split-input-file | FileCheck %s
 
 // Recurrent (no seq.chunk), the default layouts (no seq.layout: state
-// [K, V], q and k read in place): the decays e^g once for all steps, then
-// a parallel loop over (batch, head, groups of 4 value blocks of 16
-// columns) walking blocks of 32 steps; per step block and value block, the
-// key rows in register tiles of up to 16 (here K = 4), their state rows
-// carried in vector registers along the steps and kept in a scratch
-// buffer between step blocks.
+// [K, V], q and k read in place): the decays e^g once for all steps (per
+// step and head, 16 keys at a time), then a parallel loop over (batch,
+// head, groups of 4 value blocks of 16 columns) walking blocks of 32
+// steps. Per step block, pairs of value blocks (here V = 20: one pair)
+// walk the key rows in register tiles of up to 8 rows (here K = 4): the
+// tile's 4 × 2 state rows are carried in vector registers along the steps
+// and kept in a scratch buffer between step blocks; a last value block
+// without a pair goes alone.
 // CHECK-LABEL: func.func @recurrent
 // CHECK:         %[[DECAY:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x?x8xf32>
 // CHECK:         scf.parallel (%{{.+}}, %{{.+}}) =
-// CHECK:           math.exp %{{.+}} : vector<8xf32>
-// CHECK:         %[[STATE:.+]] = memref.alloc(%{{.+}}) : memref<?x2x1x4x16xf32>
+// CHECK:           scf.for
+// CHECK:             math.exp %{{.+}} : vector<16xf32>
+// CHECK:         %[[STATE:.+]] = memref.alloc(%{{.+}}) : memref<?x2x2x4x16xf32>
 // CHECK:         scf.parallel (%{{.+}}, %{{.+}}, %{{.+}}) =
 // CHECK:           scf.for
 // CHECK:           scf.for
 // CHECK:             scf.for
-// CHECK-COUNT-4:       vector.load %[[STATE]]
-// CHECK:               scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
-// CHECK:                 memref.load %{{.+}} : memref<?x?x8xf32>
+// CHECK-COUNT-8:       vector.load %[[STATE]]
+// CHECK:               scf.for {{.*}} -> ({{(vector<16xf32>, ){7}vector<16xf32>}})
+// CHECK-COUNT-2:         vector.maskedload %{{.+}} : memref<?x?x40xf32>
 // CHECK:                 memref.load %[[DECAY]]
+// CHECK:                 memref.load %{{.+}} : memref<?x?x8xf32>
 // CHECK:                 vector.fma
 // CHECK:                 vector.fma
 // CHECK:                 vector.maskedstore
-// CHECK-COUNT-4:       vector.store %{{.+}}, %[[STATE]]
-// CHECK-NOT:     scf.if
-func.func @recurrent(%q: tensor<?x?x8xf32>, %v: tensor<?x?x6xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>) {
-  %o, %s = seq.gla_core %q, %q, %v, %q {heads = 2 : i64, scale = 0.5 : f64} : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x6xf32>, tensor<?x?x8xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>)
-  return %o, %s : tensor<?x?x6xf32>, tensor<?x2x4x3xf32>
+// CHECK:                 vector.maskedstore
+// CHECK-COUNT-8:       vector.store %{{.+}}, %[[STATE]]
+// CHECK:             scf.if
+// CHECK:               scf.for {{.*}} -> ({{(vector<16xf32>, ){3}vector<16xf32>}})
+func.func @recurrent(%q: tensor<?x?x8xf32>, %v: tensor<?x?x40xf32>) -> (tensor<?x?x40xf32>, tensor<?x2x4x20xf32>) {
+  %o, %s = seq.gla_core %q, %q, %v, %q {heads = 2 : i64, scale = 0.5 : f64} : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x40xf32>, tensor<?x?x8xf32>) -> (tensor<?x?x40xf32>, tensor<?x2x4x20xf32>)
+  return %o, %s : tensor<?x?x40xf32>, tensor<?x2x4x20xf32>
 }
 
 // -----
 
 // keys = bhtd: q, k and the decays copied per head, [B, H, T, K], in the
-// loop that computes the decays; the tiles read those.
+// loop that computes the decays (per step and head, 16 keys at a time);
+// the tiles read those.
 // CHECK-LABEL: func.func @per_head_keys
 // CHECK:         %[[DECAY:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x2x?x4xf32>
 // CHECK:         %[[Q:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x2x?x4xf32>
 // CHECK:         %[[K:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x2x?x4xf32>
 // CHECK:         scf.parallel (%{{.+}}, %{{.+}}) =
-// CHECK:           math.exp %{{.+}} : vector<8xf32>
-// CHECK-COUNT-6:   vector.extract_strided_slice
+// CHECK:           scf.for
+// CHECK:             math.exp %{{.+}} : vector<16xf32>
+// CHECK:             vector.maskedstore %[[DECAY]]
+// CHECK:             vector.maskedstore %[[Q]]
+// CHECK:             vector.maskedstore %[[K]]
 // CHECK:         scf.parallel (%{{.+}}, %{{.+}}, %{{.+}}) =
 // CHECK:               scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // CHECK:                 memref.load %[[K]]

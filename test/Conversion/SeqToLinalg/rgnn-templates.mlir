@@ -46,9 +46,9 @@ func.func @graph_layout(%ei: tensor<2x?xi64>, %et: tensor<?xi64>, %n: index) -> 
 // CHECK:             scf.for
 // CHECK:               %[[R:.+]] = memref.load %{{.+}}[%{{.+}}] : memref<?xi64>
 // CHECK:               arith.select %{{.+}}, %{{.+}}, %{{.+}} : index
-// CHECK:               scf.for {{.*}} -> (vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>)
-// CHECK:                 vector.load %{{.+}}[%[[S]], %{{.+}}, %{{.+}}, %{{.+}}] : memref<3x1x16x32xf32>, vector<32xf32>
-// CHECK-COUNT-8:         vector.fma
+// CHECK:               scf.for {{.*}} -> ({{(vector<16xf32>, ){15}vector<16xf32>}})
+// CHECK-COUNT-2:         vector.load %{{.+}}[%[[S]], %{{.+}}, %{{.+}}, %{{.+}}] : memref<3x1x16x32xf32>, vector<16xf32>
+// CHECK-COUNT-16:        vector.fma
 // CHECK:               memref.load %{{.+}} : memref<?xi64>
 // CHECK:               vector.maskedload %[[Y]]
 // CHECK:               arith.addf
