@@ -81,8 +81,7 @@ static Value normGate(TensorBuilder &b, Value o, Value gate, int64_t gateCol,
             xs.push_back(load(ob, h * vd + j * kLanes, j));
             ss = vector::FMAOp::create(ib, xs[j], xs[j], ss);
           }
-          Value ms =
-              vector::ReductionOp::create(ib, vector::CombiningKind::ADD, ss);
+          Value ms = sumLanes(ib, ss);
           Value r = vector::BroadcastOp::create(
               ib, vt,
               math::RsqrtOp::create(

@@ -462,8 +462,7 @@ void recurrentVK(TensorBuilder &b, const GLABuffers &g) {
                   acc = vector::FMAOp::create(tb, qs[j], srow, acc);
                   next.push_back(srow);
                 }
-                Value sum = vector::ReductionOp::create(
-                    tb, vector::CombiningKind::ADD, acc);
+                Value sum = sumLanes(tb, acc);
                 memref::StoreOp::create(
                     tb, arith::MulFOp::create(tb, sum, scale), g.o,
                     ValueRange{bi, t, add(tb, vCol, cols[r])});
@@ -513,8 +512,7 @@ std::pair<Value, Value> chunkSpan(IB &b, const GLABuffers &g,
 
 /// Σ over a vector<K> (the key dim) of a ⊙ b.
 Value dot(IB &b, Value x, Value y) {
-  return vector::ReductionOp::create(b, vector::CombiningKind::ADD,
-                                     arith::MulFOp::create(b, x, y));
+  return sumLanes(b, arith::MulFOp::create(b, x, y));
 }
 
 /// Phase 1 for chunk n of (batch bi, head h).

@@ -182,7 +182,7 @@ FailureOr<Value> edgeMap(TensorBuilder &b, rgnn::EdgeMapOp op) {
     for (int64_t h = 0; h < heads; ++h) {
       Value p = arith::MulFOp::create(ib, loadRow(ib, tables[0], ra, h * d, d),
                                       loadRow(ib, tables[1], rb, h * d, d));
-      Value s = vector::ReductionOp::create(ib, vector::CombiningKind::ADD, p);
+      Value s = sumLanes(ib, p);
       memref::StoreOp::create(ib, s, y, ValueRange{edge, idx(ib, h)});
     }
   });

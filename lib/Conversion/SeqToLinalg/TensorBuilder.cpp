@@ -4,6 +4,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
 
@@ -16,6 +17,17 @@ Value constF32(ImplicitLocOpBuilder &b, double v) {
 Value splatF32(ImplicitLocOpBuilder &b, VectorType type, double v) {
   return arith::ConstantOp::create(
       b, DenseElementsAttr::get(type, b.getF32FloatAttr(v).getValue()));
+}
+
+Value sumLanes(ImplicitLocOpBuilder &b, Value v) {
+  return vector::ReductionOp::create(b, vector::CombiningKind::ADD, v,
+                                     arith::FastMathFlags::reassoc);
+}
+
+Value maxLanes(ImplicitLocOpBuilder &b, Value v) {
+  return vector::ReductionOp::create(b, vector::CombiningKind::MAXNUMF, v,
+                                     arith::FastMathFlags::reassoc |
+                                         arith::FastMathFlags::nnan);
 }
 
 Value constLike(ImplicitLocOpBuilder &b, Value x, double v) {

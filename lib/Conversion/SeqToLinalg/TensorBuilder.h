@@ -85,6 +85,12 @@ mlir::Value constLike(mlir::ImplicitLocOpBuilder &b, mlir::Value x, double v);
 /// An f32 vector of `type` with every lane `v`.
 mlir::Value splatF32(mlir::ImplicitLocOpBuilder &b, mlir::VectorType type,
                      double v);
+/// The sum of a vector's lanes in any order: a tree of shuffles and adds
+/// (reassociation allowed), not a chain of 16 dependent scalar adds.
+mlir::Value sumLanes(mlir::ImplicitLocOpBuilder &b, mlir::Value v);
+/// The largest of a vector's lanes, for lanes that are never NaN: a tree
+/// of vector maxima, not a chain of scalar compares.
+mlir::Value maxLanes(mlir::ImplicitLocOpBuilder &b, mlir::Value v);
 
 } // namespace seqc
 
