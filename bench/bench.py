@@ -371,11 +371,11 @@ CASES = {"mlp": case_mlp, "gru": case_rnn("gru"), "lstm": case_rnn("lstm"), "gla
 
 
 def blas_name():
-    """The BLAS library PyTorch's matmuls end up in (Debian's torch calls
-    the system libblas.so.3: the reference BLAS unless OpenBLAS or another
-    provider is installed)."""
+    """The BLAS library PyTorch's matmuls end up in: Debian's torch calls
+    the system libblas.so.3 (the reference BLAS unless OpenBLAS or another
+    provider is installed); PyPI's wheels bring their own (MKL)."""
     path = "/etc/alternatives/libblas.so.3-x86_64-linux-gnu"
-    if os.path.exists(path):
+    if torch.__file__.startswith("/usr/lib/python3/") and os.path.exists(path):
         return os.path.realpath(path).split("/")[-2]
     return torch.__config__.show().split("BLAS_INFO=")[-1].split(",")[0]
 

@@ -33,16 +33,16 @@ constexpr int64_t kCopyReuse = 4;
 /// gated_attention reads V per kv head from T steps on (or T unknown): a
 /// tile reads every V row up to its own, and once a head's rows, a fused
 /// projection row apart, no longer stay in cache, compact rows pay for the
-/// copy (the benchmark's layer, 4 KB rows, ms in place / per head: T = 64:
-/// 0.57 / 0.59, T = 256: 2.8 / 2.85, T = 2048: 77 / 55).
+/// copy (the benchmark's layer, 4 KB rows, ms in place / per head: T = 256:
+/// 2.57 / 2.58, T = 2048: 42.5 / 36.2).
 constexpr int64_t kValueCopySteps = 512;
 
 /// Vector ops per step and head of the recurrent GLA forms: [K, V] does 3
 /// per key row and 16 value columns; [V, K] 3 per value column and 16 keys,
 /// plus a horizontal sum per value column, and its ops measured about
 /// twice as slow (gla_core, H = 4, K = 64, T = 8192, 2 threads; [K, V]
-/// against [V, K] ms: V = 2: 2.6 / 1.6, V = 4: 2.4 / 2.0, V = 8: 1.9 / 3.5,
-/// V = 16: 2.0 / 4.0, V = 32: 2.9 / 8.0).
+/// against [V, K] ms: V = 4: 3.2 / 1.7, V = 8: 2.3 / 3.0, V = 16: 2.3 /
+/// 3.7, V = 32: 3.1 / 7.1).
 int64_t stateCost(int64_t keyDim, int64_t valueDim, bool vk) {
   if (vk)
     return 2 * (3 * valueDim * ceilDiv(keyDim, gla::kLanes) +

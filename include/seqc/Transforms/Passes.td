@@ -145,10 +145,12 @@ def SeqSelectLayout : Pass<"seq-select-layout", "mlir::ModuleOp"> {
       16 value columns).
     - `values`: always in place (`bthd`): each row is read once per task.
 
-    `seq.gated_attention` (tiles of 4 query rows walking key blocks):
+    `seq.gated_attention` (tiles of 32 query rows walking blocks of 64
+    keys):
     - `queries`: `bthd`, read once per tile;
-    - `keys`: `bhdt`, transposed per kv head, so that a key block's scores
-      are one broadcast FMA per component;
+    - `keys`: `bhdt`, transposed per kv head by blocks of 64 keys
+      ([B, Hkv, ⌈T/64⌉, Dh, 64]), so that a key block's scores are
+      broadcast FMAs per component over one contiguous run;
     - `values`: copied per kv head (`bhtd`) when T ≥ 512 or unknown, else
       read in place from the fused projection (`bthd`): every tile reads
       the V rows up to its own, and once a head's rows, a projection row

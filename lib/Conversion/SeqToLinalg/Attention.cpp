@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Gemm.h"
+#include "GraphLoops.h"
 #include "Lowering.h"
 #include "VectorLoops.h"
 
@@ -15,6 +16,8 @@
 
 using namespace mlir;
 using namespace seqc::seq;
+using seqc::graph::IB;
+using seqc::graph::parallelGrid;
 
 namespace seqc {
 
@@ -54,55 +57,49 @@ static Value normGate(TensorBuilder &b, Value o, Value gate, int64_t gateCol,
   constexpr int64_t kLanes = 16;
   int64_t pieces = (vd + kLanes - 1) / kLanes;
   auto vt = VectorType::get({kLanes}, b.getF32Type());
-  scf::ParallelOp::create(
-      b, ValueRange{b.index(0), b.index(0)}, ValueRange{batch, steps},
-      ValueRange{b.index(1), b.index(1)},
-      [&](OpBuilder &nested, Location loc, ValueRange ivs) {
-        ImplicitLocOpBuilder ib(loc, nested);
-        Value zero = splatF32(ib, vt, 0);
-        SmallVector<Value> masks;
-        for (int64_t j = 0; j < pieces; ++j)
-          masks.push_back(vector::CreateMaskOp::create(
-              ib, VectorType::get({kLanes}, ib.getI1Type()),
-              ValueRange{arith::ConstantIndexOp::create(
-                  ib, std::min(kLanes, vd - j * kLanes))}));
-        auto load = [&](Value mem, int64_t col, int64_t j) {
-          SmallVector<Value> at{ivs[0], ivs[1],
-                                arith::ConstantIndexOp::create(ib, col)};
-          if (mem == wb)
-            at = {arith::ConstantIndexOp::create(ib, col)};
-          return vector::MaskedLoadOp::create(ib, vt, mem, at, masks[j], zero)
-              .getResult();
-        };
-        for (int64_t h = 0; h < heads; ++h) {
-          Value ss = zero;
-          SmallVector<Value> xs;
-          for (int64_t j = 0; j < pieces; ++j) {
-            xs.push_back(load(ob, h * vd + j * kLanes, j));
-            ss = vector::FMAOp::create(ib, xs[j], xs[j], ss);
-          }
-          Value ms = sumLanes(ib, ss);
-          Value r = vector::BroadcastOp::create(
-              ib, vt,
-              math::RsqrtOp::create(
-                  ib, arith::AddFOp::create(
-                          ib, arith::DivFOp::create(ib, ms, constF32(ib, vd)),
-                          constF32(ib, eps))));
-          for (int64_t j = 0; j < pieces; ++j) {
-            Value g = load(gb, gateCol + h * vd + j * kLanes, j);
-            Value out = arith::MulFOp::create(
-                ib, arith::MulFOp::create(ib, xs[j], r),
-                arith::MulFOp::create(ib, load(wb, j * kLanes, j),
-                                      silu(ib, g)));
-            vector::MaskedStoreOp::create(
-                ib, y,
-                ValueRange{
-                    ivs[0], ivs[1],
-                    arith::ConstantIndexOp::create(ib, h * vd + j * kLanes)},
-                masks[j], out);
-          }
-        }
-      });
+  parallelGrid(b, {batch, steps}, [&](IB &ib, ValueRange ivs) {
+    Value zero = splatF32(ib, vt, 0);
+    SmallVector<Value> masks;
+    for (int64_t j = 0; j < pieces; ++j)
+      masks.push_back(vector::CreateMaskOp::create(
+          ib, VectorType::get({kLanes}, ib.getI1Type()),
+          ValueRange{arith::ConstantIndexOp::create(
+              ib, std::min(kLanes, vd - j * kLanes))}));
+    auto load = [&](Value mem, int64_t col, int64_t j) {
+      SmallVector<Value> at{ivs[0], ivs[1],
+                            arith::ConstantIndexOp::create(ib, col)};
+      if (mem == wb)
+        at = {arith::ConstantIndexOp::create(ib, col)};
+      return vector::MaskedLoadOp::create(ib, vt, mem, at, masks[j], zero)
+          .getResult();
+    };
+    for (int64_t h = 0; h < heads; ++h) {
+      Value ss = zero;
+      SmallVector<Value> xs;
+      for (int64_t j = 0; j < pieces; ++j) {
+        xs.push_back(load(ob, h * vd + j * kLanes, j));
+        ss = vector::FMAOp::create(ib, xs[j], xs[j], ss);
+      }
+      Value ms = sumLanes(ib, ss);
+      Value r = vector::BroadcastOp::create(
+          ib, vt,
+          math::RsqrtOp::create(
+              ib, arith::AddFOp::create(
+                      ib, arith::DivFOp::create(ib, ms, constF32(ib, vd)),
+                      constF32(ib, eps))));
+      for (int64_t j = 0; j < pieces; ++j) {
+        Value g = load(gb, gateCol + h * vd + j * kLanes, j);
+        Value out = arith::MulFOp::create(
+            ib, arith::MulFOp::create(ib, xs[j], r),
+            arith::MulFOp::create(ib, load(wb, j * kLanes, j), silu(ib, g)));
+        vector::MaskedStoreOp::create(
+            ib, y,
+            ValueRange{ivs[0], ivs[1],
+                       arith::ConstantIndexOp::create(ib, h * vd + j * kLanes)},
+            masks[j], out);
+      }
+    }
+  });
   return bufferTensor(b, y);
 }
 

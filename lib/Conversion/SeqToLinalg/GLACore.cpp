@@ -118,14 +118,10 @@ void forEachValueBlock(
     TensorBuilder &b, const GLABuffers &g,
     const std::function<void(IB &, const ValueBlock &)> &fn) {
   int64_t blocks = (g.valueDim + kValueLanes - 1) / kValueLanes;
-  scf::ParallelOp::create(
-      b, ValueRange{b.index(0), b.index(0), b.index(0)},
-      ValueRange{g.batch, b.index(g.heads), b.index(blocks)},
-      ValueRange{b.index(1), b.index(1), b.index(1)},
-      [&](OpBuilder &nested, Location loc, ValueRange ivs) {
-        IB ib(loc, nested);
-        fn(ib, valueBlock(ib, g, ivs[0], ivs[1], ivs[2]));
-      });
+  parallelGrid(b, {g.batch, b.index(g.heads), b.index(blocks)},
+               [&](IB &ib, ValueRange ivs) {
+                 fn(ib, valueBlock(ib, g, ivs[0], ivs[1], ivs[2]));
+               });
 }
 
 /// Row k of the block's state S[K, 16] (scratch that the block owns: no
@@ -212,42 +208,37 @@ KeyRows keyRows(TensorBuilder &b, const GLABuffers &g) {
   // of H·K lanes spill registers in the exponential.
   int64_t pieces = (g.keyDim + kValueLanes - 1) / kValueLanes;
   auto vt = VectorType::get({kValueLanes}, b.getF32Type());
-  scf::ParallelOp::create(
-      b, ValueRange{b.index(0), b.index(0)}, ValueRange{g.batch, g.steps},
-      ValueRange{b.index(1), b.index(1)},
-      [&](OpBuilder &nested, Location loc, ValueRange ivs) {
-        IB ib(loc, nested);
-        Value bi = ivs[0], t = ivs[1];
-        Value zero = splatF32(ib, vt, 0);
-        forRange(ib, idx(ib, 0), idx(ib, g.heads), [&](IB &hb, Value h) {
-          Value col0 = mul(hb, h, idx(hb, g.keyDim));
-          for (int64_t j = 0; j < pieces; ++j) {
-            Value mask = vector::CreateMaskOp::create(
-                hb, VectorType::get({kValueLanes}, hb.getI1Type()),
-                ValueRange{idx(
-                    hb, std::min(kValueLanes, g.keyDim - j * kValueLanes))});
-            Value col = add(hb, col0, idx(hb, j * kValueLanes));
-            auto load = [&](Value mem, int64_t off) {
-              return vector::MaskedLoadOp::create(
-                         hb, vt, mem,
-                         ValueRange{bi, t, add(hb, col, idx(hb, off))}, mask,
-                         zero)
-                  .getResult();
-            };
-            auto store = [&](Value v, KeyRows::Which w) {
-              vector::MaskedStoreOp::create(
-                  hb, rows.mem[w],
-                  rows.at(hb, w, bi, h, t, idx(hb, j * kValueLanes)), mask, v);
-            };
-            store(math::ExpOp::create(hb, g.gate(hb, load(g.g, g.gOff))),
-                  KeyRows::Decay);
-            if (rows.perHead) {
-              store(load(g.q, g.qOff), KeyRows::Q);
-              store(load(g.k, g.kOff), KeyRows::K);
-            }
-          }
-        });
-      });
+  parallelGrid(b, {g.batch, g.steps}, [&](IB &ib, ValueRange ivs) {
+    Value bi = ivs[0], t = ivs[1];
+    Value zero = splatF32(ib, vt, 0);
+    forRange(ib, idx(ib, 0), idx(ib, g.heads), [&](IB &hb, Value h) {
+      Value col0 = mul(hb, h, idx(hb, g.keyDim));
+      for (int64_t j = 0; j < pieces; ++j) {
+        Value mask = vector::CreateMaskOp::create(
+            hb, VectorType::get({kValueLanes}, hb.getI1Type()),
+            ValueRange{
+                idx(hb, std::min(kValueLanes, g.keyDim - j * kValueLanes))});
+        Value col = add(hb, col0, idx(hb, j * kValueLanes));
+        auto load = [&](Value mem, int64_t off) {
+          return vector::MaskedLoadOp::create(
+                     hb, vt, mem, ValueRange{bi, t, add(hb, col, idx(hb, off))},
+                     mask, zero)
+              .getResult();
+        };
+        auto store = [&](Value v, KeyRows::Which w) {
+          vector::MaskedStoreOp::create(
+              hb, rows.mem[w],
+              rows.at(hb, w, bi, h, t, idx(hb, j * kValueLanes)), mask, v);
+        };
+        store(math::ExpOp::create(hb, g.gate(hb, load(g.g, g.gOff))),
+              KeyRows::Decay);
+        if (rows.perHead) {
+          store(load(g.q, g.qOff), KeyRows::Q);
+          store(load(g.k, g.kOff), KeyRows::K);
+        }
+      }
+    });
+  });
   return rows;
 }
 
@@ -332,12 +323,9 @@ void recurrentKV(TensorBuilder &b, GLABuffers g) {
   g.state = allocBuffer(b, {g.batch, b.index(g.heads), b.index(blocks),
                             b.index(g.keyDim), b.index(kValueLanes)});
   int64_t full = g.keyDim / kTileRows, tail = g.keyDim % kTileRows;
-  scf::ParallelOp::create(
-      b, ValueRange{b.index(0), b.index(0), b.index(0)},
-      ValueRange{g.batch, b.index(g.heads), b.index(groups)},
-      ValueRange{b.index(1), b.index(1), b.index(1)},
-      [&](OpBuilder &nested, Location loc, ValueRange ivs) {
-        IB ib(loc, nested);
+  parallelGrid(
+      b, {g.batch, b.index(g.heads), b.index(groups)},
+      [&](IB &ib, ValueRange ivs) {
         Value first = mul(ib, ivs[2], idx(ib, kBlocksPerTask));
         Value end = arith::MinUIOp::create(
             ib, add(ib, first, idx(ib, kBlocksPerTask)), idx(ib, blocks));
@@ -396,12 +384,9 @@ void recurrentVK(TensorBuilder &b, const GLABuffers &g) {
   int64_t keyBlocks = (g.keyDim + kValueLanes - 1) / kValueLanes;
   int64_t rows = gla::vkRows(g.keyDim, g.valueDim);
   int64_t groups = (g.valueDim + rows - 1) / rows;
-  scf::ParallelOp::create(
-      b, ValueRange{b.index(0), b.index(0), b.index(0)},
-      ValueRange{g.batch, b.index(g.heads), b.index(groups)},
-      ValueRange{b.index(1), b.index(1), b.index(1)},
-      [&](OpBuilder &nested, Location loc, ValueRange ivs) {
-        IB ib(loc, nested);
+  parallelGrid(
+      b, {g.batch, b.index(g.heads), b.index(groups)},
+      [&](IB &ib, ValueRange ivs) {
         Value bi = ivs[0], h = ivs[1];
         // Value columns of the task, clamped: a last group that runs past V
         // repeats column V − 1, computing and storing the same values.
@@ -725,15 +710,11 @@ void forEachChunkBlock(
     TensorBuilder &b, const GLABuffers &g, Value chunks,
     const std::function<void(IB &, const ValueBlock &, Value)> &fn) {
   int64_t blocks = (g.valueDim + kValueLanes - 1) / kValueLanes;
-  scf::ParallelOp::create(
-      b, ValueRange{b.index(0), b.index(0), b.index(0), b.index(0)},
-      ValueRange{g.batch, b.index(g.heads), chunks, b.index(blocks)},
-      ValueRange{b.index(1), b.index(1), b.index(1), b.index(1)},
-      [&](OpBuilder &nested, Location loc, ValueRange ivs) {
-        IB ib(loc, nested);
-        ValueBlock vb = valueBlock(ib, g, ivs[0], ivs[1], ivs[3]);
-        fn(ib, vb, ivs[2]);
-      });
+  parallelGrid(b, {g.batch, b.index(g.heads), chunks, b.index(blocks)},
+               [&](IB &ib, ValueRange ivs) {
+                 ValueBlock vb = valueBlock(ib, g, ivs[0], ivs[1], ivs[3]);
+                 fn(ib, vb, ivs[2]);
+               });
 }
 
 void chunkwise(TensorBuilder &b, GLABuffers g, int64_t chunk, int64_t sub) {
@@ -756,13 +737,9 @@ void chunkwise(TensorBuilder &b, GLABuffers g, int64_t chunk, int64_t sub) {
   c.own = allocBuffer(b, {g.batch, heads, chunks, keys, b.index(g.valueDim)});
   c.entering =
       allocBuffer(b, {g.batch, heads, chunks, keys, b.index(g.valueDim)});
-  scf::ParallelOp::create(b, ValueRange{b.index(0), b.index(0), b.index(0)},
-                          ValueRange{g.batch, heads, chunks},
-                          ValueRange{b.index(1), b.index(1), b.index(1)},
-                          [&](OpBuilder &nested, Location loc, ValueRange ivs) {
-                            IB ib(loc, nested);
-                            chunkPrologue(ib, g, c, ivs[0], ivs[1], ivs[2]);
-                          });
+  parallelGrid(b, {g.batch, heads, chunks}, [&](IB &ib, ValueRange ivs) {
+    chunkPrologue(ib, g, c, ivs[0], ivs[1], ivs[2]);
+  });
   forEachChunkBlock(b, g, chunks, [&](IB &ib, const ValueBlock &vb, Value n) {
     chunkState(ib, g, c, vb, n);
   });

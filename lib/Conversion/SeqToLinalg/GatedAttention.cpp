@@ -312,18 +312,9 @@ void attendBlocks(IB &b, Value q, Value kt, const ValueRows &v, Value fused,
           };
           Value reaches = cmp(gb, CmpIPredicate::ugt,
                               add(gb, s0, idx(gb, kBlockKeys - 1)), t0);
-          scf::IfOp::create(
-              gb, reaches,
-              [&](OpBuilder &tb, Location tl) {
-                IB sb(tl, tb);
-                store(sb, true);
-                scf::YieldOp::create(sb);
-              },
-              [&](OpBuilder &eb, Location el) {
-                IB sb(el, eb);
-                store(sb, false);
-                scf::YieldOp::create(sb);
-              });
+          ifThenElse(
+              gb, reaches, [&](IB &sb) { store(sb, true); },
+              [&](IB &sb) { store(sb, false); });
         });
     // Online softmax per row: P = e^{S − m'}, l = α l + Σ P. Four rows
     // per iteration: a row is a chain of reductions and exponentials.
@@ -493,25 +484,20 @@ Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
   TileScratch sc{scratch({kTileRows, kBlockKeys}),
                  scratch({kTileRows, dhPadded}), scratch({kTileRows}),
                  scratch({kTileRows}), scratch({kTileRows})};
-  scf::ParallelOp::create(
-      b, ValueRange{b.index(0), b.index(0), b.index(0)},
-      ValueRange{batch, hs, tiles},
-      ValueRange{b.index(1), b.index(1), b.index(1)},
-      [&](OpBuilder &nested, Location loc, ValueRange ivs) {
-        IB ib(loc, nested);
-        // Tiles in the order 0, n−1, 1, n−2, ...: a tile's work grows with
-        // its rows (causal), and contiguous shares of this order balance.
-        Value i = ivs[2];
-        Value half = arith::DivUIOp::create(ib, i, idx(ib, 2));
-        Value odd = cmp(ib, CmpIPredicate::ne,
-                        arith::RemUIOp::create(ib, i, idx(ib, 2)), idx(ib, 0));
-        Value tile = arith::SelectOp::create(
-            ib, odd,
-            arith::SubIOp::create(
-                ib, arith::SubIOp::create(ib, tiles, idx(ib, 1)), half),
-            half);
-        attendBlocks(ib, qb, ktb, vrows, fb, gateCol, ob, sc, ivs[0], ivs[1],
-                     tile, steps, heads, kvHeads, dh, headwise);
-      });
+  parallelGrid(b, {batch, hs, tiles}, [&](IB &ib, ValueRange ivs) {
+    // Tiles in the order 0, n−1, 1, n−2, ...: a tile's work grows with
+    // its rows (causal), and contiguous shares of this order balance.
+    Value i = ivs[2];
+    Value half = arith::DivUIOp::create(ib, i, idx(ib, 2));
+    Value odd = cmp(ib, CmpIPredicate::ne,
+                    arith::RemUIOp::create(ib, i, idx(ib, 2)), idx(ib, 0));
+    Value tile = arith::SelectOp::create(
+        ib, odd,
+        arith::SubIOp::create(ib, arith::SubIOp::create(ib, tiles, idx(ib, 1)),
+                              half),
+        half);
+    attendBlocks(ib, qb, ktb, vrows, fb, gateCol, ob, sc, ivs[0], ivs[1], tile,
+                 steps, heads, kvHeads, dh, headwise);
+  });
   return b.linear(bufferTensor(b, ob), w[4]);
 }

@@ -91,6 +91,37 @@ inline void parallelRange(IB &b, mlir::Value lo, mlir::Value hi,
         body(ib, ivs[0]);
       });
 }
+/// A parallel loop nest over [0, sizes[0]) × [0, sizes[1]) × ...
+/// (OpenMP after convert-scf-to-openmp).
+inline void
+parallelGrid(IB &b, mlir::ValueRange sizes,
+             const std::function<void(IB &, mlir::ValueRange)> &body) {
+  llvm::SmallVector<mlir::Value> zeros(sizes.size(), idx(b, 0));
+  llvm::SmallVector<mlir::Value> ones(sizes.size(), idx(b, 1));
+  mlir::scf::ParallelOp::create(
+      b, zeros, sizes, ones,
+      [&](mlir::OpBuilder &nb, mlir::Location loc, mlir::ValueRange ivs) {
+        IB ib(loc, nb);
+        body(ib, ivs);
+      });
+}
+/// if (cond) then() else otherwise().
+inline void ifThenElse(IB &b, mlir::Value cond,
+                       const std::function<void(IB &)> &then,
+                       const std::function<void(IB &)> &otherwise) {
+  mlir::scf::IfOp::create(
+      b, cond,
+      [&](mlir::OpBuilder &nb, mlir::Location l) {
+        IB ib(l, nb);
+        then(ib);
+        mlir::scf::YieldOp::create(ib);
+      },
+      [&](mlir::OpBuilder &nb, mlir::Location l) {
+        IB ib(l, nb);
+        otherwise(ib);
+        mlir::scf::YieldOp::create(ib);
+      });
+}
 inline void ifThen(IB &b, mlir::Value cond,
                    const std::function<void(IB &)> &body) {
   mlir::scf::IfOp::create(b, cond, [&](mlir::OpBuilder &nb, mlir::Location l) {
