@@ -16,10 +16,10 @@
 // scratch). The causal mask is applied only in blocks that reach past the
 // tile's first row. The gate is applied where the row is stored: o ⊙
 // σ(x W_gateᵀ). Grouped kv heads: query head h reads kv head h / (H /
-// Hkv). RoPE (rotate-half) is applied to q and k beforehand from a
-// [T, Dh/2] table of cos and sin. (The previous kernel, tiles of 4 rows
-// over blocks of 16 keys with everything in registers, took 53 ms on the
-// benchmark's layer against 36 ms.)
+// Hkv). RoPE (rotate-half) is applied as q is copied out of the fused
+// projection and K transposed, from [T, Dh/2] tables of cos and sin. (The
+// previous kernel, tiles of 4 rows over blocks of 16 keys with everything in
+// registers, took 53 ms on the benchmark's layer against 36 ms.)
 //
 //===----------------------------------------------------------------------===//
 #include "Gemm.h"
@@ -44,11 +44,50 @@ namespace {
 /// and, unlike −∞, never makes NaN in the polynomial exp.
 constexpr double kMasked = -1e30;
 
-/// cos and sin of t·θ^(−2i/Dh), [T, Dh/2] each.
+/// Positions per step of the RoPE tables' angle addition.
+constexpr int64_t kRopeSteps = 64;
+
+/// cos and sin of t·θ^(−2i/Dh), [T, Dh/2] each, in f64 and then rounded
+/// (t·θ^(−2i/Dh) in f32 would be off by about T·1e-7 rad). With t = 64n + j
+/// they come from cos and sin of 64n·f and j·f by angle addition: 2·(64 +
+/// T/64) calls of libm per frequency instead of 2·T.
 std::pair<Value, Value> ropeTables(TensorBuilder &b, Value steps, int64_t dh,
                                    double theta) {
   int64_t half = dh / 2;
+  auto f64 = b.getF64Type();
   using IT = utils::IteratorType;
+  // cos or sin of (t·stride)·θ^(−2i/Dh) for t < count, [count, Dh/2], f64.
+  auto base = [&](OpFoldResult count, int64_t stride, bool isSin) {
+    return b.generic(
+        {}, {},
+        tensor::EmptyOp::create(
+            b, ArrayRef<OpFoldResult>{count, b.getIndexAttr(half)}, f64),
+        b.identity(2), {IT::parallel, IT::parallel},
+        [&](ImplicitLocOpBuilder &ib, ValueRange) {
+          auto asF64 = [&](Value v) {
+            return arith::UIToFPOp::create(
+                ib, f64, arith::IndexCastOp::create(ib, ib.getI64Type(), v));
+          };
+          Value t = linalg::IndexOp::create(ib, 0);
+          Value i = linalg::IndexOp::create(ib, 1);
+          Value freq = math::ExpOp::create(
+              ib,
+              arith::MulFOp::create(
+                  ib, asF64(i),
+                  arith::ConstantOp::create(
+                      ib, ib.getF64FloatAttr(-2.0 * std::log(theta) / dh))));
+          Value angle = arith::MulFOp::create(
+              ib, asF64(mul(ib, t, idx(ib, stride))), freq);
+          Value v = isSin ? math::SinOp::create(ib, angle).getResult()
+                          : math::CosOp::create(ib, angle).getResult();
+          return SmallVector<Value>{v};
+        });
+  };
+  Value blocks = arith::CeilDivUIOp::create(b, steps, b.index(kRopeSteps));
+  Value cosJ = base(b.getIndexAttr(kRopeSteps), 1, false);
+  Value sinJ = base(b.getIndexAttr(kRopeSteps), 1, true);
+  Value cosN = base(blocks, kRopeSteps, false);
+  Value sinN = base(blocks, kRopeSteps, true);
   auto table = [&](bool isSin) {
     return b.generic(
         {}, {}, b.empty({steps, b.getIndexAttr(half)}), b.identity(2),
@@ -56,89 +95,102 @@ std::pair<Value, Value> ropeTables(TensorBuilder &b, Value steps, int64_t dh,
         [&](ImplicitLocOpBuilder &ib, ValueRange) {
           Value t = linalg::IndexOp::create(ib, 0);
           Value i = linalg::IndexOp::create(ib, 1);
-          // In f64: t·θ^(−2i/Dh) in f32 would be off by about T·1e-7 rad.
-          auto f64 = ib.getF64Type();
-          auto asF64 = [&](Value v) {
-            return arith::UIToFPOp::create(
-                ib, f64, arith::IndexCastOp::create(ib, ib.getI64Type(), v));
+          Value n = arith::DivUIOp::create(ib, t, idx(ib, kRopeSteps));
+          Value j = arith::RemUIOp::create(ib, t, idx(ib, kRopeSteps));
+          auto at = [&](Value table, Value r) {
+            return tensor::ExtractOp::create(ib, table, ValueRange{r, i})
+                .getResult();
           };
-          Value freq = math::ExpOp::create(
-              ib,
-              arith::MulFOp::create(
-                  ib, asF64(i),
-                  arith::ConstantOp::create(
-                      ib, ib.getF64FloatAttr(-2.0 * std::log(theta) / dh))));
-          Value angle = arith::MulFOp::create(ib, asF64(t), freq);
-          Value wide = isSin ? math::SinOp::create(ib, angle).getResult()
-                             : math::CosOp::create(ib, angle).getResult();
-          Value v = arith::TruncFOp::create(ib, ib.getF32Type(), wide);
-          return SmallVector<Value>{v};
+          Value cn = at(cosN, n), sn = at(sinN, n);
+          Value cj = at(cosJ, j), sj = at(sinJ, j);
+          // cos(a + b) = ca cb − sa sb; sin(a + b) = sa cb + ca sb.
+          Value wide =
+              isSin
+                  ? arith::AddFOp::create(ib, arith::MulFOp::create(ib, sn, cj),
+                                          arith::MulFOp::create(ib, cn, sj))
+                        .getResult()
+                  : arith::SubFOp::create(ib, arith::MulFOp::create(ib, cn, cj),
+                                          arith::MulFOp::create(ib, sn, sj))
+                        .getResult();
+          return SmallVector<Value>{
+              arith::TruncFOp::create(ib, ib.getF32Type(), wide)};
         });
   };
   return {table(false), table(true)};
 }
 
-/// Rotate-half RoPE of x [B, T, heads·Dh] at positions 0..T−1.
-Value applyRope(TensorBuilder &b, Value x, int64_t heads, int64_t dh, Value cos,
-                Value sin) {
+/// Component d of the head whose columns start at `col` in row (bi, t) of
+/// src [B, T, ·], with rotate-half RoPE at position t when there are
+/// tables: x cos − x' sin in the first half, x cos + x' sin in the second.
+Value ropeAt(IB &b, Value src, Value bi, Value t, Value col, Value d,
+             int64_t dh, std::optional<std::pair<Value, Value>> tables) {
+  Value x =
+      tensor::ExtractOp::create(b, src, ValueRange{bi, t, add(b, col, d)});
+  if (!tables)
+    return x;
   int64_t half = dh / 2;
-  Value x4 = b.splitLast(x, heads, dh);
-  using IT = utils::IteratorType;
-  Value y = b.generic(
-      {x4}, {b.identity(4)}, b.empty(b.sizes(x4)), b.identity(4),
-      SmallVector<IT>(4, IT::parallel),
-      [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-        Value bi = linalg::IndexOp::create(ib, 0);
-        Value t = linalg::IndexOp::create(ib, 1);
-        Value h = linalg::IndexOp::create(ib, 2);
-        Value d = linalg::IndexOp::create(ib, 3);
-        Value first = cmp(ib, CmpIPredicate::ult, d, idx(ib, half));
-        Value i = arith::SelectOp::create(
-            ib, first, d, arith::SubIOp::create(ib, d, idx(ib, half)));
-        Value partner =
-            arith::SelectOp::create(ib, first, add(ib, d, idx(ib, half)), i);
-        Value other =
-            tensor::ExtractOp::create(ib, x4, ValueRange{bi, t, h, partner});
-        Value c = tensor::ExtractOp::create(ib, cos, ValueRange{t, i});
-        Value s = tensor::ExtractOp::create(ib, sin, ValueRange{t, i});
-        // first half: x cos − x' sin; second half: x cos + x' sin
-        Value rot = arith::MulFOp::create(ib, other, s);
-        Value xc = arith::MulFOp::create(ib, a[0], c);
-        return SmallVector<Value>{arith::SelectOp::create(
-            ib, first, arith::SubFOp::create(ib, xc, rot),
-            arith::AddFOp::create(ib, xc, rot))};
-      });
-  return b.mergeLast(y);
+  Value first = cmp(b, CmpIPredicate::ult, d, idx(b, half));
+  Value i = arith::SelectOp::create(b, first, d,
+                                    arith::SubIOp::create(b, d, idx(b, half)));
+  Value partner = arith::SelectOp::create(b, first, add(b, d, idx(b, half)), i);
+  Value other = tensor::ExtractOp::create(
+      b, src, ValueRange{bi, t, add(b, col, partner)});
+  Value c = tensor::ExtractOp::create(b, tables->first, ValueRange{t, i});
+  Value s = tensor::ExtractOp::create(b, tables->second, ValueRange{t, i});
+  Value rot = arith::MulFOp::create(b, other, s);
+  Value xc = arith::MulFOp::create(b, x, c);
+  return arith::SelectOp::create(b, first, arith::SubFOp::create(b, xc, rot),
+                                 arith::AddFOp::create(b, xc, rot));
 }
 
-/// k [B, T, Hkv·Dh] → [B, Hkv, ⌈T/64⌉, Dh, 64]: transposed by blocks of
-/// `blockKeys` keys (zero past T), so that a block's keys are one
-/// contiguous 16 KB run: with the whole [Dh, T] transposed, a block's Dh
-/// rows lie T floats apart and collide in the same L1 sets.
-Value transposeKeys(TensorBuilder &b, Value k, int64_t heads, int64_t dh,
-                    int64_t blockKeys) {
-  SmallVector<OpFoldResult> s = b.sizes(k);
-  Value steps = b.dim(k, 1);
+/// q, [B, T, heads·Dh]: columns [offset, offset + heads·Dh) of the fused
+/// projection, with RoPE when there are tables.
+Value queries(TensorBuilder &b, Value fused, int64_t offset, int64_t heads,
+              int64_t dh, std::optional<std::pair<Value, Value>> tables) {
+  SmallVector<OpFoldResult> s = b.sizes(fused);
+  return b.map({}, b.empty({s[0], s[1], b.getIndexAttr(heads * dh)}),
+               [&](ImplicitLocOpBuilder &ib, ValueRange) {
+                 Value bi = linalg::IndexOp::create(ib, 0);
+                 Value t = linalg::IndexOp::create(ib, 1);
+                 Value c = linalg::IndexOp::create(ib, 2);
+                 Value d = arith::RemUIOp::create(ib, c, idx(ib, dh));
+                 Value col =
+                     add(ib, arith::SubIOp::create(ib, c, d), idx(ib, offset));
+                 return ropeAt(ib, fused, bi, t, col, d, dh, tables);
+               });
+}
+
+/// k, from columns [offset, offset + heads·Dh) of the fused projection
+/// (with RoPE when there are tables), as [B, Hkv, ⌈T/64⌉, Dh, 64]:
+/// transposed by blocks of `blockKeys` keys (zero past T), so that a
+/// block's keys are one contiguous 16 KB run: with the whole [Dh, T]
+/// transposed, a block's Dh rows lie T floats apart and collide in the
+/// same L1 sets.
+Value transposedKeys(TensorBuilder &b, Value fused, int64_t offset,
+                     int64_t heads, int64_t dh, int64_t blockKeys,
+                     std::optional<std::pair<Value, Value>> tables) {
+  SmallVector<OpFoldResult> s = b.sizes(fused);
+  Value steps = b.dim(fused, 1);
   Value blocks = arith::CeilDivUIOp::create(b, steps, b.index(blockKeys));
-  return b.map(
-      {},
-      b.empty({s[0], b.getIndexAttr(heads), blocks, b.getIndexAttr(dh),
-               b.getIndexAttr(blockKeys)}),
-      [&](ImplicitLocOpBuilder &ib, ValueRange) {
-        Value bi = linalg::IndexOp::create(ib, 0);
-        Value h = linalg::IndexOp::create(ib, 1);
-        Value blk = linalg::IndexOp::create(ib, 2);
-        Value d = linalg::IndexOp::create(ib, 3);
-        Value j = linalg::IndexOp::create(ib, 4);
-        Value key = add(ib, mul(ib, blk, idx(ib, blockKeys)), j);
-        Value inside = cmp(ib, CmpIPredicate::ult, key, steps);
-        Value at = arith::MinUIOp::create(
-            ib, key, arith::SubIOp::create(ib, steps, idx(ib, 1)));
-        Value v = tensor::ExtractOp::create(
-            ib, k, ValueRange{bi, at, add(ib, mul(ib, h, idx(ib, dh)), d)});
-        return arith::SelectOp::create(ib, inside, v, constF32(ib, 0.0))
-            .getResult();
-      });
+  return b.map({},
+               b.empty({s[0], b.getIndexAttr(heads), blocks, b.getIndexAttr(dh),
+                        b.getIndexAttr(blockKeys)}),
+               [&](ImplicitLocOpBuilder &ib, ValueRange) {
+                 Value bi = linalg::IndexOp::create(ib, 0);
+                 Value h = linalg::IndexOp::create(ib, 1);
+                 Value blk = linalg::IndexOp::create(ib, 2);
+                 Value d = linalg::IndexOp::create(ib, 3);
+                 Value j = linalg::IndexOp::create(ib, 4);
+                 Value key = add(ib, mul(ib, blk, idx(ib, blockKeys)), j);
+                 Value inside = cmp(ib, CmpIPredicate::ult, key, steps);
+                 Value at = arith::MinUIOp::create(
+                     ib, key, arith::SubIOp::create(ib, steps, idx(ib, 1)));
+                 Value col = add(ib, mul(ib, h, idx(ib, dh)), idx(ib, offset));
+                 Value v = ropeAt(ib, fused, bi, at, col, d, dh, tables);
+                 return arith::SelectOp::create(ib, inside, v,
+                                                constF32(ib, 0.0))
+                     .getResult();
+               });
 }
 
 /// Columns [offset, offset + heads·dh) of fused [B, T, ·] per head,
@@ -450,23 +502,21 @@ Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
   int64_t qw = heads * dh, kvw = kvHeads * dh;
   Value fused = fusedLinear(b, x, {w[0], w[1], w[2], w[3]});
   int64_t gateCol = qw + 2 * kvw;
-  // q and k of their own (RoPE, and K transposed); V in the layout
-  // seq-select-layout chose (per kv head unless said otherwise: on the
-  // benchmark compact rows measured 53 ms against 82 ms in place); the
-  // gate in place.
-  Value q = fusedPart(b, fused, 0, qw), k = fusedPart(b, fused, qw, kvw);
+  // q of its own and K transposed by key blocks, both read from the fused
+  // projection with RoPE applied on the way; V in the layout
+  // seq-select-layout chose (per kv head unless said otherwise); the gate
+  // in place.
   auto layout = op->getAttrOfType<DictionaryAttr>("seq.layout");
   auto values = layout ? layout.getAs<StringAttr>("values") : StringAttr();
   ValueRows vrows{Value(), !values || values.getValue() == "bhtd", qw + kvw,
                   dh};
   Value v = vrows.perHead ? perHead(b, fused, qw + kvw, kvHeads, dh) : fused;
   Value batch = b.dim(x, 0), steps = b.dim(x, 1);
-  if (auto theta = op.getRopeTheta()) {
-    auto [cos, sin] = ropeTables(b, steps, dh, theta->convertToDouble());
-    q = applyRope(b, q, heads, dh, cos, sin);
-    k = applyRope(b, k, kvHeads, dh, cos, sin);
-  }
-  Value kt = transposeKeys(b, k, kvHeads, dh, kBlockKeys);
+  std::optional<std::pair<Value, Value>> tables;
+  if (auto theta = op.getRopeTheta())
+    tables = ropeTables(b, steps, dh, theta->convertToDouble());
+  Value q = queries(b, fused, 0, heads, dh, tables);
+  Value kt = transposedKeys(b, fused, qw, kvHeads, dh, kBlockKeys, tables);
   // Every tensor is built; now the buffers.
   Value qb = readBuffer(b, q), ktb = readBuffer(b, kt);
   vrows.mem = readBuffer(b, v);

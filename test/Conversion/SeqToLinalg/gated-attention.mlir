@@ -8,15 +8,25 @@
 // CHECK-LABEL: func.func @gated(
 // V copied per kv head, [B, Hkv, T, Dh] (no seq.layout: the default bhtd).
 // CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<?x2x?x16xf32>)
-// RoPE: cos and sin tables [T, Dh/2], then rotate-half on q (4 heads) and
-// k (2 kv heads); K transposed by blocks of 64 keys, [B, Hkv, ⌈T/64⌉, Dh, 64].
+// RoPE tables [T, Dh/2] in f64 by angle addition from cos and sin of
+// j·f (64 of them) and 64n·f (⌈T/64⌉), rounded to f32; then q read from
+// the fused projection with rotate-half applied (4 heads), and K likewise
+// (2 kv heads) and transposed by blocks of 64 keys, [B, Hkv, ⌈T/64⌉, Dh,
+// 64]: no separate copies of q and k.
+// CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<64x8xf64>)
+// CHECK:           math.cos %{{.+}} : f64
+// CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<64x8xf64>)
+// CHECK:           math.sin %{{.+}} : f64
+// CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<?x8xf64>)
+// CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<?x8xf64>)
 // CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<?x8xf32>)
-// CHECK:           math.cos
+// CHECK-NOT:       math.cos
+// CHECK:           arith.truncf %{{.+}} : f64 to f32
 // CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<?x8xf32>)
-// CHECK:           math.sin
-// CHECK:         linalg.generic {{.*}} ins(%{{.+}} : tensor<?x?x4x16xf32>)
-// CHECK:         linalg.generic {{.*}} ins(%{{.+}} : tensor<?x?x2x16xf32>)
+// CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<?x?x64xf32>)
+// CHECK:           tensor.extract %{{.+}} : tensor<?x?x132xf32>
 // CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<?x2x?x16x64xf32>)
+// CHECK:           tensor.extract %{{.+}} : tensor<?x?x132xf32>
 // Scratch per task: scores/probabilities [32, 64], accumulators [32, 16],
 // running max, sum and rescaling per row.
 // CHECK:         %[[P:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x4x?x32x64xf32>
