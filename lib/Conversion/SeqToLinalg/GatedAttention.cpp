@@ -11,10 +11,9 @@
 // Per block: the scores 4 rows at a time (per component, 4 vectors of 16
 // keys loaded once for the 4 rows; K is transposed by blocks of 64 keys,
 // [B, Hkv, ⌈T/64⌉, Dh, 64], so that a block is one contiguous run); the
-// softmax per row (4 rows per iteration); then acc += P V a few rows at a
-// time (each V row loaded once per group, P broadcast from the tile's
-// scratch). The causal mask is applied only in blocks that reach past the
-// tile's first row. The gate is applied where the row is stored: o ⊙
+// softmax of those 4 rows on the registers; then acc += P V a few rows at
+// a time (each V row loaded once per group, P broadcast from the tile's
+// scratch). The gate is applied where the row is stored: o ⊙
 // σ(x W_gateᵀ). Grouped kv heads: query head h reads kv head h / (H /
 // Hkv). RoPE (rotate-half) is applied as q is copied out of the fused
 // projection and K transposed, from [T, Dh/2] tables of cos and sin. (The
@@ -28,7 +27,6 @@
 #include "VectorLoops.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <cmath>
@@ -297,8 +295,8 @@ void attendBlocks(IB &b, Value q, Value kt, const ValueRows &v, Value fused,
   });
   forRange(b, idx(b, 0), blocks, [&](IB &lb, Value blk) {
     Value s0 = mul(lb, blk, idx(lb, kBlockKeys));
-    // Scores, 4 rows at a time: per component, 4 key vectors loaded once
-    // and 4 broadcasts of q.
+    // Scores and softmax, 4 rows at a time: per component, 4 key vectors
+    // loaded once and 4 broadcasts of q.
     forRange(
         lb, idx(lb, 0), idx(lb, kTileRows / kScoreRows),
         [&](IB &gb, Value grp) {
@@ -328,84 +326,62 @@ void attendBlocks(IB &b, Value q, Value kt, const ValueRows &v, Value fused,
                 }
                 return next;
               });
-          // Scaled; in a block that reaches past the tile's first row,
-          // keys past the row (and past T) masked.
+          // Scaled, keys past the row (and past T) masked; then the
+          // online softmax of the 4 rows on the registers: P = e^{S − m'},
+          // l = α l + Σ P (4 independent chains of reductions and
+          // exponentials).
           Value scaleV = vector::BroadcastOp::create(gb, lanes, scale);
-          auto store = [&](IB &sb, bool mask) {
-            for (int64_t r = 0; r < kScoreRows; ++r) {
-              Value row = add(sb, add(sb, t0, r0), idx(sb, r));
-              for (int64_t j = 0; j < keyPieces; ++j) {
-                Value sv =
-                    arith::MulFOp::create(sb, acc[r * keyPieces + j], scaleV);
-                if (mask) {
-                  auto i32Lanes = VectorType::get({kLanes}, sb.getI32Type());
-                  auto asI32 = [&](Value v) {
-                    return vector::BroadcastOp::create(
-                        sb, i32Lanes,
-                        arith::IndexCastOp::create(sb, sb.getI32Type(), v));
-                  };
-                  SmallVector<int32_t> steps(kLanes);
-                  for (int64_t l = 0; l < kLanes; ++l)
-                    steps[l] = l;
-                  Value keyIds = arith::AddIOp::create(
-                      sb,
-                      arith::ConstantOp::create(
-                          sb, DenseElementsAttr::get(i32Lanes,
-                                                     ArrayRef<int32_t>(steps))),
-                      asI32(add(sb, s0, idx(sb, j * kLanes))));
-                  Value seen = arith::CmpIOp::create(sb, CmpIPredicate::ule,
-                                                     keyIds, asI32(row));
-                  sv = arith::SelectOp::create(sb, seen, sv, masked);
-                }
-                vector::StoreOp::create(
-                    sb, sv, sc.p, at(sb, add(sb, r0, idx(sb, r)), j * kLanes));
-              }
-            }
+          auto i32Lanes = VectorType::get({kLanes}, gb.getI32Type());
+          auto asI32 = [&](Value v) {
+            return vector::BroadcastOp::create(
+                gb, i32Lanes,
+                arith::IndexCastOp::create(gb, gb.getI32Type(), v));
           };
-          Value reaches = cmp(gb, CmpIPredicate::ugt,
-                              add(gb, s0, idx(gb, kBlockKeys - 1)), t0);
-          ifThenElse(
-              gb, reaches, [&](IB &sb) { store(sb, true); },
-              [&](IB &sb) { store(sb, false); });
-        });
-    // Online softmax per row: P = e^{S − m'}, l = α l + Σ P. Four rows
-    // per iteration: a row is a chain of reductions and exponentials.
-    auto softmax = scf::ForOp::create(
-        lb, idx(lb, 0), idx(lb, kTileRows), idx(lb, 1), ValueRange{},
-        [&](OpBuilder &nb, Location loc, Value r, ValueRange) {
-          IB rb(loc, nb);
-          SmallVector<Value> sv;
-          Value mx = masked;
-          for (int64_t j = 0; j < keyPieces; ++j) {
-            sv.push_back(
-                vector::LoadOp::create(rb, lanes, sc.p, at(rb, r, j * kLanes)));
-            mx = arith::MaxNumFOp::create(rb, mx, sv.back(),
-                                          arith::FastMathFlags::nnan);
+          SmallVector<int32_t> steps(kLanes);
+          for (int64_t l = 0; l < kLanes; ++l)
+            steps[l] = l;
+          Value laneIds = arith::ConstantOp::create(
+              gb, DenseElementsAttr::get(i32Lanes, ArrayRef<int32_t>(steps)));
+          for (int64_t r = 0; r < kScoreRows; ++r) {
+            Value tr = add(gb, r0, idx(gb, r)); // the row in the tile
+            Value row = asI32(add(gb, t0, tr));
+            SmallVector<Value> sv;
+            Value mx = masked;
+            for (int64_t j = 0; j < keyPieces; ++j) {
+              Value keyIds = arith::AddIOp::create(
+                  gb, laneIds, asI32(add(gb, s0, idx(gb, j * kLanes))));
+              Value seen =
+                  arith::CmpIOp::create(gb, CmpIPredicate::ule, keyIds, row);
+              sv.push_back(arith::SelectOp::create(
+                  gb, seen,
+                  arith::MulFOp::create(gb, acc[r * keyPieces + j], scaleV),
+                  masked));
+              mx = arith::MaxNumFOp::create(gb, mx, sv.back(),
+                                            arith::FastMathFlags::nnan);
+            }
+            Value m = memref::LoadOp::create(gb, sc.m, at(gb, tr));
+            Value mNew = arith::MaxNumFOp::create(gb, m, maxLanes(gb, mx),
+                                                  arith::FastMathFlags::nnan);
+            Value alpha =
+                math::ExpOp::create(gb, arith::SubFOp::create(gb, m, mNew));
+            Value mV = vector::BroadcastOp::create(gb, lanes, mNew);
+            Value sum = zero;
+            for (int64_t j = 0; j < keyPieces; ++j) {
+              Value pv =
+                  math::ExpOp::create(gb, arith::SubFOp::create(gb, sv[j], mV));
+              vector::StoreOp::create(gb, pv, sc.p, at(gb, tr, j * kLanes));
+              sum = arith::AddFOp::create(gb, sum, pv);
+            }
+            Value l = memref::LoadOp::create(gb, sc.l, at(gb, tr));
+            memref::StoreOp::create(
+                gb,
+                arith::AddFOp::create(gb, arith::MulFOp::create(gb, l, alpha),
+                                      sumLanes(gb, sum)),
+                sc.l, at(gb, tr));
+            memref::StoreOp::create(gb, mNew, sc.m, at(gb, tr));
+            memref::StoreOp::create(gb, alpha, sc.alpha, at(gb, tr));
           }
-          Value m = memref::LoadOp::create(rb, sc.m, at(rb, r));
-          Value mNew = arith::MaxNumFOp::create(rb, m, maxLanes(rb, mx),
-                                                arith::FastMathFlags::nnan);
-          Value alpha =
-              math::ExpOp::create(rb, arith::SubFOp::create(rb, m, mNew));
-          Value mV = vector::BroadcastOp::create(rb, lanes, mNew);
-          Value sum = zero;
-          for (int64_t j = 0; j < keyPieces; ++j) {
-            Value pv =
-                math::ExpOp::create(rb, arith::SubFOp::create(rb, sv[j], mV));
-            vector::StoreOp::create(rb, pv, sc.p, at(rb, r, j * kLanes));
-            sum = arith::AddFOp::create(rb, sum, pv);
-          }
-          Value l = memref::LoadOp::create(rb, sc.l, at(rb, r));
-          memref::StoreOp::create(
-              rb,
-              arith::AddFOp::create(rb, arith::MulFOp::create(rb, l, alpha),
-                                    sumLanes(rb, sum)),
-              sc.l, at(rb, r));
-          memref::StoreOp::create(rb, mNew, sc.m, at(rb, r));
-          memref::StoreOp::create(rb, alpha, sc.alpha, at(rb, r));
-          scf::YieldOp::create(rb);
         });
-    (void)loopUnrollByFactor(softmax, 4);
     // acc = α ⊙ acc + P V, pvRows rows at a time: each V row loaded once
     // for the group, P broadcast from the scratch.
     Value keysSeen = arith::MinUIOp::create(

@@ -105,23 +105,6 @@ parallelGrid(IB &b, mlir::ValueRange sizes,
         body(ib, ivs);
       });
 }
-/// if (cond) then() else otherwise().
-inline void ifThenElse(IB &b, mlir::Value cond,
-                       const std::function<void(IB &)> &then,
-                       const std::function<void(IB &)> &otherwise) {
-  mlir::scf::IfOp::create(
-      b, cond,
-      [&](mlir::OpBuilder &nb, mlir::Location l) {
-        IB ib(l, nb);
-        then(ib);
-        mlir::scf::YieldOp::create(ib);
-      },
-      [&](mlir::OpBuilder &nb, mlir::Location l) {
-        IB ib(l, nb);
-        otherwise(ib);
-        mlir::scf::YieldOp::create(ib);
-      });
-}
 inline void ifThen(IB &b, mlir::Value cond,
                    const std::function<void(IB &)> &body) {
   mlir::scf::IfOp::create(b, cond, [&](mlir::OpBuilder &nb, mlir::Location l) {

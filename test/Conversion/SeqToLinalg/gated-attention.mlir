@@ -42,16 +42,10 @@
 // CHECK:               scf.for {{.*}} -> ({{(vector<16xf32>, ){15}vector<16xf32>}})
 // CHECK-COUNT-4:         vector.load %{{.+}} : memref<?x2x?x16x64xf32>, vector<16xf32>
 // CHECK-COUNT-4:         vector.fma
-// The causal mask only in blocks that reach past the tile's first row.
-// CHECK:               scf.if
-// CHECK:                 arith.cmpi ule, %{{.+}}, %{{.+}} : vector<16xi32>
-// CHECK:                 vector.store %{{.+}}, %[[P]]
-// CHECK:               } else {
-// CHECK-NOT:             arith.cmpi
-// CHECK:                 vector.store %{{.+}}, %[[P]]
-// Online softmax per row (4 rows per iteration): running max as a tree of
-// vector maxima, rescaling, exponentials, the sum as a tree of adds.
-// CHECK:             scf.for
+// Then, on the registers, per row: keys past the row masked, the running
+// max as a tree of vector maxima, rescaling, exponentials, the sum as a
+// tree of adds.
+// CHECK:               arith.cmpi ule, %{{.+}}, %{{.+}} : vector<16xi32>
 // CHECK:               vector.reduction <maxnumf>, %{{.+}} fastmath<reassoc,nnan>
 // CHECK:               math.exp %{{.+}} : f32
 // CHECK-COUNT-4:       math.exp %{{.+}} : vector<16xf32>
