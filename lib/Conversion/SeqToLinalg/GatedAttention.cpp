@@ -2,10 +2,11 @@
 //
 // gated_attention (SPEC §4.4) never forms the T×T score matrix: flash
 // attention's blocking, on a CPU. A task is a tile of 32 query rows of one
-// head (tiles handed out as 0, n−1, 1, n−2, ... so that a contiguous share
-// of them is as much causal work as another); it walks the keys up to its
-// last row in blocks of 64, keeping per row the running max m, the running
-// sum l and the output accumulator (the online softmax):
+// head; 64 workers, each with one tile's scratch, take the tasks in turn
+// (tiles in the order 0, n−1, 1, n−2, ... so that every worker's share is
+// as much causal work as another's). A task walks the keys up to its last
+// row in blocks of 64, keeping per row the running max m, the running sum
+// l and the output accumulator (the online softmax):
 //   S = q kᵀ/√Dh (masked: key > row), m' = max(m, max S),
 //   l = l·e^{m−m'} + Σ e^{S−m'}, acc = acc·e^{m−m'} + e^{S−m'} V.
 // Per block: the scores 4 rows at a time (per component, 4 vectors of 16
@@ -230,7 +231,7 @@ struct ValueRows {
   }
 };
 
-/// Per-task scratch of the blocked kernel, [B, H, tiles, ...]: the block's
+/// Per-worker scratch of the blocked kernel, [workers, ...]: the block's
 /// scores, then probabilities, [Rq, Bk]; the output accumulators [Rq, Dh];
 /// per row the running max, the running sum and the block's rescaling.
 struct TileScratch {
@@ -243,6 +244,8 @@ constexpr int64_t kBlockKeys = 64;
 constexpr int64_t kLanes = 16;
 /// Query rows that share each loaded key vector in the scores.
 constexpr int64_t kScoreRows = 4;
+/// Parallel workers of the kernel, each with one tile's scratch.
+constexpr int64_t kWorkers = 64;
 
 /// One task: query rows t0..t0+31 (those < T) of head h against the keys
 /// up to its last row, in blocks of 64 (flash attention's blocking, on
@@ -252,8 +255,8 @@ constexpr int64_t kScoreRows = 4;
 /// registers, each V row loaded once per row group, P broadcast from the
 /// scratch). The gate is applied where the rows are stored.
 void attendBlocks(IB &b, Value q, Value kt, const ValueRows &v, Value fused,
-                  int64_t gateCol, Value o, const TileScratch &sc, Value bi,
-                  Value h, Value tile, Value steps, int64_t heads,
+                  int64_t gateCol, Value o, const TileScratch &sc, Value slot,
+                  Value bi, Value h, Value tile, Value steps, int64_t heads,
                   int64_t kvHeads, int64_t dh, bool headwise) {
   auto f32 = b.getF32Type();
   auto lanes = VectorType::get({kLanes}, f32);
@@ -281,7 +284,7 @@ void attendBlocks(IB &b, Value q, Value kt, const ValueRows &v, Value fused,
                                             idx(b, kBlockKeys));
   Value scale = constF32(b, 1.0 / std::sqrt(double(dh)));
   auto at = [&](IB &ib, Value r, int64_t c = -1) {
-    SmallVector<Value> i{bi, h, tile, r};
+    SmallVector<Value> i{slot, r};
     if (c >= 0)
       i.push_back(idx(ib, c));
     return i;
@@ -414,7 +417,7 @@ void attendBlocks(IB &b, Value q, Value kt, const ValueRows &v, Value fused,
                       jb, lanes,
                       memref::LoadOp::create(
                           jb, sc.p,
-                          ValueRange{bi, h, tile, add(jb, r0, idx(jb, r)), j}));
+                          ValueRange{slot, add(jb, r0, idx(jb, r)), j}));
                   for (int64_t i = 0; i < pieces; ++i)
                     next.push_back(vector::FMAOp::create(jb, p, vrow[i],
                                                          c[r * pieces + i]));
@@ -500,8 +503,11 @@ Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
   Value ob = allocBuffer(b, {batch, steps, b.index(heads * dh)});
   Value tiles = arith::CeilDivUIOp::create(b, steps, b.index(kTileRows));
   Value hs = b.index(heads);
+  // kWorkers workers, each with its own scratch, take the tasks (batch,
+  // head, tile) w, w + kWorkers, w + 2·kWorkers, ...: the scratch is
+  // kWorkers tiles whatever B, H and T.
   auto scratch = [&](ArrayRef<int64_t> tail) {
-    SmallVector<Value> sizes{batch, hs, tiles};
+    SmallVector<Value> sizes{b.index(kWorkers)};
     for (int64_t t : tail)
       sizes.push_back(b.index(t));
     return allocBuffer(b, sizes);
@@ -510,20 +516,33 @@ Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
   TileScratch sc{scratch({kTileRows, kBlockKeys}),
                  scratch({kTileRows, dhPadded}), scratch({kTileRows}),
                  scratch({kTileRows}), scratch({kTileRows})};
-  parallelGrid(b, {batch, hs, tiles}, [&](IB &ib, ValueRange ivs) {
-    // Tiles in the order 0, n−1, 1, n−2, ...: a tile's work grows with
-    // its rows (causal), and contiguous shares of this order balance.
-    Value i = ivs[2];
-    Value half = arith::DivUIOp::create(ib, i, idx(ib, 2));
-    Value odd = cmp(ib, CmpIPredicate::ne,
-                    arith::RemUIOp::create(ib, i, idx(ib, 2)), idx(ib, 0));
-    Value tile = arith::SelectOp::create(
-        ib, odd,
-        arith::SubIOp::create(ib, arith::SubIOp::create(ib, tiles, idx(ib, 1)),
-                              half),
-        half);
-    attendBlocks(ib, qb, ktb, vrows, fb, gateCol, ob, sc, ivs[0], ivs[1], tile,
-                 steps, heads, kvHeads, dh, headwise);
+  Value tasks = mul(b, mul(b, batch, hs), tiles);
+  parallelGrid(b, {b.index(kWorkers)}, [&](IB &ib, ValueRange ivs) {
+    Value slot = ivs[0];
+    scf::ForOp::create(
+        ib, slot, tasks, idx(ib, kWorkers), ValueRange{},
+        [&](OpBuilder &nb, Location loc, Value task, ValueRange) {
+          IB tb(loc, nb);
+          Value i = arith::RemUIOp::create(tb, task, tiles);
+          Value rest = arith::DivUIOp::create(tb, task, tiles);
+          Value h = arith::RemUIOp::create(tb, rest, hs);
+          Value bi = arith::DivUIOp::create(tb, rest, hs);
+          // Tiles in the order 0, n−1, 1, n−2, ...: a tile's work grows
+          // with its rows (causal), and every worker's share of this order
+          // is as much work as another's.
+          Value half = arith::DivUIOp::create(tb, i, idx(tb, 2));
+          Value odd =
+              cmp(tb, CmpIPredicate::ne,
+                  arith::RemUIOp::create(tb, i, idx(tb, 2)), idx(tb, 0));
+          Value tile = arith::SelectOp::create(
+              tb, odd,
+              arith::SubIOp::create(
+                  tb, arith::SubIOp::create(tb, tiles, idx(tb, 1)), half),
+              half);
+          attendBlocks(tb, qb, ktb, vrows, fb, gateCol, ob, sc, slot, bi, h,
+                       tile, steps, heads, kvHeads, dh, headwise);
+          scf::YieldOp::create(tb);
+        });
   });
   return b.linear(bufferTensor(b, ob), w[4]);
 }

@@ -27,14 +27,18 @@
 // CHECK:           tensor.extract %{{.+}} : tensor<?x?x132xf32>
 // CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<?x2x?x16x64xf32>)
 // CHECK:           tensor.extract %{{.+}} : tensor<?x?x132xf32>
-// Scratch per task: scores/probabilities [32, 64], accumulators [32, 16],
-// running max, sum and rescaling per row.
-// CHECK:         %[[P:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x4x?x32x64xf32>
-// CHECK:         %[[ACC:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x4x?x32x16xf32>
-// CHECK:         %[[M:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x4x?x32xf32>
-// CHECK:         %[[L:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x4x?x32xf32>
-// CHECK:         %[[ALPHA:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x4x?x32xf32>
-// CHECK:         scf.parallel (%[[B:.+]], %[[H:.+]], %{{.+}}) = {{.*}} to (%{{.+}}, %c4{{.*}}, %{{.+}})
+// 64 workers, each with its own scratch: scores/probabilities [32, 64],
+// accumulators [32, 16], running max, sum and rescaling per row; worker w
+// takes the tasks (batch, head, tile) w, w + 64, ...
+// CHECK:         %[[P:.+]] = memref.alloc() {{.*}}: memref<64x32x64xf32>
+// CHECK:         %[[ACC:.+]] = memref.alloc() {{.*}}: memref<64x32x16xf32>
+// CHECK:         %[[M:.+]] = memref.alloc() {{.*}}: memref<64x32xf32>
+// CHECK:         %[[L:.+]] = memref.alloc() {{.*}}: memref<64x32xf32>
+// CHECK:         %[[ALPHA:.+]] = memref.alloc() {{.*}}: memref<64x32xf32>
+// CHECK:         scf.parallel (%[[W:.+]]) = (%{{.+}}) to (%c64{{.*}})
+// CHECK:           scf.for %{{.+}} = %[[W]] to %{{.+}} step %c64
+// CHECK:             %[[H:.+]] = arith.remui %{{.+}}, %c4
+// CHECK:             %[[B:.+]] = arith.divui %{{.+}}, %c4
 // Key blocks; scores 4 rows at a time: per component, 4 vectors of 16
 // keys loaded once and 4 broadcasts of q, 16 FMAs.
 // CHECK:           scf.for
