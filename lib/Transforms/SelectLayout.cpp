@@ -27,8 +27,8 @@ namespace {
 constexpr int64_t kReduceOps = 8;
 /// A copy per head pays for itself when the consumer reads each row at
 /// least this many times (measured on gla_core, K = 64, T = 2048..8192: a
-/// per-head copy of q, k and the decays is 6% faster with 8 tasks per
-/// head and 4% slower with one).
+/// per-head copy of q, k and the decays is 6% faster when 8 blocks of
+/// value columns read them and 4% slower with one).
 constexpr int64_t kCopyReuse = 4;
 /// gated_attention reads V per kv head from T steps on (or T unknown): a
 /// tile reads every V row up to its own, and once a head's rows, a fused
@@ -111,7 +111,7 @@ struct SeqSelectLayout : seqc::impl::SeqSelectLayoutBase<SeqSelectLayout> {
                                    stateCost(keyDim, valueDim, false);
       bool perHead = !ks->empty()
                          ? *ks == "bhtd"
-                         : gla::valueTasks(keyDim, valueDim, vk) >= kCopyReuse;
+                         : gla::keyReads(keyDim, valueDim, vk) >= kCopyReuse;
       op->setAttr("seq.layout", dict({{"keys", perHead ? "bhtd" : "bthd"},
                                       {"values", "bthd"},
                                       {"state", vk ? "vk" : "kv"}}));

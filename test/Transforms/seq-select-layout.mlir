@@ -7,7 +7,7 @@
 
 // The benchmark's GLA layer: K = 64, V = 128 per head. [K, V] costs
 // 3·64·8 = 1536 vector ops per step, [V, K] 2·(3·128·4 + 8·128) = 5120:
-// kv. Eight tasks of 16 value columns read each key row: q, k and the
+// kv. Eight blocks of 16 value columns read each key row: q, k and the
 // decays are copied per head.
 // CHECK-LABEL: func.func @layer
 // CHECK:         seq.gla {{.*}}seq.layout = {keys = "bhtd", state = "kv", values = "bthd"}
@@ -18,7 +18,7 @@ func.func @layer(%x: tensor<?x?x512xf32>, %wq: tensor<256x512xf32>, %wk: tensor<
   return %y : tensor<?x?x512xf32>
 }
 
-// K = 64, V = 16: one task per head reads the keys, so they stay in
+// K = 64, V = 16: one block per head reads the keys, so they stay in
 // place; kv (192 against 2·(192 + 128)).
 // CHECK-LABEL: func.func @one_block
 // CHECK:         seq.gla_core {{.*}}seq.layout = {keys = "bthd", state = "kv", values = "bthd"}

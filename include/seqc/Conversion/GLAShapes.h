@@ -28,10 +28,11 @@ inline int64_t vkRows(int64_t keyDim, int64_t valueDim) {
                              valueDim);
 }
 
-/// Tasks per (batch, head) of the recurrent form, each of which walks all
-/// of the head's key rows: blocks of 16 value columns ([K, V]) or groups
-/// of vkRows value columns ([V, K]).
-inline int64_t valueTasks(int64_t keyDim, int64_t valueDim, bool stateVK) {
+/// How many times the recurrent form reads each of a head's key rows (q,
+/// k and the decay of a step): once per block of 16 value columns ([K, V];
+/// the kernel's tasks take 4 such blocks each, and each block walks the
+/// key rows), or once per group of vkRows value columns ([V, K]).
+inline int64_t keyReads(int64_t keyDim, int64_t valueDim, bool stateVK) {
   return stateVK ? ceilDiv(valueDim, vkRows(keyDim, valueDim))
                  : ceilDiv(valueDim, kLanes);
 }

@@ -141,9 +141,10 @@ def SeqSelectLayout : Pass<"seq-select-layout", "mlir::ModuleOp"> {
       which measured twice as slow each; the cheaper wins (`vk` for heads
       of at most 4 value columns when K = 64).
     - `keys`: q, k and the decays e^g read in place (`bthd`), or copied per
-      head (`bhtd`) when at least 4 tasks of the head read them (one per
+      head (`bhtd`) when each key row is read at least 4 times (once per
       16 value columns).
-    - `values`: always in place (`bthd`): each row is read once per task.
+    - `values`: always in place (`bthd`): each row is read once per block
+      of value columns.
 
     `seq.gated_attention` (tiles of 32 query rows walking blocks of 64
     keys):

@@ -8,6 +8,7 @@
 #include "GraphLoops.h"
 #include "Lowering.h"
 #include "VectorLoops.h"
+#include "seqc/Conversion/GLAShapes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -54,23 +55,29 @@ static Value normGate(TensorBuilder &b, Value o, Value gate, int64_t gateCol,
   Value y = allocBuffer(b, {batch, steps, b.index(heads * vd)});
   // A head's V values in pieces of 16 lanes (the last one masked): a
   // whole head in one vector spills registers once V passes 64.
-  constexpr int64_t kLanes = 16;
+  constexpr int64_t kLanes = gla::kLanes;
   int64_t pieces = (vd + kLanes - 1) / kLanes;
   auto vt = VectorType::get({kLanes}, b.getF32Type());
   parallelGrid(b, {batch, steps}, [&](IB &ib, ValueRange ivs) {
     Value zero = splatF32(ib, vt, 0);
-    SmallVector<Value> masks;
-    for (int64_t j = 0; j < pieces; ++j)
+    SmallVector<Value> masks, weights;
+    for (int64_t j = 0; j < pieces; ++j) {
       masks.push_back(vector::CreateMaskOp::create(
           ib, VectorType::get({kLanes}, ib.getI1Type()),
           ValueRange{arith::ConstantIndexOp::create(
               ib, std::min(kLanes, vd - j * kLanes))}));
+      weights.push_back(vector::MaskedLoadOp::create(
+          ib, vt, wb,
+          ValueRange{arith::ConstantIndexOp::create(ib, j * kLanes)}, masks[j],
+          zero));
+    }
+    // Piece j of the row's columns from `col`.
     auto load = [&](Value mem, int64_t col, int64_t j) {
-      SmallVector<Value> at{ivs[0], ivs[1],
-                            arith::ConstantIndexOp::create(ib, col)};
-      if (mem == wb)
-        at = {arith::ConstantIndexOp::create(ib, col)};
-      return vector::MaskedLoadOp::create(ib, vt, mem, at, masks[j], zero)
+      return vector::MaskedLoadOp::create(
+                 ib, vt, mem,
+                 ValueRange{ivs[0], ivs[1],
+                            arith::ConstantIndexOp::create(ib, col)},
+                 masks[j], zero)
           .getResult();
     };
     for (int64_t h = 0; h < heads; ++h) {
@@ -91,7 +98,7 @@ static Value normGate(TensorBuilder &b, Value o, Value gate, int64_t gateCol,
         Value g = load(gb, gateCol + h * vd + j * kLanes, j);
         Value out = arith::MulFOp::create(
             ib, arith::MulFOp::create(ib, xs[j], r),
-            arith::MulFOp::create(ib, load(wb, j * kLanes, j), silu(ib, g)));
+            arith::MulFOp::create(ib, weights[j], silu(ib, g)));
         vector::MaskedStoreOp::create(
             ib, y,
             ValueRange{ivs[0], ivs[1],
