@@ -87,7 +87,7 @@ struct SeqSelectLayout : seqc::impl::SeqSelectLayoutBase<SeqSelectLayout> {
         StringRef v = !vs->empty() ? *vs : copy ? "bhtd" : "bthd";
         op->setAttr(
             "seq.layout",
-            dict({{"queries", "bthd"}, {"keys", "bhdt"}, {"values", v}}));
+            dict({{"queries", "bhtd"}, {"keys", "bhtd"}, {"values", v}}));
         return;
       }
       int64_t heads, keyDim, valueDim;

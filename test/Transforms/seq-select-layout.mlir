@@ -37,11 +37,11 @@ func.func @few_values(%q: tensor<?x?x64xf32>, %v: tensor<?x?x4xf32>) -> (tensor<
 }
 
 // gated_attention: V per kv head for long or unknown T, in place for
-// short T; K always transposed.
+// short T; q and K always per head.
 // CHECK-LABEL: func.func @attention
-// CHECK:         seq.gated_attention {{.*}}seq.layout = {keys = "bhdt", queries = "bthd", values = "bhtd"}
-// CHECK:         seq.gated_attention {{.*}}seq.layout = {keys = "bhdt", queries = "bthd", values = "bthd"}
-// CHECK:         seq.gated_attention {{.*}}seq.layout = {keys = "bhdt", queries = "bthd", values = "bhtd"}
+// CHECK:         seq.gated_attention {{.*}}seq.layout = {keys = "bhtd", queries = "bhtd", values = "bhtd"}
+// CHECK:         seq.gated_attention {{.*}}seq.layout = {keys = "bhtd", queries = "bhtd", values = "bthd"}
+// CHECK:         seq.gated_attention {{.*}}seq.layout = {keys = "bhtd", queries = "bhtd", values = "bhtd"}
 // FORCED-LABEL: func.func @attention
 // FORCED-COUNT-3: values = "bthd"
 func.func @attention(%x: tensor<?x?x32xf32>, %short: tensor<1x64x32xf32>, %long: tensor<1x512x32xf32>, %wq: tensor<64x32xf32>, %wk: tensor<32x32xf32>, %wv: tensor<32x32xf32>, %wg: tensor<4x32xf32>, %wo: tensor<32x64xf32>) -> (tensor<?x?x32xf32>, tensor<1x64x32xf32>, tensor<1x512x32xf32>) {

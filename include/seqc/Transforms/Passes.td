@@ -129,8 +129,8 @@ def SeqSelectLayout : Pass<"seq-select-layout", "mlir::ModuleOp"> {
     records it on the op as `seq.layout`, a dictionary the lowering follows
     (without it: the defaults below). Projections come out as [B, T, H·D]
     rows (`bthd`); a consumer either reads them in place, or they are
-    copied per head to [B, H, T, D] (`bhtd`, or `bhdt` transposed) where
-    the copy pays for itself.
+    copied per head to [B, H, T, D] (`bhtd`) where the copy pays for
+    itself.
 
     `seq.gla` and `seq.gla_core` (the recurrent form, which the chunked one
     also uses below one chunk):
@@ -148,10 +148,10 @@ def SeqSelectLayout : Pass<"seq-select-layout", "mlir::ModuleOp"> {
 
     `seq.gated_attention` (tiles of 32 query rows walking blocks of 64
     keys):
-    - `queries`: `bthd`, read once per tile;
-    - `keys`: `bhdt`, transposed per kv head by blocks of 64 keys
-      ([B, Hkv, ⌈T/64⌉, Dh, 64]), so that a key block's scores are
-      broadcast FMAs per component over one contiguous run;
+    - `queries`: `bhtd`, copied per head with RoPE and 1/√Dh applied (a
+      tile transposes its 32 rows into its scratch);
+    - `keys`: `bhtd`, copied per kv head with RoPE applied, so that a
+      block's keys are one contiguous run;
     - `values`: copied per kv head (`bhtd`) when T ≥ 512 or unknown, else
       read in place from the fused projection (`bthd`): every tile reads
       the V rows up to its own, and once a head's rows, a projection row

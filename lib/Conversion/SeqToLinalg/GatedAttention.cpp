@@ -9,17 +9,19 @@
 // l and the output accumulator (the online softmax):
 //   S = q kᵀ/√Dh (masked: key > row), m' = max(m, max S),
 //   l = l·e^{m−m'} + Σ e^{S−m'}, acc = acc·e^{m−m'} + e^{S−m'} V.
-// Per block: the scores 4 rows at a time (per component, 4 vectors of 16
-// keys loaded once for the 4 rows; K is transposed by blocks of 64 keys,
-// [B, Hkv, ⌈T/64⌉, Dh, 64], so that a block is one contiguous run); the
-// softmax of those 4 rows on the registers; then acc += P V a few rows at
-// a time (each V row loaded once per group, P broadcast from the tile's
-// scratch). The gate is applied where the row is stored: o ⊙
-// σ(x W_gateᵀ). Grouped kv heads: query head h reads kv head h / (H /
-// Hkv). RoPE (rotate-half) is applied as q is copied out of the fused
-// projection and K transposed, from [T, Dh/2] tables of cos and sin. (The
-// previous kernel, tiles of 4 rows over blocks of 16 keys with everything in
-// registers, took 53 ms on the benchmark's layer against 36 ms.)
+// The tile's rows are the vector lanes throughout (16 rows a vector): Sᵀ
+// = k qᵀ is 8 keys × 32 rows in registers per step of Dh (two vectors of
+// qᵀ, eight broadcasts of k); the softmax is elementwise over vectors of
+// rows, with no reductions across lanes and no scalar exponentials; accᵀ
+// += Vᵀ Pᵀ is 8 components × 32 rows per key (two vectors of Pᵀ, eight
+// broadcasts of V). q and k are copied per head with RoPE (rotate-half,
+// from [T, Dh/2] cos/sin tables) and 1/√Dh applied, in vectors; a task
+// transposes its 32 rows of q into its scratch, and its accumulators back
+// to rows for the epilogue, which divides by l and applies the gate:
+// o ⊙ σ(x W_gateᵀ). Grouped kv heads: query head h reads kv head h / (H /
+// Hkv). (Earlier kernels, measured on the benchmark's layer: 4-row tiles
+// over 16-key blocks in registers 53 ms; rows of scores in registers with
+// lane reductions 36–38 ms; this one 33 ms.)
 //
 //===----------------------------------------------------------------------===//
 #include "Gemm.h"
@@ -28,6 +30,7 @@
 #include "VectorLoops.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <cmath>
@@ -45,6 +48,16 @@ constexpr double kMasked = -1e30;
 
 /// Positions per step of the RoPE tables' angle addition.
 constexpr int64_t kRopeSteps = 64;
+
+/// The blocked kernel's shapes: query rows per task, keys per block, lanes.
+constexpr int64_t kTileRows = 32;
+constexpr int64_t kBlockKeys = 64;
+constexpr int64_t kLanes = 16;
+/// Keys whose scores against the tile's rows are in registers at once.
+constexpr int64_t kScoreKeys = 8;
+/// Parallel workers of the kernel, each with one tile's scratch.
+constexpr int64_t kWorkers = 64;
+constexpr int64_t UNROLL_QK = 2, UNROLL_PV = 2;
 
 /// cos and sin of t·θ^(−2i/Dh), [T, Dh/2] each, in f64 and then rounded
 /// (t·θ^(−2i/Dh) in f32 would be off by about T·1e-7 rad). With t = 64n + j
@@ -118,97 +131,63 @@ std::pair<Value, Value> ropeTables(TensorBuilder &b, Value steps, int64_t dh,
   return {table(false), table(true)};
 }
 
-/// Component d of the head whose columns start at `col` in row (bi, t) of
-/// src [B, T, ·], with rotate-half RoPE at position t when there are
-/// tables: x cos − x' sin in the first half, x cos + x' sin in the second.
-Value ropeAt(IB &b, Value src, Value bi, Value t, Value col, Value d,
-             int64_t dh, std::optional<std::pair<Value, Value>> tables) {
-  Value x =
-      tensor::ExtractOp::create(b, src, ValueRange{bi, t, add(b, col, d)});
-  if (!tables)
-    return x;
-  int64_t half = dh / 2;
-  Value first = cmp(b, CmpIPredicate::ult, d, idx(b, half));
-  Value i = arith::SelectOp::create(b, first, d,
-                                    arith::SubIOp::create(b, d, idx(b, half)));
-  Value partner = arith::SelectOp::create(b, first, add(b, d, idx(b, half)), i);
-  Value other = tensor::ExtractOp::create(
-      b, src, ValueRange{bi, t, add(b, col, partner)});
-  Value c = tensor::ExtractOp::create(b, tables->first, ValueRange{t, i});
-  Value s = tensor::ExtractOp::create(b, tables->second, ValueRange{t, i});
-  Value rot = arith::MulFOp::create(b, other, s);
-  Value xc = arith::MulFOp::create(b, x, c);
-  return arith::SelectOp::create(b, first, arith::SubFOp::create(b, xc, rot),
-                                 arith::AddFOp::create(b, xc, rot));
-}
-
-/// q, [B, T, heads·Dh]: columns [offset, offset + heads·Dh) of the fused
-/// projection, with RoPE when there are tables.
-Value queries(TensorBuilder &b, Value fused, int64_t offset, int64_t heads,
-              int64_t dh, std::optional<std::pair<Value, Value>> tables) {
-  SmallVector<OpFoldResult> s = b.sizes(fused);
-  return b.map({}, b.empty({s[0], s[1], b.getIndexAttr(heads * dh)}),
-               [&](ImplicitLocOpBuilder &ib, ValueRange) {
-                 Value bi = linalg::IndexOp::create(ib, 0);
-                 Value t = linalg::IndexOp::create(ib, 1);
-                 Value c = linalg::IndexOp::create(ib, 2);
-                 Value d = arith::RemUIOp::create(ib, c, idx(ib, dh));
-                 Value col =
-                     add(ib, arith::SubIOp::create(ib, c, d), idx(ib, offset));
-                 return ropeAt(ib, fused, bi, t, col, d, dh, tables);
-               });
-}
-
-/// k, from columns [offset, offset + heads·Dh) of the fused projection
-/// (with RoPE when there are tables), as [B, Hkv, ⌈T/64⌉, Dh, 64]:
-/// transposed by blocks of `blockKeys` keys (zero past T), so that a
-/// block's keys are one contiguous 16 KB run: with the whole [Dh, T]
-/// transposed, a block's Dh rows lie T floats apart and collide in the
-/// same L1 sets.
-Value transposedKeys(TensorBuilder &b, Value fused, int64_t offset,
-                     int64_t heads, int64_t dh, int64_t blockKeys,
-                     std::optional<std::pair<Value, Value>> tables) {
-  SmallVector<OpFoldResult> s = b.sizes(fused);
-  Value steps = b.dim(fused, 1);
-  Value blocks = arith::CeilDivUIOp::create(b, steps, b.index(blockKeys));
-  return b.map({},
-               b.empty({s[0], b.getIndexAttr(heads), blocks, b.getIndexAttr(dh),
-                        b.getIndexAttr(blockKeys)}),
-               [&](ImplicitLocOpBuilder &ib, ValueRange) {
-                 Value bi = linalg::IndexOp::create(ib, 0);
-                 Value h = linalg::IndexOp::create(ib, 1);
-                 Value blk = linalg::IndexOp::create(ib, 2);
-                 Value d = linalg::IndexOp::create(ib, 3);
-                 Value j = linalg::IndexOp::create(ib, 4);
-                 Value key = add(ib, mul(ib, blk, idx(ib, blockKeys)), j);
-                 Value inside = cmp(ib, CmpIPredicate::ult, key, steps);
-                 Value at = arith::MinUIOp::create(
-                     ib, key, arith::SubIOp::create(ib, steps, idx(ib, 1)));
-                 Value col = add(ib, mul(ib, h, idx(ib, dh)), idx(ib, offset));
-                 Value v = ropeAt(ib, fused, bi, at, col, d, dh, tables);
-                 return arith::SelectOp::create(ib, inside, v,
-                                                constF32(ib, 0.0))
-                     .getResult();
-               });
-}
-
-/// Columns [offset, offset + heads·dh) of fused [B, T, ·] per head,
-/// [B, heads, T, dh].
-Value perHead(TensorBuilder &b, Value fused, int64_t offset, int64_t heads,
-              int64_t dh) {
-  SmallVector<OpFoldResult> s = b.sizes(fused);
-  return b.map(
-      {}, b.empty({s[0], b.getIndexAttr(heads), s[1], b.getIndexAttr(dh)}),
-      [&](ImplicitLocOpBuilder &ib, ValueRange) {
-        Value bi = linalg::IndexOp::create(ib, 0);
-        Value h = linalg::IndexOp::create(ib, 1);
-        Value t = linalg::IndexOp::create(ib, 2);
-        Value d = linalg::IndexOp::create(ib, 3);
-        Value col =
-            add(ib, add(ib, mul(ib, h, idx(ib, dh)), d), idx(ib, offset));
-        return tensor::ExtractOp::create(ib, fused, ValueRange{bi, t, col})
-            .getResult();
-      });
+/// dst [B, heads, T, Dh] = columns [offset, offset + heads·Dh) of the
+/// fused projection src [B, T, ·] per head, with rotate-half RoPE when
+/// there are tables (cos and sin buffers, [T, Dh/2]), times `scale`: in
+/// vectors of 16 along each half of a head (masked at its end), a
+/// parallel loop over rows.
+void copyHeads(IB &b, Value src, Value dst, int64_t offset, int64_t heads,
+               int64_t dh, std::optional<std::pair<Value, Value>> tables,
+               double scale) {
+  auto lanes = VectorType::get({kLanes}, b.getF32Type());
+  auto maskType = VectorType::get({kLanes}, b.getI1Type());
+  // Rotated halves when there are tables; the whole head otherwise.
+  int64_t part = tables ? dh / 2 : dh;
+  int64_t pieces = (part + kLanes - 1) / kLanes;
+  Value batch = memref::DimOp::create(b, src, 0);
+  Value steps = memref::DimOp::create(b, src, 1);
+  parallelGrid(b, {batch, steps}, [&](IB &ib, ValueRange ivs) {
+    Value bi = ivs[0], t = ivs[1];
+    Value zero = splatF32(ib, lanes, 0);
+    Value scaleV = splatF32(ib, lanes, scale);
+    for (int64_t i = 0; i < pieces; ++i) {
+      int64_t c = i * kLanes;
+      Value mask = vector::CreateMaskOp::create(
+          ib, maskType, ValueRange{idx(ib, std::min(kLanes, part - c))});
+      Value cs, sn;
+      if (tables) {
+        cs = vector::MaskedLoadOp::create(
+            ib, lanes, tables->first, ValueRange{t, idx(ib, c)}, mask, zero);
+        sn = vector::MaskedLoadOp::create(
+            ib, lanes, tables->second, ValueRange{t, idx(ib, c)}, mask, zero);
+      }
+      for (int64_t h = 0; h < heads; ++h) {
+        int64_t col = offset + h * dh + c;
+        auto load = [&](int64_t at) {
+          return vector::MaskedLoadOp::create(
+                     ib, lanes, src, ValueRange{bi, t, idx(ib, at)}, mask, zero)
+              .getResult();
+        };
+        auto store = [&](Value v, int64_t at) {
+          vector::MaskedStoreOp::create(
+              ib, dst, ValueRange{bi, idx(ib, h), t, idx(ib, at)}, mask,
+              arith::MulFOp::create(ib, v, scaleV));
+        };
+        if (!tables) {
+          store(load(col), c);
+          continue;
+        }
+        // x₁ cos − x₂ sin in the first half, x₂ cos + x₁ sin in the second.
+        Value x1 = load(col), x2 = load(col + part);
+        store(arith::SubFOp::create(ib, arith::MulFOp::create(ib, x1, cs),
+                                    arith::MulFOp::create(ib, x2, sn)),
+              c);
+        store(arith::AddFOp::create(ib, arith::MulFOp::create(ib, x2, cs),
+                                    arith::MulFOp::create(ib, x1, sn)),
+              c + part);
+      }
+    }
+  });
 }
 
 /// Where the V rows are: per kv head ([B, Hkv, T, Dh], layout bhtd) or in
@@ -218,56 +197,51 @@ struct ValueRows {
   bool perHead;
   int64_t col, dh;
 
-  /// Lanes [c, c + 16) of V row `key` of kv head kvh, masked.
-  Value load(IB &b, Value bi, Value kvh, Value key, int64_t c, Value mask,
-             Value zero) const {
+  /// Component d of V row `key` of kv head kvh.
+  Value load(IB &b, Value bi, Value kvh, Value key, Value d) const {
     SmallVector<Value> at =
-        perHead
-            ? SmallVector<Value>{bi, kvh, key, idx(b, c)}
-            : SmallVector<Value>{
-                  bi, key, add(b, mul(b, kvh, idx(b, dh)), idx(b, col + c))};
-    return vector::MaskedLoadOp::create(b, cast<VectorType>(zero.getType()),
-                                        mem, at, mask, zero);
+        perHead ? SmallVector<Value>{bi, kvh, key, d}
+                : SmallVector<Value>{
+                      bi, key,
+                      add(b, add(b, mul(b, kvh, idx(b, dh)), d), idx(b, col))};
+    return memref::LoadOp::create(b, mem, at);
   }
 };
 
-/// Per-worker scratch of the blocked kernel, [workers, ...]: the block's
-/// scores, then probabilities, [Rq, Bk]; the output accumulators [Rq, Dh];
-/// per row the running max, the running sum and the block's rescaling.
+/// Per-worker scratch of the blocked kernel, [workers, ...], with the
+/// tile's rows in lanes: its queries qᵀ [Dh, Rq]; the block's scores, then
+/// probabilities, Pᵀ [Bk, Rq]; the output accumulators accᵀ [Dh8, Rq]
+/// (Dh rounded up to 8); per row the running max and sum. Then the
+/// accumulators by rows, [Rq, Dh16], for the epilogue.
 struct TileScratch {
-  Value p, acc, m, l, alpha;
+  Value q, p, accT, m, l, acc;
 };
-
-/// The blocked kernel's shapes: query rows per task, keys per block, lanes.
-constexpr int64_t kTileRows = 32;
-constexpr int64_t kBlockKeys = 64;
-constexpr int64_t kLanes = 16;
-/// Query rows that share each loaded key vector in the scores.
-constexpr int64_t kScoreRows = 4;
-/// Parallel workers of the kernel, each with one tile's scratch.
-constexpr int64_t kWorkers = 64;
 
 /// One task: query rows t0..t0+31 (those < T) of head h against the keys
 /// up to its last row, in blocks of 64 (flash attention's blocking, on
-/// a CPU): per block, S = q kᵀ/√Dh (4 rows × 64 keys in registers per step
-/// of Dh), the online softmax per row (running max m, sum l, rescaling
-/// α = e^{m − m'}), then acc = α ⊙ acc + P V (a few rows × Dh in
-/// registers, each V row loaded once per row group, P broadcast from the
-/// scratch). The gate is applied where the rows are stored.
-void attendBlocks(IB &b, Value q, Value kt, const ValueRows &v, Value fused,
+/// a CPU). Per block:
+/// - Sᵀ = k qᵀ (q pre-scaled by 1/√Dh), 8 keys × the tile's 32 rows in
+///   registers per step of Dh (two vectors of q, eight broadcasts of k),
+///   masked where the key is past the row, stored to the scratch; the
+///   block's max per row on the way;
+/// - the online softmax with rows in lanes, 16 rows per vector: running
+///   max m' = max(m, max S), α = e^{m − m'}, P = e^{S − m'}, l = α l + Σ P:
+///   no reductions across lanes, no scalar exponentials;
+/// - acc = α ⊙ acc + P V, a few rows × Dh in registers, each V row loaded
+///   once per row group, P broadcast from the scratch.
+/// The gate is applied where the rows are stored.
+void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
                   int64_t gateCol, Value o, const TileScratch &sc, Value slot,
                   Value bi, Value h, Value tile, Value steps, int64_t heads,
                   int64_t kvHeads, int64_t dh, bool headwise) {
   auto f32 = b.getF32Type();
   auto lanes = VectorType::get({kLanes}, f32);
   auto maskType = VectorType::get({kLanes}, b.getI1Type());
+  auto i32Lanes = VectorType::get({kLanes}, b.getI32Type());
   int64_t pieces = (dh + kLanes - 1) / kLanes; // of a Dh row
-  int64_t keyPieces = kBlockKeys / kLanes;     // of a key block
-  // Rows per group in P V: their accumulators (rows × pieces) in 16
-  // registers, and a power of two, so that the groups cover the tile.
-  int64_t pvRows = 1;
-  while (pvRows < 8 && 2 * pvRows * pieces <= 16)
-    pvRows *= 2;
+  constexpr int64_t rowVectors = kTileRows / kLanes;
+  // Groups of 8 components of V in P V.
+  int64_t dGroups = (dh + kScoreKeys - 1) / kScoreKeys;
   Value zero = splatF32(b, lanes, 0);
   Value masked = splatF32(b, lanes, kMasked);
   SmallVector<Value> dMasks;
@@ -282,154 +256,189 @@ void attendBlocks(IB &b, Value q, Value kt, const ValueRows &v, Value fused,
       arith::MinUIOp::create(b, add(b, t0, idx(b, kTileRows - 1)), last);
   Value blocks = arith::CeilDivUIOp::create(b, add(b, tLast, idx(b, 1)),
                                             idx(b, kBlockKeys));
-  Value scale = constF32(b, 1.0 / std::sqrt(double(dh)));
   auto at = [&](IB &ib, Value r, int64_t c = -1) {
     SmallVector<Value> i{slot, r};
     if (c >= 0)
       i.push_back(idx(ib, c));
     return i;
   };
-  // m = −∞ (kMasked), l = 0, acc = 0.
+  auto asI32 = [&](IB &ib, Value v) {
+    return vector::BroadcastOp::create(
+        ib, i32Lanes, arith::IndexCastOp::create(ib, ib.getI32Type(), v));
+  };
+  // The tile's rows, 16 per vector, as i32 lanes (for the causal mask).
+  SmallVector<int32_t> laneList(kLanes);
+  for (int64_t l = 0; l < kLanes; ++l)
+    laneList[l] = l;
+  Value laneIds = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(i32Lanes, ArrayRef<int32_t>(laneList)));
+  SmallVector<Value> rowIds;
+  for (int64_t rv = 0; rv < rowVectors; ++rv)
+    rowIds.push_back(arith::AddIOp::create(
+        b, laneIds, asI32(b, add(b, t0, idx(b, rv * kLanes)))));
+  // qᵀ of the tile's rows (clamped past T), from q per head [B, H, T, Dh]
+  // (RoPE and 1/√Dh applied): a vector of each row, its lanes stored apart.
   forRange(b, idx(b, 0), idx(b, kTileRows), [&](IB &ib, Value r) {
-    memref::StoreOp::create(ib, constF32(ib, kMasked), sc.m, at(ib, r));
-    memref::StoreOp::create(ib, constF32(ib, 0), sc.l, at(ib, r));
-    for (int64_t i = 0; i < pieces; ++i)
-      vector::StoreOp::create(ib, zero, sc.acc, at(ib, r, i * kLanes));
+    Value row = arith::MinUIOp::create(ib, add(ib, t0, r), last);
+    for (int64_t i = 0; i < pieces; ++i) {
+      Value qv = vector::MaskedLoadOp::create(
+          ib, lanes, q, ValueRange{bi, h, row, idx(ib, i * kLanes)}, dMasks[i],
+          zero);
+      for (int64_t l = 0; l < std::min(kLanes, dh - i * kLanes); ++l)
+        memref::StoreOp::create(ib, vector::ExtractOp::create(ib, qv, l), sc.q,
+                                ValueRange{slot, idx(ib, i * kLanes + l), r});
+    }
+  });
+  // m = −∞ (kMasked), l = 0, acc = 0.
+  for (int64_t rv = 0; rv < rowVectors; ++rv) {
+    vector::StoreOp::create(b, masked, sc.m, at(b, idx(b, rv * kLanes)));
+    vector::StoreOp::create(b, zero, sc.l, at(b, idx(b, rv * kLanes)));
+  }
+  forRange(b, idx(b, 0), idx(b, dGroups * kScoreKeys), [&](IB &ib, Value d) {
+    for (int64_t rv = 0; rv < rowVectors; ++rv)
+      vector::StoreOp::create(ib, zero, sc.accT,
+                              ValueRange{slot, d, idx(ib, rv * kLanes)});
   });
   forRange(b, idx(b, 0), blocks, [&](IB &lb, Value blk) {
     Value s0 = mul(lb, blk, idx(lb, kBlockKeys));
-    // Scores and softmax, 4 rows at a time: per component, 4 key vectors
-    // loaded once and 4 broadcasts of q.
-    forRange(
-        lb, idx(lb, 0), idx(lb, kTileRows / kScoreRows),
-        [&](IB &gb, Value grp) {
-          Value r0 = mul(gb, grp, idx(gb, kScoreRows));
-          SmallVector<Value> rows;
-          for (int64_t r = 0; r < kScoreRows; ++r)
-            rows.push_back(arith::MinUIOp::create(
-                gb, add(gb, add(gb, t0, r0), idx(gb, r)), last));
-          SmallVector<Value> init(kScoreRows * keyPieces, zero);
-          ValueRange acc = forCarry(
-              gb, idx(gb, 0), idx(gb, dh), init,
-              [&](IB &db, Value d, ValueRange c) {
-                SmallVector<Value> keys;
-                for (int64_t j = 0; j < keyPieces; ++j)
-                  keys.push_back(vector::LoadOp::create(
-                      db, lanes, kt,
-                      ValueRange{bi, kvh, blk, d, idx(db, j * kLanes)}));
-                SmallVector<Value> next;
-                for (int64_t r = 0; r < kScoreRows; ++r) {
-                  Value qs = vector::BroadcastOp::create(
-                      db, lanes,
-                      memref::LoadOp::create(
-                          db, q, ValueRange{bi, rows[r], add(db, qCol, d)}));
-                  for (int64_t j = 0; j < keyPieces; ++j)
-                    next.push_back(vector::FMAOp::create(db, qs, keys[j],
-                                                         c[r * keyPieces + j]));
-                }
-                return next;
-              });
-          // Scaled, keys past the row (and past T) masked; then the
-          // online softmax of the 4 rows on the registers: P = e^{S − m'},
-          // l = α l + Σ P (4 independent chains of reductions and
-          // exponentials).
-          Value scaleV = vector::BroadcastOp::create(gb, lanes, scale);
-          auto i32Lanes = VectorType::get({kLanes}, gb.getI32Type());
-          auto asI32 = [&](Value v) {
-            return vector::BroadcastOp::create(
-                gb, i32Lanes,
-                arith::IndexCastOp::create(gb, gb.getI32Type(), v));
-          };
-          SmallVector<int32_t> steps(kLanes);
-          for (int64_t l = 0; l < kLanes; ++l)
-            steps[l] = l;
-          Value laneIds = arith::ConstantOp::create(
-              gb, DenseElementsAttr::get(i32Lanes, ArrayRef<int32_t>(steps)));
-          for (int64_t r = 0; r < kScoreRows; ++r) {
-            Value tr = add(gb, r0, idx(gb, r)); // the row in the tile
-            Value row = asI32(add(gb, t0, tr));
-            SmallVector<Value> sv;
-            Value mx = masked;
-            for (int64_t j = 0; j < keyPieces; ++j) {
-              Value keyIds = arith::AddIOp::create(
-                  gb, laneIds, asI32(add(gb, s0, idx(gb, j * kLanes))));
-              Value seen =
-                  arith::CmpIOp::create(gb, CmpIPredicate::ule, keyIds, row);
-              sv.push_back(arith::SelectOp::create(
-                  gb, seen,
-                  arith::MulFOp::create(gb, acc[r * keyPieces + j], scaleV),
-                  masked));
-              mx = arith::MaxNumFOp::create(gb, mx, sv.back(),
-                                            arith::FastMathFlags::nnan);
-            }
-            Value m = memref::LoadOp::create(gb, sc.m, at(gb, tr));
-            Value mNew = arith::MaxNumFOp::create(gb, m, maxLanes(gb, mx),
-                                                  arith::FastMathFlags::nnan);
-            Value alpha =
-                math::ExpOp::create(gb, arith::SubFOp::create(gb, m, mNew));
-            Value mV = vector::BroadcastOp::create(gb, lanes, mNew);
-            Value sum = zero;
-            for (int64_t j = 0; j < keyPieces; ++j) {
-              Value pv =
-                  math::ExpOp::create(gb, arith::SubFOp::create(gb, sv[j], mV));
-              vector::StoreOp::create(gb, pv, sc.p, at(gb, tr, j * kLanes));
-              sum = arith::AddFOp::create(gb, sum, pv);
-            }
-            Value l = memref::LoadOp::create(gb, sc.l, at(gb, tr));
-            memref::StoreOp::create(
-                gb,
-                arith::AddFOp::create(gb, arith::MulFOp::create(gb, l, alpha),
-                                      sumLanes(gb, sum)),
-                sc.l, at(gb, tr));
-            memref::StoreOp::create(gb, mNew, sc.m, at(gb, tr));
-            memref::StoreOp::create(gb, alpha, sc.alpha, at(gb, tr));
-          }
-        });
-    // acc = α ⊙ acc + P V, pvRows rows at a time: each V row loaded once
-    // for the group, P broadcast from the scratch.
+    // Keys s0 .. s0 + keysSeen − 1 are at or before some row of the tile.
     Value keysSeen = arith::MinUIOp::create(
         lb, arith::SubIOp::create(lb, add(lb, tLast, idx(lb, 1)), s0),
         idx(lb, kBlockKeys));
-    forRange(
-        lb, idx(lb, 0), idx(lb, kTileRows / pvRows), [&](IB &gb, Value grp) {
-          Value r0 = mul(gb, grp, idx(gb, pvRows));
-          SmallVector<Value> init;
-          for (int64_t r = 0; r < pvRows; ++r) {
-            Value row = add(gb, r0, idx(gb, r));
-            Value alpha = vector::BroadcastOp::create(
-                gb, lanes, memref::LoadOp::create(gb, sc.alpha, at(gb, row)));
-            for (int64_t i = 0; i < pieces; ++i)
-              init.push_back(arith::MulFOp::create(
-                  gb, alpha,
-                  vector::LoadOp::create(gb, lanes, sc.acc,
-                                         at(gb, row, i * kLanes))));
+    Value groups =
+        arith::CeilDivUIOp::create(lb, keysSeen, idx(lb, kScoreKeys));
+    // Sᵀ, 8 keys at a time against the 32 rows: 16 accumulators; per step
+    // of Dh, two vectors of q and eight broadcasts of k. Keys past a row
+    // (and past T) masked; stored; the block's max per row carried.
+    ValueRange blockMax = forCarry(
+        lb, idx(lb, 0), groups, SmallVector<Value>(rowVectors, masked),
+        [&](IB &gb, Value g, ValueRange mx) {
+          Value j0 = add(gb, s0, mul(gb, g, idx(gb, kScoreKeys)));
+          SmallVector<Value> keyRows;
+          for (int64_t j = 0; j < kScoreKeys; ++j)
+            keyRows.push_back(
+                arith::MinUIOp::create(gb, add(gb, j0, idx(gb, j)), last));
+          SmallVector<Value> init(kScoreKeys * rowVectors, zero);
+          ValueRange acc =
+              forCarry(gb, idx(gb, 0), idx(gb, dh), init,
+                       [&](IB &db, Value d, ValueRange c) {
+                         SmallVector<Value> qv;
+                         for (int64_t rv = 0; rv < rowVectors; ++rv)
+                           qv.push_back(vector::LoadOp::create(
+                               db, lanes, sc.q,
+                               ValueRange{slot, d, idx(db, rv * kLanes)}));
+                         SmallVector<Value> next;
+                         for (int64_t j = 0; j < kScoreKeys; ++j) {
+                           Value ks = vector::BroadcastOp::create(
+                               db, lanes,
+                               memref::LoadOp::create(
+                                   db, k, ValueRange{bi, kvh, keyRows[j], d}));
+                           for (int64_t rv = 0; rv < rowVectors; ++rv)
+                             next.push_back(vector::FMAOp::create(
+                                 db, ks, qv[rv], c[j * rowVectors + rv]));
+                         }
+                         return next;
+                       });
+          SmallVector<Value> nextMax(mx.begin(), mx.end());
+          for (int64_t j = 0; j < kScoreKeys; ++j) {
+            Value key = asI32(gb, add(gb, j0, idx(gb, j)));
+            Value row = mul(gb, g, idx(gb, kScoreKeys));
+            for (int64_t rv = 0; rv < rowVectors; ++rv) {
+              Value seen = arith::CmpIOp::create(gb, CmpIPredicate::sge,
+                                                 rowIds[rv], key);
+              Value sv = arith::SelectOp::create(
+                  gb, seen, acc[j * rowVectors + rv], masked);
+              vector::StoreOp::create(gb, sv, sc.p,
+                                      ValueRange{slot, add(gb, row, idx(gb, j)),
+                                                 idx(gb, rv * kLanes)});
+              nextMax[rv] = arith::MaxNumFOp::create(
+                  gb, nextMax[rv], sv, arith::FastMathFlags::nnan);
+            }
           }
-          ValueRange acc = forCarry(
-              gb, idx(gb, 0), keysSeen, init,
-              [&](IB &jb, Value j, ValueRange c) {
-                SmallVector<Value> vrow;
-                for (int64_t i = 0; i < pieces; ++i)
-                  vrow.push_back(v.load(jb, bi, kvh, add(jb, s0, j), i * kLanes,
-                                        dMasks[i], zero));
-                SmallVector<Value> next;
-                for (int64_t r = 0; r < pvRows; ++r) {
-                  Value p = vector::BroadcastOp::create(
-                      jb, lanes,
-                      memref::LoadOp::create(
-                          jb, sc.p,
-                          ValueRange{slot, add(jb, r0, idx(jb, r)), j}));
-                  for (int64_t i = 0; i < pieces; ++i)
-                    next.push_back(vector::FMAOp::create(jb, p, vrow[i],
-                                                         c[r * pieces + i]));
-                }
-                return next;
-              });
-          for (int64_t r = 0; r < pvRows; ++r)
-            for (int64_t i = 0; i < pieces; ++i)
-              vector::StoreOp::create(
-                  gb, acc[r * pieces + i], sc.acc,
-                  at(gb, add(gb, r0, idx(gb, r)), i * kLanes));
+          (void)loopUnrollByFactor(
+              cast<scf::ForOp>(acc.front().getDefiningOp()), UNROLL_QK);
+          return nextMax;
         });
+    // The online softmax, 16 rows per vector: P = e^{S − m'} in place,
+    // l = α l + Σ P.
+    Value keysScored = mul(lb, groups, idx(lb, kScoreKeys));
+    SmallVector<Value> alphas;
+    for (int64_t rv = 0; rv < rowVectors; ++rv) {
+      Value r0 = idx(lb, rv * kLanes);
+      Value m = vector::LoadOp::create(lb, lanes, sc.m, at(lb, r0));
+      Value mNew = arith::MaxNumFOp::create(lb, m, blockMax[rv],
+                                            arith::FastMathFlags::nnan);
+      Value alpha = math::ExpOp::create(lb, arith::SubFOp::create(lb, m, mNew));
+      ValueRange sum = forCarry(
+          lb, idx(lb, 0), keysScored, {zero},
+          [&](IB &jb, Value j, ValueRange c) {
+            SmallVector<Value> p{slot, j, r0};
+            Value pv = math::ExpOp::create(
+                jb, arith::SubFOp::create(
+                        jb, vector::LoadOp::create(jb, lanes, sc.p, p), mNew));
+            vector::StoreOp::create(jb, pv, sc.p, p);
+            return SmallVector<Value>{arith::AddFOp::create(jb, c[0], pv)};
+          });
+      Value l = vector::LoadOp::create(lb, lanes, sc.l, at(lb, r0));
+      vector::StoreOp::create(
+          lb,
+          arith::AddFOp::create(lb, arith::MulFOp::create(lb, l, alpha),
+                                sum[0]),
+          sc.l, at(lb, r0));
+      vector::StoreOp::create(lb, mNew, sc.m, at(lb, r0));
+      alphas.push_back(alpha);
+    }
+    // accᵀ = α ⊙ accᵀ + Vᵀ Pᵀ, 8 components × the tile's 32 rows in
+    // registers: per key, two vectors of P and eight broadcasts of V.
+    forRange(lb, idx(lb, 0), idx(lb, dGroups), [&](IB &gb, Value dg) {
+      Value d0 = mul(gb, dg, idx(gb, kScoreKeys));
+      SmallVector<Value> comps, init;
+      for (int64_t dd = 0; dd < kScoreKeys; ++dd) {
+        comps.push_back(arith::MinUIOp::create(gb, add(gb, d0, idx(gb, dd)),
+                                               idx(gb, dh - 1)));
+        for (int64_t rv = 0; rv < rowVectors; ++rv)
+          init.push_back(arith::MulFOp::create(
+              gb,
+              vector::LoadOp::create(gb, lanes, sc.accT,
+                                     ValueRange{slot, add(gb, d0, idx(gb, dd)),
+                                                idx(gb, rv * kLanes)}),
+              alphas[rv]));
+      }
+      ValueRange acc = forCarry(
+          gb, idx(gb, 0), keysSeen, init, [&](IB &jb, Value j, ValueRange c) {
+            Value key = add(jb, s0, j);
+            SmallVector<Value> pv;
+            for (int64_t rv = 0; rv < rowVectors; ++rv)
+              pv.push_back(vector::LoadOp::create(
+                  jb, lanes, sc.p, ValueRange{slot, j, idx(jb, rv * kLanes)}));
+            SmallVector<Value> next;
+            for (int64_t dd = 0; dd < kScoreKeys; ++dd) {
+              Value vs = vector::BroadcastOp::create(
+                  jb, lanes, v.load(jb, bi, kvh, key, comps[dd]));
+              for (int64_t rv = 0; rv < rowVectors; ++rv)
+                next.push_back(vector::FMAOp::create(jb, vs, pv[rv],
+                                                     c[dd * rowVectors + rv]));
+            }
+            return next;
+          });
+      for (int64_t dd = 0; dd < kScoreKeys; ++dd)
+        for (int64_t rv = 0; rv < rowVectors; ++rv)
+          vector::StoreOp::create(
+              gb, acc[dd * rowVectors + rv], sc.accT,
+              ValueRange{slot, add(gb, d0, idx(gb, dd)), idx(gb, rv * kLanes)});
+      (void)loopUnrollByFactor(cast<scf::ForOp>(acc.front().getDefiningOp()),
+                               UNROLL_PV);
+    });
+  });
+  // The accumulators by rows, for the epilogue's vectors along Dh.
+  forRange(b, idx(b, 0), idx(b, dh), [&](IB &ib, Value d) {
+    for (int64_t rv = 0; rv < rowVectors; ++rv) {
+      Value a = vector::LoadOp::create(
+          ib, lanes, sc.accT, ValueRange{slot, d, idx(ib, rv * kLanes)});
+      for (int64_t l = 0; l < kLanes; ++l)
+        memref::StoreOp::create(ib, vector::ExtractOp::create(ib, a, l), sc.acc,
+                                ValueRange{slot, idx(ib, rv * kLanes + l), d});
+    }
   });
   // o = acc / l ⊙ σ(gate), for the rows that exist.
   forRange(b, idx(b, 0), idx(b, kTileRows), [&](IB &rb, Value r) {
@@ -489,17 +498,26 @@ Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
   auto values = layout ? layout.getAs<StringAttr>("values") : StringAttr();
   ValueRows vrows{Value(), !values || values.getValue() == "bhtd", qw + kvw,
                   dh};
-  Value v = vrows.perHead ? perHead(b, fused, qw + kvw, kvHeads, dh) : fused;
   Value batch = b.dim(x, 0), steps = b.dim(x, 1);
   std::optional<std::pair<Value, Value>> tables;
   if (auto theta = op.getRopeTheta())
     tables = ropeTables(b, steps, dh, theta->convertToDouble());
-  Value q = queries(b, fused, 0, heads, dh, tables);
-  Value kt = transposedKeys(b, fused, qw, kvHeads, dh, kBlockKeys, tables);
-  // Every tensor is built; now the buffers.
-  Value qb = readBuffer(b, q), ktb = readBuffer(b, kt);
-  vrows.mem = readBuffer(b, v);
+  // Every tensor is built; now the buffers: q (scaled by 1/√Dh) and k per
+  // head with RoPE applied, V per head or in place.
   Value fb = readBuffer(b, fused);
+  vrows.mem = fb;
+  if (vrows.perHead) {
+    vrows.mem = allocBuffer(b, {batch, b.index(kvHeads), steps, b.index(dh)});
+    copyHeads(b, fb, vrows.mem, qw + kvw, kvHeads, dh, std::nullopt, 1.0);
+  }
+  std::optional<std::pair<Value, Value>> tableBuffers;
+  if (tables)
+    tableBuffers = {readBuffer(b, tables->first),
+                    readBuffer(b, tables->second)};
+  Value qb = allocBuffer(b, {batch, b.index(heads), steps, b.index(dh)});
+  Value kb = allocBuffer(b, {batch, b.index(kvHeads), steps, b.index(dh)});
+  copyHeads(b, fb, qb, 0, heads, dh, tableBuffers, 1.0 / std::sqrt(double(dh)));
+  copyHeads(b, fb, kb, qw, kvHeads, dh, tableBuffers, 1.0);
   Value ob = allocBuffer(b, {batch, steps, b.index(heads * dh)});
   Value tiles = arith::CeilDivUIOp::create(b, steps, b.index(kTileRows));
   Value hs = b.index(heads);
@@ -513,9 +531,10 @@ Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
     return allocBuffer(b, sizes);
   };
   int64_t dhPadded = (dh + kLanes - 1) / kLanes * kLanes;
-  TileScratch sc{scratch({kTileRows, kBlockKeys}),
-                 scratch({kTileRows, dhPadded}), scratch({kTileRows}),
-                 scratch({kTileRows}), scratch({kTileRows})};
+  int64_t dh8 = (dh + kScoreKeys - 1) / kScoreKeys * kScoreKeys;
+  TileScratch sc{scratch({dh, kTileRows}),  scratch({kBlockKeys, kTileRows}),
+                 scratch({dh8, kTileRows}), scratch({kTileRows}),
+                 scratch({kTileRows}),      scratch({kTileRows, dhPadded})};
   Value tasks = mul(b, mul(b, batch, hs), tiles);
   parallelGrid(b, {b.index(kWorkers)}, [&](IB &ib, ValueRange ivs) {
     Value slot = ivs[0];
@@ -539,7 +558,7 @@ Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
               arith::SubIOp::create(
                   tb, arith::SubIOp::create(tb, tiles, idx(tb, 1)), half),
               half);
-          attendBlocks(tb, qb, ktb, vrows, fb, gateCol, ob, sc, slot, bi, h,
+          attendBlocks(tb, qb, kb, vrows, fb, gateCol, ob, sc, slot, bi, h,
                        tile, steps, heads, kvHeads, dh, headwise);
           scf::YieldOp::create(tb);
         });
