@@ -57,7 +57,8 @@ constexpr int64_t kLanes = 16;
 constexpr int64_t kScoreKeys = 8;
 /// Parallel workers of the kernel, each with one tile's scratch.
 constexpr int64_t kWorkers = 64;
-constexpr int64_t UNROLL_QK = 2, UNROLL_PV = 2;
+/// Steps of the two FMA loops (components in Sᵀ, keys in accᵀ) per iteration.
+constexpr int64_t kUnroll = 2;
 
 /// cos and sin of t·θ^(−2i/Dh), [T, Dh/2] each, in f64 and then rounded
 /// (t·θ^(−2i/Dh) in f32 would be off by about T·1e-7 rad). With t = 64n + j
@@ -356,7 +357,7 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
             }
           }
           (void)loopUnrollByFactor(
-              cast<scf::ForOp>(acc.front().getDefiningOp()), UNROLL_QK);
+              cast<scf::ForOp>(acc.front().getDefiningOp()), kUnroll);
           return nextMax;
         });
     // The online softmax, 16 rows per vector: P = e^{S − m'} in place,
@@ -427,7 +428,7 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
               gb, acc[dd * rowVectors + rv], sc.accT,
               ValueRange{slot, add(gb, d0, idx(gb, dd)), idx(gb, rv * kLanes)});
       (void)loopUnrollByFactor(cast<scf::ForOp>(acc.front().getDefiningOp()),
-                               UNROLL_PV);
+                               kUnroll);
     });
   });
   // The accumulators by rows, for the epilogue's vectors along Dh.
