@@ -321,12 +321,24 @@ def case_gam(rng):
     return model, weights, {"x": rand(rng, b, t, d, scale=1.0)}, run
 
 
+def takes_gqa(sdpa):
+    """Whether SDPA takes grouped kv heads itself (enable_gqa, 2.5+), so
+    that the baseline need not copy them."""
+    z = torch.zeros
+    try:
+        sdpa(z(1, 2, 1, 1), z(1, 1, 1, 1), z(1, 1, 1, 1), enable_gqa=True)
+        return True
+    except TypeError:
+        return False
+
+
 def case_gated_attn(rng):
     """gated_attention (Qwen3 style), B=1, T=2048, d=512, 8 query heads, 2
     kv heads, head_dim 64, RoPE, elementwise gate, against PyTorch eager:
-    F.scaled_dot_product_attention (causal) where this PyTorch has it
-    (2.0+), else its math formulation (masked softmax between two batched
-    matmuls), plus the gate."""
+    F.scaled_dot_product_attention (causal; with enable_gqa where this
+    PyTorch has it, 2.5+, else kv heads repeated) where it has SDPA (2.0+),
+    else its math formulation (masked softmax between two batched matmuls),
+    plus the gate."""
     b, t, d, heads, kv, dh, theta = 1, 2048, 512, 8, 2, 64, 1e6
     w = {"q_proj.weight": rand(rng, heads * dh, d),
          "k_proj.weight": rand(rng, kv * dh, d),
@@ -342,6 +354,7 @@ def case_gated_attn(rng):
     angle = torch.arange(t, dtype=torch.float32)[:, None] * freq[None]
     cos, sin = angle.cos(), angle.sin()
     sdpa = getattr(torch.nn.functional, "scaled_dot_product_attention", None)
+    gqa = sdpa is not None and takes_gqa(sdpa)
 
     def rope(z):                                   # [B, heads, T, dh]
         a, c = z[..., :half], z[..., half:]
@@ -352,11 +365,15 @@ def case_gated_attn(rng):
         k = (x @ tw["k_proj.weight"].T).view(b, t, kv, dh).transpose(1, 2)
         v = (x @ tw["v_proj.weight"].T).view(b, t, kv, dh).transpose(1, 2)
         q, k = rope(q), rope(k)
-        k = k.repeat_interleave(heads // kv, 1)
-        v = v.repeat_interleave(heads // kv, 1)
-        if sdpa is not None:
+        if gqa:
+            o = sdpa(q, k, v, is_causal=True, enable_gqa=True)
+        elif sdpa is not None:
+            k = k.repeat_interleave(heads // kv, 1)
+            v = v.repeat_interleave(heads // kv, 1)
             o = sdpa(q, k, v, is_causal=True)
         else:
+            k = k.repeat_interleave(heads // kv, 1)
+            v = v.repeat_interleave(heads // kv, 1)
             s = (q @ k.transpose(-1, -2)) * dh ** -0.5
             s = s.masked_fill(torch.ones(t, t, dtype=torch.bool).triu(1), float("-inf"))
             o = torch.softmax(s, -1) @ v

@@ -54,6 +54,41 @@ Value logSigmoid(ImplicitLocOpBuilder &b, Value x) {
   return arith::SubFOp::create(b, neg, l);
 }
 
+Value expNonPositive(ImplicitLocOpBuilder &b, Value x) {
+  auto c = [&](double v) { return constLike(b, x, v); };
+  auto fma = [&](Value a, Value m, Value add) {
+    return math::FmaOp::create(b, a, m, add).getResult();
+  };
+  Type i32 = b.getI32Type();
+  if (auto vt = dyn_cast<VectorType>(x.getType()))
+    i32 = VectorType::get(vt.getShape(), i32);
+  auto intLike = [&](int64_t v) -> Value {
+    auto attr = b.getI32IntegerAttr(v);
+    if (auto vt = dyn_cast<VectorType>(i32))
+      return arith::ConstantOp::create(b, DenseElementsAttr::get(vt, attr));
+    return arith::ConstantOp::create(b, attr);
+  };
+  // n = round(x log₂e): adding 1.5·2²³ leaves n in the low mantissa bits.
+  constexpr double kMagic = 12582912.0;
+  Value xc = arith::MaxNumFOp::create(b, x, c(-87.3));
+  Value t = fma(xc, c(1.4426950408889634), c(kMagic));
+  Value n = arith::SubFOp::create(b, t, c(kMagic));
+  // r = x − n ln 2, ln 2 in a head exact in f32 and a tail.
+  Value r = fma(n, c(-0.693145751953125), xc);
+  r = fma(n, c(-1.428606765330187e-06), r);
+  // e^r on [−ln2/2, ln2/2], degree 5, fitted to relative error 1e-7.
+  Value p = c(0.00829030682580573);
+  for (double coef : {0.04189793313259532, 0.1666763632072604,
+                      0.49999149490523315, 0.9999997071474342, 1.0})
+    p = fma(p, r, c(coef));
+  // · 2ⁿ: n added to the exponent bits.
+  Value bits = arith::ShLIOp::create(b, arith::BitcastOp::create(b, i32, t),
+                                     intLike(23));
+  return arith::BitcastOp::create(
+      b, x.getType(),
+      arith::AddIOp::create(b, arith::BitcastOp::create(b, i32, p), bits));
+}
+
 Value TensorBuilder::f32(double v) { return constF32(*this, v); }
 
 Value TensorBuilder::index(int64_t v) {

@@ -77,12 +77,15 @@
 // CHECK:                 vector.store %{{.+}}, %[[P]]
 // CHECK:                 arith.maxnumf {{.*}} : vector<16xf32>
 // The online softmax elementwise over 16 rows a vector: no reductions
-// across lanes, no scalar exponentials.
+// across lanes, no scalar exponentials. The exponentials of x ≤ 0 are
+// 2ⁿ·p(r) with 2ⁿ added into the exponent bits (no math.exp).
 // CHECK-NOT:           vector.reduction
 // CHECK:               arith.maxnumf {{.*}} : vector<16xf32>
-// CHECK:               math.exp %{{.+}} : vector<16xf32>
+// CHECK:               arith.shli %{{.+}} : vector<16xi32>
 // CHECK:               scf.for {{.*}} -> (vector<16xf32>)
-// CHECK:                 math.exp %{{.+}} : vector<16xf32>
+// CHECK-NOT:             math.exp
+// CHECK-COUNT-7:         math.fma %{{.+}} : vector<16xf32>
+// CHECK:                 arith.shli %{{.+}} : vector<16xi32>
 // CHECK:                 vector.store %{{.+}}, %[[P]]
 // CHECK:               vector.store %{{.+}}, %[[L]]
 // CHECK:               vector.store %{{.+}}, %[[M]]
