@@ -23,7 +23,7 @@ std::string seqc::cpuPipeline() {
          "function-boundary-type-conversion=identity-layout-map "
          "allow-return-allocs-from-loops},"
          "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-         "seq-copies-to-linalg,"
+         "seq-copies-to-linalg,seq-vectorize-elementwise,"
          "func.func(convert-linalg-to-parallel-loops),seq-approximate-math,"
          "convert-scf-to-openmp,canonicalize,"
          "lower-affine,convert-scf-to-cf,canonicalize,"

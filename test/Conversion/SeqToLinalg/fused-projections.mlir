@@ -21,8 +21,10 @@
 // CHECK:       %[[FUSED:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x?x208xf32>
 // CHECK:       scf.parallel
 // CHECK-COUNT-16: vector.fma {{.*}} : vector<16xf32>
-// The decay gate's factor: columns 192..207 of the fused output.
-// CHECK:       arith.constant 192 : index
+// The decay gate's factor: columns 192..207 of the fused output, copied
+// by an elementwise op (which runs in vectors).
+// CHECK:       %[[LOW:.+]] = tensor.extract_slice %{{.+}}[0, 0, 192] [%{{.+}}, %{{.+}}, 16] [1, 1, 1] : tensor<?x?x208xf32> to tensor<?x?x16xf32>
+// CHECK:       linalg.generic {{.*}} ins(%[[LOW]] : tensor<?x?x16xf32>)
 // gla_core reads q, k, v in place, and applies logsigmoid / 16 to the gate
 // where it reads it (here: the recurrent form's decays).
 // CHECK:       math.log1p
