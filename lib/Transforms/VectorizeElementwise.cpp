@@ -8,6 +8,8 @@
 // masked loads of the operands that run along it, scalar loads broadcast
 // for those that do not (a weight per column is the former, a value per row
 // the latter), the body's arith and math ops on vectors, a masked store.
+// Operands may start at a column offset (gates read from a fused
+// projection: j + 256).
 //
 //===----------------------------------------------------------------------===//
 #include "seqc/Transforms/Passes.h"
@@ -38,9 +40,24 @@ bool isElement(Type t) { return isa<FloatType>(t) || isa<IntegerType>(t); }
 /// How an operand is read per vector of the last loop dim.
 enum class Read { Vector, Broadcast, Scalar };
 
+/// Loop dim d and constant c of an index d + c (or d), if it is one.
+std::optional<std::pair<unsigned, int64_t>> shiftedDim(AffineExpr e) {
+  if (auto dim = dyn_cast<AffineDimExpr>(e))
+    return std::pair(dim.getPosition(), int64_t(0));
+  auto sum = dyn_cast<AffineBinaryOpExpr>(e);
+  if (!sum || sum.getKind() != AffineExprKind::Add)
+    return std::nullopt;
+  auto dim = dyn_cast<AffineDimExpr>(sum.getLHS());
+  auto c = dyn_cast<AffineConstantExpr>(sum.getRHS());
+  if (!dim || !c)
+    return std::nullopt;
+  return std::pair(dim.getPosition(), c.getValue());
+}
+
 /// The read of input `operand` with `map` in a nest of `loops` dims, if the
-/// pass handles it: its dims in increasing order (a projection, no
-/// transpose); along the last loop dim only with unit stride.
+/// pass handles it: indices d or d + c, their dims in increasing order (a
+/// projection, no transpose); along the last loop dim only with unit
+/// stride.
 std::optional<Read> readOf(OpOperand &operand, AffineMap map, unsigned loops) {
   auto memref = dyn_cast<MemRefType>(operand.get().getType());
   if (!memref)
@@ -50,10 +67,10 @@ std::optional<Read> readOf(OpOperand &operand, AffineMap map, unsigned loops) {
     return std::nullopt;
   int64_t previous = -1;
   for (AffineExpr e : map.getResults()) {
-    auto dim = dyn_cast<AffineDimExpr>(e);
-    if (!dim || int64_t(dim.getPosition()) <= previous)
+    auto dim = shiftedDim(e);
+    if (!dim || int64_t(dim->first) <= previous)
       return std::nullopt;
-    previous = dim.getPosition();
+    previous = dim->first;
   }
   if (previous != int64_t(loops) - 1)
     return Read::Broadcast;
@@ -130,8 +147,12 @@ void vectorize(linalg::LinalgOp op) {
     auto at = [&](AffineMap map) {
       SmallVector<Value> indices;
       for (AffineExpr e : map.getResults()) {
-        unsigned d = cast<AffineDimExpr>(e).getPosition();
-        indices.push_back(d + 1 == loops ? j : outer[d]);
+        auto [d, shift] = *shiftedDim(e);
+        Value i = d + 1 == loops ? j : outer[d];
+        indices.push_back(
+            shift == 0 ? i
+                       : arith::AddIOp::create(lb, loc, i, index(lb, shift))
+                             .getResult());
       }
       return indices;
     };

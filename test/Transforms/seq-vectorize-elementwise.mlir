@@ -112,3 +112,27 @@ func.func @left_alone(%a: memref<?x?xf32>, %s: memref<?xf32>, %o: memref<?x?xf32
   }
   return
 }
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#right = affine_map<(d0, d1) -> (d0, d1 + 32)>
+
+// Two column ranges of one fused projection: the index along the last dim
+// shifted by a constant (j + 32) is still a vector.
+// CHECK-LABEL: func.func @columns(
+// CHECK-SAME:    %[[F:[^:]+]]: memref<?x64xf32>
+// CHECK:         scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step %c16
+// CHECK:           vector.maskedload %[[F]][%{{.+}}, %[[J]]]
+// CHECK:           %[[J32:.+]] = arith.addi %[[J]], %c32
+// CHECK:           vector.maskedload %[[F]][%{{.+}}, %[[J32]]]
+// CHECK:           arith.mulf %{{.+}} : vector<16xf32>
+func.func @columns(%f: memref<?x64xf32>, %o: memref<?x32xf32>) {
+  linalg.generic {indexing_maps = [#id, #right, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%f, %f : memref<?x64xf32>, memref<?x64xf32>) outs(%o : memref<?x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %y = arith.mulf %a, %b : f32
+    linalg.yield %y : f32
+  }
+  return
+}

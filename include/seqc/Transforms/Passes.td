@@ -33,8 +33,8 @@ def SeqVectorizeElementwise
     `convert-linalg-to-parallel-loops` lowers a linalg op to scalar loops.
     Elementwise ops on buffers (all loops parallel, one output written with
     the identity map and unit stride along its last dim, inputs read along
-    a subset of the loops in order, no `linalg.index`, a body of arith and
-    math ops on scalars) become instead a parallel loop over all but the
+    a subset of the loops in order, each index a loop's or a loop's plus a
+    constant, no `linalg.index`, a body of arith and math ops on scalars) become instead a parallel loop over all but the
     last dim around a loop over the last dim in vectors of 16 lanes: masked
     loads of the operands that run along it, scalar loads broadcast for
     those that do not, the body on vectors, a masked store. Integer
