@@ -56,28 +56,62 @@ Value shiftedProduct(ImplicitLocOpBuilder &ib, Value x, Value bi, Value src,
                                  constF32(ib, 0.0));
 }
 
+/// y_t = b + Σ_{i<K} w[:, i] ⊙ x_{t−K+1+i}, reads before t = 0 being 0:
+/// x padded in front with K − 1 zero steps (a fill and a copy), then one
+/// elementwise op over (b, t, d) that reads K shifted views of it (slices,
+/// not shifted indexing maps, whose loop bounds linalg would take from the
+/// padded length) and the K rows of wᵀ [K, D] (transposed once), so that it
+/// runs in vectors along d (seq-vectorize-elementwise).
 Value buildCausalConv(TensorBuilder &b, Value x, Value w, Value bias,
                       int64_t kernel) {
   using IT = utils::IteratorType;
-  Value init = b.broadcastLast(bias, b.sizes(x));
-  // Loops (b, t, d, i).
-  SmallVector<IT> its(4, IT::parallel);
-  its[3] = IT::reduction;
-  Value y = b.generic({w}, {b.select(4, {2, 3})}, init, b.select(4, {0, 1, 2}),
-                      its, [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-                        Value bi = linalg::IndexOp::create(ib, 0);
-                        Value t = linalg::IndexOp::create(ib, 1);
-                        Value d = linalg::IndexOp::create(ib, 2);
-                        Value i = linalg::IndexOp::create(ib, 3);
-                        // src = t − (K − 1) + i; negative means before the
-                        // sequence.
-                        Value src = arith::SubIOp::create(
-                            ib, arith::AddIOp::create(ib, t, i),
-                            arith::ConstantIndexOp::create(ib, kernel - 1));
-                        return SmallVector<Value>{arith::AddFOp::create(
-                            ib, a[1], shiftedProduct(ib, x, bi, src, d, a[0]))};
-                      });
-  return y;
+  SmallVector<OpFoldResult> sizes = b.sizes(x);
+  SmallVector<OpFoldResult> paddedSizes = sizes;
+  paddedSizes[1] =
+      arith::AddIOp::create(b, b.dim(x, 1), b.index(kernel - 1)).getResult();
+  SmallVector<OpFoldResult> front{b.getIndexAttr(0), b.getIndexAttr(kernel - 1),
+                                  b.getIndexAttr(0)};
+  SmallVector<OpFoldResult> ones(3, b.getIndexAttr(1));
+  Value padded = tensor::InsertSliceOp::create(b, x, b.zeros(paddedSizes),
+                                               front, sizes, ones);
+  OpFoldResult width = sizes[2];
+  Value wT = b.generic({w}, {b.select(2, {1, 0})},
+                       b.empty({b.getIndexAttr(kernel), width}), b.identity(2),
+                       {IT::parallel, IT::parallel},
+                       [](ImplicitLocOpBuilder &, ValueRange a) {
+                         return SmallVector<Value>{a[0]};
+                       });
+  SmallVector<Value> inputs{bias};
+  SmallVector<AffineMap> maps{b.select(3, {2})};
+  // The view of x shifted by K − 1 − i steps: padded[:, i : i + T].
+  for (int64_t i = 0; i < kernel; ++i) {
+    SmallVector<OpFoldResult> at{b.getIndexAttr(0), b.getIndexAttr(i),
+                                 b.getIndexAttr(0)};
+    inputs.push_back(
+        tensor::ExtractSliceOp::create(b, padded, at, sizes, ones));
+    maps.push_back(b.identity(3));
+  }
+  for (int64_t i = 0; i < kernel; ++i) {
+    inputs.push_back(tensor::ExtractSliceOp::create(
+        b,
+        RankedTensorType::get(
+            {getConstantIntValue(width).value_or(ShapedType::kDynamic)},
+            b.getF32Type()),
+        wT, ArrayRef<OpFoldResult>{b.getIndexAttr(i), b.getIndexAttr(0)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1), width},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)}));
+    maps.push_back(b.select(3, {2}));
+  }
+  return b.generic(
+      inputs, maps, b.empty(sizes), b.identity(3),
+      SmallVector<IT>(3, IT::parallel),
+      [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+        Value y = a[0];
+        for (int64_t i = 0; i < kernel; ++i)
+          y = arith::AddFOp::create(
+              ib, y, arith::MulFOp::create(ib, a[1 + kernel + i], a[1 + i]));
+        return SmallVector<Value>{y};
+      });
 }
 
 static Value causalConv(TensorBuilder &b, CausalConv1dOp op) {

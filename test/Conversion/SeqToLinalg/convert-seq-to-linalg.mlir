@@ -73,14 +73,22 @@ func.func @linear_recurrence(%a: tensor<2x?x5xf32>, %b: tensor<2x?x5xf32>) -> (t
 
 // -----
 
-// causal_conv1d reads x at t − K + 1 + i, clamped, and zeroes reads before
-// the sequence.
+// causal_conv1d: x padded in front with K − 1 = 2 zero steps, wᵀ [K, D];
+// then one elementwise op (no reduction loop, no index arithmetic) reads
+// the K views of the padded x shifted by 0, 1, 2 steps and the K rows of wᵀ:
+// y = b + Σ_i wᵀ[i] ⊙ padded[:, i : i + T].
 // CHECK-LABEL: func.func @causal_conv1d
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]
-// CHECK: arith.cmpi sge
-// CHECK: arith.maxsi
-// CHECK: tensor.extract
-// CHECK: arith.select
+// CHECK: %[[ZEROS:.+]] = linalg.fill
+// CHECK: %[[PADDED:.+]] = tensor.insert_slice %{{.+}} into %[[ZEROS]][0, 2, 0]
+// CHECK: %[[WT:.+]] = linalg.generic {{.*}} outs(%{{.+}} : tensor<3x4xf32>)
+// CHECK-DAG: %[[X0:.+]] = tensor.extract_slice %[[PADDED]][0, 0, 0]
+// CHECK-DAG: %[[X1:.+]] = tensor.extract_slice %[[PADDED]][0, 1, 0]
+// CHECK-DAG: %[[X2:.+]] = tensor.extract_slice %[[PADDED]][0, 2, 0]
+// CHECK-DAG: %[[W0:.+]] = tensor.extract_slice %[[WT]][0, 0] [1, 4]
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]{{.*}} ins(%{{.+}}, %[[X0]], %[[X1]], %[[X2]], %[[W0]],
+// CHECK-NOT: linalg.index
+// CHECK-COUNT-3: arith.mulf
+// CHECK: linalg.yield
 func.func @causal_conv1d(%x: tensor<?x?x4xf32>, %w: tensor<4x3xf32>, %b: tensor<4xf32>) -> tensor<?x?x4xf32> {
   %y = seq.causal_conv1d %x weights(%w, %b) {kernel = 3 : i64, activation = "none"} : (tensor<?x?x4xf32>, tensor<4x3xf32>, tensor<4xf32>) -> tensor<?x?x4xf32>
   return %y : tensor<?x?x4xf32>
