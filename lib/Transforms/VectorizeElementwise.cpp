@@ -36,6 +36,11 @@ constexpr int64_t kLanes = 16;
 constexpr int64_t kMinWidth = 8;
 
 bool isElement(Type t) { return isa<FloatType>(t) || isa<IntegerType>(t); }
+/// An element type vectors load and store as memory holds it (not i1:
+/// a vector of i1 is packed in bits, a buffer of i1 in bytes).
+bool isStored(Type t) {
+  return isElement(t) && t.getIntOrFloatBitWidth() % 8 == 0;
+}
 
 /// How an operand is read per vector of the last loop dim.
 enum class Read { Vector, Broadcast, Scalar };
@@ -63,7 +68,7 @@ std::optional<Read> readOf(OpOperand &operand, AffineMap map, unsigned loops) {
   if (!memref)
     return isElement(operand.get().getType()) ? std::optional(Read::Scalar)
                                               : std::nullopt;
-  if (!isElement(memref.getElementType()))
+  if (!isStored(memref.getElementType()))
     return std::nullopt;
   int64_t previous = -1;
   for (AffineExpr e : map.getResults()) {
@@ -100,7 +105,7 @@ bool vectorizable(linalg::LinalgOp op) {
     return false;
   OpOperand *init = op.getDpsInitOperand(0);
   auto out = dyn_cast<MemRefType>(init->get().getType());
-  if (!out || !isElement(out.getElementType()) ||
+  if (!out || !isStored(out.getElementType()) ||
       !op.getMatchingIndexingMap(init).isIdentity() ||
       !out.isLastDimUnitStride())
     return false;

@@ -70,12 +70,12 @@ func.func @copy_fill(%a: memref<?x?xf32, strided<[?, 1], offset: ?>>, %b: memref
 // Left to the scalar loops: a reduction; a body that reads its indices; a
 // transposed input; a last dim of 4 (most lanes would idle); integer
 // division (a masked-off lane would divide by zero); a last dim with a
-// non-unit stride.
+// non-unit stride; a buffer of i1 (bytes in memory, bits in a vector).
 // CHECK-LABEL: func.func @left_alone(
 // CHECK-NOT:     vector.
-// CHECK-COUNT-6: linalg.generic
+// CHECK-COUNT-7: linalg.generic
 // CHECK-NOT:     vector.
-func.func @left_alone(%a: memref<?x?xf32>, %s: memref<?xf32>, %o: memref<?x?xf32>, %small: memref<?x4xf32>, %i: memref<?x?xi32>, %strided: memref<?x?xf32, strided<[1, ?]>>) {
+func.func @left_alone(%a: memref<?x?xf32>, %s: memref<?xf32>, %o: memref<?x?xf32>, %small: memref<?x4xf32>, %i: memref<?x?xi32>, %strided: memref<?x?xf32, strided<[1, ?]>>, %flags: memref<?x?xi1>) {
   linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]}
       ins(%a : memref<?x?xf32>) outs(%s : memref<?xf32>) {
   ^bb0(%x: f32, %acc: f32):
@@ -109,6 +109,13 @@ func.func @left_alone(%a: memref<?x?xf32>, %s: memref<?xf32>, %o: memref<?x?xf32
   ^bb0(%out: f32):
     %y = arith.addf %out, %out : f32
     linalg.yield %y : f32
+  }
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a : memref<?x?xf32>) outs(%flags : memref<?x?xi1>) {
+  ^bb0(%x: f32, %out: i1):
+    %zero = arith.constant 0.0 : f32
+    %y = arith.cmpf ogt, %x, %zero : f32
+    linalg.yield %y : i1
   }
   return
 }

@@ -54,8 +54,9 @@ constexpr int64_t kRopeSteps = 64;
 constexpr int64_t kTileRows = 32;
 constexpr int64_t kBlockKeys = 64;
 constexpr int64_t kLanes = 16;
-/// Keys whose scores against the tile's rows are in registers at once.
-constexpr int64_t kScoreKeys = 8;
+/// Keys (in Sᵀ) or components of V (in accᵀ) per register block: against
+/// the tile's 32 rows, two vectors each, 16 registers.
+constexpr int64_t kBlockRows = 8;
 /// Parallel workers of the kernel, each with one tile's scratch.
 constexpr int64_t kWorkers = 64;
 /// Steps of the two FMA loops (components in Sᵀ, keys in accᵀ) per iteration.
@@ -229,9 +230,10 @@ struct TileScratch {
 /// - the online softmax with rows in lanes, 16 rows per vector: running
 ///   max m' = max(m, max S), α = e^{m − m'}, P = e^{S − m'}, l = α l + Σ P:
 ///   no reductions across lanes, no scalar exponentials;
-/// - acc = α ⊙ acc + P V, a few rows × Dh in registers, each V row loaded
-///   once per row group, P broadcast from the scratch.
-/// The gate is applied where the rows are stored.
+/// - accᵀ = α ⊙ accᵀ + Vᵀ Pᵀ, 8 components × the tile's 32 rows in
+///   registers per key (two vectors of Pᵀ, eight broadcasts of V).
+/// At the end the accumulators go back to rows, and the gate is applied
+/// where the rows are stored.
 void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
                   int64_t gateCol, Value o, const TileScratch &sc, Value slot,
                   Value bi, Value h, Value tile, Value steps, int64_t heads,
@@ -242,8 +244,8 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
   auto i32Lanes = VectorType::get({kLanes}, b.getI32Type());
   int64_t pieces = (dh + kLanes - 1) / kLanes; // of a Dh row
   constexpr int64_t rowVectors = kTileRows / kLanes;
-  // Groups of 8 components of V in P V.
-  int64_t dGroups = (dh + kScoreKeys - 1) / kScoreKeys;
+  // Groups of 8 components of V in Vᵀ Pᵀ.
+  int64_t dGroups = (dh + kBlockRows - 1) / kBlockRows;
   Value zero = splatF32(b, lanes, 0);
   Value masked = splatF32(b, lanes, kMasked);
   SmallVector<Value> dMasks;
@@ -296,7 +298,7 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
     vector::StoreOp::create(b, masked, sc.m, at(b, idx(b, rv * kLanes)));
     vector::StoreOp::create(b, zero, sc.l, at(b, idx(b, rv * kLanes)));
   }
-  forRange(b, idx(b, 0), idx(b, dGroups * kScoreKeys), [&](IB &ib, Value d) {
+  forRange(b, idx(b, 0), idx(b, dGroups * kBlockRows), [&](IB &ib, Value d) {
     for (int64_t rv = 0; rv < rowVectors; ++rv)
       vector::StoreOp::create(ib, zero, sc.accT,
                               ValueRange{slot, d, idx(ib, rv * kLanes)});
@@ -308,19 +310,19 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
         lb, arith::SubIOp::create(lb, add(lb, tLast, idx(lb, 1)), s0),
         idx(lb, kBlockKeys));
     Value groups =
-        arith::CeilDivUIOp::create(lb, keysSeen, idx(lb, kScoreKeys));
+        arith::CeilDivUIOp::create(lb, keysSeen, idx(lb, kBlockRows));
     // Sᵀ, 8 keys at a time against the 32 rows: 16 accumulators; per step
     // of Dh, two vectors of q and eight broadcasts of k. Keys past a row
     // (and past T) masked; stored; the block's max per row carried.
     ValueRange blockMax = forCarry(
         lb, idx(lb, 0), groups, SmallVector<Value>(rowVectors, masked),
         [&](IB &gb, Value g, ValueRange mx) {
-          Value j0 = add(gb, s0, mul(gb, g, idx(gb, kScoreKeys)));
+          Value j0 = add(gb, s0, mul(gb, g, idx(gb, kBlockRows)));
           SmallVector<Value> keyRows;
-          for (int64_t j = 0; j < kScoreKeys; ++j)
+          for (int64_t j = 0; j < kBlockRows; ++j)
             keyRows.push_back(
                 arith::MinUIOp::create(gb, add(gb, j0, idx(gb, j)), last));
-          SmallVector<Value> init(kScoreKeys * rowVectors, zero);
+          SmallVector<Value> init(kBlockRows * rowVectors, zero);
           ValueRange acc =
               forCarry(gb, idx(gb, 0), idx(gb, dh), init,
                        [&](IB &db, Value d, ValueRange c) {
@@ -330,7 +332,7 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
                                db, lanes, sc.q,
                                ValueRange{slot, d, idx(db, rv * kLanes)}));
                          SmallVector<Value> next;
-                         for (int64_t j = 0; j < kScoreKeys; ++j) {
+                         for (int64_t j = 0; j < kBlockRows; ++j) {
                            Value ks = vector::BroadcastOp::create(
                                db, lanes,
                                memref::LoadOp::create(
@@ -342,9 +344,9 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
                          return next;
                        });
           SmallVector<Value> nextMax(mx.begin(), mx.end());
-          for (int64_t j = 0; j < kScoreKeys; ++j) {
+          for (int64_t j = 0; j < kBlockRows; ++j) {
             Value key = asI32(gb, add(gb, j0, idx(gb, j)));
-            Value row = mul(gb, g, idx(gb, kScoreKeys));
+            Value row = mul(gb, g, idx(gb, kBlockRows));
             for (int64_t rv = 0; rv < rowVectors; ++rv) {
               Value seen = arith::CmpIOp::create(gb, CmpIPredicate::sge,
                                                  rowIds[rv], key);
@@ -363,7 +365,7 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
         });
     // The online softmax, 16 rows per vector: P = e^{S − m'} in place,
     // l = α l + Σ P.
-    Value keysScored = mul(lb, groups, idx(lb, kScoreKeys));
+    Value keysScored = mul(lb, groups, idx(lb, kBlockRows));
     SmallVector<Value> alphas;
     for (int64_t rv = 0; rv < rowVectors; ++rv) {
       Value r0 = idx(lb, rv * kLanes);
@@ -393,9 +395,9 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
     // accᵀ = α ⊙ accᵀ + Vᵀ Pᵀ, 8 components × the tile's 32 rows in
     // registers: per key, two vectors of P and eight broadcasts of V.
     forRange(lb, idx(lb, 0), idx(lb, dGroups), [&](IB &gb, Value dg) {
-      Value d0 = mul(gb, dg, idx(gb, kScoreKeys));
+      Value d0 = mul(gb, dg, idx(gb, kBlockRows));
       SmallVector<Value> comps, init;
-      for (int64_t dd = 0; dd < kScoreKeys; ++dd) {
+      for (int64_t dd = 0; dd < kBlockRows; ++dd) {
         comps.push_back(arith::MinUIOp::create(gb, add(gb, d0, idx(gb, dd)),
                                                idx(gb, dh - 1)));
         for (int64_t rv = 0; rv < rowVectors; ++rv)
@@ -414,7 +416,7 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
               pv.push_back(vector::LoadOp::create(
                   jb, lanes, sc.p, ValueRange{slot, j, idx(jb, rv * kLanes)}));
             SmallVector<Value> next;
-            for (int64_t dd = 0; dd < kScoreKeys; ++dd) {
+            for (int64_t dd = 0; dd < kBlockRows; ++dd) {
               Value vs = vector::BroadcastOp::create(
                   jb, lanes, v.load(jb, bi, kvh, key, comps[dd]));
               for (int64_t rv = 0; rv < rowVectors; ++rv)
@@ -423,7 +425,7 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
             }
             return next;
           });
-      for (int64_t dd = 0; dd < kScoreKeys; ++dd)
+      for (int64_t dd = 0; dd < kBlockRows; ++dd)
         for (int64_t rv = 0; rv < rowVectors; ++rv)
           vector::StoreOp::create(
               gb, acc[dd * rowVectors + rv], sc.accT,
@@ -492,10 +494,9 @@ Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
   int64_t qw = heads * dh, kvw = kvHeads * dh;
   Value fused = fusedLinear(b, x, {w[0], w[1], w[2], w[3]});
   int64_t gateCol = qw + 2 * kvw;
-  // q of its own and K transposed by key blocks, both read from the fused
-  // projection with RoPE applied on the way; V in the layout
-  // seq-select-layout chose (per kv head unless said otherwise); the gate
-  // in place.
+  // q and k copied per head with RoPE applied (q also scaled by 1/√Dh); V
+  // in the layout seq-select-layout chose (per kv head unless said
+  // otherwise); the gate read in place.
   auto layout = op->getAttrOfType<DictionaryAttr>("seq.layout");
   auto values = layout ? layout.getAs<StringAttr>("values") : StringAttr();
   ValueRows vrows{Value(), !values || values.getValue() == "bhtd", qw + kvw,
@@ -533,7 +534,7 @@ Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
     return allocBuffer(b, sizes);
   };
   int64_t dhPadded = (dh + kLanes - 1) / kLanes * kLanes;
-  int64_t dh8 = (dh + kScoreKeys - 1) / kScoreKeys * kScoreKeys;
+  int64_t dh8 = (dh + kBlockRows - 1) / kBlockRows * kBlockRows;
   TileScratch sc{scratch({dh, kTileRows}),  scratch({kBlockKeys, kTileRows}),
                  scratch({dh8, kTileRows}), scratch({kTileRows}),
                  scratch({kTileRows}),      scratch({kTileRows, dhPadded})};
