@@ -57,28 +57,49 @@ Value buildPGN(TensorBuilder &b, PGNOp op) {
   ValueRange w = op.getWeights();
   int64_t d = op.getHidden(), window = op.getWindow();
   int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(2);
-  // The window unfolded, u[b, t, ci·w + j] = x[b, t − w + j, ci] (0 before
-  // the sequence), makes the history one GEMM with hie.weight flattened to
-  // [d, c·w]: H = u Wᵀ + b.
+  // The window unfolded window-major, u[b, t, j·c + ci] = x[b, t − w + j,
+  // ci] (0 before the sequence), makes the history one GEMM with
+  // hie.weight [d, c, w] as [d, w·c] (its last two dims swapped, then
+  // flattened: a view of the weight, packed once): H = u Wᵀ + b. x is
+  // padded in front with w zero steps and each j copies a slice of it, c
+  // contiguous floats a row, in vectors.
   SmallVector<OpFoldResult> sizes = b.sizes(x);
-  sizes[2] = b.getIndexAttr(c * window);
-  Value unfolded = b.generic(
-      {}, {}, b.empty(sizes), b.identity(3), SmallVector<IT>(3, IT::parallel),
-      [&](ImplicitLocOpBuilder &ib, ValueRange) {
-        Value bi = linalg::IndexOp::create(ib, 0);
-        Value t = linalg::IndexOp::create(ib, 1);
-        Value q = linalg::IndexOp::create(ib, 2);
-        Value win = arith::ConstantIndexOp::create(ib, window);
-        Value ci = arith::DivUIOp::create(ib, q, win);
-        Value j = arith::RemUIOp::create(ib, q, win);
-        Value src =
-            arith::SubIOp::create(ib, arith::AddIOp::create(ib, t, j), win);
-        return SmallVector<Value>{
-            shiftedProduct(ib, x, bi, src, ci, constF32(ib, 1.0))};
-      });
+  SmallVector<OpFoldResult> paddedSizes = sizes;
+  paddedSizes[1] =
+      arith::AddIOp::create(b, b.dim(x, 1), b.index(window)).getResult();
+  SmallVector<OpFoldResult> ones(3, b.getIndexAttr(1));
+  Value padded = tensor::InsertSliceOp::create(
+      b, x, b.zeros(paddedSizes),
+      ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(window),
+                             b.getIndexAttr(0)},
+      sizes, ones);
+  SmallVector<OpFoldResult> unfoldedSizes = sizes;
+  unfoldedSizes[2] = b.getIndexAttr(c * window);
+  Value unfolded = b.empty(unfoldedSizes);
+  for (int64_t j = 0; j < window; ++j) {
+    Value step = tensor::ExtractSliceOp::create(
+        b, padded,
+        ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(j),
+                               b.getIndexAttr(0)},
+        sizes, ones);
+    step = b.map({step}, step,
+                 [](ImplicitLocOpBuilder &, ValueRange in) { return in[0]; });
+    unfolded = tensor::InsertSliceOp::create(
+        b, step, unfolded,
+        ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0),
+                               b.getIndexAttr(j * c)},
+        sizes, ones);
+  }
   auto wt = cast<RankedTensorType>(w[0].getType());
+  Value swapped =
+      linalg::TransposeOp::create(
+          b, w[0],
+          tensor::EmptyOp::create(b, ArrayRef<int64_t>{d, window, c},
+                                  wt.getElementType()),
+          ArrayRef<int64_t>{0, 2, 1})
+          .getResult()[0];
   Value flatW = tensor::CollapseShapeOp::create(
-      b, RankedTensorType::get({d, c * window}, wt.getElementType()), w[0],
+      b, RankedTensorType::get({d, c * window}, wt.getElementType()), swapped,
       SmallVector<ReassociationIndices>{{0}, {1, 2}});
   Value hist = b.linear(unfolded, flatW, w[1]);
   // gate([x_t; H_t]) = x W[:, :c]ᵀ + H W[:, c:]ᵀ + b, no concatenation.

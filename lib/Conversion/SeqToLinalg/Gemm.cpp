@@ -45,8 +45,8 @@ seq::WeightOp underlyingWeight(Value v) {
 } // namespace
 
 /// The view of a model weight that `w` is, if any: the weight itself, its
-/// transpose, a static column slice of it, or the flattening of its last
-/// two dims; through an f16/bf16 widening.
+/// transpose, a static column slice of it, or its last two dims swapped and
+/// flattened; through an f16/bf16 widening.
 static std::optional<WeightView> weightView(Value w) {
   auto plain = [](ImplicitLocOpBuilder &, Value n, Value k) {
     return SmallVector<Value>{n, k};
@@ -96,19 +96,23 @@ static std::optional<WeightView> weightView(Value w) {
     }
   }
   if (auto flat = w.getDefiningOp<tensor::CollapseShapeOp>()) {
-    auto weight = underlying(flat.getSrc());
     auto src = flat.getSrcType();
-    if (weight && src.getRank() == 3 &&
-        flat.getReassociationIndices().size() == 2 &&
-        flat.getReassociationIndices()[0].size() == 1) {
-      int64_t inner = src.getDimSize(2);
-      return WeightView{
-          weight, ".flat", [inner](ImplicitLocOpBuilder &ib, Value n, Value k) {
-            Value w = arith::ConstantIndexOp::create(ib, inner);
-            return SmallVector<Value>{n, arith::DivUIOp::create(ib, k, w),
-                                      arith::RemUIOp::create(ib, k, w)};
-          }};
-    }
+    bool lastTwo = src.getRank() == 3 &&
+                   flat.getReassociationIndices().size() == 2 &&
+                   flat.getReassociationIndices()[0].size() == 1;
+    int64_t inner = src.getDimSize(2);
+    // [N, A, B] with its last two dims swapped, then flattened: element
+    // (n, k) is weight[n, k % A, k / A].
+    auto swap = flat.getSrc().getDefiningOp<linalg::TransposeOp>();
+    if (swap && lastTwo && swap.getPermutation() == ArrayRef<int64_t>{0, 2, 1})
+      if (auto weight = underlying(swap.getInput()))
+        return WeightView{weight, ".swapflat",
+                          [inner](ImplicitLocOpBuilder &ib, Value n, Value k) {
+                            Value a = arith::ConstantIndexOp::create(ib, inner);
+                            return SmallVector<Value>{
+                                n, arith::RemUIOp::create(ib, k, a),
+                                arith::DivUIOp::create(ib, k, a)};
+                          }};
   }
   return std::nullopt;
 }

@@ -79,11 +79,6 @@ Results buildRNN(TensorBuilder &b, seq::RNNOp op);
 /// ParaRNN's para_gru / para_lstm, solved sequentially or by Newton
 /// iterations (the op's `seq.solver`, set by seq-select-scan).
 Results buildParaRNN(TensorBuilder &b, Checks &checks, mlir::Operation *op);
-/// Inside a linalg body: w · x[bi, src, ch], or 0 when src < 0 (a step
-/// before the sequence); the read is clamped into bounds.
-mlir::Value shiftedProduct(mlir::ImplicitLocOpBuilder &ib, mlir::Value x,
-                           mlir::Value bi, mlir::Value src, mlir::Value ch,
-                           mlir::Value w);
 /// Depthwise causal convolution y_t = Σ_{i<K} w[:, i] ⊙ x_{t−K+1+i} + b.
 mlir::Value buildCausalConv(TensorBuilder &b, mlir::Value x, mlir::Value w,
                             mlir::Value bias, int64_t kernel);

@@ -44,18 +44,6 @@ static Results linearRecurrence(TensorBuilder &b, Checks &checks,
   return {bufferTensor(b, bufs.out[0]), bufferTensor(b, bufs.final[0])};
 }
 
-/// y_t = Σ_{i<K} w[:, i] ⊙ x_{t−K+1+i} + b; reads before t = 0 are 0.
-Value shiftedProduct(ImplicitLocOpBuilder &ib, Value x, Value bi, Value src,
-                     Value ch, Value w) {
-  Value zero = arith::ConstantIndexOp::create(ib, 0);
-  Value inside =
-      arith::CmpIOp::create(ib, arith::CmpIPredicate::sge, src, zero);
-  Value at = arith::MaxSIOp::create(ib, src, zero);
-  Value xv = tensor::ExtractOp::create(ib, x, ValueRange{bi, at, ch});
-  return arith::SelectOp::create(ib, inside, arith::MulFOp::create(ib, w, xv),
-                                 constF32(ib, 0.0));
-}
-
 /// y_t = b + Σ_{i<K} w[:, i] ⊙ x_{t−K+1+i}, reads before t = 0 being 0:
 /// x padded in front with K − 1 zero steps (a fill and a copy), then one
 /// elementwise op over (b, t, d) that reads K shifted views of it (slices,

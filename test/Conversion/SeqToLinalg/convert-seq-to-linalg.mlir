@@ -142,10 +142,10 @@ func.func @weight_panels(%x: tensor<?x8xf32>, %y: tensor<?x40xf32>) -> (tensor<?
 
 // -----
 
-// Views of model weights are packed once too: PGN's flattened window
-// weight and the two column blocks of its gate; GAM's memory as it is and
-// transposed.
-// CHECK-DAG: memref.global "private" @seqc_packed.p.hie.weight.flat : memref<1x8x32xf32>
+// Views of model weights are packed once too: PGN's window weight with
+// its last two dims swapped and flattened, and the two column blocks of
+// its gate; GAM's memory as it is and transposed.
+// CHECK-DAG: memref.global "private" @seqc_packed.p.hie.weight.swapflat : memref<1x8x32xf32>
 // CHECK-DAG: memref.global "private" @seqc_packed.p.gate.weight.at0_0 : memref<1x4x32xf32>
 // CHECK-DAG: memref.global "private" @seqc_packed.p.gate.weight.at0_4 : memref<1x3x32xf32>
 // CHECK-DAG: memref.global "private" @seqc_packed.g.memory : memref<1x4x32xf32>

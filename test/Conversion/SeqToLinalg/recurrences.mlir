@@ -25,15 +25,20 @@ func.func @gru(%x: tensor<?x?x5xf32>, %wi: tensor<24x5xf32>, %wh: tensor<24x8xf3
 
 // -----
 
-// PGN's history window is one GEMM: the window unfolded into
-// [B, T, c·w] (x at t − w + j, 0 before the sequence), times hie.weight
-// flattened to [d, c·w]; no loop over time.
+// PGN's history window is one GEMM: x padded in front with w = 2 zero
+// steps; the window unfolded window-major into [B, T, w·c] (slice j of the
+// padded x, x at t − w + j, copied to columns [j·c, j·c + c)); times
+// hie.weight [d, c, w] with its last two dims swapped and flattened to
+// [d, w·c]. No loop over time, no index arithmetic.
 // CHECK-LABEL: func.func @pgn
 // CHECK-NOT: scf.for {{.*}} to %dim
-// CHECK: linalg.generic {{.*}}outs(%{{.*}} : tensor<?x?x8xf32>)
-// CHECK:   arith.cmpi sge
-// CHECK:   tensor.extract
-// CHECK: tensor.collapse_shape {{.*}} {{\[}}[0], [1, 2]] : tensor<3x4x2xf32> into tensor<3x8xf32>
+// CHECK: %[[PADDED:.+]] = tensor.insert_slice %{{.+}} into %{{.+}}[0, 2, 0]
+// CHECK: tensor.extract_slice %[[PADDED]][0, 0, 0]
+// CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[0, 0, 0] [%{{.+}}, %{{.+}}, 4]
+// CHECK: tensor.extract_slice %[[PADDED]][0, 1, 0]
+// CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[0, 0, 4] [%{{.+}}, %{{.+}}, 4]
+// CHECK: linalg.transpose ins(%{{.+}} : tensor<3x4x2xf32>) {{.*}} permutation = [0, 2, 1]
+// CHECK: tensor.collapse_shape {{.*}} {{\[}}[0], [1, 2]] : tensor<3x2x4xf32> into tensor<3x8xf32>
 // CHECK: scf.parallel
 // CHECK:   vector.fma
 func.func @pgn(%x: tensor<?x?x4xf32>, %hw: tensor<3x4x2xf32>, %hb: tensor<3xf32>, %gw: tensor<6x7xf32>, %gb: tensor<6xf32>) -> tensor<?x?x3xf32> {
