@@ -60,36 +60,21 @@ Value buildPGN(TensorBuilder &b, PGNOp op) {
   // The window unfolded window-major, u[b, t, j·c + ci] = x[b, t − w + j,
   // ci] (0 before the sequence), makes the history one GEMM with
   // hie.weight [d, c, w] as [d, w·c] (its last two dims swapped, then
-  // flattened: a view of the weight, packed once): H = u Wᵀ + b. x is
-  // padded in front with w zero steps and each j copies a slice of it, c
+  // flattened: a view of the weight, packed once): H = u Wᵀ + b. Column
+  // block j is x delayed by w − j steps (delayedSteps), copied c
   // contiguous floats a row, in vectors.
   SmallVector<OpFoldResult> sizes = b.sizes(x);
-  SmallVector<OpFoldResult> paddedSizes = sizes;
-  paddedSizes[1] =
-      arith::AddIOp::create(b, b.dim(x, 1), b.index(window)).getResult();
-  SmallVector<OpFoldResult> ones(3, b.getIndexAttr(1));
-  Value padded = tensor::InsertSliceOp::create(
-      b, x, b.zeros(paddedSizes),
-      ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(window),
-                             b.getIndexAttr(0)},
-      sizes, ones);
   SmallVector<OpFoldResult> unfoldedSizes = sizes;
   unfoldedSizes[2] = b.getIndexAttr(c * window);
   Value unfolded = b.empty(unfoldedSizes);
-  for (int64_t j = 0; j < window; ++j) {
-    Value step = tensor::ExtractSliceOp::create(
-        b, padded,
-        ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(j),
-                               b.getIndexAttr(0)},
-        sizes, ones);
-    step = b.map({step}, step,
-                 [](ImplicitLocOpBuilder &, ValueRange in) { return in[0]; });
+  SmallVector<OpFoldResult> ones(3, b.getIndexAttr(1));
+  SmallVector<Value> history = b.delayedSteps(x, window, 1);
+  for (int64_t j = 0; j < window; ++j)
     unfolded = tensor::InsertSliceOp::create(
-        b, step, unfolded,
+        b, history[j], unfolded,
         ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0),
                                b.getIndexAttr(j * c)},
         sizes, ones);
-  }
   auto wt = cast<RankedTensorType>(w[0].getType());
   Value swapped =
       linalg::TransposeOp::create(

@@ -45,38 +45,25 @@ static Results linearRecurrence(TensorBuilder &b, Checks &checks,
 }
 
 /// y_t = b + Σ_{i<K} w[:, i] ⊙ x_{t−K+1+i}, reads before t = 0 being 0:
-/// x padded in front with K − 1 zero steps (a fill and a copy), then one
-/// elementwise op over (b, t, d) that reads K shifted views of it (slices,
-/// not shifted indexing maps, whose loop bounds linalg would take from the
-/// padded length) and the K rows of wᵀ [K, D] (transposed once), so that it
-/// runs in vectors along d (seq-vectorize-elementwise).
+/// one elementwise op over (b, t, d) that reads x delayed by 0 .. K − 1
+/// steps (delayedSteps: slices, not shifted indexing maps, whose loop
+/// bounds linalg would take from the padded length) and the K rows of wᵀ
+/// [K, D] (transposed once), so that it runs in vectors along d
+/// (seq-vectorize-elementwise).
 Value buildCausalConv(TensorBuilder &b, Value x, Value w, Value bias,
                       int64_t kernel) {
   using IT = utils::IteratorType;
   SmallVector<OpFoldResult> sizes = b.sizes(x);
-  SmallVector<OpFoldResult> paddedSizes = sizes;
-  paddedSizes[1] =
-      arith::AddIOp::create(b, b.dim(x, 1), b.index(kernel - 1)).getResult();
-  SmallVector<OpFoldResult> front{b.getIndexAttr(0), b.getIndexAttr(kernel - 1),
-                                  b.getIndexAttr(0)};
-  SmallVector<OpFoldResult> ones(3, b.getIndexAttr(1));
-  Value padded = tensor::InsertSliceOp::create(b, x, b.zeros(paddedSizes),
-                                               front, sizes, ones);
   OpFoldResult width = sizes[2];
-  Value wT = b.generic({w}, {b.select(2, {1, 0})},
-                       b.empty({b.getIndexAttr(kernel), width}), b.identity(2),
-                       {IT::parallel, IT::parallel},
-                       [](ImplicitLocOpBuilder &, ValueRange a) {
-                         return SmallVector<Value>{a[0]};
-                       });
+  Value wT = linalg::TransposeOp::create(
+                 b, w, b.empty({b.getIndexAttr(kernel), width}),
+                 ArrayRef<int64_t>{1, 0})
+                 .getResult()[0];
   SmallVector<Value> inputs{bias};
   SmallVector<AffineMap> maps{b.select(3, {2})};
-  // The view of x shifted by K − 1 − i steps: padded[:, i : i + T].
-  for (int64_t i = 0; i < kernel; ++i) {
-    SmallVector<OpFoldResult> at{b.getIndexAttr(0), b.getIndexAttr(i),
-                                 b.getIndexAttr(0)};
-    inputs.push_back(
-        tensor::ExtractSliceOp::create(b, padded, at, sizes, ones));
+  // x delayed by K − 1 − i steps.
+  for (Value view : b.delayedSteps(x, kernel - 1, 0)) {
+    inputs.push_back(view);
     maps.push_back(b.identity(3));
   }
   for (int64_t i = 0; i < kernel; ++i) {

@@ -24,12 +24,6 @@ Value sumLanes(ImplicitLocOpBuilder &b, Value v) {
                                      arith::FastMathFlags::reassoc);
 }
 
-Value maxLanes(ImplicitLocOpBuilder &b, Value v) {
-  return vector::ReductionOp::create(b, vector::CombiningKind::MAXNUMF, v,
-                                     arith::FastMathFlags::reassoc |
-                                         arith::FastMathFlags::nnan);
-}
-
 Value constLike(ImplicitLocOpBuilder &b, Value x, double v) {
   auto vt = dyn_cast<VectorType>(x.getType());
   return vt ? splatF32(b, vt, v) : constF32(b, v);
@@ -217,6 +211,27 @@ Value TensorBuilder::insertTime(Value y, Value x, Value t) {
   sz[1] = getIndexAttr(1);
   SmallVector<OpFoldResult> strides(type.getRank(), getIndexAttr(1));
   return tensor::InsertSliceOp::create(*this, y, x, offsets, sz, strides);
+}
+
+SmallVector<Value> TensorBuilder::delayedSteps(Value x, int64_t most,
+                                               int64_t least) {
+  SmallVector<OpFoldResult> sizes = this->sizes(x);
+  SmallVector<OpFoldResult> paddedSizes = sizes;
+  paddedSizes[1] =
+      arith::AddIOp::create(*this, dim(x, 1), index(most)).getResult();
+  SmallVector<OpFoldResult> ones(3, getIndexAttr(1));
+  auto at = [&](int64_t step) {
+    return SmallVector<OpFoldResult>{getIndexAttr(0), getIndexAttr(step),
+                                     getIndexAttr(0)};
+  };
+  Value padded = tensor::InsertSliceOp::create(*this, x, zeros(paddedSizes),
+                                               at(most), sizes, ones);
+  // Delay d is the slice from step most − d of the padded x.
+  SmallVector<Value> views;
+  for (int64_t d = most; d >= least; --d)
+    views.push_back(tensor::ExtractSliceOp::create(*this, padded, at(most - d),
+                                                   sizes, ones));
+  return views;
 }
 
 Value TensorBuilder::splitLast(Value x, int64_t a, int64_t bsize) {

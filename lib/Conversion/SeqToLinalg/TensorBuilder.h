@@ -69,6 +69,11 @@ public:
   mlir::Value timeSlice(mlir::Value x, mlir::Value t, mlir::OpFoldResult batch);
   /// Writes y [B, ...] into x[:, t].
   mlir::Value insertTime(mlir::Value y, mlir::Value x, mlir::Value t);
+  /// x [B, T, D] delayed by d steps (zeros in the first d), for d from
+  /// `most` down to `least`: views of x padded in front once with `most`
+  /// zero steps, so that elementwise ops read them in vectors.
+  llvm::SmallVector<mlir::Value> delayedSteps(mlir::Value x, int64_t most,
+                                              int64_t least);
   /// [..., A·B] → [..., A, B] and back (A, B static).
   mlir::Value splitLast(mlir::Value x, int64_t a, int64_t b);
   mlir::Value mergeLast(mlir::Value x);
@@ -94,9 +99,6 @@ mlir::Value splatF32(mlir::ImplicitLocOpBuilder &b, mlir::VectorType type,
 /// The sum of a vector's lanes in any order: a tree of shuffles and adds
 /// (reassociation allowed), not a chain of 16 dependent scalar adds.
 mlir::Value sumLanes(mlir::ImplicitLocOpBuilder &b, mlir::Value v);
-/// The largest of a vector's lanes, for lanes that are never NaN: a tree
-/// of vector maxima, not a chain of scalar compares.
-mlir::Value maxLanes(mlir::ImplicitLocOpBuilder &b, mlir::Value v);
 
 } // namespace seqc
 

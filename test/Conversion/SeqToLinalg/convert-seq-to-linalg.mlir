@@ -78,9 +78,9 @@ func.func @linear_recurrence(%a: tensor<2x?x5xf32>, %b: tensor<2x?x5xf32>) -> (t
 // the K views of the padded x shifted by 0, 1, 2 steps and the K rows of wᵀ:
 // y = b + Σ_i wᵀ[i] ⊙ padded[:, i : i + T].
 // CHECK-LABEL: func.func @causal_conv1d
+// CHECK: %[[WT:.+]] = linalg.transpose ins(%{{.+}} : tensor<4x3xf32>) outs(%{{.+}} : tensor<3x4xf32>) permutation = [1, 0]
 // CHECK: %[[ZEROS:.+]] = linalg.fill
 // CHECK: %[[PADDED:.+]] = tensor.insert_slice %{{.+}} into %[[ZEROS]][0, 2, 0]
-// CHECK: %[[WT:.+]] = linalg.generic {{.*}} outs(%{{.+}} : tensor<3x4xf32>)
 // CHECK-DAG: %[[X0:.+]] = tensor.extract_slice %[[PADDED]][0, 0, 0]
 // CHECK-DAG: %[[X1:.+]] = tensor.extract_slice %[[PADDED]][0, 1, 0]
 // CHECK-DAG: %[[X2:.+]] = tensor.extract_slice %[[PADDED]][0, 2, 0]

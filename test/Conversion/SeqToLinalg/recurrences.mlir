@@ -33,10 +33,10 @@ func.func @gru(%x: tensor<?x?x5xf32>, %wi: tensor<24x5xf32>, %wh: tensor<24x8xf3
 // CHECK-LABEL: func.func @pgn
 // CHECK-NOT: scf.for {{.*}} to %dim
 // CHECK: %[[PADDED:.+]] = tensor.insert_slice %{{.+}} into %{{.+}}[0, 2, 0]
-// CHECK: tensor.extract_slice %[[PADDED]][0, 0, 0]
-// CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[0, 0, 0] [%{{.+}}, %{{.+}}, 4]
-// CHECK: tensor.extract_slice %[[PADDED]][0, 1, 0]
-// CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[0, 0, 4] [%{{.+}}, %{{.+}}, 4]
+// CHECK-DAG: %[[H0:.+]] = tensor.extract_slice %[[PADDED]][0, 0, 0]
+// CHECK-DAG: %[[H1:.+]] = tensor.extract_slice %[[PADDED]][0, 1, 0]
+// CHECK: tensor.insert_slice %[[H0]] into %{{.+}}[0, 0, 0] [%{{.+}}, %{{.+}}, 4]
+// CHECK: tensor.insert_slice %[[H1]] into %{{.+}}[0, 0, 4] [%{{.+}}, %{{.+}}, 4]
 // CHECK: linalg.transpose ins(%{{.+}} : tensor<3x4x2xf32>) {{.*}} permutation = [0, 2, 1]
 // CHECK: tensor.collapse_shape {{.*}} {{\[}}[0], [1, 2]] : tensor<3x2x4xf32> into tensor<3x8xf32>
 // CHECK: scf.parallel
