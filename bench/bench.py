@@ -4,11 +4,13 @@
 For each case: writes a model description and random weights, compiles it
 with `seqc compile`, times it with `seqc run --repeat N` (median of N runs
 after one warm-up, as seqc prints it) and times the same math in PyTorch
-eager (median of N runs after one warm-up). Prints a table of medians and
-ratios and writes the numbers as JSON.
+eager (median of N runs after one warm-up), the two in turn for R rounds.
+Prints a table of medians over the rounds and the median (and range) of
+the rounds' ratios, and writes the numbers as JSON.
 
 usage: bench.py [--seqc build/bin/seqc] [--threads 2] [--repeat 20]
-                [--cases mlp,gla_layer,gla_lm] [--json bench/results.json]
+                [--rounds 3] [--cases mlp,gla_layer,gla_lm]
+                [--json bench/results.json]
 Needs numpy and torch with a real BLAS (Debian: python3-numpy python3-torch
 libopenblas0-pthread; without OpenBLAS, torch uses the reference BLAS).
 """
@@ -411,9 +413,11 @@ def memory_bandwidth():
 # ---- timing -----------------------------------------------------------------
 
 
-def time_seqc(seqc, model, weights, inputs, workdir, threads, repeat,
-              flags=()):
-    """Compiles (with `flags`) and times `seqc run`: (median ms, compile s)."""
+def seqc_timer(seqc, model, weights, inputs, workdir, threads, repeat,
+               flags=()):
+    """Compiles (with `flags`) into `workdir`: (timer, compile s), where
+    timer() runs `seqc run --repeat` and returns its median ms (while
+    `workdir` lasts)."""
     mpath = os.path.join(workdir, "model.json")
     wpath = os.path.join(workdir, "w.safetensors")
     with open(mpath, "w") as f:
@@ -430,10 +434,13 @@ def time_seqc(seqc, model, weights, inputs, workdir, threads, repeat,
         p = os.path.join(workdir, name + ".npy")
         np.save(p, a)
         args += ["--input", f"{name}={p}"]
-    out = subprocess.run(args, check=True, capture_output=True, text=True)
-    m = re.search(r"run: \d+ runs, min ([0-9.]+) ms, median ([0-9.]+) ms",
-                  out.stderr)
-    return float(m.group(2)), compile_s
+
+    def timer():
+        out = subprocess.run(args, check=True, capture_output=True, text=True)
+        m = re.search(r"run: \d+ runs, min ([0-9.]+) ms, median ([0-9.]+) ms",
+                      out.stderr)
+        return float(m.group(2))
+    return timer, compile_s
 
 
 def time_torch(fn, inputs, threads, repeat):
@@ -447,6 +454,24 @@ def time_torch(fn, inputs, threads, repeat):
             fn(*args)
             times.append((time.perf_counter() - start) * 1e3)
     return statistics.median(times)
+
+
+def interleave(timers, rounds):
+    """Runs the timers (name: callable returning a median in ms) in turn,
+    `rounds` times over, so that a slow spell of a shared machine falls on
+    all of them alike rather than on one: per name, its rounds' medians."""
+    runs = {name: [] for name in timers}
+    for _ in range(rounds):
+        for name, timer in timers.items():
+            runs[name].append(timer())
+    return runs
+
+
+def ratio_of_rounds(slow, fast):
+    """The median over rounds of slow / fast (each round's pair timed back
+    to back), with the lowest and highest."""
+    ratios = sorted(s / f for s, f in zip(slow, fast))
+    return statistics.median(ratios), ratios[0], ratios[-1]
 
 
 PEAK_C = r"""
@@ -508,9 +533,9 @@ def fma_peak():
     return best, int(lanes)
 
 
-def bench_parser(description, threads=2, repeat=20):
+def bench_parser(description, threads=2, repeat=20, rounds=None):
     """The options every benchmark script has: --seqc, --threads, --repeat,
-    --json."""
+    --json; --rounds where seqc and PyTorch alternate (see interleave)."""
     ap = argparse.ArgumentParser(description=description,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     here = os.path.dirname(os.path.abspath(__file__))
@@ -518,37 +543,49 @@ def bench_parser(description, threads=2, repeat=20):
     ap.add_argument("--threads", type=int, default=threads)
     ap.add_argument("--repeat", type=int, default=repeat)
     ap.add_argument("--json", default=None)
+    if rounds is not None:
+        ap.add_argument("--rounds", type=int, default=rounds,
+                        help="rounds of seqc then PyTorch, each --repeat runs")
     return ap
 
 
 def main():
-    ap = bench_parser(__doc__)
+    ap = bench_parser(__doc__, rounds=3)
     ap.add_argument("--cases", default=",".join(CASES))
     opts = ap.parse_args()
     rows = []
     bandwidth = memory_bandwidth()
-    print(f"threads={opts.threads} repeat={opts.repeat} torch={torch.__version__} "
-          f"BLAS={blas_name()} copy bandwidth={bandwidth:.1f} GB/s")
+    print(f"threads={opts.threads} repeat={opts.repeat} rounds={opts.rounds} "
+          f"torch={torch.__version__} BLAS={blas_name()} "
+          f"copy bandwidth={bandwidth:.1f} GB/s")
     print(f"{'case':<12} {'seqc ms':>10} {'torch ms':>10} {'torch/seqc':>11} "
-          f"{'compile s':>10} {'seqc GB/s':>10}")
+          f"{'(range)':>12} {'compile s':>10} {'seqc GB/s':>10}")
     for name in opts.cases.split(","):
         rng = np.random.default_rng(0)
         model, weights, inputs, fn, *traffic = CASES[name](rng)
         with tempfile.TemporaryDirectory() as wd:
-            seqc_ms, compile_s = time_seqc(opts.seqc, model, weights, inputs, wd,
-                                           opts.threads, opts.repeat)
-        torch_ms = time_torch(fn, inputs, opts.threads, opts.repeat)
+            seqc, compile_s = seqc_timer(opts.seqc, model, weights, inputs, wd,
+                                         opts.threads, opts.repeat)
+            runs = interleave(
+                {"seqc": seqc,
+                 "torch": lambda: time_torch(fn, inputs, opts.threads,
+                                             opts.repeat)}, opts.rounds)
+        seqc_ms = statistics.median(runs["seqc"])
+        torch_ms = statistics.median(runs["torch"])
+        ratio, low, high = ratio_of_rounds(runs["torch"], runs["seqc"])
         gbs = traffic[0] / seqc_ms / 1e6 if traffic else None
         rows.append({"case": name, "seqc_median_ms": seqc_ms,
                      "torch_median_ms": torch_ms,
-                     "ratio_torch_over_seqc": torch_ms / seqc_ms,
+                     "ratio_torch_over_seqc": ratio,
+                     "ratio_range": [low, high], "rounds": runs,
                      "compile_s": compile_s, "seqc_gb_per_s": gbs})
         print(f"{name:<12} {seqc_ms:>10.3f} {torch_ms:>10.3f} "
-              f"{torch_ms / seqc_ms:>10.2f}x {compile_s:>10.2f} "
+              f"{ratio:>10.2f}x {f'{low:.2f}-{high:.2f}':>12} {compile_s:>10.2f} "
               + (f"{gbs:>10.1f}" if gbs else f"{'':>10}"))
     if opts.json:
         with open(opts.json, "w") as f:
             json.dump({"threads": opts.threads, "repeat": opts.repeat,
+                       "rounds": opts.rounds,
                        "copy_bandwidth_gb_per_s": bandwidth,
                        "torch": torch.__version__, "blas": blas_name(),
                        "cases": rows}, f, indent=2)

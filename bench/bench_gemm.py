@@ -7,12 +7,15 @@ chains, 12 accumulators of the widest vector the host has, and reports
 GFLOP/s. For reference, PyTorch's sgemm (whatever BLAS it was built with;
 OpenBLAS with Debian's libopenblas0-pthread) runs the same product.
 
+seqc and PyTorch are timed in turn, --rounds times over: medians over the
+rounds, and the median of the rounds' ratios.
+
 usage: bench_gemm.py [--seqc build/bin/seqc] [--threads 1] [--repeat 20]
-                     [--json FILE]
+                     [--rounds 3] [--json FILE]
 """
 import json
 import os
-import subprocess
+import statistics
 import sys
 import tempfile
 
@@ -40,16 +43,17 @@ if "SEQC_BENCH_PINNED" not in os.environ:
 import torch  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import (bench_parser, blas_name, fma_peak, one_node, rand,  # noqa: E402
-                   time_seqc, time_torch)
+from bench import (bench_parser, blas_name, fma_peak, interleave,  # noqa: E402
+                   one_node, rand, ratio_of_rounds, seqc_timer, time_torch)
 
 # (M rows, K, N): a square GEMM; GRU's input projection (B·T = 4096,
-# D = 256, 3H = 768); the MLP's up projection; a decode step (M = 8).
+# D = 256, 3H = 768); the MLP's up projection; a decode step (M = 8); the
+# GLA layer's fused projections at T = 2048 (bench_gla.py).
 SHAPES = [(512, 512, 512), (4096, 256, 768), (512, 512, 1024), (512, 1024, 512),
-          (8, 256, 768)]
+          (8, 256, 768), (2048, 512, 1552)]
 
 def main():
-    ap = bench_parser(__doc__, threads=1, repeat=20)
+    ap = bench_parser(__doc__, threads=1, repeat=20, rounds=3)
     opts = ap.parse_args()
     peak, lanes = fma_peak()
     peak_all = peak * opts.threads
@@ -63,17 +67,23 @@ def main():
         w = {"weight": rand(rng, n, k)}
         model, weights = one_node("gemm", "linear", k, {"out": n, "bias": False}, w)
         x = rand(rng, 1, m, k, scale=1.0)
-        with tempfile.TemporaryDirectory() as wd:
-            seqc_ms, _ = time_seqc(opts.seqc, model, weights, {"x": x}, wd,
-                                   opts.threads, opts.repeat)
         tw = torch.from_numpy(w["weight"])
-        torch_ms = time_torch(lambda x: x @ tw.T, {"x": x}, opts.threads, opts.repeat)
+        with tempfile.TemporaryDirectory() as wd:
+            seqc, _ = seqc_timer(opts.seqc, model, weights, {"x": x}, wd,
+                                 opts.threads, opts.repeat)
+            runs = interleave(
+                {"seqc": seqc,
+                 "torch": lambda: time_torch(lambda x: x @ tw.T, {"x": x},
+                                             opts.threads, opts.repeat)},
+                opts.rounds)
+        seqc_ms = statistics.median(runs["seqc"])
+        torch_ms = statistics.median(runs["torch"])
         flops = 2.0 * m * k * n
         row = {"M": m, "K": k, "N": n, "seqc_median_ms": seqc_ms,
                "seqc_gflops": flops / seqc_ms / 1e6,
                "fraction_of_peak": flops / seqc_ms / 1e6 / peak_all,
                "torch_median_ms": torch_ms, "torch_gflops": flops / torch_ms / 1e6,
-               "ratio_torch_over_seqc": torch_ms / seqc_ms}
+               "ratio_torch_over_seqc": ratio_of_rounds(runs["torch"], runs["seqc"])[0]}
         rows.append(row)
         print(f"{m:>5} {k:>5} {n:>5} {seqc_ms:>9.3f} {row['seqc_gflops']:>8.1f} "
               f"{row['fraction_of_peak']:>7.0%} {torch_ms:>9.3f} "

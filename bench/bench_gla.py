@@ -13,16 +13,19 @@ Rows:
                   inter-chunk state passing; each loop level vectorized in
                   torch ops where fla's listing loops over elements
   torch recurrent fla's naive_recurrent_gla (a step at a time)
-Each row prints the median, the ratio torch / seqc (default) and the
+The rows are timed in turn, --rounds times over (medians of --repeat runs
+each). Each row prints the median over the rounds, the median (and range)
+over the rounds of its ratio to seqc (default) in the same round, and the
 achieved GFLOP/s against the measured FMA peak (bench_gemm.py's C
 program) times the thread count. FLOPs counted: the projections and the
 recurrent form's 4·T·H·K·V.
 
-usage: bench_gla.py [--threads 2] [--repeat 10] [--lengths 512,2048,8192]
+usage: bench_gla.py [--threads 2] [--repeat 10] [--rounds 3]
+                    [--lengths 512,2048,8192]
                     [--check] [--json FILE]
 """
-import math
 import os
+import statistics
 import sys
 import tempfile
 
@@ -32,7 +35,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "python"))
 from bench import (bench_parser, blas_name, fma_peak, gla_weights,  # noqa: E402
-                   rand, time_seqc, time_torch, torch, torch_gla)
+                   interleave, rand, ratio_of_rounds, seqc_timer, time_torch,
+                   torch, torch_gla)
 from seqc import reference  # noqa: E402
 from seqc.run_model import run_model  # noqa: E402
 
@@ -137,7 +141,7 @@ def check(opts, w, x):
 
 
 def main():
-    ap = bench_parser(__doc__, threads=2, repeat=10)
+    ap = bench_parser(__doc__, threads=2, repeat=10, rounds=3)
     ap.add_argument("--lengths", default="512,2048,8192")
     ap.add_argument("--check", action="store_true",
                     help="check seqc and the torch chunked form against the "
@@ -152,34 +156,42 @@ def main():
         return 0 if ok else 1
     peak, _ = fma_peak()
     peak_all = peak * opts.threads
-    print(f"threads={opts.threads} repeat={opts.repeat} torch={torch.__version__} "
-          f"blas={blas_name()} peak={peak_all:.0f} GFLOP/s ({peak:.0f} per thread)")
-    print(f"{'T':>5} {'row':<16} {'ms':>9} {'torch/seqc':>11} {'GFLOP/s':>8} {'of peak':>8}")
+    print(f"threads={opts.threads} repeat={opts.repeat} rounds={opts.rounds} "
+          f"torch={torch.__version__} blas={blas_name()} "
+          f"peak={peak_all:.0f} GFLOP/s ({peak:.0f} per thread)")
+    print(f"{'T':>5} {'row':<16} {'ms':>9} {'/ seqc':>8} {'(range)':>12} "
+          f"{'GFLOP/s':>8} {'of peak':>8}")
     tw = {k: torch.from_numpy(v) for k, v in w.items()}
     rows = []
     for t in lengths:
         x = rand(rng, 1, t, D, scale=1.0)
-        times = {}
-        for name, flags in (("seqc", []),
-                            ("seqc chunked",
-                             ["--pass-options=seq-chunk-gla{form=chunked}"])):
-            with tempfile.TemporaryDirectory() as wd:
-                times[name], _ = time_seqc(opts.seqc, model(), w, {"x": x}, wd,
-                                           opts.threads, opts.repeat, flags)
-        times["torch chunked"] = time_torch(
-            lambda x: torch_gla_chunked(x, tw, HEADS), {"x": x}, opts.threads,
-            opts.repeat)
-        times["torch recurrent"] = time_torch(
-            lambda x: torch_gla(x, tw, "gla", HEADS), {"x": x}, opts.threads,
-            max(3, opts.repeat // 3))
-        for name, ms in times.items():
+        with tempfile.TemporaryDirectory() as wd:
+            timers = {}
+            for name, flags in (("seqc", []),
+                                ("seqc chunked",
+                                 ["--pass-options=seq-chunk-gla{form=chunked}"])):
+                os.mkdir(os.path.join(wd, name))
+                timers[name], _ = seqc_timer(
+                    opts.seqc, model(), w, {"x": x}, os.path.join(wd, name),
+                    opts.threads, opts.repeat, flags)
+            timers["torch chunked"] = lambda: time_torch(
+                lambda x: torch_gla_chunked(x, tw, HEADS), {"x": x},
+                opts.threads, opts.repeat)
+            timers["torch recurrent"] = lambda: time_torch(
+                lambda x: torch_gla(x, tw, "gla", HEADS), {"x": x},
+                opts.threads, max(3, opts.repeat // 3))
+            runs = interleave(timers, opts.rounds)
+        for name, times in runs.items():
+            ms = statistics.median(times)
             gflops = flops(t) / ms / 1e6
-            ratio = times[name] / times["seqc"]
+            ratio, low, high = ratio_of_rounds(times, runs["seqc"])
             rows.append({"T": t, "row": name, "median_ms": ms,
-                         "over_seqc": ratio, "gflops": gflops,
+                         "over_seqc": ratio, "over_seqc_range": [low, high],
+                         "rounds_ms": times, "gflops": gflops,
                          "fraction_of_peak": gflops / peak_all})
-            print(f"{t:>5} {name:<16} {ms:>9.2f} {ratio:>10.2f}x "
-                  f"{gflops:>8.1f} {gflops / peak_all:>7.0%}")
+            print(f"{t:>5} {name:<16} {ms:>9.2f} {ratio:>7.2f}x "
+                  f"{f'{low:.2f}-{high:.2f}':>12} {gflops:>8.1f} "
+                  f"{gflops / peak_all:>7.0%}")
     if opts.json:
         import json
         with open(opts.json, "w") as f:

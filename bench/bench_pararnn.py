@@ -7,11 +7,15 @@ The iterations are measured on the compiled code: the smallest
 `newton-max-iterations` with which the run succeeds (at the cap, a model
 that asks for Newton fails with an error).
 
+The two solvers are timed in turn, --rounds times over: medians over the
+rounds, and the median of the rounds' ratios.
+
 usage: bench_pararnn.py [--seqc build/bin/seqc] [--threads 2] [--repeat 10]
-                        [--json FILE]
+                        [--rounds 3] [--json FILE]
 """
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,7 +23,8 @@ import tempfile
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import bench_parser, one_node, rand, time_seqc, write_weights  # noqa: E402
+from bench import (bench_parser, interleave, one_node, rand,  # noqa: E402
+                   ratio_of_rounds, seqc_timer, write_weights)
 
 # (B, D = H, T): one lane block of 32 units (the case Newton is for: the
 # sequential loop has too little parallel work) and a wide layer.
@@ -70,24 +75,29 @@ def iterations(seqc, workdir, model, weights, inputs, limit=64):
 
 
 def main():
-    ap = bench_parser(__doc__, threads=2, repeat=10)
+    ap = bench_parser(__doc__, threads=2, repeat=10, rounds=3)
     opts = ap.parse_args()
     rows = []
-    print(f"threads={opts.threads} repeat={opts.repeat}")
+    print(f"threads={opts.threads} repeat={opts.repeat} rounds={opts.rounds}")
     print(f"{'B':>3} {'H':>4} {'T':>6} {'sequential ms':>14} {'newton ms':>10} "
           f"{'seq/newton':>11} {'iterations':>10}")
     for b, h, t in SHAPES:
-        times = {}
-        for solver in ("sequential", "newton"):
-            model, weights, inputs = para_gru(np.random.default_rng(0), b, h, t, solver)
-            with tempfile.TemporaryDirectory() as wd:
-                times[solver], _ = time_seqc(opts.seqc, model, weights, inputs, wd,
-                                             opts.threads, opts.repeat)
+        timers = {}
+        with tempfile.TemporaryDirectory() as wd:
+            for solver in ("sequential", "newton"):
+                model, weights, inputs = para_gru(np.random.default_rng(0), b, h, t, solver)
+                sub = os.path.join(wd, solver)
+                os.mkdir(sub)
+                timers[solver], _ = seqc_timer(opts.seqc, model, weights, inputs,
+                                               sub, opts.threads, opts.repeat)
                 if solver == "newton":
-                    its = iterations(opts.seqc, wd, model, weights, inputs)
+                    its = iterations(opts.seqc, sub, model, weights, inputs)
+            runs = interleave(timers, opts.rounds)
+        times = {solver: statistics.median(ms) for solver, ms in runs.items()}
         row = {"B": b, "H": h, "T": t, "sequential_median_ms": times["sequential"],
                "newton_median_ms": times["newton"],
-               "ratio_sequential_over_newton": times["sequential"] / times["newton"],
+               "ratio_sequential_over_newton":
+                   ratio_of_rounds(runs["sequential"], runs["newton"])[0],
                "newton_iterations": its}
         rows.append(row)
         print(f"{b:>3} {h:>4} {t:>6} {times['sequential']:>14.3f} "

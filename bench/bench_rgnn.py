@@ -22,9 +22,12 @@ The header prints the BLAS torch runs on: Debian's python3-torch uses
 whatever libblas.so.3 resolves to, and with the reference BLAS its matmuls
 are about 10x slower than with OpenBLAS (libopenblas0-openmp).
 Each `--seqc-flags` given adds a seqc row per case and graph, compiled with
-those flags (e.g. to switch an optimization off); torch is timed once.
+those flags (e.g. to switch an optimization off). Per case and graph,
+torch and every seqc row are timed in turn, --rounds times over: medians
+over the rounds, and the median of the rounds' ratios to torch.
 
 usage: bench_rgnn.py [--seqc build/bin/seqc] [--threads 2] [--repeat 10]
+                     [--rounds 3]
                      [--cases rgcn,rgat,hgt] [--graphs uniform,powerlaw]
                      [--seqc-flags=FLAGS]... [--torch-only] [--check]
                      [--json FILE]
@@ -34,6 +37,7 @@ import json
 import math
 import os
 import shlex
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -45,7 +49,8 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "python"))
-from bench import bench_parser, blas_name, time_seqc, time_torch  # noqa: E402
+from bench import (bench_parser, blas_name, interleave,  # noqa: E402
+                   ratio_of_rounds, seqc_timer, time_torch)
 from seqc import reference_rgnn  # noqa: E402
 
 N, E, R, K, F, OUT, HEADS = 40000, 400000, 8, 4, 64, 64, 4
@@ -225,7 +230,7 @@ def check(rng):
 
 
 def main():
-    ap = bench_parser(__doc__, threads=2, repeat=10)
+    ap = bench_parser(__doc__, threads=2, repeat=10, rounds=3)
     ap.add_argument("--cases", default=",".join(BASELINES))
     ap.add_argument("--graphs", default=",".join(GRAPHS))
     ap.add_argument("--seqc-flags", action="append", default=None,
@@ -255,30 +260,43 @@ def main():
             w = random_weights(np.random.default_rng(2), op, F, attrs)
             inputs = graph_inputs(op, x, graph)
             fn = BASELINES[op]({k: torch.from_numpy(v) for k, v in w.items()}, **attrs)
-            torch_ms = time_torch(fn, inputs, opts.threads, opts.repeat)
+            timers = {"torch": lambda: time_torch(fn, inputs, opts.threads,
+                                                  opts.repeat)}
+            compiled, errors = {}, {}
+            with tempfile.TemporaryDirectory() as wd:
+                for i, flags in enumerate([] if opts.torch_only else variants):
+                    os.mkdir(os.path.join(wd, str(i)))
+                    try:
+                        timers[flags], compiled[flags] = seqc_timer(
+                            opts.seqc, reference_rgnn.model(op, F, attrs),
+                            {"g." + k: v for k, v in w.items()}, inputs,
+                            os.path.join(wd, str(i)), opts.threads,
+                            opts.repeat, shlex.split(flags))
+                    except (OSError, subprocess.CalledProcessError) as err:
+                        errors[flags] = (getattr(err, "stderr", None)
+                                         or str(err)).strip()
+                runs = interleave(timers, opts.rounds)
+            torch_ms = statistics.median(runs["torch"])
+            if opts.torch_only:
+                rows.append({"case": op, "graph": gname, "torch_median_ms": torch_ms})
+                print(f"{op:<5} {gname:<9} {'':<24} {'':>10} {torch_ms:>10.3f}")
             for flags in ([] if opts.torch_only else variants):
                 label = flags or "(default)"
                 row = {"case": op, "graph": gname, "seqc_flags": flags,
                        "torch_median_ms": torch_ms}
-                try:
-                    with tempfile.TemporaryDirectory() as wd:
-                        seqc_ms, compile_s = time_seqc(
-                            opts.seqc, reference_rgnn.model(op, F, attrs),
-                            {"g." + k: v for k, v in w.items()}, inputs, wd,
-                            opts.threads, opts.repeat, shlex.split(flags))
-                    row.update(seqc_median_ms=seqc_ms, compile_s=compile_s,
-                               ratio_torch_over_seqc=torch_ms / seqc_ms)
-                    print(f"{op:<5} {gname:<9} {label:<24} {seqc_ms:>10.3f} "
-                          f"{torch_ms:>10.3f} {torch_ms / seqc_ms:>10.2f}x "
-                          f"{compile_s:>10.2f}")
-                except (OSError, subprocess.CalledProcessError) as err:
-                    row["seqc_error"] = (getattr(err, "stderr", None) or str(err)).strip()
+                if flags in errors:
+                    row["seqc_error"] = errors[flags]
                     print(f"{op:<5} {gname:<9} {label:<24} {'failed':>10} "
-                          f"{torch_ms:>10.3f}   {row['seqc_error'].splitlines()[-1][:80]}")
+                          f"{torch_ms:>10.3f}   {errors[flags].splitlines()[-1][:80]}")
+                else:
+                    seqc_ms = statistics.median(runs[flags])
+                    ratio = ratio_of_rounds(runs["torch"], runs[flags])[0]
+                    row.update(seqc_median_ms=seqc_ms, compile_s=compiled[flags],
+                               ratio_torch_over_seqc=ratio)
+                    print(f"{op:<5} {gname:<9} {label:<24} {seqc_ms:>10.3f} "
+                          f"{torch_ms:>10.3f} {ratio:>10.2f}x "
+                          f"{compiled[flags]:>10.2f}")
                 rows.append(row)
-            if opts.torch_only:
-                rows.append({"case": op, "graph": gname, "torch_median_ms": torch_ms})
-                print(f"{op:<5} {gname:<9} {'':<24} {'':>10} {torch_ms:>10.3f}")
     if opts.json:
         with open(opts.json, "w") as f:
             json.dump({"threads": opts.threads, "repeat": opts.repeat,
