@@ -533,9 +533,9 @@ def fma_peak():
     return best, int(lanes)
 
 
-def bench_parser(description, threads=2, repeat=20, rounds=None):
+def bench_parser(description, threads=2, repeat=20, rounds=3):
     """The options every benchmark script has: --seqc, --threads, --repeat,
-    --json; --rounds where seqc and PyTorch alternate (see interleave)."""
+    --rounds (see interleave), --json."""
     ap = argparse.ArgumentParser(description=description,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     here = os.path.dirname(os.path.abspath(__file__))
@@ -543,14 +543,13 @@ def bench_parser(description, threads=2, repeat=20, rounds=None):
     ap.add_argument("--threads", type=int, default=threads)
     ap.add_argument("--repeat", type=int, default=repeat)
     ap.add_argument("--json", default=None)
-    if rounds is not None:
-        ap.add_argument("--rounds", type=int, default=rounds,
-                        help="rounds of seqc then PyTorch, each --repeat runs")
+    ap.add_argument("--rounds", type=int, default=rounds,
+                    help="rounds of timing every row in turn, --repeat runs each")
     return ap
 
 
 def main():
-    ap = bench_parser(__doc__, rounds=3)
+    ap = bench_parser(__doc__)
     ap.add_argument("--cases", default=",".join(CASES))
     opts = ap.parse_args()
     rows = []

@@ -53,7 +53,7 @@ SHAPES = [(512, 512, 512), (4096, 256, 768), (512, 512, 1024), (512, 1024, 512),
           (8, 256, 768), (2048, 512, 1552)]
 
 def main():
-    ap = bench_parser(__doc__, threads=1, repeat=20, rounds=3)
+    ap = bench_parser(__doc__, threads=1, repeat=20)
     opts = ap.parse_args()
     peak, lanes = fma_peak()
     peak_all = peak * opts.threads

@@ -141,7 +141,7 @@ def check(opts, w, x):
 
 
 def main():
-    ap = bench_parser(__doc__, threads=2, repeat=10, rounds=3)
+    ap = bench_parser(__doc__, threads=2, repeat=10)
     ap.add_argument("--lengths", default="512,2048,8192")
     ap.add_argument("--check", action="store_true",
                     help="check seqc and the torch chunked form against the "

@@ -75,7 +75,7 @@ def iterations(seqc, workdir, model, weights, inputs, limit=64):
 
 
 def main():
-    ap = bench_parser(__doc__, threads=2, repeat=10, rounds=3)
+    ap = bench_parser(__doc__, threads=2, repeat=10)
     opts = ap.parse_args()
     rows = []
     print(f"threads={opts.threads} repeat={opts.repeat} rounds={opts.rounds}")

@@ -230,7 +230,7 @@ def check(rng):
 
 
 def main():
-    ap = bench_parser(__doc__, threads=2, repeat=10, rounds=3)
+    ap = bench_parser(__doc__, threads=2, repeat=10)
     ap.add_argument("--cases", default=",".join(BASELINES))
     ap.add_argument("--graphs", default=",".join(GRAPHS))
     ap.add_argument("--seqc-flags", action="append", default=None,
