@@ -5,8 +5,10 @@ For each case: writes a model description and random weights, compiles it
 with `seqc compile`, times it with `seqc run --repeat N` (median of N runs
 after one warm-up, as seqc prints it) and times the same math in PyTorch
 eager (median of N runs after one warm-up), the two in turn for R rounds.
-Prints a table of medians over the rounds and the median (and range) of
-the rounds' ratios, and writes the numbers as JSON.
+Prints a table of medians over the rounds, the median (and range) of the
+rounds' ratios and, where a case counts its FLOPs, seqc's GFLOP/s against
+the measured FMA peak (fma_peak, times the threads), and writes the
+numbers as JSON.
 
 usage: bench.py [--seqc build/bin/seqc] [--threads 2] [--repeat 20]
                 [--rounds 3] [--cases mlp,gla_layer,gla_lm]
@@ -42,7 +44,9 @@ def rand(rng, *shape, scale=0.1):
     return (rng.standard_normal(shape) * scale).astype(np.float32)
 
 
-# ---- cases: (model json, weights, inputs, torch function) --------------------
+# ---- cases: (model json, weights, inputs, torch function[, work]) -------------
+# work, where given: the case's floating-point operations ({"flops": N}, for
+# GFLOP/s against the FMA peak) or the bytes it must move ({"bytes": N}).
 
 def case_mlp(rng):
     """rms_norm → glu_mlp → residual add, B=1, T=512, d=512, hidden=1024."""
@@ -66,7 +70,7 @@ def case_mlp(rng):
         g = torch.nn.functional.silu(n @ tw["mlp.gate_proj.weight"].T)
         u = n @ tw["mlp.up_proj.weight"].T
         return x + (g * u) @ tw["mlp.down_proj.weight"].T
-    return model, w, {"x": x}, run
+    return model, w, {"x": x}, run, {"flops": 6 * b * t * d * h}
 
 
 def gla_weights(rng, prefix, d, heads, rank=16):
@@ -180,7 +184,7 @@ def case_lif(rng):
             spikes.append(s)
         return torch.stack(spikes, 1)
     # Bytes a single pass must move: read x, write the spikes.
-    return model, {}, {"x": x}, run, 2 * x.nbytes
+    return model, {}, {"x": x}, run, {"bytes": 2 * x.nbytes}
 
 
 def case_spiking_rwkv(rng):
@@ -270,7 +274,8 @@ def case_rnn(cell):
             for name, p in mod.named_parameters():
                 p.copy_(torch.from_numpy(w["r." + name]))
         x = rand(rng, b, t, d, scale=1.0)
-        return model, w, {"x": x}, lambda x: mod(x)[0]
+        flops = 2 * b * t * (d + h) * g * h
+        return model, w, {"x": x}, lambda x: mod(x)[0], {"flops": flops}
     return make
 
 
@@ -381,7 +386,11 @@ def case_gated_attn(rng):
             o = torch.softmax(s, -1) @ v
         o = o.transpose(1, 2).reshape(b, t, heads * dh)
         return (o * torch.sigmoid(x @ tw["gate_proj.weight"].T)) @ tw["o_proj.weight"].T
-    return model, weights, {"x": rand(rng, b, t, d, scale=1.0)}, run
+    # Projections (q, k, v, gate; o) and causal attention (q kᵀ and P V
+    # over the t(t + 1)/2 query-key pairs of each head).
+    flops = (2 * b * t * d * (2 * heads + 2 * kv) * dh + 2 * b * t * heads * dh * d
+             + 2 * b * heads * dh * t * (t + 1))
+    return model, weights, {"x": rand(rng, b, t, d, scale=1.0)}, run, {"flops": flops}
 
 
 CASES = {"mlp": case_mlp, "gru": case_rnn("gru"), "lstm": case_rnn("lstm"), "gla_layer": case_gla_layer, "gla_lm": case_gla_lm,
@@ -554,14 +563,17 @@ def main():
     opts = ap.parse_args()
     rows = []
     bandwidth = memory_bandwidth()
+    peak = fma_peak()[0] * opts.threads
     print(f"threads={opts.threads} repeat={opts.repeat} rounds={opts.rounds} "
           f"torch={torch.__version__} BLAS={blas_name()} "
-          f"copy bandwidth={bandwidth:.1f} GB/s")
+          f"copy bandwidth={bandwidth:.1f} GB/s FMA peak={peak:.0f} GFLOP/s")
     print(f"{'case':<12} {'seqc ms':>10} {'torch ms':>10} {'torch/seqc':>11} "
-          f"{'(range)':>12} {'compile s':>10} {'seqc GB/s':>10}")
+          f"{'(range)':>12} {'compile s':>10} {'seqc GB/s':>10} "
+          f"{'GFLOP/s':>8} {'of peak':>8}")
     for name in opts.cases.split(","):
         rng = np.random.default_rng(0)
-        model, weights, inputs, fn, *traffic = CASES[name](rng)
+        model, weights, inputs, fn, *extra = CASES[name](rng)
+        work = extra[0] if extra else {}
         with tempfile.TemporaryDirectory() as wd:
             seqc, compile_s = seqc_timer(opts.seqc, model, weights, inputs, wd,
                                          opts.threads, opts.repeat)
@@ -572,20 +584,25 @@ def main():
         seqc_ms = statistics.median(runs["seqc"])
         torch_ms = statistics.median(runs["torch"])
         ratio, low, high = ratio_of_rounds(runs["torch"], runs["seqc"])
-        gbs = traffic[0] / seqc_ms / 1e6 if traffic else None
+        gbs = work["bytes"] / seqc_ms / 1e6 if "bytes" in work else None
+        gflops = work["flops"] / seqc_ms / 1e6 if "flops" in work else None
         rows.append({"case": name, "seqc_median_ms": seqc_ms,
                      "torch_median_ms": torch_ms,
                      "ratio_torch_over_seqc": ratio,
                      "ratio_range": [low, high], "rounds": runs,
-                     "compile_s": compile_s, "seqc_gb_per_s": gbs})
+                     "compile_s": compile_s, "seqc_gb_per_s": gbs,
+                     "seqc_gflops": gflops,
+                     "fraction_of_peak": gflops / peak if gflops else None})
         print(f"{name:<12} {seqc_ms:>10.3f} {torch_ms:>10.3f} "
               f"{ratio:>10.2f}x {f'{low:.2f}-{high:.2f}':>12} {compile_s:>10.2f} "
-              + (f"{gbs:>10.1f}" if gbs else f"{'':>10}"))
+              + (f"{gbs:>10.1f}" if gbs else f"{'':>10}")
+              + (f" {gflops:>8.1f} {gflops / peak:>7.0%}" if gflops else ""))
     if opts.json:
         with open(opts.json, "w") as f:
             json.dump({"threads": opts.threads, "repeat": opts.repeat,
                        "rounds": opts.rounds,
                        "copy_bandwidth_gb_per_s": bandwidth,
+                       "fma_peak_gflops": peak,
                        "torch": torch.__version__, "blas": blas_name(),
                        "cases": rows}, f, indent=2)
 
