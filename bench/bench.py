@@ -424,9 +424,10 @@ def memory_bandwidth():
 
 def seqc_timer(seqc, model, weights, inputs, workdir, threads, repeat,
                flags=()):
-    """Compiles (with `flags`) into `workdir`: (timer, compile s), where
-    timer() runs `seqc run --repeat` and returns its median ms (while
-    `workdir` lasts)."""
+    """Compiles (with `flags`) into a new directory under `workdir`:
+    (timer, compile s), where timer() runs `seqc run --repeat` and returns
+    its median ms (while `workdir` lasts)."""
+    workdir = tempfile.mkdtemp(dir=workdir)
     mpath = os.path.join(workdir, "model.json")
     wpath = os.path.join(workdir, "w.safetensors")
     with open(mpath, "w") as f:
@@ -586,17 +587,18 @@ def main():
         ratio, low, high = ratio_of_rounds(runs["torch"], runs["seqc"])
         gbs = work["bytes"] / seqc_ms / 1e6 if "bytes" in work else None
         gflops = work["flops"] / seqc_ms / 1e6 if "flops" in work else None
+        of_peak = gflops / peak if gflops else None
         rows.append({"case": name, "seqc_median_ms": seqc_ms,
                      "torch_median_ms": torch_ms,
                      "ratio_torch_over_seqc": ratio,
                      "ratio_range": [low, high], "rounds": runs,
                      "compile_s": compile_s, "seqc_gb_per_s": gbs,
                      "seqc_gflops": gflops,
-                     "fraction_of_peak": gflops / peak if gflops else None})
+                     "fraction_of_peak": of_peak})
         print(f"{name:<12} {seqc_ms:>10.3f} {torch_ms:>10.3f} "
               f"{ratio:>10.2f}x {f'{low:.2f}-{high:.2f}':>12} {compile_s:>10.2f} "
               + (f"{gbs:>10.1f}" if gbs else f"{'':>10}")
-              + (f" {gflops:>8.1f} {gflops / peak:>7.0%}" if gflops else ""))
+              + (f" {gflops:>8.1f} {of_peak:>7.0%}" if gflops else ""))
     if opts.json:
         with open(opts.json, "w") as f:
             json.dump({"threads": opts.threads, "repeat": opts.repeat,

@@ -170,10 +170,8 @@ def main():
             for name, flags in (("seqc", []),
                                 ("seqc chunked",
                                  ["--pass-options=seq-chunk-gla{form=chunked}"])):
-                os.mkdir(os.path.join(wd, name))
-                timers[name], _ = seqc_timer(
-                    opts.seqc, model(), w, {"x": x}, os.path.join(wd, name),
-                    opts.threads, opts.repeat, flags)
+                timers[name], _ = seqc_timer(opts.seqc, model(), w, {"x": x}, wd,
+                                             opts.threads, opts.repeat, flags)
             timers["torch chunked"] = lambda: time_torch(
                 lambda x: torch_gla_chunked(x, tw, HEADS), {"x": x},
                 opts.threads, opts.repeat)

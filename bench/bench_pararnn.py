@@ -86,12 +86,10 @@ def main():
         with tempfile.TemporaryDirectory() as wd:
             for solver in ("sequential", "newton"):
                 model, weights, inputs = para_gru(np.random.default_rng(0), b, h, t, solver)
-                sub = os.path.join(wd, solver)
-                os.mkdir(sub)
                 timers[solver], _ = seqc_timer(opts.seqc, model, weights, inputs,
-                                               sub, opts.threads, opts.repeat)
+                                               wd, opts.threads, opts.repeat)
                 if solver == "newton":
-                    its = iterations(opts.seqc, sub, model, weights, inputs)
+                    its = iterations(opts.seqc, wd, model, weights, inputs)
             runs = interleave(timers, opts.rounds)
         times = {solver: statistics.median(ms) for solver, ms in runs.items()}
         row = {"B": b, "H": h, "T": t, "sequential_median_ms": times["sequential"],

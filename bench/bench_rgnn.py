@@ -262,16 +262,14 @@ def main():
             fn = BASELINES[op]({k: torch.from_numpy(v) for k, v in w.items()}, **attrs)
             timers = {"torch": lambda: time_torch(fn, inputs, opts.threads,
                                                   opts.repeat)}
-            compiled, errors = {}, {}
+            compile_s, errors = {}, {}
             with tempfile.TemporaryDirectory() as wd:
-                for i, flags in enumerate([] if opts.torch_only else variants):
-                    os.mkdir(os.path.join(wd, str(i)))
+                for flags in [] if opts.torch_only else variants:
                     try:
-                        timers[flags], compiled[flags] = seqc_timer(
+                        timers[flags], compile_s[flags] = seqc_timer(
                             opts.seqc, reference_rgnn.model(op, F, attrs),
-                            {"g." + k: v for k, v in w.items()}, inputs,
-                            os.path.join(wd, str(i)), opts.threads,
-                            opts.repeat, shlex.split(flags))
+                            {"g." + k: v for k, v in w.items()}, inputs, wd,
+                            opts.threads, opts.repeat, shlex.split(flags))
                     except (OSError, subprocess.CalledProcessError) as err:
                         errors[flags] = (getattr(err, "stderr", None)
                                          or str(err)).strip()
@@ -291,11 +289,11 @@ def main():
                 else:
                     seqc_ms = statistics.median(runs[flags])
                     ratio = ratio_of_rounds(runs["torch"], runs[flags])[0]
-                    row.update(seqc_median_ms=seqc_ms, compile_s=compiled[flags],
+                    row.update(seqc_median_ms=seqc_ms, compile_s=compile_s[flags],
                                ratio_torch_over_seqc=ratio)
                     print(f"{op:<5} {gname:<9} {label:<24} {seqc_ms:>10.3f} "
                           f"{torch_ms:>10.3f} {ratio:>10.2f}x "
-                          f"{compiled[flags]:>10.2f}")
+                          f"{compile_s[flags]:>10.2f}")
                 rows.append(row)
     if opts.json:
         with open(opts.json, "w") as f:
