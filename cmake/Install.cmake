@@ -11,6 +11,7 @@ install(TARGETS SeqcRuntime SeqcTensorFiles EXPORT seqcTargets
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(FILES
   ${PROJECT_SOURCE_DIR}/include/seqc/Runtime/seqc_runtime.h
+  ${PROJECT_SOURCE_DIR}/include/seqc/Runtime/seqc_module_abi.h
   ${PROJECT_SOURCE_DIR}/include/seqc/Runtime/TensorFiles.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/seqc/Runtime)
 

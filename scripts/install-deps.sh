@@ -8,6 +8,7 @@ PACKAGES=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   nlohmann-json3-dev libgtest-dev libbenchmark-dev libomp-dev
   python3 python3-numpy
+  clang-22 libclang-rt-22-dev valgrind
 )
 
 missing=()

@@ -22,3 +22,26 @@ config.substitutions.append(("%mkweights",
 tool_dirs = [config.seqc_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["seqc", "seqc-opt"], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# CPU features of this machine, for the tests of modules generated for CPUs
+# it is not (the runtime must refuse them, naming what is missing).
+def _cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return None
+
+_flags = _cpu_flags()
+if _flags is not None:
+    if "avx512f" not in _flags:
+        config.available_features.add("host-lacks-avx512f")
+    if "amx_tile" not in _flags:
+        config.available_features.add("host-lacks-amx-tile")
+
+import shutil
+if shutil.which("valgrind"):
+    config.available_features.add("valgrind")

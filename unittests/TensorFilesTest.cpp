@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace seqc;
@@ -142,6 +143,22 @@ TEST(SafeTensors, ScalarZeroSizeAndMetadata) {
   EXPECT_EQ(file->find("__metadata__"), nullptr);
 }
 
+TEST(SafeTensors, TensorsTileTheDataInAnyOrder) {
+  // Listed out of offset order, with zero-size tensors at the start, between
+  // two tensors and at the end: the ranges still tile [0, 12) exactly.
+  std::string header = R"({
+    "z_end": {"dtype": "F32", "shape": [0], "data_offsets": [12, 12]},
+    "b": {"dtype": "I32", "shape": [1], "data_offsets": [8, 12]},
+    "z_mid": {"dtype": "I64", "shape": [3, 0], "data_offsets": [8, 8]},
+    "a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+    "z_start": {"dtype": "F16", "shape": [0], "data_offsets": [0, 0]}})";
+  TensorFileError err;
+  auto file = SafeTensorsFile::parse(safetensors(header, 12), err);
+  ASSERT_TRUE(file) << err.where << ": " << err.what;
+  EXPECT_EQ(file->tensors().size(), 5u);
+  EXPECT_EQ(file->find("b")->data[0], 8);
+}
+
 TEST(SafeTensors, EmptyHeaderObject) {
   TensorFileError err;
   auto file = SafeTensorsFile::parse(safetensors("{}"), err);
@@ -152,10 +169,17 @@ TEST(SafeTensors, EmptyHeaderObject) {
 struct SafeTensorsReject {
   const char *name;
   Bytes bytes;
-  const char *where;
+  std::string where;
   const char *phrase;
 };
 void PrintTo(const SafeTensorsReject &c, std::ostream *os) { *os << c.name; }
+
+std::string repeat(const std::string &text, size_t times) {
+  std::string out;
+  for (size_t i = 0; i < times; ++i)
+    out += text;
+  return out;
+}
 
 std::string entry(const std::string &body) {
   return std::string(R"({"w": {)") + body + "}}";
@@ -242,6 +266,85 @@ std::vector<SafeTensorsReject> safetensorsRejects() {
       {"UnknownKey",
        safetensors(entry(ok + R"("data_offsets": [0, 24], "extra": 1)"), 24),
        "/w/extra", "tensor 'w' has unknown key 'extra'"},
+      {"OverlappingOffsets",
+       safetensors(R"({"a": {"dtype": "F32", "shape": [2], )"
+                   R"("data_offsets": [0, 8]}, )"
+                   R"("b": {"dtype": "F32", "shape": [2], )"
+                   R"("data_offsets": [4, 12]}})",
+                   12),
+       "/b/data_offsets",
+       "tensor 'b' data_offsets [4, 12] overlap tensor 'a' data_offsets "
+       "[0, 8]"},
+      {"SameOffsetsTwice",
+       safetensors(R"({"b": {"dtype": "F32", "shape": [2], )"
+                   R"("data_offsets": [0, 8]}, )"
+                   R"("a": {"dtype": "I32", "shape": [2], )"
+                   R"("data_offsets": [0, 8]}})",
+                   8),
+       "/b/data_offsets", "overlap tensor 'a'"},
+      {"ZeroSizeInsideTensor",
+       safetensors(R"({"a": {"dtype": "F32", "shape": [2], )"
+                   R"("data_offsets": [0, 8]}, )"
+                   R"("e": {"dtype": "F32", "shape": [0], )"
+                   R"("data_offsets": [4, 4]}})",
+                   8),
+       "/e/data_offsets", "tensor 'e' data_offsets [4, 4] overlap tensor 'a'"},
+      {"GapBetweenTensors",
+       safetensors(R"({"a": {"dtype": "F32", "shape": [2], )"
+                   R"("data_offsets": [0, 8]}, )"
+                   R"("b": {"dtype": "F32", "shape": [2], )"
+                   R"("data_offsets": [12, 20]}})",
+                   20),
+       "/b/data_offsets",
+       "tensor 'b' data_offsets [12, 20] leave a gap: no tensor holds data "
+       "bytes [8, 12)"},
+      {"GapAtStart",
+       safetensors(entry(R"("dtype": "F32", "shape": [2], )"
+                         R"("data_offsets": [4, 12])"),
+                   12),
+       "/w/data_offsets", "no tensor holds data bytes [0, 4)"},
+      {"BytesAfterLastTensor",
+       safetensors(entry(ok + R"("data_offsets": [0, 24])"), 28),
+       "/w/data_offsets",
+       "no tensor holds data bytes [24, 28) at the end of the data section"},
+      {"DataWithoutTensors", safetensors("{}", 4), "header",
+       "no tensor holds data bytes [0, 4)"},
+      {"DuplicateTensor",
+       safetensors(R"({"w": {"dtype": "F32", "shape": [1], )"
+                   R"("data_offsets": [0, 4]}, )"
+                   R"("w": {"dtype": "F32", "shape": [1], )"
+                   R"("data_offsets": [4, 8]}})",
+                   8),
+       "/w", "duplicate key 'w'"},
+      {"DuplicateField",
+       safetensors(entry(R"("dtype": "F32", "shape": [1], "dtype": "I32", )"
+                         R"("data_offsets": [0, 4])"),
+                   4),
+       "/w/dtype", "duplicate key 'dtype'"},
+      {"DuplicateInArray",
+       safetensors(R"({"w": {"shape": [1, {"x": 1, "x": 2}]}})"),
+       "/w/shape/1/x", "duplicate key 'x'"},
+      {"DuplicateMetadataKey",
+       safetensors(R"({"__metadata__": {"a/b": "1", "a/b": "2"}})"),
+       "/__metadata__/a~1b", "duplicate key 'a/b'"},
+      {"DeepNestingInEntry",
+       safetensors("{\"w\": " + std::string(100, '[') + std::string(100, ']') +
+                   "}"),
+       "/w" + repeat("/0", 63), "header nests deeper than 64 levels"},
+      {"DeepNesting150000",
+       safetensors(std::string(150000, '[') + std::string(150000, ']')),
+       repeat("/0", 64), "header nests deeper than 64 levels"},
+      {"NestingAtLimit",
+       safetensors("{\"__metadata__\": {\"x\": " + std::string(62, '[') +
+                   std::string(62, ']') + "}}"),
+       "/__metadata__/x", "metadata value 'x' is not a string"},
+      {"NestingPastLimit",
+       safetensors("{\"__metadata__\": {\"x\": " + std::string(63, '[') +
+                   std::string(63, ']') + "}}"),
+       "/__metadata__/x" + repeat("/0", 62),
+       "header nests deeper than 64 levels"},
+      {"DeepButInvalid", safetensors(std::string(100000, '[')), "byte 100008",
+       "header is not valid JSON"},
       {"MetadataNotObject", safetensors(R"({"__metadata__": [1]})"),
        "/__metadata__", "__metadata__ is not an object"},
       {"MetadataNotString", safetensors(R"({"__metadata__": {"a/b": 1}})"),
@@ -551,6 +654,131 @@ TEST_F(NpyFileTest, ReadErrors) {
   EXPECT_TRUE(contains(err.what, "not a regular file")) << err.what;
   EXPECT_FALSE(readNpy(write("bad.npy", npyWith(">f4", "(1,)", 4)), arr, err));
   EXPECT_TRUE(contains(err.what, "big-endian")) << err.what;
+}
+
+//===----------------------------------------------------------------------===//
+// Mapped .npy (NpyFile)
+//===----------------------------------------------------------------------===//
+
+/// A version 1.0 .npy file whose data starts at byte `offset`.
+Bytes npyAt(size_t offset, const std::string &descr, const std::string &shape,
+            const Bytes &data) {
+  std::string dict = "{'descr': '" + descr +
+                     "', 'fortran_order': False, 'shape': " + shape + ", }";
+  // npy() puts 10 bytes before the dict and a newline after it.
+  dict.append(offset - 10 - 1 - dict.size(), ' ');
+  return npy(1, dict, data);
+}
+
+bool aligned(const void *p, size_t alignment) {
+  return reinterpret_cast<uintptr_t>(p) % alignment == 0;
+}
+
+TEST_F(NpyFileTest, MapsAlignedDataInPlace) {
+  Bytes data = counting(3 * 5 * 8);
+  std::string p = path("aligned.npy");
+  TensorFileError err;
+  ASSERT_TRUE(writeNpy(p, DType::I64, {3, 5}, data.data(), err)) << err.what;
+  auto file = NpyFile::open(p, err);
+  ASSERT_TRUE(file) << err.where << ": " << err.what;
+  EXPECT_EQ(file->dtype(), DType::I64);
+  EXPECT_EQ(file->shape(), (std::vector<int64_t>{3, 5}));
+  ASSERT_EQ(file->nbytes(), data.size());
+  EXPECT_FALSE(file->copied());
+  EXPECT_TRUE(aligned(file->data(), 64));
+  EXPECT_EQ(std::memcmp(file->data(), data.data(), data.size()), 0);
+}
+
+TEST_F(NpyFileTest, CopiesMisalignedData) {
+  struct Case {
+    size_t offset;
+    const char *descr;
+    DType dtype;
+  };
+  for (const Case &c :
+       {Case{131, "<f4", DType::F32}, Case{130, "<i8", DType::I64},
+        Case{129, "<f2", DType::F16}, Case{132, "<i4", DType::I32},
+        Case{136, "<i8", DType::I64}}) {
+    size_t size = dtypeSize(c.dtype);
+    Bytes data = counting(7 * size);
+    std::string p = write("off" + std::to_string(c.offset) + ".npy",
+                          npyAt(c.offset, c.descr, "(7,)", data));
+    TensorFileError err;
+    auto file = NpyFile::open(p, err);
+    ASSERT_TRUE(file) << c.offset << ": " << err.where << ": " << err.what;
+    EXPECT_EQ(file->dtype(), c.dtype);
+    EXPECT_EQ(file->copied(), c.offset % size != 0) << c.offset;
+    EXPECT_TRUE(aligned(file->data(), size)) << c.offset;
+    ASSERT_EQ(file->nbytes(), data.size());
+    EXPECT_EQ(std::memcmp(file->data(), data.data(), data.size()), 0);
+  }
+}
+
+TEST_F(NpyFileTest, MappedEmptyArray) {
+  std::string p = write("empty.npy", npyAt(129, "<f4", "(0, 4)", {}));
+  TensorFileError err;
+  auto file = NpyFile::open(p, err);
+  ASSERT_TRUE(file) << err.where << ": " << err.what;
+  EXPECT_EQ(file->shape(), (std::vector<int64_t>{0, 4}));
+  EXPECT_EQ(file->nbytes(), 0u);
+  EXPECT_NE(file->data(), nullptr);
+  EXPECT_TRUE(aligned(file->data(), 4));
+}
+
+TEST_F(NpyFileTest, MappedRejectsLikeReadNpy) {
+  // Every malformed file and every truncation of a good one gets the very
+  // error readNpy gives.
+  std::vector<std::pair<std::string, Bytes>> cases;
+  for (const NpyReject &c : npyRejects())
+    cases.emplace_back(c.name, c.bytes);
+  Bytes full = npyWith("<i4", "(2, 3)", 24);
+  for (size_t n = 0; n < full.size(); ++n)
+    cases.emplace_back("cut" + std::to_string(n),
+                       Bytes(full.begin(), full.begin() + n));
+  for (const auto &[name, bytes] : cases) {
+    std::string p = write(name + ".npy", bytes);
+    TensorFileError mapErr, readErr;
+    NpyArray arr;
+    EXPECT_FALSE(readNpy(p, arr, readErr)) << name;
+    EXPECT_EQ(NpyFile::open(p, mapErr), nullptr) << name;
+    EXPECT_FALSE(mapErr.what.empty()) << name;
+    EXPECT_EQ(mapErr.where, readErr.where) << name;
+    EXPECT_EQ(mapErr.what, readErr.what) << name;
+  }
+}
+
+TEST_F(NpyFileTest, MappedRefusesNonRegularFiles) {
+  TensorFileError err;
+  EXPECT_EQ(NpyFile::open(dir + "/missing.npy", err), nullptr);
+  EXPECT_EQ(err.where, "");
+  EXPECT_TRUE(contains(err.what, "cannot open file")) << err.what;
+  EXPECT_EQ(NpyFile::open(dir, err), nullptr);
+  EXPECT_TRUE(contains(err.what, "not a regular file")) << err.what;
+  // A FIFO with no writer: refused at once, not waited on.
+  std::string fifo = path("fifo.npy");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  err = {};
+  EXPECT_EQ(NpyFile::open(fifo, err), nullptr);
+  EXPECT_TRUE(contains(err.what, "not a regular file")) << err.what;
+}
+
+TEST_F(NpyFileTest, MapsHugeSparseFileWithoutReadingIt) {
+  // 64 GiB of f32 that is all hole: reading it whole would not fit in this
+  // machine's memory; mapping it costs only the pages touched.
+  const int64_t count = int64_t(1) << 34;
+  Bytes header = npyAt(128, "<f4", "(" + std::to_string(count) + ",)", {});
+  std::string p = write("sparse.npy", header);
+  if (truncate(p.c_str(), off_t(header.size()) + count * 4) != 0)
+    GTEST_SKIP() << "cannot make a 64 GiB sparse file here";
+  TensorFileError err;
+  auto file = NpyFile::open(p, err);
+  ASSERT_TRUE(file) << err.where << ": " << err.what;
+  EXPECT_EQ(file->shape(), std::vector<int64_t>{count});
+  EXPECT_EQ(file->nbytes(), size_t(count) * 4);
+  EXPECT_FALSE(file->copied());
+  const auto *bytes = static_cast<const uint8_t *>(file->data());
+  EXPECT_EQ(bytes[0], 0);
+  EXPECT_EQ(bytes[file->nbytes() - 1], 0);
 }
 
 TEST(DTypeTest, NamesAndSizes) {

@@ -204,6 +204,23 @@ LogicalResult ShapeChecker::shapeIs(RankedTensorType t, StringRef what,
                ", got " + shapeStr(t.getShape()));
 }
 
+LogicalResult ShapeChecker::stateShapeIs(RankedTensorType t, StringRef what,
+                                         ArrayRef<int64_t> shape) const {
+  if (failed(shapeIs(t, what, shape)))
+    return failure();
+  for (auto [i, d, e] : llvm::enumerate(t.getShape(), shape)) {
+    if (isDyn(d) == isDyn(e))
+      continue;
+    std::string detail =
+        isDyn(d) ? "is symbolic, but must be " + std::to_string(e)
+                 : std::string("is fixed, but must follow a symbolic size");
+    return error("operand '" + what + "' must have shape " + shapeStr(shape) +
+                 ", got " + shapeStr(t.getShape()) + " (dim " + Twine(i) + " " +
+                 detail + ")");
+  }
+  return success();
+}
+
 LogicalResult ShapeChecker::weights(ValueRange weights,
                                     ArrayRef<WeightSpec> specs) const {
   if (weights.size() != specs.size())

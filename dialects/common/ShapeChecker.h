@@ -84,6 +84,14 @@ public:
   /// Fails unless `t` has exactly `shape` (kDynamic entries match anything).
   mlir::LogicalResult shapeIs(mlir::RankedTensorType t, llvm::StringRef what,
                               llvm::ArrayRef<int64_t> shape) const;
+  /// As shapeIs, for an operand whose every dim must equal `shape`'s (a
+  /// recurrence's initial state): a static size against a dynamic one (a
+  /// symbol of the model), either way round, fails too. Such a model could
+  /// only run where the symbol happens to have that size, which is a mistake
+  /// in the model rather than something to find out at run time.
+  mlir::LogicalResult stateShapeIs(mlir::RankedTensorType t,
+                                   llvm::StringRef what,
+                                   llvm::ArrayRef<int64_t> shape) const;
   /// Checks the weights operands against the op's specs: count, f32, shapes.
   mlir::LogicalResult weights(mlir::ValueRange weights,
                               llvm::ArrayRef<WeightSpec> specs) const;

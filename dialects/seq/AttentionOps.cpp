@@ -34,7 +34,7 @@ SEQC_INFER(GLACoreOp) {
       failed(c.divides(h, hv, "value width of v")))
     return failure();
   SmallVector<int64_t> state{b, h, divDim(hk, h), divDim(hv, h)};
-  if (*s0 && failed(c.shapeIs(*s0, "s0", state)))
+  if (*s0 && failed(c.stateShapeIs(*s0, "s0", state)))
     return failure();
   out.push_back(c.f32({b, t, hv}));
   out.push_back(c.f32(state));
@@ -87,7 +87,7 @@ SEQC_INFER(GLAOp) {
     return failure();
   SmallVector<int64_t> state{x->getDimSize(0), s->heads, s->keyDim / s->heads,
                              s->valueDim / s->heads};
-  if (*s0 && failed(c.shapeIs(*s0, "s0", state)))
+  if (*s0 && failed(c.stateShapeIs(*s0, "s0", state)))
     return failure();
   out.push_back(*x);
   out.push_back(c.f32(state));

@@ -25,7 +25,7 @@ SEQC_INFER(LinearRecurrenceOp) {
   for (auto [x, y] : llvm::zip(av->getShape(), bv->getShape()))
     shape.push_back(merge(x, y));
   SmallVector<int64_t> last{shape[0], shape[2]};
-  if (*h0 && failed(c.shapeIs(*h0, "h0", last)))
+  if (*h0 && failed(c.stateShapeIs(*h0, "h0", last)))
     return failure();
   out.push_back(c.f32(shape));
   out.push_back(c.f32(last));
@@ -86,8 +86,8 @@ SEQC_INFER(RNNOp) {
   SmallVector<int64_t> state{layers, b, h};
   if (*c0 && !lstm)
     return c.error("a gru has no cell state 'c0'");
-  if ((*h0 && failed(c.shapeIs(*h0, "h0", state))) ||
-      (*c0 && failed(c.shapeIs(*c0, "c0", state))))
+  if ((*h0 && failed(c.stateShapeIs(*h0, "h0", state))) ||
+      (*c0 && failed(c.stateShapeIs(*c0, "c0", state))))
     return failure();
   out.push_back(c.f32({b, x->getDimSize(1), h}));
   out.push_back(c.f32(state));
@@ -131,7 +131,7 @@ SEQC_INFER(ParaGRUOp) {
       failed(checkWeights<ParaGRUOp>(c, loc, {a.getX(), a.getH0()}, a)))
     return failure();
   SmallVector<int64_t> state{x->getDimSize(0), *c.intAttr("hidden")};
-  if (*h0 && failed(c.shapeIs(*h0, "h0", state)))
+  if (*h0 && failed(c.stateShapeIs(*h0, "h0", state)))
     return failure();
   out.push_back(c.f32({state[0], x->getDimSize(1), state[1]}));
   out.push_back(c.f32(state));
@@ -151,8 +151,8 @@ SEQC_INFER(ParaLSTMOp) {
                                       a)))
     return failure();
   SmallVector<int64_t> state{x->getDimSize(0), *c.intAttr("hidden")};
-  if ((*h0 && failed(c.shapeIs(*h0, "h0", state))) ||
-      (*c0 && failed(c.shapeIs(*c0, "c0", state))))
+  if ((*h0 && failed(c.stateShapeIs(*h0, "h0", state))) ||
+      (*c0 && failed(c.stateShapeIs(*c0, "c0", state))))
     return failure();
   out.push_back(c.f32({state[0], x->getDimSize(1), state[1]}));
   out.push_back(c.f32(state));

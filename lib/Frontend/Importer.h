@@ -89,10 +89,13 @@ struct Node {
 
 class Importer {
 public:
-  Importer(MLIRContext &ctx, std::string path,
-           const seqc::ImportOptions &options,
+  /// Imports `text`; `path` names it in messages, and a relative weights
+  /// file is found in `baseDir`.
+  Importer(MLIRContext &ctx, llvm::StringRef text, std::string path,
+           std::string baseDir, const seqc::ImportOptions &options,
            const std::map<std::string, int64_t> &bindings)
-      : ctx(ctx), path(std::move(path)), options(options), bindings(bindings),
+      : ctx(ctx), text(text), path(std::move(path)),
+        baseDir(std::move(baseDir)), options(options), bindings(bindings),
         builder(&ctx) {}
 
   OwningOpRef<ModuleOp> run();
@@ -126,7 +129,9 @@ private:
   const seqc::SafeTensorsFile &weightsFile(const Node &node);
 
   MLIRContext &ctx;
+  llvm::StringRef text;
   std::string path;
+  std::string baseDir;
   const seqc::ImportOptions &options;
   const std::map<std::string, int64_t> &bindings;
   OpBuilder builder;

@@ -11,8 +11,12 @@
 #include "dialects/seq/SeqDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "llvm/Support/ConvertUTF.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <unordered_set>
 
 using namespace seqc::frontend;
 
@@ -43,31 +47,56 @@ std::string seqc::UserError::str() const {
   return s + ": " + printable(what);
 }
 
+/// Deepest nesting of JSON arrays and objects accepted. A model needs five
+/// levels; refusing deeper input while parsing means that no later recursive
+/// walk of the DOM (copy, dump, comparison) can overflow the stack.
+static constexpr size_t kMaxJsonDepth = 64;
+
 namespace {
 /// Builds the DOM as nlohmann's own parser does, but keeps the byte position
-/// of every error (nlohmann's DOM parser drops it for number overflow).
+/// of every error (nlohmann's DOM parser drops it for number overflow),
+/// refuses nesting deeper than kMaxJsonDepth and duplicate keys.
 class PositionedParser {
 public:
   explicit PositionedParser(json &root)
       : dom(root, /*allow_exceptions=*/false) {}
-  bool null() { return dom.null(); }
-  bool boolean(bool v) { return dom.boolean(v); }
+  bool null() { return value() && dom.null(); }
+  bool boolean(bool v) { return value() && dom.boolean(v); }
   bool number_integer(json::number_integer_t v) {
-    return dom.number_integer(v);
+    return value() && dom.number_integer(v);
   }
   bool number_unsigned(json::number_unsigned_t v) {
-    return dom.number_unsigned(v);
+    return value() && dom.number_unsigned(v);
   }
   bool number_float(json::number_float_t v, const std::string &s) {
-    return dom.number_float(v, s);
+    return value() && dom.number_float(v, s);
   }
-  bool string(std::string &v) { return dom.string(v); }
-  bool binary(json::binary_t &v) { return dom.binary(v); }
-  bool start_object(std::size_t n) { return dom.start_object(n); }
-  bool key(std::string &v) { return dom.key(v); }
-  bool end_object() { return dom.end_object(); }
-  bool start_array(std::size_t n) { return dom.start_array(n); }
-  bool end_array() { return dom.end_array(); }
+  bool string(std::string &v) { return value() && dom.string(v); }
+  bool binary(json::binary_t &v) { return value() && dom.binary(v); }
+  bool start_object(std::size_t n) {
+    return open(/*object=*/true) && dom.start_object(n);
+  }
+  bool key(std::string &v) {
+    Frame &frame = frames.back();
+    frame.key = v;
+    if (!frame.keys.insert(v).second) {
+      duplicate = pointer();
+      duplicateKey = v;
+      return false;
+    }
+    return dom.key(v);
+  }
+  bool end_object() {
+    frames.pop_back();
+    return dom.end_object();
+  }
+  bool start_array(std::size_t n) {
+    return open(/*object=*/false) && dom.start_array(n);
+  }
+  bool end_array() {
+    frames.pop_back();
+    return dom.end_array();
+  }
   template <typename Exception>
   bool parse_error(std::size_t pos, const std::string &, const Exception &e) {
     position = pos;
@@ -81,24 +110,88 @@ public:
   }
   size_t position = 0;
   std::string message;
+  /// Set when parsing stopped at an array or object nested too deeply.
+  bool tooDeep = false;
+  /// The JSON pointer of a key seen twice in one object, when parsing
+  /// stopped there.
+  std::optional<std::string> duplicate;
+  std::string duplicateKey;
 
 private:
+  /// An open array or object: the keys seen so far, or the count of
+  /// elements.
+  struct Frame {
+    bool object = false;
+    size_t elements = 0;
+    std::string key;
+    std::unordered_set<std::string> keys;
+  };
+  /// Counts a value as the next element of the enclosing array.
+  bool value() {
+    if (!frames.empty() && !frames.back().object)
+      ++frames.back().elements;
+    return true;
+  }
+  bool open(bool object) {
+    value();
+    if (frames.size() >= kMaxJsonDepth) {
+      tooDeep = true;
+      return false;
+    }
+    frames.emplace_back();
+    frames.back().object = object;
+    return true;
+  }
+  /// Where the parser is, as a JSON pointer.
+  std::string pointer() const {
+    std::string at;
+    for (const Frame &f : frames)
+      at = f.object ? ptr(at, f.key) : ptr(at, f.elements - 1);
+    return at;
+  }
+
+  std::vector<Frame> frames;
   nlohmann::detail::json_sax_dom_parser<json> dom;
 };
 } // namespace
 
+/// The byte offset of the first array or object in `text` nested deeper than
+/// kMaxJsonDepth; `text` is well-formed up to there.
+static size_t firstTooDeep(llvm::StringRef text) {
+  size_t depth = 0;
+  bool inString = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char ch = text[i];
+    if (inString) {
+      if (ch == '\\')
+        ++i;
+      else if (ch == '"')
+        inString = false;
+    } else if (ch == '"') {
+      inString = true;
+    } else if (ch == '[' || ch == '{') {
+      if (++depth > kMaxJsonDepth)
+        return i;
+    } else if ((ch == ']' || ch == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return text.size();
+}
+
 json Importer::readJson() {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
-  if (!buffer)
-    fail("", "cannot read the model: " + buffer.getError().message());
-  llvm::StringRef text = (*buffer)->getBuffer();
   json root;
   PositionedParser parser(root);
   if (json::sax_parse(text.begin(), text.end(), &parser))
     return root;
+  if (parser.duplicate)
+    fail(*parser.duplicate, "duplicate key '" + parser.duplicateKey + "'");
   // nlohmann reports a byte count; users want line:column.
   size_t byte =
-      std::min<size_t>(parser.position ? parser.position - 1 : 0, text.size());
+      parser.tooDeep
+          ? firstTooDeep(text)
+          : std::min<size_t>(parser.position ? parser.position - 1 : 0,
+                             text.size());
   size_t line = 1, col = 1;
   for (char ch : text.take_front(byte)) {
     if (ch == '\n') {
@@ -109,7 +202,9 @@ json Importer::readJson() {
     }
   }
   fail(std::to_string(line) + ":" + std::to_string(col),
-       "malformed JSON: " + parser.message);
+       parser.tooDeep ? "JSON nested deeper than " +
+                            std::to_string(kMaxJsonDepth) + " levels"
+                      : "malformed JSON: " + parser.message);
 }
 
 void Importer::checkTopLevel(const json &root) {
@@ -311,7 +406,7 @@ OwningOpRef<ModuleOp> Importer::run() {
   if (options.weightsPath) {
     weightsPath = *options.weightsPath;
   } else if (root.contains("weights")) {
-    llvm::SmallString<256> full(llvm::sys::path::parent_path(path));
+    llvm::SmallString<256> full(baseDir);
     llvm::sys::path::append(full, root["weights"].get<std::string>());
     if (llvm::sys::path::is_absolute(root["weights"].get<std::string>()))
       full = root["weights"].get<std::string>();
@@ -390,28 +485,120 @@ OwningOpRef<ModuleOp> Importer::run() {
   return module;
 }
 
+OwningOpRef<ModuleOp> seqc::importModelText(MLIRContext &ctx,
+                                            llvm::StringRef text,
+                                            const std::string &displayPath,
+                                            const std::string &baseDir,
+                                            const ImportOptions &options,
+                                            UserError &error) {
+  ctx.loadDialect<seq::SeqDialect, rgnn::RGNNDialect, arith::ArithDialect,
+                  func::FuncDialect>();
+  // A symbolic dim that weights fix to a size is imported again as that
+  // size, so that every op downstream sees it. A failure after weights fixed
+  // some symbols may be one that their sizes avoid (a state's fixed size
+  // against such a symbol), so it is retried with them too; when the model
+  // fails in the end, the first problem found is reported. Every pass after
+  // the first starts with more symbols fixed; a model needs two or three
+  // passes, and the bound keeps a hostile one from asking for one per node.
+  constexpr int kMaxPasses = 8;
+  std::map<std::string, int64_t> bindings;
+  std::optional<UserError> firstError;
+  for (int pass = 1;; ++pass) {
+    Importer importer(ctx, text, displayPath, baseDir, options, bindings);
+    try {
+      OwningOpRef<ModuleOp> module = importer.run();
+      if (importer.newBindings.empty() || pass == kMaxPasses)
+        return module;
+    } catch (const ImportFailure &f) {
+      if (importer.newBindings.empty() || pass == kMaxPasses) {
+        error = firstError.value_or(f.error);
+        return nullptr;
+      }
+      if (!firstError)
+        firstError = f.error;
+    } catch (const std::exception &e) {
+      error = firstError.value_or(UserError{displayPath, "", e.what()});
+      return nullptr;
+    }
+    bindings.insert(importer.newBindings.begin(), importer.newBindings.end());
+  }
+}
+
+/// The largest model description read. Real ones are kilobytes (a node is
+/// ~100 bytes, weights live elsewhere: 100,000 nodes are ~10 MiB); the limit
+/// keeps a wrong path or a hostile file from exhausting memory, as the JSON
+/// DOM takes up to ~16 times the text's size.
+static constexpr uint64_t kMaxModelBytes = uint64_t(64) << 20;
+
+/// strerror(errno), lowercase to fit inside a message.
+static std::string errnoMessage() {
+  std::string s = std::error_code(errno, std::generic_category()).message();
+  if (!s.empty())
+    s[0] = char(tolower(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+/// Reads a model file, refusing anything that is not a regular file of at
+/// most kMaxModelBytes.
+static bool readModelFile(const std::string &path, std::string &text,
+                          std::string &why) {
+  // O_NONBLOCK so that opening a FIFO cannot hang; it is refused below.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    why = errnoMessage();
+    return false;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    why = "not a regular file";
+    return false;
+  }
+  auto tooLarge = [&](uint64_t size) {
+    why = "the file is larger than the limit of " +
+          std::to_string(kMaxModelBytes >> 20) + " MiB (" +
+          std::to_string(size) + " bytes)";
+    return false;
+  };
+  if (uint64_t(st.st_size) > kMaxModelBytes) {
+    ::close(fd);
+    return tooLarge(st.st_size);
+  }
+  // Read to the end rather than st_size bytes, stopping past the limit in
+  // case the file grows meanwhile.
+  text.clear();
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      why = errnoMessage();
+      ::close(fd);
+      return false;
+    }
+    if (n == 0)
+      break;
+    text.append(buf, n);
+    if (text.size() > kMaxModelBytes) {
+      ::close(fd);
+      return tooLarge(text.size());
+    }
+  }
+  ::close(fd);
+  return true;
+}
+
 OwningOpRef<ModuleOp> seqc::importModel(MLIRContext &ctx,
                                         const std::string &modelPath,
                                         const ImportOptions &options,
                                         UserError &error) {
-  ctx.loadDialect<seq::SeqDialect, rgnn::RGNNDialect, arith::ArithDialect,
-                  func::FuncDialect>();
-  // A symbolic dim that weights fix to a size is imported again as that
-  // size, so that every op downstream sees it.
-  std::map<std::string, int64_t> bindings;
-  for (int pass = 0;; ++pass) {
-    Importer importer(ctx, modelPath, options, bindings);
-    try {
-      OwningOpRef<ModuleOp> module = importer.run();
-      if (pass == 1 || importer.newBindings.empty())
-        return module;
-      bindings = importer.newBindings;
-    } catch (const ImportFailure &f) {
-      error = f.error;
-      return nullptr;
-    } catch (const std::exception &e) {
-      error = UserError{modelPath, "", e.what()};
-      return nullptr;
-    }
+  std::string text, why;
+  if (!readModelFile(modelPath, text, why)) {
+    error = UserError{modelPath, "", "cannot read the model: " + why};
+    return nullptr;
   }
+  return importModelText(ctx, text, modelPath,
+                         llvm::sys::path::parent_path(modelPath).str(), options,
+                         error);
 }

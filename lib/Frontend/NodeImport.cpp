@@ -49,12 +49,11 @@ static bool hasKind(const json &v, AttrKind kind) {
 NamedAttrList Importer::nodeAttrs(const Node &node, const OpSchema &schema,
                                   ArrayRef<RankedTensorType> inputTypes) {
   std::string at = ptr(node.pointer, "attrs");
-  json given = json::object();
-  if (node.body->contains("attrs")) {
-    given = (*node.body)["attrs"];
-    if (!given.is_object())
-      fail(at, "must be an object");
-  }
+  static const json none = json::object();
+  const json &given =
+      node.body->contains("attrs") ? (*node.body)["attrs"] : none;
+  if (!given.is_object())
+    fail(at, "must be an object");
   for (auto &[key, value] : given.items())
     if (llvm::none_of(schema.attrs,
                       [&](const AttrSchema &a) { return key == a.name; }))
@@ -72,10 +71,11 @@ NamedAttrList Importer::nodeAttrs(const Node &node, const OpSchema &schema,
     std::string attrAt = ptr(at, a.name);
     json value;
     if (given.contains(a.name)) {
-      value = given[a.name];
-      if (!hasKind(value, a.kind))
+      const json &v = given[a.name];
+      if (!hasKind(v, a.kind))
         fail(attrAt, "attribute '" + std::string(a.name) + "' must be " +
                          kindName(a.kind));
+      value = v;
     } else if (*a.defaultJson) {
       value = json::parse(a.defaultJson);
     } else if (a.derive) {

@@ -1,6 +1,10 @@
 //===- Module.cpp - Loading a compiled module: library, signature, weights ===//
+#include "CPUFeatures.h"
 #include "ModuleInternal.h"
+#include "SharedObjectCheck.h"
 
+#include <cstdlib>
+#include <cstring>
 #include <dlfcn.h>
 #include <nlohmann/json.hpp>
 
@@ -8,7 +12,19 @@ using json = nlohmann::json;
 using namespace seqc::runtime;
 
 seqc_error *seqc::runtime::fail(const std::string &message) {
-  return new seqc_error{message};
+  std::string text;
+  for (char ch : message) {
+    auto byte = static_cast<unsigned char>(ch);
+    if (byte < 0x20 || byte == 0x7f) {
+      static const char hex[] = "0123456789abcdef";
+      text += "\\x";
+      text += hex[byte >> 4];
+      text += hex[byte & 15];
+    } else {
+      text += ch;
+    }
+  }
+  return new seqc_error{text};
 }
 
 extern "C" const char *seqc_error_message(const seqc_error *error) {
@@ -89,6 +105,41 @@ static seqc_error *bindWeights(seqc_module *m, const std::string &path) {
   return nullptr;
 }
 
+/// Allocates the module's state buffers, zeroed and 64-byte aligned.
+static seqc_error *allocateState(seqc_module *m, const std::string &origin) {
+  for (StateBuffer &s : m->state) {
+    std::optional<size_t> bytes = seqc::tensorByteSize(
+        s.spec.dims, s.spec.dtype == SEQC_F32   ? seqc::DType::F32
+                     : s.spec.dtype == SEQC_I32 ? seqc::DType::I32
+                                                : seqc::DType::I64);
+    if (!bytes)
+      return fail(origin + ": bad module signature: state '" + s.spec.name +
+                  "' has an invalid shape");
+    size_t rounded = (std::max<size_t>(*bytes, 1) + 63) / 64 * 64;
+    s.data = aligned_alloc(64, rounded);
+    if (!s.data)
+      return fail(origin + ": cannot allocate " + std::to_string(rounded) +
+                  " bytes for the module's packed weights");
+    memset(s.data, 0, rounded);
+  }
+  return nullptr;
+}
+
+/// Refuses a module generated for CPU features this machine lacks.
+static seqc_error *checkCPU(const json &sig, const std::string &origin) {
+  std::vector<std::string> missing = missingCPUFeatures(
+      sig.at("cpu_features").get<std::vector<std::string>>());
+  if (missing.empty())
+    return nullptr;
+  std::string list;
+  for (const std::string &f : missing)
+    list += (list.empty() ? "" : ", ") + f;
+  return fail(origin + ": compiled for CPU '" +
+              sig.at("cpu").get<std::string>() +
+              "', which has features this machine lacks: " + list +
+              " (compile with --cpu=host or an older --cpu)");
+}
+
 /// Reads the signature and binds the weights; `origin` names the module in
 /// messages.
 static seqc_error *initModule(seqc_module *m, const char *signature,
@@ -97,8 +148,14 @@ static seqc_error *initModule(seqc_module *m, const char *signature,
   std::string weights;
   try {
     json sig = json::parse(signature);
-    if (sig.at("abi").get<int>() != 1)
-      return fail(origin + ": compiled for another module ABI version");
+    if (sig.at("abi").get<int>() != SEQC_MODULE_ABI_VERSION)
+      return fail(origin + ": compiled for another module ABI version (" +
+                  std::to_string(sig.at("abi").get<int>()) +
+                  "; this runtime loads version " +
+                  std::to_string(SEQC_MODULE_ABI_VERSION) +
+                  "): compile it again with this seqc");
+    if (seqc_error *e = checkCPU(sig, origin))
+      return e;
     m->name = sig.at("name").get<std::string>();
     weights = sig.at("weights_file").get<std::string>();
     for (const json &j : sig.at("inputs"))
@@ -107,6 +164,8 @@ static seqc_error *initModule(seqc_module *m, const char *signature,
       m->outputs.push_back(parseSpec(j, "dims"));
     for (const json &j : sig.at("weights"))
       m->weights.push_back({parseSpec(j, "shape"), nullptr, {}});
+    for (const json &j : sig.at("state"))
+      m->state.push_back({parseSpec(j, "shape"), nullptr});
     for (const json &j : sig.at("id_ranges")) {
       std::string input = j.at("input").get<std::string>();
       size_t before = m->idRanges.size();
@@ -129,6 +188,9 @@ static seqc_error *initModule(seqc_module *m, const char *signature,
   auto maxThreads =
       reinterpret_cast<int (*)()>(dlsym(scope, "omp_get_max_threads"));
   m->defaultThreads = maxThreads ? maxThreads() : 0;
+  m->ompLevel = reinterpret_cast<int (*)()>(dlsym(scope, "omp_get_level"));
+  if (seqc_error *e = allocateState(m, origin))
+    return e;
   if (m->weights.empty())
     return nullptr;
   return bindWeights(m, weightsPath ? std::string(weightsPath) : weights);
@@ -144,6 +206,11 @@ extern "C" seqc_error *seqc_module_load(const char *libraryPath,
   std::string path = libraryPath;
   if (path.find('/') == std::string::npos)
     path = "./" + path;
+  // dlopen maps what the ELF headers name: a truncated file would fault
+  // (SIGBUS) on first touch instead of failing.
+  std::string why;
+  if (!seqc::checkSharedObject(path, why))
+    return fail(std::string(libraryPath) + ": cannot load: " + why);
   m->library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!m->library)
     return fail(std::string(libraryPath) + ": cannot load: " + dlerror());
@@ -172,6 +239,8 @@ extern "C" seqc_error *seqc_module_from_entry(seqc_entry_fn entry,
 }
 
 seqc_module::~seqc_module() {
+  for (StateBuffer &s : state)
+    free(s.data);
   weightsFile.reset();
   if (library)
     dlclose(library);

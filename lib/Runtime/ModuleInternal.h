@@ -6,6 +6,7 @@
 #include "seqc/Runtime/seqc_runtime.h"
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,9 @@ struct seqc_error {
 
 namespace seqc::runtime {
 
-/// Makes an error (the C API's way of failing).
+/// Makes an error (the C API's way of failing). Control characters in the
+/// message (a NUL in a tensor name, say) are written as \xNN, so that the
+/// whole message survives as a C string.
 seqc_error *fail(const std::string &message);
 
 /// One tensor of the signature.
@@ -40,6 +43,12 @@ struct IdRange {
   int64_t num;
 };
 
+/// A buffer of the module's state: zeroed at load, kept across runs.
+struct StateBuffer {
+  TensorSpec spec;
+  void *data = nullptr;
+};
+
 using EntryFn = seqc_entry_fn;
 
 } // namespace seqc::runtime
@@ -51,6 +60,12 @@ struct seqc_module {
   std::string name;
   std::vector<seqc::runtime::TensorSpec> inputs, outputs;
   std::vector<seqc::runtime::BoundWeight> weights;
+  /// This instance's state (packed weights): never shared with another
+  /// instance of the same library.
+  std::vector<seqc::runtime::StateBuffer> state;
+  /// Runs of this module from several threads take turns (its state is
+  /// written by the first run).
+  std::mutex runLock;
   std::vector<seqc::runtime::IdRange> idRanges;
   std::vector<std::string> checks;
   std::unique_ptr<seqc::SafeTensorsFile> weightsFile;
@@ -59,6 +74,8 @@ struct seqc_module {
   int threads = 0;
   /// OpenMP's thread count when the module was loaded (0: unknown).
   int defaultThreads = 0;
+  /// omp_get_level of that OpenMP runtime: 0 outside parallel regions.
+  int (*ompLevel)() = nullptr;
 };
 
 #endif // SEQC_LIB_RUNTIME_MODULEINTERNAL_H

@@ -6,8 +6,10 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -274,17 +276,26 @@ bool parseHeader(const uint8_t *bytes, size_t size, DType &dtype,
   return true;
 }
 
-bool readFile(const std::string &path, std::vector<uint8_t> &bytes,
-              TensorFileError &err) {
+/// Opens `path` for reading if it is a regular file; fills `fd` and `st`.
+bool openRegular(const std::string &path, int &fd, struct stat &st,
+                 TensorFileError &err) {
   // O_NONBLOCK so that a FIFO does not hang the open; it is rejected below.
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
     return fail(err, "", "cannot open file: " + lowerErrno());
-  struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
     return fail(err, "", "not a regular file");
   }
+  return true;
+}
+
+bool readFile(const std::string &path, std::vector<uint8_t> &bytes,
+              TensorFileError &err) {
+  int fd;
+  struct stat st;
+  if (!openRegular(path, fd, st, err))
+    return false;
   bytes.resize(static_cast<size_t>(st.st_size));
   size_t done = 0;
   while (done < bytes.size()) {
@@ -338,6 +349,65 @@ bool readNpy(const std::string &path, NpyArray &out, TensorFileError &err) {
   result.data = std::move(bytes);
   out = std::move(result);
   return true;
+}
+
+std::unique_ptr<NpyFile> NpyFile::open(const std::string &path,
+                                       TensorFileError &err) {
+  int fd;
+  struct stat st;
+  if (!openRegular(path, fd, st, err))
+    return nullptr;
+  std::unique_ptr<NpyFile> file(new NpyFile);
+  size_t fileSize = static_cast<size_t>(st.st_size);
+  // An empty file cannot be mapped; it is a (rejected) empty buffer.
+  alignas(16) static const uint8_t kEmpty[16] = {};
+  const uint8_t *base = kEmpty;
+  if (fileSize > 0) {
+    void *mapping = mmap(nullptr, fileSize, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (mapping == MAP_FAILED) {
+      fail(err, "", "cannot map file: " + lowerErrno());
+      ::close(fd);
+      return nullptr;
+    }
+    file->mapping = mapping;
+    file->mappingSize = fileSize;
+    base = static_cast<const uint8_t *>(mapping);
+  }
+  ::close(fd);
+
+  size_t offset;
+  if (!parseHeader(base, fileSize, file->type, file->dims, offset, err))
+    return nullptr;
+  file->size = fileSize - offset;
+  const uint8_t *data = base + offset;
+  size_t align = dtypeSize(file->type);
+  if (file->size == 0) {
+    file->bytes = kEmpty;
+  } else if (reinterpret_cast<uintptr_t>(data) % align == 0) {
+    file->bytes = data;
+  } else {
+    // The mapping is page-aligned, so only an odd header length gets here.
+    file->copy = std::malloc(file->size);
+    if (!file->copy) {
+      fail(err, byteAt(offset),
+           "cannot allocate " + std::to_string(file->size) +
+               " bytes to align the data (it starts at byte " +
+               std::to_string(offset) + ", not a multiple of " +
+               std::to_string(align) + ")");
+      return nullptr;
+    }
+    std::memcpy(file->copy, data, file->size);
+    file->bytes = file->copy;
+    munmap(file->mapping, file->mappingSize);
+    file->mapping = nullptr;
+  }
+  return file;
+}
+
+NpyFile::~NpyFile() {
+  std::free(copy);
+  if (mapping)
+    munmap(mapping, mappingSize);
 }
 
 bool writeNpy(const std::string &path, DType dtype,

@@ -1,13 +1,13 @@
 //===- Run.cpp - Checking inputs and running a compiled module ------------===//
 //
-// The module's entry takes one memref descriptor per argument (inputs, then
-// weights): {allocated, aligned, offset, sizes[rank], strides[rank]}, all
-// 8-byte words. Its results come back as such descriptors, back to back;
-// their buffers were allocated by the module with malloc.
+// The entry's calling convention is in seqc_module_abi.h: one memref
+// descriptor per argument (inputs, weights, this instance's state), results
+// back as descriptors of buffers the module allocated.
 //
 //===----------------------------------------------------------------------===//
 #include "ModuleInternal.h"
 
+#include <csetjmp>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -107,10 +107,51 @@ static seqc_error *checkIds(const TensorSpec &spec, const seqc_tensor &t,
   return nullptr;
 }
 
+namespace {
+/// The run in progress on this thread, for a failed allocation to return to.
+struct RunFrame {
+  std::jmp_buf jump;
+  int (*ompLevel)() = nullptr;
+  uint64_t failedBytes = 0;
+};
+thread_local RunFrame *activeRun = nullptr;
+} // namespace
+
+/// The module's allocation failure handler: back to the run on this thread,
+/// which reports the error. Memory the run allocated before is lost. A
+/// failure inside a parallel region (an OpenMP worker, or the run's own
+/// thread within a region) cannot unwind the OpenMP runtime; the compiled
+/// code allocates only fixed-size scratch there, so that means the process
+/// is out of memory altogether, and it aborts like any allocation would.
+static void onAllocFailure(uint64_t bytes) {
+  RunFrame *frame = activeRun;
+  if (frame && (!frame->ompLevel || frame->ompLevel() == 0)) {
+    frame->failedBytes = bytes;
+    std::longjmp(frame->jump, 1);
+  }
+  std::abort();
+}
+
+/// Calls the entry; 0, a check's number, or -1 when an allocation failed.
+static int32_t callEntry(seqc_module *m, void **args, void *results,
+                         uint64_t &failedBytes) {
+  RunFrame frame;
+  frame.ompLevel = m->ompLevel;
+  RunFrame *outer = activeRun;
+  activeRun = &frame;
+  volatile int32_t status = -1;
+  if (setjmp(frame.jump) == 0)
+    status = m->entry(args, results, onAllocFailure);
+  activeRun = outer;
+  failedBytes = frame.failedBytes;
+  return status;
+}
+
 extern "C" seqc_error *seqc_module_run(seqc_module *m,
                                        const seqc_tensor *inputs,
                                        size_t numInputs, seqc_tensor *outputs,
                                        size_t numOutputs) {
+  std::lock_guard<std::mutex> turn(m->runLock);
   if (numInputs != m->inputs.size())
     return fail("the module takes " + std::to_string(m->inputs.size()) +
                 " inputs, got " + std::to_string(numInputs));
@@ -133,6 +174,8 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
                                         inputs[i].shape + inputs[i].rank)));
   for (const BoundWeight &w : m->weights)
     descriptors.push_back(descriptor(w.data, w.spec.dims));
+  for (const StateBuffer &s : m->state)
+    descriptors.push_back(descriptor(s.data, s.spec.dims));
   std::vector<void *> args;
   for (auto &d : descriptors)
     args.push_back(d.data());
@@ -146,7 +189,12 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
   int threads = m->threads > 0 ? m->threads : m->defaultThreads;
   if (threads > 0 && m->setThreads)
     m->setThreads(threads);
-  int32_t status = m->entry(args.data(), results.data());
+  uint64_t failedBytes = 0;
+  int32_t status = callEntry(m, args.data(), results.data(), failedBytes);
+  if (status < 0)
+    return fail("out of memory: the run could not allocate " +
+                std::to_string(failedBytes) +
+                " bytes (are the inputs' sizes what you meant?)");
 
   // Hand each result's buffer to the caller when it is dense, starts at
   // its allocation and is no one else's; copy it out densely otherwise.

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <set>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -61,26 +62,98 @@ std::string formatShape(const std::vector<int64_t> &shape) {
   return out + "]";
 }
 
-/// Finds where a header that json::parse rejected goes wrong.
-struct ErrorPosition : json::json_sax_t {
-  size_t position = 0;
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t &) override { return true; }
-  bool string(string_t &) override { return true; }
-  bool binary(binary_t &) override { return true; }
-  bool start_object(std::size_t) override { return true; }
-  bool key(string_t &) override { return true; }
-  bool end_object() override { return true; }
-  bool start_array(std::size_t) override { return true; }
-  bool end_array() override { return true; }
+/// Deepest nesting of arrays and objects a header may have. A real header is
+/// three levels deep (object, tensor entry, shape); the limit keeps hostile
+/// nesting away from anything that recurses over the DOM.
+constexpr size_t kMaxHeaderDepth = 64;
+
+/// A streaming pass over the header before the DOM is built: finds where
+/// invalid JSON goes wrong, nesting deeper than kMaxHeaderDepth, and keys
+/// repeated within one object (which json::parse would silently collapse,
+/// last one wins). nlohmann's SAX parser keeps its own state in a vector, so
+/// this pass does not recurse however deep the input nests.
+class HeaderScan : public json::json_sax_t {
+public:
+  /// Set on invalid JSON: the parser's 1-based byte position.
+  std::optional<size_t> syntaxError;
+  /// The first problem with valid JSON: where (a JSON pointer) and what.
+  std::optional<std::pair<std::string, std::string>> problem;
+
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t) override { return value(); }
+  bool number_unsigned(number_unsigned_t) override { return value(); }
+  bool number_float(number_float_t, const string_t &) override {
+    return value();
+  }
+  bool string(string_t &) override { return value(); }
+  bool binary(binary_t &) override { return value(); }
+  bool start_object(std::size_t) override { return open(true); }
+  bool key(string_t &k) override {
+    if (depth > frames.size())
+      return true; // inside a part already reported as too deep
+    Frame &f = frames.back();
+    f.child = pointerToken(k);
+    if (!f.keys.insert(k).second)
+      report(pointer(), "duplicate key " + quote(k));
+    return true;
+  }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override { return open(false); }
+  bool end_array() override { return close(); }
   bool parse_error(std::size_t pos, const std::string &,
                    const nlohmann::detail::exception &) override {
-    position = pos;
+    syntaxError = pos;
     return false;
   }
+
+private:
+  struct Frame {
+    bool object = false;
+    size_t index = 0;           // next element of an array
+    std::string child;          // token of the value being parsed
+    std::set<std::string> keys; // keys seen so far in an object
+  };
+
+  /// The JSON pointer of the value being parsed.
+  std::string pointer() const {
+    std::string out;
+    for (const Frame &f : frames)
+      out += f.child;
+    return out;
+  }
+  void report(std::string where, std::string what) {
+    if (!problem)
+      problem.emplace(std::move(where), std::move(what));
+  }
+  /// Every value starts here; inside an array it takes the next index.
+  bool value() {
+    if (depth == frames.size() && !frames.empty() && !frames.back().object)
+      frames.back().child = "/" + std::to_string(frames.back().index++);
+    return true;
+  }
+  bool open(bool object) {
+    value();
+    ++depth;
+    if (depth > kMaxHeaderDepth) {
+      // Keep counting (to find the matching close) but track nothing more.
+      if (depth == kMaxHeaderDepth + 1)
+        report(pointer(), "header nests deeper than " +
+                              std::to_string(kMaxHeaderDepth) + " levels");
+      return true;
+    }
+    frames.emplace_back();
+    frames.back().object = object;
+    return true;
+  }
+  bool close() {
+    if (depth-- <= kMaxHeaderDepth)
+      frames.pop_back();
+    return true;
+  }
+
+  size_t depth = 0;
+  std::vector<Frame> frames;
 };
 
 std::optional<DType> safetensorsDType(const std::string &name) {
@@ -192,6 +265,61 @@ bool parseEntry(const std::string &name, const json &entry, const uint8_t *data,
   return true;
 }
 
+/// The safetensors rule for the data section: the tensors' byte ranges,
+/// sorted by begin, tile it exactly from 0 to its end, with no byte shared
+/// and none left over. A zero-size tensor may sit at any tensor boundary
+/// (including 0 and the end of the data) but not strictly inside another
+/// tensor's bytes; that is the order the reference implementation accepts.
+/// Runs after every entry was checked alone, so each range is in bounds.
+bool checkTiling(const std::vector<TensorInfo> &tensors, const uint8_t *data,
+                 size_t dataSize, TensorFileError &err) {
+  struct Range {
+    size_t begin, end;
+    const TensorInfo *tensor;
+  };
+  std::vector<Range> ranges;
+  ranges.reserve(tensors.size());
+  for (const TensorInfo &t : tensors) {
+    size_t begin = static_cast<size_t>(t.data - data);
+    ranges.push_back({begin, begin + t.nbytes, &t});
+  }
+  // Ties broken by end then name, so the same file always gets the same
+  // message.
+  std::sort(ranges.begin(), ranges.end(), [](const Range &a, const Range &b) {
+    if (a.begin != b.begin)
+      return a.begin < b.begin;
+    if (a.end != b.end)
+      return a.end < b.end;
+    return a.tensor->name < b.tensor->name;
+  });
+  auto describe = [](const Range &r) {
+    return "tensor " + quote(r.tensor->name) + " data_offsets [" +
+           std::to_string(r.begin) + ", " + std::to_string(r.end) + "]";
+  };
+  size_t covered = 0;
+  const Range *previous = nullptr;
+  for (const Range &r : ranges) {
+    std::string where = pointerToken(r.tensor->name) + "/data_offsets";
+    if (r.begin < covered)
+      return fail(err, where, describe(r) + " overlap " + describe(*previous));
+    if (r.begin > covered)
+      return fail(err, where,
+                  describe(r) + " leave a gap: no tensor holds data bytes [" +
+                      std::to_string(covered) + ", " + std::to_string(r.begin) +
+                      ")");
+    covered = r.end;
+    previous = &r;
+  }
+  if (covered != dataSize)
+    return fail(
+        err,
+        previous ? pointerToken(previous->tensor->name) + "/data_offsets"
+                 : "header",
+        "no tensor holds data bytes [" + std::to_string(covered) + ", " +
+            std::to_string(dataSize) + ") at the end of the data section");
+  return true;
+}
+
 } // namespace
 
 bool SafeTensorsFile::init(const uint8_t *bytes, size_t size,
@@ -212,14 +340,20 @@ bool SafeTensorsFile::init(const uint8_t *bytes, size_t size,
                 "header length " + std::to_string(headerLen) +
                     " exceeds limit " + std::to_string(kMaxHeaderLength));
 
+  // Invalid JSON is reported first, then nesting and duplicate keys, and
+  // only then is the DOM built.
   const char *text = reinterpret_cast<const char *>(bytes + 8);
-  json header = json::parse(text, text + headerLen, nullptr, false);
-  if (header.is_discarded()) {
-    ErrorPosition pos;
-    json::sax_parse(text, text + headerLen, &pos);
-    size_t at = 8 + (pos.position ? pos.position - 1 : 0);
+  HeaderScan scan;
+  json::sax_parse(text, text + headerLen, &scan);
+  if (scan.syntaxError) {
+    size_t at = 8 + (*scan.syntaxError ? *scan.syntaxError - 1 : 0);
     return fail(err, "byte " + std::to_string(at), "header is not valid JSON");
   }
+  if (scan.problem)
+    return fail(err, scan.problem->first, scan.problem->second);
+  json header = json::parse(text, text + headerLen, nullptr, false);
+  if (header.is_discarded())
+    return fail(err, "header", "header is not valid JSON");
   if (!header.is_object())
     return fail(err, "header", "header is not a JSON object");
 
@@ -236,6 +370,8 @@ bool SafeTensorsFile::init(const uint8_t *bytes, size_t size,
       return false;
     tensorList.push_back(std::move(t));
   }
+  if (!checkTiling(tensorList, data, dataSize, err))
+    return false;
   std::sort(
       tensorList.begin(), tensorList.end(),
       [](const TensorInfo &a, const TensorInfo &b) { return a.name < b.name; });

@@ -18,6 +18,14 @@ struct SeqWeightsToArgs : seqc::impl::SeqWeightsToArgsBase<SeqWeightsToArgs> {
     for (auto fn : getOperation().getOps<func::FuncOp>()) {
       if (fn.isExternal())
         continue;
+      // Inputs and weights are the caller's buffers and mapped files:
+      // bufferization must copy before writing, never write into them.
+      auto readOnly = NamedAttribute(
+          StringAttr::get(&getContext(), "bufferization.writable"),
+          BoolAttr::get(&getContext(), false));
+      for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+        if (isa<TensorType>(fn.getArgument(i).getType()))
+          fn.setArgAttr(i, readOnly.getName(), readOnly.getValue());
       llvm::StringMap<BlockArgument> args;
       SmallVector<seqc::seq::WeightOp> weights;
       fn.walk([&](seqc::seq::WeightOp w) { weights.push_back(w); });
@@ -29,9 +37,9 @@ struct SeqWeightsToArgs : seqc::impl::SeqWeightsToArgsBase<SeqWeightsToArgs> {
                   index, w.getType(),
                   DictionaryAttr::get(
                       &getContext(),
-                      {NamedAttribute(
-                          StringAttr::get(&getContext(), "seq.weight"),
-                          w.getTensorNameAttr())}),
+                      {readOnly, NamedAttribute(StringAttr::get(&getContext(),
+                                                                "seq.weight"),
+                                                w.getTensorNameAttr())}),
                   w.getLoc())))
             return signalPassFailure();
           arg = fn.getArgument(index);

@@ -3,7 +3,7 @@
 // Each distinct weight becomes one argument after the inputs, named by its
 // tensor; a weight read twice is one argument.
 // CHECK-LABEL: func.func @main
-// CHECK-SAME: (%[[X:.*]]: tensor<?x8xf32>, %[[W:.*]]: tensor<8xf32> {seq.weight = "n0.weight"}, %[[H:.*]]: tensor<8xf16> {seq.weight = "n1.weight"})
+// CHECK-SAME: (%[[X:.*]]: tensor<?x8xf32> {bufferization.writable = false}, %[[W:.*]]: tensor<8xf32> {bufferization.writable = false, seq.weight = "n0.weight"}, %[[H:.*]]: tensor<8xf16> {bufferization.writable = false, seq.weight = "n1.weight"})
 // CHECK-NOT: seq.weight "
 // CHECK: seq.rms_norm %[[X]] weights(%[[W]])
 // CHECK: seq.rms_norm %{{.*}} weights(%[[W]])

@@ -3,9 +3,11 @@
 #define SEQC_TOOLS_SEQC_COMMANDS_H
 
 #include "seqc/Frontend/ModelImporter.h"
+#include "seqc/Target/CPU.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/CommandLine.h"
 
 #include <string>
 
@@ -18,6 +20,19 @@ int runCommand(int argc, char **argv);
 
 /// Prints `seqc: error: ...` and returns 1.
 int reportError(const seqc::UserError &error);
+/// The category of the sub-commands' own options.
+llvm::cl::OptionCategory &commandOptions();
+/// `--help` lists the command's own options (and MLIR's --mlir-timing and
+/// IR printing), not LLVM's internal ones; `--version` prints the version.
+void focusHelp();
+void printVersion(llvm::raw_ostream &os);
+/// Writes `bytes` to `path` ('-' for stdout); a write error (a full disk,
+/// /dev/full) is one message.
+int writeOutput(const std::string &path, llvm::StringRef bytes);
+/// Refuses an output path that is a directory, lies in a missing directory,
+/// or is one of `inputs` (the model, the weights).
+int checkOutputPath(const std::string &path,
+                    llvm::ArrayRef<std::string> inputs);
 /// Prints the usage and returns 2.
 int usage();
 
@@ -37,7 +52,7 @@ int pipelineForCommand(const std::string &model,
 /// shared library at `so`. Returns 0, or reports the problem and returns 1.
 int buildSharedLibrary(mlir::ModuleOp module, const std::string &model,
                        const std::string &pipeline, const std::string &so,
-                       int optLevel);
+                       int optLevel, const seqc::EmitOptions &options);
 
 } // namespace seqc::cli
 

@@ -20,31 +20,37 @@ using namespace seqc::cli;
 
 namespace {
 
+/// More worker threads than this is a mistake, not a machine (OpenMP
+/// aborts when it cannot create them). --threads' description says it too.
+constexpr unsigned kMaxThreads = 1024;
+
 struct RunOptions {
-  cl::opt<std::string> model{cl::Positional,
-                             cl::desc("<MODEL.json | MODULE.so>")};
+  cl::OptionCategory &cat = commandOptions();
+  cl::opt<std::string> model{
+      cl::Positional, cl::desc("<MODEL.json | MODULE.so>"), cl::cat(cat)};
   cl::list<std::string> inputs{"input", cl::desc("An input: NAME=FILE.npy"),
-                               cl::value_desc("NAME=FILE.npy")};
+                               cl::value_desc("NAME=FILE.npy"), cl::cat(cat)};
   cl::opt<std::string> inputsDir{
       "inputs-dir", cl::desc("Read DIR/NAME.npy for every model input"),
-      cl::value_desc("DIR")};
-  cl::opt<std::string> weights{"weights",
-                               cl::desc("Weights file replacing the model's"),
-                               cl::value_desc("FILE.safetensors")};
+      cl::value_desc("DIR"), cl::cat(cat)};
+  cl::opt<std::string> weights{
+      "weights", cl::desc("Weights file replacing the model's"),
+      cl::value_desc("FILE.safetensors"), cl::cat(cat)};
   cl::opt<std::string> outputDir{
       "output-dir", cl::desc("Write DIR/NAME.npy for every model output"),
-      cl::value_desc("DIR")};
-  cl::opt<unsigned> threads{"threads", cl::desc("Worker threads"), cl::init(1)};
+      cl::value_desc("DIR"), cl::cat(cat)};
+  cl::opt<unsigned> threads{"threads", cl::desc("Worker threads (1 to 1024)"),
+                            cl::init(1), cl::cat(cat)};
   cl::opt<unsigned> repeat{
       "repeat", cl::desc("Run N times after one warm-up and print timings"),
-      cl::init(0)};
+      cl::init(0), cl::cat(cat)};
   cl::opt<std::string> device{"device", cl::desc("cpu (default) or cuda"),
-                              cl::init("cpu")};
+                              cl::init("cpu"), cl::cat(cat)};
   cl::opt<unsigned> optLevel{"O", cl::Prefix, cl::desc("Optimization level"),
-                             cl::init(3)};
+                             cl::init(3), cl::cat(cat)};
   cl::list<std::string> passOptions{
       "pass-options", cl::desc("Options of a pass of the pipeline"),
-      cl::value_desc("PASS{key=value ...}")};
+      cl::value_desc("PASS{key=value ...}"), cl::cat(cat)};
 };
 
 seqc::DType toFileDtype(seqc_dtype d) {
@@ -83,10 +89,22 @@ int compileToTemporary(const RunOptions &opts, std::string &so) {
   if (llvm::sys::fs::createTemporaryFile("seqc-module", "so", path))
     return reportError({opts.model, "", "cannot create a temporary file"});
   so = std::string(path);
-  int rc = buildSharedLibrary(*module, opts.model, pipeline, so, opts.optLevel);
+  seqc::EmitOptions emitOptions;
+  std::string error;
+  if (failed(seqc::resolveCPU("host", emitOptions.cpu, error)))
+    return reportError({opts.model, "", error});
+  int rc = buildSharedLibrary(*module, opts.model, pipeline, so, opts.optLevel,
+                              emitOptions);
   if (rc)
     llvm::sys::fs::remove(so);
   return rc;
+}
+
+/// True when `name` can be a file name inside a directory: --inputs-dir and
+/// --output-dir read and write DIR/NAME.npy, which must not leave DIR.
+bool isPlainFileName(llvm::StringRef name) {
+  return !name.empty() && name != "." && name != ".." && !name.contains('/') &&
+         !name.contains('\0');
 }
 
 /// The .npy file for each model input, from --input and --inputs-dir.
@@ -95,12 +113,16 @@ int inputFiles(const RunOptions &opts, seqc_module *m,
   std::map<std::string, std::string> given;
   for (const std::string &spec : opts.inputs) {
     size_t eq = spec.find('=');
-    if (eq == std::string::npos || eq == 0) {
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
       llvm::errs() << "seqc run: --input takes NAME=FILE.npy, got '" << spec
                    << "'\n";
       return 2;
     }
-    given[spec.substr(0, eq)] = spec.substr(eq + 1);
+    if (!given.emplace(spec.substr(0, eq), spec.substr(eq + 1)).second) {
+      llvm::errs() << "seqc run: --input " << spec.substr(0, eq)
+                   << " is given twice\n";
+      return 2;
+    }
   }
   for (size_t i = 0; i < seqc_module_num_inputs(m); ++i) {
     seqc_tensor_info info;
@@ -110,6 +132,11 @@ int inputFiles(const RunOptions &opts, seqc_module *m,
       files.push_back(it->second);
       given.erase(it);
     } else if (!opts.inputsDir.empty()) {
+      if (!isPlainFileName(info.name))
+        return reportError({opts.model, "",
+                            std::string("input '") + info.name +
+                                "' cannot be read from --inputs-dir: its name "
+                                "is not a file name (give --input)"});
       llvm::SmallString<256> p(opts.inputsDir.getValue());
       llvm::sys::path::append(p, std::string(info.name) + ".npy");
       files.push_back(std::string(p));
@@ -167,19 +194,24 @@ int run(const RunOptions &opts) {
   std::vector<std::string> files;
   if (int rc = inputFiles(opts, m, files))
     return rc;
-  std::vector<seqc::NpyArray> arrays(files.size());
+  // Inputs are mapped, not read: a file of any size costs only the pages the
+  // module touches.
+  std::vector<std::unique_ptr<seqc::NpyFile>> arrays(files.size());
   std::vector<seqc_tensor> inputs(files.size());
   for (size_t i = 0; i < files.size(); ++i) {
     seqc::TensorFileError ferr;
-    if (!seqc::readNpy(files[i], arrays[i], ferr))
+    arrays[i] = seqc::NpyFile::open(files[i], ferr);
+    if (!arrays[i])
       return reportError({files[i], ferr.where, ferr.what});
-    if (arrays[i].shape.size() > SEQC_MAX_RANK)
+    const std::vector<int64_t> &shape = arrays[i]->shape();
+    if (shape.size() > SEQC_MAX_RANK)
       return reportError({files[i], "", "rank above 8 is not supported"});
     seqc_tensor &t = inputs[i];
-    t.dtype = fromFileDtype(arrays[i].dtype);
-    t.rank = int32_t(arrays[i].shape.size());
-    std::copy(arrays[i].shape.begin(), arrays[i].shape.end(), t.shape);
-    t.data = arrays[i].data.data();
+    t.dtype = fromFileDtype(arrays[i]->dtype());
+    t.rank = int32_t(shape.size());
+    std::copy(shape.begin(), shape.end(), t.shape);
+    // The runtime only reads inputs; the C API's pointer is not const.
+    t.data = const_cast<void *>(arrays[i]->data());
   }
 
   std::vector<seqc_tensor> outputs(seqc_module_num_outputs(m));
@@ -209,7 +241,15 @@ int run(const RunOptions &opts) {
     std::vector<int64_t> shape(outputs[o].shape,
                                outputs[o].shape + outputs[o].rank);
     if (!opts.outputDir.empty()) {
-      llvm::sys::fs::create_directories(opts.outputDir);
+      if (!isPlainFileName(info.name))
+        return reportError({opts.model, "",
+                            std::string("output '") + info.name +
+                                "' cannot be written to --output-dir: its "
+                                "name is not a file name"});
+      if (std::error_code ec =
+              llvm::sys::fs::create_directories(opts.outputDir))
+        return reportError({opts.outputDir, "",
+                            "cannot create the directory: " + ec.message()});
       llvm::SmallString<256> p(opts.outputDir.getValue());
       llvm::sys::path::append(p, std::string(info.name) + ".npy");
       seqc::TensorFileError ferr;
@@ -240,8 +280,14 @@ int seqc::cli::runCommand(int argc, char **argv) {
   if (cl::Option *taken = cl::getRegisteredOptions().lookup("threads"))
     taken->removeArgument();
   RunOptions opts;
+  focusHelp();
   if (!cl::ParseCommandLineOptions(argc, argv, "seqc run\n", &llvm::errs()))
     return 2;
+  if (opts.threads < 1 || opts.threads > kMaxThreads) {
+    llvm::errs() << "seqc run: --threads=" << opts.threads << " is not in 1.."
+                 << kMaxThreads << "\n";
+    return 2;
+  }
   if (opts.model.empty()) {
     llvm::errs() << "seqc run: missing MODEL.json or MODULE.so\n";
     return usage();

@@ -38,6 +38,10 @@ int main(int argc, char **argv) {
     return compileCommand(args.size(), args.data());
   if (command == "run")
     return runCommand(args.size(), args.data());
+  if (command == "--version" || command == "version") {
+    printVersion(llvm::outs());
+    return 0;
+  }
   if (command == "--help" || command == "-h" || command == "help") {
     usage();
     return 0;

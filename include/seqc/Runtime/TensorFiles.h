@@ -103,6 +103,41 @@ bool readNpy(const std::string &path, NpyArray &out, TensorFileError &err);
 /// Same as readNpy on bytes in memory.
 bool parseNpy(const uint8_t *bytes, size_t size, NpyArray &out,
               TensorFileError &err);
+/// A .npy file mapped read-only, for inputs of any size: the header is
+/// validated exactly as readNpy does, and the data is used in place. Only
+/// when the data's offset in the file is not a multiple of the element size
+/// is it copied, so that `data()` is always aligned for the dtype (numpy
+/// itself aligns the data to 64 bytes). Non-regular files are refused.
+class NpyFile {
+public:
+  static std::unique_ptr<NpyFile> open(const std::string &path,
+                                       TensorFileError &err);
+
+  DType dtype() const { return type; }
+  const std::vector<int64_t> &shape() const { return dims; }
+  /// The array's bytes (C order), aligned for dtype(); valid while this
+  /// object lives. Not null, also for an empty array.
+  const void *data() const { return bytes; }
+  size_t nbytes() const { return size; }
+  /// True when the data had to be copied to align it.
+  bool copied() const { return copy != nullptr; }
+
+  NpyFile(const NpyFile &) = delete;
+  NpyFile &operator=(const NpyFile &) = delete;
+  ~NpyFile();
+
+private:
+  NpyFile() = default;
+
+  DType type = DType::F32;
+  std::vector<int64_t> dims;
+  const void *bytes = nullptr;
+  size_t size = 0;
+  void *mapping = nullptr;
+  size_t mappingSize = 0;
+  void *copy = nullptr; // malloc'ed aligned copy, or null
+};
+
 /// Writes version 1.0 (2.0 if the header does not fit), header padded so the
 /// data starts at a multiple of 64. BF16 has no .npy dtype and is an error.
 bool writeNpy(const std::string &path, DType dtype,

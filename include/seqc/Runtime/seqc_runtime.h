@@ -3,8 +3,12 @@
  * Loads a module compiled by `seqc compile` (a shared library), lists its
  * inputs and outputs, and runs it on caller buffers. Weights are mapped from
  * the safetensors file, not copied. Every failure is a seqc_error with a
- * message; the runtime never prints and never exits the process. A module
- * may be run from one thread at a time.
+ * message; the runtime never prints and never exits the process.
+ *
+ * Any number of modules may be loaded at once, also several from one
+ * library or one linked object, each with its own weights and state, and
+ * run from different threads at the same time. Runs of one module from
+ * several threads are safe too: they take turns.
  *
 \*===----------------------------------------------------------------------===*/
 #ifndef SEQC_RUNTIME_H
@@ -12,6 +16,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "seqc/Runtime/seqc_module_abi.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -62,10 +68,10 @@ seqc_error *seqc_module_load(const char *library_path, const char *weights_path,
                              seqc_module **module);
 void seqc_module_free(seqc_module *module);
 
-/** A compiled module's entry point, as `--emit=obj` defines it. */
-typedef int32_t (*seqc_entry_fn)(void **args, void *results);
 /** Makes a module of an object linked into the application (the header
- *  from `--emit=header` calls this with the object's symbols). */
+ *  from `--emit=header` calls this with the object's `<name>_entry` and
+ *  `<name>_signature`). Each call makes an instance with its own weights
+ *  and state. */
 seqc_error *seqc_module_from_entry(seqc_entry_fn entry, const char *signature,
                                    const char *weights_path,
                                    seqc_module **module);

@@ -9,9 +9,31 @@ def SeqWeightsToArgs : Pass<"seq-weights-to-args", "mlir::ModuleOp"> {
   let description = [{
     Each distinct `seq.weight "name"` becomes an argument of `@main`, after
     the model inputs, with the argument attribute `seq.weight = "name"`: the
-    runtime passes the mapped safetensors data there. Runs before
-    bufferization, when the model's ops no longer need weights as SSA values
-    from inside the function.
+    runtime passes the mapped safetensors data there. Every tensor argument
+    (inputs and weights) gets `bufferization.writable = false`: they are
+    the caller's buffers and read-only mapped files, so bufferization copies
+    rather than write into them. Runs before bufferization, when the
+    model's ops no longer need weights as SSA values from inside the
+    function.
+  }];
+}
+
+def SeqStateToArgs : Pass<"seq-state-to-args", "mlir::ModuleOp"> {
+  let summary = "Turn the module's mutable globals into arguments of @main";
+  let description = [{
+    A module's mutable state (packed weight panels and the weights' address
+    they were packed from, the run-time check status) must belong to each
+    loaded instance, not to the library: two instances of one library with
+    different weights, run from two threads, must not share it. Each
+    mutable `memref.global` read by the model function (`@main`) becomes an argument after the
+    weights, with the attribute `seq.state = "name"`, and the global is
+    erased. The status word `seqc_status` comes last, with
+    `seq.state_scope = "call"` and the module attribute `seq.status_arg`:
+    the entry point passes a fresh zero word each run. Every other state is
+    zero when an instance is loaded and kept across its runs (`"module"`);
+    the module attribute `seq.state` lists those, with their types, in
+    argument order, for the signature.
+    Runs after bufferization, on memrefs.
   }];
 }
 

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Lowering.h"
+#include "VectorLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -52,29 +53,85 @@ gated(TensorBuilder &b, ArrayRef<Value> operands, Value gates, int64_t d,
                    });
 }
 
+/// Windows up to this many steps are unfolded by one copy per step of the
+/// window (slices that the compiler sees whole); longer ones by a loop, so
+/// that the code and the compile time do not grow with the window
+/// (one-shot bufferization of a chain of w slices takes time superlinear
+/// in w: 90 s at w = 256).
+constexpr int64_t kUnrolledWindow = 16;
+/// Lanes of the vectors that the unfolding loop copies.
+constexpr int64_t kVectorLanes = 16;
+
+/// x [B, T, c] unfolded window-major: u[b, t, j·c + ci] = x[b, t − w + j,
+/// ci], 0 before the sequence.
+static Value unfoldWindow(TensorBuilder &b, Value x, int64_t window) {
+  int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(2);
+  SmallVector<OpFoldResult> sizes = b.sizes(x);
+  SmallVector<OpFoldResult> unfoldedSizes = sizes;
+  unfoldedSizes[2] = b.getIndexAttr(c * window);
+  SmallVector<OpFoldResult> ones(3, b.getIndexAttr(1));
+  if (window <= kUnrolledWindow) {
+    // Column block j is x delayed by w − j steps (delayedSteps), copied c
+    // contiguous floats a row, in vectors.
+    Value unfolded = b.empty(unfoldedSizes);
+    SmallVector<Value> history = b.delayedSteps(x, window, 1);
+    for (int64_t j = 0; j < window; ++j)
+      unfolded = tensor::InsertSliceOp::create(
+          b, history[j], unfolded,
+          ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0),
+                                 b.getIndexAttr(j * c)},
+          sizes, ones);
+    return unfolded;
+  }
+  // With x padded in front by w zero steps, p[b, s] = x[b, s − w], row t
+  // of u is the w·c contiguous floats of p from step t: u[b, t, e] =
+  // p[b, t·c + e] with p flattened to [B, (T + w)·c]. One loop over (b, t,
+  // vectors of e), whatever the window.
+  SmallVector<OpFoldResult> paddedSizes = sizes;
+  paddedSizes[1] =
+      arith::AddIOp::create(b, b.dim(x, 1), b.index(window)).getResult();
+  Value padded = tensor::InsertSliceOp::create(
+      b, x, b.zeros(paddedSizes),
+      ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(window),
+                             b.getIndexAttr(0)},
+      sizes, ones);
+  auto pt = cast<RankedTensorType>(padded.getType());
+  Value flat = tensor::CollapseShapeOp::create(
+      b,
+      RankedTensorType::get({pt.getDimSize(0), ShapedType::kDynamic},
+                            pt.getElementType()),
+      padded, SmallVector<ReassociationIndices>{{0}, {1, 2}});
+  Value batch = b.dim(x, 0), steps = b.dim(x, 1);
+  Value in = readBuffer(b, flat);
+  Value u = allocBuffer(b, {batch, steps, b.index(c * window)});
+  forEachLaneBlock(
+      b, {batch, steps}, b.index(c * window), kVectorLanes,
+      [&](ImplicitLocOpBuilder &ib, const LaneBlock &lb) {
+        Value t = lb.outer[1];
+        Value from = arith::AddIOp::create(
+            ib,
+            arith::MulIOp::create(ib, t, arith::ConstantIndexOp::create(ib, c)),
+            lb.n0);
+        SmallVector<Value> at{lb.b, from};
+        Value row =
+            lb.mask ? vector::MaskedLoadOp::create(ib, lb.type, in, at, lb.mask,
+                                                   lb.splat(ib, 0.0))
+                          .getResult()
+                    : vector::LoadOp::create(ib, lb.type, in, at).getResult();
+        lb.store(ib, row, u, {lb.b, t});
+      });
+  return bufferTensor(b, u);
+}
+
 Value buildPGN(TensorBuilder &b, PGNOp op) {
   Value x = op.getX();
   ValueRange w = op.getWeights();
   int64_t d = op.getHidden(), window = op.getWindow();
   int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(2);
-  // The window unfolded window-major, u[b, t, j·c + ci] = x[b, t − w + j,
-  // ci] (0 before the sequence), makes the history one GEMM with
+  // The window unfolded window-major makes the history one GEMM with
   // hie.weight [d, c, w] as [d, w·c] (its last two dims swapped, then
-  // flattened: a view of the weight, packed once): H = u Wᵀ + b. Column
-  // block j is x delayed by w − j steps (delayedSteps), copied c
-  // contiguous floats a row, in vectors.
-  SmallVector<OpFoldResult> sizes = b.sizes(x);
-  SmallVector<OpFoldResult> unfoldedSizes = sizes;
-  unfoldedSizes[2] = b.getIndexAttr(c * window);
-  Value unfolded = b.empty(unfoldedSizes);
-  SmallVector<OpFoldResult> ones(3, b.getIndexAttr(1));
-  SmallVector<Value> history = b.delayedSteps(x, window, 1);
-  for (int64_t j = 0; j < window; ++j)
-    unfolded = tensor::InsertSliceOp::create(
-        b, history[j], unfolded,
-        ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0),
-                               b.getIndexAttr(j * c)},
-        sizes, ones);
+  // flattened: a view of the weight, packed once): H = u Wᵀ + b.
+  Value unfolded = unfoldWindow(b, x, window);
   auto wt = cast<RankedTensorType>(w[0].getType());
   Value swapped =
       linalg::TransposeOp::create(

@@ -44,12 +44,62 @@ static Results linearRecurrence(TensorBuilder &b, Checks &checks,
   return {bufferTensor(b, bufs.out[0]), bufferTensor(b, bufs.final[0])};
 }
 
+/// Kernels up to this many taps are summed in one elementwise op that
+/// reads every tap (buildCausalConv); longer ones in a loop over the taps,
+/// so that the code and the compile time do not grow with the kernel.
+constexpr int64_t kUnrolledKernel = 16;
+/// Channels per vector of the loop form.
+constexpr int64_t kConvLanes = 16;
+
+/// The loop form: x padded in front once with K − 1 zero steps, p, then
+/// parallel over (b, t, vectors of channels), y = b + Σ_i wᵀ[i] ⊙
+/// p[b, t + i], accumulated in one vector in the order of the unrolled
+/// form.
+static Value causalConvLoop(TensorBuilder &b, Value x, Value wT, Value bias,
+                            int64_t kernel) {
+  SmallVector<OpFoldResult> sizes = b.sizes(x);
+  SmallVector<OpFoldResult> paddedSizes = sizes;
+  paddedSizes[1] =
+      arith::AddIOp::create(b, b.dim(x, 1), b.index(kernel - 1)).getResult();
+  SmallVector<OpFoldResult> ones(3, b.getIndexAttr(1));
+  Value padded = tensor::InsertSliceOp::create(
+      b, x, b.zeros(paddedSizes),
+      ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(kernel - 1),
+                             b.getIndexAttr(0)},
+      sizes, ones);
+  Value batch = b.dim(x, 0), steps = b.dim(x, 1), width = b.dim(x, 2);
+  Value pb = readBuffer(b, padded), wb = readBuffer(b, wT);
+  Value bb = readBuffer(b, bias);
+  Value y = allocBuffer(b, {batch, steps, width});
+  forEachLaneBlock(
+      b, {batch, steps}, width, kConvLanes,
+      [&](ImplicitLocOpBuilder &ib, const LaneBlock &lb) {
+        Value t = lb.outer[1];
+        Value one = arith::ConstantIndexOp::create(ib, 1);
+        auto loop = scf::ForOp::create(
+            ib, arith::ConstantIndexOp::create(ib, 0),
+            arith::ConstantIndexOp::create(ib, kernel), one,
+            ValueRange{lb.load(ib, bb, {})},
+            [&](OpBuilder &nb, Location loc, Value i, ValueRange acc) {
+              ImplicitLocOpBuilder kb(loc, nb);
+              Value xi =
+                  lb.load(kb, pb, {lb.b, arith::AddIOp::create(kb, t, i)});
+              Value sum = arith::AddFOp::create(
+                  kb, acc[0],
+                  arith::MulFOp::create(kb, lb.load(kb, wb, {i}), xi));
+              scf::YieldOp::create(kb, sum);
+            });
+        lb.store(ib, loop.getResult(0), y, {lb.b, t});
+      });
+  return bufferTensor(b, y);
+}
+
 /// y_t = b + Σ_{i<K} w[:, i] ⊙ x_{t−K+1+i}, reads before t = 0 being 0:
 /// one elementwise op over (b, t, d) that reads x delayed by 0 .. K − 1
 /// steps (delayedSteps: slices, not shifted indexing maps, whose loop
 /// bounds linalg would take from the padded length) and the K rows of wᵀ
 /// [K, D] (transposed once), so that it runs in vectors along d
-/// (seq-vectorize-elementwise).
+/// (seq-vectorize-elementwise); above kUnrolledKernel taps, causalConvLoop.
 Value buildCausalConv(TensorBuilder &b, Value x, Value w, Value bias,
                       int64_t kernel) {
   using IT = utils::IteratorType;
@@ -59,6 +109,8 @@ Value buildCausalConv(TensorBuilder &b, Value x, Value w, Value bias,
                  b, w, b.empty({b.getIndexAttr(kernel), width}),
                  ArrayRef<int64_t>{1, 0})
                  .getResult()[0];
+  if (kernel > kUnrolledKernel)
+    return causalConvLoop(b, x, wT, bias, kernel);
   SmallVector<Value> inputs{bias};
   SmallVector<AffineMap> maps{b.select(3, {2})};
   // x delayed by K − 1 − i steps.

@@ -65,11 +65,14 @@ static std::string describe(const json &t, const char *dimsKey) {
   return commentSafe(s + "]");
 }
 
-std::string seqc::emitHeader(const std::string &signature) {
+std::string seqc::symbolPrefix(const std::string &modelName) {
+  return identifier(modelName.empty() ? std::string("model") : modelName);
+}
+
+std::string seqc::emitHeader(const std::string &signature,
+                             const std::string &prefix) {
   json sig = json::parse(signature);
-  std::string model = identifier(sig["name"].get<std::string>().empty()
-                                     ? std::string("model")
-                                     : sig["name"].get<std::string>());
+  const std::string &model = prefix;
   std::string guard = "SEQC_MODEL_" + model + "_H";
   for (char &ch : guard)
     ch = std::toupper(static_cast<unsigned char>(ch));
@@ -88,14 +91,15 @@ std::string seqc::emitHeader(const std::string &signature) {
     << "#ifndef " << guard << "\n#define " << guard << "\n\n"
     << "#include \"seqc/Runtime/seqc_runtime.h\"\n\n"
     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
-    << "extern const char seqc_signature[];\n"
-    << "int32_t seqc_entry(void **args, void *results);\n\n"
+    << "extern const char " << model << "_signature[];\n"
+    << "int32_t " << model
+    << "_entry(void **args, void *results, seqc_alloc_failure_fn hook);\n\n"
     << "/** Binds the model's weights (NULL: the file it was compiled with). "
        "*/\n"
     << "static inline seqc_error *" << model
     << "_load(const char *weights_path, seqc_module **module) {\n"
-    << "  return seqc_module_from_entry(seqc_entry, seqc_signature, "
-       "weights_path, module);\n}\n\n"
+    << "  return seqc_module_from_entry(" << model << "_entry, " << model
+    << "_signature, weights_path, module);\n}\n\n"
     << "/** Runs the model; release the outputs with seqc_tensor_release. */\n"
     << "static inline seqc_error *" << model << "_run(seqc_module *module";
   std::set<std::string> taken;

@@ -1,5 +1,4 @@
-//===- Pipeline.cpp - seq IR → LLVM dialect, with the module's entry point
-//-===//
+//===- Pipeline.cpp - seq IR → LLVM dialect, with the module's entry ------===//
 #include "seqc/Target/CPU.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -23,12 +22,12 @@ std::string seqc::cpuPipeline() {
          "function-boundary-type-conversion=identity-layout-map "
          "allow-return-allocs-from-loops},"
          "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-         "seq-copies-to-linalg,seq-vectorize-elementwise,"
+         "seq-state-to-args,seq-copies-to-linalg,seq-vectorize-elementwise,"
          "func.func(convert-linalg-to-parallel-loops),seq-approximate-math,"
          "convert-scf-to-openmp,canonicalize,"
          "lower-affine,convert-scf-to-cf,canonicalize,"
          "expand-strided-metadata,lower-affine,convert-vector-to-llvm,"
-         "finalize-memref-to-llvm{use-aligned-alloc},"
+         "finalize-memref-to-llvm{use-aligned-alloc use-generic-functions},"
          "convert-math-to-llvm,convert-math-to-libm,"
          "convert-arith-to-llvm,convert-index-to-llvm,"
          "convert-openmp-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,"
@@ -81,43 +80,129 @@ LogicalResult seqc::cpuPipelineWith(ArrayRef<std::string> passOptions,
   return success();
 }
 
-/// `int32_t seqc_entry(void **args, void *results)`: clears the status
-/// word, calls the C interface of @main with args[i] as its i-th memref
-/// descriptor, and returns the status (0, or the number of the run-time
-/// check that failed).
-static void addEntryPoint(ModuleOp module, unsigned numArgs) {
+static constexpr llvm::StringLiteral kAllocFn =
+    "_mlir_memref_to_llvm_aligned_alloc";
+static constexpr llvm::StringLiteral kFreeFn = "_mlir_memref_to_llvm_free";
+static constexpr llvm::StringLiteral kFailureHook = "seqc_on_alloc_failure";
+
+/// Defines the allocation functions the memref lowering calls: aligned_alloc
+/// and free, and on a failed allocation the runtime's handler, which the
+/// entry point stored in `seqc_on_alloc_failure` (it does not return; the
+/// trap after it is never reached). A size that cannot be allocated is an
+/// error of the run, never a write through a null pointer.
+static void defineAllocation(ModuleOp module) {
+  MLIRContext *ctx = module.getContext();
+  Location loc = module.getLoc();
+  OpBuilder b(module.getBodyRegion());
+  b.setInsertionPointToEnd(module.getBody());
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  auto i64 = IntegerType::get(ctx, 64);
+  auto voidTy = LLVM::LLVMVoidType::get(ctx);
+  auto declare = [&](StringRef name, Type result, ArrayRef<Type> args) {
+    if (!module.lookupSymbol(name))
+      LLVM::LLVMFuncOp::create(b, loc, name,
+                               LLVM::LLVMFunctionType::get(result, args));
+  };
+  LLVM::GlobalOp::create(b, loc, ptr, /*isConstant=*/false,
+                         LLVM::Linkage::Internal, kFailureHook,
+                         LLVM::ZeroAttr::get(ctx));
+  if (auto alloc = module.lookupSymbol<LLVM::LLVMFuncOp>(kAllocFn);
+      alloc && alloc.isExternal()) {
+    declare("aligned_alloc", ptr, {i64, i64});
+    alloc.setLinkage(LLVM::Linkage::Internal);
+    Block *body = alloc.addEntryBlock(b);
+    Block *failed = b.createBlock(&alloc.getBody());
+    Block *done = b.createBlock(&alloc.getBody());
+    b.setInsertionPointToStart(body);
+    Value p = LLVM::CallOp::create(b, loc, TypeRange{ptr}, "aligned_alloc",
+                                   body->getArguments())
+                  .getResult();
+    // (A null result for zero bytes is allowed: nothing is read there.)
+    Value null = LLVM::ZeroOp::create(b, loc, ptr);
+    Value isNull =
+        LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq, p, null);
+    Value some = LLVM::ICmpOp::create(
+        b, loc, LLVM::ICmpPredicate::ne, body->getArgument(1),
+        LLVM::ConstantOp::create(b, loc, i64, 0));
+    LLVM::CondBrOp::create(b, loc, LLVM::AndOp::create(b, loc, isNull, some),
+                           failed, done);
+    b.setInsertionPointToStart(failed);
+    Value hookAddr = LLVM::AddressOfOp::create(b, loc, ptr, kFailureHook);
+    Value hook = LLVM::LoadOp::create(b, loc, ptr, hookAddr);
+    LLVM::CallOp::create(b, loc, LLVM::LLVMFunctionType::get(voidTy, {i64}),
+                         ValueRange{hook, body->getArgument(1)});
+    LLVM::Trap::create(b, loc);
+    LLVM::UnreachableOp::create(b, loc);
+    b.setInsertionPointToStart(done);
+    LLVM::ReturnOp::create(b, loc, p);
+    b.setInsertionPointToEnd(module.getBody());
+  }
+  if (auto release = module.lookupSymbol<LLVM::LLVMFuncOp>(kFreeFn);
+      release && release.isExternal()) {
+    declare("free", voidTy, {ptr});
+    release.setLinkage(LLVM::Linkage::Internal);
+    Block *body = release.addEntryBlock(b);
+    b.setInsertionPointToStart(body);
+    LLVM::CallOp::create(b, loc, TypeRange{}, "free", body->getArguments());
+    LLVM::ReturnOp::create(b, loc, ValueRange{});
+  }
+}
+
+/// `int32_t <prefix>_entry(void **args, void *results, on_alloc_failure)`:
+/// stores the failure handler, calls the C interface of @main with args[i]
+/// as its i-th memref descriptor (inputs, weights, state) and, when the
+/// module has run-time checks, a zeroed status word of its own as the last
+/// one; returns that status (0, or the number of the check that failed).
+static void addEntryPoint(ModuleOp module, unsigned numArgs, bool hasStatus,
+                          const std::string &name) {
   MLIRContext *ctx = module.getContext();
   OpBuilder b(module.getBodyRegion());
   b.setInsertionPointToEnd(module.getBody());
   Location loc = module.getLoc();
   auto ptr = LLVM::LLVMPointerType::get(ctx);
   auto i32 = IntegerType::get(ctx, 32);
+  auto i64 = IntegerType::get(ctx, 64);
   auto fn = LLVM::LLVMFuncOp::create(
-      b, loc, "seqc_entry", LLVM::LLVMFunctionType::get(i32, {ptr, ptr}));
+      b, loc, name, LLVM::LLVMFunctionType::get(i32, {ptr, ptr, ptr}));
   Block *body = fn.addEntryBlock(b);
   b.setInsertionPointToStart(body);
   Value args = body->getArgument(0), results = body->getArgument(1);
+  LLVM::StoreOp::create(b, loc, body->getArgument(2),
+                        LLVM::AddressOfOp::create(b, loc, ptr, kFailureHook));
   Value zero = LLVM::ConstantOp::create(b, loc, i32, 0);
-  auto status = module.lookupSymbol<LLVM::GlobalOp>("seqc_status");
-  Value statusPtr;
-  if (status) {
-    statusPtr = LLVM::AddressOfOp::create(b, loc, status);
-    LLVM::StoreOp::create(b, loc, zero, statusPtr);
-  }
   SmallVector<Value> callArgs{results};
-  for (unsigned i = 0; i < numArgs; ++i) {
+  unsigned given = hasStatus ? numArgs - 1 : numArgs;
+  for (unsigned i = 0; i < given; ++i) {
     Value slot = LLVM::GEPOp::create(b, loc, ptr, ptr, args,
                                      ArrayRef<LLVM::GEPArg>{int32_t(i)});
     callArgs.push_back(LLVM::LoadOp::create(b, loc, ptr, slot));
   }
+  Value status;
+  if (hasStatus) {
+    // A rank-0 memref descriptor {allocated, aligned, offset} of one word.
+    Value one = LLVM::ConstantOp::create(b, loc, i64, 1);
+    status = LLVM::AllocaOp::create(b, loc, ptr, i32, one, 4);
+    LLVM::StoreOp::create(b, loc, zero, status);
+    auto descType = LLVM::LLVMStructType::getLiteral(ctx, {ptr, ptr, i64});
+    Value desc = LLVM::AllocaOp::create(b, loc, ptr, descType, one, 8);
+    Value value = LLVM::UndefOp::create(b, loc, descType);
+    Value offset = LLVM::ConstantOp::create(b, loc, i64, 0);
+    SmallVector<Value, 3> fields{status, status, offset};
+    for (auto [i, field] : llvm::enumerate(fields))
+      value = LLVM::InsertValueOp::create(b, loc, value, field,
+                                          ArrayRef<int64_t>{int64_t(i)});
+    LLVM::StoreOp::create(b, loc, value, desc);
+    callArgs.push_back(desc);
+  }
   LLVM::CallOp::create(b, loc, TypeRange{}, "_mlir_ciface_seqc_main", callArgs);
   Value result =
-      status ? Value(LLVM::LoadOp::create(b, loc, i32, statusPtr)) : zero;
+      status ? Value(LLVM::LoadOp::create(b, loc, i32, status)) : zero;
   LLVM::ReturnOp::create(b, loc, result);
 }
 
 /// The signature as a NUL-terminated constant the runtime finds by name.
-static void addSignature(ModuleOp module, StringRef json) {
+static void addSignature(ModuleOp module, StringRef json,
+                         const std::string &name) {
   OpBuilder b(module.getBodyRegion());
   b.setInsertionPointToEnd(module.getBody());
   std::string text = json.str();
@@ -125,12 +210,23 @@ static void addSignature(ModuleOp module, StringRef json) {
   auto type = LLVM::LLVMArrayType::get(IntegerType::get(module.getContext(), 8),
                                        text.size());
   LLVM::GlobalOp::create(b, module.getLoc(), type, /*isConstant=*/true,
-                         LLVM::Linkage::External, "seqc_signature",
-                         b.getStringAttr(text));
+                         LLVM::Linkage::External, name, b.getStringAttr(text));
+}
+
+/// Everything but the two exported symbols becomes internal, so that
+/// several modules' objects link into one program.
+static void internalizeAll(ModuleOp module) {
+  for (auto fn : module.getOps<LLVM::LLVMFuncOp>())
+    if (!fn.isExternal())
+      fn.setLinkage(LLVM::Linkage::Internal);
+  for (auto global : module.getOps<LLVM::GlobalOp>())
+    if (global.getValueOrNull() || !global.getInitializerRegion().empty())
+      global.setLinkage(LLVM::Linkage::Internal);
 }
 
 LogicalResult seqc::lowerToLLVMDialect(ModuleOp module,
-                                       const std::string &pipeline) {
+                                       const std::string &pipeline,
+                                       const EmitOptions &options) {
   std::string signature = moduleSignature(module);
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main)
@@ -139,6 +235,7 @@ LogicalResult seqc::lowerToLLVMDialect(ModuleOp module,
   // `main` would clash with the application's when the object is linked in.
   main.setSymName("seqc_main");
   PassManager pm(module.getContext());
+  applyDefaultTimingPassManagerCLOptions(pm);
   if (failed(applyPassManagerCLOptions(pm)) ||
       failed(parsePassPipeline(pipeline, pm)) || failed(pm.run(module)))
     return failure();
@@ -147,9 +244,11 @@ LogicalResult seqc::lowerToLLVMDialect(ModuleOp module,
   if (!ciface)
     return module.emitError("lowering lost @seqc_main");
   unsigned numArgs = ciface.getNumArguments() - 1;
-  addEntryPoint(module, numArgs);
-  if (auto messages = module->getAttrOfType<ArrayAttr>("seq.check_messages"))
-    signature = withCheckMessages(signature, messages);
-  addSignature(module, signature);
+  internalizeAll(module);
+  defineAllocation(module);
+  addEntryPoint(module, numArgs, module->hasAttr("seq.status_arg"),
+                options.prefix + "_entry");
+  signature = withLoweringFacts(signature, module, options.cpu);
+  addSignature(module, signature, options.prefix + "_signature");
   return success();
 }

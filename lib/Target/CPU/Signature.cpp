@@ -1,12 +1,9 @@
 //===- Signature.cpp - The compiled module's machine-readable signature ---===//
 //
-// The runtime reads this JSON from the module's `seqc_signature` symbol:
-// {"abi": 1, "name": ..., "weights_file": ...,
-//  "inputs":  [{"name", "dtype", "dims": [int or symbol]}],
-//  "weights": [{"name", "dtype", "shape"}],
-//  "outputs": [{"name", "dtype", "dims": [int or -1]}],
-//  "id_ranges": [{"input", "num"}],  "checks": [message, ...]}
-// Entry arguments are the inputs, then the weights, in these orders.
+// The runtime reads this JSON from the module's `<prefix>_signature` symbol;
+// include/seqc/Runtime/seqc_module_abi.h describes its fields. The inputs,
+// weights and outputs come from the imported (seq-level) module; the
+// run-time checks, state buffers and CPU from the lowering.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/seq/SeqDialect.h"
@@ -97,10 +94,22 @@ std::string seqc::moduleSignature(ModuleOp module) {
   return sig.dump();
 }
 
-std::string seqc::withCheckMessages(const std::string &signature,
-                                    ArrayAttr messages) {
+std::string seqc::withLoweringFacts(const std::string &signature,
+                                    ModuleOp module, const CPUTarget &cpu) {
   json sig = json::parse(signature);
-  for (Attribute m : messages)
-    sig["checks"].push_back(str(m));
+  if (auto messages = module->getAttrOfType<ArrayAttr>("seq.check_messages"))
+    for (Attribute m : messages)
+      sig["checks"].push_back(str(m));
+  json state = json::array();
+  if (auto entries = module->getAttrOfType<ArrayAttr>("seq.state"))
+    for (auto entry : entries.getAsRange<DictionaryAttr>()) {
+      Type type = cast<TypeAttr>(entry.get("type")).getValue();
+      state.push_back({{"name", str(entry.get("seq.state"))},
+                       {"dtype", dtypeOf(type)},
+                       {"shape", dimsOf(type)}});
+    }
+  sig["state"] = state;
+  sig["cpu"] = cpu.cpu;
+  sig["cpu_features"] = cpu.checkedFeatures;
   return sig.dump();
 }

@@ -588,3 +588,70 @@ func.func @gla_core_first_problem_only(%q: tensor<2x8xf32>, %v: tensor<2x8xf32>)
   %o, %s = seq.gla_core %q, %q, %v, %q {heads = 0 : i64, scale = 1.0 : f64} : (tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x8xf32>)
   return
 }
+
+// -----
+
+// An initial state must follow the dynamic dims of the operand it goes with:
+// a static size against a dynamic one (a symbol of the model) is an error,
+// either way round.
+func.func @rnn_h0_static_batch(%x: tensor<?x?x16xf32>, %h0: tensor<1x1x8xf32>, %wih: tensor<24x16xf32>, %whh: tensor<24x8xf32>, %b: tensor<24xf32>) {
+  // expected-error @+1 {{operand 'h0' must have shape [1, ?, 8], got [1, 1, 8] (dim 1 is fixed, but must follow a symbolic size)}}
+  %y, %hn = seq.rnn %x h0(%h0) weights(%wih, %whh, %b, %b) {cell = "gru", hidden = 8 : i64, layers = 1 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<1x1x8xf32>, tensor<24x16xf32>, tensor<24x8xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>)
+  return
+}
+
+// -----
+
+func.func @rnn_c0_static_batch(%x: tensor<?x?x16xf32>, %h0: tensor<1x?x8xf32>, %c0: tensor<1x2x8xf32>, %wih: tensor<32x16xf32>, %whh: tensor<32x8xf32>, %b: tensor<32xf32>) {
+  // expected-error @+1 {{operand 'c0' must have shape [1, ?, 8], got [1, 2, 8] (dim 1 is fixed, but must follow a symbolic size)}}
+  %y, %hn, %cn = seq.rnn %x h0(%h0) c0(%c0) weights(%wih, %whh, %b, %b) {cell = "lstm", hidden = 8 : i64, layers = 1 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<1x?x8xf32>, tensor<1x2x8xf32>, tensor<32x16xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>, tensor<1x?x8xf32>)
+  return
+}
+
+// -----
+
+func.func @rnn_h0_dynamic_layers(%x: tensor<4x?x16xf32>, %h0: tensor<?x4x8xf32>, %wih: tensor<24x16xf32>, %whh: tensor<24x8xf32>, %b: tensor<24xf32>) {
+  // expected-error @+1 {{operand 'h0' must have shape [1, 4, 8], got [?, 4, 8] (dim 0 is symbolic, but must be 1)}}
+  %y, %hn = seq.rnn %x h0(%h0) weights(%wih, %whh, %b, %b) {cell = "gru", hidden = 8 : i64, layers = 1 : i64, solver = "auto"} : (tensor<4x?x16xf32>, tensor<?x4x8xf32>, tensor<24x16xf32>, tensor<24x8xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<4x?x8xf32>, tensor<1x4x8xf32>)
+  return
+}
+
+// -----
+
+func.func @linear_recurrence_h0_static_batch(%a: tensor<?x?x16xf32>, %b: tensor<?x?x16xf32>, %h0: tensor<1x16xf32>) {
+  // expected-error @+1 {{operand 'h0' must have shape [?, 16], got [1, 16] (dim 0 is fixed, but must follow a symbolic size)}}
+  %h, %last = seq.linear_recurrence %a, %b init(%h0) : (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<1x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x16xf32>)
+  return
+}
+
+// -----
+
+func.func @para_gru_h0_static_batch(%x: tensor<?x?x16xf32>, %h0: tensor<2x8xf32>, %bm: tensor<8x16xf32>, %v: tensor<8xf32>) {
+  // expected-error @+1 {{operand 'h0' must have shape [?, 8], got [2, 8] (dim 0 is fixed, but must follow a symbolic size)}}
+  %y, %h = seq.para_gru %x h0(%h0) weights(%bm, %bm, %bm, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<2x8xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>)
+  return
+}
+
+// -----
+
+func.func @para_lstm_c0_dynamic_width(%x: tensor<?x?x16xf32>, %h0: tensor<?x8xf32>, %c0: tensor<?x?xf32>, %bm: tensor<8x16xf32>, %v: tensor<8xf32>) {
+  // expected-error @+1 {{operand 'c0' must have shape [?, 8], got [?, ?] (dim 1 is symbolic, but must be 8)}}
+  %y, %h, %c = seq.para_lstm %x h0(%h0) c0(%c0) weights(%bm, %bm, %bm, %v, %v, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<?x8xf32>, tensor<?x?xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>, tensor<?x8xf32>)
+  return
+}
+
+// -----
+
+func.func @gla_core_s0_static_batch(%q: tensor<?x?x8xf32>, %k: tensor<?x?x8xf32>, %v: tensor<?x?x16xf32>, %g: tensor<?x?x8xf32>, %s0: tensor<1x2x4x8xf32>) {
+  // expected-error @+1 {{operand 's0' must have shape [?, 2, 4, 8], got [1, 2, 4, 8] (dim 0 is fixed, but must follow a symbolic size)}}
+  %o, %s = seq.gla_core %q, %k, %v, %g init(%s0) {heads = 2 : i64, scale = 5.0e-01 : f64} : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x16xf32>, tensor<?x?x8xf32>, tensor<1x2x4x8xf32>) -> (tensor<?x?x16xf32>, tensor<?x2x4x8xf32>)
+  return
+}
+
+// -----
+
+func.func @gla_s0_static_batch(%x: tensor<?x?x16xf32>, %s0: tensor<3x2x4x8xf32>, %wq: tensor<8x16xf32>, %wk: tensor<8x16xf32>, %wv: tensor<16x16xf32>, %wg: tensor<16x16xf32>, %w0: tensor<4x16xf32>, %w1: tensor<8x4xf32>, %b1: tensor<8xf32>, %wn: tensor<8xf32>, %wo: tensor<16x16xf32>) {
+  // expected-error @+1 {{'seq.gla' op operand 's0' must have shape [?, 2, 4, 8], got [3, 2, 4, 8] (dim 0 is fixed, but must follow a symbolic size)}}
+  %y, %s = seq.gla %x init(%s0) weights(%wq, %wk, %wv, %wg, %w0, %w1, %b1, %wn, %wo) {heads = 2 : i64, key_dim = 8 : i64, value_dim = 16 : i64, gate_rank = 4 : i64, gate_norm = 16.0 : f64, eps = 1.0e-05 : f64} : (tensor<?x?x16xf32>, tensor<3x2x4x8xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<4x16xf32>, tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<16x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x2x4x8xf32>)
+  return
+}

@@ -1,0 +1,54 @@
+/*===- seqc_module_abi.h - What a compiled module exports -------*- C -*-===*\
+ *
+ * The contract between `seqc compile` and the runtime, in one place: both
+ * include this header.
+ *
+ * A module exports two symbols, `<name>_entry` and `<name>_signature`
+ * (`seqc_entry` and `seqc_signature` in a shared library; `<name>` from
+ * `--name` in an object). The signature is a NUL-terminated JSON text:
+ *   {"abi": SEQC_MODULE_ABI_VERSION, "name", "weights_file",
+ *    "cpu": LLVM CPU name, "cpu_features": [LLVM feature names],
+ *    "inputs":  [{"name", "dtype", "dims": [int or symbol]}],
+ *    "weights": [{"name", "dtype", "shape"}],
+ *    "state":   [{"name", "dtype", "shape"}],
+ *    "outputs": [{"name", "dtype", "dims": [int or -1]}],
+ *    "id_ranges": [{"input", "num"}],  "checks": [message, ...]}
+ *
+ * The entry takes one memref descriptor per argument: the inputs, the
+ * weights, then the module's state buffers, in the signature's orders.
+ * A descriptor is {allocated, aligned, offset, sizes[rank], strides[rank]},
+ * all 8-byte words. State buffers belong to one loaded module instance:
+ * the runtime allocates each (64-byte aligned, zeroed) when it loads the
+ * module and passes the same buffers to every run of that instance (packed
+ * weight panels and the weights' address they were packed from).
+ * The results come back as descriptors, back to back; their buffers were
+ * allocated by the module with aligned_alloc and are released with free.
+ * When an allocation fails, the module calls `on_alloc_failure(bytes)`,
+ * which must not return (the runtime's handler jumps back to the run).
+ * The entry returns 0, or the 1-based number of the run-time check that
+ * failed (its message is `checks[n - 1]`).
+ *
+\*===----------------------------------------------------------------------===*/
+#ifndef SEQC_MODULE_ABI_H
+#define SEQC_MODULE_ABI_H
+
+#include <stdint.h>
+
+#define SEQC_MODULE_ABI_VERSION 2
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Called by a module when it cannot allocate `bytes`; does not return. */
+typedef void (*seqc_alloc_failure_fn)(uint64_t bytes);
+
+/** A compiled module's entry point. */
+typedef int32_t (*seqc_entry_fn)(void **args, void *results,
+                                 seqc_alloc_failure_fn on_alloc_failure);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* SEQC_MODULE_ABI_H */

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The sanitizer tier of the tests (scripts/test.sh runs it): seqc, its
+# runtime and the unit tests built with AddressSanitizer and UBSan by
+# clang-22 into build-fuzz/ (cmake/Sanitizers.cmake), then on that build the
+# unit tests, the lit tests of malformed input and run-time errors and a
+# few end-to-end cases, and each libFuzzer target for FUZZ_SECONDS (60) on
+# its seeds after its regression inputs (scripts/fuzz.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${FUZZ_BUILD_DIR:-build-fuzz}
+export CCACHE_BASEDIR=$PWD
+# The sanitized seqc also runs during the build (it compiles the test
+# modules); what MLIR keeps until exit is no leak worth failing for.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+if [ ! -f "$BUILD/build.ninja" ]; then
+  cmake -G Ninja -B "$BUILD" -DCMAKE_C_COMPILER=clang-22 \
+    -DCMAKE_CXX_COMPILER=clang++-22 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DSEQC_SANITIZE=ON -DSEQC_FUZZ=ON
+fi
+ninja -C "$BUILD" -j "${JOBS:-2}"
+
+echo "== sanitizers: unit tests"
+"$BUILD/bin/SeqcUnitTests" --gtest_brief=1
+"$BUILD/bin/SeqcModuleTests" --gtest_brief=1
+
+echo "== sanitizers: lit (malformed input, run-time errors, some e2e)"
+LIT=${LIT:-/usr/lib/llvm-22/bin/lit}
+"$LIT" -s "$BUILD/test" --filter \
+  'Frontend/|Dialect/.*invalid|e2e/(runtime-|alloc-failure|path-names|embedding|add|linear\.|rgnn|streaming)|Target/CPU/(cli|cpu)'
+
+echo "== sanitizers: fuzzing"
+FUZZ_BUILD_DIR=$BUILD SEQC_BUILD_LOCK= bash scripts/fuzz.sh \
+  --seconds "${FUZZ_SECONDS:-60}"
