@@ -42,25 +42,40 @@ static Value setLayer(TensorBuilder &b, Value states, Value h, int64_t l) {
       sizes, SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
 }
 
-/// The gate block g of a [B, G·H] projection, read at (b, g·H + j).
-static AffineMap gateMap(TensorBuilder &b, int64_t gate, int64_t hidden) {
-  return AffineMap::get(
-      2, 0, {b.getAffineDimExpr(0), b.getAffineDimExpr(1) + gate * hidden},
-      b.getContext());
+/// The G gate blocks of a [B, G·H] projection, each [B, H] (views, no
+/// copies). Slices rather than indexing maps (b, j + g·H) into the whole
+/// projection: for g = 0 that map is the identity, and where B is fixed
+/// too linalg's verifier then requires the projection to be H wide.
+static void appendGates(TensorBuilder &b, SmallVectorImpl<Value> &out,
+                        Value proj, int64_t gates, int64_t hidden) {
+  auto t = cast<RankedTensorType>(proj.getType());
+  auto type = t.clone({t.getDimSize(0), hidden});
+  SmallVector<OpFoldResult> sizes{b.sizes(proj)[0], b.getIndexAttr(hidden)};
+  SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+  for (int64_t g = 0; g < gates; ++g)
+    out.push_back(tensor::ExtractSliceOp::create(
+        b, type, proj,
+        SmallVector<OpFoldResult>{b.getIndexAttr(0),
+                                  b.getIndexAttr(g * hidden)},
+        sizes, strides));
+}
+
+/// [state, the gate blocks of gi, those of gh], all [B, H].
+static SmallVector<Value> stepOperands(TensorBuilder &b, Value state, Value gi,
+                                       Value gh, int64_t gates,
+                                       int64_t hidden) {
+  SmallVector<Value> ins{state};
+  appendGates(b, ins, gi, gates, hidden);
+  appendGates(b, ins, gh, gates, hidden);
+  return ins;
 }
 
 /// One GRU step on [B, H]: from the input and recurrent projections.
-/// The [B, H] operand comes first: linalg takes each loop's range from the
-/// first operand indexed by that loop alone, and the gate blocks of the
-/// [B, G·H] projections are indexed by j + g·H.
 static Value gruStep(TensorBuilder &b, Value gi, Value gh, Value h,
                      int64_t hidden) {
   using IT = utils::IteratorType;
-  SmallVector<Value> ins{h, gi, gi, gi, gh, gh, gh};
-  SmallVector<AffineMap> maps{b.identity(2)};
-  for (int src = 0; src < 2; ++src)
-    for (int64_t g = 0; g < 3; ++g)
-      maps.push_back(gateMap(b, g, hidden));
+  SmallVector<Value> ins = stepOperands(b, h, gi, gh, 3, hidden);
+  SmallVector<AffineMap> maps(ins.size(), b.identity(2));
   return b.generic(
       ins, maps, b.empty(b.sizes(h)), b.identity(2),
       {IT::parallel, IT::parallel}, [](ImplicitLocOpBuilder &ib, ValueRange a) {
@@ -81,12 +96,8 @@ static Value gruStep(TensorBuilder &b, Value gi, Value gh, Value h,
 static std::pair<Value, Value> lstmStep(TensorBuilder &b, Value gi, Value gh,
                                         Value c, int64_t hidden) {
   using IT = utils::IteratorType;
-  // As in gruStep, the [B, H] operand first.
-  SmallVector<Value> ins{c, gi, gi, gi, gi, gh, gh, gh, gh};
-  SmallVector<AffineMap> maps{b.identity(2)};
-  for (int src = 0; src < 2; ++src)
-    for (int64_t g = 0; g < 4; ++g)
-      maps.push_back(gateMap(b, g, hidden));
+  SmallVector<Value> ins = stepOperands(b, c, gi, gh, 4, hidden);
+  SmallVector<AffineMap> maps(ins.size(), b.identity(2));
   auto gate = [](ImplicitLocOpBuilder &ib, ValueRange a, int g) {
     return arith::AddFOp::create(ib, a[1 + g], a[5 + g]).getResult();
   };
@@ -100,9 +111,9 @@ static std::pair<Value, Value> lstmStep(TensorBuilder &b, Value gi, Value gh,
                                 ib, arith::MulFOp::create(ib, f, a[0]),
                                 arith::MulFOp::create(ib, i, g))};
                           });
+  Value oi = ins[4], oh = ins[8]; // the o blocks of gi and gh
   Value hNext = b.generic(
-      {cNext, gi, gh},
-      {b.identity(2), gateMap(b, 3, hidden), gateMap(b, 3, hidden)},
+      {cNext, oi, oh}, SmallVector<AffineMap>(3, b.identity(2)),
       b.empty(b.sizes(c)), b.identity(2), {IT::parallel, IT::parallel},
       [](ImplicitLocOpBuilder &ib, ValueRange a) {
         Value o = sigmoid(ib, arith::AddFOp::create(ib, a[1], a[2]));
@@ -117,7 +128,12 @@ Results buildRNN(TensorBuilder &b, RNNOp op) {
   int64_t hidden = op.getHidden(), layers = op.getLayers();
   ValueRange w = op.getWeights();
   Value input = op.getX();
-  Value batch = b.dim(input, 0), steps = b.dim(input, 1);
+  // B and T as attributes where the model fixes them: a size held in a
+  // Value is dynamic to the slice ops, even when it is a constant, so the
+  // per-step slices of a fixed batch would not match their static types.
+  SmallVector<OpFoldResult> inputSizes = b.sizes(input);
+  OpFoldResult batch = inputSizes[0], stepCount = inputSizes[1];
+  Value steps = b.dim(input, 1); // the loop bound
   SmallVector<OpFoldResult> stateSizes{b.getIndexAttr(layers), batch,
                                        b.getIndexAttr(hidden)};
   Value hN = b.empty(stateSizes), cN = b.empty(stateSizes);
@@ -130,7 +146,7 @@ Results buildRNN(TensorBuilder &b, RNNOp op) {
                          : b.zeros({batch, b.getIndexAttr(hidden)});
     Value c = op.getC0() ? layerOf(b, op.getC0(), l)
                          : b.zeros({batch, b.getIndexAttr(hidden)});
-    Value ys = b.empty({batch, steps, b.getIndexAttr(hidden)});
+    Value ys = b.empty({batch, stepCount, b.getIndexAttr(hidden)});
     SmallVector<Value> init{h, ys};
     if (lstm)
       init.push_back(c);

@@ -121,9 +121,9 @@ static void defineAllocation(ModuleOp module) {
     Value null = LLVM::ZeroOp::create(b, loc, ptr);
     Value isNull =
         LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq, p, null);
-    Value some = LLVM::ICmpOp::create(
-        b, loc, LLVM::ICmpPredicate::ne, body->getArgument(1),
-        LLVM::ConstantOp::create(b, loc, i64, 0));
+    Value some = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ne,
+                                      body->getArgument(1),
+                                      LLVM::ConstantOp::create(b, loc, i64, 0));
     LLVM::CondBrOp::create(b, loc, LLVM::AndOp::create(b, loc, isNull, some),
                            failed, done);
     b.setInsertionPointToStart(failed);

@@ -5,10 +5,13 @@ never changes the result).
 
 usage: para_rnn.py SEQC WORKDIR [--cases N] [--perturb] [--flag F]...
                    [--solver S] [--long] [--expect-error TEXT]
+                   [--static-dims]
 
 --long: sequences of 1000 to 4500 steps (one batch row, few units);
 --solver: every case with this solver; --expect-error: every case must fail
-with a message containing TEXT.
+with a message containing TEXT; --static-dims: the model's batch and time
+dims are fixed numbers instead of "B" and "T": B fixed, T fixed, or both, in
+turn every 6 cases.
 """
 import os
 import sys
@@ -21,11 +24,15 @@ from seqc.reference_rnn import para_gru, para_lstm  # noqa: E402
 from seqc.run_model import (TOL, parse_case_args, relative_error,  # noqa: E402
                             run_model)
 
+# --static-dims: which of the model's dims "B" and "T" are fixed numbers.
+STATIC_MIXES = [("B",), ("T",), ("B", "T")]
+
 
 def options(ap):
     ap.add_argument("--solver", choices=["auto", "sequential", "newton"])
     ap.add_argument("--long", action="store_true")
     ap.add_argument("--expect-error")
+    ap.add_argument("--static-dims", action="store_true")
 
 
 def main():
@@ -41,6 +48,12 @@ def main():
             b, t = 1 + case % 2, [1000, 1531, 4099, 4500][case % 4]
         solver = opts.solver or ["auto", "sequential", "newton"][case % 3]
         with_state = case % 4 == 0
+        static = STATIC_MIXES[case // 6 % 3] if opts.static_dims else ()
+        if static:
+            # para_lstm too with its states.
+            with_state = case % 4 < 2
+        B = b if "B" in static else "B"
+        T = t if "T" in static else "T"
         gates = ["f", "c", "o"] if lstm else ["z", "r", "h"]
         w = {}
         for g in gates:
@@ -55,14 +68,14 @@ def main():
         x = rng.standard_normal((b, t, d)).astype(np.float32)
         h0 = rng.standard_normal((b, h)).astype(np.float32)
         c0 = rng.standard_normal((b, h)).astype(np.float32)
-        inputs = {"x": {"dtype": "f32", "shape": ["B", "T", d]}}
+        inputs = {"x": {"dtype": "f32", "shape": [B, T, d]}}
         node_inputs, arrays = ["x"], {"x": x}
         if with_state:
-            inputs["h0"] = {"dtype": "f32", "shape": ["B", h]}
+            inputs["h0"] = {"dtype": "f32", "shape": [B, h]}
             node_inputs.append("h0")
             arrays["h0"] = h0
             if lstm:
-                inputs["c0"] = {"dtype": "f32", "shape": ["B", h]}
+                inputs["c0"] = {"dtype": "f32", "shape": [B, h]}
                 node_inputs.append("c0")
                 arrays["c0"] = c0
         outputs = {"y": "p", "h_T": "p:1"}
@@ -99,7 +112,8 @@ def main():
         failed += not ok
         print(f"{'PASS' if ok else 'FAIL'} case {case} "
               f"{'para_lstm' if lstm else 'para_gru'} solver={solver} D={d} "
-              f"H={h} B={b} T={t} state={with_state}: rel err {worst:.2e}")
+              f"H={h} B={b} T={t} state={with_state} "
+              f"static={''.join(static) or '-'}: rel err {worst:.2e}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

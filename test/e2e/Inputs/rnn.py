@@ -3,7 +3,10 @@
 (python/seqc/reference_rnn.py) and, where PyTorch is installed, against
 torch.nn.GRU / torch.nn.LSTM themselves (in float64).
 
-usage: rnn.py SEQC WORKDIR [--cases N] [--perturb]
+usage: rnn.py SEQC WORKDIR [--cases N] [--perturb] [--static-dims]
+
+--static-dims: the model's batch and time dims are fixed numbers instead of
+"B" and "T": B fixed, T fixed, or both, in turn every 6 cases.
 """
 import os
 import sys
@@ -15,6 +18,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from seqc.reference_rnn import rnn as reference  # noqa: E402
 from seqc.run_model import (TOL, parse_case_args, relative_error,  # noqa: E402
                             run_model)
+
+# --static-dims: which of the model's dims "B" and "T" are fixed numbers.
+STATIC_MIXES = [("B",), ("T",), ("B", "T")]
 
 try:
     import torch
@@ -41,8 +47,12 @@ def torch_rnn(cell, x, w, hidden, layers, h0, c0):
     return y.numpy(), st[0].numpy(), st[1].numpy()
 
 
+def options(ap):
+    ap.add_argument("--static-dims", action="store_true")
+
+
 def main():
-    opts = parse_case_args(__doc__)
+    opts = parse_case_args(__doc__, options)
     rng = np.random.default_rng(11)
     passed = failed = 0
     for case in range(opts.cases):
@@ -51,6 +61,9 @@ def main():
         d, h = [(1, 1), (5, 3), (7, 8), (16, 17), (33, 5)][case % 5]
         b, t = [(1, 1), (2, 7), (3, 37), (1, 65)][case % 4]
         with_state = case % 3 == 0
+        static = STATIC_MIXES[case // 6 % 3] if opts.static_dims else ()
+        B = b if "B" in static else "B"
+        T = t if "T" in static else "T"
         g = 3 if cell == "gru" else 4
         w = {}
         for l in range(layers):
@@ -62,14 +75,14 @@ def main():
         x = rng.standard_normal((b, t, d)).astype(np.float32)
         h0 = rng.standard_normal((layers, b, h)).astype(np.float32) if with_state else None
         c0 = rng.standard_normal((layers, b, h)).astype(np.float32) if with_state else None
-        inputs = {"x": {"dtype": "f32", "shape": ["B", "T", d]}}
+        inputs = {"x": {"dtype": "f32", "shape": [B, T, d]}}
         node_inputs, arrays = ["x"], {"x": x}
         if with_state:
-            inputs["h0"] = {"dtype": "f32", "shape": [layers, "B", h]}
+            inputs["h0"] = {"dtype": "f32", "shape": [layers, B, h]}
             node_inputs.append("h0")
             arrays["h0"] = h0
             if cell == "lstm":
-                inputs["c0"] = {"dtype": "f32", "shape": [layers, "B", h]}
+                inputs["c0"] = {"dtype": "f32", "shape": [layers, B, h]}
                 node_inputs.append("c0")
                 arrays["c0"] = c0
         outputs = {"y": "r", "h_n": "r:1"}
@@ -99,7 +112,8 @@ def main():
         failed += not ok
         against = "reference and torch" if torch is not None else "reference"
         print(f"{'PASS' if ok else 'FAIL'} case {case} {cell} layers={layers} "
-              f"D={d} H={h} B={b} T={t} state={with_state}: rel err {worst:.2e} "
+              f"D={d} H={h} B={b} T={t} state={with_state} "
+              f"static={''.join(static) or '-'}: rel err {worst:.2e} "
               f"against {against}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
