@@ -9,9 +9,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${FUZZ_BUILD_DIR:-build-fuzz}
 export CCACHE_BASEDIR=$PWD
+# Debug info names this checkout; without this ccache would also key on it,
+# and a clone elsewhere (CI) would compile everything again.
+export CCACHE_NOHASHDIR=1
 # The sanitized seqc also runs during the build (it compiles the test
-# modules); what MLIR keeps until exit is no leak worth failing for.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+# modules); what MLIR keeps until exit is no leak worth failing for. An
+# allocation too large for the machine returns null, as glibc's does
+# (the tests of sizes that cannot be allocated need exactly that).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 if [ ! -f "$BUILD/build.ninja" ]; then
   cmake -G Ninja -B "$BUILD" -DCMAKE_C_COMPILER=clang-22 \
@@ -25,9 +30,13 @@ echo "== sanitizers: unit tests"
 "$BUILD/bin/SeqcModuleTests" --gtest_brief=1
 
 echo "== sanitizers: lit (malformed input, run-time errors, some e2e)"
+# Left to the main tier: attr-huge-layers runs under `ulimit -v`, which
+# ASan's shadow memory cannot fit in, and alloc-failure's refused 256 TiB
+# allocation makes ASan print a warning line of its own.
 LIT=${LIT:-/usr/lib/llvm-22/bin/lit}
 "$LIT" -s "$BUILD/test" --filter \
-  'Frontend/|Dialect/.*invalid|e2e/(runtime-|alloc-failure|path-names|embedding|add|linear\.|rgnn|streaming)|Target/CPU/(cli|cpu)'
+  'Frontend/|Dialect/.*invalid|e2e/(runtime-|huge-input|path-names|embedding|add|linear\.|rgnn|streaming)|Target/CPU/(cli|cpu)' \
+  --filter-out 'attr-huge-layers'
 
 echo "== sanitizers: fuzzing"
 FUZZ_BUILD_DIR=$BUILD SEQC_BUILD_LOCK= bash scripts/fuzz.sh \
