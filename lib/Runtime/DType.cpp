@@ -6,6 +6,9 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace seqc {
 
@@ -70,6 +73,24 @@ std::string lowerErrno() {
     msg[0] =
         static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
   return msg;
+}
+
+bool openRegularFile(const std::string &path, int &fd, size_t &size,
+                     std::string &why) {
+  fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    why = "cannot open file: " + lowerErrno();
+    return false;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    fd = -1;
+    why = "not a regular file";
+    return false;
+  }
+  size = static_cast<size_t>(st.st_size);
+  return true;
 }
 
 } // namespace seqc

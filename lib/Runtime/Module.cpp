@@ -108,10 +108,8 @@ static seqc_error *bindWeights(seqc_module *m, const std::string &path) {
 /// Allocates the module's state buffers, zeroed and 64-byte aligned.
 static seqc_error *allocateState(seqc_module *m, const std::string &origin) {
   for (StateBuffer &s : m->state) {
-    std::optional<size_t> bytes = seqc::tensorByteSize(
-        s.spec.dims, s.spec.dtype == SEQC_F32   ? seqc::DType::F32
-                     : s.spec.dtype == SEQC_I32 ? seqc::DType::I32
-                                                : seqc::DType::I64);
+    std::optional<size_t> bytes =
+        seqc::tensorByteSize(s.spec.dims, fileDtype(s.spec.dtype));
     if (!bytes)
       return fail(origin + ": bad module signature: state '" + s.spec.name +
                   "' has an invalid shape");

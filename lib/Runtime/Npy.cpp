@@ -8,9 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace seqc {
@@ -276,27 +274,20 @@ bool parseHeader(const uint8_t *bytes, size_t size, DType &dtype,
   return true;
 }
 
-/// Opens `path` for reading if it is a regular file; fills `fd` and `st`.
-bool openRegular(const std::string &path, int &fd, struct stat &st,
+/// openRegularFile with the reader's error.
+bool openRegular(const std::string &path, int &fd, size_t &size,
                  TensorFileError &err) {
-  // O_NONBLOCK so that a FIFO does not hang the open; it is rejected below.
-  fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0)
-    return fail(err, "", "cannot open file: " + lowerErrno());
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return fail(err, "", "not a regular file");
-  }
-  return true;
+  std::string why;
+  return openRegularFile(path, fd, size, why) || fail(err, "", why);
 }
 
 bool readFile(const std::string &path, std::vector<uint8_t> &bytes,
               TensorFileError &err) {
   int fd;
-  struct stat st;
-  if (!openRegular(path, fd, st, err))
+  size_t size;
+  if (!openRegular(path, fd, size, err))
     return false;
-  bytes.resize(static_cast<size_t>(st.st_size));
+  bytes.resize(size);
   size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
@@ -354,11 +345,10 @@ bool readNpy(const std::string &path, NpyArray &out, TensorFileError &err) {
 std::unique_ptr<NpyFile> NpyFile::open(const std::string &path,
                                        TensorFileError &err) {
   int fd;
-  struct stat st;
-  if (!openRegular(path, fd, st, err))
+  size_t fileSize;
+  if (!openRegular(path, fd, fileSize, err))
     return nullptr;
   std::unique_ptr<NpyFile> file(new NpyFile);
-  size_t fileSize = static_cast<size_t>(st.st_size);
   // An empty file cannot be mapped; it is a (rejected) empty buffer.
   alignas(16) static const uint8_t kEmpty[16] = {};
   const uint8_t *base = kEmpty;

@@ -9,10 +9,8 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <set>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 using json = nlohmann::json;
@@ -389,19 +387,13 @@ SafeTensorsFile::parse(std::vector<uint8_t> bytes, TensorFileError &err) {
 
 std::unique_ptr<SafeTensorsFile> SafeTensorsFile::open(const std::string &path,
                                                        TensorFileError &err) {
-  // O_NONBLOCK so that a FIFO does not hang the open; it is rejected below.
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    fail(err, "", "cannot open file: " + lowerErrno());
+  int fd;
+  size_t size;
+  std::string why;
+  if (!openRegularFile(path, fd, size, why)) {
+    fail(err, "", why);
     return nullptr;
   }
-  struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    fail(err, "", "not a regular file");
-    return nullptr;
-  }
-  size_t size = static_cast<size_t>(st.st_size);
   if (size < 8) {
     ::close(fd);
     fail(err, "",

@@ -8,8 +8,6 @@
 #include <cstdint>
 #include <cstring>
 #include <elf.h>
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -129,16 +127,11 @@ bool checkElf(int fd, uint64_t fileSize, std::string &why) {
 } // namespace
 
 bool checkSharedObject(const std::string &path, std::string &why) {
-  // O_NONBLOCK so that a FIFO does not hang the open; it is rejected below.
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0)
-    return no(why, "cannot open file: " + lowerErrno());
-  struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return no(why, "not a regular file");
-  }
-  bool ok = checkElf(fd, static_cast<uint64_t>(st.st_size), why);
+  int fd;
+  size_t size;
+  if (!openRegularFile(path, fd, size, why))
+    return false;
+  bool ok = checkElf(fd, static_cast<uint64_t>(size), why);
   ::close(fd);
   return ok;
 }
