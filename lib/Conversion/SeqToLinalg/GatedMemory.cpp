@@ -87,14 +87,7 @@ static Value unfoldWindow(TensorBuilder &b, Value x, int64_t window) {
   // of u is the w·c contiguous floats of p from step t: u[b, t, e] =
   // p[b, t·c + e] with p flattened to [B, (T + w)·c]. One loop over (b, t,
   // vectors of e), whatever the window.
-  SmallVector<OpFoldResult> paddedSizes = sizes;
-  paddedSizes[1] =
-      arith::AddIOp::create(b, b.dim(x, 1), b.index(window)).getResult();
-  Value padded = tensor::InsertSliceOp::create(
-      b, x, b.zeros(paddedSizes),
-      ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(window),
-                             b.getIndexAttr(0)},
-      sizes, ones);
+  Value padded = b.padSteps(x, window);
   auto pt = cast<RankedTensorType>(padded.getType());
   Value flat = tensor::CollapseShapeOp::create(
       b,

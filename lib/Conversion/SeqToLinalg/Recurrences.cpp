@@ -57,16 +57,7 @@ constexpr int64_t kConvLanes = 16;
 /// form.
 static Value causalConvLoop(TensorBuilder &b, Value x, Value wT, Value bias,
                             int64_t kernel) {
-  SmallVector<OpFoldResult> sizes = b.sizes(x);
-  SmallVector<OpFoldResult> paddedSizes = sizes;
-  paddedSizes[1] =
-      arith::AddIOp::create(b, b.dim(x, 1), b.index(kernel - 1)).getResult();
-  SmallVector<OpFoldResult> ones(3, b.getIndexAttr(1));
-  Value padded = tensor::InsertSliceOp::create(
-      b, x, b.zeros(paddedSizes),
-      ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(kernel - 1),
-                             b.getIndexAttr(0)},
-      sizes, ones);
+  Value padded = b.padSteps(x, kernel - 1);
   Value batch = b.dim(x, 0), steps = b.dim(x, 1), width = b.dim(x, 2);
   Value pb = readBuffer(b, padded), wb = readBuffer(b, wT);
   Value bb = readBuffer(b, bias);

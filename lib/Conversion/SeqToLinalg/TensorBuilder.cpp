@@ -213,24 +213,31 @@ Value TensorBuilder::insertTime(Value y, Value x, Value t) {
   return tensor::InsertSliceOp::create(*this, y, x, offsets, sz, strides);
 }
 
-SmallVector<Value> TensorBuilder::delayedSteps(Value x, int64_t most,
-                                               int64_t least) {
+/// Offsets {0, step, 0} of a [B, T, D] slice.
+static SmallVector<OpFoldResult> atStep(TensorBuilder &b, int64_t step) {
+  return {b.getIndexAttr(0), b.getIndexAttr(step), b.getIndexAttr(0)};
+}
+
+Value TensorBuilder::padSteps(Value x, int64_t steps) {
   SmallVector<OpFoldResult> sizes = this->sizes(x);
   SmallVector<OpFoldResult> paddedSizes = sizes;
   paddedSizes[1] =
-      arith::AddIOp::create(*this, dim(x, 1), index(most)).getResult();
+      arith::AddIOp::create(*this, dim(x, 1), index(steps)).getResult();
   SmallVector<OpFoldResult> ones(3, getIndexAttr(1));
-  auto at = [&](int64_t step) {
-    return SmallVector<OpFoldResult>{getIndexAttr(0), getIndexAttr(step),
-                                     getIndexAttr(0)};
-  };
-  Value padded = tensor::InsertSliceOp::create(*this, x, zeros(paddedSizes),
-                                               at(most), sizes, ones);
+  return tensor::InsertSliceOp::create(*this, x, zeros(paddedSizes),
+                                       atStep(*this, steps), sizes, ones);
+}
+
+SmallVector<Value> TensorBuilder::delayedSteps(Value x, int64_t most,
+                                               int64_t least) {
+  SmallVector<OpFoldResult> sizes = this->sizes(x);
+  SmallVector<OpFoldResult> ones(3, getIndexAttr(1));
+  Value padded = padSteps(x, most);
   // Delay d is the slice from step most − d of the padded x.
   SmallVector<Value> views;
   for (int64_t d = most; d >= least; --d)
-    views.push_back(tensor::ExtractSliceOp::create(*this, padded, at(most - d),
-                                                   sizes, ones));
+    views.push_back(tensor::ExtractSliceOp::create(
+        *this, padded, atStep(*this, most - d), sizes, ones));
   return views;
 }
 

@@ -69,6 +69,8 @@ public:
   mlir::Value timeSlice(mlir::Value x, mlir::Value t, mlir::OpFoldResult batch);
   /// Writes y [B, ...] into x[:, t].
   mlir::Value insertTime(mlir::Value y, mlir::Value x, mlir::Value t);
+  /// x [B, T, D] padded in front with `steps` zero steps: [B, T + steps, D].
+  mlir::Value padSteps(mlir::Value x, int64_t steps);
   /// x [B, T, D] delayed by d steps (zeros in the first d), for d from
   /// `most` down to `least`: views of x padded in front once with `most`
   /// zero steps, so that elementwise ops read them in vectors.
