@@ -10,9 +10,9 @@ install(TARGETS SeqcRuntime SeqcTensorFiles EXPORT seqcTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(FILES
-  ${PROJECT_SOURCE_DIR}/include/seqc/Runtime/seqc_runtime.h
-  ${PROJECT_SOURCE_DIR}/include/seqc/Runtime/seqc_module_abi.h
-  ${PROJECT_SOURCE_DIR}/include/seqc/Runtime/TensorFiles.h
+  ${PROJECT_SOURCE_DIR}/runtime/include/seqc/Runtime/seqc_runtime.h
+  ${PROJECT_SOURCE_DIR}/runtime/include/seqc/Runtime/seqc_module_abi.h
+  ${PROJECT_SOURCE_DIR}/runtime/include/seqc/Runtime/TensorFiles.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/seqc/Runtime)
 
 set(SEQC_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/seqc)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what seqc needs, builds it, and runs every test: the format
+# Installs what seqc needs, builds it, and runs every test: the runtime
+# built alone without LLVM/MLIR (scripts/build-runtime-alone.sh), the format
 # check, the sanitizer tier (ASan + UBSan build, its tests and a minute of
 # fuzzing per target: scripts/test-sanitizers.sh), then the lit suite and
 # the gtest unit tests (both through ctest).
@@ -7,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh
+bash scripts/build-runtime-alone.sh
 bash scripts/check-format.sh
 bash scripts/test-sanitizers.sh
 cd "${BUILD_DIR:-build}"

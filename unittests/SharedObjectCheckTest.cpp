@@ -1,7 +1,7 @@
 // Unit tests for the ELF checks run before dlopen, on copies of a system
 // library cut or patched in a temporary directory.
 
-#include "lib/Runtime/SharedObjectCheck.h"
+#include "runtime/src/cpu/SharedObjectCheck.h"
 
 #include <gtest/gtest.h>
 

@@ -10,6 +10,7 @@ using namespace seqc::seq;
 #include "dialects/seq/SeqDialect.cpp.inc"
 
 void SeqDialect::initialize() {
+  registerAttributes();
   addOperations<
 #define GET_OP_LIST
 #include "dialects/seq/SeqOps.cpp.inc"

@@ -4,6 +4,7 @@
 
 #include "dialects/common/WeightedOpInterface.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
@@ -11,6 +12,10 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "dialects/seq/SeqDialect.h.inc"
+#include "dialects/seq/SeqEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dialects/seq/SeqAttrs.h.inc"
 
 #define GET_OP_CLASSES
 #include "dialects/seq/SeqOps.h.inc"

@@ -18,6 +18,16 @@ def Seq_Dialect : Dialect {
     op reads are its trailing `weights(...)` operands, in the order its
     description lists, as produced by `seq.weight`. Every op infers its
     result types and checks ranks, shape agreement and attribute ranges.
+
+    Its attributes (SeqAttrs.td) describe the target (`seq.target` on the
+    module) and the lowering decisions the strategy passes record on ops
+    (`seq.scan`, `seq.solver`, `seq.gla_form`, `seq.layout`); the dialect
+    verifies that each such name holds its attribute kind.
+  }];
+  let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
+  let extraClassDeclaration = [{
+    void registerAttributes();
   }];
 }
 

@@ -3,6 +3,8 @@
 
 #include "dialects/rgnn/RGNNDialect.h"
 #include "dialects/seq/SeqDialect.h"
+#include "seqc/Codegen/Passes.h"
+#include "seqc/Codegen/Pipelines.h"
 #include "seqc/Conversion/Passes.h"
 #include "seqc/Transforms/Passes.h"
 
@@ -26,4 +28,6 @@ void seqc::registerAllPasses() {
   mlir::registerAllPasses();
   seqc::registerSeqcConversionPasses();
   seqc::registerSeqcTransformsPasses();
+  seqc::registerSeqcCodegenPasses();
+  seqc::registerPipelines();
 }

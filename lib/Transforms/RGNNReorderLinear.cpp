@@ -1,6 +1,6 @@
 //===- RGNNReorderLinear.cpp - Pigeon's linear operator reorder -----------===//
 #include "dialects/rgnn/RGNNDialect.h"
-#include "lib/Conversion/SeqToLinalg/TensorBuilder.h"
+#include "lib/Codegen/Common/TensorBuilder.h"
 #include "seqc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

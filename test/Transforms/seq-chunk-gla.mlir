@@ -1,34 +1,36 @@
 // seq-chunk-gla: the recurrent or the chunkwise form of gated linear
 // attention, from the parallelism the recurrent form leaves idle.
-// RUN: seqc-opt %s --seq-chunk-gla="threads=2" | FileCheck %s
-// RUN: seqc-opt %s --seq-chunk-gla="threads=16" | FileCheck %s --check-prefix=WIDE
-// RUN: seqc-opt %s --seq-chunk-gla="form=chunked chunk=32 subchunk=8" | FileCheck %s --check-prefix=FORCED
-// RUN: seqc-opt %s --seq-chunk-gla="form=recurrent threads=64" | FileCheck %s
-// RUN: not seqc-opt %s --seq-chunk-gla="chunk=32 subchunk=5" 2>&1 | FileCheck %s --check-prefix=DIVIDE
-// RUN: not seqc-opt %s --seq-chunk-gla="form=fast" 2>&1 | FileCheck %s --check-prefix=FORM
+// RUN: seqc-opt %s --seq-set-target="threads=2" --seq-chunk-gla | FileCheck %s
+// RUN: seqc-opt %s --seq-set-target="threads=16" --seq-chunk-gla | FileCheck %s --check-prefix=WIDE
+// RUN: seqc-opt %s --seq-set-target --seq-chunk-gla="form=chunked chunk=32 subchunk=8" | FileCheck %s --check-prefix=FORCED
+// RUN: seqc-opt %s --seq-set-target="threads=64" --seq-chunk-gla="form=recurrent" | FileCheck %s
+// RUN: not seqc-opt %s --seq-set-target --seq-chunk-gla="chunk=32 subchunk=5" 2>&1 | FileCheck %s --check-prefix=DIVIDE
+// RUN: not seqc-opt %s --seq-set-target --seq-chunk-gla="form=fast" 2>&1 | FileCheck %s --check-prefix=FORM
+// RUN: not seqc-opt %s --seq-chunk-gla 2>&1 | FileCheck %s --check-prefix=NOTARGET
 
 // One head, 16 value columns, batch 1: the recurrent form is a single
 // task. With 16 threads the chunkwise form (parallel over chunks too) is
 // chosen; with 2 the recurrent form (the chunkwise form does about 18
 // times its work).
 // CHECK-LABEL: func.func @few_tasks
-// CHECK:         seq.gla_core {{.*}}seq.chunk = 0 : i64, seq.subchunk = 0 : i64
+// CHECK:         seq.gla_core {{.*}}seq.gla_form = #seq.gla_form<method = recurrent>
 // WIDE-LABEL:  func.func @few_tasks
-// WIDE:          seq.gla_core {{.*}}seq.chunk = 64 : i64, seq.subchunk = 16 : i64
+// WIDE:          seq.gla_core {{.*}}seq.gla_form = #seq.gla_form<method = chunked, chunk = 64, subchunk = 16>
 // FORCED-LABEL: func.func @few_tasks
-// FORCED:        seq.gla_core {{.*}}seq.chunk = 32 : i64, seq.subchunk = 8 : i64
+// FORCED:        seq.gla_core {{.*}}seq.gla_form = #seq.gla_form<method = chunked, chunk = 32, subchunk = 8>
 
 // The GLA layer of the benchmark: 4 heads × 8 value blocks (an unknown
 // batch counts as 1) keep 16 threads busy recurrently.
 // CHECK-LABEL: func.func @many_tasks
-// CHECK:         seq.gla {{.*}}seq.chunk = 0 : i64, seq.subchunk = 0 : i64
+// CHECK:         seq.gla {{.*}}seq.gla_form = #seq.gla_form<method = recurrent>
 // WIDE-LABEL:  func.func @many_tasks
-// WIDE:          seq.gla {{.*}}seq.chunk = 0 : i64, seq.subchunk = 0 : i64
+// WIDE:          seq.gla {{.*}}seq.gla_form = #seq.gla_form<method = recurrent>
 // FORCED-LABEL: func.func @many_tasks
-// FORCED:        seq.gla {{.*}}seq.chunk = 32 : i64, seq.subchunk = 8 : i64
+// FORCED:        seq.gla {{.*}}seq.gla_form = #seq.gla_form<method = chunked, chunk = 32, subchunk = 8>
 
 // DIVIDE: seq-chunk-gla: subchunk (5) must divide chunk (32)
-// FORM: seq-chunk-gla: form must be auto, chunked or recurrent, got 'fast'
+// FORM: Cannot find option named 'fast'
+// NOTARGET: error: seq-chunk-gla: the module has no seq.target
 func.func @few_tasks(%q: tensor<1x?x64xf32>, %v: tensor<1x?x16xf32>) -> (tensor<1x?x16xf32>, tensor<1x1x64x16xf32>) {
   %o, %s = seq.gla_core %q, %q, %v, %q {heads = 1 : i64, scale = 0.125 : f64} : (tensor<1x?x64xf32>, tensor<1x?x64xf32>, tensor<1x?x16xf32>, tensor<1x?x64xf32>) -> (tensor<1x?x16xf32>, tensor<1x1x64x16xf32>)
   return %o, %s : tensor<1x?x16xf32>, tensor<1x1x64x16xf32>

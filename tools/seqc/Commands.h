@@ -43,16 +43,19 @@ std::unique_ptr<mlir::MLIRContext> makeContext();
 mlir::OwningOpRef<mlir::ModuleOp> importForCommand(mlir::MLIRContext &ctx,
                                                    const std::string &model,
                                                    const std::string &weights);
-/// The CPU pipeline with `--pass-options` applied; reports a bad entry
-/// (against `model`) and returns 1.
+/// Builds the CPU pipeline with `--pass-options` applied, for its text in
+/// `pipeline` (--print-pipeline); reports a bad entry (against `model`) and
+/// returns 1.
 int pipelineForCommand(const std::string &model,
                        llvm::ArrayRef<std::string> passOptions,
                        std::string &pipeline);
-/// Lowers an imported module through `pipeline` and links it into a
-/// shared library at `so`. Returns 0, or reports the problem and returns 1.
+/// Lowers an imported module through the CPU pipeline with `passOptions`
+/// and links it into a shared library at `so`. Returns 0, or reports the
+/// problem and returns 1.
 int buildSharedLibrary(mlir::ModuleOp module, const std::string &model,
-                       const std::string &pipeline, const std::string &so,
-                       int optLevel, const seqc::EmitOptions &options);
+                       llvm::ArrayRef<std::string> passOptions,
+                       const std::string &so, int optLevel,
+                       const seqc::EmitOptions &options);
 
 } // namespace seqc::cli
 

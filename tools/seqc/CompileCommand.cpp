@@ -1,5 +1,6 @@
 //===- CompileCommand.cpp - `seqc compile`: model → IR, object, library ---===//
 #include "Commands.h"
+#include "seqc/Codegen/Pipelines.h"
 #include "seqc/InitAll.h"
 #include "seqc/Target/CPU.h"
 
@@ -83,6 +84,11 @@ struct CompileOptions {
   cl::list<std::string> passOptions{
       "pass-options", cl::desc("Options of a pass of the pipeline"),
       cl::value_desc("PASS{key=value ...}"), cl::cat(commandOptions())};
+  cl::opt<unsigned> threads{
+      "threads",
+      cl::desc("Threads the module will run on, which the strategy's "
+               "choices depend on (1 to 1024; default: this machine's)"),
+      cl::init(0), cl::cat(commandOptions())};
   std::string pipeline;
   seqc::EmitOptions emitOptions;
 };
@@ -151,8 +157,11 @@ int seqc::cli::pipelineForCommand(const std::string &model,
                                   llvm::ArrayRef<std::string> passOptions,
                                   std::string &pipeline) {
   std::string error;
-  if (failed(seqc::cpuPipelineWith(passOptions, pipeline, error)))
+  mlir::OpPassManager pm("builtin.module");
+  if (mlir::failed(seqc::buildCPUPipeline(pm, passOptions, error)))
     return reportError({model, "", error});
+  llvm::raw_string_ostream os(pipeline);
+  pm.printAsTextualPipeline(os);
   return 0;
 }
 
@@ -191,10 +200,10 @@ int seqc::cli::checkOutputPath(const std::string &path,
 
 int seqc::cli::buildSharedLibrary(mlir::ModuleOp module,
                                   const std::string &model,
-                                  const std::string &pipeline,
+                                  llvm::ArrayRef<std::string> passOptions,
                                   const std::string &so, int optLevel,
                                   const seqc::EmitOptions &options) {
-  if (failed(seqc::lowerToLLVMDialect(module, pipeline, options)))
+  if (failed(seqc::lowerToLLVMDialect(module, passOptions, options)))
     return reportError({model, "", "lowering failed (see above)"});
   std::string bytes, error;
   if (failed(seqc::emitObject(module, optLevel, options.cpu, bytes, error)))
@@ -257,10 +266,11 @@ int emit(mlir::ModuleOp module, const CompileOptions &opts) {
     // A shared library keeps the fixed names the runtime looks up.
     seqc::EmitOptions so = opts.emitOptions;
     so.prefix = "seqc";
-    return buildSharedLibrary(module, opts.model, opts.pipeline,
+    return buildSharedLibrary(module, opts.model, opts.passOptions,
                               outputPath(opts, ".so"), opts.optLevel, so);
   }
-  if (failed(seqc::lowerToLLVMDialect(module, opts.pipeline, opts.emitOptions)))
+  if (failed(
+          seqc::lowerToLLVMDialect(module, opts.passOptions, opts.emitOptions)))
     return reportError({opts.model, "", "lowering failed (see above)"});
   std::string bytes, error;
   switch (opts.emit) {
@@ -310,6 +320,12 @@ int compileImpl(int argc, char **argv) {
     return reportError(
         {opts.model, "",
          "unsupported --target=" + opts.target + " (expected cpu or cuda)"});
+  if (opts.threads > 1024) {
+    llvm::errs() << "seqc compile: --threads=" << opts.threads
+                 << " is not in 1..1024\n";
+    return 2;
+  }
+  opts.emitOptions.threads = opts.threads;
   if (!opts.name.empty() && !isIdentifier(opts.name)) {
     llvm::errs() << "seqc compile: --name=" << opts.name
                  << " is not a C identifier\n";
@@ -324,7 +340,7 @@ int compileImpl(int argc, char **argv) {
           checkOutputPath(finalOutputPath(opts), {opts.model, opts.weights}))
     return rc;
   if (opts.printPipeline)
-    llvm::outs() << "import-model, builtin.module(" << opts.pipeline << ")\n";
+    llvm::outs() << "import-model, " << opts.pipeline << "\n";
 
   auto ctx = makeContext();
   auto module = importForCommand(*ctx, opts.model, opts.weights);
@@ -345,5 +361,8 @@ int compileImpl(int argc, char **argv) {
 } // namespace
 
 int seqc::cli::compileCommand(int argc, char **argv) {
+  // LLVM registers a `-threads` option of its own; seqc's `--threads` wins.
+  if (cl::Option *taken = cl::getRegisteredOptions().lookup("threads"))
+    taken->removeArgument();
   return compileImpl(argc, argv);
 }

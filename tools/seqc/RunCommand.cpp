@@ -93,8 +93,8 @@ int compileToTemporary(const RunOptions &opts, std::string &so) {
   std::string error;
   if (failed(seqc::resolveCPU("host", emitOptions.cpu, error)))
     return reportError({opts.model, "", error});
-  int rc = buildSharedLibrary(*module, opts.model, pipeline, so, opts.optLevel,
-                              emitOptions);
+  int rc = buildSharedLibrary(*module, opts.model, opts.passOptions, so,
+                              opts.optLevel, emitOptions);
   if (rc)
     llvm::sys::fs::remove(so);
   return rc;

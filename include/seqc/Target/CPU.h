@@ -2,7 +2,7 @@
 #ifndef SEQC_TARGET_CPU_H
 #define SEQC_TARGET_CPU_H
 
-#include "seqc/Runtime/seqc_module_abi.h"
+#include "seqc/Target/Signature.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include <string>
@@ -10,14 +10,12 @@
 
 namespace seqc {
 
-/// The module ABI version the runtime checks (the signature's "abi").
-constexpr int kModuleABIVersion = SEQC_MODULE_ABI_VERSION;
-
 /// The CPU a module is generated for: an LLVM CPU name and the vector and
 /// bit-manipulation features (LLVM names) it may use, which the runtime
 /// checks at load.
 struct CPUTarget {
   std::string cpu;
+  bool host = false;                        // this machine's CPU
   std::string featureString;                // for the TargetMachine
   std::vector<std::string> checkedFeatures; // recorded in the signature
 };
@@ -33,41 +31,18 @@ mlir::LogicalResult resolveCPU(const std::string &name, CPUTarget &out,
 struct EmitOptions {
   CPUTarget cpu;
   std::string prefix = "seqc";
+  /// Workers the module is compiled for (#seq.target; 0: this machine's
+  /// hardware threads).
+  int64_t threads = 0;
 };
 
-/// `--name`'s default: the model's name made into a C identifier.
-std::string symbolPrefix(const std::string &modelName);
-
-/// The pass pipeline from seq IR to the LLVM dialect, as the textual list
-/// of passes nested in `builtin.module(...)`.
-std::string cpuPipeline();
-
-/// cpuPipeline() with options for some of its passes (`--pass-options`):
-/// each entry `PASS{key=value ...}` names a pass of the pipeline. Fails
-/// with a message for an entry that names none or an option the pass
-/// does not have.
-mlir::LogicalResult cpuPipelineWith(llvm::ArrayRef<std::string> passOptions,
-                                    std::string &pipeline, std::string &error);
-
-/// The module's signature as JSON: inputs (names, dtypes, dims with
-/// symbols), weights, outputs and token-id ranges, from the imported
-/// (seq-level) module.
-std::string moduleSignature(mlir::ModuleOp module);
-/// The signature with what the lowering recorded on the module (run-time
-/// check messages, state buffers) and the CPU it was generated for.
-std::string withLoweringFacts(const std::string &signature,
-                              mlir::ModuleOp module, const CPUTarget &cpu);
-
-/// The C header for `--emit=header`, from moduleSignature(), for the
-/// object emitted with the same `prefix`.
-std::string emitHeader(const std::string &signature, const std::string &prefix);
-
-/// Runs `pipeline` (cpuPipeline() or cpuPipelineWith()) and adds the
+/// Sets the module's #seq.target (when it has none) for `options`, runs
+/// the CPU pipeline (Codegen/Pipelines.h) with `passOptions`, and adds the
 /// module's entry point `<prefix>_entry` (seqc_entry_fn of
 /// seqc_module_abi.h) and the global `<prefix>_signature`. Diagnostics go
 /// to the context's handler.
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
-                                       const std::string &pipeline,
+                                       llvm::ArrayRef<std::string> passOptions,
                                        const EmitOptions &options);
 
 /// LLVM IR text, or an object file, for `cpu`.

@@ -1,4 +1,5 @@
 //===- BuildingBlocks.cpp - Lowering of SPEC §4.1 ops to linalg -----------===//
+#include "Gemm.h"
 #include "Lowering.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -13,7 +14,7 @@ static Value linearOp(TensorBuilder &b, LinearOp op) {
   if (op.getSpikeInput())
     return buildSpikeLinear(b, op);
   ValueRange w = op.getWeights();
-  return b.linear(op.getX(), w[0], op.getBias() ? w[1] : Value());
+  return linear(b, op.getX(), w[0], op.getBias() ? w[1] : Value());
 }
 
 static Value embeddingOp(TensorBuilder &b, EmbeddingOp op) {
@@ -208,12 +209,12 @@ Value activation(ImplicitLocOpBuilder &b, StringRef kind, Value x) {
 /// down(silu(gate(x)) ⊙ up(x)).
 static Value gluMlp(TensorBuilder &b, GLUMLPOp op) {
   ValueRange w = op.getWeights();
-  Value gate = b.linear(op.getX(), w[0]);
-  Value up = b.linear(op.getX(), w[1]);
+  Value gate = linear(b, op.getX(), w[0]);
+  Value up = linear(b, op.getX(), w[1]);
   Value h = b.map({gate, up}, gate, [](ImplicitLocOpBuilder &ib, ValueRange a) {
     return arith::MulFOp::create(ib, silu(ib, a[0]), a[1]);
   });
-  return b.linear(h, w[2]);
+  return linear(b, h, w[2]);
 }
 
 FailureOr<Results> lowerBuildingBlock(Operation *op, TensorBuilder &b,

@@ -30,17 +30,17 @@
 //     q̃_j S + Σ_{i≤j} A[j, i] v_i, then S = e^{b_last} S + Σ_j k̂_jᵀ v_j.
 //
 //===----------------------------------------------------------------------===//
-#include "GraphLoops.h"
+#include "LoopBuilders.h"
 #include "Lowering.h"
 #include "VectorLoops.h"
-#include "seqc/Conversion/GLAShapes.h"
+#include "seqc/Codegen/GLAKernelShapes.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
 using namespace seqc;
-using namespace seqc::graph;
+using namespace seqc::loops;
 using arith::CmpIPredicate;
 
 namespace {

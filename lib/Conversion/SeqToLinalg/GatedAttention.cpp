@@ -26,7 +26,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Gemm.h"
-#include "GraphLoops.h"
+#include "LoopBuilders.h"
 #include "Lowering.h"
 #include "VectorLoops.h"
 
@@ -38,7 +38,7 @@
 
 using namespace mlir;
 using namespace seqc;
-using namespace seqc::graph;
+using namespace seqc::loops;
 using arith::CmpIPredicate;
 
 namespace {
@@ -497,10 +497,10 @@ Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
   // q and k copied per head with RoPE applied (q also scaled by 1/√Dh); V
   // in the layout seq-select-layout chose (per kv head unless said
   // otherwise); the gate read in place.
-  auto layout = op->getAttrOfType<DictionaryAttr>("seq.layout");
-  auto values = layout ? layout.getAs<StringAttr>("values") : StringAttr();
-  ValueRows vrows{Value(), !values || values.getValue() == "bhtd", qw + kvw,
-                  dh};
+  auto layout = op->getAttrOfType<seq::AttentionLayoutAttr>("seq.layout");
+  ValueRows vrows{Value(),
+                  !layout || layout.getValues() == seq::HeadLayout::bhtd,
+                  qw + kvw, dh};
   Value batch = b.dim(x, 0), steps = b.dim(x, 1);
   std::optional<std::pair<Value, Value>> tables;
   if (auto theta = op.getRopeTheta())
@@ -566,5 +566,5 @@ Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
           scf::YieldOp::create(tb);
         });
   });
-  return b.linear(bufferTensor(b, ob), w[4]);
+  return linear(b, bufferTensor(b, ob), w[4]);
 }

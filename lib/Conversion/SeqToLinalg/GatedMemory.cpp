@@ -7,6 +7,7 @@
 // halves of one projection in the final elementwise generic.
 //
 //===----------------------------------------------------------------------===//
+#include "Gemm.h"
 #include "Lowering.h"
 #include "VectorLoops.h"
 
@@ -136,10 +137,10 @@ Value buildPGN(TensorBuilder &b, PGNOp op) {
   Value flatW = tensor::CollapseShapeOp::create(
       b, RankedTensorType::get({d, c * window}, wt.getElementType()), swapped,
       SmallVector<ReassociationIndices>{{0}, {1, 2}});
-  Value hist = b.linear(unfolded, flatW, w[1]);
+  Value hist = linear(b, unfolded, flatW, w[1]);
   // gate([x_t; H_t]) = x W[:, :c]ᵀ + H W[:, c:]ᵀ + b, no concatenation.
-  Value g = b.linear(x, columns(b, w[2], 0, c), w[3]);
-  Value gh = b.linear(hist, columns(b, w[2], c, d));
+  Value g = linear(b, x, columns(b, w[2], 0, c), w[3]);
+  Value gh = linear(b, hist, columns(b, w[2], c, d));
   g = b.map({g, gh}, g, [](ImplicitLocOpBuilder &ib, ValueRange a) {
     return arith::AddFOp::create(ib, a[0], a[1]);
   });
@@ -195,14 +196,14 @@ Value buildGAM(TensorBuilder &b, GAMOp op) {
   // global = softmax(x Mᵀ) M; M is [slots, d], so the second product is a
   // linear layer with weight Mᵀ.
   Value memory = w[2];
-  Value scores = softmaxLast(b, b.linear(x, memory));
+  Value scores = softmaxLast(b, linear(b, x, memory));
   SmallVector<OpFoldResult> ms = b.sizes(memory);
   Value memoryT =
       linalg::TransposeOp::create(b, memory, b.empty({ms[1], ms[0]}),
                                   ArrayRef<int64_t>{1, 0})
           .getResult()[0];
-  Value global = b.linear(scores, memoryT);
-  Value g = b.linear(x, w[3], w[4]);
+  Value global = linear(b, scores, memoryT);
+  Value g = linear(b, x, w[3], w[4]);
   // y = σ(g_l)⊙local + σ(g_g)⊙global.
   return gated(b, {local, global}, g, d,
                [](ImplicitLocOpBuilder &ib, ValueRange a) {

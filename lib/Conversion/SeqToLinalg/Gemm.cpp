@@ -483,8 +483,8 @@ Value linearPacked(TensorBuilder &b, Value x, const PackedWeight &w,
 
 Value fusedLinear(TensorBuilder &b, Value x, ArrayRef<Value> weights) {
   if (weights.size() == 1)
-    return b.linear(x, weights[0]);
-  return b.linear(x, tensor::ConcatOp::create(b, 0, weights));
+    return linear(b, x, weights[0]);
+  return linear(b, x, tensor::ConcatOp::create(b, 0, weights));
 }
 
 Value fusedPart(TensorBuilder &b, Value fused, int64_t offset, int64_t width) {
@@ -501,8 +501,8 @@ Value fusedPart(TensorBuilder &b, Value fused, int64_t offset, int64_t width) {
                [](ImplicitLocOpBuilder &, ValueRange in) { return in[0]; });
 }
 
-Value TensorBuilder::linear(Value x, Value w, Value bias) {
-  return linearPacked(*this, x, packWeight(*this, w), bias);
+Value linear(TensorBuilder &b, Value x, Value w, Value bias) {
+  return linearPacked(b, x, packWeight(b, w), bias);
 }
 
 } // namespace seqc

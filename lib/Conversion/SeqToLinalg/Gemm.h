@@ -28,7 +28,7 @@
 #ifndef SEQC_LIB_CONVERSION_SEQTOLINALG_GEMM_H
 #define SEQC_LIB_CONVERSION_SEQTOLINALG_GEMM_H
 
-#include "TensorBuilder.h"
+#include "lib/Codegen/Common/TensorBuilder.h"
 
 namespace seqc {
 
@@ -54,6 +54,10 @@ PackedWeight packWeight(TensorBuilder &b, mlir::Value w);
 /// ⌈n / 32⌉: panels of n output columns.
 mlir::OpFoldResult panelCount(TensorBuilder &b, mlir::OpFoldResult n);
 
+/// y[..., o] = Σ_k x[..., k] · w[o, k] (+ bias[o]): nn.Linear, by the
+/// packed GEMM kernel (w packed once).
+mlir::Value linear(TensorBuilder &b, mlir::Value x, mlir::Value w,
+                   mlir::Value bias = {});
 /// y[..., n] = Σ_k x[..., k] · W[n, k] (+ bias[n]).
 mlir::Value linearPacked(TensorBuilder &b, mlir::Value x, const PackedWeight &w,
                          mlir::Value bias = {});

@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Gemm.h"
-#include "GraphLoops.h"
+#include "LoopBuilders.h"
 #include "Lowering.h"
 #include "VectorLoops.h"
 #include "dialects/rgnn/RGNNDialect.h"
@@ -21,7 +21,7 @@
 
 using namespace mlir;
 using namespace seqc;
-using namespace seqc::graph;
+using namespace seqc::loops;
 using arith::CmpIPredicate;
 
 namespace {

@@ -8,7 +8,7 @@
 // empty (no edges, no rows), so no template reads anything through it.
 //
 //===----------------------------------------------------------------------===//
-#include "GraphLoops.h"
+#include "LoopBuilders.h"
 #include "Lowering.h"
 #include "VectorLoops.h"
 #include "dialects/rgnn/RGNNDialect.h"
@@ -17,7 +17,7 @@
 
 using namespace mlir;
 using namespace seqc;
-using namespace seqc::graph;
+using namespace seqc::loops;
 using arith::CmpIPredicate;
 
 namespace {

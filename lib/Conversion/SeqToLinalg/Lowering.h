@@ -8,8 +8,8 @@
 #ifndef SEQC_LIB_CONVERSION_SEQTOLINALG_LOWERING_H
 #define SEQC_LIB_CONVERSION_SEQTOLINALG_LOWERING_H
 
-#include "TensorBuilder.h"
 #include "dialects/seq/SeqDialect.h"
+#include "lib/Codegen/Common/TensorBuilder.h"
 
 namespace seqc {
 
@@ -43,8 +43,10 @@ mlir::FailureOr<Results> lowerAttention(mlir::Operation *op, TensorBuilder &b,
                                         Checks &checks);
 mlir::FailureOr<Results> lowerSpiking(mlir::Operation *op, TensorBuilder &b,
                                       Checks &checks);
-mlir::FailureOr<Results> lowerRecurrence(mlir::Operation *op, TensorBuilder &b,
-                                         Checks &checks);
+/// The ops that run along time: linear_recurrence, causal_conv1d, PGN and
+/// GAM, rnn, para_gru/para_lstm.
+mlir::FailureOr<Results> lowerOverTime(mlir::Operation *op, TensorBuilder &b,
+                                       Checks &checks);
 /// rgnn templates: graph_layout, node_layout, pair_rows (checked here).
 mlir::FailureOr<Results> lowerGraphLayout(mlir::Operation *op, TensorBuilder &b,
                                           Checks &checks);

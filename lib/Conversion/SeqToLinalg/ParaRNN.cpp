@@ -16,6 +16,7 @@
 //   when the compiler chose Newton itself (`auto`), solves sequentially.
 //
 //===----------------------------------------------------------------------===//
+#include "Gemm.h"
 #include "Lowering.h"
 #include "Scan.h"
 
@@ -176,12 +177,12 @@ struct NewtonSettings {
     s.scan = ScanForm::of(op);
     if (s.scan.chunked)
       s.chunk = s.scan.chunk;
-    if (auto a = op->getAttrOfType<IntegerAttr>("seq.newton_max_iterations"))
-      s.maxIterations = std::max<int64_t>(1, a.getInt());
-    if (auto a = op->getAttrOfType<FloatAttr>("seq.newton_tolerance"))
-      s.tolerance = a.getValueAsDouble();
-    if (auto a = op->getAttrOfType<StringAttr>("seq.newton_on_cap"))
-      s.errorAtCap = a.getValue() != "sequential";
+    auto solver = op->getAttrOfType<seq::SolverAttr>("seq.solver");
+    if (solver && solver.getMethod() == seq::SolverMethod::newton) {
+      s.maxIterations = solver.getMaxIterations();
+      s.tolerance = solver.getTolerance().getValueAsDouble();
+      s.errorAtCap = solver.getOnCap() == seq::NewtonCap::error;
+    }
     return s;
   }
 };
@@ -424,7 +425,7 @@ Results buildParaRNN(TensorBuilder &b, Checks &checks, Operation *op) {
   // Every tensor first, then their buffers (see readBuffer).
   Value proj[3];
   for (int i = 0; i < 3; ++i)
-    proj[i] = b.linear(x, w[i], w[3 + i]);
+    proj[i] = linear(b, x, w[i], w[3 + i]);
   for (int i = 0; i < 3; ++i)
     pb.proj[i] = readBuffer(b, proj[i]);
   for (int i = 0; i < (lstm ? 5 : 3); ++i)
@@ -435,10 +436,9 @@ Results buildParaRNN(TensorBuilder &b, Checks &checks, Operation *op) {
     if (lstm)
       pb.init.push_back(c0 ? readBuffer(b, c0) : Value());
   }
-  StringRef chosen = solver;
-  if (auto s = op->getAttrOfType<StringAttr>("seq.solver"))
-    chosen = s.getValue();
-  bool newton = chosen == "newton";
+  bool newton = solver == "newton";
+  if (auto s = op->getAttrOfType<seq::SolverAttr>("seq.solver"))
+    newton = s.getMethod() == seq::SolverMethod::newton;
   pb.states.push_back(allocBuffer(b, {pb.batch, pb.steps, pb.width}));
   if (lstm && newton) // the iterates need c at every step too
     pb.states.push_back(allocBuffer(b, {pb.batch, pb.steps, pb.width}));

@@ -140,7 +140,7 @@ Results buildRNN(TensorBuilder &b, RNNOp op) {
   for (int64_t l = 0; l < layers; ++l) {
     Value wih = w[4 * l], whh = w[4 * l + 1], bih = w[4 * l + 2],
           bhh = w[4 * l + 3];
-    Value gi = b.linear(input, wih, bih); // [B, T, G·H], all steps at once
+    Value gi = linear(b, input, wih, bih); // [B, T, G·H], all steps at once
     PackedWeight packedHH = packWeight(b, whh); // once, not every step
     Value h = op.getH0() ? layerOf(b, op.getH0(), l)
                          : b.zeros({batch, b.getIndexAttr(hidden)});

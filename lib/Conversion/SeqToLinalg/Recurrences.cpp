@@ -1,4 +1,10 @@
-//===- Recurrences.cpp - Lowering of linear_recurrence and causal_conv1d --===//
+//===- Recurrences.cpp - Lowering of the ops that run along time ----------===//
+//
+// linear_recurrence and causal_conv1d here; lowerOverTime also dispatches
+// PGN and GAM (GatedMemory.cpp), rnn (RNN.cpp) and para_gru / para_lstm
+// (ParaRNN.cpp).
+//
+//===----------------------------------------------------------------------===//
 #include "Lowering.h"
 #include "Scan.h"
 #include "VectorLoops.h"
@@ -142,8 +148,8 @@ static Value causalConv(TensorBuilder &b, CausalConv1dOp op) {
   return y;
 }
 
-FailureOr<Results> lowerRecurrence(Operation *op, TensorBuilder &b,
-                                   Checks &checks) {
+FailureOr<Results> lowerOverTime(Operation *op, TensorBuilder &b,
+                                 Checks &checks) {
   if (auto o = dyn_cast<LinearRecurrenceOp>(op))
     return linearRecurrence(b, checks, o);
   if (auto o = dyn_cast<CausalConv1dOp>(op))

@@ -1,6 +1,8 @@
 //===- Scan.cpp - Linear recurrences over time: sequential or chunked -----===//
 #include "Scan.h"
 
+#include "dialects/seq/SeqDialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -10,10 +12,11 @@ namespace seqc {
 
 ScanForm ScanForm::of(Operation *op) {
   ScanForm form;
-  if (auto s = op->getAttrOfType<StringAttr>("seq.scan"))
-    form.chunked = s.getValue() == "chunked";
-  if (auto c = op->getAttrOfType<IntegerAttr>("seq.scan_chunk"))
-    form.chunk = std::max<int64_t>(1, c.getInt());
+  if (auto s = op->getAttrOfType<seq::ScanAttr>("seq.scan")) {
+    form.chunked = s.getMethod() == seq::ScanMethod::chunked;
+    if (form.chunked)
+      form.chunk = s.getChunk();
+  }
   return form;
 }
 

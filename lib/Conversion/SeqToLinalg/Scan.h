@@ -16,13 +16,13 @@
 #ifndef SEQC_LIB_CONVERSION_SEQTOLINALG_SCAN_H
 #define SEQC_LIB_CONVERSION_SEQTOLINALG_SCAN_H
 
-#include "TensorBuilder.h"
 #include "VectorLoops.h"
+#include "lib/Codegen/Common/TensorBuilder.h"
 
 namespace seqc {
 
-/// The form of a scan, read from the attributes `seq.scan` ("sequential" or
-/// "chunked") and `seq.scan_chunk` of an op; sequential when absent.
+/// The form of a scan, read from the op's `seq.scan` (#seq.scan, chosen by
+/// seq-select-scan); sequential when absent.
 struct ScanForm {
   bool chunked = false;
   int64_t chunk = 256;

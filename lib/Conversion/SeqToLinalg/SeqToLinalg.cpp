@@ -51,7 +51,7 @@ struct ConvertSeqToLinalg
       if (failed(results))
         results = seqc::lowerAttention(op, b, checks);
       if (failed(results))
-        results = seqc::lowerRecurrence(op, b, checks);
+        results = seqc::lowerOverTime(op, b, checks);
       if (failed(results))
         results = seqc::lowerSpiking(op, b, checks);
       if (failed(results))

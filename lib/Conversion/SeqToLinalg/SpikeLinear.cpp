@@ -7,6 +7,7 @@
 // above it.
 //
 //===----------------------------------------------------------------------===//
+#include "Gemm.h"
 #include "Lowering.h"
 #include "VectorLoops.h"
 
@@ -114,7 +115,7 @@ Value buildSpikeLinear(TensorBuilder &b, LinearOp op) {
   Value x = op.getX(), w = op.getWeights()[0];
   Value bias = op.getBias() ? op.getWeights()[1] : Value();
   if (cast<RankedTensorType>(x.getType()).getRank() < 2)
-    return b.linear(x, w, bias);
+    return linear(b, x, w, bias);
   Value sparse = arith::CmpFOp::create(b, arith::CmpFPredicate::OLT,
                                        density(b, x), b.f32(kSparseDensity));
   Type resultType = op.getY().getType();
@@ -135,7 +136,7 @@ Value buildSpikeLinear(TensorBuilder &b, LinearOp op) {
       },
       [&](OpBuilder &nested, Location loc) {
         TensorBuilder eb(loc, nested);
-        yield(eb, eb.linear(x, w, bias));
+        yield(eb, linear(eb, x, w, bias));
       });
   return branch.getResult(0);
 }

@@ -7,6 +7,7 @@
 // computed inside that loop nest instead of being materialized.
 //
 //===----------------------------------------------------------------------===//
+#include "Gemm.h"
 #include "Lowering.h"
 #include "VectorLoops.h"
 
@@ -363,24 +364,24 @@ static Value spikingRWKV(TensorBuilder &b, SpikingRWKVOp op) {
   lif.reset = 0.0;
 
   Value z = buildLayerNorm(b, x, ln1w, ln1b, kEps);
-  Value k = b.linear(timeMix(b, z, muK), wk);
-  Value v = b.linear(timeMix(b, z, muV), wv);
-  Value r = b.linear(timeMix(b, z, muR), wr);
+  Value k = linear(b, timeMix(b, z, muK), wk);
+  Value v = linear(b, timeMix(b, z, muV), wv);
+  Value r = linear(b, timeMix(b, z, muR), wr);
   Value att = buildWKV(b, k, v, decay, first);
   Value gated =
       b.map({r, att}, att, [](ImplicitLocOpBuilder &ib, ValueRange a) {
         return arith::MulFOp::create(ib, sigmoid(ib, a[0]), a[1]);
       });
-  x = addSpikes(b, x, b.linear(gated, wo), lif);
+  x = addSpikes(b, x, linear(b, gated, wo), lif);
 
   z = buildLayerNorm(b, x, ln2w, ln2b, kEps);
-  Value kk = b.linear(timeMix(b, z, fmuK), fk);
+  Value kk = linear(b, timeMix(b, z, fmuK), fk);
   Value sq = b.map({kk}, kk, [](ImplicitLocOpBuilder &ib, ValueRange a) {
     Value r = arith::MaximumFOp::create(ib, a[0], constF32(ib, 0.0));
     return arith::MulFOp::create(ib, r, r);
   });
-  Value rr = b.linear(timeMix(b, z, fmuR), fr);
-  Value vv = b.linear(sq, fv);
+  Value rr = linear(b, timeMix(b, z, fmuR), fr);
+  Value vv = linear(b, sq, fv);
   Value f = b.map({rr, vv}, vv, [](ImplicitLocOpBuilder &ib, ValueRange a) {
     return arith::MulFOp::create(ib, sigmoid(ib, a[0]), a[1]);
   });

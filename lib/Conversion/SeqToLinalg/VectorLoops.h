@@ -10,7 +10,7 @@
 #ifndef SEQC_LIB_CONVERSION_SEQTOLINALG_VECTORLOOPS_H
 #define SEQC_LIB_CONVERSION_SEQTOLINALG_VECTORLOOPS_H
 
-#include "TensorBuilder.h"
+#include "lib/Codegen/Common/TensorBuilder.h"
 
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 

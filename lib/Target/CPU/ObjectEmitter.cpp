@@ -19,7 +19,7 @@
 using namespace mlir;
 
 /// The features the runtime can detect and checks before it loads a
-/// module (LLVM's names; the runtime's table in lib/Runtime/CPUFeatures.cpp
+/// module (LLVM's names; the runtime's table in runtime/src/cpu/CPUFeatures.cpp
 /// has the same ones).
 static const char *const kCheckedFeatures[] = {
     "sse3",        "ssse3",      "sse4.1",       "sse4.2",
@@ -55,6 +55,7 @@ LogicalResult seqc::resolveCPU(const std::string &name, CPUTarget &out,
   llvm::SubtargetFeatures features;
   if (name == "host") {
     out.cpu = llvm::sys::getHostCPUName().str();
+    out.host = true;
     for (const auto &[feature, on] : llvm::sys::getHostCPUFeatures())
       features.AddFeature(feature, on);
     out.featureString = features.getString();

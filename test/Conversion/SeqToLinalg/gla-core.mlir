@@ -2,7 +2,7 @@
 // test/Transforms/seq-chunk-gla.mlir).
 // RUN: seqc-opt %s --convert-seq-to-linalg --split-input-file | FileCheck %s
 
-// Recurrent (no seq.chunk), the default layouts (no seq.layout: state
+// Recurrent (no seq.gla_form), the default layouts (no seq.layout: state
 // [K, V], q and k read in place): the decays e^g once for all steps (per
 // step and head, 16 keys at a time), then a parallel loop over (batch,
 // head, groups of 4 value blocks of 16 columns) walking blocks of 32
@@ -59,7 +59,7 @@ func.func @recurrent(%q: tensor<?x?x8xf32>, %v: tensor<?x?x40xf32>) -> (tensor<?
 // CHECK:                 memref.load %[[DECAY]]
 // CHECK:                 memref.load %[[Q]]
 func.func @per_head_keys(%q: tensor<?x?x8xf32>, %v: tensor<?x?x6xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>) {
-  %o, %s = seq.gla_core %q, %q, %v, %q {heads = 2 : i64, scale = 0.5 : f64, seq.layout = {keys = "bhtd", state = "kv", values = "bthd"}} : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x6xf32>, tensor<?x?x8xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>)
+  %o, %s = seq.gla_core %q, %q, %v, %q {heads = 2 : i64, scale = 0.5 : f64, seq.layout = #seq.gla_layout<keys = bhtd, state = kv>} : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x6xf32>, tensor<?x?x8xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>)
   return %o, %s : tensor<?x?x6xf32>, tensor<?x2x4x3xf32>
 }
 
@@ -80,7 +80,7 @@ func.func @per_head_keys(%q: tensor<?x?x8xf32>, %v: tensor<?x?x6xf32>) -> (tenso
 // CHECK:             memref.store
 // CHECK-NOT:     memref.alloc({{.*}}) : memref<?x2x1x4x16xf32>
 func.func @state_vk(%q: tensor<?x?x8xf32>, %v: tensor<?x?x6xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>) {
-  %o, %s = seq.gla_core %q, %q, %v, %q {heads = 2 : i64, scale = 0.5 : f64, seq.layout = {keys = "bthd", state = "vk", values = "bthd"}} : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x6xf32>, tensor<?x?x8xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>)
+  %o, %s = seq.gla_core %q, %q, %v, %q {heads = 2 : i64, scale = 0.5 : f64, seq.layout = #seq.gla_layout<keys = bthd, state = vk>} : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x6xf32>, tensor<?x?x8xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>)
   return %o, %s : tensor<?x?x6xf32>, tensor<?x2x4x3xf32>
 }
 
@@ -129,6 +129,6 @@ func.func @state_vk(%q: tensor<?x?x8xf32>, %v: tensor<?x?x6xf32>) -> (tensor<?x?
 // CHECK:           scf.parallel (%{{.+}}, %{{.+}}) =
 // CHECK:             math.exp
 func.func @chunked(%q: tensor<?x?x8xf32>, %v: tensor<?x?x6xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>) {
-  %o, %s = seq.gla_core %q, %q, %v, %q {heads = 2 : i64, scale = 0.5 : f64, seq.chunk = 8 : i64, seq.subchunk = 4 : i64} : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x6xf32>, tensor<?x?x8xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>)
+  %o, %s = seq.gla_core %q, %q, %v, %q {heads = 2 : i64, scale = 0.5 : f64, seq.gla_form = #seq.gla_form<method = chunked, chunk = 8, subchunk = 4>} : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x6xf32>, tensor<?x?x8xf32>) -> (tensor<?x?x6xf32>, tensor<?x2x4x3xf32>)
   return %o, %s : tensor<?x?x6xf32>, tensor<?x2x4x3xf32>
 }

@@ -23,7 +23,7 @@
 // CHECK:     vector.fma
 // CHECK:     vector.maskedstore
 func.func @chunked(%a: tensor<1x?x20xf32>, %b: tensor<1x?x20xf32>) -> (tensor<1x?x20xf32>, tensor<1x20xf32>) {
-  %h, %hT = seq.linear_recurrence %a, %b {seq.scan = "chunked", seq.scan_chunk = 64 : i64} : (tensor<1x?x20xf32>, tensor<1x?x20xf32>) -> (tensor<1x?x20xf32>, tensor<1x20xf32>)
+  %h, %hT = seq.linear_recurrence %a, %b {seq.scan = #seq.scan<method = chunked, chunk = 64>} : (tensor<1x?x20xf32>, tensor<1x?x20xf32>) -> (tensor<1x?x20xf32>, tensor<1x20xf32>)
   return %h, %hT : tensor<1x?x20xf32>, tensor<1x20xf32>
 }
 
@@ -40,7 +40,7 @@ func.func @chunked(%a: tensor<1x?x20xf32>, %b: tensor<1x?x20xf32>) -> (tensor<1x
 // CHECK:       vector.store
 // CHECK-NOT: scf.parallel
 func.func @sequential(%a: tensor<3x?x64xf32>, %b: tensor<3x?x64xf32>, %h0: tensor<3x64xf32>) -> tensor<3x?x64xf32> {
-  %h, %hT = seq.linear_recurrence %a, %b init(%h0) {seq.scan = "sequential"} : (tensor<3x?x64xf32>, tensor<3x?x64xf32>, tensor<3x64xf32>) -> (tensor<3x?x64xf32>, tensor<3x64xf32>)
+  %h, %hT = seq.linear_recurrence %a, %b init(%h0) {seq.scan = #seq.scan<method = sequential>} : (tensor<3x?x64xf32>, tensor<3x?x64xf32>, tensor<3x64xf32>) -> (tensor<3x?x64xf32>, tensor<3x64xf32>)
   return %h : tensor<3x?x64xf32>
 }
 
@@ -69,7 +69,7 @@ func.func @sequential(%a: tensor<3x?x64xf32>, %b: tensor<3x?x64xf32>, %h0: tenso
 // CHECK: scf.if
 // CHECK:   memref.get_global @seqc_status
 func.func @newton(%x: tensor<1x?x4xf32>, %w: tensor<8x4xf32>, %v: tensor<8xf32>) -> tensor<1x?x8xf32> {
-  %y, %h = seq.para_gru %x weights(%w, %w, %w, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = "newton", seq.solver = "newton", seq.scan = "chunked", seq.scan_chunk = 16 : i64, seq.newton_max_iterations = 5 : i64, seq.newton_on_cap = "error"} : (tensor<1x?x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<1x?x8xf32>, tensor<1x8xf32>)
+  %y, %h = seq.para_gru %x weights(%w, %w, %w, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = "newton", seq.scan = #seq.scan<method = chunked, chunk = 16>, seq.solver = #seq.solver<method = newton, max_iterations = 5, tolerance = 2.0e-06 : f64>} : (tensor<1x?x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<1x?x8xf32>, tensor<1x8xf32>)
   return %y : tensor<1x?x8xf32>
 }
 
@@ -88,6 +88,6 @@ func.func @newton(%x: tensor<1x?x4xf32>, %w: tensor<8x4xf32>, %v: tensor<8xf32>)
 // CHECK:     math.tanh
 // CHECK: } else {
 func.func @newton_lstm(%x: tensor<1x?x4xf32>, %w: tensor<8x4xf32>, %v: tensor<8xf32>) -> tensor<1x?x8xf32> {
-  %y, %h, %c = seq.para_lstm %x weights(%w, %w, %w, %v, %v, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = "auto", seq.solver = "newton", seq.newton_on_cap = "sequential"} : (tensor<1x?x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<1x?x8xf32>, tensor<1x8xf32>, tensor<1x8xf32>)
+  %y, %h, %c = seq.para_lstm %x weights(%w, %w, %w, %v, %v, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = "auto", seq.solver = #seq.solver<method = newton, max_iterations = 32, tolerance = 2.0e-06 : f64, on_cap = sequential>} : (tensor<1x?x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<1x?x8xf32>, tensor<1x8xf32>, tensor<1x8xf32>)
   return %y : tensor<1x?x8xf32>
 }

@@ -1,0 +1,192 @@
+// The strategy passes: each reads the module's #seq.target through
+// TargetInfo and records its choice as a typed attribute (SeqAttrs.td) that
+// every target's lowering reads the same way.
+#ifndef SEQC_CODEGEN_PASSES
+#define SEQC_CODEGEN_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def SeqSetTarget : Pass<"seq-set-target", "mlir::ModuleOp"> {
+  let summary = "Describe the target on the module as #seq.target";
+  let description = [{
+    Sets the module's `seq.target` when it has none (`seqc compile` sets it
+    from `--target`, `--threads`, `--cpu` and the host): a CPU target is
+    this machine with `threads` workers (0: its hardware threads); a CUDA
+    target is `arch` with its shared memory per block and `warps` per
+    block. A module that already has a target keeps it.
+  }];
+  let options = [
+    Option<"target", "target", "::seqc::seq::TargetKind",
+           /*default=*/"::seqc::seq::TargetKind::cpu", "cpu or cuda",
+           [{::llvm::cl::values(
+               clEnumValN(::seqc::seq::TargetKind::cpu, "cpu", "this machine"),
+               clEnumValN(::seqc::seq::TargetKind::cuda, "cuda", "a CUDA GPU"))}]>,
+    Option<"threads", "threads", "int64_t", /*default=*/"0",
+           "CPU workers (0: this machine's hardware threads)">,
+    Option<"arch", "arch", "std::string", /*default=*/"\"sm_90\"",
+           "CUDA arch (sm_NN)">,
+    Option<"warps", "warps", "int64_t", /*default=*/"4",
+           "CUDA warps per block">
+  ];
+}
+
+def SeqSelectScan : Pass<"seq-select-scan", "mlir::ModuleOp"> {
+  let summary = "Choose how recurrences over time are solved";
+  let description = [{
+    Linear recurrences (`seq.linear_recurrence`, and the linear steps of
+    the Newton solver) run either sequentially (one loop over time per lane
+    block of 32 elements, 16 for 2×2 blocks) or as a chunked parallel scan
+    (chunk transfers in parallel, carries across chunks, chunks again in
+    parallel). The sequential form reads the input once and suffices when
+    batch × lane blocks keep every thread busy; otherwise time is cut into
+    chunks so that there are about four blocks of work per thread (the
+    CPU's model; each target has its own, see TargetInfo.h). The choice is
+    recorded on the op as `seq.scan = #seq.scan<method = ..., chunk = ...>`.
+
+    `seq.para_gru` / `seq.para_lstm` get `seq.solver`: `sequential` or
+    `newton` as the model asks; for `auto`, Newton only where the sequence
+    is long (static T ≥ 1024) and the sequential form would leave at least
+    7 of 8 threads idle — Newton does several times the work of one
+    sequential pass, so on a few cores the sequential loop wins. The choice
+    and Newton's settings go on the op as `seq.solver = #seq.solver<method
+    = newton, max_iterations, tolerance, on_cap>` (`on_cap`: `error` when
+    the model asked for Newton, `sequential` when this pass chose it).
+  }];
+  let options = [
+    Option<"scan", "scan", "::seqc::ScanChoice",
+           /*default=*/"::seqc::ScanChoice::Auto", "auto, sequential or chunked",
+           [{::llvm::cl::values(
+               clEnumValN(::seqc::ScanChoice::Auto, "auto", "chosen by the target"),
+               clEnumValN(::seqc::ScanChoice::Sequential, "sequential", "one loop over time"),
+               clEnumValN(::seqc::ScanChoice::Chunked, "chunked", "a chunked parallel scan"))}]>,
+    Option<"chunk", "chunk", "int64_t", /*default=*/"0",
+           "Steps per chunk of the chunked scan (0: chosen from the shapes)">,
+    Option<"autoSolver", "auto-solver", "::seqc::SolverChoice",
+           /*default=*/"::seqc::SolverChoice::Choose", "What solver auto becomes",
+           [{::llvm::cl::values(
+               clEnumValN(::seqc::SolverChoice::Choose, "choose", "by shape and target"),
+               clEnumValN(::seqc::SolverChoice::Sequential, "sequential", "always sequential"),
+               clEnumValN(::seqc::SolverChoice::Newton, "newton", "always Newton"))}]>,
+    Option<"newtonMaxIterations", "newton-max-iterations", "int64_t",
+           /*default=*/"32", "Newton iterations before giving up">,
+    Option<"newtonTolerance", "newton-tolerance", "double",
+           /*default=*/"2e-6",
+           "Converged when max |s_t − f(s_{t−1})| / max(1, |f|) is at most this">
+  ];
+}
+
+def SeqChunkGLA : Pass<"seq-chunk-gla", "mlir::ModuleOp"> {
+  let summary = "Choose the chunkwise form of gated linear attention";
+  let description = [{
+    `seq.gla_core` and `seq.gla` run either recurrently or in fla's
+    chunkwise form. Both are parallel over (batch, head, blocks of 16 value
+    columns), the recurrent form only over those: a step costs about 3K
+    vector ops per block with the state in registers. The chunkwise form cuts time into
+    chunks of C steps and is parallel over chunks too: per chunk, the gate's
+    cumulative log sums, intra-chunk scores A[j, i] (within a sub-chunk of
+    c steps the exponent per pair; across sub-chunks split at the query
+    sub-chunk's first cumulative sum so that no factor exceeds 1: the
+    sub-chunks' numerical safety) and the chunk's own state contribution;
+    then the states pass from chunk to chunk (O(K·V) per chunk); then each
+    chunk's outputs, inter (q̃ S) plus intra (A v). On a CPU the chunkwise
+    form does about 18 times the recurrent form's work (scores with
+    per-pair exponentials instead of one decay per step), so `auto` picks
+    it only where the recurrent form would leave at least 16 threads per
+    task idle; `form=chunked` forces it. The choice goes on the op as
+    `seq.gla_form = #seq.gla_form<method = ..., chunk, subchunk>`; the
+    lowering runs the recurrent form anyway when T < C (decode: T = 1).
+  }];
+  let options = [
+    Option<"form", "form", "::seqc::GLAFormChoice",
+           /*default=*/"::seqc::GLAFormChoice::Auto", "auto, chunked or recurrent",
+           [{::llvm::cl::values(
+               clEnumValN(::seqc::GLAFormChoice::Auto, "auto", "chosen by the target"),
+               clEnumValN(::seqc::GLAFormChoice::Chunked, "chunked", "fla's chunkwise form"),
+               clEnumValN(::seqc::GLAFormChoice::Recurrent, "recurrent", "the recurrent form"))}]>,
+    Option<"chunk", "chunk", "int64_t", /*default=*/"0",
+           "Steps per chunk (0: chosen from the shapes)">,
+    Option<"subchunk", "subchunk", "int64_t", /*default=*/"0",
+           "Steps per sub-chunk (0: chosen; must divide the chunk)">
+  ];
+}
+
+def SeqSelectLayout : Pass<"seq-select-layout", "mlir::ModuleOp"> {
+  let summary = "Choose the data layouts of attention's consumers";
+  let description = [{
+    Chooses, per consumer, the layout each kernel reads and carries, and
+    records it on the op as `seq.layout`: `#seq.gla_layout<keys, state>`
+    or `#seq.attention_layout<values>`, which the lowering follows (without
+    it: the defaults below). Projections come out as [B, T, H·D]
+    rows (`bthd`); a consumer either reads them in place, or they are
+    copied per head to [B, H, T, D] (`bhtd`) where the copy pays for
+    itself.
+
+    `seq.gla` and `seq.gla_core` (the recurrent form, which the chunked one
+    also uses below one chunk):
+    - `state`: the running state as [K, V] (`kv`: 16 value columns a
+      vector, key rows broadcast) or [V, K] (`vk`: 16 keys a vector, value
+      columns broadcast, one horizontal sum per output). Per step and head
+      `kv` costs about 3·K·⌈V/16⌉ vector ops and `vk` 3·V·⌈K/16⌉ + 8·V,
+      which measured twice as slow each; the cheaper wins (`vk` for heads
+      of at most 4 value columns when K = 64).
+    - `keys`: q, k and the decays e^g read in place (`bthd`), or copied per
+      head (`bhtd`) when each key row is read at least 4 times (once per
+      16 value columns).
+    - `values`: always in place (`bthd`): each row is read once per block
+      of value columns.
+
+    `seq.gated_attention` (tiles of 32 query rows walking blocks of 64
+    keys):
+    - `queries`: `bhtd`, copied per head with RoPE and 1/√Dh applied (a
+      tile transposes its 32 rows into its scratch);
+    - `keys`: `bhtd`, copied per kv head with RoPE applied, so that a
+      block's keys are one contiguous run;
+    - `values`: copied per kv head (`bhtd`) when T ≥ 512 or unknown, else
+      read in place from the fused projection (`bthd`): every tile reads
+      the V rows up to its own, and once a head's rows, a projection row
+      apart, fall out of cache, compact rows pay for the copy.
+
+    The options force a choice (`auto`: the rules above, the CPU's model;
+    each target has its own, see TargetInfo.h).
+  }];
+  let options = [
+    Option<"state", "state", "::seqc::StateChoice",
+           /*default=*/"::seqc::StateChoice::Auto", "GLA state",
+           [{::llvm::cl::values(
+               clEnumValN(::seqc::StateChoice::Auto, "auto", "chosen by the target"),
+               clEnumValN(::seqc::StateChoice::KV, "kv", "[K, V]"),
+               clEnumValN(::seqc::StateChoice::VK, "vk", "[V, K]"))}]>,
+    Option<"keys", "keys", "::seqc::HeadChoice",
+           /*default=*/"::seqc::HeadChoice::Auto", "GLA q, k and decays",
+           [{::llvm::cl::values(
+               clEnumValN(::seqc::HeadChoice::Auto, "auto", "chosen by the target"),
+               clEnumValN(::seqc::HeadChoice::BTHD, "bthd", "in place"),
+               clEnumValN(::seqc::HeadChoice::BHTD, "bhtd", "copied per head"))}]>,
+    Option<"values", "values", "::seqc::HeadChoice",
+           /*default=*/"::seqc::HeadChoice::Auto", "gated_attention V",
+           [{::llvm::cl::values(
+               clEnumValN(::seqc::HeadChoice::Auto, "auto", "chosen by the target"),
+               clEnumValN(::seqc::HeadChoice::BTHD, "bthd", "in place"),
+               clEnumValN(::seqc::HeadChoice::BHTD, "bhtd", "copied per kv head"))}]>
+  ];
+}
+
+def RGNNSelectLayout : Pass<"rgnn-select-layout", "mlir::ModuleOp"> {
+  let summary = "Choose compact or dense per-pair tables from graph statistics";
+  let description = [{
+    A compact table (rows for the pairs present) saves products when few
+    of the R·N pairs occur, but gathers its input rows; a dense table
+    (all R·N rows, row r·N + n) multiplies x directly by each W_r. With N
+    and E known at compile time the expected fraction of pairs present,
+    1 − exp(−E / (R·N)), decides; otherwise the decision is made at run
+    time from the measured count (`materialize = "auto"`).
+  }];
+  let options = [
+    Option<"enable", "enable", "bool", "true",
+           "Choose (false: keep compact tables)">,
+    Option<"threshold", "threshold", "double", "0.75",
+           "Dense when at least this fraction of the R·N pairs is present">
+  ];
+}
+
+#endif // SEQC_CODEGEN_PASSES

@@ -1,0 +1,62 @@
+//===- Pipelines.h - The pass pipelines, built in C++ ---------------------===//
+//
+// buildCommonPipeline: what every target runs first (rgnn rewrites, the
+// strategy passes over #seq.target). buildCPUPipeline: the common part,
+// then the CPU's lowering down to the LLVM dialect. `seqc-opt
+// --seqc-common-pipeline` / `--seqc-cpu-pipeline` run them.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SEQC_CODEGEN_PIPELINES_H
+#define SEQC_CODEGEN_PIPELINES_H
+
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <map>
+#include <set>
+#include <string>
+
+namespace seqc {
+
+/// Adds passes to a pipeline and applies `--pass-options` entries
+/// (`PASS{key=value ...}`) to the pass objects as they are added. The first
+/// problem (a malformed entry, an option the pass does not have, an entry
+/// naming no pass of the pipeline) is kept in `error()`.
+class PipelineBuilder {
+public:
+  explicit PipelineBuilder(llvm::ArrayRef<std::string> passOptions = {});
+
+  /// Adds `pass` to `pm`, with the options given for it.
+  void add(mlir::OpPassManager &pm, std::unique_ptr<mlir::Pass> pass);
+  /// Adds `pass` to a pipeline nested on func.func in `pm`.
+  void addToFunctions(mlir::OpPassManager &pm,
+                      std::unique_ptr<mlir::Pass> pass);
+  /// Succeeds when every entry was well formed and applied to a pass.
+  mlir::LogicalResult finish();
+  const std::string &error() const { return firstError; }
+
+private:
+  void fail(const std::string &message);
+  /// Options by pass argument; the ones a pass took.
+  std::map<std::string, std::string> options;
+  std::set<std::string> used;
+  std::string firstError;
+};
+
+/// The passes every target runs first: rgnn decomposition and rewrites,
+/// then the strategy passes (the module's target is set if it has none).
+void buildCommonPipeline(mlir::OpPassManager &pm, PipelineBuilder &b);
+/// The CPU pipeline, from seq IR to the LLVM dialect.
+void buildCPUPipeline(mlir::OpPassManager &pm, PipelineBuilder &b);
+
+/// The CPU pipeline with `passOptions` in `pm`; fails with a message.
+mlir::LogicalResult buildCPUPipeline(mlir::OpPassManager &pm,
+                                     llvm::ArrayRef<std::string> passOptions,
+                                     std::string &error);
+
+/// Registers --seqc-common-pipeline and --seqc-cpu-pipeline.
+void registerPipelines();
+
+} // namespace seqc
+
+#endif // SEQC_CODEGEN_PIPELINES_H

@@ -1,0 +1,62 @@
+//===- Pipeline.cpp - The CPU pipeline: seq IR to the LLVM dialect --------===//
+#include "seqc/Codegen/Pipelines.h"
+#include "seqc/Conversion/Passes.h"
+#include "seqc/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void seqc::buildCPUPipeline(OpPassManager &pm, PipelineBuilder &b) {
+  buildCommonPipeline(pm, b);
+  // seq and rgnn ops to linalg, tensor, and (still, for the CPU) vector and
+  // memref code; the weights become arguments of @main.
+  b.add(pm, createConvertSeqToLinalg());
+  b.add(pm, createSeqWeightsToArgs());
+  b.addToFunctions(pm, createConvertElementwiseToLinalgPass());
+  b.add(pm, createCanonicalizerPass());
+  b.add(pm, createCSEPass());
+  b.addToFunctions(pm, createLinalgElementwiseOpFusionPass());
+  // Buffers: function boundaries with identity layouts, allocations freed.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  bufferize.allowReturnAllocsFromLoops = true;
+  b.add(pm, bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  b.add(pm, createConvertBufferizationToMemRefPass());
+  // The module's state per instance; loops, vectors and OpenMP.
+  b.add(pm, createSeqStateToArgs());
+  b.add(pm, createSeqCopiesToLinalg());
+  b.add(pm, createSeqVectorizeElementwise());
+  b.addToFunctions(pm, createConvertLinalgToParallelLoopsPass());
+  b.add(pm, createSeqApproximateMath());
+  b.add(pm, createConvertSCFToOpenMPPass());
+  b.add(pm, createCanonicalizerPass());
+  // To the LLVM dialect; allocations through the functions the module
+  // defines (lib/Target/CPU), so that a failed one is an error of the run.
+  b.add(pm, createLowerAffinePass());
+  b.add(pm, createSCFToControlFlowPass());
+  b.add(pm, createCanonicalizerPass());
+  b.add(pm, memref::createExpandStridedMetadataPass());
+  b.add(pm, createLowerAffinePass());
+  b.add(pm, createConvertVectorToLLVMPass());
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useAlignedAlloc = true;
+  memrefToLLVM.useGenericFunctions = true;
+  b.add(pm, createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
+  b.add(pm, createConvertMathToLLVMPass());
+  b.add(pm, createConvertMathToLibmPass());
+  b.add(pm, createArithToLLVMConversionPass());
+  b.add(pm, createConvertIndexToLLVMPass());
+  b.add(pm, createConvertOpenMPToLLVMPass());
+  b.add(pm, createConvertFuncToLLVMPass());
+  b.add(pm, createConvertControlFlowToLLVMPass());
+  b.add(pm, createReconcileUnrealizedCastsPass());
+}

@@ -1,0 +1,87 @@
+//===- CUDATargetInfo.cpp - A first cost model for CUDA GPUs --------------===//
+//
+// The CUDA target's answers to the strategy passes. A GPU has thousands of
+// threads: the parallel forms (chunked scans, chunkwise GLA) pay wherever
+// the sequence is long enough to cut, and per-head copies keep loads
+// coalesced. The CUDA lowering (issue 18) measures and refines these.
+//
+//===----------------------------------------------------------------------===//
+#include "seqc/Codegen/TargetInfo.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace mlir;
+using namespace seqc;
+using seq::HeadLayout;
+using seq::StateLayout;
+
+namespace {
+
+/// Steps per chunk of scans and of chunkwise GLA: one chunk per block.
+constexpr int64_t kChunk = 64, kSubChunk = 16;
+
+class CUDATargetInfo : public TargetInfo {
+public:
+  using TargetInfo::TargetInfo;
+
+  bool chunkedScanPays(const RecurrenceShape &r) const override {
+    return ShapedType::isDynamic(r.steps) || r.steps >= 2 * kChunk;
+  }
+  int64_t scanChunk(const RecurrenceShape &) const override { return kChunk; }
+  bool newtonPays(const RecurrenceShape &r) const override {
+    return !ShapedType::isDynamic(r.steps) && r.steps >= 1024;
+  }
+  bool chunkedGLAPays(const GLAShape &) const override { return true; }
+  int64_t glaChunk() const override { return kChunk; }
+  int64_t glaSubChunk(int64_t chunk) const override {
+    return std::min(kSubChunk, chunk);
+  }
+  StateLayout glaState(const GLAShape &) const override {
+    return StateLayout::kv;
+  }
+  HeadLayout glaKeys(const GLAShape &, StateLayout) const override {
+    return HeadLayout::bhtd;
+  }
+  HeadLayout attentionValues(int64_t) const override {
+    return HeadLayout::bhtd;
+  }
+};
+
+/// Shared memory a block may use on `sm` (the opt-in maximum).
+int64_t sharedMemoryBytes(int sm) {
+  if (sm >= 100)
+    return 232448;
+  if (sm == 90)
+    return 232448;
+  if (sm == 80 || sm == 87)
+    return 166912;
+  if (sm == 86 || sm == 89)
+    return 101376;
+  if (sm >= 70)
+    return 98304;
+  return 49152;
+}
+
+} // namespace
+
+std::unique_ptr<TargetInfo> seqc::createCUDATargetInfo(seq::TargetAttr attr) {
+  return std::make_unique<CUDATargetInfo>(attr);
+}
+
+seq::TargetAttr seqc::describeCUDA(MLIRContext *ctx, StringRef arch,
+                                   int64_t warps, std::string &error) {
+  StringRef digits = arch;
+  unsigned sm = 0;
+  bool valid = digits.consume_front("sm_") &&
+               !digits.take_while(llvm::isDigit).getAsInteger(10, sm) &&
+               sm >= 50;
+  StringRef suffix = digits.drop_while(llvm::isDigit);
+  if (!valid || suffix.size() > 1 ||
+      (suffix.size() == 1 && !llvm::isAlpha(suffix[0]))) {
+    error = "unknown CUDA arch '" + arch.str() + "' (expected sm_NN, NN >= 50)";
+    return {};
+  }
+  return seq::TargetAttr::get(ctx, seq::TargetKind::cuda, 0, 0, 0, 0, 0, 0,
+                              arch, sharedMemoryBytes(int(sm)), warps);
+}

@@ -1,0 +1,202 @@
+//===- LowerModule.cpp - seq IR → LLVM dialect, with the module's entry ---===//
+#include "seqc/Codegen/Pipelines.h"
+#include "seqc/Codegen/TargetInfo.h"
+#include "seqc/Target/CPU.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+
+#include <nlohmann/json.hpp>
+
+using namespace mlir;
+
+/// The signature with the CPU the module was generated for, which the
+/// runtime checks at load.
+static std::string withCPUFacts(const std::string &signature,
+                                const seqc::CPUTarget &cpu) {
+  auto sig = nlohmann::ordered_json::parse(signature);
+  sig["cpu"] = cpu.cpu;
+  sig["cpu_features"] = cpu.checkedFeatures;
+  return sig.dump();
+}
+
+static constexpr llvm::StringLiteral kAllocFn =
+    "_mlir_memref_to_llvm_aligned_alloc";
+static constexpr llvm::StringLiteral kFreeFn = "_mlir_memref_to_llvm_free";
+static constexpr llvm::StringLiteral kFailureHook = "seqc_on_alloc_failure";
+
+/// Defines the allocation functions the memref lowering calls: aligned_alloc
+/// and free, and on a failed allocation the runtime's handler, which the
+/// entry point stored in `seqc_on_alloc_failure` (it does not return; the
+/// trap after it is never reached). A size that cannot be allocated is an
+/// error of the run, never a write through a null pointer.
+static void defineAllocation(ModuleOp module) {
+  MLIRContext *ctx = module.getContext();
+  Location loc = module.getLoc();
+  OpBuilder b(module.getBodyRegion());
+  b.setInsertionPointToEnd(module.getBody());
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  auto i64 = IntegerType::get(ctx, 64);
+  auto voidTy = LLVM::LLVMVoidType::get(ctx);
+  auto declare = [&](StringRef name, Type result, ArrayRef<Type> args) {
+    if (!module.lookupSymbol(name))
+      LLVM::LLVMFuncOp::create(b, loc, name,
+                               LLVM::LLVMFunctionType::get(result, args));
+  };
+  LLVM::GlobalOp::create(b, loc, ptr, /*isConstant=*/false,
+                         LLVM::Linkage::Internal, kFailureHook,
+                         LLVM::ZeroAttr::get(ctx));
+  if (auto alloc = module.lookupSymbol<LLVM::LLVMFuncOp>(kAllocFn);
+      alloc && alloc.isExternal()) {
+    declare("aligned_alloc", ptr, {i64, i64});
+    alloc.setLinkage(LLVM::Linkage::Internal);
+    Block *body = alloc.addEntryBlock(b);
+    Block *failed = b.createBlock(&alloc.getBody());
+    Block *done = b.createBlock(&alloc.getBody());
+    b.setInsertionPointToStart(body);
+    Value p = LLVM::CallOp::create(b, loc, TypeRange{ptr}, "aligned_alloc",
+                                   body->getArguments())
+                  .getResult();
+    // (A null result for zero bytes is allowed: nothing is read there.)
+    Value null = LLVM::ZeroOp::create(b, loc, ptr);
+    Value isNull =
+        LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq, p, null);
+    Value some = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ne,
+                                      body->getArgument(1),
+                                      LLVM::ConstantOp::create(b, loc, i64, 0));
+    LLVM::CondBrOp::create(b, loc, LLVM::AndOp::create(b, loc, isNull, some),
+                           failed, done);
+    b.setInsertionPointToStart(failed);
+    Value hookAddr = LLVM::AddressOfOp::create(b, loc, ptr, kFailureHook);
+    Value hook = LLVM::LoadOp::create(b, loc, ptr, hookAddr);
+    LLVM::CallOp::create(b, loc, LLVM::LLVMFunctionType::get(voidTy, {i64}),
+                         ValueRange{hook, body->getArgument(1)});
+    LLVM::Trap::create(b, loc);
+    LLVM::UnreachableOp::create(b, loc);
+    b.setInsertionPointToStart(done);
+    LLVM::ReturnOp::create(b, loc, p);
+    b.setInsertionPointToEnd(module.getBody());
+  }
+  if (auto release = module.lookupSymbol<LLVM::LLVMFuncOp>(kFreeFn);
+      release && release.isExternal()) {
+    declare("free", voidTy, {ptr});
+    release.setLinkage(LLVM::Linkage::Internal);
+    Block *body = release.addEntryBlock(b);
+    b.setInsertionPointToStart(body);
+    LLVM::CallOp::create(b, loc, TypeRange{}, "free", body->getArguments());
+    LLVM::ReturnOp::create(b, loc, ValueRange{});
+  }
+}
+
+/// `int32_t <prefix>_entry(void **args, void *results, on_alloc_failure)`:
+/// stores the failure handler, calls the C interface of @main with args[i]
+/// as its i-th memref descriptor (inputs, weights, state) and, when the
+/// module has run-time checks, a zeroed status word of its own as the last
+/// one; returns that status (0, or the number of the check that failed).
+static void addEntryPoint(ModuleOp module, unsigned numArgs, bool hasStatus,
+                          const std::string &name) {
+  MLIRContext *ctx = module.getContext();
+  OpBuilder b(module.getBodyRegion());
+  b.setInsertionPointToEnd(module.getBody());
+  Location loc = module.getLoc();
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  auto i32 = IntegerType::get(ctx, 32);
+  auto i64 = IntegerType::get(ctx, 64);
+  auto fn = LLVM::LLVMFuncOp::create(
+      b, loc, name, LLVM::LLVMFunctionType::get(i32, {ptr, ptr, ptr}));
+  Block *body = fn.addEntryBlock(b);
+  b.setInsertionPointToStart(body);
+  Value args = body->getArgument(0), results = body->getArgument(1);
+  LLVM::StoreOp::create(b, loc, body->getArgument(2),
+                        LLVM::AddressOfOp::create(b, loc, ptr, kFailureHook));
+  Value zero = LLVM::ConstantOp::create(b, loc, i32, 0);
+  SmallVector<Value> callArgs{results};
+  unsigned given = hasStatus ? numArgs - 1 : numArgs;
+  for (unsigned i = 0; i < given; ++i) {
+    Value slot = LLVM::GEPOp::create(b, loc, ptr, ptr, args,
+                                     ArrayRef<LLVM::GEPArg>{int32_t(i)});
+    callArgs.push_back(LLVM::LoadOp::create(b, loc, ptr, slot));
+  }
+  Value status;
+  if (hasStatus) {
+    // A rank-0 memref descriptor {allocated, aligned, offset} of one word.
+    Value one = LLVM::ConstantOp::create(b, loc, i64, 1);
+    status = LLVM::AllocaOp::create(b, loc, ptr, i32, one, 4);
+    LLVM::StoreOp::create(b, loc, zero, status);
+    auto descType = LLVM::LLVMStructType::getLiteral(ctx, {ptr, ptr, i64});
+    Value desc = LLVM::AllocaOp::create(b, loc, ptr, descType, one, 8);
+    Value value = LLVM::UndefOp::create(b, loc, descType);
+    Value offset = LLVM::ConstantOp::create(b, loc, i64, 0);
+    SmallVector<Value, 3> fields{status, status, offset};
+    for (auto [i, field] : llvm::enumerate(fields))
+      value = LLVM::InsertValueOp::create(b, loc, value, field,
+                                          ArrayRef<int64_t>{int64_t(i)});
+    LLVM::StoreOp::create(b, loc, value, desc);
+    callArgs.push_back(desc);
+  }
+  LLVM::CallOp::create(b, loc, TypeRange{}, "_mlir_ciface_seqc_main", callArgs);
+  Value result =
+      status ? Value(LLVM::LoadOp::create(b, loc, i32, status)) : zero;
+  LLVM::ReturnOp::create(b, loc, result);
+}
+
+/// The signature as a NUL-terminated constant the runtime finds by name.
+static void addSignature(ModuleOp module, StringRef json,
+                         const std::string &name) {
+  OpBuilder b(module.getBodyRegion());
+  b.setInsertionPointToEnd(module.getBody());
+  std::string text = json.str();
+  text.push_back('\0');
+  auto type = LLVM::LLVMArrayType::get(IntegerType::get(module.getContext(), 8),
+                                       text.size());
+  LLVM::GlobalOp::create(b, module.getLoc(), type, /*isConstant=*/true,
+                         LLVM::Linkage::External, name, b.getStringAttr(text));
+}
+
+/// Everything but the two exported symbols becomes internal, so that
+/// several modules' objects link into one program.
+static void internalizeAll(ModuleOp module) {
+  for (auto fn : module.getOps<LLVM::LLVMFuncOp>())
+    if (!fn.isExternal())
+      fn.setLinkage(LLVM::Linkage::Internal);
+  for (auto global : module.getOps<LLVM::GlobalOp>())
+    if (global.getValueOrNull() || !global.getInitializerRegion().empty())
+      global.setLinkage(LLVM::Linkage::Internal);
+}
+
+LogicalResult seqc::lowerToLLVMDialect(ModuleOp module,
+                                       ArrayRef<std::string> passOptions,
+                                       const EmitOptions &options) {
+  std::string signature = moduleSignature(module);
+  auto main = module.lookupSymbol<func::FuncOp>("main");
+  if (!main)
+    return module.emitError("the module has no @main");
+  main->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
+  // `main` would clash with the application's when the object is linked in.
+  main.setSymName("seqc_main");
+  if (!module->hasAttr("seq.target"))
+    module->setAttr("seq.target",
+                    describeCPU(module.getContext(), options.threads,
+                                options.cpu.checkedFeatures, options.cpu.host));
+  PassManager pm(module.getContext());
+  applyDefaultTimingPassManagerCLOptions(pm);
+  std::string error;
+  if (failed(buildCPUPipeline(pm, passOptions, error)))
+    return module.emitError(error);
+  if (failed(applyPassManagerCLOptions(pm)) || failed(pm.run(module)))
+    return failure();
+  // The C interface takes one descriptor pointer per memref argument.
+  auto ciface = module.lookupSymbol<LLVM::LLVMFuncOp>("_mlir_ciface_seqc_main");
+  if (!ciface)
+    return module.emitError("lowering lost @seqc_main");
+  unsigned numArgs = ciface.getNumArguments() - 1;
+  internalizeAll(module);
+  defineAllocation(module);
+  addEntryPoint(module, numArgs, module->hasAttr("seq.status_arg"),
+                options.prefix + "_entry");
+  signature = withCPUFacts(withLoweringFacts(signature, module), options.cpu);
+  addSignature(module, signature, options.prefix + "_signature");
+  return success();
+}

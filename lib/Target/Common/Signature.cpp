@@ -1,0 +1,117 @@
+//===- Signature.cpp - The compiled module's machine-readable signature ---===//
+//
+// The runtime reads this JSON from the module's `<prefix>_signature` symbol;
+// runtime/include/seqc/Runtime/seqc_module_abi.h describes its fields. The
+// inputs, weights and outputs come from the imported (seq-level) module; the
+// run-time checks and state buffers from the lowering; each target adds its
+// own facts (lib/Target/CPU: the CPU).
+//
+//===----------------------------------------------------------------------===//
+#include "seqc/Target/Signature.h"
+#include "dialects/seq/SeqDialect.h"
+#include "seqc/Runtime/seqc_module_abi.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+
+#include <nlohmann/json.hpp>
+
+using namespace mlir;
+using json = nlohmann::ordered_json;
+
+static std::string dtypeOf(Type t) {
+  Type e = cast<ShapedType>(t).getElementType();
+  if (e.isF32())
+    return "f32";
+  if (e.isF16())
+    return "f16";
+  if (e.isBF16())
+    return "bf16";
+  if (e.isInteger(32))
+    return "i32";
+  return "i64";
+}
+
+static json dimsOf(Type t) {
+  json dims = json::array();
+  for (int64_t d : cast<ShapedType>(t).getShape())
+    dims.push_back(ShapedType::isDynamic(d) ? int64_t(-1) : d);
+  return dims;
+}
+
+static std::string str(Attribute a) {
+  auto s = dyn_cast_or_null<StringAttr>(a);
+  return s ? s.str() : "";
+}
+
+std::string seqc::moduleSignature(ModuleOp module) {
+  // The weights file as an absolute path: the module may be run from
+  // anywhere.
+  llvm::SmallString<256> weightsFile(str(module->getAttr("seq.weights_file")));
+  if (!weightsFile.empty())
+    llvm::sys::fs::make_absolute(weightsFile);
+  json sig = {{"abi", moduleABIVersion()},
+              {"name", str(module->getAttr("seq.model_name"))},
+              {"weights_file", std::string(weightsFile)}};
+  auto main = module.lookupSymbol<func::FuncOp>("main");
+  json inputs = json::array(), weights = json::array(), outputs = json::array(),
+       ranges = json::array();
+  for (BlockArgument arg : main.getArguments()) {
+    json dims = json::array();
+    auto declared =
+        main.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), "seq.dims");
+    for (Attribute d : declared ? declared.getValue() : ArrayRef<Attribute>{})
+      if (auto i = dyn_cast<IntegerAttr>(d))
+        dims.push_back(i.getInt());
+      else
+        dims.push_back(str(d));
+    inputs.push_back(
+        {{"name", str(main.getArgAttr(arg.getArgNumber(), "seq.name"))},
+         {"dtype", dtypeOf(arg.getType())},
+         {"dims", dims}});
+  }
+  llvm::StringSet<> seen;
+  main.walk([&](seq::WeightOp w) {
+    if (seen.insert(w.getTensorName()).second)
+      weights.push_back({{"name", w.getTensorName().str()},
+                         {"dtype", dtypeOf(w.getType())},
+                         {"shape", dimsOf(w.getType())}});
+  });
+  main.walk([&](seq::EmbeddingOp e) {
+    if (auto arg = dyn_cast<BlockArgument>(e.getIds()))
+      ranges.push_back(
+          {{"input", str(main.getArgAttr(arg.getArgNumber(), "seq.name"))},
+           {"num", int64_t(e.getNum())}});
+  });
+  for (unsigned i = 0; i < main.getNumResults(); ++i)
+    outputs.push_back({{"name", str(main.getResultAttr(i, "seq.name"))},
+                       {"dtype", dtypeOf(main.getResultTypes()[i])},
+                       {"dims", dimsOf(main.getResultTypes()[i])}});
+  sig["inputs"] = inputs;
+  sig["weights"] = weights;
+  sig["outputs"] = outputs;
+  sig["id_ranges"] = ranges;
+  sig["checks"] = json::array();
+  return sig.dump();
+}
+
+int seqc::moduleABIVersion() { return SEQC_MODULE_ABI_VERSION; }
+
+std::string seqc::withLoweringFacts(const std::string &signature,
+                                    ModuleOp module) {
+  json sig = json::parse(signature);
+  if (auto messages = module->getAttrOfType<ArrayAttr>("seq.check_messages"))
+    for (Attribute m : messages)
+      sig["checks"].push_back(str(m));
+  json state = json::array();
+  if (auto entries = module->getAttrOfType<ArrayAttr>("seq.state"))
+    for (auto entry : entries.getAsRange<DictionaryAttr>()) {
+      Type type = cast<TypeAttr>(entry.get("type")).getValue();
+      state.push_back({{"name", str(entry.get("seq.state"))},
+                       {"dtype", dtypeOf(type)},
+                       {"shape", dimsOf(type)}});
+    }
+  sig["state"] = state;
+  return sig.dump();
+}

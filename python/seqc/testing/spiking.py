@@ -1,0 +1,408 @@
+"""E2e case generators of the spiking ops (SPEC §4.5): the lif / plif /
+if_neuron neurons (Neuron, their attrs and reference), linear_into_neuron
+(linear → neuron, fused), spike_linear (neuron → linear on spikes), wkv and
+spiking_rwkv, with the helpers that keep spike checks sound near the
+threshold (following seqc's spike, redrawing, skipping). Each
+gen_<op>(rng, i) returns a Config; see seqc.testing.cases."""
+import json
+
+import numpy as np
+
+from seqc import reference as ref
+from seqc.testing.random_shapes import (FEAT, Config, lin_w, normal, pick,
+                                        sizes, uniform, w64)
+
+
+# --- spiking units (SPEC §4.5) --------------------------------------------
+# A neuron's spike output carries "@dist:<output>", its reference charge
+# minus the threshold, so the driver compares spikes exactly except within
+# SPEC §5's 1e-4 of the threshold; these generators set Config.follow, so
+# where the reference charge is that close the reference takes seqc's spike
+# and goes on from it. Outputs that cannot be followed (spikes not among the
+# model's outputs) get inputs redrawn until no charge is that close.
+
+# Neuron counts: 1, primes, one off a vector width (8 lanes, 32-lane blocks).
+NEURONS = [1, 5, 33, 70, 3, 8, 31, 32]
+# Trailing dims [C, H] of rank-4 neuron inputs [B, T, C, H].
+NEURONS_2D = [(1, 1), (3, 5), (2, 33), (7, 10), (5, 7), (4, 8)]
+T_NEURON = [1, 2, 5, 16, 37, 64, 130, 257]
+
+
+def neuron_sizes(rng, i, times=T_NEURON):
+    """Two (B, T) pairs; every other case has T = 1 or T = 37 among them."""
+    pairs = sizes(rng, times)
+    must = {0: 1, 2: 37}.get(i % 4)
+    if must is not None and all(t != must for _, t in pairs):
+        b = pairs[0][0]
+        pairs[0] = (b, must) if (b, must) not in pairs else (b % 3 + 1, must)
+    return pairs
+
+
+def neuron_lead(rng, i):
+    """The trailing (neuron) dims of a neuron input: rank 2, 3 or 4."""
+    return [[], [pick(rng, NEURONS)], list(pick(rng, NEURONS_2D))][i % 3]
+
+
+class Neuron:
+    """A lif / plif / if_neuron node's attrs and weights, and its reference.
+    `i` cycles the reset (default 0, soft, negative, explicit) and
+    decay_input (default, false, true); tau and v_threshold are random."""
+
+    def __init__(self, rng, i, kind, name="n"):
+        self.kind, self.name = kind, name
+        self.attrs, self.w = {}, {}
+        reset = i % 4
+        self.v_reset = [0.0, None, -0.5, pick(rng, [0.0, 0.25])][reset]
+        if reset:
+            self.attrs["v_reset"] = self.v_reset
+        self.v_threshold = pick(rng, [1.0, 0.5, 2.0, 0.3])
+        if self.v_threshold != 1.0 or i % 2:
+            self.attrs["v_threshold"] = self.v_threshold
+        self.tau = 1.0
+        decay = i // 2 % 3
+        self.decay_input = decay != 1
+        if kind == "lif":
+            # SpikingJelly's LIFNode takes tau > 1.
+            self.tau = pick(rng, [2.0, 1.5, 3.0, 10.0, 1.25])
+            if self.tau != 2.0 or i % 3 == 0:
+                self.attrs["tau"] = self.tau
+        elif kind == "plif":
+            wv = float(rng.uniform(-2.0, 2.0))
+            self.w[name + ".w"] = np.array(wv, np.float32)
+            self.tau = 1.0 / float(ref.sigmoid(np.float32(wv)))
+            if i % 5 == 0:
+                # ParametricLIFNode's init_tau: the weight overrides it.
+                self.attrs["tau"] = 4.0
+        if kind != "if_neuron" and decay:
+            self.attrs["decay_input"] = self.decay_input
+
+    def desc(self):
+        return "%s(%s%s)" % (self.kind, json.dumps(self.attrs, sort_keys=True),
+                             " 1/tau=sigmoid(%.4g)" % self.w[
+                                 self.name + ".w"] if self.w else "")
+
+    def node(self, x):
+        n = {"name": self.name, "op": self.kind, "inputs": [x]}
+        if self.attrs:
+            n["attrs"] = self.attrs
+        return n
+
+    def gap(self):
+        """The input X that brings V from rest to the threshold for good."""
+        vr = 0.0 if self.v_reset is None else self.v_reset
+        g = self.v_threshold - vr
+        if self.kind == "if_neuron":
+            return g / 4.0
+        return g if self.decay_input else g / self.tau
+
+    def __call__(self, x, follow=None):
+        """(spikes, V_T, H − v_threshold) in float64."""
+        if self.kind == "lif":
+            s, v, h = ref.lif(x, self.tau, self.v_threshold, self.v_reset,
+                              self.decay_input, follow=follow)
+        elif self.kind == "plif":
+            s, v, h = ref.plif(x, w64(self.w, self.name + ".w"),
+                               self.v_threshold, self.v_reset,
+                               self.decay_input, follow=follow)
+        else:
+            s, v, h = ref.if_neuron(x, self.v_threshold, self.v_reset,
+                                    follow=follow)
+        return s, v, h - self.v_threshold
+
+
+def clear_of_threshold(dist):
+    return not np.any(np.abs(dist) <= ref.SPIKE_MARGIN)
+
+
+def followed(got, name, shape):
+    """seqc's spike output `name` if it came back with the right shape."""
+    y = got.get(name)
+    return y if y is not None and y.shape == tuple(shape) else None
+
+
+def unfollowed(dist):
+    """Skips a run whose spikes are not an output (so the reference cannot
+    follow them) where a reference charge is within the margin of the
+    threshold: make_inputs redraws to avoid it, but may give up."""
+    near = int(np.sum(np.abs(dist) <= ref.SPIKE_MARGIN))
+    return {"@skip": "%d charges near threshold, spikes not an output"
+            % near} if near else {}
+
+
+def unfollowed_times(outputs, spikes):
+    """Sequence lengths: short when the spikes are not an output, so that
+    inputs with no charge near the threshold are easy to draw."""
+    return T_NEURON if spikes in outputs else [1, 2, 5, 16, 37]
+
+
+def neuron_outputs(i, name="n"):
+    """Spikes and final potential; every fifth case spikes alone, every
+    fifth the potential alone (the other output then left unused)."""
+    return ({"y": name} if i % 5 == 3 else {"v": name + ":1"} if i % 5 == 4
+            else {"y": name, "v": name + ":1"})
+
+
+def gen_neuron(kind):
+    def gen(rng, i):
+        n = Neuron(rng, i, kind)
+        tail = neuron_lead(rng, i)
+        outputs = neuron_outputs(i)
+        scale = n.gap()
+        mean = pick(rng, [0.5, 0.8, 1.5])
+
+        def make(rng, B, T):
+            # Mean drive below, near or above the firing point. Without
+            # the spikes among the outputs the reference cannot follow seqc
+            # near the threshold: redraw.
+            for _ in range(50):
+                x = normal(rng, [B, T] + tail, abs(scale)) + np.float32(
+                    mean * scale)
+                if "y" in outputs or clear_of_threshold(n(x)[2]):
+                    break
+            return {"x": x}
+
+        def reference(x, got):
+            s, v, dist = n(x["x"], followed(got, "y", x["x"].shape))
+            out = {"y": s, "v": v, "@dist:y": dist}
+            if "y" not in outputs:
+                out["@density:y"] = s
+                out.update(unfollowed(dist))
+            return out
+        return Config("%s x=%s outputs=%s"
+                      % (n.desc(), ["B", "T"] + tail, ",".join(outputs)),
+                      {"x": {"dtype": "f32", "shape": ["B", "T"] + tail}},
+                      [n.node("x")], outputs, n.w, make, reference,
+                      neuron_sizes(rng, i, unfollowed_times(outputs, "y")),
+                      follow=True)
+    return gen
+
+
+def gen_linear_into_neuron(rng, i):
+    """linear → neuron, the linear's only user: the compiler fuses them."""
+    kind = ["lif", "if_neuron", "lif", "if_neuron", "plif"][i % 5]
+    n = Neuron(rng, i, kind)
+    inp, out = pick(rng, [1, 3, 5, 17, 33, 70]), pick(rng, NEURONS)
+    bias = i % 2 == 0
+    lead = [["B", "T"], ["B", "T"], ["B", "T", pick(rng, [1, 3, 5])]][i % 3]
+    w = dict(n.w)
+    w["l.weight"] = lin_w(rng, out, inp)
+    g = abs(n.gap())
+    if bias:
+        w["l.bias"] = uniform(rng, (out,), g)
+    attrs = {"out": out} if bias else {"out": out, "bias": False}
+    outputs = neuron_outputs(i)
+    # A fixed offset per input feature: some neurons are driven to fire
+    # often, some hardly ever.
+    offset = uniform(rng, (inp,), 6.0 * g)
+
+    def charge_in(x):
+        b = w64(w, "l.bias") if bias else None
+        return ref.linear(x, w64(w, "l.weight"), b)
+
+    def make(rng, B, T):
+        shape = [B if d == "B" else T if d == "T" else d for d in lead]
+        for _ in range(50):
+            # x W^T has standard deviation about 0.58·xs.
+            x = normal(rng, shape + [inp], 4.0 * g) + offset
+            if "y" in outputs or clear_of_threshold(n(charge_in(x))[2]):
+                break
+        return {"x": x}
+
+    def reference(x, got):
+        a = charge_in(x["x"])
+        s, v, dist = n(a, followed(got, "y", a.shape))
+        out = {"y": s, "v": v, "@dist:y": dist}
+        if "y" not in outputs:
+            out["@density:y"] = s
+            out.update(unfollowed(dist))
+        return out
+    return Config("in=%d out=%d bias=%d lead=%s %s outputs=%s"
+                  % (inp, out, bias, "".join(map(str, lead)), n.desc(),
+                     ",".join(outputs)),
+                  {"x": {"dtype": "f32", "shape": lead + [inp]}},
+                  [{"name": "l", "op": "linear", "inputs": ["x"],
+                    "attrs": attrs}, n.node("l")],
+                  outputs, w, make, reference,
+                  neuron_sizes(rng, i, unfollowed_times(outputs, "y")),
+                  follow=True)
+
+
+# Spike density ranges of spike_linear inputs: below the compiler's 0.25
+# switch (accumulate-only path) and above 0.5 (dense path); "none" has no
+# spike at all, "all" spikes everywhere.
+DENSITY = {"sparse": (0.0, 0.2), "dense": (0.55, 1.0),
+           "none": (0.0, 0.0), "all": (1.0, 1.0)}
+
+
+def gen_spike_linear(rng, i):
+    """neuron → linear: the linear's input holds spikes only."""
+    kind = ["lif", "if_neuron", "lif", "plif"][i % 4]
+    path = ("none" if i % 10 == 8 else "all" if i % 10 == 9
+            else ["sparse", "dense"][i % 2])
+    n = Neuron(rng, i, kind)
+    if path == "none":
+        n.v_threshold = 1e3
+    elif path == "all":
+        n.v_threshold = -1e3
+    if path in ("none", "all"):
+        n.attrs["v_threshold"] = n.v_threshold
+    tail = [[pick(rng, NEURONS)], list(pick(rng, NEURONS_2D))][i // 2 % 2]
+    inp, out = tail[-1], pick(rng, [1, 5, 17, 33, 70])
+    bias = i % 3 != 1
+    w = dict(n.w)
+    w["l.weight"] = lin_w(rng, out, inp)
+    if bias:
+        w["l.bias"] = uniform(rng, (out,))
+    attrs = {"out": out} if bias else {"out": out, "bias": False}
+    outputs = ({"y": "l"} if i % 6 == 5 else
+               {"s": "n", "v": "n:1", "y": "l"} if i % 6 == 4 else
+               {"s": "n", "y": "l"})
+    lo, hi = DENSITY[path]
+    g = abs(n.gap()) if path in ("sparse", "dense") else 1.0
+
+    def make(rng, B, T):
+        # Drive well below or well above the firing point, then redraw
+        # (and rescale) until the density lies in the path's range (a
+        # sparse input of 10 or more neurons with at least one spike) and,
+        # without the spikes among the outputs, no charge is near the
+        # threshold.
+        shape = [B, T] + tail
+        mean, sd = ((0.3 if i % 4 else 0.7, 0.5) if path == "sparse"
+                    else (1.5, 0.7))
+        scale = g
+        least = 1 if path == "sparse" and np.prod(shape) >= 10 else 0
+        for tries in range(60):
+            x = (scale * (mean + sd * rng.standard_normal(shape))).astype(
+                np.float32)
+            s, _, dist = n(x)
+            d = float(s.mean())
+            if d > hi:
+                scale *= 0.8
+            elif d < lo or s.sum() < least:
+                scale *= 1.25
+            elif "s" in outputs or clear_of_threshold(dist) or tries > 40:
+                break
+        else:
+            raise AssertionError("spike_linear: no %s inputs drawn" % path)
+        return {"x": x}
+
+    def reference(x, got):
+        s, v, dist = n(x["x"], followed(got, "s", x["x"].shape))
+        # The linear alone: applied to seqc's spikes when they came back.
+        spk = followed(got, "s", s.shape)
+        b = w64(w, "l.bias") if bias else None
+        y = ref.linear(s if spk is None else spk, w64(w, "l.weight"), b)
+        out = {"s": s, "v": v, "y": y, "@dist:s": dist}
+        if "s" not in outputs:
+            out["@density:n"] = s
+            out.update(unfollowed(dist))
+        return out
+    return Config("path=%s %s x=%s out=%d bias=%d outputs=%s"
+                  % (path, n.desc(), ["B", "T"] + tail, out, bias,
+                     ",".join(outputs)),
+                  {"x": {"dtype": "f32", "shape": ["B", "T"] + tail}},
+                  [n.node("x"), {"name": "l", "op": "linear",
+                                 "inputs": ["n"], "attrs": attrs}],
+                  outputs, w, make, reference,
+                  neuron_sizes(rng, i, unfollowed_times(outputs, "s")),
+                  follow=True)
+
+
+def gen_wkv(rng, i):
+    C = pick(rng, FEAT + [70])
+    # k: ordinary, wide, and with ±100 where exp(k) overflows f32 unless
+    # the running maximum is subtracted.
+    kmode = ["normal", "wide", "extreme"][i % 3]
+    w = {"r.time_decay": uniform(rng, (C,), 2.5) + np.float32(-0.5),
+         "r.time_first": uniform(rng, (C,), 2.0)}
+
+    def make(rng, B, T):
+        k = normal(rng, (B, T, C), 10.0 if kmode == "wide" else 1.0)
+        if kmode == "extreme":
+            k[rng.uniform(size=k.shape) < 0.1] = 100.0
+            k[rng.uniform(size=k.shape) < 0.1] = -100.0
+        return {"k": k, "v": normal(rng, (B, T, C))}
+
+    def reference(x):
+        return {"y": ref.wkv(x["k"], x["v"], w64(w, "r.time_decay"),
+                             w64(w, "r.time_first"))}
+    return Config("C=%d k=%s" % (C, kmode),
+                  {"k": {"dtype": "f32", "shape": ["B", "T", C]},
+                   "v": {"dtype": "f32", "shape": ["B", "T", C]}},
+                  [{"name": "r", "op": "wkv", "inputs": ["k", "v"]}],
+                  {"y": "r"}, w, make, reference,
+                  neuron_sizes(rng, i, [1, 2, 7, 37, 64, 65, 130, 257]))
+
+
+def gen_spiking_rwkv(rng, i):
+    d = pick(rng, [8, 12, 17, 5, 33])
+    first = i % 2 == 1
+    hidden = [None, pick(rng, [1, 7, 24, 33])][i // 2 % 2]
+    f = 4 * d if hidden is None else hidden
+    tau = pick(rng, [None, 1.5, 3.0])
+    thr = pick(rng, [None, 0.5, 2.0])
+    attrs = {}
+    if first or i % 4 == 0:
+        attrs["first"] = first
+    if hidden is not None:
+        attrs["ffn_hidden"] = hidden
+    if tau is not None:
+        attrs["tau"] = tau
+    if thr is not None:
+        attrs["v_threshold"] = thr
+    th = 1.0 if thr is None else thr
+
+    def ln(n):
+        return {n + ".weight": uniform(rng, (d,), 0.3) + np.float32(1.0),
+                n + ".bias": uniform(rng, (d,), 0.3)}
+    short = ln("ln0") if first else {}
+    short.update(ln("ln1"))
+    short.update(ln("ln2"))
+    short.update({
+        "att.time_decay": uniform(rng, (d,), 2.0) + np.float32(-0.5),
+        "att.time_first": uniform(rng, (d,), 1.0),
+        "att.time_mix_k": rng.uniform(0, 1, d).astype(np.float32),
+        "att.time_mix_v": rng.uniform(0, 1, d).astype(np.float32),
+        "att.time_mix_r": rng.uniform(0, 1, d).astype(np.float32),
+        "att.key.weight": lin_w(rng, d, d),
+        "att.value.weight": 3.0 * lin_w(rng, d, d),
+        "att.receptance.weight": lin_w(rng, d, d),
+        # Scaled so that a and f reach the threshold now and then.
+        "att.output.weight": 6.0 * th * lin_w(rng, d, d),
+        "ffn.time_mix_k": rng.uniform(0, 1, d).astype(np.float32),
+        "ffn.time_mix_r": rng.uniform(0, 1, d).astype(np.float32),
+        "ffn.key.weight": 2.0 * lin_w(rng, f, d),
+        "ffn.receptance.weight": lin_w(rng, d, d),
+        "ffn.value.weight": 8.0 * th * lin_w(rng, d, f),
+    })
+    w = {"b." + k: v for k, v in short.items()}
+    tau_v = 2.0 if tau is None else tau
+
+    def run_ref(x):
+        return ref.spiking_rwkv(x, short, f, first, tau_v, th)
+
+    def make(rng, B, T):
+        # The output jumps by 1 where an internal lif fires: redraw x until
+        # no internal charge lies within SPEC §5's 1e-4 of the threshold
+        # (the reference marks the run skipped should all draws fail).
+        for _ in range(30):
+            x = normal(rng, (B, T, d), 2.0)
+            if all(clear_of_threshold(h - th) for h in run_ref(x)[1]):
+                break
+        return {"x": x}
+
+    def reference(x):
+        y, (h1, h2) = run_ref(x["x"])
+        out = {"y": y, "@density:att_lif": (h1 >= th).astype(np.float64),
+               "@density:ffn_lif": (h2 >= th).astype(np.float64)}
+        near = sum(int(np.sum(np.abs(h - th) <= ref.SPIKE_MARGIN))
+                   for h in (h1, h2))
+        if near:
+            out["@skip"] = "%d internal charges near threshold" % near
+        return out
+    return Config("d=%d attrs=%s" % (d, json.dumps(attrs, sort_keys=True)),
+                  {"x": {"dtype": "f32", "shape": ["B", "T", d]}},
+                  [{"name": "b", "op": "spiking_rwkv", "inputs": ["x"],
+                    **({"attrs": attrs} if attrs else {})}],
+                  {"y": "b"}, w, make, reference,
+                  neuron_sizes(rng, i, [1, 2, 5, 16, 37, 64]))

@@ -1,0 +1,226 @@
+//===- Run.cpp - Checking inputs and running a compiled module ------------===//
+//
+// The entry's calling convention is in seqc_module_abi.h: one memref
+// descriptor per argument (inputs, weights, this instance's state), results
+// back as descriptors of buffers the module allocated. The module's
+// executor calls the entry (cpu/CPUExecutor.cpp: threads, allocation
+// failure).
+//
+//===----------------------------------------------------------------------===//
+#include "ModuleInternal.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <set>
+
+using namespace seqc::runtime;
+
+static size_t elementSize(seqc_dtype d) {
+  return d == SEQC_F32 || d == SEQC_I32 ? 4 : d == SEQC_I64 ? 8 : 2;
+}
+
+static const char *dtypeName(seqc_dtype d) {
+  static const char *names[] = {"f32", "f16", "bf16", "i32", "i64"};
+  return unsigned(d) < 5 ? names[d] : "?";
+}
+
+extern "C" int64_t seqc_tensor_num_elements(const seqc_tensor *t) {
+  int64_t n = 1;
+  for (int32_t i = 0; i < t->rank; ++i)
+    n *= t->shape[i];
+  return n;
+}
+
+extern "C" void seqc_tensor_release(seqc_tensor *t) {
+  if (t) {
+    free(t->data);
+    t->data = nullptr;
+  }
+}
+
+/// A descriptor for a dense row-major buffer.
+static std::vector<int64_t> descriptor(const void *data,
+                                       const std::vector<int64_t> &shape) {
+  size_t rank = shape.size();
+  std::vector<int64_t> d(3 + 2 * rank);
+  d[0] = d[1] = int64_t(reinterpret_cast<intptr_t>(data));
+  d[2] = 0;
+  int64_t stride = 1;
+  for (size_t i = rank; i-- > 0;) {
+    d[3 + i] = shape[i];
+    d[3 + rank + i] = stride;
+    stride *= shape[i];
+  }
+  return d;
+}
+
+/// Checks one input against its spec, binding symbols to sizes.
+static seqc_error *checkInput(const TensorSpec &spec, const seqc_tensor &t,
+                              std::map<std::string, int64_t> &symbols) {
+  std::string what = "input '" + spec.name + "'";
+  if (t.dtype != spec.dtype)
+    return fail(what + " must be " + dtypeName(spec.dtype) + ", got " +
+                dtypeName(t.dtype));
+  if (t.rank != int32_t(spec.dims.size()))
+    return fail(what + " must have rank " + std::to_string(spec.dims.size()) +
+                ", got " + std::to_string(t.rank));
+  int64_t elements = 1;
+  for (size_t i = 0; i < spec.dims.size(); ++i) {
+    int64_t size = t.shape[i];
+    if (size < 0 || size > (int64_t(1) << 40))
+      return fail(what + " has an invalid size " + std::to_string(size) +
+                  " in dim " + std::to_string(i));
+    if (spec.dims[i] >= 0 && size != spec.dims[i])
+      return fail(what + " must have size " + std::to_string(spec.dims[i]) +
+                  " in dim " + std::to_string(i) + ", got " +
+                  std::to_string(size));
+    if (!spec.symbols[i].empty()) {
+      auto [it, inserted] = symbols.emplace(spec.symbols[i], size);
+      if (!inserted && it->second != size)
+        return fail(what + ": dim " + std::to_string(i) + " is '" +
+                    spec.symbols[i] + "' = " + std::to_string(size) +
+                    ", but another input made it " +
+                    std::to_string(it->second));
+    }
+    if (__builtin_mul_overflow(elements, size, &elements))
+      return fail(what + " is too large");
+  }
+  if (elements > 0 && !t.data)
+    return fail(what + " has no data");
+  return nullptr;
+}
+
+/// Token ids must lie in [0, num): checked here so that no lookup reads
+/// outside the embedding table.
+static seqc_error *checkIds(const TensorSpec &spec, const seqc_tensor &t,
+                            int64_t num) {
+  int64_t n = seqc_tensor_num_elements(&t);
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t id = t.dtype == SEQC_I32
+                     ? int64_t(static_cast<int32_t *>(t.data)[i])
+                     : static_cast<int64_t *>(t.data)[i];
+    if (id < 0 || id >= num)
+      return fail("input '" + spec.name + "': token id " + std::to_string(id) +
+                  " at position " + std::to_string(i) + " is outside [0, " +
+                  std::to_string(num) + ")");
+  }
+  return nullptr;
+}
+
+extern "C" seqc_error *seqc_module_run(seqc_module *m,
+                                       const seqc_tensor *inputs,
+                                       size_t numInputs, seqc_tensor *outputs,
+                                       size_t numOutputs) {
+  std::lock_guard<std::mutex> turn(m->runLock);
+  if (numInputs != m->inputs.size())
+    return fail("the module takes " + std::to_string(m->inputs.size()) +
+                " inputs, got " + std::to_string(numInputs));
+  if (numOutputs != m->outputs.size())
+    return fail("the module has " + std::to_string(m->outputs.size()) +
+                " outputs, got room for " + std::to_string(numOutputs));
+  std::map<std::string, int64_t> symbols;
+  for (size_t i = 0; i < numInputs; ++i)
+    if (seqc_error *e = checkInput(m->inputs[i], inputs[i], symbols))
+      return e;
+  for (const IdRange &r : m->idRanges)
+    if (seqc_error *e = checkIds(m->inputs[r.input], inputs[r.input], r.num))
+      return e;
+
+  std::vector<std::vector<int64_t>> descriptors;
+  for (size_t i = 0; i < numInputs; ++i)
+    descriptors.push_back(
+        descriptor(inputs[i].data,
+                   std::vector<int64_t>(inputs[i].shape,
+                                        inputs[i].shape + inputs[i].rank)));
+  for (const BoundWeight &w : m->weights)
+    descriptors.push_back(descriptor(w.data, w.spec.dims));
+  for (const StateBuffer &s : m->state)
+    descriptors.push_back(descriptor(s.data, s.spec.dims));
+  std::vector<void *> args;
+  for (auto &d : descriptors)
+    args.push_back(d.data());
+  size_t resultWords = 0;
+  for (const TensorSpec &o : m->outputs)
+    resultWords += 3 + 2 * o.dims.size();
+  std::vector<int64_t> results(resultWords);
+
+  uint64_t failedBytes = 0;
+  int32_t status = m->executor->run(args.data(), results.data(), failedBytes);
+  if (status < 0)
+    return fail("out of memory: the run could not allocate " +
+                std::to_string(failedBytes) +
+                " bytes (are the inputs' sizes what you meant?)");
+
+  // Hand each result's buffer to the caller when it is dense, starts at
+  // its allocation and is no one else's; copy it out densely otherwise.
+  // Every other buffer the module allocated is freed, once.
+  std::set<void *> owned, handedOut, foreign;
+  for (size_t i = 0; i < numInputs; ++i)
+    foreign.insert(inputs[i].data);
+  for (const BoundWeight &w : m->weights)
+    foreign.insert(const_cast<void *>(w.data));
+  size_t at = 0;
+  for (size_t o = 0; o < numOutputs; ++o) {
+    const TensorSpec &spec = m->outputs[o];
+    size_t rank = spec.dims.size();
+    const int64_t *d = results.data() + at;
+    at += 3 + 2 * rank;
+    void *allocated = reinterpret_cast<void *>(d[0]);
+    owned.insert(allocated);
+    seqc_tensor &out = outputs[o];
+    out = seqc_tensor{};
+    out.dtype = spec.dtype;
+    out.rank = int32_t(rank);
+    int64_t n = 1, stride = 1;
+    bool dense = true;
+    for (size_t i = rank; i-- > 0;) {
+      out.shape[i] = d[3 + i];
+      dense &= d[3 + i] == 1 || d[3 + rank + i] == stride;
+      stride *= d[3 + i];
+    }
+    n = stride;
+    if (status != 0)
+      continue;
+    size_t esize = elementSize(spec.dtype);
+    const char *base = reinterpret_cast<const char *>(d[1]) + d[2] * esize;
+    if (dense && base == allocated && !foreign.count(allocated) &&
+        handedOut.insert(allocated).second) {
+      out.data = allocated;
+      continue;
+    }
+    out.data = malloc(n > 0 ? size_t(n) * esize : 1);
+    if (dense) {
+      memcpy(out.data, base, size_t(n) * esize);
+      continue;
+    }
+    // Walk the elements in row-major order through the strides.
+    std::vector<int64_t> index(rank, 0);
+    for (int64_t e = 0; e < n; ++e) {
+      int64_t offset = 0;
+      for (size_t i = 0; i < rank; ++i)
+        offset += index[i] * d[3 + rank + i];
+      memcpy(static_cast<char *>(out.data) + e * esize, base + offset * esize,
+             esize);
+      for (size_t i = rank; i-- > 0;) {
+        if (++index[i] < d[3 + i])
+          break;
+        index[i] = 0;
+      }
+    }
+  }
+  for (void *p : handedOut)
+    owned.erase(p);
+  for (void *p : owned)
+    if (!foreign.count(p))
+      free(p);
+  if (status != 0) {
+    for (size_t o = 0; o < numOutputs; ++o)
+      seqc_tensor_release(&outputs[o]);
+    std::string message = status > 0 && size_t(status) <= m->checks.size()
+                              ? m->checks[status - 1]
+                              : "run-time check " + std::to_string(status);
+    return fail("run-time check failed: " + message);
+  }
+  return nullptr;
+}
