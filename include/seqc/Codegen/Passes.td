@@ -189,4 +189,47 @@ def RGNNSelectLayout : Pass<"rgnn-select-layout", "mlir::ModuleOp"> {
   ];
 }
 
+def SeqCheckCommonContract
+    : Pass<"seq-check-common-contract", "mlir::ModuleOp"> {
+  let summary = "Check what the common pipeline hands to every target";
+  let description = [{
+    The last pass of the common pipeline. Every target's lowering starts
+    from its output, which must be:
+    - a module with a `#seq.target`;
+    - ops of builtin, func, arith, math, tensor, linalg and seq only, and of
+      rgnn only its templates (`graph_layout`, `node_layout`, `pair_rows`,
+      `gemm`, `edge_map`, `node_reduce`): layers and inter-operator ops are
+      rewritten by then;
+    - every decision made: `seq.scan` on `seq.linear_recurrence`,
+      `seq.solver` on `seq.para_gru`/`seq.para_lstm` (and `seq.scan` with
+      Newton), `seq.gla_form` and `seq.layout` on `seq.gla_core`/`seq.gla`
+      with static head sizes, `seq.layout` on `seq.gated_attention`.
+    A violation is a compiler bug, reported at the op.
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// The CPU's last mile (lib/Codegen/CPU)
+//===----------------------------------------------------------------------===//
+
+def SeqVectorizeElementwise
+    : Pass<"seq-vectorize-elementwise", "mlir::ModuleOp"> {
+  let summary = "Run elementwise linalg ops on buffers in vectors of 16";
+  let description = [{
+    `convert-linalg-to-parallel-loops` lowers a linalg op to scalar loops.
+    Elementwise ops on buffers (all loops parallel, one output written with
+    the identity map and unit stride along its last dim, inputs read along
+    a subset of the loops in order, each index a loop's or a loop's plus a
+    constant, no `linalg.index`, a body of arith and math ops on scalars) become instead a parallel loop over all but the
+    last dim around a loop over the last dim in vectors of 16 lanes: masked
+    loads of the operands that run along it, scalar loads broadcast for
+    those that do not, the body on vectors, a masked store. Integer
+    division stays scalar (a masked-off lane could divide by zero), and so
+    does a static last dim under 8.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 #endif // SEQC_CODEGEN_PASSES

@@ -48,26 +48,6 @@ def SeqCopiesToLinalg : Pass<"seq-copies-to-linalg", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
-def SeqVectorizeElementwise
-    : Pass<"seq-vectorize-elementwise", "mlir::ModuleOp"> {
-  let summary = "Run elementwise linalg ops on buffers in vectors of 16";
-  let description = [{
-    `convert-linalg-to-parallel-loops` lowers a linalg op to scalar loops.
-    Elementwise ops on buffers (all loops parallel, one output written with
-    the identity map and unit stride along its last dim, inputs read along
-    a subset of the loops in order, each index a loop's or a loop's plus a
-    constant, no `linalg.index`, a body of arith and math ops on scalars) become instead a parallel loop over all but the
-    last dim around a loop over the last dim in vectors of 16 lanes: masked
-    loads of the operands that run along it, scalar loads broadcast for
-    those that do not, the body on vectors, a masked store. Integer
-    division stays scalar (a masked-off lane could divide by zero), and so
-    does a static last dim under 8.
-  }];
-  let dependentDialects = ["mlir::scf::SCFDialect",
-                           "mlir::vector::VectorDialect",
-                           "mlir::memref::MemRefDialect"];
-}
-
 def SeqMarkSpikeInputs : Pass<"seq-mark-spike-inputs", "mlir::ModuleOp"> {
   let summary = "Mark linear layers whose input is a spike tensor";
   let description = [{

@@ -1,4 +1,5 @@
 //===- Pipeline.cpp - The CPU pipeline: seq IR to the LLVM dialect --------===//
+#include "seqc/Codegen/Passes.h"
 #include "seqc/Codegen/Pipelines.h"
 #include "seqc/Conversion/Passes.h"
 #include "seqc/Transforms/Passes.h"

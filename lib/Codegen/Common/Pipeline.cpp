@@ -19,4 +19,6 @@ void seqc::buildCommonPipeline(OpPassManager &pm, PipelineBuilder &b) {
   b.add(pm, createSeqSelectScan());
   b.add(pm, createSeqChunkGLA());
   b.add(pm, createSeqSelectLayout());
+  // What every target's lowering starts from.
+  b.add(pm, createSeqCheckCommonContract());
 }

@@ -12,7 +12,7 @@
 // projection: j + 256).
 //
 //===----------------------------------------------------------------------===//
-#include "seqc/Transforms/Passes.h"
+#include "seqc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -24,7 +24,7 @@
 
 namespace seqc {
 #define GEN_PASS_DEF_SEQVECTORIZEELEMENTWISE
-#include "seqc/Transforms/Passes.h.inc"
+#include "seqc/Codegen/Passes.h.inc"
 } // namespace seqc
 
 using namespace mlir;

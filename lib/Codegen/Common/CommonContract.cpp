@@ -1,0 +1,95 @@
+//===- CommonContract.cpp - The seq-check-common-contract pass ------------===//
+//
+// What every target's lowering may assume of the common pipeline's output
+// (see the pass description in Passes.td).
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/rgnn/RGNNDialect.h"
+#include "seqc/Codegen/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+namespace seqc {
+#define GEN_PASS_DEF_SEQCHECKCOMMONCONTRACT
+#include "seqc/Codegen/Passes.h.inc"
+} // namespace seqc
+
+using namespace mlir;
+using namespace seqc::seq;
+
+namespace {
+
+/// Whether `op`'s dialect may remain after the common pipeline.
+bool allowedDialect(Operation *op) {
+  Dialect *d = op->getDialect();
+  if (!d)
+    return false;
+  if (isa<seqc::rgnn::RGNNDialect>(d))
+    return isa<seqc::rgnn::GraphLayoutOp, seqc::rgnn::NodeLayoutOp,
+               seqc::rgnn::PairRowsOp, seqc::rgnn::GemmOp,
+               seqc::rgnn::EdgeMapOp, seqc::rgnn::NodeReduceOp>(op);
+  return isa<BuiltinDialect, func::FuncDialect, arith::ArithDialect,
+             math::MathDialect, tensor::TensorDialect, linalg::LinalgDialect,
+             SeqDialect>(d);
+}
+
+/// Static per-head sizes of a GLA op (the strategy decides only for those;
+/// the lowering rejects the others with its own message).
+bool staticHeads(Operation *op) {
+  if (auto core = dyn_cast<GLACoreOp>(op))
+    return !cast<RankedTensorType>(core.getQ().getType()).isDynamicDim(2) &&
+           !cast<RankedTensorType>(core.getV().getType()).isDynamicDim(2);
+  return true;
+}
+
+struct SeqCheckCommonContract
+    : seqc::impl::SeqCheckCommonContractBase<SeqCheckCommonContract> {
+  using SeqCheckCommonContractBase::SeqCheckCommonContractBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    bool ok = true;
+    auto violation = [&](Operation *op, const Twine &what) {
+      op->emitError("contract of the common pipeline: ") << what;
+      ok = false;
+    };
+    if (!module->hasAttrOfType<TargetAttr>("seq.target"))
+      violation(module, "the module has no #seq.target");
+    auto needs = [&](Operation *op, StringRef name, StringRef pass) {
+      if (!op->hasAttr(name))
+        violation(op, "'" + op->getName().getStringRef() + "' has no " + name +
+                          " (" + pass + " decides it)");
+    };
+    module.walk([&](Operation *op) {
+      if (op == module.getOperation())
+        return;
+      if (!allowedDialect(op)) {
+        violation(op, "'" + op->getName().getStringRef() +
+                          "' must be rewritten before the targets' lowering");
+        return;
+      }
+      if (isa<LinearRecurrenceOp>(op))
+        needs(op, "seq.scan", "seq-select-scan");
+      if (isa<ParaGRUOp, ParaLSTMOp>(op)) {
+        needs(op, "seq.solver", "seq-select-scan");
+        auto solver = op->getAttrOfType<SolverAttr>("seq.solver");
+        if (solver && solver.getMethod() == SolverMethod::newton)
+          needs(op, "seq.scan", "seq-select-scan");
+      }
+      if (isa<GLACoreOp, GLAOp>(op) && staticHeads(op)) {
+        needs(op, "seq.gla_form", "seq-chunk-gla");
+        needs(op, "seq.layout", "seq-select-layout");
+      }
+      if (isa<GatedAttentionOp>(op))
+        needs(op, "seq.layout", "seq-select-layout");
+    });
+    if (!ok)
+      signalPassFailure();
+  }
+};
+
+} // namespace

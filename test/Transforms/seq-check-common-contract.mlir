@@ -1,0 +1,34 @@
+// seq-check-common-contract: the common pipeline's output, which every
+// target's lowering starts from, has a target, no op that must be rewritten
+// first, and every strategy decision made (seqc-common-pipeline.mlir: the
+// pipeline's output passes it). Run alone, it finds what was not decided.
+// RUN: seqc-opt %s --split-input-file --verify-diagnostics --seq-check-common-contract
+
+// expected-error @below {{contract of the common pipeline: the module has no #seq.target}}
+module {
+func.func @decided(%a: tensor<1x?x20xf32>, %q: tensor<1x?x8xf32>, %v: tensor<1x?x6xf32>, %x: tensor<?x4xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x4x8xf32>, %root: tensor<4x8xf32>, %b: tensor<8xf32>) -> (tensor<1x?x20xf32>, tensor<1x?x6xf32>, tensor<?x8xf32>) {
+  // expected-error @+1 {{'seq.linear_recurrence' has no seq.scan (seq-select-scan decides it)}}
+  %h, %hT = seq.linear_recurrence %a, %a : (tensor<1x?x20xf32>, tensor<1x?x20xf32>) -> (tensor<1x?x20xf32>, tensor<1x20xf32>)
+  // expected-error @+2 {{'seq.gla_core' has no seq.gla_form (seq-chunk-gla decides it)}}
+  // expected-error @+1 {{'seq.gla_core' has no seq.layout (seq-select-layout decides it)}}
+  %o, %s = seq.gla_core %q, %q, %v, %q {heads = 2 : i64, scale = 0.5 : f64} : (tensor<1x?x8xf32>, tensor<1x?x8xf32>, tensor<1x?x6xf32>, tensor<1x?x8xf32>) -> (tensor<1x?x6xf32>, tensor<1x2x4x3xf32>)
+  // expected-error @+1 {{'rgnn.rgcn' must be rewritten before the targets' lowering}}
+  %y = rgnn.rgcn %x, %ei, %et weights(%w, %root, %b) {out = 8 : i64, relations = 3 : i64} : (tensor<?x4xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x4x8xf32>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<?x8xf32>
+  return %h, %o, %y : tensor<1x?x20xf32>, tensor<1x?x6xf32>, tensor<?x8xf32>
+}
+}
+
+// -----
+
+// Newton needs its scan form too; an op of another dialect is not part of
+// the contract.
+module attributes {seq.target = #seq.target<kind = cpu, threads = 2, vector_bits = 256, vector_registers = 16>} {
+func.func @partial(%x: tensor<1x?x4xf32>, %w: tensor<8x4xf32>, %v: tensor<8xf32>, %m: memref<4xf32>) -> tensor<1x?x8xf32> {
+  // expected-error @+1 {{'seq.para_gru' has no seq.scan (seq-select-scan decides it)}}
+  %y, %h = seq.para_gru %x weights(%w, %w, %w, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = "newton", seq.solver = #seq.solver<method = newton, max_iterations = 4, tolerance = 1.0e-05 : f64>} : (tensor<1x?x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<1x?x8xf32>, tensor<1x8xf32>)
+  %c = arith.constant 0 : index
+  // expected-error @+1 {{'memref.load' must be rewritten before the targets' lowering}}
+  %e = memref.load %m[%c] : memref<4xf32>
+  return %y : tensor<1x?x8xf32>
+}
+}

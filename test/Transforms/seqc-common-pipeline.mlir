@@ -1,0 +1,20 @@
+// The common pipeline: the target set, rgnn layers rewritten to templates,
+// every strategy decision made, and its output checked by
+// seq-check-common-contract (the last pass).
+// RUN: seqc-opt %s --seqc-common-pipeline | FileCheck %s
+// RUN: seqc-opt %s --seq-set-target="target=cuda arch=sm_90" --seqc-common-pipeline | FileCheck %s --check-prefix=CUDA
+
+// CHECK: module attributes {seq.target = #seq.target<kind = cpu
+// CHECK-LABEL: func.func @decided
+// CHECK: seq.linear_recurrence {{.*}}seq.scan = #seq.scan<
+// CHECK: seq.gla_core {{.*}}seq.gla_form = #seq.gla_form<{{.*}}seq.layout = #seq.gla_layout<
+// CHECK: rgnn.graph_layout
+// CHECK-NOT: rgnn.rgcn
+// CUDA: module attributes {seq.target = #seq.target<kind = cuda, arch = "sm_90"
+// CUDA: seq.gla_core {{.*}}seq.gla_form = #seq.gla_form<method = chunked
+func.func @decided(%a: tensor<1x?x20xf32>, %q: tensor<1x?x8xf32>, %v: tensor<1x?x6xf32>, %x: tensor<?x4xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x4x8xf32>, %root: tensor<4x8xf32>, %b: tensor<8xf32>) -> (tensor<1x?x20xf32>, tensor<1x?x6xf32>, tensor<?x8xf32>) {
+  %h, %hT = seq.linear_recurrence %a, %a : (tensor<1x?x20xf32>, tensor<1x?x20xf32>) -> (tensor<1x?x20xf32>, tensor<1x20xf32>)
+  %o, %s = seq.gla_core %q, %q, %v, %q {heads = 2 : i64, scale = 0.5 : f64} : (tensor<1x?x8xf32>, tensor<1x?x8xf32>, tensor<1x?x6xf32>, tensor<1x?x8xf32>) -> (tensor<1x?x6xf32>, tensor<1x2x4x3xf32>)
+  %y = rgnn.rgcn %x, %ei, %et weights(%w, %root, %b) {out = 8 : i64, relations = 3 : i64} : (tensor<?x4xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x4x8xf32>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<?x8xf32>
+  return %h, %o, %y : tensor<1x?x20xf32>, tensor<1x?x6xf32>, tensor<?x8xf32>
+}
