@@ -73,8 +73,9 @@ if [[ " ${TARGETS[*]} " == *" graph "* ]]; then
     g.weight:f32:3x4x3 g.root:f32:4x3 g.bias:f32:3 \
     h.weight:f32:3x1x3x2 h.attn_l:f32:3x1x2 h.attn_r:f32:3x1x2 \
     h.loop_weight:f32:3x2 h.bias:f32:2
-  # seqc is not what is fuzzed here: its leaks at exit do not matter.
-  ASAN_OPTIONS=detect_leaks=0 "${SEQC:-$BIN/seqc}" compile fuzz/graph/rgcn.json \
+  # seqc is not what is fuzzed here: its leaks at exit do not matter (and
+  # see scripts/test-sanitizers.sh for allow_user_poisoning).
+  ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0 "${SEQC:-$BIN/seqc}" compile fuzz/graph/rgcn.json \
     --weights "$OUT/rgcn.safetensors" -o "$OUT/rgcn.so"
   export SEQC_FUZZ_GRAPH_MODULE=$OUT/rgcn.so
   export SEQC_FUZZ_GRAPH_WEIGHTS=$OUT/rgcn.safetensors
