@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/seq/SeqDialect.h"
+#include "dialects/seq/TargetArch.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -29,13 +30,16 @@ void SeqDialect::registerAttributes() {
 
 using EmitError = llvm::function_ref<InFlightDiagnostic()>;
 
-/// `cuda` as in sm_90 or sm_100a: "sm_" and digits, then an optional letter.
-static bool isCUDAArch(StringRef arch) {
+unsigned seqc::seq::cudaArchNumber(StringRef arch) {
   if (!arch.consume_front("sm_") || arch.empty())
-    return false;
+    return 0;
   if (llvm::isAlpha(arch.back()))
     arch = arch.drop_back();
-  return !arch.empty() && llvm::all_of(arch, llvm::isDigit);
+  unsigned sm = 0;
+  if (arch.empty() || !llvm::all_of(arch, llvm::isDigit) ||
+      arch.getAsInteger(10, sm))
+    return 0;
+  return sm;
 }
 
 LogicalResult TargetAttr::verify(EmitError emitError, TargetKind kind,
@@ -60,7 +64,7 @@ LogicalResult TargetAttr::verify(EmitError emitError, TargetKind kind,
                             "cuda target, not a cpu";
     return success();
   }
-  if (!isCUDAArch(arch))
+  if (!cudaArchNumber(arch))
     return emitError() << "a cuda target's arch is sm_NN, not '" << arch << "'";
   if (sharedMemory < 1)
     return emitError() << "a cuda target needs shared_memory_bytes >= 1";

@@ -18,10 +18,6 @@ using namespace seqc::rgnn;
 
 namespace {
 
-void setMaterialize(Operation *op, StringRef value) {
-  op->setAttr("materialize", StringAttr::get(op->getContext(), value));
-}
-
 struct RGNNCompactMaterialization
     : seqc::impl::RGNNCompactMaterializationBase<RGNNCompactMaterialization> {
   using RGNNCompactMaterializationBase::RGNNCompactMaterializationBase;
@@ -31,9 +27,9 @@ struct RGNNCompactMaterialization
     getOperation().walk([](Operation *op) {
       if (auto t = dyn_cast<RelationLinearOp>(op);
           t && t.getMaterialize() == "edge")
-        setMaterialize(op, "pair");
+        t.setMaterialize("pair");
       if (auto m = dyn_cast<PairMeanOp>(op); m && m.getMaterialize() == "dense")
-        setMaterialize(op, "pair");
+        m.setMaterialize("pair");
     });
   }
 };

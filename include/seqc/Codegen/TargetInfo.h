@@ -86,7 +86,7 @@ seq::TargetAttr describeCPU(mlir::MLIRContext *ctx, int64_t threads,
 seq::TargetAttr describeHostCPU(mlir::MLIRContext *ctx, int64_t threads);
 /// A CUDA target for `arch` (sm_NN): its shared memory per block, and
 /// `warps` per block. Null, after a message in `error`, for an arch that is
-/// not sm_NN.
+/// not sm_NN (NN >= 50) or warps not in 1..32.
 seq::TargetAttr describeCUDA(mlir::MLIRContext *ctx, llvm::StringRef arch,
                              int64_t warps, std::string &error);
 

@@ -6,6 +6,7 @@
 // coalesced. The CUDA lowering (issue 18) measures and refines these.
 //
 //===----------------------------------------------------------------------===//
+#include "dialects/seq/TargetArch.h"
 #include "seqc/Codegen/TargetInfo.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -50,9 +51,7 @@ public:
 
 /// Shared memory a block may use on `sm` (the opt-in maximum).
 int64_t sharedMemoryBytes(int sm) {
-  if (sm >= 100)
-    return 232448;
-  if (sm == 90)
+  if (sm >= 90)
     return 232448;
   if (sm == 80 || sm == 87)
     return 166912;
@@ -71,15 +70,13 @@ std::unique_ptr<TargetInfo> seqc::createCUDATargetInfo(seq::TargetAttr attr) {
 
 seq::TargetAttr seqc::describeCUDA(MLIRContext *ctx, StringRef arch,
                                    int64_t warps, std::string &error) {
-  StringRef digits = arch;
-  unsigned sm = 0;
-  bool valid = digits.consume_front("sm_") &&
-               !digits.take_while(llvm::isDigit).getAsInteger(10, sm) &&
-               sm >= 50;
-  StringRef suffix = digits.drop_while(llvm::isDigit);
-  if (!valid || suffix.size() > 1 ||
-      (suffix.size() == 1 && !llvm::isAlpha(suffix[0]))) {
+  unsigned sm = seq::cudaArchNumber(arch);
+  if (sm < 50) {
     error = "unknown CUDA arch '" + arch.str() + "' (expected sm_NN, NN >= 50)";
+    return {};
+  }
+  if (warps < 1 || warps > 32) {
+    error = "warps must be in 1..32, not " + std::to_string(warps);
     return {};
   }
   return seq::TargetAttr::get(ctx, seq::TargetKind::cuda, 0, 0, 0, 0, 0, 0,

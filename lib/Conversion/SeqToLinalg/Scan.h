@@ -25,7 +25,7 @@ namespace seqc {
 /// seq-select-scan); sequential when absent.
 struct ScanForm {
   bool chunked = false;
-  int64_t chunk = 256;
+  int64_t chunk = 0; // steps per chunk, when chunked
   static ScanForm of(mlir::Operation *op);
   /// Number of chunks of `steps` (1 for the sequential form).
   mlir::Value numChunks(TensorBuilder &b, mlir::Value steps) const;

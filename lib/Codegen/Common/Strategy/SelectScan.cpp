@@ -24,25 +24,24 @@ RecurrenceShape shapeOf(Value x, int64_t width, int n) {
 struct SeqSelectScan : seqc::impl::SeqSelectScanBase<SeqSelectScan> {
   using SeqSelectScanBase::SeqSelectScanBase;
 
-  std::shared_ptr<seqc::TargetInfo> target;
-
-  ScanAttr chooseScan(const RecurrenceShape &r) {
+  ScanAttr chooseScan(const seqc::TargetInfo &target,
+                      const RecurrenceShape &r) {
     bool chunked =
         scan == seqc::ScanChoice::Chunked ||
-        (scan == seqc::ScanChoice::Auto && target->chunkedScanPays(r));
+        (scan == seqc::ScanChoice::Auto && target.chunkedScanPays(r));
     if (!chunked)
       return ScanAttr::get(&getContext(), ScanMethod::sequential, 0);
-    int64_t size = chunk > 0 ? int64_t(chunk) : target->scanChunk(r);
+    int64_t size = chunk > 0 ? int64_t(chunk) : target.scanChunk(r);
     return ScanAttr::get(&getContext(), ScanMethod::chunked, size);
   }
 
-  void chooseSolver(Operation *op, StringRef solver, Value x, int64_t hidden,
-                    int n) {
+  void chooseSolver(const seqc::TargetInfo &target, Operation *op,
+                    StringRef solver, Value x, int64_t hidden, int n) {
     RecurrenceShape r = shapeOf(x, hidden, n);
     bool newton = solver == "newton";
     if (solver == "auto")
       newton = autoSolver == seqc::SolverChoice::Choose
-                   ? target->newtonPays(r)
+                   ? target.newtonPays(r)
                    : autoSolver == seqc::SolverChoice::Newton;
     if (!newton) {
       op->setAttr("seq.solver",
@@ -50,7 +49,7 @@ struct SeqSelectScan : seqc::impl::SeqSelectScanBase<SeqSelectScan> {
                                   FloatAttr(), NewtonCap::error));
       return;
     }
-    op->setAttr("seq.scan", chooseScan(r));
+    op->setAttr("seq.scan", chooseScan(target, r));
     Builder b(&getContext());
     op->setAttr("seq.solver",
                 SolverAttr::get(&getContext(), SolverMethod::newton,
@@ -67,18 +66,19 @@ struct SeqSelectScan : seqc::impl::SeqSelectScanBase<SeqSelectScan> {
                                "newton-tolerance > 0");
       return signalPassFailure();
     }
-    target = seqc::TargetInfo::forModule(getOperation(), getArgument());
+    auto target = seqc::TargetInfo::forModule(getOperation(), getArgument());
     if (!target)
       return signalPassFailure();
     getOperation().walk([&](Operation *op) {
       if (auto r = dyn_cast<LinearRecurrenceOp>(op)) {
         auto a = cast<RankedTensorType>(r.getA().getType());
         int64_t width = a.isDynamicDim(2) ? 1 : a.getDimSize(2);
-        op->setAttr("seq.scan", chooseScan(shapeOf(r.getA(), width, 1)));
+        op->setAttr("seq.scan",
+                    chooseScan(*target, shapeOf(r.getA(), width, 1)));
       } else if (auto g = dyn_cast<ParaGRUOp>(op)) {
-        chooseSolver(op, g.getSolver(), g.getX(), g.getHidden(), 1);
+        chooseSolver(*target, op, g.getSolver(), g.getX(), g.getHidden(), 1);
       } else if (auto l = dyn_cast<ParaLSTMOp>(op)) {
-        chooseSolver(op, l.getSolver(), l.getX(), l.getHidden(), 2);
+        chooseSolver(*target, op, l.getSolver(), l.getX(), l.getHidden(), 2);
       }
     });
   }

@@ -27,10 +27,7 @@ struct SeqSetTarget : seqc::impl::SeqSetTargetBase<SeqSetTarget> {
       attr = seqc::describeHostCPU(&getContext(), threads);
     } else {
       std::string error;
-      if (warps < 1 || warps > 32)
-        error = "warps must be in 1..32, not " + std::to_string(warps);
-      else
-        attr = seqc::describeCUDA(&getContext(), arch, warps, error);
+      attr = seqc::describeCUDA(&getContext(), arch, warps, error);
       if (!attr) {
         module.emitError("seq-set-target: ") << error;
         return signalPassFailure();
