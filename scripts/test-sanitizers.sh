@@ -34,13 +34,13 @@ echo "== sanitizers: unit tests"
 "$BUILD/bin/SeqcUnitTests" --gtest_brief=1
 "$BUILD/bin/SeqcModuleTests" --gtest_brief=1
 
-echo "== sanitizers: lit (malformed input, run-time errors, attributes, the common pipeline, some e2e)"
+echo "== sanitizers: lit (malformed input, run-time errors, attributes, the common pipeline and lowering, some e2e)"
 # Left to the main tier: attr-huge-layers runs under `ulimit -v`, which
 # ASan's shadow memory cannot fit in, and alloc-failure's refused 256 TiB
 # allocation makes ASan print a warning line of its own.
 LIT=${LIT:-/usr/lib/llvm-22/bin/lit}
 "$LIT" -s "$BUILD/test" --filter \
-  'Frontend/|Dialect/|Transforms/(seq-set-target|seq-check-common-contract|seqc-common-pipeline)|e2e/(runtime-|huge-input|path-names|embedding|add|linear\.|rgnn|streaming)|Target/CPU/(cli|cpu|threads|pass-options)' \
+  'Frontend/|Dialect/|Codegen/Common/|Codegen/CPU/seq-lower-linear-to-gemm|Transforms/(seq-set-target|seq-check-common-contract|seqc-common-pipeline)|e2e/(runtime-|huge-input|path-names|embedding|add|linear\.|rgnn|streaming)|Target/CPU/(cli|cpu|threads|pass-options)' \
   --filter-out 'attr-huge-layers'
 
 echo "== sanitizers: fuzzing"

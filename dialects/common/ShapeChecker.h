@@ -64,6 +64,18 @@ public:
   /// Required string attribute whose value is one of `allowed`.
   mlir::FailureOr<llvm::StringRef>
   enumAttr(llvm::StringRef name, llvm::ArrayRef<llvm::StringRef> allowed) const;
+  /// Required enum attribute of type `AttrT` (an ODS EnumAttr): its value.
+  /// (Its values are checked where the attribute is built: by its parser,
+  /// or by the importer from the model's string.)
+  template <typename AttrT>
+  auto enumAttr(llvm::StringRef name) const
+      -> mlir::FailureOr<decltype(std::declval<AttrT>().getValue())> {
+    auto attr = attributes ? attributes.getAs<AttrT>(name) : AttrT();
+    if (!attr)
+      return error("requires attribute '" + name + "' of type " +
+                   AttrT::getMnemonic());
+    return attr.getValue();
+  }
 
   /// A ranked tensor operand of the given rank (-1: any) and element kind.
   mlir::FailureOr<mlir::RankedTensorType> tensor(mlir::Value v,

@@ -7,10 +7,6 @@ using namespace mlir;
 using namespace seqc;
 using namespace seqc::rgnn;
 
-static const StringRef kMaterialize[] = {"edge", "pair", "dense", "auto"};
-/// A per-pair table has no per-edge form.
-static const StringRef kPairMaterialize[] = {"pair", "dense", "auto"};
-
 SEQC_INFER(TypedLinearOp) {
   auto x = c.tensor(a.getX(), "x", 2);
   auto types = c.optTensor(a.getTypes(), "types", 1, Elem::I64);
@@ -37,8 +33,7 @@ SEQC_INFER(RelationLinearOp) {
   auto w = c.tensor(a.getWeight(), "weight", 3);
   if (failed(x) || failed(e) || failed(w) ||
       failed(indexVector(c, a.getEdgeType(), "edge_type", *e)) ||
-      failed(c.enumAttr("side", {"src", "dst"})) ||
-      failed(c.enumAttr("materialize", kMaterialize)) ||
+      failed(c.enumAttr<SideAttr>("side")) ||
       failed(c.sameDim(w->getDimSize(1), x->getDimSize(1),
                        "input widths of weight and x")))
     return failure();
@@ -49,7 +44,7 @@ SEQC_INFER(RelationLinearOp) {
 SEQC_INFER(GatherOp) {
   auto x = c.tensor(a.getX(), "x", 2);
   auto e = edgeCount(c, a.getEdgeIndex());
-  if (failed(x) || failed(e) || failed(c.enumAttr("side", {"src", "dst"})))
+  if (failed(x) || failed(e) || failed(c.enumAttr<SideAttr>("side")))
     return failure();
   out.push_back(c.f32({*e, x->getDimSize(1)}));
   return success();
@@ -90,7 +85,7 @@ SEQC_INFER(AggregateOp) {
   auto m = c.tensor(a.getMsgs(), "msgs", 2);
   auto e = edgeCount(c, a.getEdgeIndex());
   auto scale = c.optTensor(a.getScale(), "scale", 2);
-  auto reduce = c.enumAttr("reduce", {"sum", "mean"});
+  auto reduce = c.enumAttr<ReduceAttr>("reduce");
   if (failed(m) || failed(e) || failed(scale) || failed(reduce) ||
       failed(c.sameDim(m->getDimSize(0), *e,
                        "edge counts of msgs and edge_index")))
@@ -98,17 +93,17 @@ SEQC_INFER(AggregateOp) {
   if (a.getEdgeType()) {
     if (failed(indexVector(c, a.getEdgeType(), "edge_type", *e)))
       return failure();
-    if (*reduce != "mean")
-      return c.error("per-relation aggregation ('edge_type') needs reduce = "
-                     "\"mean\"");
+    if (*reduce != Reduce::mean)
+      return c.error("per-relation aggregation ('edge_type') needs reduce "
+                     "mean");
     if (failed(c.intAttr("relations")))
       return failure();
   } else if (c.attrs() && c.attrs().get("relations")) {
     return c.error("attribute 'relations' needs operand 'edge_type'");
   }
   if (*scale) {
-    if (*reduce != "sum")
-      return c.error("operand 'scale' needs reduce = \"sum\"");
+    if (*reduce != Reduce::sum)
+      return c.error("operand 'scale' needs reduce sum");
     int64_t heads = scale->getDimSize(1);
     if (failed(c.sameDim(scale->getDimSize(0), *e,
                          "edge counts of scale and edge_index")))
@@ -127,9 +122,12 @@ SEQC_INFER(PairMeanOp) {
   auto e = edgeCount(c, a.getEdgeIndex());
   auto r = c.intAttr("relations");
   if (failed(x) || failed(e) || failed(r) ||
-      failed(indexVector(c, a.getEdgeType(), "edge_type", *e)) ||
-      failed(c.enumAttr("materialize", kPairMaterialize)))
+      failed(indexVector(c, a.getEdgeType(), "edge_type", *e)))
     return failure();
+  // A per-pair table has no per-edge form.
+  if (a.getMaterialize() == Materialize::edge)
+    return c.error("attribute 'materialize' must be one of pair, dense, "
+                   "auto, got 'edge'");
   out.push_back(c.f32({mulDim(*r, x->getDimSize(0)), x->getDimSize(1)}));
   return success();
 }

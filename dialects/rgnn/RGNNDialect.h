@@ -11,6 +11,10 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "dialects/rgnn/RGNNDialect.h.inc"
+#include "dialects/rgnn/RGNNEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dialects/rgnn/RGNNAttrs.h.inc"
 
 #define GET_OP_CLASSES
 #include "dialects/rgnn/RGNNOps.h.inc"

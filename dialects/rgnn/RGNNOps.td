@@ -7,27 +7,7 @@ include "mlir/IR/OpBase.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "dialects/common/WeightedOpInterface.td"
-
-def RGNN_Dialect : Dialect {
-  let name = "rgnn";
-  let cppNamespace = "::seqc::rgnn";
-  let summary = "Relational graph neural networks, Pigeon/Hector style";
-  let description = [{
-    Three levels, after Pigeon/Hector. Layer ops (`rgcn`, `rgat`, `hgt`)
-    are the model description's nodes. `rgnn-decompose` writes them in
-    inter-operator ops, graph semantics per node or per edge
-    (`typed_linear`, `relation_linear`, `gather`, `edge_dot`,
-    `edge_softmax`, `aggregate`, and `pair_mean` / `pair_linear` after the
-    linear reorder). `rgnn-lower-to-templates` turns those into
-    intra-operator templates that carry their data layout and schedule:
-    `graph_layout`, `node_layout`, `pair_rows`, the GEMM template `gemm`
-    and the traversal templates `edge_map` and `node_reduce`.
-
-    A graph is `edge_index: tensor<2xEx i64>` (row 0 sources j, row 1
-    destinations i) and `edge_type: tensor<Exi64>`; indices are checked at
-    run time, never read out of bounds. Multi-edges count with multiplicity.
-  }];
-}
+include "dialects/rgnn/RGNNAttrs.td"
 
 class RGNN_Op<string mnemonic, list<Trait> traits = []>
     : Op<RGNN_Dialect, mnemonic,
@@ -141,8 +121,9 @@ def RGNN_RelationLinearOp : RGNN_Op<"relation_linear"> {
   }];
   let arguments = (ins RGNN_F32Tensor:$x, RGNN_IndexTensor:$edge_index,
                    RGNN_IndexTensor:$edge_type, RGNN_F32Tensor:$weight,
-                   Index:$num_nodes, StrAttr:$side,
-                   DefaultValuedStrAttr<StrAttr, "edge">:$materialize);
+                   Index:$num_nodes, RGNN_SideAttr:$side,
+                   DefaultValuedAttr<RGNN_MaterializeAttr,
+                                     "Materialize::edge">:$materialize);
   let results = (outs RGNN_F32Tensor:$y);
   let assemblyFormat = [{
     $x `,` $edge_index `,` $edge_type `,` $weight `nodes` $num_nodes attr-dict `:` functional-type(operands, results)
@@ -156,7 +137,7 @@ def RGNN_GatherOp : RGNN_Op<"gather"> {
     `y_e = x[edge_index[side, e]]` with side 0 for `src`, 1 for `dst`.
   }];
   let arguments = (ins RGNN_F32Tensor:$x, RGNN_IndexTensor:$edge_index,
-                   Index:$num_nodes, StrAttr:$side);
+                   Index:$num_nodes, RGNN_SideAttr:$side);
   let results = (outs RGNN_F32Tensor:$y);
   let assemblyFormat = [{
     $x `,` $edge_index `nodes` $num_nodes attr-dict `:` functional-type(operands, results)
@@ -207,7 +188,7 @@ def RGNN_AggregateOp : RGNN_Op<"aggregate", [AttrSizedOperandSegments]> {
   let arguments = (ins RGNN_F32Tensor:$msgs, RGNN_IndexTensor:$edge_index,
                    Optional<RGNN_IndexTensor>:$edge_type,
                    Optional<RGNN_F32Tensor>:$scale, Index:$num_nodes,
-                   StrAttr:$reduce, OptionalAttr<I64Attr>:$relations);
+                   RGNN_ReduceAttr:$reduce, OptionalAttr<I64Attr>:$relations);
   let results = (outs RGNN_F32Tensor:$y);
   let assemblyFormat = [{
     $msgs `,` $edge_index (`types` `(` $edge_type^ `)`)? (`scale` `(` $scale^ `)`)? `nodes` $num_nodes attr-dict `:` functional-type(operands, results)
@@ -226,7 +207,8 @@ def RGNN_PairMeanOp : RGNN_Op<"pair_mean"> {
   let arguments = (ins RGNN_F32Tensor:$x, RGNN_IndexTensor:$edge_index,
                    RGNN_IndexTensor:$edge_type, Index:$num_nodes,
                    I64Attr:$relations,
-                   DefaultValuedStrAttr<StrAttr, "dense">:$materialize);
+                   DefaultValuedAttr<RGNN_MaterializeAttr,
+                                     "Materialize::dense">:$materialize);
   let results = (outs RGNN_F32Tensor:$y);
   let assemblyFormat = [{
     $x `,` $edge_index `,` $edge_type `nodes` $num_nodes attr-dict `:` functional-type(operands, results)
@@ -248,7 +230,7 @@ def RGNN_PairLinearOp : RGNN_Op<"pair_linear"> {
 //===----------------------------------------------------------------------===//
 // Intra-operator templates: what `rgnn-lower-to-templates` turns the
 // inter-operator ops into. Each states its data layout and schedule; the
-// CPU lowering (convert-seq-to-linalg) turns them into loops.
+// CPU lowering (seq-lower-cpu-kernels) turns them into loops.
 //===----------------------------------------------------------------------===//
 
 class RGNN_TemplateOp<string mnemonic, list<Trait> traits = []>
@@ -311,7 +293,8 @@ def RGNN_PairRowsOp : RGNN_TemplateOp<"pair_rows"> {
   }];
   let arguments = (ins RGNN_IndexTensor:$node, RGNN_IndexTensor:$types,
                    RGNN_IndexTensor:$segments,
-                   Index:$num_nodes, I64Attr:$relations, StrAttr:$materialize,
+                   Index:$num_nodes, I64Attr:$relations,
+                   RGNN_MaterializeAttr:$materialize,
                    DefaultValuedAttr<F64Attr, "0.75">:$threshold);
   let results = (outs RGNN_IndexTensor:$nodes, RGNN_IndexTensor:$offsets,
                   RGNN_IndexTensor:$row_of, RGNN_IndexTensor:$edge_rows,
@@ -359,8 +342,9 @@ def RGNN_EdgeMapOp : RGNN_TemplateOp<"edge_map", [AttrSizedOperandSegments]> {
   let arguments = (ins RGNN_IndexTensor:$src, RGNN_IndexTensor:$dst,
                    RGNN_IndexTensor:$types, Index:$num_nodes,
                    Variadic<RGNN_F32Tensor>:$tables,
-                   Variadic<RGNN_IndexTensor>:$row_maps, StrAttr:$kind,
-                   StrArrayAttr:$modes, I64Attr:$heads);
+                   Variadic<RGNN_IndexTensor>:$row_maps,
+                   RGNN_EdgeMapKindAttr:$kind, RGNN_RowModeArrayAttr:$modes,
+                   I64Attr:$heads);
   let results = (outs RGNN_F32Tensor:$y);
   let assemblyFormat = [{
     $src `,` $dst `,` $types `nodes` $num_nodes `tables` `(` $tables `)` `maps` `(` $row_maps `)` attr-dict `:` functional-type(operands, results)
@@ -387,7 +371,8 @@ def RGNN_NodeReduceOp : RGNN_TemplateOp<"node_reduce", [AttrSizedOperandSegments
                    Optional<RGNN_F32Tensor>:$scores,
                    Optional<RGNN_IndexTensor>:$out_rows,
                    Optional<Index>:$rows,
-                   StrAttr:$kind, StrAttr:$mode, I64Attr:$heads);
+                   RGNN_NodeReduceKindAttr:$kind, RGNN_RowModeAttr:$mode,
+                   I64Attr:$heads);
   let results = (outs RGNN_F32Tensor:$y);
   let assemblyFormat = [{
     $table `over` $segments `edges` $src `,` $dst `,` $types `nodes` $num_nodes (`map` `(` $row_map^ `)`)? (`scores` `(` $scores^ `)`)? (`out_rows` `(` $out_rows^ `)`)? (`rows` $rows^)? attr-dict `:` functional-type(operands, results)

@@ -98,7 +98,7 @@ SEQC_WEIGHT_SPECS(GatedAttentionOp) {
   auto heads = c.intAttr("heads");
   auto kvHeads = c.intAttr("kv_heads");
   auto headDim = c.intAttr("head_dim");
-  auto gate = c.enumAttr("gate", {"elementwise", "headwise"});
+  auto gate = c.enumAttr<AttentionGateAttr>("gate");
   auto theta = c.optFloatAttr("rope_theta");
   if (failed(heads) || failed(kvHeads) || failed(headDim) || failed(gate) ||
       failed(theta))
@@ -113,7 +113,7 @@ SEQC_WEIGHT_SPECS(GatedAttentionOp) {
                    Twine(*headDim));
   int64_t d = lastDim(inputs[0]);
   int64_t qw = *heads * *headDim, kvw = *kvHeads * *headDim;
-  int64_t gw = *gate == "headwise" ? *heads : qw;
+  int64_t gw = *gate == AttentionGate::headwise ? *heads : qw;
   return WeightSpecs{{"q_proj.weight", {qw, d}},
                      {"k_proj.weight", {kvw, d}},
                      {"v_proj.weight", {kvw, d}},

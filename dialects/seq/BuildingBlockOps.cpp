@@ -120,9 +120,7 @@ SEQC_INFER(MulOp) { return broadcast(c, a.getA(), a.getB(), out); }
 
 SEQC_INFER(ActOp) {
   auto x = c.tensor(a.getX(), "x", -1);
-  if (failed(x) ||
-      failed(c.enumAttr("kind", {"silu", "sigmoid", "tanh", "relu", "gelu",
-                                 "gelu_tanh", "softplus"})))
+  if (failed(x) || failed(c.enumAttr<ActKindAttr>("kind")))
     return failure();
   out.push_back(*x);
   return success();

@@ -7,8 +7,6 @@ using namespace seqc;
 using namespace seqc::seq;
 
 static constexpr int64_t kMaxLayers = 1024;
-static constexpr StringRef kSolvers[] = {"auto", "sequential", "newton"};
-
 /// The more static of two dimensions that must agree.
 static int64_t merge(int64_t a, int64_t b) {
   return ShapedType::isDynamic(a) ? b : a;
@@ -34,7 +32,7 @@ SEQC_INFER(LinearRecurrenceOp) {
 
 SEQC_WEIGHT_SPECS(CausalConv1dOp) {
   auto k = c.intAttr("kernel");
-  if (failed(k) || failed(c.enumAttr("activation", {"none", "silu"})))
+  if (failed(k) || failed(c.enumAttr<ConvActivationAttr>("activation")))
     return failure();
   int64_t d = lastDim(inputs[0]);
   return WeightSpecs{{"weight", {d, *k}}, {"bias", {d}}};
@@ -53,14 +51,14 @@ SEQC_INFER(CausalConv1dOp) {
 //===----------------------------------------------------------------------===//
 
 SEQC_WEIGHT_SPECS(RNNOp) {
-  auto cell = c.enumAttr("cell", {"gru", "lstm"});
+  auto cell = c.enumAttr<RNNCellAttr>("cell");
   auto h = c.intAttr("hidden");
   // Each layer has its own weights; a layer count past this is a typo.
   auto layers = c.intAttr("layers", 1, kMaxLayers);
   if (failed(cell) || failed(h) || failed(layers) ||
-      failed(c.enumAttr("solver", kSolvers)))
+      failed(c.enumAttr<SolverRequestAttr>("solver")))
     return failure();
-  int64_t gates = (*cell == "gru" ? 3 : 4) * *h;
+  int64_t gates = (*cell == RNNCell::gru ? 3 : 4) * *h;
   WeightSpecs specs;
   for (int64_t l = 0; l < *layers; ++l) {
     std::string sfx = "_l" + std::to_string(l);
@@ -80,7 +78,7 @@ SEQC_INFER(RNNOp) {
   if (failed(x) || failed(h0) || failed(c0) ||
       failed(checkWeights<RNNOp>(c, loc, {a.getX(), a.getH0(), a.getC0()}, a)))
     return failure();
-  bool lstm = *c.enumAttr("cell", {"gru", "lstm"}) == "lstm";
+  bool lstm = *c.enumAttr<RNNCellAttr>("cell") == RNNCell::lstm;
   int64_t h = *c.intAttr("hidden"), layers = *c.intAttr("layers");
   int64_t b = x->getDimSize(0);
   SmallVector<int64_t> state{layers, b, h};
@@ -106,7 +104,7 @@ static FailureOr<WeightSpecs> paraWeightSpecs(const ShapeChecker &c,
                                               ArrayRef<StringRef> gates,
                                               ArrayRef<StringRef> peep) {
   auto h = c.intAttr("hidden");
-  if (failed(h) || failed(c.enumAttr("solver", kSolvers)))
+  if (failed(h) || failed(c.enumAttr<SolverRequestAttr>("solver")))
     return failure();
   WeightSpecs specs;
   for (StringRef g : gates)

@@ -62,6 +62,46 @@ def Seq_StateLayout : I32EnumAttr<"StateLayout",
 }
 
 //===----------------------------------------------------------------------===//
+// Op enums: the values a model chooses (SPEC §4), as `#seq<act_kind silu>`
+//===----------------------------------------------------------------------===//
+
+class Seq_Enum<string name, string summary, list<I32EnumAttrCase> cases>
+    : I32EnumAttr<name, summary, cases> {
+  let cppNamespace = "::seqc::seq";
+  let genSpecializedAttr = 0;
+}
+
+def Seq_ActKind : Seq_Enum<"ActKind", "an activation function", [
+    I32EnumAttrCase<"silu", 0>, I32EnumAttrCase<"sigmoid", 1>,
+    I32EnumAttrCase<"tanh", 2>, I32EnumAttrCase<"relu", 3>,
+    I32EnumAttrCase<"gelu", 4>, I32EnumAttrCase<"gelu_tanh", 5>,
+    I32EnumAttrCase<"softplus", 6>]>;
+def Seq_ActKindAttr : EnumAttr<Seq_Dialect, Seq_ActKind, "act_kind">;
+
+def Seq_ConvActivation : Seq_Enum<"ConvActivation",
+    "the activation after a causal convolution", [
+    I32EnumAttrCase<"none", 0>, I32EnumAttrCase<"silu", 1>]>;
+def Seq_ConvActivationAttr
+    : EnumAttr<Seq_Dialect, Seq_ConvActivation, "conv_activation">;
+
+def Seq_RNNCell : Seq_Enum<"RNNCell", "the cell of seq.rnn", [
+    I32EnumAttrCase<"gru", 0>, I32EnumAttrCase<"lstm", 1>]>;
+def Seq_RNNCellAttr : EnumAttr<Seq_Dialect, Seq_RNNCell, "rnn_cell">;
+
+def Seq_SolverRequest : Seq_Enum<"SolverRequest",
+    "the solver a model asks for (auto: seq-select-scan chooses)", [
+    I32EnumAttrCase<"automatic", 0, "auto">,
+    I32EnumAttrCase<"sequential", 1>, I32EnumAttrCase<"newton", 2>]>;
+def Seq_SolverRequestAttr
+    : EnumAttr<Seq_Dialect, Seq_SolverRequest, "solver_request">;
+
+def Seq_AttentionGate : Seq_Enum<"AttentionGate",
+    "the output gate of seq.gated_attention", [
+    I32EnumAttrCase<"elementwise", 0>, I32EnumAttrCase<"headwise", 1>]>;
+def Seq_AttentionGateAttr
+    : EnumAttr<Seq_Dialect, Seq_AttentionGate, "attention_gate">;
+
+//===----------------------------------------------------------------------===//
 // Attributes
 //===----------------------------------------------------------------------===//
 

@@ -3,6 +3,7 @@
 #define SEQC_SEQ_OPS
 
 include "dialects/seq/SeqDialect.td"
+include "dialects/seq/SeqAttrs.td"
 
 //===----------------------------------------------------------------------===//
 // Weights
@@ -101,7 +102,7 @@ def Seq_ActOp : Seq_Op<"act"> {
     `x Φ(x)` (erf form), gelu_tanh `0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))`,
     softplus `log(1 + eˣ)`.
   }];
-  let arguments = (ins Seq_F32Tensor:$x, StrAttr:$kind);
+  let arguments = (ins Seq_F32Tensor:$x, Seq_ActKindAttr:$kind);
   let results = (outs Seq_F32Tensor:$y);
   let assemblyFormat = "$x attr-dict `:` functional-type(operands, results)";
 }
@@ -191,7 +192,7 @@ def Seq_CausalConv1dOp : Seq_WeightedOp<"causal_conv1d"> {
     t = 0 is 0), then `activation` (none or silu). Weights `weight[D,K]`,
     `bias[D]`, K = `kernel`.
   }];
-  let arguments = (ins Seq_F32Tensor:$x, I64Attr:$kernel, StrAttr:$activation,
+  let arguments = (ins Seq_F32Tensor:$x, I64Attr:$kernel, Seq_ConvActivationAttr:$activation,
                    Variadic<Seq_F32Tensor>:$weights);
   let results = (outs Seq_F32Tensor:$y);
   let assemblyFormat = [{
@@ -214,8 +215,9 @@ def Seq_RNNOp : Seq_WeightedOp<"rnn", [AttrSizedOperandSegments]> {
     newton) picks the algorithm, never the result.
   }];
   let arguments = (ins Seq_F32Tensor:$x, Optional<Seq_F32Tensor>:$h0,
-                   Optional<Seq_F32Tensor>:$c0, StrAttr:$cell, I64Attr:$hidden,
-                   I64Attr:$layers, StrAttr:$solver,
+                   Optional<Seq_F32Tensor>:$c0, Seq_RNNCellAttr:$cell,
+                   I64Attr:$hidden, I64Attr:$layers,
+                   Seq_SolverRequestAttr:$solver,
                    Variadic<Seq_F32Tensor>:$weights);
   let results = (outs Seq_F32Tensor:$y, Seq_F32Tensor:$h_n, Optional<Seq_F32Tensor>:$c_n);
   let assemblyFormat = [{
@@ -233,7 +235,8 @@ def Seq_ParaGRUOp : Seq_WeightedOp<"para_gru", [AttrSizedOperandSegments]> {
     `A_z, A_r, A_h [H]`. `solver`: auto, sequential, newton (same result).
   }];
   let arguments = (ins Seq_F32Tensor:$x, Optional<Seq_F32Tensor>:$h0, I64Attr:$hidden,
-                   StrAttr:$solver, Variadic<Seq_F32Tensor>:$weights);
+                   Seq_SolverRequestAttr:$solver,
+                   Variadic<Seq_F32Tensor>:$weights);
   let results = (outs Seq_F32Tensor:$y, Seq_F32Tensor:$h_last);
   let assemblyFormat = [{
     $x (`h0` `(` $h0^ `)`)? (`weights` `(` $weights^ `)`)? attr-dict `:` functional-type(operands, results)
@@ -251,7 +254,8 @@ def Seq_ParaLSTMOp : Seq_WeightedOp<"para_lstm", [AttrSizedOperandSegments]> {
     `A_f, A_c, A_o [H]`, `C_f, C_o [H]`.
   }];
   let arguments = (ins Seq_F32Tensor:$x, Optional<Seq_F32Tensor>:$h0,
-                   Optional<Seq_F32Tensor>:$c0, I64Attr:$hidden, StrAttr:$solver,
+                   Optional<Seq_F32Tensor>:$c0, I64Attr:$hidden,
+                   Seq_SolverRequestAttr:$solver,
                    Variadic<Seq_F32Tensor>:$weights);
   let results = (outs Seq_F32Tensor:$y, Seq_F32Tensor:$h_last, Seq_F32Tensor:$c_last);
   let assemblyFormat = [{
@@ -312,7 +316,7 @@ def Seq_GatedAttentionOp : Seq_WeightedOp<"gated_attention"> {
     `[H,d]` (headwise), `o_proj.weight[d,H·Dh]`.
   }];
   let arguments = (ins Seq_F32Tensor:$x, I64Attr:$heads, I64Attr:$kv_heads,
-                   I64Attr:$head_dim, StrAttr:$gate,
+                   I64Attr:$head_dim, Seq_AttentionGateAttr:$gate,
                    OptionalAttr<F64Attr>:$rope_theta,
                    Variadic<Seq_F32Tensor>:$weights);
   let results = (outs Seq_F32Tensor:$y);

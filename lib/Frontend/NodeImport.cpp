@@ -21,7 +21,7 @@ static const char *kindName(AttrKind kind) {
     return "a number";
   case AttrKind::Bool:
     return "true or false";
-  case AttrKind::String:
+  case AttrKind::Enum:
     return "a string";
   case AttrKind::FloatOrNull:
     return "a number or null";
@@ -38,7 +38,7 @@ static bool hasKind(const json &v, AttrKind kind) {
     return v.is_number();
   case AttrKind::Bool:
     return v.is_boolean();
-  case AttrKind::String:
+  case AttrKind::Enum:
     return v.is_string();
   case AttrKind::FloatOrNull:
     return v.is_number() || v.is_null();
@@ -110,9 +110,15 @@ NamedAttrList Importer::nodeAttrs(const Node &node, const OpSchema &schema,
     case AttrKind::Bool:
       attr = builder.getBoolAttr(v.get<bool>());
       break;
-    case AttrKind::String:
-      attr = builder.getStringAttr(v.get<std::string>());
+    case AttrKind::Enum: {
+      std::string name = v.get<std::string>();
+      attr = a.parseEnum(builder.getContext(), name);
+      if (!attr)
+        fail(ptr(at, a.name), "attribute '" + std::string(a.name) +
+                                  "' must be one of " + a.enumNames() +
+                                  ", got '" + name + "'");
       break;
+    }
     }
     attrs.set(a.name, attr);
   }

@@ -1,5 +1,6 @@
 //===- OpSchema.cpp - The model format's op catalogue (SPEC §4) -----------===//
 #include "OpSchema.h"
+#include "dialects/seq/SeqDialect.h"
 
 #include <cmath>
 
@@ -47,7 +48,31 @@ std::optional<double> sameAsHeads(llvm::ArrayRef<RankedTensorType>,
   return attr("heads");
 }
 
-const AttrSchema kSolver{"solver", AttrKind::String, "\"auto\""};
+/// An attribute whose JSON string names a value of the seq enum `AttrT`.
+template <typename AttrT>
+AttrSchema enumAttr(const char *name, const char *defaultJson = "") {
+  using E = decltype(std::declval<AttrT>().getValue());
+  AttrSchema a{name, AttrKind::Enum, defaultJson};
+  a.parseEnum = [](mlir::MLIRContext *ctx,
+                   llvm::StringRef value) -> mlir::Attribute {
+    if (std::optional<E> e = seqc::seq::symbolizeEnum<E>(value))
+      return AttrT::get(ctx, *e);
+    return {};
+  };
+  a.enumNames = [] {
+    std::string names;
+    for (uint32_t i = 0;; ++i) {
+      llvm::StringRef n = seqc::seq::stringifyEnum(static_cast<E>(i));
+      if (n.empty())
+        return names;
+      names += (i ? ", " : "") + n.str();
+    }
+  };
+  return a;
+}
+
+const AttrSchema kSolver =
+    enumAttr<seqc::seq::SolverRequestAttr>("solver", "\"auto\"");
 const std::vector<AttrSchema> kNeuronReset{
     {"v_threshold", AttrKind::Float, "1.0"},
     {"v_reset", AttrKind::FloatOrNull, "0.0"}};
@@ -83,7 +108,7 @@ const std::vector<OpSchema> &schemas() {
        {{"eps", AttrKind::Float, "1e-5"}}},
       {"add", "seq.add", {"a", "b"}, 2, {}},
       {"mul", "seq.mul", {"a", "b"}, 2, {}},
-      {"act", "seq.act", {"x"}, 1, {{"kind", AttrKind::String}}},
+      {"act", "seq.act", {"x"}, 1, {enumAttr<seqc::seq::ActKindAttr>("kind")}},
       {"glu_mlp", "seq.glu_mlp", {"x"}, 1, {{"hidden", AttrKind::Int}}},
       // §4.2 linear attention
       {"gla_core",
@@ -108,12 +133,12 @@ const std::vector<OpSchema> &schemas() {
        {"x"},
        1,
        {{"kernel", AttrKind::Int},
-        {"activation", AttrKind::String, "\"none\""}}},
+        enumAttr<seqc::seq::ConvActivationAttr>("activation", "\"none\"")}},
       {"rnn",
        "seq.rnn",
        {"x", "h0", "c0"},
        1,
-       {{"cell", AttrKind::String},
+       {enumAttr<seqc::seq::RNNCellAttr>("cell"),
         {"hidden", AttrKind::Int},
         {"layers", AttrKind::Int, "1"},
         kSolver}},
@@ -145,7 +170,7 @@ const std::vector<OpSchema> &schemas() {
        {{"heads", AttrKind::Int},
         {"kv_heads", AttrKind::Int, "", sameAsHeads},
         {"head_dim", AttrKind::Int},
-        {"gate", AttrKind::String, "\"elementwise\""},
+        enumAttr<seqc::seq::AttentionGateAttr>("gate", "\"elementwise\""),
         {"rope_theta", AttrKind::FloatOrNull, "null"}}},
       // §4.5 spiking units
       {"lif",

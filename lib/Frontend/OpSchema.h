@@ -23,7 +23,7 @@ enum class AttrKind {
   Int,         ///< JSON integer → i64
   Float,       ///< JSON number → f64
   Bool,        ///< JSON bool
-  String,      ///< JSON string (the IR op checks the allowed values)
+  Enum,        ///< JSON string naming a value of an IR enum attribute
   FloatOrNull, ///< JSON number → f64, or null → attribute left off
 };
 
@@ -42,6 +42,11 @@ struct AttrSchema {
   DeriveFn derive = nullptr;
   /// False for an attribute the format accepts but the IR op does not use.
   bool inIR = true;
+  /// An Enum's attribute for a name (null for a name it does not have),
+  /// and the names it has, comma-separated.
+  std::function<mlir::Attribute(mlir::MLIRContext *, llvm::StringRef)>
+      parseEnum = nullptr;
+  std::function<std::string()> enumNames = nullptr;
 };
 
 struct OpSchema {

@@ -5,7 +5,6 @@
 #include "dialects/seq/SeqDialect.h"
 #include "seqc/Codegen/Passes.h"
 #include "seqc/Codegen/Pipelines.h"
-#include "seqc/Conversion/Passes.h"
 #include "seqc/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -26,7 +25,6 @@ void seqc::registerAllDialects(mlir::DialectRegistry &registry) {
 
 void seqc::registerAllPasses() {
   mlir::registerAllPasses();
-  seqc::registerSeqcConversionPasses();
   seqc::registerSeqcTransformsPasses();
   seqc::registerSeqcCodegenPasses();
   seqc::registerPipelines();

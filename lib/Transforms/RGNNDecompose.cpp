@@ -86,9 +86,9 @@ Value decomposeRGCN(TensorBuilder &b, RGCNOp op, const Graph &g) {
   auto w = op.getWeights();
   int64_t r = op.getRelations();
   Value msgs = RelationLinearOp::create(b, g.x, g.edgeIndex, g.edgeType, w[0],
-                                        g.n, "src", "edge");
+                                        g.n, Side::src, Materialize::edge);
   Value agg = AggregateOp::create(b, msgs, g.edgeIndex, g.edgeType, Value(),
-                                  g.n, "mean", b.getI64IntegerAttr(r));
+                                  g.n, Reduce::mean, b.getI64IntegerAttr(r));
   Value root = TypedLinearOp::create(b, g.x, Value(), oneType(b, w[1]),
                                      oneType(b, w[2]));
   return add(b, root, agg);
@@ -107,9 +107,9 @@ Value decomposeRGAT(TensorBuilder &b, RGATOp op, const Graph &g) {
   Value attnL = collapse(b, w[1], {{0}, {1, 2}});
   Value attnR = collapse(b, w[2], {{0}, {1, 2}});
   Value zs = RelationLinearOp::create(b, g.x, g.edgeIndex, g.edgeType, wf, g.n,
-                                      "src", "edge");
+                                      Side::src, Materialize::edge);
   Value zd = RelationLinearOp::create(b, g.x, g.edgeIndex, g.edgeType, wf, g.n,
-                                      "dst", "edge");
+                                      Side::dst, Materialize::edge);
   Value sl = EdgeDotOp::create(b, zs, attnL, g.edgeType, h);
   Value sr = EdgeDotOp::create(b, zd, attnR, g.edgeType, h);
   double slope = op.getNegativeSlope().convertToDouble();
@@ -123,7 +123,7 @@ Value decomposeRGAT(TensorBuilder &b, RGATOp op, const Graph &g) {
       });
   Value alpha = EdgeSoftmaxOp::create(b, scores, g.edgeIndex, g.n);
   Value agg = AggregateOp::create(b, zs, g.edgeIndex, Value(), alpha, g.n,
-                                  "sum", IntegerAttr());
+                                  Reduce::sum, IntegerAttr());
   Value loop = TypedLinearOp::create(b, g.x, Value(), oneType(b, w[3]),
                                      oneType(b, w[4]));
   return add(b, loop, agg);
@@ -164,17 +164,17 @@ Value decomposeHGT(TensorBuilder &b, HGTOp op, const Graph &g, Value nodeType) {
         });
     return collapse(b, t, {{0}, {1, 2}, {3, 4}});
   };
-  Value kRel =
-      RelationLinearOp::create(b, k, g.edgeIndex, g.edgeType,
-                               blockDiagonal(w[6], w[8]), g.n, "src", "edge");
+  Value kRel = RelationLinearOp::create(b, k, g.edgeIndex, g.edgeType,
+                                        blockDiagonal(w[6], w[8]), g.n,
+                                        Side::src, Materialize::edge);
   Value msgs = RelationLinearOp::create(b, v, g.edgeIndex, g.edgeType,
                                         blockDiagonal(w[7], Value()), g.n,
-                                        "src", "edge");
-  Value qDst = GatherOp::create(b, q, g.edgeIndex, g.n, "dst");
+                                        Side::src, Materialize::edge);
+  Value qDst = GatherOp::create(b, q, g.edgeIndex, g.n, Side::dst);
   Value scores = EdgeDotOp::create(b, qDst, kRel, Value(), h);
   Value alpha = EdgeSoftmaxOp::create(b, scores, g.edgeIndex, g.n);
   Value agg = AggregateOp::create(b, msgs, g.edgeIndex, Value(), alpha, g.n,
-                                  "sum", IntegerAttr());
+                                  Reduce::sum, IntegerAttr());
   Value gelu = b.map({agg}, agg, [](ImplicitLocOpBuilder &ib, ValueRange v) {
     Value half = constF32(ib, 0.5);
     Value e = math::ErfOp::create(

@@ -36,9 +36,22 @@ int64_t relationsOf(RelationLinearOp t) {
 
 struct EdgeValue {
   Value table;
-  std::string mode;
+  /// None for rgnn.pair_mean's per-pair table, which only pair_linear
+  /// reads (no edge reads it).
+  std::optional<RowMode> mode;
   Value edgeRows;
 };
+
+/// Fails at `op` when one of `values` is a per-pair table, not a value per
+/// edge.
+static LogicalResult checkReadPerEdge(Operation *op,
+                                      ArrayRef<EdgeValue> values) {
+  for (const EdgeValue &e : values)
+    if (!e.mode)
+      return op->emitOpError("reads rgnn.pair_mean's per-pair table per "
+                             "edge; only rgnn.pair_linear reads it");
+  return success();
+}
 
 class Lowering {
 public:
@@ -54,8 +67,7 @@ private:
   // layout is checked against, and sized for, that number.
   std::map<std::tuple<void *, void *, void *, int64_t>, Layout> layouts;
   std::map<std::pair<void *, int64_t>, std::array<Value, 3>> nodeLayouts;
-  std::map<std::tuple<void *, void *, void *, std::string, std::string>,
-           PairTable>
+  std::map<std::tuple<void *, void *, void *, Side, Materialize>, PairTable>
       pairTables;
   DenseMap<Value, EdgeValue> edgeValues;
   DenseMap<Value, PairTable> pairMeans;
@@ -67,8 +79,8 @@ private:
   }
   Layout &layout(ImplicitLocOpBuilder &b, Value edgeIndex, Value edgeType,
                  Value n, int64_t relations);
-  PairTable pairRows(ImplicitLocOpBuilder &b, const Layout &l, StringRef side,
-                     Value n, StringRef materialize, Operation *op);
+  PairTable pairRows(ImplicitLocOpBuilder &b, const Layout &l, Side side,
+                     Value n, Materialize materialize, Operation *op);
   EdgeValue edgeValue(Value v) const;
   /// The layout of the graph a relation_linear reads.
   Layout &layoutOf(ImplicitLocOpBuilder &b, RelationLinearOp t) {
@@ -137,12 +149,12 @@ Layout &Lowering::layout(ImplicitLocOpBuilder &b, Value edgeIndex,
 }
 
 PairTable Lowering::pairRows(ImplicitLocOpBuilder &b, const Layout &l,
-                             StringRef side, Value n, StringRef materialize,
+                             Side side, Value n, Materialize materialize,
                              Operation *op) {
-  Value node = side == "src" ? l.src : l.dst;
-  auto key = std::make_tuple(
-      node.getAsOpaquePointer(), l.segments.getAsOpaquePointer(),
-      n.getAsOpaquePointer(), side.str(), materialize.str());
+  Value node = side == Side::src ? l.src : l.dst;
+  auto key = std::make_tuple(node.getAsOpaquePointer(),
+                             l.segments.getAsOpaquePointer(),
+                             n.getAsOpaquePointer(), side, materialize);
   auto it = pairTables.find(key);
   if (it != pairTables.end())
     return it->second;
@@ -150,7 +162,7 @@ PairTable Lowering::pairRows(ImplicitLocOpBuilder &b, const Layout &l,
   auto rows = PairRowsOp::create(
       b, TypeRange{vec, vec, vec, vec, b.getI1Type()}, node, l.types,
       l.segments, n, b.getI64IntegerAttr(l.relations),
-      b.getStringAttr(materialize), FloatAttr());
+      MaterializeAttr::get(b.getContext(), materialize), FloatAttr());
   if (auto t = op->getAttrOfType<FloatAttr>("threshold"))
     rows.setThresholdAttr(t);
   PairTable p{rows.getNodes(), rows.getOffsets(), rows.getRowOf(),
@@ -163,7 +175,7 @@ EdgeValue Lowering::edgeValue(Value v) const {
   auto it = edgeValues.find(v);
   if (it != edgeValues.end())
     return it->second;
-  return {v, "edge", {}};
+  return {v, RowMode::edge, {}};
 }
 
 /// Per-edge operands must come from the rgnn ops (directly or through
@@ -209,27 +221,28 @@ void Lowering::relationLinear(ImplicitLocOpBuilder &b, RelationLinearOp op) {
   PairTable p =
       pairRows(b, l, op.getSide(), op.getNumNodes(), op.getMaterialize(), op);
   int64_t w = width(op.getWeight());
-  if (op.getMaterialize() == "edge") {
+  if (op.getMaterialize() == Materialize::edge) {
     // A row per edge, in the layout's order.
     Value edges = tensor::DimOp::create(b, l.src, 0);
     Value init = emptyRows(b, edges, w, false);
     Value y =
         GemmOp::create(b, init.getType(), op.getX(), op.getWeight(), p.offsets,
                        init, p.nodes, Value(), Value(), Value(), false);
-    edgeValues[op.getResult()] = {y, "edge", {}};
+    edgeValues[op.getResult()] = {y, RowMode::edge, {}};
     return;
   }
   Value init = emptyRows(b, rowCount(b, p.offsets, relations), w, false);
   Value table =
       GemmOp::create(b, init.getType(), op.getX(), op.getWeight(), p.offsets,
                      init, p.nodes, p.dense, Value(), Value(), false);
-  edgeValues[op.getResult()] = {table, "pair_" + op.getSide().str(),
-                                p.edgeRows};
+  edgeValues[op.getResult()] = {
+      table, op.getSide() == Side::src ? RowMode::pair_src : RowMode::pair_dst,
+      p.edgeRows};
 }
 
 FailureOr<Value> Lowering::edgeDot(ImplicitLocOpBuilder &b, EdgeDotOp op) {
   EdgeValue a = edgeValue(op.getA());
-  EdgeValue bv = op.getEdgeType() ? EdgeValue{op.getB(), "type", {}}
+  EdgeValue bv = op.getEdgeType() ? EdgeValue{op.getB(), RowMode::type, {}}
                                   : edgeValue(op.getB());
   // The graph: that of the operand that came from a relation op (a
   // gather alone does not know the relations).
@@ -239,11 +252,13 @@ FailureOr<Value> Lowering::edgeDot(ImplicitLocOpBuilder &b, EdgeDotOp op) {
   if (!t)
     return op.emitOpError("needs an operand from rgnn.relation_linear"),
            failure();
+  if (failed(checkReadPerEdge(op, {a, bv})))
+    return failure();
   Layout &l = layoutOf(b, t);
   SmallVector<Value> tables{a.table, bv.table}, maps;
   SmallVector<Attribute> modes;
   for (const EdgeValue &e : {a, bv}) {
-    modes.push_back(StringAttr::get(ctx, e.mode));
+    modes.push_back(RowModeAttr::get(ctx, *e.mode));
     if (e.edgeRows)
       maps.push_back(e.edgeRows);
   }
@@ -251,13 +266,15 @@ FailureOr<Value> Lowering::edgeDot(ImplicitLocOpBuilder &b, EdgeDotOp op) {
   auto type =
       RankedTensorType::get({ShapedType::kDynamic, heads}, b.getF32Type());
   return EdgeMapOp::create(b, type, l.src, l.dst, l.types, t.getNumNodes(),
-                           tables, maps, "dot", ArrayAttr::get(ctx, modes),
-                           heads)
+                           tables, maps, EdgeMapKind::dot,
+                           ArrayAttr::get(ctx, modes), heads)
       .getResult();
 }
 
 LogicalResult Lowering::aggregate(ImplicitLocOpBuilder &b, AggregateOp op) {
   EdgeValue m = edgeValue(op.getMsgs());
+  if (failed(checkReadPerEdge(op, {m})))
+    return failure();
   auto t = op.getMsgs().getDefiningOp<RelationLinearOp>();
   int64_t relations = op.getRelations() ? int64_t(*op.getRelations())
                       : t               ? relationsOf(t)
@@ -270,25 +287,26 @@ LogicalResult Lowering::aggregate(ImplicitLocOpBuilder &b, AggregateOp op) {
                           "operand or relation_linear messages)");
   Layout &l =
       layout(b, op.getEdgeIndex(), edgeType, op.getNumNodes(), relations);
-  std::string kind;
+  NodeReduceKind kind;
   Value scores = op.getScale();
   if (auto softmax =
           scores ? scores.getDefiningOp<EdgeSoftmaxOp>() : EdgeSoftmaxOp()) {
-    kind = "softmax_sum";
+    kind = NodeReduceKind::softmax_sum;
     scores = edgeValue(softmax.getScores()).table;
-  } else if (op.getReduce() == "sum") {
-    kind = "sum";
+  } else if (op.getReduce() == Reduce::sum) {
+    kind = NodeReduceKind::sum;
     if (scores)
       scores = edgeValue(scores).table;
   } else {
-    kind = op.getEdgeType() ? "mean_per_relation" : "mean";
+    kind = op.getEdgeType() ? NodeReduceKind::mean_per_relation
+                            : NodeReduceKind::mean;
   }
   int64_t heads = scores ? width(scores) : 1;
   auto type = RankedTensorType::get({ShapedType::kDynamic, width(m.table)},
                                     b.getF32Type());
   Value y = NodeReduceOp::create(b, type, l.src, l.dst, l.types, l.segments,
                                  op.getNumNodes(), m.table, m.edgeRows, scores,
-                                 Value(), Value(), kind, m.mode, heads);
+                                 Value(), Value(), kind, *m.mode, heads);
   replacement[op.getResult()] = y;
   return success();
 }
@@ -297,15 +315,16 @@ void Lowering::pairMean(ImplicitLocOpBuilder &b, PairMeanOp op) {
   Layout &l = layout(b, op.getEdgeIndex(), op.getEdgeType(), op.getNumNodes(),
                      op.getRelations());
   PairTable p =
-      pairRows(b, l, "dst", op.getNumNodes(), op.getMaterialize(), op);
+      pairRows(b, l, Side::dst, op.getNumNodes(), op.getMaterialize(), op);
   Value rows = rowCount(b, p.offsets, op.getRelations());
   auto type = RankedTensorType::get({ShapedType::kDynamic, width(op.getX())},
                                     b.getF32Type());
   Value table = NodeReduceOp::create(
       b, type, l.src, l.dst, l.types, l.segments, op.getNumNodes(), op.getX(),
-      Value(), Value(), p.rowOf, rows, "pair_mean", "src", 1);
+      Value(), Value(), p.rowOf, rows, NodeReduceKind::pair_mean, RowMode::src,
+      1);
   pairMeans[op.getResult()] = p;
-  edgeValues[op.getResult()] = {table, "pair_table", {}};
+  edgeValues[op.getResult()] = {table, std::nullopt, {}};
 }
 
 LogicalResult Lowering::pairLinear(ImplicitLocOpBuilder &b, PairLinearOp op) {
@@ -341,12 +360,13 @@ LogicalResult Lowering::lower(Operation *op) {
   } else if (auto t = dyn_cast<RelationLinearOp>(op)) {
     relationLinear(b, t);
   } else if (auto g = dyn_cast<GatherOp>(op)) {
-    edgeValues[g.getResult()] = {g.getX(), g.getSide().str(), {}};
+    edgeValues[g.getResult()] = {
+        g.getX(), g.getSide() == Side::src ? RowMode::src : RowMode::dst, {}};
   } else if (auto d = dyn_cast<EdgeDotOp>(op)) {
     FailureOr<Value> y = edgeDot(b, d);
     if (failed(y))
       return failure();
-    edgeValues[d.getResult()] = {*y, "edge", {}};
+    edgeValues[d.getResult()] = {*y, RowMode::edge, {}};
   } else if (auto s = dyn_cast<EdgeSoftmaxOp>(op)) {
     for (Operation *user : s->getUsers()) {
       auto agg = dyn_cast<AggregateOp>(user);
@@ -371,7 +391,7 @@ LogicalResult Lowering::finish(ArrayRef<Operation *> lowered) {
       // A per-edge value used outside the templates: one row per edge.
       EdgeValue e = edgeValue(result);
       y = e.table;
-      if (e.mode != "edge") {
+      if (e.mode != RowMode::edge) {
         ImplicitLocOpBuilder b(op->getLoc(), op);
         auto t = dyn_cast<RelationLinearOp>(op);
         if (!t) {
@@ -387,7 +407,8 @@ LogicalResult Lowering::finish(ArrayRef<Operation *> lowered) {
             RankedTensorType::get({ShapedType::kDynamic, width(e.table)},
                                   b.getF32Type()),
             l.src, l.dst, l.types, t.getNumNodes(), ValueRange{e.table}, maps,
-            "copy", ArrayAttr::get(ctx, {StringAttr::get(ctx, e.mode)}), 1);
+            EdgeMapKind::copy,
+            ArrayAttr::get(ctx, {RowModeAttr::get(ctx, *e.mode)}), 1);
       }
     }
     if (y) {

@@ -26,10 +26,11 @@ struct RGNNCompactMaterialization
       return;
     getOperation().walk([](Operation *op) {
       if (auto t = dyn_cast<RelationLinearOp>(op);
-          t && t.getMaterialize() == "edge")
-        t.setMaterialize("pair");
-      if (auto m = dyn_cast<PairMeanOp>(op); m && m.getMaterialize() == "dense")
-        m.setMaterialize("pair");
+          t && t.getMaterialize() == Materialize::edge)
+        t.setMaterialize(Materialize::pair);
+      if (auto m = dyn_cast<PairMeanOp>(op);
+          m && m.getMaterialize() == Materialize::dense)
+        m.setMaterialize(Materialize::pair);
     });
   }
 };

@@ -27,14 +27,14 @@ bool sameGraph(RelationLinearOp t, Value edgeIndex, Value edgeType, Value n) {
 /// Σ_r (mean_{j∈N_r(i)} x_j)·W_r.
 bool reorderMean(AggregateOp agg) {
   auto t = agg.getMsgs().getDefiningOp<RelationLinearOp>();
-  if (!t || agg.getReduce() != "mean" || !agg.getEdgeType() || agg.getScale() ||
-      t.getSide() != "src" ||
+  if (!t || agg.getReduce() != Reduce::mean || !agg.getEdgeType() ||
+      agg.getScale() || t.getSide() != Side::src ||
       !sameGraph(t, agg.getEdgeIndex(), agg.getEdgeType(), agg.getNumNodes()))
     return false;
   TensorBuilder b(agg.getLoc(), agg);
-  Value means =
-      PairMeanOp::create(b, t.getX(), t.getEdgeIndex(), t.getEdgeType(),
-                         t.getNumNodes(), *agg.getRelations(), "dense");
+  Value means = PairMeanOp::create(b, t.getX(), t.getEdgeIndex(),
+                                   t.getEdgeType(), t.getNumNodes(),
+                                   *agg.getRelations(), Materialize::dense);
   Value y = PairLinearOp::create(b, means, t.getWeight());
   if (y.getType() != agg.getType())
     y = tensor::CastOp::create(b, agg.getType(), y);

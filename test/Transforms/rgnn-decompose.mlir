@@ -5,8 +5,8 @@
 // CHECK-LABEL: func.func @rgcn(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x16xf32>, %[[EI:[^:]+]]: tensor<2x?xi64>, %[[ET:[^:]+]]: tensor<?xi64>, %[[W:[^:]+]]: tensor<3x16x32xf32>, %[[ROOT:[^:]+]]: tensor<16x32xf32>, %[[B:[^:]+]]: tensor<32xf32>)
 // CHECK:         %[[N:.+]] = tensor.dim %[[X]], %{{.+}} : tensor<?x16xf32>
-// CHECK:         %[[M:.+]] = rgnn.relation_linear %[[X]], %[[EI]], %[[ET]], %[[W]] nodes %[[N]] {side = "src"}
-// CHECK:         %[[AGG:.+]] = rgnn.aggregate %[[M]], %[[EI]] types(%[[ET]]) nodes %[[N]] {reduce = "mean", relations = 3 : i64}
+// CHECK:         %[[M:.+]] = rgnn.relation_linear %[[X]], %[[EI]], %[[ET]], %[[W]] nodes %[[N]] {side = #rgnn<side src>}
+// CHECK:         %[[AGG:.+]] = rgnn.aggregate %[[M]], %[[EI]] types(%[[ET]]) nodes %[[N]] {reduce = #rgnn<reduce mean>, relations = 3 : i64}
 // CHECK:         %[[R:.+]] = rgnn.typed_linear %[[X]], %{{.+}} bias(%{{.+}}) : (tensor<?x16xf32>, tensor<1x16x32xf32>, tensor<1x32xf32>) -> tensor<?x32xf32>
 // CHECK:         %[[Y:.+]] = linalg.generic {{.*}} ins(%[[R]], %[[AGG]] :
 // CHECK:         return %[[Y]]
@@ -19,15 +19,15 @@ func.func @rgcn(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, 
 // CHECK-LABEL: func.func @rgat(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x16xf32>, %[[EI:[^:]+]]: tensor<2x?xi64>, %[[ET:[^:]+]]: tensor<?xi64>
 // CHECK:         %[[WF:.+]] = tensor.collapse_shape %{{.+}} {{\[}}[0], [1], [2, 3]] : tensor<3x16x4x8xf32> into tensor<3x16x32xf32>
-// CHECK:         %[[ZS:.+]] = rgnn.relation_linear %[[X]], %[[EI]], %[[ET]], %[[WF]] nodes %[[N:.+]] {side = "src"}
-// CHECK:         %[[ZD:.+]] = rgnn.relation_linear %[[X]], %[[EI]], %[[ET]], %[[WF]] nodes %[[N]] {side = "dst"}
+// CHECK:         %[[ZS:.+]] = rgnn.relation_linear %[[X]], %[[EI]], %[[ET]], %[[WF]] nodes %[[N:.+]] {side = #rgnn<side src>}
+// CHECK:         %[[ZD:.+]] = rgnn.relation_linear %[[X]], %[[EI]], %[[ET]], %[[WF]] nodes %[[N]] {side = #rgnn<side dst>}
 // CHECK:         %[[SL:.+]] = rgnn.edge_dot %[[ZS]], %{{.+}} types(%[[ET]]) {heads = 4 : i64}
 // CHECK:         %[[SR:.+]] = rgnn.edge_dot %[[ZD]], %{{.+}} types(%[[ET]]) {heads = 4 : i64}
 // CHECK:         %[[S:.+]] = linalg.generic {{.*}} ins(%[[SL]], %[[SR]] :
 // CHECK:           arith.cmpf ogt
 // CHECK:           arith.select
 // CHECK:         %[[A:.+]] = rgnn.edge_softmax %[[S]], %[[EI]] nodes %[[N]]
-// CHECK:         %[[AGG:.+]] = rgnn.aggregate %[[ZS]], %[[EI]] scale(%[[A]]) nodes %[[N]] {reduce = "sum"}
+// CHECK:         %[[AGG:.+]] = rgnn.aggregate %[[ZS]], %[[EI]] scale(%[[A]]) nodes %[[N]] {reduce = #rgnn<reduce sum>}
 // CHECK:         rgnn.typed_linear %[[X]]
 func.func @rgat(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x4x16x8xf32>, %al: tensor<3x4x8xf32>, %ar: tensor<3x4x8xf32>, %lw: tensor<16x32xf32>, %b: tensor<32xf32>) -> tensor<?x32xf32> {
   %y = rgnn.rgat %x, %ei, %et weights(%w, %al, %ar, %lw, %b) {out = 32 : i64, heads = 4 : i64, relations = 3 : i64, negative_slope = 2.000000e-01 : f64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x4x16x8xf32>, tensor<3x4x8xf32>, tensor<3x4x8xf32>, tensor<16x32xf32>, tensor<32xf32>) -> tensor<?x32xf32>
@@ -41,12 +41,12 @@ func.func @rgat(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, 
 // CHECK:         %[[K:.+]] = rgnn.typed_linear %[[X]], %{{.+}} types(%[[NT]]) bias(%{{.+}}) : (tensor<?x32xf32>, tensor<?xi64>, tensor<2x32x32xf32>, tensor<2x32xf32>) -> tensor<?x32xf32>
 // CHECK:         %[[Q:.+]] = rgnn.typed_linear %[[X]], %{{.+}} types(%[[NT]])
 // CHECK:         %[[V:.+]] = rgnn.typed_linear %[[X]], %{{.+}} types(%[[NT]])
-// CHECK:         %[[KR:.+]] = rgnn.relation_linear %[[K]], %[[EI]], %[[ET]], %{{.+}} nodes %[[N:.+]] {side = "src"} : (tensor<?x32xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x32x32xf32>, index) -> tensor<?x32xf32>
-// CHECK:         %[[MSG:.+]] = rgnn.relation_linear %[[V]], %[[EI]], %[[ET]], %{{.+}} nodes %[[N]] {side = "src"}
-// CHECK:         %[[QD:.+]] = rgnn.gather %[[Q]], %[[EI]] nodes %[[N]] {side = "dst"}
+// CHECK:         %[[KR:.+]] = rgnn.relation_linear %[[K]], %[[EI]], %[[ET]], %{{.+}} nodes %[[N:.+]] {side = #rgnn<side src>} : (tensor<?x32xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x32x32xf32>, index) -> tensor<?x32xf32>
+// CHECK:         %[[MSG:.+]] = rgnn.relation_linear %[[V]], %[[EI]], %[[ET]], %{{.+}} nodes %[[N]] {side = #rgnn<side src>}
+// CHECK:         %[[QD:.+]] = rgnn.gather %[[Q]], %[[EI]] nodes %[[N]] {side = #rgnn<side dst>}
 // CHECK:         %[[S:.+]] = rgnn.edge_dot %[[QD]], %[[KR]] {heads = 4 : i64}
 // CHECK:         %[[A:.+]] = rgnn.edge_softmax %[[S]], %[[EI]] nodes %[[N]]
-// CHECK:         %[[AGG:.+]] = rgnn.aggregate %[[MSG]], %[[EI]] scale(%[[A]]) nodes %[[N]] {reduce = "sum"}
+// CHECK:         %[[AGG:.+]] = rgnn.aggregate %[[MSG]], %[[EI]] scale(%[[A]]) nodes %[[N]] {reduce = #rgnn<reduce sum>}
 // CHECK:         %[[G:.+]] = linalg.generic {{.*}} ins(%[[AGG]] :
 // CHECK:           math.erf
 // CHECK:         %[[O:.+]] = rgnn.typed_linear %[[G]], %{{.+}} types(%[[NT]]) bias(%{{.+}})

@@ -25,10 +25,29 @@ func.func @decided(%a: tensor<1x?x20xf32>, %q: tensor<1x?x8xf32>, %v: tensor<1x?
 module attributes {seq.target = #seq.target<kind = cpu, threads = 2, vector_bits = 256, vector_registers = 16>} {
 func.func @partial(%x: tensor<1x?x4xf32>, %w: tensor<8x4xf32>, %v: tensor<8xf32>, %m: memref<4xf32>) -> tensor<1x?x8xf32> {
   // expected-error @+1 {{'seq.para_gru' has no seq.scan (seq-select-scan decides it)}}
-  %y, %h = seq.para_gru %x weights(%w, %w, %w, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = "newton", seq.solver = #seq.solver<method = newton, max_iterations = 4, tolerance = 1.0e-05 : f64>} : (tensor<1x?x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<1x?x8xf32>, tensor<1x8xf32>)
+  %y, %h = seq.para_gru %x weights(%w, %w, %w, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = #seq<solver_request newton>, seq.solver = #seq.solver<method = newton, max_iterations = 4, tolerance = 1.0e-05 : f64>} : (tensor<1x?x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<1x?x8xf32>, tensor<1x8xf32>)
   %c = arith.constant 0 : index
   // expected-error @+1 {{'memref.load' must be rewritten before the targets' lowering}}
   %e = memref.load %m[%c] : memref<4xf32>
   return %y : tensor<1x?x8xf32>
+}
+}
+
+// -----
+
+// The families seq-lower-to-tensors lowers must be gone; a linear on spikes
+// stays for the target, and so does the run-time checks' status word.
+module attributes {seq.target = #seq.target<kind = cpu, threads = 2, vector_bits = 256, vector_registers = 16>} {
+memref.global "private" @seqc_status : memref<i32> = dense<0>
+func.func @lowered(%x: tensor<2x4xf32>, %w: tensor<4xf32>, %m: tensor<8x4xf32>, %fail: i1) -> (tensor<2x4xf32>, tensor<2x8xf32>) {
+  // expected-error @+1 {{'seq.rms_norm' is lowered by seq-lower-to-tensors}}
+  %y = seq.rms_norm %x weights(%w) {eps = 1.0e-05 : f64} : (tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  %z = seq.linear %x weights(%m) {out = 8 : i64, bias = false, spike_input} : (tensor<2x4xf32>, tensor<8x4xf32>) -> tensor<2x8xf32>
+  scf.if %fail {
+    %s = memref.get_global @seqc_status : memref<i32>
+    %c = arith.constant 1 : i32
+    memref.store %c, %s[] : memref<i32>
+  }
+  return %y, %z : tensor<2x4xf32>, tensor<2x8xf32>
 }
 }

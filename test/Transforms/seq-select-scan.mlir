@@ -57,9 +57,9 @@ func.func @short_and_dynamic(%a: tensor<1x100x20xf32>, %b: tensor<1x100x20xf32>,
 // WIDE: seq.solver = #seq.solver<method = sequential>
 // WIDE: seq.solver = #seq.solver<method = newton, max_iterations = 32, tolerance = 2.000000e-06 : f64, on_cap = sequential>
 func.func @solvers(%x: tensor<1x2048x4xf32>, %w: tensor<8x4xf32>, %v: tensor<8xf32>) -> tensor<1x2048x8xf32> {
-  %y0, %h0 = seq.para_gru %x weights(%w, %w, %w, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = "newton"} : (tensor<1x2048x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<1x2048x8xf32>, tensor<1x8xf32>)
-  %y1, %h1 = seq.para_gru %x weights(%w, %w, %w, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = "sequential"} : (tensor<1x2048x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<1x2048x8xf32>, tensor<1x8xf32>)
-  %y2, %h2 = seq.para_gru %x weights(%w, %w, %w, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = "auto"} : (tensor<1x2048x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<1x2048x8xf32>, tensor<1x8xf32>)
+  %y0, %h0 = seq.para_gru %x weights(%w, %w, %w, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = #seq<solver_request newton>} : (tensor<1x2048x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<1x2048x8xf32>, tensor<1x8xf32>)
+  %y1, %h1 = seq.para_gru %x weights(%w, %w, %w, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = #seq<solver_request sequential>} : (tensor<1x2048x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<1x2048x8xf32>, tensor<1x8xf32>)
+  %y2, %h2 = seq.para_gru %x weights(%w, %w, %w, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = #seq<solver_request auto>} : (tensor<1x2048x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<1x2048x8xf32>, tensor<1x8xf32>)
   return %y2 : tensor<1x2048x8xf32>
 }
 

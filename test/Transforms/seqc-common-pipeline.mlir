@@ -1,6 +1,6 @@
 // The common pipeline: the target set, rgnn layers rewritten to templates,
-// every strategy decision made, and its output checked by
-// seq-check-common-contract (the last pass).
+// every strategy decision made, the building blocks lowered to tensors,
+// and its output checked by seq-check-common-contract (the last pass).
 // RUN: seqc-opt %s --seqc-common-pipeline | FileCheck %s
 // RUN: seqc-opt %s --seq-set-target="target=cuda arch=sm_90" --seqc-common-pipeline | FileCheck %s --check-prefix=CUDA
 
@@ -17,4 +17,20 @@ func.func @decided(%a: tensor<1x?x20xf32>, %q: tensor<1x?x8xf32>, %v: tensor<1x?
   %o, %s = seq.gla_core %q, %q, %v, %q {heads = 2 : i64, scale = 0.5 : f64} : (tensor<1x?x8xf32>, tensor<1x?x8xf32>, tensor<1x?x6xf32>, tensor<1x?x8xf32>) -> (tensor<1x?x6xf32>, tensor<1x2x4x3xf32>)
   %y = rgnn.rgcn %x, %ei, %et weights(%w, %root, %b) {out = 8 : i64, relations = 3 : i64} : (tensor<?x4xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x4x8xf32>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<?x8xf32>
   return %h, %o, %y : tensor<1x?x20xf32>, tensor<1x?x6xf32>, tensor<?x8xf32>
+}
+
+// The building blocks leave the common pipeline lowered to tensors: the
+// linear as a contraction, the norm as linalg ops (the same on both
+// targets).
+// CHECK-LABEL: func.func @lowered
+// CHECK: linalg.contract
+// CHECK: math.rsqrt
+// CHECK-NOT: seq.
+// CUDA-LABEL: func.func @lowered
+// CUDA: linalg.contract
+// CUDA-NOT: seq.
+func.func @lowered(%x: tensor<?x4xf32>, %w: tensor<8x4xf32>, %g: tensor<8xf32>) -> tensor<?x8xf32> {
+  %y = seq.linear %x weights(%w) {out = 8 : i64, bias = false} : (tensor<?x4xf32>, tensor<8x4xf32>) -> tensor<?x8xf32>
+  %z = seq.rms_norm %y weights(%g) {eps = 1.0e-05 : f64} : (tensor<?x8xf32>, tensor<8xf32>) -> tensor<?x8xf32>
+  return %z : tensor<?x8xf32>
 }

@@ -189,6 +189,29 @@ def RGNNSelectLayout : Pass<"rgnn-select-layout", "mlir::ModuleOp"> {
   ];
 }
 
+def SeqLowerToTensors : Pass<"seq-lower-to-tensors", "mlir::ModuleOp"> {
+  let summary = "Lower the seq ops both targets share to linalg on tensors";
+  let description = [{
+    The target-independent lowering, by conversion patterns per op family
+    (lib/Codegen/Common/Lowering): the building blocks (`linear`,
+    `embedding`, `rms_norm`, `layer_norm`, `add`, `mul`, `act`, `glu_mlp`)
+    and `rnn` become linalg, tensor, scf, arith and math ops on tensors.
+    Every projection is a `linalg.contract` of x [..., K] and w [N, K] into
+    the broadcast bias or zeros, which each target computes its own way.
+    A `linear` on spikes, or fused into the neuron that is its only user,
+    is left to the target. Dynamic sizes that must agree are checked at run
+    time: a mismatch stores the number of a message in the module's
+    `seqc_status` word (messages in the module attribute
+    `seq.check_messages`) and the computation continues over clamped
+    sizes, so nothing is read out of bounds.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
+    "mlir::math::MathDialect", "mlir::memref::MemRefDialect",
+    "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect"
+  ];
+}
+
 def SeqCheckCommonContract
     : Pass<"seq-check-common-contract", "mlir::ModuleOp"> {
   let summary = "Check what the common pipeline hands to every target";
@@ -196,10 +219,11 @@ def SeqCheckCommonContract
     The last pass of the common pipeline. Every target's lowering starts
     from its output, which must be:
     - a module with a `#seq.target`;
-    - ops of builtin, func, arith, math, tensor, linalg and seq only, and of
-      rgnn only its templates (`graph_layout`, `node_layout`, `pair_rows`,
-      `gemm`, `edge_map`, `node_reduce`): layers and inter-operator ops are
-      rewritten by then;
+    - ops of builtin, func, arith, math, scf, tensor, linalg and seq only
+      (and memref only for the run-time checks' status word), of seq none
+      that seq-lower-to-tensors lowers, and of rgnn only its templates
+      (`graph_layout`, `node_layout`, `pair_rows`, `gemm`, `edge_map`,
+      `node_reduce`): layers and inter-operator ops are rewritten by then;
     - every decision made: `seq.scan` on `seq.linear_recurrence`,
       `seq.solver` on `seq.para_gru`/`seq.para_lstm` (and `seq.scan` with
       Newton), `seq.gla_form` and `seq.layout` on `seq.gla_core`/`seq.gla`
@@ -211,6 +235,48 @@ def SeqCheckCommonContract
 //===----------------------------------------------------------------------===//
 // The CPU's last mile (lib/Codegen/CPU)
 //===----------------------------------------------------------------------===//
+
+def SeqLowerCPUKernels : Pass<"seq-lower-cpu-kernels", "mlir::ModuleOp"> {
+  let summary = "Lower the remaining seq and rgnn ops to CPU kernels";
+  let description = [{
+    The seq ops whose target-independent form is not written yet (GLA,
+    gated attention, scans and recurrences, ParaRNN, spiking units, a
+    linear on spikes or fused into its neuron) and the rgnn templates
+    become CPU code (lib/Codegen/CPU/Kernels): linalg on tensors where that
+    suffices, vector, memref and scf.parallel code for lane scans, register
+    tiles and graph traversals. Their projections are linear
+    `linalg.contract` ops like the common lowering's. Dynamic sizes are
+    checked at run time as seq-lower-to-tensors does, numbering on from
+    its messages. An op the common pipeline should have lowered, or one
+    with no CPU lowering, is an error.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
+    "mlir::math::MathDialect", "mlir::memref::MemRefDialect",
+    "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
+    "mlir::bufferization::BufferizationDialect", "mlir::vector::VectorDialect"
+  ];
+}
+
+def SeqLowerLinearToGemm
+    : Pass<"seq-lower-linear-to-gemm", "mlir::ModuleOp"> {
+  let summary = "Compute linear contractions by the packed GEMM kernel";
+  let description = [{
+    Each `linalg.contract` in the form of a linear (x [..., K], w [N, K]
+    into y [..., N], f32) becomes the register-blocked GEMM of
+    lib/Codegen/CPU/Kernels/Gemm.h: W packed into panels of 32 columns (a
+    model weight once per module, in a global; any other W before the
+    outermost loop that does not define it), the bias of a
+    `linalg.broadcast` init loaded into the accumulators, a zero
+    `linalg.fill` init no bias, any other init added after.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
+    "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
+    "mlir::tensor::TensorDialect", "mlir::bufferization::BufferizationDialect",
+    "mlir::vector::VectorDialect"
+  ];
+}
 
 def SeqVectorizeElementwise
     : Pass<"seq-vectorize-elementwise", "mlir::ModuleOp"> {

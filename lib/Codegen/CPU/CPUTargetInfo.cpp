@@ -1,7 +1,7 @@
 //===- CPUTargetInfo.cpp - The CPU's cost model for the strategy passes ---===//
 //
 // The choices of seq-select-scan, seq-chunk-gla and seq-select-layout for
-// the CPU kernels of SeqToLinalg: vector blocks of 16 or 32 lanes, the
+// the CPU kernels (Kernels/): vector blocks of 16 or 32 lanes, the
 // GLA state in registers, OpenMP workers. Every constant was measured on
 // the kernels it describes (the comments say how).
 //

@@ -1,7 +1,6 @@
 //===- Pipeline.cpp - The CPU pipeline: seq IR to the LLVM dialect --------===//
 #include "seqc/Codegen/Passes.h"
 #include "seqc/Codegen/Pipelines.h"
-#include "seqc/Conversion/Passes.h"
 #include "seqc/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -15,9 +14,11 @@ using namespace mlir;
 
 void seqc::buildCPUPipeline(OpPassManager &pm, PipelineBuilder &b) {
   buildCommonPipeline(pm, b);
-  // seq and rgnn ops to linalg, tensor, and (still, for the CPU) vector and
-  // memref code; the weights become arguments of @main.
-  b.add(pm, createConvertSeqToLinalg());
+  // The other seq ops and the rgnn templates to CPU kernels, then every
+  // linear contraction to the packed GEMM; the weights become arguments of
+  // @main.
+  b.add(pm, createSeqLowerCPUKernels());
+  b.add(pm, createSeqLowerLinearToGemm());
   b.add(pm, createSeqWeightsToArgs());
   b.addToFunctions(pm, createConvertElementwiseToLinalgPass());
   b.add(pm, createCanonicalizerPass());

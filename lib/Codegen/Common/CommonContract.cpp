@@ -5,12 +5,15 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/rgnn/RGNNDialect.h"
+#include "lib/Codegen/Common/Lowering/Lowering.h"
 #include "seqc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 namespace seqc {
@@ -23,18 +26,32 @@ using namespace seqc::seq;
 
 namespace {
 
+/// Whether `op` is the run-time checks' status word or a store to it.
+bool statusWord(Operation *op) {
+  if (auto global = dyn_cast<memref::GlobalOp>(op))
+    return global.getSymName() == "seqc_status";
+  if (auto get = dyn_cast<memref::GetGlobalOp>(op))
+    return get.getName() == "seqc_status";
+  if (auto store = dyn_cast<memref::StoreOp>(op))
+    return store.getMemRef().getDefiningOp<memref::GetGlobalOp>() &&
+           statusWord(store.getMemRef().getDefiningOp());
+  return false;
+}
+
 /// Whether `op`'s dialect may remain after the common pipeline.
 bool allowedDialect(Operation *op) {
   Dialect *d = op->getDialect();
   if (!d)
     return false;
+  if (isa<memref::MemRefDialect>(d))
+    return statusWord(op);
   if (isa<seqc::rgnn::RGNNDialect>(d))
     return isa<seqc::rgnn::GraphLayoutOp, seqc::rgnn::NodeLayoutOp,
                seqc::rgnn::PairRowsOp, seqc::rgnn::GemmOp,
                seqc::rgnn::EdgeMapOp, seqc::rgnn::NodeReduceOp>(op);
   return isa<BuiltinDialect, func::FuncDialect, arith::ArithDialect,
-             math::MathDialect, tensor::TensorDialect, linalg::LinalgDialect,
-             SeqDialect>(d);
+             math::MathDialect, scf::SCFDialect, tensor::TensorDialect,
+             linalg::LinalgDialect, SeqDialect>(d);
 }
 
 /// Static per-head sizes of a GLA op (the strategy decides only for those;
@@ -70,6 +87,11 @@ struct SeqCheckCommonContract
       if (!allowedDialect(op)) {
         violation(op, "'" + op->getName().getStringRef() +
                           "' must be rewritten before the targets' lowering");
+        return;
+      }
+      if (seqc::lowersToTensors(op)) {
+        violation(op, "'" + op->getName().getStringRef() +
+                          "' is lowered by seq-lower-to-tensors");
         return;
       }
       if (isa<LinearRecurrenceOp>(op))

@@ -19,6 +19,8 @@ void seqc::buildCommonPipeline(OpPassManager &pm, PipelineBuilder &b) {
   b.add(pm, createSeqSelectScan());
   b.add(pm, createSeqChunkGLA());
   b.add(pm, createSeqSelectLayout());
+  // The families both targets share, to linalg on tensors.
+  b.add(pm, createSeqLowerToTensors());
   // What every target's lowering starts from.
   b.add(pm, createSeqCheckCommonContract());
 }

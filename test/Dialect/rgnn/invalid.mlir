@@ -188,16 +188,16 @@ func.func @typed_linear_bias_shape(%x: tensor<?x16xf32>, %types: tensor<?xi64>, 
 // -----
 
 func.func @relation_linear_side(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x16x32xf32>, %n: index) {
-  // expected-error @+1 {{attribute 'side' must be one of src, dst, got 'both'}}
-  %y = rgnn.relation_linear %x, %ei, %et, %w nodes %n {side = "both"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, index) -> tensor<?x32xf32>
+  // expected-error @+1 {{expected ::seqc::rgnn::Side to be one of: src, dst}}
+  %y = rgnn.relation_linear %x, %ei, %et, %w nodes %n {side = #rgnn<side both>} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, index) -> tensor<?x32xf32>
   return
 }
 
 // -----
 
 func.func @relation_linear_materialize(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x16x32xf32>, %n: index) {
-  // expected-error @+1 {{attribute 'materialize' must be one of edge, pair, dense, auto, got 'lazy'}}
-  %y = rgnn.relation_linear %x, %ei, %et, %w nodes %n {side = "src", materialize = "lazy"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, index) -> tensor<?x32xf32>
+  // expected-error @+1 {{expected ::seqc::rgnn::Materialize to be one of: edge, pair, dense, auto}}
+  %y = rgnn.relation_linear %x, %ei, %et, %w nodes %n {side = #rgnn<side src>, materialize = #rgnn<materialize lazy>} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, index) -> tensor<?x32xf32>
   return
 }
 
@@ -206,15 +206,15 @@ func.func @relation_linear_materialize(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64
 // Its value has a row per edge, whatever is materialized.
 func.func @relation_linear_rows_per_edge(%x: tensor<10x16xf32>, %ei: tensor<2x7xi64>, %et: tensor<7xi64>, %w: tensor<3x16x32xf32>, %n: index) {
   // expected-error @+1 {{inferred type(s) 'tensor<7x32xf32>' are incompatible with return type(s) of operation 'tensor<10x32xf32>'}}
-  %y = rgnn.relation_linear %x, %ei, %et, %w nodes %n {side = "src"} : (tensor<10x16xf32>, tensor<2x7xi64>, tensor<7xi64>, tensor<3x16x32xf32>, index) -> tensor<10x32xf32>
+  %y = rgnn.relation_linear %x, %ei, %et, %w nodes %n {side = #rgnn<side src>} : (tensor<10x16xf32>, tensor<2x7xi64>, tensor<7xi64>, tensor<3x16x32xf32>, index) -> tensor<10x32xf32>
   return
 }
 
 // -----
 
 func.func @gather_side(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %n: index) {
-  // expected-error @+1 {{attribute 'side' must be one of src, dst, got 'both'}}
-  %y = rgnn.gather %x, %ei nodes %n {side = "both"} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
+  // expected-error @+1 {{expected ::seqc::rgnn::Side to be one of: src, dst}}
+  %y = rgnn.gather %x, %ei nodes %n {side = #rgnn<side both>} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
   return
 }
 
@@ -254,15 +254,15 @@ func.func @edge_softmax_edge_count(%s: tensor<5x4xf32>, %ei: tensor<2x7xi64>, %n
 
 func.func @aggregate_msgs_rank(%m: tensor<?xf32>, %ei: tensor<2x?xi64>, %n: index) {
   // expected-error @+1 {{operand 'msgs' must have rank 2, got 1}}
-  %y = rgnn.aggregate %m, %ei nodes %n {reduce = "sum"} : (tensor<?xf32>, tensor<2x?xi64>, index) -> tensor<?xf32>
+  %y = rgnn.aggregate %m, %ei nodes %n {reduce = #rgnn<reduce sum>} : (tensor<?xf32>, tensor<2x?xi64>, index) -> tensor<?xf32>
   return
 }
 
 // -----
 
 func.func @aggregate_reduce_kind(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %n: index) {
-  // expected-error @+1 {{attribute 'reduce' must be one of sum, mean, got 'max'}}
-  %y = rgnn.aggregate %m, %ei nodes %n {reduce = "max"} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
+  // expected-error @+1 {{expected ::seqc::rgnn::Reduce to be one of: sum, mean}}
+  %y = rgnn.aggregate %m, %ei nodes %n {reduce = #rgnn<reduce max>} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
   return
 }
 
@@ -270,15 +270,15 @@ func.func @aggregate_reduce_kind(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %n:
 
 func.func @aggregate_msgs_edge_count(%m: tensor<5x16xf32>, %ei: tensor<2x7xi64>, %n: index) {
   // expected-error @+1 {{edge counts of msgs and edge_index must agree, got 5 and 7}}
-  %y = rgnn.aggregate %m, %ei nodes %n {reduce = "sum"} : (tensor<5x16xf32>, tensor<2x7xi64>, index) -> tensor<?x16xf32>
+  %y = rgnn.aggregate %m, %ei nodes %n {reduce = #rgnn<reduce sum>} : (tensor<5x16xf32>, tensor<2x7xi64>, index) -> tensor<?x16xf32>
   return
 }
 
 // -----
 
 func.func @aggregate_types_with_sum(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %n: index) {
-  // expected-error @+1 {{per-relation aggregation ('edge_type') needs reduce = "mean"}}
-  %y = rgnn.aggregate %m, %ei types(%et) nodes %n {reduce = "sum", relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
+  // expected-error @+1 {{per-relation aggregation ('edge_type') needs reduce mean}}
+  %y = rgnn.aggregate %m, %ei types(%et) nodes %n {reduce = #rgnn<reduce sum>, relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
   return
 }
 
@@ -286,7 +286,7 @@ func.func @aggregate_types_with_sum(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, 
 
 func.func @aggregate_types_without_relations(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %n: index) {
   // expected-error @+1 {{'rgnn.aggregate' op requires integer attribute 'relations'}}
-  %y = rgnn.aggregate %m, %ei types(%et) nodes %n {reduce = "mean"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
+  %y = rgnn.aggregate %m, %ei types(%et) nodes %n {reduce = #rgnn<reduce mean>} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
   return
 }
 
@@ -294,7 +294,7 @@ func.func @aggregate_types_without_relations(%m: tensor<?x16xf32>, %ei: tensor<2
 
 func.func @aggregate_zero_relations(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %n: index) {
   // expected-error @+1 {{'rgnn.aggregate' op attribute 'relations' must be at least 1, got 0}}
-  %y = rgnn.aggregate %m, %ei types(%et) nodes %n {reduce = "mean", relations = 0 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
+  %y = rgnn.aggregate %m, %ei types(%et) nodes %n {reduce = #rgnn<reduce mean>, relations = 0 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
   return
 }
 
@@ -302,15 +302,15 @@ func.func @aggregate_zero_relations(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, 
 
 func.func @aggregate_relations_without_types(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %n: index) {
   // expected-error @+1 {{attribute 'relations' needs operand 'edge_type'}}
-  %y = rgnn.aggregate %m, %ei nodes %n {reduce = "mean", relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
+  %y = rgnn.aggregate %m, %ei nodes %n {reduce = #rgnn<reduce mean>, relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
   return
 }
 
 // -----
 
 func.func @aggregate_mean_scaled(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %s: tensor<?x4xf32>, %n: index) {
-  // expected-error @+1 {{operand 'scale' needs reduce = "sum"}}
-  %y = rgnn.aggregate %m, %ei scale(%s) nodes %n {reduce = "mean"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?x4xf32>, index) -> tensor<?x16xf32>
+  // expected-error @+1 {{operand 'scale' needs reduce sum}}
+  %y = rgnn.aggregate %m, %ei scale(%s) nodes %n {reduce = #rgnn<reduce mean>} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?x4xf32>, index) -> tensor<?x16xf32>
   return
 }
 
@@ -318,7 +318,7 @@ func.func @aggregate_mean_scaled(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %s:
 
 func.func @aggregate_scale_rank(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %s: tensor<?xf32>, %n: index) {
   // expected-error @+1 {{operand 'scale' must have rank 2, got 1}}
-  %y = rgnn.aggregate %m, %ei scale(%s) nodes %n {reduce = "sum"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xf32>, index) -> tensor<?x16xf32>
+  %y = rgnn.aggregate %m, %ei scale(%s) nodes %n {reduce = #rgnn<reduce sum>} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xf32>, index) -> tensor<?x16xf32>
   return
 }
 
@@ -326,7 +326,7 @@ func.func @aggregate_scale_rank(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %s: 
 
 func.func @aggregate_scale_edge_count(%m: tensor<?x16xf32>, %ei: tensor<2x7xi64>, %s: tensor<5x4xf32>, %n: index) {
   // expected-error @+1 {{edge counts of scale and edge_index must agree, got 5 and 7}}
-  %y = rgnn.aggregate %m, %ei scale(%s) nodes %n {reduce = "sum"} : (tensor<?x16xf32>, tensor<2x7xi64>, tensor<5x4xf32>, index) -> tensor<?x16xf32>
+  %y = rgnn.aggregate %m, %ei scale(%s) nodes %n {reduce = #rgnn<reduce sum>} : (tensor<?x16xf32>, tensor<2x7xi64>, tensor<5x4xf32>, index) -> tensor<?x16xf32>
   return
 }
 
@@ -334,7 +334,7 @@ func.func @aggregate_scale_edge_count(%m: tensor<?x16xf32>, %ei: tensor<2x7xi64>
 
 func.func @aggregate_scale_heads(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %s: tensor<?x3xf32>, %n: index) {
   // expected-error @+1 {{width of msgs (16) must be divisible by 3}}
-  %y = rgnn.aggregate %m, %ei scale(%s) nodes %n {reduce = "sum"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?x3xf32>, index) -> tensor<?x16xf32>
+  %y = rgnn.aggregate %m, %ei scale(%s) nodes %n {reduce = #rgnn<reduce sum>} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?x3xf32>, index) -> tensor<?x16xf32>
   return
 }
 
@@ -342,7 +342,7 @@ func.func @aggregate_scale_heads(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %s:
 
 func.func @aggregate_scale_no_heads(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %s: tensor<?x0xf32>, %n: index) {
   // expected-error @+1 {{width of msgs cannot be split into 0 parts}}
-  %y = rgnn.aggregate %m, %ei scale(%s) nodes %n {reduce = "sum"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?x0xf32>, index) -> tensor<?x16xf32>
+  %y = rgnn.aggregate %m, %ei scale(%s) nodes %n {reduce = #rgnn<reduce sum>} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?x0xf32>, index) -> tensor<?x16xf32>
   return
 }
 
@@ -357,7 +357,16 @@ func.func @pair_linear_rows(%a: tensor<10x16xf32>, %w: tensor<3x16x32xf32>) {
 // -----
 
 func.func @pair_mean_materialize(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %n: index) {
-  // expected-error @+1 {{attribute 'materialize' must be one of pair, dense, auto, got 'sparse'}}
-  %y = rgnn.pair_mean %x, %ei, %et nodes %n {relations = 3 : i64, materialize = "sparse"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
+  // expected-error @+1 {{attribute 'materialize' must be one of pair, dense, auto, got 'edge'}}
+  %y = rgnn.pair_mean %x, %ei, %et nodes %n {relations = 3 : i64, materialize = #rgnn<materialize edge>} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
+  return
+}
+
+// -----
+
+// The templates' schedules are enums too.
+func.func @node_reduce_mode(%table: tensor<?x16xf32>, %seg: tensor<?xi64>, %src: tensor<?xi64>, %dst: tensor<?xi64>, %t: tensor<?xi64>, %n: index) {
+  // expected-error @+1 {{expected ::seqc::rgnn::RowMode to be one of: edge, src, dst, type, pair_src, pair_dst}}
+  %y = rgnn.node_reduce %table over %seg edges %src, %dst, %t nodes %n {kind = #rgnn<node_reduce_kind sum>, mode = #rgnn<row_mode sideways>, heads = 1 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x16xf32>) -> tensor<?x16xf32>
   return
 }

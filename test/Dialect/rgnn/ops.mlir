@@ -40,16 +40,16 @@ func.func @typed_linear(%x: tensor<?x16xf32>, %types: tensor<?xi64>, %w: tensor<
 }
 
 // CHECK-LABEL: func.func @per_edge(
-// CHECK:         rgnn.relation_linear %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} nodes %{{.+}} {side = "src"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, index) -> tensor<?x32xf32>
-// CHECK:         rgnn.relation_linear %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} nodes %{{.+}} {materialize = "pair", side = "dst"}
-// CHECK:         rgnn.gather %{{.+}}, %{{.+}} nodes %{{.+}} {side = "dst"} : (tensor<?x32xf32>, tensor<2x?xi64>, index) -> tensor<?x32xf32>
+// CHECK:         rgnn.relation_linear %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} nodes %{{.+}} {side = #rgnn<side src>} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, index) -> tensor<?x32xf32>
+// CHECK:         rgnn.relation_linear %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} nodes %{{.+}} {materialize = #rgnn<materialize pair>, side = #rgnn<side dst>}
+// CHECK:         rgnn.gather %{{.+}}, %{{.+}} nodes %{{.+}} {side = #rgnn<side dst>} : (tensor<?x32xf32>, tensor<2x?xi64>, index) -> tensor<?x32xf32>
 // CHECK:         rgnn.edge_dot %{{.+}}, %{{.+}} {heads = 4 : i64} : (tensor<?x32xf32>, tensor<?x32xf32>) -> tensor<?x4xf32>
 // CHECK:         rgnn.edge_dot %{{.+}}, %{{.+}} types(%{{.+}}) {heads = 4 : i64} : (tensor<?x32xf32>, tensor<3x32xf32>, tensor<?xi64>) -> tensor<?x4xf32>
 // CHECK:         rgnn.edge_softmax %{{.+}}, %{{.+}} nodes %{{.+}} : (tensor<?x4xf32>, tensor<2x?xi64>, index) -> tensor<?x4xf32>
 func.func @per_edge(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x16x32xf32>, %a: tensor<3x32xf32>, %n: index) -> (tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>) {
-  %zs = rgnn.relation_linear %x, %ei, %et, %w nodes %n {side = "src"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, index) -> tensor<?x32xf32>
-  %zd = rgnn.relation_linear %x, %ei, %et, %w nodes %n {side = "dst", materialize = "pair"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, index) -> tensor<?x32xf32>
-  %q = rgnn.gather %zd, %ei nodes %n {side = "dst"} : (tensor<?x32xf32>, tensor<2x?xi64>, index) -> tensor<?x32xf32>
+  %zs = rgnn.relation_linear %x, %ei, %et, %w nodes %n {side = #rgnn<side src>} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, index) -> tensor<?x32xf32>
+  %zd = rgnn.relation_linear %x, %ei, %et, %w nodes %n {side = #rgnn<side dst>, materialize = #rgnn<materialize pair>} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, index) -> tensor<?x32xf32>
+  %q = rgnn.gather %zd, %ei nodes %n {side = #rgnn<side dst>} : (tensor<?x32xf32>, tensor<2x?xi64>, index) -> tensor<?x32xf32>
   %s = rgnn.edge_dot %zs, %q {heads = 4 : i64} : (tensor<?x32xf32>, tensor<?x32xf32>) -> tensor<?x4xf32>
   %t = rgnn.edge_dot %zs, %a types(%et) {heads = 4 : i64} : (tensor<?x32xf32>, tensor<3x32xf32>, tensor<?xi64>) -> tensor<?x4xf32>
   %alpha = rgnn.edge_softmax %s, %ei nodes %n : (tensor<?x4xf32>, tensor<2x?xi64>, index) -> tensor<?x4xf32>
@@ -57,15 +57,15 @@ func.func @per_edge(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi6
 }
 
 // CHECK-LABEL: func.func @aggregate(
-// CHECK:         rgnn.aggregate %{{.+}}, %{{.+}} nodes %{{.+}} {reduce = "sum"} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
-// CHECK:         rgnn.aggregate %{{.+}}, %{{.+}} scale(%{{.+}}) nodes %{{.+}} {reduce = "sum"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?x4xf32>, index) -> tensor<?x16xf32>
-// CHECK:         rgnn.aggregate %{{.+}}, %{{.+}} nodes %{{.+}} {reduce = "mean"} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
-// CHECK:         rgnn.aggregate %{{.+}}, %{{.+}} types(%{{.+}}) nodes %{{.+}} {reduce = "mean", relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
+// CHECK:         rgnn.aggregate %{{.+}}, %{{.+}} nodes %{{.+}} {reduce = #rgnn<reduce sum>} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
+// CHECK:         rgnn.aggregate %{{.+}}, %{{.+}} scale(%{{.+}}) nodes %{{.+}} {reduce = #rgnn<reduce sum>} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?x4xf32>, index) -> tensor<?x16xf32>
+// CHECK:         rgnn.aggregate %{{.+}}, %{{.+}} nodes %{{.+}} {reduce = #rgnn<reduce mean>} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
+// CHECK:         rgnn.aggregate %{{.+}}, %{{.+}} types(%{{.+}}) nodes %{{.+}} {reduce = #rgnn<reduce mean>, relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
 func.func @aggregate(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %scale: tensor<?x4xf32>, %n: index) -> (tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>) {
-  %sum = rgnn.aggregate %m, %ei nodes %n {reduce = "sum"} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
-  %scaled = rgnn.aggregate %m, %ei scale(%scale) nodes %n {reduce = "sum"} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?x4xf32>, index) -> tensor<?x16xf32>
-  %mean = rgnn.aggregate %m, %ei nodes %n {reduce = "mean"} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
-  %rel = rgnn.aggregate %m, %ei types(%et) nodes %n {reduce = "mean", relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
+  %sum = rgnn.aggregate %m, %ei nodes %n {reduce = #rgnn<reduce sum>} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
+  %scaled = rgnn.aggregate %m, %ei scale(%scale) nodes %n {reduce = #rgnn<reduce sum>} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?x4xf32>, index) -> tensor<?x16xf32>
+  %mean = rgnn.aggregate %m, %ei nodes %n {reduce = #rgnn<reduce mean>} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
+  %rel = rgnn.aggregate %m, %ei types(%et) nodes %n {reduce = #rgnn<reduce mean>, relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
   return %sum, %scaled, %mean, %rel : tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>
 }
 
@@ -82,21 +82,21 @@ func.func @pairs(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>,
 // CHECK-LABEL: func.func @templates(
 // CHECK:         %[[SRC:.+]], %[[DST:.+]], %[[T:.+]], %[[ORDER:.+]], %[[SEG:.+]] = rgnn.graph_layout %{{.+}}, %{{.+}} nodes %{{.+}} {relations = 3 : i64}
 // CHECK:         rgnn.node_layout %{{.+}} nodes %{{.+}} {num_types = 2 : i64}
-// CHECK:         %[[NODES:.+]], %[[OFF:.+]], %[[ROWOF:.+]], %[[ROW:.+]], %[[DENSE:.+]] = rgnn.pair_rows %[[SRC]], %[[T]], %[[SEG]] nodes %{{.+}} {materialize = "auto", relations = 3 : i64, threshold = 5.000000e-01 : f64}
+// CHECK:         %[[NODES:.+]], %[[OFF:.+]], %[[ROWOF:.+]], %[[ROW:.+]], %[[DENSE:.+]] = rgnn.pair_rows %[[SRC]], %[[T]], %[[SEG]] nodes %{{.+}} {materialize = #rgnn<materialize auto>, relations = 3 : i64, threshold = 5.000000e-01 : f64}
 // CHECK:         %[[TABLE:.+]] = rgnn.gemm %{{.+}}, %{{.+}} segments %[[OFF]] into %{{.+}} rows(%[[NODES]]) dense(%[[DENSE]]) :
 // CHECK:         rgnn.gemm %{{.+}}, %{{.+}} segments %[[OFF]] into %{{.+}} scatter(%[[NODES]]) bias(%{{.+}}) {accumulate} :
-// CHECK:         %[[S:.+]] = rgnn.edge_map %[[SRC]], %[[DST]], %[[T]] nodes %{{.+}} tables(%[[TABLE]], %{{.+}}) maps(%[[ROW]]) {heads = 4 : i64, kind = "dot", modes = ["pair_src", "dst"]}
-// CHECK:         rgnn.node_reduce %[[TABLE]] over %[[SEG]] edges %[[SRC]], %[[DST]], %[[T]] nodes %{{.+}} map(%[[ROW]]) scores(%[[S]]) {heads = 4 : i64, kind = "softmax_sum", mode = "pair_src"}
-// CHECK:         rgnn.node_reduce %{{.+}} over %[[SEG]] edges %[[SRC]], %[[DST]], %[[T]] nodes %{{.+}} out_rows(%[[ROWOF]]) rows %{{.+}} {heads = 1 : i64, kind = "pair_mean", mode = "src"}
+// CHECK:         %[[S:.+]] = rgnn.edge_map %[[SRC]], %[[DST]], %[[T]] nodes %{{.+}} tables(%[[TABLE]], %{{.+}}) maps(%[[ROW]]) {heads = 4 : i64, kind = #rgnn<edge_map_kind dot>, modes = [#rgnn<row_mode pair_src>, #rgnn<row_mode dst>]}
+// CHECK:         rgnn.node_reduce %[[TABLE]] over %[[SEG]] edges %[[SRC]], %[[DST]], %[[T]] nodes %{{.+}} map(%[[ROW]]) scores(%[[S]]) {heads = 4 : i64, kind = #rgnn<node_reduce_kind softmax_sum>, mode = #rgnn<row_mode pair_src>}
+// CHECK:         rgnn.node_reduce %{{.+}} over %[[SEG]] edges %[[SRC]], %[[DST]], %[[T]] nodes %{{.+}} out_rows(%[[ROWOF]]) rows %{{.+}} {heads = 1 : i64, kind = #rgnn<node_reduce_kind pair_mean>, mode = #rgnn<row_mode src>}
 func.func @templates(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %nt: tensor<?xi64>, %w: tensor<3x16x32xf32>, %b: tensor<3x32xf32>, %q: tensor<?x32xf32>, %n: index, %m: index) -> (tensor<?x32xf32>, tensor<?x32xf32>, tensor<?x16xf32>) {
   %src, %dst, %t, %order, %seg = rgnn.graph_layout %ei, %et nodes %n {relations = 3 : i64} : (tensor<2x?xi64>, tensor<?xi64>, index) -> (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>)
   %types, %norder, %noff = rgnn.node_layout %nt nodes %n {num_types = 2 : i64} : (tensor<?xi64>, index) -> (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>)
-  %nodes, %off, %rowof, %row, %dense = rgnn.pair_rows %src, %t, %seg nodes %n {relations = 3 : i64, materialize = "auto", threshold = 0.5 : f64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index) -> (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, i1)
+  %nodes, %off, %rowof, %row, %dense = rgnn.pair_rows %src, %t, %seg nodes %n {relations = 3 : i64, materialize = #rgnn<materialize auto>, threshold = 0.5 : f64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index) -> (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, i1)
   %init = tensor.empty(%m) : tensor<?x32xf32>
   %table = rgnn.gemm %x, %w segments %off into %init rows(%nodes) dense(%dense) : (tensor<?x16xf32>, tensor<3x16x32xf32>, tensor<?xi64>, tensor<?x32xf32>, tensor<?xi64>, i1) -> tensor<?x32xf32>
   %acc = rgnn.gemm %x, %w segments %off into %q scatter(%nodes) bias(%b) {accumulate} : (tensor<?x16xf32>, tensor<3x16x32xf32>, tensor<?xi64>, tensor<?x32xf32>, tensor<?xi64>, tensor<3x32xf32>) -> tensor<?x32xf32>
-  %s = rgnn.edge_map %src, %dst, %t nodes %n tables(%table, %q) maps(%row) {kind = "dot", modes = ["pair_src", "dst"], heads = 4 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x32xf32>, tensor<?x32xf32>, tensor<?xi64>) -> tensor<?x4xf32>
-  %y = rgnn.node_reduce %table over %seg edges %src, %dst, %t nodes %n map(%row) scores(%s) {kind = "softmax_sum", mode = "pair_src", heads = 4 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x32xf32>, tensor<?xi64>, tensor<?x4xf32>) -> tensor<?x32xf32>
-  %pm = rgnn.node_reduce %x over %seg edges %src, %dst, %t nodes %n out_rows(%rowof) rows %m {kind = "pair_mean", mode = "src", heads = 1 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x16xf32>, tensor<?xi64>, index) -> tensor<?x16xf32>
+  %s = rgnn.edge_map %src, %dst, %t nodes %n tables(%table, %q) maps(%row) {kind = #rgnn<edge_map_kind dot>, modes = [#rgnn<row_mode pair_src>, #rgnn<row_mode dst>], heads = 4 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x32xf32>, tensor<?x32xf32>, tensor<?xi64>) -> tensor<?x4xf32>
+  %y = rgnn.node_reduce %table over %seg edges %src, %dst, %t nodes %n map(%row) scores(%s) {kind = #rgnn<node_reduce_kind softmax_sum>, mode = #rgnn<row_mode pair_src>, heads = 4 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x32xf32>, tensor<?xi64>, tensor<?x4xf32>) -> tensor<?x32xf32>
+  %pm = rgnn.node_reduce %x over %seg edges %src, %dst, %t nodes %n out_rows(%rowof) rows %m {kind = #rgnn<node_reduce_kind pair_mean>, mode = #rgnn<row_mode src>, heads = 1 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x16xf32>, tensor<?xi64>, index) -> tensor<?x16xf32>
   return %y, %acc, %pm : tensor<?x32xf32>, tensor<?x32xf32>, tensor<?x16xf32>
 }

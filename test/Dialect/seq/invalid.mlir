@@ -121,9 +121,17 @@ func.func @mul_no_broadcast(%a: tensor<?x16xf32>, %b: tensor<15xf32>) {
 
 // -----
 
+func.func @act_kind_as_string(%x: tensor<?x16xf32>) {
+  // expected-error @+1 {{attribute 'kind' failed to satisfy constraint: an activation function}}
+  %y = seq.act %x {kind = "silu"} : (tensor<?x16xf32>) -> tensor<?x16xf32>
+  return
+}
+
+// -----
+
 func.func @act_unknown_kind(%x: tensor<?x16xf32>) {
-  // expected-error @+1 {{attribute 'kind' must be one of silu, sigmoid, tanh, relu, gelu, gelu_tanh, softplus, got 'swish'}}
-  %y = seq.act %x {kind = "swish"} : (tensor<?x16xf32>) -> tensor<?x16xf32>
+  // expected-error @+1 {{expected ::seqc::seq::ActKind to be one of: silu, sigmoid, tanh, relu, gelu, gelu_tanh, softplus}}
+  %y = seq.act %x {kind = #seq<act_kind swish>} : (tensor<?x16xf32>) -> tensor<?x16xf32>
   return
 }
 
@@ -290,8 +298,8 @@ func.func @linear_recurrence_h0_shape(%a: tensor<?x?x16xf32>, %b: tensor<?x?x16x
 // -----
 
 func.func @causal_conv1d_activation(%x: tensor<?x?x16xf32>, %w: tensor<16x4xf32>, %b: tensor<16xf32>) {
-  // expected-error @+1 {{attribute 'activation' must be one of none, silu, got 'relu'}}
-  %y = seq.causal_conv1d %x weights(%w, %b) {kernel = 4 : i64, activation = "relu"} : (tensor<?x?x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<?x?x16xf32>
+  // expected-error @+1 {{expected ::seqc::seq::ConvActivation to be one of: none, silu}}
+  %y = seq.causal_conv1d %x weights(%w, %b) {kernel = 4 : i64, activation = #seq<conv_activation relu>} : (tensor<?x?x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<?x?x16xf32>
   return
 }
 
@@ -299,7 +307,7 @@ func.func @causal_conv1d_activation(%x: tensor<?x?x16xf32>, %w: tensor<16x4xf32>
 
 func.func @causal_conv1d_kernel_shape(%x: tensor<?x?x16xf32>, %w: tensor<16x3xf32>, %b: tensor<16xf32>) {
   // expected-error @+1 {{weight 'weight' must have shape [16, 4], got [16, 3]}}
-  %y = seq.causal_conv1d %x weights(%w, %b) {kernel = 4 : i64, activation = "none"} : (tensor<?x?x16xf32>, tensor<16x3xf32>, tensor<16xf32>) -> tensor<?x?x16xf32>
+  %y = seq.causal_conv1d %x weights(%w, %b) {kernel = 4 : i64, activation = #seq<conv_activation none>} : (tensor<?x?x16xf32>, tensor<16x3xf32>, tensor<16xf32>) -> tensor<?x?x16xf32>
   return
 }
 
@@ -307,23 +315,23 @@ func.func @causal_conv1d_kernel_shape(%x: tensor<?x?x16xf32>, %w: tensor<16x3xf3
 
 func.func @rnn_gru_c0(%x: tensor<?x?x16xf32>, %h0: tensor<1x?x8xf32>, %c0: tensor<1x?x8xf32>, %wih: tensor<24x16xf32>, %whh: tensor<24x8xf32>, %b: tensor<24xf32>) {
   // expected-error @+1 {{a gru has no cell state 'c0'}}
-  %y, %hn = seq.rnn %x h0(%h0) c0(%c0) weights(%wih, %whh, %b, %b) {cell = "gru", hidden = 8 : i64, layers = 1 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<1x?x8xf32>, tensor<1x?x8xf32>, tensor<24x16xf32>, tensor<24x8xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>)
+  %y, %hn = seq.rnn %x h0(%h0) c0(%c0) weights(%wih, %whh, %b, %b) {cell = #seq<rnn_cell gru>, hidden = 8 : i64, layers = 1 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<1x?x8xf32>, tensor<1x?x8xf32>, tensor<24x16xf32>, tensor<24x8xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>)
   return
 }
 
 // -----
 
 func.func @rnn_unknown_cell(%x: tensor<?x?x16xf32>, %wih: tensor<24x16xf32>, %whh: tensor<24x8xf32>, %b: tensor<24xf32>) {
-  // expected-error @+1 {{attribute 'cell' must be one of gru, lstm, got 'rnn_tanh'}}
-  %y, %hn = seq.rnn %x weights(%wih, %whh, %b, %b) {cell = "rnn_tanh", hidden = 8 : i64, layers = 1 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<24x16xf32>, tensor<24x8xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>)
+  // expected-error @+1 {{expected ::seqc::seq::RNNCell to be one of: gru, lstm}}
+  %y, %hn = seq.rnn %x weights(%wih, %whh, %b, %b) {cell = #seq<rnn_cell rnn_tanh>, hidden = 8 : i64, layers = 1 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<24x16xf32>, tensor<24x8xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>)
   return
 }
 
 // -----
 
 func.func @rnn_unknown_solver(%x: tensor<?x?x16xf32>, %wih: tensor<24x16xf32>, %whh: tensor<24x8xf32>, %b: tensor<24xf32>) {
-  // expected-error @+1 {{attribute 'solver' must be one of auto, sequential, newton, got 'parallel'}}
-  %y, %hn = seq.rnn %x weights(%wih, %whh, %b, %b) {cell = "gru", hidden = 8 : i64, layers = 1 : i64, solver = "parallel"} : (tensor<?x?x16xf32>, tensor<24x16xf32>, tensor<24x8xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>)
+  // expected-error @+1 {{expected ::seqc::seq::SolverRequest to be one of: auto, sequential, newton}}
+  %y, %hn = seq.rnn %x weights(%wih, %whh, %b, %b) {cell = #seq<rnn_cell gru>, hidden = 8 : i64, layers = 1 : i64, solver = #seq<solver_request parallel>} : (tensor<?x?x16xf32>, tensor<24x16xf32>, tensor<24x8xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>)
   return
 }
 
@@ -331,7 +339,7 @@ func.func @rnn_unknown_solver(%x: tensor<?x?x16xf32>, %wih: tensor<24x16xf32>, %
 
 func.func @rnn_zero_layers(%x: tensor<?x?x16xf32>) {
   // expected-error @+1 {{attribute 'layers' must be at least 1, got 0}}
-  %y, %hn = seq.rnn %x {cell = "gru", hidden = 8 : i64, layers = 0 : i64, solver = "auto"} : (tensor<?x?x16xf32>) -> (tensor<?x?x8xf32>, tensor<0x?x8xf32>)
+  %y, %hn = seq.rnn %x {cell = #seq<rnn_cell gru>, hidden = 8 : i64, layers = 0 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>) -> (tensor<?x?x8xf32>, tensor<0x?x8xf32>)
   return
 }
 
@@ -340,7 +348,7 @@ func.func @rnn_zero_layers(%x: tensor<?x?x16xf32>) {
 // The second layer reads the first layer's hidden state, not x.
 func.func @rnn_layer1_input_width(%x: tensor<?x?x16xf32>, %wih0: tensor<32x16xf32>, %whh: tensor<32x8xf32>, %b: tensor<32xf32>) {
   // expected-error @+1 {{weight 'weight_ih_l1' must have shape [32, 8], got [32, 16]}}
-  %y, %hn, %cn = seq.rnn %x weights(%wih0, %whh, %b, %b, %wih0, %whh, %b, %b) {cell = "lstm", hidden = 8 : i64, layers = 2 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<32x16xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32x16xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<?x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x8xf32>)
+  %y, %hn, %cn = seq.rnn %x weights(%wih0, %whh, %b, %b, %wih0, %whh, %b, %b) {cell = #seq<rnn_cell lstm>, hidden = 8 : i64, layers = 2 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<32x16xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32x16xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<?x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x8xf32>)
   return
 }
 
@@ -348,7 +356,7 @@ func.func @rnn_layer1_input_width(%x: tensor<?x?x16xf32>, %wih0: tensor<32x16xf3
 
 func.func @rnn_h0_layers(%x: tensor<?x?x16xf32>, %h0: tensor<1x?x8xf32>, %wih0: tensor<32x16xf32>, %wih1: tensor<32x8xf32>, %whh: tensor<32x8xf32>, %b: tensor<32xf32>) {
   // expected-error @+1 {{operand 'h0' must have shape [2, ?, 8], got [1, ?, 8]}}
-  %y, %hn, %cn = seq.rnn %x h0(%h0) weights(%wih0, %whh, %b, %b, %wih1, %whh, %b, %b) {cell = "lstm", hidden = 8 : i64, layers = 2 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<1x?x8xf32>, tensor<32x16xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<?x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x8xf32>)
+  %y, %hn, %cn = seq.rnn %x h0(%h0) weights(%wih0, %whh, %b, %b, %wih1, %whh, %b, %b) {cell = #seq<rnn_cell lstm>, hidden = 8 : i64, layers = 2 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<1x?x8xf32>, tensor<32x16xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<?x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x8xf32>)
   return
 }
 
@@ -357,7 +365,7 @@ func.func @rnn_h0_layers(%x: tensor<?x?x16xf32>, %h0: tensor<1x?x8xf32>, %wih0: 
 // An lstm also returns its final cell state.
 func.func @rnn_lstm_two_results(%x: tensor<?x?x16xf32>, %wih: tensor<32x16xf32>, %whh: tensor<32x8xf32>, %b: tensor<32xf32>) {
   // expected-error @+1 {{'seq.rnn' op inferred type(s) 'tensor<?x?x8xf32>', 'tensor<1x?x8xf32>', 'tensor<1x?x8xf32>' are incompatible with return type(s) of operation 'tensor<?x?x8xf32>', 'tensor<1x?x8xf32>'}}
-  %y, %hn = seq.rnn %x weights(%wih, %whh, %b, %b) {cell = "lstm", hidden = 8 : i64, layers = 1 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<32x16xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>)
+  %y, %hn = seq.rnn %x weights(%wih, %whh, %b, %b) {cell = #seq<rnn_cell lstm>, hidden = 8 : i64, layers = 1 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<32x16xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>)
   return
 }
 
@@ -365,7 +373,7 @@ func.func @rnn_lstm_two_results(%x: tensor<?x?x16xf32>, %wih: tensor<32x16xf32>,
 
 func.func @para_gru_h0_shape(%x: tensor<?x?x16xf32>, %h0: tensor<?x16xf32>, %bm: tensor<8x16xf32>, %v: tensor<8xf32>) {
   // expected-error @+1 {{operand 'h0' must have shape [?, 8], got [?, 16]}}
-  %y, %h = seq.para_gru %x h0(%h0) weights(%bm, %bm, %bm, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<?x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>)
+  %y, %h = seq.para_gru %x h0(%h0) weights(%bm, %bm, %bm, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<?x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>)
   return
 }
 
@@ -373,7 +381,7 @@ func.func @para_gru_h0_shape(%x: tensor<?x?x16xf32>, %h0: tensor<?x16xf32>, %bm:
 
 func.func @para_gru_diag_shape(%x: tensor<?x?x16xf32>, %bm: tensor<8x16xf32>, %v: tensor<8xf32>, %ah: tensor<8x8xf32>) {
   // expected-error @+1 {{weight 'A_h' must have shape [8], got [8, 8]}}
-  %y, %h = seq.para_gru %x weights(%bm, %bm, %bm, %v, %v, %v, %v, %v, %ah) {hidden = 8 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8x8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>)
+  %y, %h = seq.para_gru %x weights(%bm, %bm, %bm, %v, %v, %v, %v, %v, %ah) {hidden = 8 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8x8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>)
   return
 }
 
@@ -382,7 +390,7 @@ func.func @para_gru_diag_shape(%x: tensor<?x?x16xf32>, %bm: tensor<8x16xf32>, %v
 // A para_lstm also has the peephole weights C_f and C_o.
 func.func @para_lstm_missing_peepholes(%x: tensor<?x?x16xf32>, %bm: tensor<8x16xf32>, %v: tensor<8xf32>) {
   // expected-error @+1 {{expects 11 weights, got 9}}
-  %y, %h, %c = seq.para_lstm %x weights(%bm, %bm, %bm, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>, tensor<?x8xf32>)
+  %y, %h, %c = seq.para_lstm %x weights(%bm, %bm, %bm, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>, tensor<?x8xf32>)
   return
 }
 
@@ -390,7 +398,7 @@ func.func @para_lstm_missing_peepholes(%x: tensor<?x?x16xf32>, %bm: tensor<8x16x
 
 func.func @para_lstm_c0_shape(%x: tensor<?x?x16xf32>, %h0: tensor<?x8xf32>, %c0: tensor<?x4xf32>, %bm: tensor<8x16xf32>, %v: tensor<8xf32>) {
   // expected-error @+1 {{operand 'c0' must have shape [?, 8], got [?, 4]}}
-  %y, %h, %c = seq.para_lstm %x h0(%h0) c0(%c0) weights(%bm, %bm, %bm, %v, %v, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<?x8xf32>, tensor<?x4xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>, tensor<?x8xf32>)
+  %y, %h, %c = seq.para_lstm %x h0(%h0) c0(%c0) weights(%bm, %bm, %bm, %v, %v, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<?x8xf32>, tensor<?x4xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>, tensor<?x8xf32>)
   return
 }
 
@@ -423,7 +431,7 @@ func.func @gam_memory_shape(%x: tensor<?x?x16xf32>, %cw: tensor<16x4xf32>, %cb: 
 
 func.func @gated_attention_kv_heads(%x: tensor<?x?x16xf32>, %w: tensor<16x16xf32>, %wkv: tensor<12x16xf32>) {
   // expected-error @+1 {{attribute 'kv_heads' (3) must divide 'heads' (4)}}
-  %y = seq.gated_attention %x weights(%w, %wkv, %wkv, %w, %w) {heads = 4 : i64, kv_heads = 3 : i64, head_dim = 4 : i64, gate = "elementwise"} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<12x16xf32>, tensor<12x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
+  %y = seq.gated_attention %x weights(%w, %wkv, %wkv, %w, %w) {heads = 4 : i64, kv_heads = 3 : i64, head_dim = 4 : i64, gate = #seq<attention_gate elementwise>} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<12x16xf32>, tensor<12x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
   return
 }
 
@@ -431,7 +439,7 @@ func.func @gated_attention_kv_heads(%x: tensor<?x?x16xf32>, %w: tensor<16x16xf32
 
 func.func @gated_attention_rope_theta(%x: tensor<?x?x16xf32>, %w: tensor<16x16xf32>) {
   // expected-error @+1 {{attribute 'rope_theta' must be positive}}
-  %y = seq.gated_attention %x weights(%w, %w, %w, %w, %w) {heads = 4 : i64, kv_heads = 4 : i64, head_dim = 4 : i64, gate = "elementwise", rope_theta = 0.0 : f64} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
+  %y = seq.gated_attention %x weights(%w, %w, %w, %w, %w) {heads = 4 : i64, kv_heads = 4 : i64, head_dim = 4 : i64, gate = #seq<attention_gate elementwise>, rope_theta = 0.0 : f64} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
   return
 }
 
@@ -439,15 +447,15 @@ func.func @gated_attention_rope_theta(%x: tensor<?x?x16xf32>, %w: tensor<16x16xf
 
 func.func @gated_attention_rope_odd_head_dim(%x: tensor<?x?x15xf32>, %w: tensor<15x15xf32>) {
   // expected-error @+1 {{rotary embedding needs an even 'head_dim', got 5}}
-  %y = seq.gated_attention %x weights(%w, %w, %w, %w, %w) {heads = 3 : i64, kv_heads = 3 : i64, head_dim = 5 : i64, gate = "elementwise", rope_theta = 1.0e+04 : f64} : (tensor<?x?x15xf32>, tensor<15x15xf32>, tensor<15x15xf32>, tensor<15x15xf32>, tensor<15x15xf32>, tensor<15x15xf32>) -> tensor<?x?x15xf32>
+  %y = seq.gated_attention %x weights(%w, %w, %w, %w, %w) {heads = 3 : i64, kv_heads = 3 : i64, head_dim = 5 : i64, gate = #seq<attention_gate elementwise>, rope_theta = 1.0e+04 : f64} : (tensor<?x?x15xf32>, tensor<15x15xf32>, tensor<15x15xf32>, tensor<15x15xf32>, tensor<15x15xf32>, tensor<15x15xf32>) -> tensor<?x?x15xf32>
   return
 }
 
 // -----
 
 func.func @gated_attention_gate_kind(%x: tensor<?x?x16xf32>, %w: tensor<16x16xf32>) {
-  // expected-error @+1 {{attribute 'gate' must be one of elementwise, headwise, got 'none'}}
-  %y = seq.gated_attention %x weights(%w, %w, %w, %w, %w) {heads = 4 : i64, kv_heads = 4 : i64, head_dim = 4 : i64, gate = "none"} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
+  // expected-error @+1 {{expected ::seqc::seq::AttentionGate to be one of: elementwise, headwise}}
+  %y = seq.gated_attention %x weights(%w, %w, %w, %w, %w) {heads = 4 : i64, kv_heads = 4 : i64, head_dim = 4 : i64, gate = #seq<attention_gate none>} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
   return
 }
 
@@ -455,7 +463,7 @@ func.func @gated_attention_gate_kind(%x: tensor<?x?x16xf32>, %w: tensor<16x16xf3
 
 func.func @gated_attention_headwise_gate_shape(%x: tensor<?x?x16xf32>, %w: tensor<16x16xf32>) {
   // expected-error @+1 {{weight 'gate_proj.weight' must have shape [4, 16], got [16, 16]}}
-  %y = seq.gated_attention %x weights(%w, %w, %w, %w, %w) {heads = 4 : i64, kv_heads = 4 : i64, head_dim = 4 : i64, gate = "headwise"} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
+  %y = seq.gated_attention %x weights(%w, %w, %w, %w, %w) {heads = 4 : i64, kv_heads = 4 : i64, head_dim = 4 : i64, gate = #seq<attention_gate headwise>} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
   return
 }
 
@@ -463,7 +471,7 @@ func.func @gated_attention_headwise_gate_shape(%x: tensor<?x?x16xf32>, %w: tenso
 
 func.func @gated_attention_gqa_kv_shape(%x: tensor<?x?x16xf32>, %w: tensor<16x16xf32>) {
   // expected-error @+1 {{weight 'k_proj.weight' must have shape [8, 16], got [16, 16]}}
-  %y = seq.gated_attention %x weights(%w, %w, %w, %w, %w) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 4 : i64, gate = "elementwise"} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
+  %y = seq.gated_attention %x weights(%w, %w, %w, %w, %w) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 4 : i64, gate = #seq<attention_gate elementwise>} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
   return
 }
 
@@ -596,7 +604,7 @@ func.func @gla_core_first_problem_only(%q: tensor<2x8xf32>, %v: tensor<2x8xf32>)
 // either way round.
 func.func @rnn_h0_static_batch(%x: tensor<?x?x16xf32>, %h0: tensor<1x1x8xf32>, %wih: tensor<24x16xf32>, %whh: tensor<24x8xf32>, %b: tensor<24xf32>) {
   // expected-error @+1 {{operand 'h0' must have shape [1, ?, 8], got [1, 1, 8] (dim 1 is fixed, but must follow a symbolic size)}}
-  %y, %hn = seq.rnn %x h0(%h0) weights(%wih, %whh, %b, %b) {cell = "gru", hidden = 8 : i64, layers = 1 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<1x1x8xf32>, tensor<24x16xf32>, tensor<24x8xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>)
+  %y, %hn = seq.rnn %x h0(%h0) weights(%wih, %whh, %b, %b) {cell = #seq<rnn_cell gru>, hidden = 8 : i64, layers = 1 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<1x1x8xf32>, tensor<24x16xf32>, tensor<24x8xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>)
   return
 }
 
@@ -604,7 +612,7 @@ func.func @rnn_h0_static_batch(%x: tensor<?x?x16xf32>, %h0: tensor<1x1x8xf32>, %
 
 func.func @rnn_c0_static_batch(%x: tensor<?x?x16xf32>, %h0: tensor<1x?x8xf32>, %c0: tensor<1x2x8xf32>, %wih: tensor<32x16xf32>, %whh: tensor<32x8xf32>, %b: tensor<32xf32>) {
   // expected-error @+1 {{operand 'c0' must have shape [1, ?, 8], got [1, 2, 8] (dim 1 is fixed, but must follow a symbolic size)}}
-  %y, %hn, %cn = seq.rnn %x h0(%h0) c0(%c0) weights(%wih, %whh, %b, %b) {cell = "lstm", hidden = 8 : i64, layers = 1 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<1x?x8xf32>, tensor<1x2x8xf32>, tensor<32x16xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>, tensor<1x?x8xf32>)
+  %y, %hn, %cn = seq.rnn %x h0(%h0) c0(%c0) weights(%wih, %whh, %b, %b) {cell = #seq<rnn_cell lstm>, hidden = 8 : i64, layers = 1 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<1x?x8xf32>, tensor<1x2x8xf32>, tensor<32x16xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>, tensor<1x?x8xf32>)
   return
 }
 
@@ -612,7 +620,7 @@ func.func @rnn_c0_static_batch(%x: tensor<?x?x16xf32>, %h0: tensor<1x?x8xf32>, %
 
 func.func @rnn_h0_dynamic_layers(%x: tensor<4x?x16xf32>, %h0: tensor<?x4x8xf32>, %wih: tensor<24x16xf32>, %whh: tensor<24x8xf32>, %b: tensor<24xf32>) {
   // expected-error @+1 {{operand 'h0' must have shape [1, 4, 8], got [?, 4, 8] (dim 0 is symbolic, but must be 1)}}
-  %y, %hn = seq.rnn %x h0(%h0) weights(%wih, %whh, %b, %b) {cell = "gru", hidden = 8 : i64, layers = 1 : i64, solver = "auto"} : (tensor<4x?x16xf32>, tensor<?x4x8xf32>, tensor<24x16xf32>, tensor<24x8xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<4x?x8xf32>, tensor<1x4x8xf32>)
+  %y, %hn = seq.rnn %x h0(%h0) weights(%wih, %whh, %b, %b) {cell = #seq<rnn_cell gru>, hidden = 8 : i64, layers = 1 : i64, solver = #seq<solver_request auto>} : (tensor<4x?x16xf32>, tensor<?x4x8xf32>, tensor<24x16xf32>, tensor<24x8xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<4x?x8xf32>, tensor<1x4x8xf32>)
   return
 }
 
@@ -628,7 +636,7 @@ func.func @linear_recurrence_h0_static_batch(%a: tensor<?x?x16xf32>, %b: tensor<
 
 func.func @para_gru_h0_static_batch(%x: tensor<?x?x16xf32>, %h0: tensor<2x8xf32>, %bm: tensor<8x16xf32>, %v: tensor<8xf32>) {
   // expected-error @+1 {{operand 'h0' must have shape [?, 8], got [2, 8] (dim 0 is fixed, but must follow a symbolic size)}}
-  %y, %h = seq.para_gru %x h0(%h0) weights(%bm, %bm, %bm, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<2x8xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>)
+  %y, %h = seq.para_gru %x h0(%h0) weights(%bm, %bm, %bm, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<2x8xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>)
   return
 }
 
@@ -636,7 +644,7 @@ func.func @para_gru_h0_static_batch(%x: tensor<?x?x16xf32>, %h0: tensor<2x8xf32>
 
 func.func @para_lstm_c0_dynamic_width(%x: tensor<?x?x16xf32>, %h0: tensor<?x8xf32>, %c0: tensor<?x?xf32>, %bm: tensor<8x16xf32>, %v: tensor<8xf32>) {
   // expected-error @+1 {{operand 'c0' must have shape [?, 8], got [?, ?] (dim 1 is symbolic, but must be 8)}}
-  %y, %h, %c = seq.para_lstm %x h0(%h0) c0(%c0) weights(%bm, %bm, %bm, %v, %v, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<?x8xf32>, tensor<?x?xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>, tensor<?x8xf32>)
+  %y, %h, %c = seq.para_lstm %x h0(%h0) c0(%c0) weights(%bm, %bm, %bm, %v, %v, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<?x8xf32>, tensor<?x?xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>, tensor<?x8xf32>)
   return
 }
 

@@ -105,22 +105,22 @@ func.func @mul_broadcast(%a: tensor<?x1x16xf32>, %b: tensor<?x8x1xf32>) -> tenso
 
 // CHECK-LABEL: func.func @act(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x16xf32>)
-// CHECK:         %[[R0:.+]] = seq.act %[[X]] {kind = "silu"} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
-// CHECK:         %[[R1:.+]] = seq.act %[[X]] {kind = "sigmoid"} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
-// CHECK:         %[[R2:.+]] = seq.act %[[X]] {kind = "tanh"} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
-// CHECK:         %[[R3:.+]] = seq.act %[[X]] {kind = "relu"} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
-// CHECK:         %[[R4:.+]] = seq.act %[[X]] {kind = "gelu"} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
-// CHECK:         %[[R5:.+]] = seq.act %[[X]] {kind = "gelu_tanh"} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
-// CHECK:         %[[R6:.+]] = seq.act %[[X]] {kind = "softplus"} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
+// CHECK:         %[[R0:.+]] = seq.act %[[X]] {kind = #seq<act_kind silu>} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
+// CHECK:         %[[R1:.+]] = seq.act %[[X]] {kind = #seq<act_kind sigmoid>} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
+// CHECK:         %[[R2:.+]] = seq.act %[[X]] {kind = #seq<act_kind tanh>} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
+// CHECK:         %[[R3:.+]] = seq.act %[[X]] {kind = #seq<act_kind relu>} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
+// CHECK:         %[[R4:.+]] = seq.act %[[X]] {kind = #seq<act_kind gelu>} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
+// CHECK:         %[[R5:.+]] = seq.act %[[X]] {kind = #seq<act_kind gelu_tanh>} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
+// CHECK:         %[[R6:.+]] = seq.act %[[X]] {kind = #seq<act_kind softplus>} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
 // CHECK:         return %[[R0]], %[[R1]], %[[R2]], %[[R3]], %[[R4]], %[[R5]], %[[R6]] : tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>
 func.func @act(%x: tensor<?x?x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>) {
-  %0 = seq.act %x {kind = "silu"} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
-  %1 = seq.act %x {kind = "sigmoid"} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
-  %2 = seq.act %x {kind = "tanh"} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
-  %3 = seq.act %x {kind = "relu"} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
-  %4 = seq.act %x {kind = "gelu"} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
-  %5 = seq.act %x {kind = "gelu_tanh"} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
-  %6 = seq.act %x {kind = "softplus"} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
+  %0 = seq.act %x {kind = #seq<act_kind silu>} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
+  %1 = seq.act %x {kind = #seq<act_kind sigmoid>} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
+  %2 = seq.act %x {kind = #seq<act_kind tanh>} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
+  %3 = seq.act %x {kind = #seq<act_kind relu>} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
+  %4 = seq.act %x {kind = #seq<act_kind gelu>} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
+  %5 = seq.act %x {kind = #seq<act_kind gelu_tanh>} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
+  %6 = seq.act %x {kind = #seq<act_kind softplus>} : (tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
   return %0, %1, %2, %3, %4, %5, %6 : tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>
 }
 
@@ -189,57 +189,57 @@ func.func @linear_recurrence_init(%a: tensor<?x?x16xf32>, %b: tensor<?x?x16xf32>
 
 // CHECK-LABEL: func.func @causal_conv1d(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x16xf32>, %[[W:[^:]+]]: tensor<16x4xf32>, %[[B:[^:]+]]: tensor<16xf32>)
-// CHECK:         %[[R0:.+]] = seq.causal_conv1d %[[X]] weights(%[[W]], %[[B]]) {activation = "silu", kernel = 4 : i64} : (tensor<?x?x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<?x?x16xf32>
-// CHECK:         %[[R1:.+]] = seq.causal_conv1d %[[X]] weights(%[[W]], %[[B]]) {activation = "none", kernel = 4 : i64} : (tensor<?x?x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<?x?x16xf32>
+// CHECK:         %[[R0:.+]] = seq.causal_conv1d %[[X]] weights(%[[W]], %[[B]]) {activation = #seq<conv_activation silu>, kernel = 4 : i64} : (tensor<?x?x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<?x?x16xf32>
+// CHECK:         %[[R1:.+]] = seq.causal_conv1d %[[X]] weights(%[[W]], %[[B]]) {activation = #seq<conv_activation none>, kernel = 4 : i64} : (tensor<?x?x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<?x?x16xf32>
 // CHECK:         return %[[R0]], %[[R1]] : tensor<?x?x16xf32>, tensor<?x?x16xf32>
 func.func @causal_conv1d(%x: tensor<?x?x16xf32>, %w: tensor<16x4xf32>, %b: tensor<16xf32>) -> (tensor<?x?x16xf32>, tensor<?x?x16xf32>) {
-  %0 = seq.causal_conv1d %x weights(%w, %b) {kernel = 4 : i64, activation = "silu"} : (tensor<?x?x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<?x?x16xf32>
-  %1 = seq.causal_conv1d %x weights(%w, %b) {kernel = 4 : i64, activation = "none"} : (tensor<?x?x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<?x?x16xf32>
+  %0 = seq.causal_conv1d %x weights(%w, %b) {kernel = 4 : i64, activation = #seq<conv_activation silu>} : (tensor<?x?x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<?x?x16xf32>
+  %1 = seq.causal_conv1d %x weights(%w, %b) {kernel = 4 : i64, activation = #seq<conv_activation none>} : (tensor<?x?x16xf32>, tensor<16x4xf32>, tensor<16xf32>) -> tensor<?x?x16xf32>
   return %0, %1 : tensor<?x?x16xf32>, tensor<?x?x16xf32>
 }
 
 // CHECK-LABEL: func.func @rnn_gru(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x16xf32>, %[[WIH:[^:]+]]: tensor<24x16xf32>, %[[WHH:[^:]+]]: tensor<24x8xf32>, %[[BIH:[^:]+]]: tensor<24xf32>, %[[BHH:[^:]+]]: tensor<24xf32>)
-// CHECK:         %[[Y:.+]], %[[HN:.+]] = seq.rnn %[[X]] weights(%[[WIH]], %[[WHH]], %[[BIH]], %[[BHH]]) {cell = "gru", hidden = 8 : i64, layers = 1 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<24x16xf32>, tensor<24x8xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>)
+// CHECK:         %[[Y:.+]], %[[HN:.+]] = seq.rnn %[[X]] weights(%[[WIH]], %[[WHH]], %[[BIH]], %[[BHH]]) {cell = #seq<rnn_cell gru>, hidden = 8 : i64, layers = 1 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<24x16xf32>, tensor<24x8xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>)
 // CHECK:         return %[[Y]], %[[HN]] : tensor<?x?x8xf32>, tensor<1x?x8xf32>
 func.func @rnn_gru(%x: tensor<?x?x16xf32>, %wih: tensor<24x16xf32>, %whh: tensor<24x8xf32>, %bih: tensor<24xf32>, %bhh: tensor<24xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>) {
-  %y, %hn = seq.rnn %x weights(%wih, %whh, %bih, %bhh) {cell = "gru", hidden = 8 : i64, layers = 1 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<24x16xf32>, tensor<24x8xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>)
+  %y, %hn = seq.rnn %x weights(%wih, %whh, %bih, %bhh) {cell = #seq<rnn_cell gru>, hidden = 8 : i64, layers = 1 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<24x16xf32>, tensor<24x8xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>)
   return %y, %hn : tensor<?x?x8xf32>, tensor<1x?x8xf32>
 }
 
 // CHECK-LABEL: func.func @rnn_lstm(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x16xf32>, %[[H0:[^:]+]]: tensor<2x?x8xf32>, %[[C0:[^:]+]]: tensor<2x?x8xf32>, %[[WIH0:[^:]+]]: tensor<32x16xf32>, %[[WHH0:[^:]+]]: tensor<32x8xf32>, %[[BIH0:[^:]+]]: tensor<32xf32>, %[[BHH0:[^:]+]]: tensor<32xf32>, %[[WIH1:[^:]+]]: tensor<32x8xf32>, %[[WHH1:[^:]+]]: tensor<32x8xf32>, %[[BIH1:[^:]+]]: tensor<32xf32>, %[[BHH1:[^:]+]]: tensor<32xf32>)
-// CHECK:         %[[Y:.+]], %[[HN:.+]], %[[CN:.+]] = seq.rnn %[[X]] h0(%[[H0]]) c0(%[[C0]]) weights(%[[WIH0]], %[[WHH0]], %[[BIH0]], %[[BHH0]], %[[WIH1]], %[[WHH1]], %[[BIH1]], %[[BHH1]]) {cell = "lstm", hidden = 8 : i64, layers = 2 : i64, solver = "sequential"} : (tensor<?x?x16xf32>, tensor<2x?x8xf32>, tensor<2x?x8xf32>, tensor<32x16xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<?x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x8xf32>)
+// CHECK:         %[[Y:.+]], %[[HN:.+]], %[[CN:.+]] = seq.rnn %[[X]] h0(%[[H0]]) c0(%[[C0]]) weights(%[[WIH0]], %[[WHH0]], %[[BIH0]], %[[BHH0]], %[[WIH1]], %[[WHH1]], %[[BIH1]], %[[BHH1]]) {cell = #seq<rnn_cell lstm>, hidden = 8 : i64, layers = 2 : i64, solver = #seq<solver_request sequential>} : (tensor<?x?x16xf32>, tensor<2x?x8xf32>, tensor<2x?x8xf32>, tensor<32x16xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<?x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x8xf32>)
 // CHECK:         return %[[Y]], %[[HN]], %[[CN]] : tensor<?x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x8xf32>
 func.func @rnn_lstm(%x: tensor<?x?x16xf32>, %h0: tensor<2x?x8xf32>, %c0: tensor<2x?x8xf32>, %wih0: tensor<32x16xf32>, %whh0: tensor<32x8xf32>, %bih0: tensor<32xf32>, %bhh0: tensor<32xf32>, %wih1: tensor<32x8xf32>, %whh1: tensor<32x8xf32>, %bih1: tensor<32xf32>, %bhh1: tensor<32xf32>) -> (tensor<?x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x8xf32>) {
-  %y, %hn, %cn = seq.rnn %x h0(%h0) c0(%c0) weights(%wih0, %whh0, %bih0, %bhh0, %wih1, %whh1, %bih1, %bhh1) {cell = "lstm", hidden = 8 : i64, layers = 2 : i64, solver = "sequential"} : (tensor<?x?x16xf32>, tensor<2x?x8xf32>, tensor<2x?x8xf32>, tensor<32x16xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<?x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x8xf32>)
+  %y, %hn, %cn = seq.rnn %x h0(%h0) c0(%c0) weights(%wih0, %whh0, %bih0, %bhh0, %wih1, %whh1, %bih1, %bhh1) {cell = #seq<rnn_cell lstm>, hidden = 8 : i64, layers = 2 : i64, solver = #seq<solver_request sequential>} : (tensor<?x?x16xf32>, tensor<2x?x8xf32>, tensor<2x?x8xf32>, tensor<32x16xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32x8xf32>, tensor<32x8xf32>, tensor<32xf32>, tensor<32xf32>) -> (tensor<?x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x8xf32>)
   return %y, %hn, %cn : tensor<?x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x8xf32>
 }
 
 // CHECK-LABEL: func.func @para_gru(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x16xf32>, %[[H0:[^:]+]]: tensor<?x8xf32>, %[[BZ:[^:]+]]: tensor<8x16xf32>, %[[BR:[^:]+]]: tensor<8x16xf32>, %[[BH:[^:]+]]: tensor<8x16xf32>, %[[CZ:[^:]+]]: tensor<8xf32>, %[[CR:[^:]+]]: tensor<8xf32>, %[[CH:[^:]+]]: tensor<8xf32>, %[[AZ:[^:]+]]: tensor<8xf32>, %[[AR:[^:]+]]: tensor<8xf32>, %[[AH:[^:]+]]: tensor<8xf32>)
-// CHECK:         %[[Y:.+]], %[[H:.+]] = seq.para_gru %[[X]] h0(%[[H0]]) weights(%[[BZ]], %[[BR]], %[[BH]], %[[CZ]], %[[CR]], %[[CH]], %[[AZ]], %[[AR]], %[[AH]]) {hidden = 8 : i64, solver = "newton"} : (tensor<?x?x16xf32>, tensor<?x8xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>)
+// CHECK:         %[[Y:.+]], %[[H:.+]] = seq.para_gru %[[X]] h0(%[[H0]]) weights(%[[BZ]], %[[BR]], %[[BH]], %[[CZ]], %[[CR]], %[[CH]], %[[AZ]], %[[AR]], %[[AH]]) {hidden = 8 : i64, solver = #seq<solver_request newton>} : (tensor<?x?x16xf32>, tensor<?x8xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>)
 // CHECK:         return %[[Y]], %[[H]] : tensor<?x?x8xf32>, tensor<?x8xf32>
 func.func @para_gru(%x: tensor<?x?x16xf32>, %h0: tensor<?x8xf32>, %bz: tensor<8x16xf32>, %br: tensor<8x16xf32>, %bh: tensor<8x16xf32>, %cz: tensor<8xf32>, %cr: tensor<8xf32>, %ch: tensor<8xf32>, %az: tensor<8xf32>, %ar: tensor<8xf32>, %ah: tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>) {
-  %y, %h = seq.para_gru %x h0(%h0) weights(%bz, %br, %bh, %cz, %cr, %ch, %az, %ar, %ah) {hidden = 8 : i64, solver = "newton"} : (tensor<?x?x16xf32>, tensor<?x8xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>)
+  %y, %h = seq.para_gru %x h0(%h0) weights(%bz, %br, %bh, %cz, %cr, %ch, %az, %ar, %ah) {hidden = 8 : i64, solver = #seq<solver_request newton>} : (tensor<?x?x16xf32>, tensor<?x8xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>)
   return %y, %h : tensor<?x?x8xf32>, tensor<?x8xf32>
 }
 
 // CHECK-LABEL: func.func @para_gru_no_init(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x16xf32>, %[[BZ:[^:]+]]: tensor<8x16xf32>, %[[BR:[^:]+]]: tensor<8x16xf32>, %[[BH:[^:]+]]: tensor<8x16xf32>, %[[CZ:[^:]+]]: tensor<8xf32>, %[[CR:[^:]+]]: tensor<8xf32>, %[[CH:[^:]+]]: tensor<8xf32>, %[[AZ:[^:]+]]: tensor<8xf32>, %[[AR:[^:]+]]: tensor<8xf32>, %[[AH:[^:]+]]: tensor<8xf32>)
-// CHECK:         %[[Y:.+]], %[[H:.+]] = seq.para_gru %[[X]] weights(%[[BZ]], %[[BR]], %[[BH]], %[[CZ]], %[[CR]], %[[CH]], %[[AZ]], %[[AR]], %[[AH]]) {hidden = 8 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>)
+// CHECK:         %[[Y:.+]], %[[H:.+]] = seq.para_gru %[[X]] weights(%[[BZ]], %[[BR]], %[[BH]], %[[CZ]], %[[CR]], %[[CH]], %[[AZ]], %[[AR]], %[[AH]]) {hidden = 8 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>)
 // CHECK:         return %[[Y]], %[[H]] : tensor<?x?x8xf32>, tensor<?x8xf32>
 func.func @para_gru_no_init(%x: tensor<?x?x16xf32>, %bz: tensor<8x16xf32>, %br: tensor<8x16xf32>, %bh: tensor<8x16xf32>, %cz: tensor<8xf32>, %cr: tensor<8xf32>, %ch: tensor<8xf32>, %az: tensor<8xf32>, %ar: tensor<8xf32>, %ah: tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>) {
-  %y, %h = seq.para_gru %x weights(%bz, %br, %bh, %cz, %cr, %ch, %az, %ar, %ah) {hidden = 8 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>)
+  %y, %h = seq.para_gru %x weights(%bz, %br, %bh, %cz, %cr, %ch, %az, %ar, %ah) {hidden = 8 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>)
   return %y, %h : tensor<?x?x8xf32>, tensor<?x8xf32>
 }
 
 // CHECK-LABEL: func.func @para_lstm(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x16xf32>, %[[H0:[^:]+]]: tensor<?x8xf32>, %[[C0:[^:]+]]: tensor<?x8xf32>, %[[BF:[^:]+]]: tensor<8x16xf32>, %[[BC:[^:]+]]: tensor<8x16xf32>, %[[BO:[^:]+]]: tensor<8x16xf32>, %[[CBF:[^:]+]]: tensor<8xf32>, %[[CBC:[^:]+]]: tensor<8xf32>, %[[CBO:[^:]+]]: tensor<8xf32>, %[[AF:[^:]+]]: tensor<8xf32>, %[[AC:[^:]+]]: tensor<8xf32>, %[[AO:[^:]+]]: tensor<8xf32>, %[[PF:[^:]+]]: tensor<8xf32>, %[[PO:[^:]+]]: tensor<8xf32>)
-// CHECK:         %[[Y:.+]], %[[H:.+]], %[[C:.+]] = seq.para_lstm %[[X]] h0(%[[H0]]) c0(%[[C0]]) weights(%[[BF]], %[[BC]], %[[BO]], %[[CBF]], %[[CBC]], %[[CBO]], %[[AF]], %[[AC]], %[[AO]], %[[PF]], %[[PO]]) {hidden = 8 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<?x8xf32>, tensor<?x8xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>, tensor<?x8xf32>)
+// CHECK:         %[[Y:.+]], %[[H:.+]], %[[C:.+]] = seq.para_lstm %[[X]] h0(%[[H0]]) c0(%[[C0]]) weights(%[[BF]], %[[BC]], %[[BO]], %[[CBF]], %[[CBC]], %[[CBO]], %[[AF]], %[[AC]], %[[AO]], %[[PF]], %[[PO]]) {hidden = 8 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<?x8xf32>, tensor<?x8xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>, tensor<?x8xf32>)
 // CHECK:         return %[[Y]], %[[H]], %[[C]] : tensor<?x?x8xf32>, tensor<?x8xf32>, tensor<?x8xf32>
 func.func @para_lstm(%x: tensor<?x?x16xf32>, %h0: tensor<?x8xf32>, %c0: tensor<?x8xf32>, %bf: tensor<8x16xf32>, %bc: tensor<8x16xf32>, %bo: tensor<8x16xf32>, %cbf: tensor<8xf32>, %cbc: tensor<8xf32>, %cbo: tensor<8xf32>, %af: tensor<8xf32>, %ac: tensor<8xf32>, %ao: tensor<8xf32>, %pf: tensor<8xf32>, %po: tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>, tensor<?x8xf32>) {
-  %y, %h, %c = seq.para_lstm %x h0(%h0) c0(%c0) weights(%bf, %bc, %bo, %cbf, %cbc, %cbo, %af, %ac, %ao, %pf, %po) {hidden = 8 : i64, solver = "auto"} : (tensor<?x?x16xf32>, tensor<?x8xf32>, tensor<?x8xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>, tensor<?x8xf32>)
+  %y, %h, %c = seq.para_lstm %x h0(%h0) c0(%c0) weights(%bf, %bc, %bo, %cbf, %cbc, %cbo, %af, %ac, %ao, %pf, %po) {hidden = 8 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<?x8xf32>, tensor<?x8xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>, tensor<?x8xf32>)
   return %y, %h, %c : tensor<?x?x8xf32>, tensor<?x8xf32>, tensor<?x8xf32>
 }
 
@@ -263,19 +263,19 @@ func.func @gam(%x: tensor<?x?x16xf32>, %cw: tensor<16x4xf32>, %cb: tensor<16xf32
 
 // CHECK-LABEL: func.func @gated_attention_elementwise(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x16xf32>, %[[WQ:[^:]+]]: tensor<16x16xf32>, %[[WK:[^:]+]]: tensor<16x16xf32>, %[[WV:[^:]+]]: tensor<16x16xf32>, %[[WG:[^:]+]]: tensor<16x16xf32>, %[[WO:[^:]+]]: tensor<16x16xf32>)
-// CHECK:         %[[Y:.+]] = seq.gated_attention %[[X]] weights(%[[WQ]], %[[WK]], %[[WV]], %[[WG]], %[[WO]]) {gate = "elementwise", head_dim = 4 : i64, heads = 4 : i64, kv_heads = 4 : i64, rope_theta = 1.000000e+04 : f64} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
+// CHECK:         %[[Y:.+]] = seq.gated_attention %[[X]] weights(%[[WQ]], %[[WK]], %[[WV]], %[[WG]], %[[WO]]) {gate = #seq<attention_gate elementwise>, head_dim = 4 : i64, heads = 4 : i64, kv_heads = 4 : i64, rope_theta = 1.000000e+04 : f64} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
 // CHECK:         return %[[Y]] : tensor<?x?x16xf32>
 func.func @gated_attention_elementwise(%x: tensor<?x?x16xf32>, %wq: tensor<16x16xf32>, %wk: tensor<16x16xf32>, %wv: tensor<16x16xf32>, %wg: tensor<16x16xf32>, %wo: tensor<16x16xf32>) -> tensor<?x?x16xf32> {
-  %y = seq.gated_attention %x weights(%wq, %wk, %wv, %wg, %wo) {heads = 4 : i64, kv_heads = 4 : i64, head_dim = 4 : i64, gate = "elementwise", rope_theta = 1.0e+04 : f64} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
+  %y = seq.gated_attention %x weights(%wq, %wk, %wv, %wg, %wo) {heads = 4 : i64, kv_heads = 4 : i64, head_dim = 4 : i64, gate = #seq<attention_gate elementwise>, rope_theta = 1.0e+04 : f64} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
   return %y : tensor<?x?x16xf32>
 }
 
 // CHECK-LABEL: func.func @gated_attention_headwise_gqa(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x16xf32>, %[[WQ:[^:]+]]: tensor<32x16xf32>, %[[WK:[^:]+]]: tensor<16x16xf32>, %[[WV:[^:]+]]: tensor<16x16xf32>, %[[WG:[^:]+]]: tensor<4x16xf32>, %[[WO:[^:]+]]: tensor<16x32xf32>)
-// CHECK:         %[[Y:.+]] = seq.gated_attention %[[X]] weights(%[[WQ]], %[[WK]], %[[WV]], %[[WG]], %[[WO]]) {gate = "headwise", head_dim = 8 : i64, heads = 4 : i64, kv_heads = 2 : i64} : (tensor<?x?x16xf32>, tensor<32x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<4x16xf32>, tensor<16x32xf32>) -> tensor<?x?x16xf32>
+// CHECK:         %[[Y:.+]] = seq.gated_attention %[[X]] weights(%[[WQ]], %[[WK]], %[[WV]], %[[WG]], %[[WO]]) {gate = #seq<attention_gate headwise>, head_dim = 8 : i64, heads = 4 : i64, kv_heads = 2 : i64} : (tensor<?x?x16xf32>, tensor<32x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<4x16xf32>, tensor<16x32xf32>) -> tensor<?x?x16xf32>
 // CHECK:         return %[[Y]] : tensor<?x?x16xf32>
 func.func @gated_attention_headwise_gqa(%x: tensor<?x?x16xf32>, %wq: tensor<32x16xf32>, %wk: tensor<16x16xf32>, %wv: tensor<16x16xf32>, %wg: tensor<4x16xf32>, %wo: tensor<16x32xf32>) -> tensor<?x?x16xf32> {
-  %y = seq.gated_attention %x weights(%wq, %wk, %wv, %wg, %wo) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 8 : i64, gate = "headwise"} : (tensor<?x?x16xf32>, tensor<32x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<4x16xf32>, tensor<16x32xf32>) -> tensor<?x?x16xf32>
+  %y = seq.gated_attention %x weights(%wq, %wk, %wv, %wg, %wo) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 8 : i64, gate = #seq<attention_gate headwise>} : (tensor<?x?x16xf32>, tensor<32x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<4x16xf32>, tensor<16x32xf32>) -> tensor<?x?x16xf32>
   return %y : tensor<?x?x16xf32>
 }
 

@@ -18,8 +18,8 @@ using namespace seqc::rgnn;
 
 namespace {
 
-void setMaterialize(Operation *op, StringRef value) {
-  op->setAttr("materialize", StringAttr::get(op->getContext(), value));
+void setMaterialize(Operation *op, Materialize value) {
+  op->setAttr("materialize", MaterializeAttr::get(op->getContext(), value));
 }
 
 /// The expected fraction of the R·N (relation, node) pairs that E edges
@@ -43,13 +43,13 @@ struct RGNNSelectLayout : seqc::impl::RGNNSelectLayoutBase<RGNNSelectLayout> {
       Value x, edgeIndex;
       int64_t relations;
       if (auto t = dyn_cast<RelationLinearOp>(op);
-          t && t.getMaterialize() == "pair") {
+          t && t.getMaterialize() == Materialize::pair) {
         x = t.getX();
         edgeIndex = t.getEdgeIndex();
         relations =
             cast<RankedTensorType>(t.getWeight().getType()).getDimSize(0);
       } else if (auto m = dyn_cast<PairMeanOp>(op);
-                 m && m.getMaterialize() == "pair") {
+                 m && m.getMaterialize() == Materialize::pair) {
         x = m.getX();
         edgeIndex = m.getEdgeIndex();
         relations = m.getRelations();
@@ -60,12 +60,13 @@ struct RGNNSelectLayout : seqc::impl::RGNNSelectLayoutBase<RGNNSelectLayout> {
                             ? -1
                             : expectedPairFraction(x, edgeIndex, relations);
       if (fraction < 0) {
-        setMaterialize(op, "auto");
+        setMaterialize(op, Materialize::automatic);
         op->setAttr(
             "threshold",
             FloatAttr::get(Float64Type::get(op->getContext()), threshold));
       } else {
-        setMaterialize(op, fraction >= threshold ? "dense" : "pair");
+        setMaterialize(op, fraction >= threshold ? Materialize::dense
+                                                 : Materialize::pair);
       }
     });
   }

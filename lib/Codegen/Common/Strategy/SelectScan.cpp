@@ -36,10 +36,10 @@ struct SeqSelectScan : seqc::impl::SeqSelectScanBase<SeqSelectScan> {
   }
 
   void chooseSolver(const seqc::TargetInfo &target, Operation *op,
-                    StringRef solver, Value x, int64_t hidden, int n) {
+                    SolverRequest solver, Value x, int64_t hidden, int n) {
     RecurrenceShape r = shapeOf(x, hidden, n);
-    bool newton = solver == "newton";
-    if (solver == "auto")
+    bool newton = solver == SolverRequest::newton;
+    if (solver == SolverRequest::automatic)
       newton = autoSolver == seqc::SolverChoice::Choose
                    ? target.newtonPays(r)
                    : autoSolver == seqc::SolverChoice::Newton;
@@ -52,11 +52,11 @@ struct SeqSelectScan : seqc::impl::SeqSelectScanBase<SeqSelectScan> {
     op->setAttr("seq.scan", chooseScan(target, r));
     Builder b(&getContext());
     op->setAttr("seq.solver",
-                SolverAttr::get(&getContext(), SolverMethod::newton,
-                                newtonMaxIterations,
-                                b.getF64FloatAttr(newtonTolerance),
-                                solver == "newton" ? NewtonCap::error
-                                                   : NewtonCap::sequential));
+                SolverAttr::get(
+                    &getContext(), SolverMethod::newton, newtonMaxIterations,
+                    b.getF64FloatAttr(newtonTolerance),
+                    solver == SolverRequest::newton ? NewtonCap::error
+                                                    : NewtonCap::sequential));
   }
 
   void runOnOperation() override {

@@ -1,0 +1,569 @@
+//===- GatedAttention.cpp - Causal attention in tiles with online softmax -===//
+//
+// gated_attention (SPEC §4.4) never forms the T×T score matrix: flash
+// attention's blocking, on a CPU. A task is a tile of 32 query rows of one
+// head; 64 workers, each with one tile's scratch, take the tasks in turn
+// (tiles in the order 0, n−1, 1, n−2, ... so that every worker's share is
+// as much causal work as another's). A task walks the keys up to its last
+// row in blocks of 64, keeping per row the running max m, the running sum
+// l and the output accumulator (the online softmax):
+//   S = q kᵀ/√Dh (masked: key > row), m' = max(m, max S),
+//   l = l·e^{m−m'} + Σ e^{S−m'}, acc = acc·e^{m−m'} + e^{S−m'} V.
+// The tile's rows are the vector lanes throughout (16 rows a vector): Sᵀ
+// = k qᵀ is 8 keys × 32 rows in registers per step of Dh (two vectors of
+// qᵀ, eight broadcasts of k); the softmax is elementwise over vectors of
+// rows, with no reductions across lanes and no scalar exponentials (and
+// its exponents are never positive: expNonPositive); accᵀ
+// += Vᵀ Pᵀ is 8 components × 32 rows per key (two vectors of Pᵀ, eight
+// broadcasts of V). q and k are copied per head with RoPE (rotate-half,
+// from [T, Dh/2] cos/sin tables) and 1/√Dh applied, in vectors; a task
+// transposes its 32 rows of q into its scratch, and its accumulators back
+// to rows for the epilogue, which divides by l and applies the gate:
+// o ⊙ σ(x W_gateᵀ). Grouped kv heads: query head h reads kv head h / (H /
+// Hkv). (Earlier kernels, measured on the benchmark's layer: 4-row tiles
+// over 16-key blocks in registers 53 ms; rows of scores in registers with
+// lane reductions 36–38 ms; this one 32 ms.)
+//
+//===----------------------------------------------------------------------===//
+#include "CPUKernels.h"
+#include "LoopBuilders.h"
+#include "VectorLoops.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace seqc;
+using namespace seqc::loops;
+using arith::CmpIPredicate;
+
+namespace {
+
+/// Stands for −∞ in the running max: e^{kMasked − m} is 0 for any real m
+/// and, unlike −∞, never makes NaN in the polynomial exp.
+constexpr double kMasked = -1e30;
+
+/// Positions per step of the RoPE tables' angle addition.
+constexpr int64_t kRopeSteps = 64;
+
+/// The blocked kernel's shapes: query rows per task, keys per block, lanes.
+constexpr int64_t kTileRows = 32;
+constexpr int64_t kBlockKeys = 64;
+constexpr int64_t kLanes = 16;
+/// Keys (in Sᵀ) or components of V (in accᵀ) per register block: against
+/// the tile's 32 rows, two vectors each, 16 registers.
+constexpr int64_t kBlockRows = 8;
+/// Parallel workers of the kernel, each with one tile's scratch.
+constexpr int64_t kWorkers = 64;
+/// Steps of the two FMA loops (components in Sᵀ, keys in accᵀ) per iteration.
+constexpr int64_t kUnroll = 2;
+
+/// cos and sin of t·θ^(−2i/Dh), [T, Dh/2] each, in f64 and then rounded
+/// (t·θ^(−2i/Dh) in f32 would be off by about T·1e-7 rad). With t = 64n + j
+/// they come from cos and sin of 64n·f and j·f by angle addition: 2·(64 +
+/// T/64) calls of libm per frequency instead of 2·T.
+std::pair<Value, Value> ropeTables(TensorBuilder &b, Value steps, int64_t dh,
+                                   double theta) {
+  int64_t half = dh / 2;
+  auto f64 = b.getF64Type();
+  using IT = utils::IteratorType;
+  // cos or sin of (t·stride)·θ^(−2i/Dh) for t < count, [count, Dh/2], f64.
+  auto base = [&](OpFoldResult count, int64_t stride, bool isSin) {
+    return b.generic(
+        {}, {},
+        tensor::EmptyOp::create(
+            b, ArrayRef<OpFoldResult>{count, b.getIndexAttr(half)}, f64),
+        b.identity(2), {IT::parallel, IT::parallel},
+        [&](ImplicitLocOpBuilder &ib, ValueRange) {
+          auto asF64 = [&](Value v) {
+            return arith::UIToFPOp::create(
+                ib, f64, arith::IndexCastOp::create(ib, ib.getI64Type(), v));
+          };
+          Value t = linalg::IndexOp::create(ib, 0);
+          Value i = linalg::IndexOp::create(ib, 1);
+          Value freq = math::ExpOp::create(
+              ib,
+              arith::MulFOp::create(
+                  ib, asF64(i),
+                  arith::ConstantOp::create(
+                      ib, ib.getF64FloatAttr(-2.0 * std::log(theta) / dh))));
+          Value angle = arith::MulFOp::create(
+              ib, asF64(mul(ib, t, idx(ib, stride))), freq);
+          Value v = isSin ? math::SinOp::create(ib, angle).getResult()
+                          : math::CosOp::create(ib, angle).getResult();
+          return SmallVector<Value>{v};
+        });
+  };
+  Value blocks = arith::CeilDivUIOp::create(b, steps, b.index(kRopeSteps));
+  Value cosJ = base(b.getIndexAttr(kRopeSteps), 1, false);
+  Value sinJ = base(b.getIndexAttr(kRopeSteps), 1, true);
+  Value cosN = base(blocks, kRopeSteps, false);
+  Value sinN = base(blocks, kRopeSteps, true);
+  auto table = [&](bool isSin) {
+    return b.generic(
+        {}, {}, b.empty({steps, b.getIndexAttr(half)}), b.identity(2),
+        {IT::parallel, IT::parallel},
+        [&](ImplicitLocOpBuilder &ib, ValueRange) {
+          Value t = linalg::IndexOp::create(ib, 0);
+          Value i = linalg::IndexOp::create(ib, 1);
+          Value n = arith::DivUIOp::create(ib, t, idx(ib, kRopeSteps));
+          Value j = arith::RemUIOp::create(ib, t, idx(ib, kRopeSteps));
+          auto at = [&](Value table, Value r) {
+            return tensor::ExtractOp::create(ib, table, ValueRange{r, i})
+                .getResult();
+          };
+          Value cn = at(cosN, n), sn = at(sinN, n);
+          Value cj = at(cosJ, j), sj = at(sinJ, j);
+          // cos(a + b) = ca cb − sa sb; sin(a + b) = sa cb + ca sb.
+          Value wide =
+              isSin
+                  ? arith::AddFOp::create(ib, arith::MulFOp::create(ib, sn, cj),
+                                          arith::MulFOp::create(ib, cn, sj))
+                        .getResult()
+                  : arith::SubFOp::create(ib, arith::MulFOp::create(ib, cn, cj),
+                                          arith::MulFOp::create(ib, sn, sj))
+                        .getResult();
+          return SmallVector<Value>{
+              arith::TruncFOp::create(ib, ib.getF32Type(), wide)};
+        });
+  };
+  return {table(false), table(true)};
+}
+
+/// dst [B, heads, T, Dh] = columns [offset, offset + heads·Dh) of the
+/// fused projection src [B, T, ·] per head, with rotate-half RoPE when
+/// there are tables (cos and sin buffers, [T, Dh/2]), times `scale`: in
+/// vectors of 16 along each half of a head (masked at its end), a
+/// parallel loop over rows.
+void copyHeads(IB &b, Value src, Value dst, int64_t offset, int64_t heads,
+               int64_t dh, std::optional<std::pair<Value, Value>> tables,
+               double scale) {
+  auto lanes = VectorType::get({kLanes}, b.getF32Type());
+  auto maskType = VectorType::get({kLanes}, b.getI1Type());
+  // Rotated halves when there are tables; the whole head otherwise.
+  int64_t part = tables ? dh / 2 : dh;
+  int64_t pieces = (part + kLanes - 1) / kLanes;
+  Value batch = memref::DimOp::create(b, src, 0);
+  Value steps = memref::DimOp::create(b, src, 1);
+  parallelGrid(b, {batch, steps}, [&](IB &ib, ValueRange ivs) {
+    Value bi = ivs[0], t = ivs[1];
+    Value zero = splatF32(ib, lanes, 0);
+    Value scaleV = splatF32(ib, lanes, scale);
+    for (int64_t i = 0; i < pieces; ++i) {
+      int64_t c = i * kLanes;
+      Value mask = vector::CreateMaskOp::create(
+          ib, maskType, ValueRange{idx(ib, std::min(kLanes, part - c))});
+      Value cs, sn;
+      if (tables) {
+        cs = vector::MaskedLoadOp::create(
+            ib, lanes, tables->first, ValueRange{t, idx(ib, c)}, mask, zero);
+        sn = vector::MaskedLoadOp::create(
+            ib, lanes, tables->second, ValueRange{t, idx(ib, c)}, mask, zero);
+      }
+      for (int64_t h = 0; h < heads; ++h) {
+        int64_t col = offset + h * dh + c;
+        auto load = [&](int64_t at) {
+          return vector::MaskedLoadOp::create(
+                     ib, lanes, src, ValueRange{bi, t, idx(ib, at)}, mask, zero)
+              .getResult();
+        };
+        auto store = [&](Value v, int64_t at) {
+          vector::MaskedStoreOp::create(
+              ib, dst, ValueRange{bi, idx(ib, h), t, idx(ib, at)}, mask,
+              arith::MulFOp::create(ib, v, scaleV));
+        };
+        if (!tables) {
+          store(load(col), c);
+          continue;
+        }
+        // x₁ cos − x₂ sin in the first half, x₂ cos + x₁ sin in the second.
+        Value x1 = load(col), x2 = load(col + part);
+        store(arith::SubFOp::create(ib, arith::MulFOp::create(ib, x1, cs),
+                                    arith::MulFOp::create(ib, x2, sn)),
+              c);
+        store(arith::AddFOp::create(ib, arith::MulFOp::create(ib, x2, cs),
+                                    arith::MulFOp::create(ib, x1, sn)),
+              c + part);
+      }
+    }
+  });
+}
+
+/// Where the V rows are: per kv head ([B, Hkv, T, Dh], layout bhtd) or in
+/// place in the fused projection's rows from column `col` (bthd).
+struct ValueRows {
+  Value mem;
+  bool perHead;
+  int64_t col, dh;
+
+  /// Component d of V row `key` of kv head kvh.
+  Value load(IB &b, Value bi, Value kvh, Value key, Value d) const {
+    SmallVector<Value> at =
+        perHead ? SmallVector<Value>{bi, kvh, key, d}
+                : SmallVector<Value>{
+                      bi, key,
+                      add(b, add(b, mul(b, kvh, idx(b, dh)), d), idx(b, col))};
+    return memref::LoadOp::create(b, mem, at);
+  }
+};
+
+/// Per-worker scratch of the blocked kernel, [workers, ...], with the
+/// tile's rows in lanes: its queries qᵀ [Dh, Rq]; the block's scores, then
+/// probabilities, Pᵀ [Bk, Rq]; the output accumulators accᵀ [Dh8, Rq]
+/// (Dh rounded up to 8); per row the running max and sum. Then the
+/// accumulators by rows, [Rq, Dh16], for the epilogue.
+struct TileScratch {
+  Value q, p, accT, m, l, acc;
+};
+
+/// One task: query rows t0..t0+31 (those < T) of head h against the keys
+/// up to its last row, in blocks of 64 (flash attention's blocking, on
+/// a CPU). Per block:
+/// - Sᵀ = k qᵀ (q pre-scaled by 1/√Dh), 8 keys × the tile's 32 rows in
+///   registers per step of Dh (two vectors of q, eight broadcasts of k),
+///   masked where the key is past the row, stored to the scratch; the
+///   block's max per row on the way;
+/// - the online softmax with rows in lanes, 16 rows per vector: running
+///   max m' = max(m, max S), α = e^{m − m'}, P = e^{S − m'}, l = α l + Σ P:
+///   no reductions across lanes, no scalar exponentials;
+/// - accᵀ = α ⊙ accᵀ + Vᵀ Pᵀ, 8 components × the tile's 32 rows in
+///   registers per key (two vectors of Pᵀ, eight broadcasts of V).
+/// At the end the accumulators go back to rows, and the gate is applied
+/// where the rows are stored.
+void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
+                  int64_t gateCol, Value o, const TileScratch &sc, Value slot,
+                  Value bi, Value h, Value tile, Value steps, int64_t heads,
+                  int64_t kvHeads, int64_t dh, bool headwise) {
+  auto f32 = b.getF32Type();
+  auto lanes = VectorType::get({kLanes}, f32);
+  auto maskType = VectorType::get({kLanes}, b.getI1Type());
+  auto i32Lanes = VectorType::get({kLanes}, b.getI32Type());
+  int64_t pieces = (dh + kLanes - 1) / kLanes; // of a Dh row
+  constexpr int64_t rowVectors = kTileRows / kLanes;
+  // Groups of 8 components of V in Vᵀ Pᵀ.
+  int64_t dGroups = (dh + kBlockRows - 1) / kBlockRows;
+  Value zero = splatF32(b, lanes, 0);
+  Value masked = splatF32(b, lanes, kMasked);
+  SmallVector<Value> dMasks;
+  for (int64_t i = 0; i < pieces; ++i)
+    dMasks.push_back(vector::CreateMaskOp::create(
+        b, maskType, ValueRange{idx(b, std::min(kLanes, dh - i * kLanes))}));
+  Value kvh = arith::DivUIOp::create(b, h, idx(b, heads / kvHeads));
+  Value qCol = mul(b, h, idx(b, dh));
+  Value last = arith::SubIOp::create(b, steps, idx(b, 1));
+  Value t0 = mul(b, tile, idx(b, kTileRows));
+  Value tLast =
+      arith::MinUIOp::create(b, add(b, t0, idx(b, kTileRows - 1)), last);
+  Value blocks = arith::CeilDivUIOp::create(b, add(b, tLast, idx(b, 1)),
+                                            idx(b, kBlockKeys));
+  auto at = [&](IB &ib, Value r, int64_t c = -1) {
+    SmallVector<Value> i{slot, r};
+    if (c >= 0)
+      i.push_back(idx(ib, c));
+    return i;
+  };
+  auto asI32 = [&](IB &ib, Value v) {
+    return vector::BroadcastOp::create(
+        ib, i32Lanes, arith::IndexCastOp::create(ib, ib.getI32Type(), v));
+  };
+  // The tile's rows, 16 per vector, as i32 lanes (for the causal mask).
+  SmallVector<int32_t> laneList(kLanes);
+  for (int64_t l = 0; l < kLanes; ++l)
+    laneList[l] = l;
+  Value laneIds = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(i32Lanes, ArrayRef<int32_t>(laneList)));
+  SmallVector<Value> rowIds;
+  for (int64_t rv = 0; rv < rowVectors; ++rv)
+    rowIds.push_back(arith::AddIOp::create(
+        b, laneIds, asI32(b, add(b, t0, idx(b, rv * kLanes)))));
+  // qᵀ of the tile's rows (clamped past T), from q per head [B, H, T, Dh]
+  // (RoPE and 1/√Dh applied): a vector of each row, its lanes stored apart.
+  forRange(b, idx(b, 0), idx(b, kTileRows), [&](IB &ib, Value r) {
+    Value row = arith::MinUIOp::create(ib, add(ib, t0, r), last);
+    for (int64_t i = 0; i < pieces; ++i) {
+      Value qv = vector::MaskedLoadOp::create(
+          ib, lanes, q, ValueRange{bi, h, row, idx(ib, i * kLanes)}, dMasks[i],
+          zero);
+      for (int64_t l = 0; l < std::min(kLanes, dh - i * kLanes); ++l)
+        memref::StoreOp::create(ib, vector::ExtractOp::create(ib, qv, l), sc.q,
+                                ValueRange{slot, idx(ib, i * kLanes + l), r});
+    }
+  });
+  // m = −∞ (kMasked), l = 0, acc = 0.
+  for (int64_t rv = 0; rv < rowVectors; ++rv) {
+    vector::StoreOp::create(b, masked, sc.m, at(b, idx(b, rv * kLanes)));
+    vector::StoreOp::create(b, zero, sc.l, at(b, idx(b, rv * kLanes)));
+  }
+  forRange(b, idx(b, 0), idx(b, dGroups * kBlockRows), [&](IB &ib, Value d) {
+    for (int64_t rv = 0; rv < rowVectors; ++rv)
+      vector::StoreOp::create(ib, zero, sc.accT,
+                              ValueRange{slot, d, idx(ib, rv * kLanes)});
+  });
+  forRange(b, idx(b, 0), blocks, [&](IB &lb, Value blk) {
+    Value s0 = mul(lb, blk, idx(lb, kBlockKeys));
+    // Keys s0 .. s0 + keysSeen − 1 are at or before some row of the tile.
+    Value keysSeen = arith::MinUIOp::create(
+        lb, arith::SubIOp::create(lb, add(lb, tLast, idx(lb, 1)), s0),
+        idx(lb, kBlockKeys));
+    Value groups =
+        arith::CeilDivUIOp::create(lb, keysSeen, idx(lb, kBlockRows));
+    // Sᵀ, 8 keys at a time against the 32 rows: 16 accumulators; per step
+    // of Dh, two vectors of q and eight broadcasts of k. Keys past a row
+    // (and past T) masked; stored; the block's max per row carried.
+    ValueRange blockMax = forCarry(
+        lb, idx(lb, 0), groups, SmallVector<Value>(rowVectors, masked),
+        [&](IB &gb, Value g, ValueRange mx) {
+          Value j0 = add(gb, s0, mul(gb, g, idx(gb, kBlockRows)));
+          SmallVector<Value> keyRows;
+          for (int64_t j = 0; j < kBlockRows; ++j)
+            keyRows.push_back(
+                arith::MinUIOp::create(gb, add(gb, j0, idx(gb, j)), last));
+          SmallVector<Value> init(kBlockRows * rowVectors, zero);
+          ValueRange acc =
+              forCarry(gb, idx(gb, 0), idx(gb, dh), init,
+                       [&](IB &db, Value d, ValueRange c) {
+                         SmallVector<Value> qv;
+                         for (int64_t rv = 0; rv < rowVectors; ++rv)
+                           qv.push_back(vector::LoadOp::create(
+                               db, lanes, sc.q,
+                               ValueRange{slot, d, idx(db, rv * kLanes)}));
+                         SmallVector<Value> next;
+                         for (int64_t j = 0; j < kBlockRows; ++j) {
+                           Value ks = vector::BroadcastOp::create(
+                               db, lanes,
+                               memref::LoadOp::create(
+                                   db, k, ValueRange{bi, kvh, keyRows[j], d}));
+                           for (int64_t rv = 0; rv < rowVectors; ++rv)
+                             next.push_back(vector::FMAOp::create(
+                                 db, ks, qv[rv], c[j * rowVectors + rv]));
+                         }
+                         return next;
+                       });
+          SmallVector<Value> nextMax(mx.begin(), mx.end());
+          for (int64_t j = 0; j < kBlockRows; ++j) {
+            Value key = asI32(gb, add(gb, j0, idx(gb, j)));
+            Value row = mul(gb, g, idx(gb, kBlockRows));
+            for (int64_t rv = 0; rv < rowVectors; ++rv) {
+              Value seen = arith::CmpIOp::create(gb, CmpIPredicate::sge,
+                                                 rowIds[rv], key);
+              Value sv = arith::SelectOp::create(
+                  gb, seen, acc[j * rowVectors + rv], masked);
+              vector::StoreOp::create(gb, sv, sc.p,
+                                      ValueRange{slot, add(gb, row, idx(gb, j)),
+                                                 idx(gb, rv * kLanes)});
+              nextMax[rv] = arith::MaxNumFOp::create(
+                  gb, nextMax[rv], sv, arith::FastMathFlags::nnan);
+            }
+          }
+          (void)loopUnrollByFactor(
+              cast<scf::ForOp>(acc.front().getDefiningOp()), kUnroll);
+          return nextMax;
+        });
+    // The online softmax, 16 rows per vector: P = e^{S − m'} in place,
+    // l = α l + Σ P.
+    Value keysScored = mul(lb, groups, idx(lb, kBlockRows));
+    SmallVector<Value> alphas;
+    for (int64_t rv = 0; rv < rowVectors; ++rv) {
+      Value r0 = idx(lb, rv * kLanes);
+      Value m = vector::LoadOp::create(lb, lanes, sc.m, at(lb, r0));
+      Value mNew = arith::MaxNumFOp::create(lb, m, blockMax[rv],
+                                            arith::FastMathFlags::nnan);
+      Value alpha = expNonPositive(lb, arith::SubFOp::create(lb, m, mNew));
+      ValueRange sum = forCarry(
+          lb, idx(lb, 0), keysScored, {zero},
+          [&](IB &jb, Value j, ValueRange c) {
+            SmallVector<Value> p{slot, j, r0};
+            Value pv = expNonPositive(
+                jb, arith::SubFOp::create(
+                        jb, vector::LoadOp::create(jb, lanes, sc.p, p), mNew));
+            vector::StoreOp::create(jb, pv, sc.p, p);
+            return SmallVector<Value>{arith::AddFOp::create(jb, c[0], pv)};
+          });
+      Value l = vector::LoadOp::create(lb, lanes, sc.l, at(lb, r0));
+      vector::StoreOp::create(
+          lb,
+          arith::AddFOp::create(lb, arith::MulFOp::create(lb, l, alpha),
+                                sum[0]),
+          sc.l, at(lb, r0));
+      vector::StoreOp::create(lb, mNew, sc.m, at(lb, r0));
+      alphas.push_back(alpha);
+    }
+    // accᵀ = α ⊙ accᵀ + Vᵀ Pᵀ, 8 components × the tile's 32 rows in
+    // registers: per key, two vectors of P and eight broadcasts of V.
+    forRange(lb, idx(lb, 0), idx(lb, dGroups), [&](IB &gb, Value dg) {
+      Value d0 = mul(gb, dg, idx(gb, kBlockRows));
+      SmallVector<Value> comps, init;
+      for (int64_t dd = 0; dd < kBlockRows; ++dd) {
+        comps.push_back(arith::MinUIOp::create(gb, add(gb, d0, idx(gb, dd)),
+                                               idx(gb, dh - 1)));
+        for (int64_t rv = 0; rv < rowVectors; ++rv)
+          init.push_back(arith::MulFOp::create(
+              gb,
+              vector::LoadOp::create(gb, lanes, sc.accT,
+                                     ValueRange{slot, add(gb, d0, idx(gb, dd)),
+                                                idx(gb, rv * kLanes)}),
+              alphas[rv]));
+      }
+      ValueRange acc = forCarry(
+          gb, idx(gb, 0), keysSeen, init, [&](IB &jb, Value j, ValueRange c) {
+            Value key = add(jb, s0, j);
+            SmallVector<Value> pv;
+            for (int64_t rv = 0; rv < rowVectors; ++rv)
+              pv.push_back(vector::LoadOp::create(
+                  jb, lanes, sc.p, ValueRange{slot, j, idx(jb, rv * kLanes)}));
+            SmallVector<Value> next;
+            for (int64_t dd = 0; dd < kBlockRows; ++dd) {
+              Value vs = vector::BroadcastOp::create(
+                  jb, lanes, v.load(jb, bi, kvh, key, comps[dd]));
+              for (int64_t rv = 0; rv < rowVectors; ++rv)
+                next.push_back(vector::FMAOp::create(jb, vs, pv[rv],
+                                                     c[dd * rowVectors + rv]));
+            }
+            return next;
+          });
+      for (int64_t dd = 0; dd < kBlockRows; ++dd)
+        for (int64_t rv = 0; rv < rowVectors; ++rv)
+          vector::StoreOp::create(
+              gb, acc[dd * rowVectors + rv], sc.accT,
+              ValueRange{slot, add(gb, d0, idx(gb, dd)), idx(gb, rv * kLanes)});
+      (void)loopUnrollByFactor(cast<scf::ForOp>(acc.front().getDefiningOp()),
+                               kUnroll);
+    });
+  });
+  // The accumulators by rows, for the epilogue's vectors along Dh.
+  forRange(b, idx(b, 0), idx(b, dh), [&](IB &ib, Value d) {
+    for (int64_t rv = 0; rv < rowVectors; ++rv) {
+      Value a = vector::LoadOp::create(
+          ib, lanes, sc.accT, ValueRange{slot, d, idx(ib, rv * kLanes)});
+      for (int64_t l = 0; l < kLanes; ++l)
+        memref::StoreOp::create(ib, vector::ExtractOp::create(ib, a, l), sc.acc,
+                                ValueRange{slot, idx(ib, rv * kLanes + l), d});
+    }
+  });
+  // o = acc / l ⊙ σ(gate), for the rows that exist.
+  forRange(b, idx(b, 0), idx(b, kTileRows), [&](IB &rb, Value r) {
+    Value row = add(rb, t0, r);
+    ifThen(rb, cmp(rb, CmpIPredicate::ult, row, steps), [&](IB &ib) {
+      Value inv = vector::BroadcastOp::create(
+          ib, lanes,
+          arith::DivFOp::create(ib, constF32(ib, 1.0),
+                                memref::LoadOp::create(ib, sc.l, at(ib, r))));
+      Value headGate;
+      if (headwise)
+        headGate = vector::BroadcastOp::create(
+            ib, lanes,
+            sigmoid(ib,
+                    memref::LoadOp::create(
+                        ib, fused,
+                        ValueRange{bi, row, add(ib, h, idx(ib, gateCol))})));
+      for (int64_t i = 0; i < pieces; ++i) {
+        Value out = arith::MulFOp::create(
+            ib,
+            vector::LoadOp::create(ib, lanes, sc.acc, at(ib, r, i * kLanes)),
+            inv);
+        Value col = add(ib, qCol, idx(ib, i * kLanes));
+        Value gate =
+            headwise
+                ? headGate
+                : sigmoid(ib, vector::MaskedLoadOp::create(
+                                  ib, lanes, fused,
+                                  ValueRange{bi, row,
+                                             add(ib, col, idx(ib, gateCol))},
+                                  dMasks[i], zero));
+        vector::MaskedStoreOp::create(ib, o, ValueRange{bi, row, col},
+                                      dMasks[i],
+                                      arith::MulFOp::create(ib, out, gate));
+      }
+    });
+  });
+}
+
+} // namespace
+
+Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
+  ValueRange w = op.getWeights();
+  int64_t heads = op.getHeads(), kvHeads = op.getKvHeads();
+  int64_t dh = op.getHeadDim();
+  bool headwise = op.getGate() == seq::AttentionGate::headwise;
+  Value x = op.getX();
+  // q, k, v and the gate read x: one GEMM over their stacked weights.
+  int64_t qw = heads * dh, kvw = kvHeads * dh;
+  Value fused = buildFusedLinear(b, x, {w[0], w[1], w[2], w[3]});
+  int64_t gateCol = qw + 2 * kvw;
+  // q and k copied per head with RoPE applied (q also scaled by 1/√Dh); V
+  // in the layout seq-select-layout chose (per kv head unless said
+  // otherwise); the gate read in place.
+  auto layout = op->getAttrOfType<seq::AttentionLayoutAttr>("seq.layout");
+  ValueRows vrows{Value(),
+                  !layout || layout.getValues() == seq::HeadLayout::bhtd,
+                  qw + kvw, dh};
+  Value batch = b.dim(x, 0), steps = b.dim(x, 1);
+  std::optional<std::pair<Value, Value>> tables;
+  if (auto theta = op.getRopeTheta())
+    tables = ropeTables(b, steps, dh, theta->convertToDouble());
+  // Every tensor is built; now the buffers: q (scaled by 1/√Dh) and k per
+  // head with RoPE applied, V per head or in place.
+  Value fb = readBuffer(b, fused);
+  vrows.mem = fb;
+  if (vrows.perHead) {
+    vrows.mem = allocBuffer(b, {batch, b.index(kvHeads), steps, b.index(dh)});
+    copyHeads(b, fb, vrows.mem, qw + kvw, kvHeads, dh, std::nullopt, 1.0);
+  }
+  std::optional<std::pair<Value, Value>> tableBuffers;
+  if (tables)
+    tableBuffers = {readBuffer(b, tables->first),
+                    readBuffer(b, tables->second)};
+  Value qb = allocBuffer(b, {batch, b.index(heads), steps, b.index(dh)});
+  Value kb = allocBuffer(b, {batch, b.index(kvHeads), steps, b.index(dh)});
+  copyHeads(b, fb, qb, 0, heads, dh, tableBuffers, 1.0 / std::sqrt(double(dh)));
+  copyHeads(b, fb, kb, qw, kvHeads, dh, tableBuffers, 1.0);
+  Value ob = allocBuffer(b, {batch, steps, b.index(heads * dh)});
+  Value tiles = arith::CeilDivUIOp::create(b, steps, b.index(kTileRows));
+  Value hs = b.index(heads);
+  // kWorkers workers, each with its own scratch, take the tasks (batch,
+  // head, tile) w, w + kWorkers, w + 2·kWorkers, ...: the scratch is
+  // kWorkers tiles whatever B, H and T.
+  auto scratch = [&](ArrayRef<int64_t> tail) {
+    SmallVector<Value> sizes{b.index(kWorkers)};
+    for (int64_t t : tail)
+      sizes.push_back(b.index(t));
+    return allocBuffer(b, sizes);
+  };
+  int64_t dhPadded = (dh + kLanes - 1) / kLanes * kLanes;
+  int64_t dh8 = (dh + kBlockRows - 1) / kBlockRows * kBlockRows;
+  TileScratch sc{scratch({dh, kTileRows}),  scratch({kBlockKeys, kTileRows}),
+                 scratch({dh8, kTileRows}), scratch({kTileRows}),
+                 scratch({kTileRows}),      scratch({kTileRows, dhPadded})};
+  Value tasks = mul(b, mul(b, batch, hs), tiles);
+  parallelGrid(b, {b.index(kWorkers)}, [&](IB &ib, ValueRange ivs) {
+    Value slot = ivs[0];
+    scf::ForOp::create(
+        ib, slot, tasks, idx(ib, kWorkers), ValueRange{},
+        [&](OpBuilder &nb, Location loc, Value task, ValueRange) {
+          IB tb(loc, nb);
+          Value i = arith::RemUIOp::create(tb, task, tiles);
+          Value rest = arith::DivUIOp::create(tb, task, tiles);
+          Value h = arith::RemUIOp::create(tb, rest, hs);
+          Value bi = arith::DivUIOp::create(tb, rest, hs);
+          // Tiles in the order 0, n−1, 1, n−2, ...: a tile's work grows
+          // with its rows (causal), and every worker's share of this order
+          // is as much work as another's.
+          Value half = arith::DivUIOp::create(tb, i, idx(tb, 2));
+          Value odd =
+              cmp(tb, CmpIPredicate::ne,
+                  arith::RemUIOp::create(tb, i, idx(tb, 2)), idx(tb, 0));
+          Value tile = arith::SelectOp::create(
+              tb, odd,
+              arith::SubIOp::create(
+                  tb, arith::SubIOp::create(tb, tiles, idx(tb, 1)), half),
+              half);
+          attendBlocks(tb, qb, kb, vrows, fb, gateCol, ob, sc, slot, bi, h,
+                       tile, steps, heads, kvHeads, dh, headwise);
+          scf::YieldOp::create(tb);
+        });
+  });
+  return buildLinear(b, bufferTensor(b, ob), w[4]);
+}

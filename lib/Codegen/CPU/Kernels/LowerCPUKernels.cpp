@@ -1,0 +1,84 @@
+//===- LowerCPUKernels.cpp - The seq-lower-cpu-kernels pass ---------------===//
+#include "CPUKernels.h"
+#include "dialects/rgnn/RGNNDialect.h"
+#include "seqc/Codegen/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+namespace seqc {
+#define GEN_PASS_DEF_SEQLOWERCPUKERNELS
+#include "seqc/Codegen/Passes.h.inc"
+} // namespace seqc
+
+using namespace mlir;
+
+namespace {
+struct SeqLowerCPUKernels
+    : seqc::impl::SeqLowerCPUKernelsBase<SeqLowerCPUKernels> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    seqc::Checks checks(module);
+    SmallVector<Operation *> ops;
+    SmallVector<Operation *> fused;
+    module.walk([&](Operation *op) {
+      StringRef dialect =
+          op->getDialect() ? op->getDialect()->getNamespace() : "";
+      if ((dialect != seqc::seq::SeqDialect::getDialectNamespace() &&
+           dialect != seqc::rgnn::RGNNDialect::getDialectNamespace()) ||
+          isa<seqc::seq::WeightOp>(op))
+        return;
+      auto linear = dyn_cast<seqc::seq::LinearOp>(op);
+      if (linear && seqc::isFusedIntoNeuron(linear))
+        fused.push_back(op); // lowered inside its neuron's loop nest
+      else
+        ops.push_back(op);
+    });
+    for (Operation *op : ops) {
+      seqc::TensorBuilder b(op->getLoc(), op);
+      FailureOr<seqc::Results> results = failure();
+      if (auto linear = dyn_cast<seqc::seq::LinearOp>(op);
+          linear && linear.getSpikeInput())
+        results = seqc::Results{seqc::buildSpikeLinear(b, linear)};
+      if (failed(results))
+        results = seqc::lowerAttention(op, b, checks);
+      if (failed(results))
+        results = seqc::lowerOverTime(op, b, checks);
+      if (failed(results))
+        results = seqc::lowerSpiking(op, b, checks);
+      if (failed(results))
+        results = seqc::lowerGraphLayout(op, b, checks);
+      if (failed(results))
+        results = seqc::lowerGraphKernel(op, b);
+      if (failed(results) && seqc::lowersToTensors(op)) {
+        op->emitOpError("is lowered by seq-lower-to-tensors first");
+        return signalPassFailure();
+      }
+      if (failed(results) &&
+          op->getDialect()->getNamespace() ==
+              seqc::rgnn::RGNNDialect::getDialectNamespace()) {
+        op->emitOpError("is lowered by rgnn-decompose and "
+                        "rgnn-lower-to-templates first");
+        return signalPassFailure();
+      }
+      if (failed(results)) {
+        op->emitOpError("has no CPU lowering yet");
+        return signalPassFailure();
+      }
+      // Lowerings may know more static sizes than the op's types said.
+      for (auto [value, result] : llvm::zip(*results, op->getResults()))
+        if (value.getType() != result.getType())
+          value = tensor::CastOp::create(b, result.getType(), value);
+      op->replaceAllUsesWith(*results);
+      op->erase();
+    }
+    for (Operation *op : fused)
+      op->erase();
+    checks.finish();
+  }
+};
+} // namespace

@@ -1,0 +1,79 @@
+//===- Checks.cpp - Run-time checks emitted by the seq lowerings ----------===//
+#include "Lowering.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+
+namespace seqc {
+
+static constexpr llvm::StringLiteral kStatus = "seqc_status";
+
+Checks::Checks(ModuleOp module) : module(module) {
+  if (auto earlier = module->getAttrOfType<ArrayAttr>("seq.check_messages"))
+    messages.assign(earlier.begin(), earlier.end());
+}
+
+std::string nodeName(Operation *op) {
+  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+    return name.getName().str();
+  return op->getName().getStringRef().str();
+}
+
+/// Cuts dim `i` of `x` to `size` (a no-op for a static dim).
+static Value cutDim(TensorBuilder &b, Value x, int64_t i, Value size) {
+  auto t = cast<RankedTensorType>(x.getType());
+  if (!t.isDynamicDim(i))
+    return x;
+  SmallVector<OpFoldResult> sizes = b.sizes(x);
+  sizes[i] = size;
+  SmallVector<OpFoldResult> zeros(t.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> ones(t.getRank(), b.getIndexAttr(1));
+  return tensor::ExtractSliceOp::create(b, t, x, zeros, sizes, ones);
+}
+
+void Checks::failIf(TensorBuilder &b, Value failed,
+                    const std::string &message) {
+  if (!module.lookupSymbol(kStatus)) {
+    OpBuilder mb(module.getBodyRegion());
+    auto type = MemRefType::get({}, mb.getI32Type());
+    memref::GlobalOp::create(
+        mb, module.getLoc(), kStatus, mb.getStringAttr("private"), type,
+        DenseElementsAttr::get(RankedTensorType::get({}, mb.getI32Type()),
+                               mb.getI32IntegerAttr(0).getValue()),
+        /*constant=*/false, /*alignment=*/nullptr);
+  }
+  messages.push_back(b.getStringAttr(message));
+  int32_t code = messages.size();
+  scf::IfOp::create(b, failed, [&](OpBuilder &nb, Location loc) {
+    auto type = MemRefType::get({}, nb.getI32Type());
+    Value status = memref::GetGlobalOp::create(nb, loc, type, kStatus);
+    Value c = arith::ConstantIntOp::create(nb, loc, nb.getI32Type(), code);
+    memref::StoreOp::create(nb, loc, c, status, ValueRange{});
+    scf::YieldOp::create(nb, loc);
+  });
+}
+
+std::pair<Value, Value> Checks::sameDim(TensorBuilder &b, Value x, int64_t xi,
+                                        Value y, int64_t yi,
+                                        const std::string &message) {
+  auto xt = cast<RankedTensorType>(x.getType());
+  auto yt = cast<RankedTensorType>(y.getType());
+  if (!xt.isDynamicDim(xi) && !yt.isDynamicDim(yi))
+    return {x, y}; // the verifier saw them agree
+  Value dx = b.dim(x, xi), dy = b.dim(y, yi);
+  failIf(b, arith::CmpIOp::create(b, arith::CmpIPredicate::ne, dx, dy),
+         message);
+  Value size = arith::MinUIOp::create(b, dx, dy);
+  return {cutDim(b, x, xi, size), cutDim(b, y, yi, size)};
+}
+
+void Checks::finish() {
+  if (!messages.empty())
+    module->setAttr("seq.check_messages",
+                    ArrayAttr::get(module.getContext(), messages));
+}
+
+} // namespace seqc

@@ -1,0 +1,51 @@
+//===- LowerToTensors.cpp - The seq-lower-to-tensors pass -----------------===//
+//
+// The target-independent lowering: the families of Lowering.h by their
+// conversion patterns, under a ConversionTarget that makes their ops
+// illegal (a linear that is the target's to compute stays legal). What
+// remains is seq-check-common-contract's to check.
+//
+//===----------------------------------------------------------------------===//
+#include "Lowering.h"
+#include "seqc/Codegen/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+namespace seqc {
+#define GEN_PASS_DEF_SEQLOWERTOTENSORS
+#include "seqc/Codegen/Passes.h.inc"
+} // namespace seqc
+
+using namespace mlir;
+using namespace seqc::seq;
+
+bool seqc::lowersToTensors(Operation *op) {
+  if (auto linear = dyn_cast<LinearOp>(op))
+    return !linear.getSpikeInput() && !isFusedIntoNeuron(linear);
+  return isa<EmbeddingOp, RMSNormOp, LayerNormOp, AddOp, MulOp, ActOp, GLUMLPOp,
+             RNNOp>(op);
+}
+
+namespace {
+struct SeqLowerToTensors
+    : seqc::impl::SeqLowerToTensorsBase<SeqLowerToTensors> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
+    seqc::Checks checks(module);
+    RewritePatternSet patterns(ctx);
+    seqc::populateBuildingBlockPatterns(patterns, checks);
+    seqc::populateRNNPatterns(patterns, checks);
+
+    ConversionTarget target(*ctx);
+    target.markUnknownOpDynamicallyLegal(
+        [](Operation *op) { return !seqc::lowersToTensors(op); });
+    if (failed(applyPartialConversion(module, target, std::move(patterns))))
+      return signalPassFailure();
+    checks.finish();
+  }
+};
+} // namespace

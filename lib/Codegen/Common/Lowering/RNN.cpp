@@ -1,0 +1,185 @@
+//===- RNN.cpp - Lowering of seq.rnn: torch.nn.GRU / torch.nn.LSTM --------===//
+//
+// Per layer: the input projections of all steps are one contraction
+// (x W_ihᵀ + b_ih over [B, T]); a loop over time then adds the recurrent
+// projection h W_hhᵀ + b_hh (a contraction in the loop whose W a target
+// may prepare once, outside) and applies the gates elementwise, exactly in
+// PyTorch's gate order (r, z, n for GRU; i, f, g, o for LSTM).
+//
+//===----------------------------------------------------------------------===//
+#include "Lowering.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace seqc::seq;
+
+namespace seqc {
+
+/// Layer l of a [L, B, H] state as [B, H].
+static Value layerOf(TensorBuilder &b, Value states, int64_t l) {
+  auto t = cast<RankedTensorType>(states.getType());
+  SmallVector<OpFoldResult> sizes = b.sizes(states);
+  sizes[0] = b.getIndexAttr(1);
+  return tensor::ExtractSliceOp::create(
+      b, t.clone(t.getShape().drop_front()), states,
+      SmallVector<OpFoldResult>{b.getIndexAttr(l), b.getIndexAttr(0),
+                                b.getIndexAttr(0)},
+      sizes, SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
+}
+
+/// Writes [B, H] as layer l of a [L, B, H] state.
+static Value setLayer(TensorBuilder &b, Value states, Value h, int64_t l) {
+  SmallVector<OpFoldResult> sizes = b.sizes(states);
+  sizes[0] = b.getIndexAttr(1);
+  return tensor::InsertSliceOp::create(
+      b, h, states,
+      SmallVector<OpFoldResult>{b.getIndexAttr(l), b.getIndexAttr(0),
+                                b.getIndexAttr(0)},
+      sizes, SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
+}
+
+/// The G gate blocks of a [B, G·H] projection, each [B, H] (views, no
+/// copies). Slices rather than indexing maps (b, j + g·H) into the whole
+/// projection: for g = 0 that map is the identity, and where B is fixed
+/// too linalg's verifier then requires the projection to be H wide.
+static void appendGates(TensorBuilder &b, SmallVectorImpl<Value> &out,
+                        Value proj, int64_t gates, int64_t hidden) {
+  auto t = cast<RankedTensorType>(proj.getType());
+  auto type = t.clone({t.getDimSize(0), hidden});
+  SmallVector<OpFoldResult> sizes{b.sizes(proj)[0], b.getIndexAttr(hidden)};
+  SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+  for (int64_t g = 0; g < gates; ++g)
+    out.push_back(tensor::ExtractSliceOp::create(
+        b, type, proj,
+        SmallVector<OpFoldResult>{b.getIndexAttr(0),
+                                  b.getIndexAttr(g * hidden)},
+        sizes, strides));
+}
+
+/// [state, the gate blocks of gi, those of gh], all [B, H].
+static SmallVector<Value> stepOperands(TensorBuilder &b, Value state, Value gi,
+                                       Value gh, int64_t gates,
+                                       int64_t hidden) {
+  SmallVector<Value> ins{state};
+  appendGates(b, ins, gi, gates, hidden);
+  appendGates(b, ins, gh, gates, hidden);
+  return ins;
+}
+
+/// One GRU step on [B, H]: from the input and recurrent projections.
+static Value gruStep(TensorBuilder &b, Value gi, Value gh, Value h,
+                     int64_t hidden) {
+  using IT = utils::IteratorType;
+  SmallVector<Value> ins = stepOperands(b, h, gi, gh, 3, hidden);
+  SmallVector<AffineMap> maps(ins.size(), b.identity(2));
+  return b.generic(
+      ins, maps, b.empty(b.sizes(h)), b.identity(2),
+      {IT::parallel, IT::parallel}, [](ImplicitLocOpBuilder &ib, ValueRange a) {
+        Value r = sigmoid(ib, arith::AddFOp::create(ib, a[1], a[4]));
+        Value z = sigmoid(ib, arith::AddFOp::create(ib, a[2], a[5]));
+        Value n = math::TanhOp::create(
+            ib, arith::AddFOp::create(ib, a[3],
+                                      arith::MulFOp::create(ib, r, a[6])));
+        // h' = (1 − z) ⊙ n + z ⊙ h
+        Value keep = arith::MulFOp::create(ib, z, a[0]);
+        Value take = arith::MulFOp::create(
+            ib, arith::SubFOp::create(ib, constF32(ib, 1.0), z), n);
+        return SmallVector<Value>{arith::AddFOp::create(ib, take, keep)};
+      });
+}
+
+/// One LSTM step: (h', c') on [B, H].
+static std::pair<Value, Value> lstmStep(TensorBuilder &b, Value gi, Value gh,
+                                        Value c, int64_t hidden) {
+  using IT = utils::IteratorType;
+  SmallVector<Value> ins = stepOperands(b, c, gi, gh, 4, hidden);
+  SmallVector<AffineMap> maps(ins.size(), b.identity(2));
+  auto gate = [](ImplicitLocOpBuilder &ib, ValueRange a, int g) {
+    return arith::AddFOp::create(ib, a[1 + g], a[5 + g]).getResult();
+  };
+  Value cNext = b.generic(ins, maps, b.empty(b.sizes(c)), b.identity(2),
+                          {IT::parallel, IT::parallel},
+                          [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+                            Value i = sigmoid(ib, gate(ib, a, 0));
+                            Value f = sigmoid(ib, gate(ib, a, 1));
+                            Value g = math::TanhOp::create(ib, gate(ib, a, 2));
+                            return SmallVector<Value>{arith::AddFOp::create(
+                                ib, arith::MulFOp::create(ib, f, a[0]),
+                                arith::MulFOp::create(ib, i, g))};
+                          });
+  Value oi = ins[4], oh = ins[8]; // the o blocks of gi and gh
+  Value hNext = b.generic(
+      {cNext, oi, oh}, SmallVector<AffineMap>(3, b.identity(2)),
+      b.empty(b.sizes(c)), b.identity(2), {IT::parallel, IT::parallel},
+      [](ImplicitLocOpBuilder &ib, ValueRange a) {
+        Value o = sigmoid(ib, arith::AddFOp::create(ib, a[1], a[2]));
+        return SmallVector<Value>{
+            arith::MulFOp::create(ib, o, math::TanhOp::create(ib, a[0]))};
+      });
+  return {hNext, cNext};
+}
+
+static Results buildRNN(TensorBuilder &b, RNNOp op) {
+  bool lstm = op.getCell() == RNNCell::lstm;
+  int64_t hidden = op.getHidden(), layers = op.getLayers();
+  ValueRange w = op.getWeights();
+  Value input = op.getX();
+  // B and T as attributes where the model fixes them: a size held in a
+  // Value is dynamic to the slice ops, even when it is a constant, so the
+  // per-step slices of a fixed batch would not match their static types.
+  SmallVector<OpFoldResult> inputSizes = b.sizes(input);
+  OpFoldResult batch = inputSizes[0], stepCount = inputSizes[1];
+  Value steps = b.dim(input, 1); // the loop bound
+  SmallVector<OpFoldResult> stateSizes{b.getIndexAttr(layers), batch,
+                                       b.getIndexAttr(hidden)};
+  Value hN = b.empty(stateSizes), cN = b.empty(stateSizes);
+  for (int64_t l = 0; l < layers; ++l) {
+    Value wih = w[4 * l], whh = w[4 * l + 1], bih = w[4 * l + 2],
+          bhh = w[4 * l + 3];
+    Value gi = buildLinear(b, input, wih, bih); // [B, T, G·H], all steps
+    Value h = op.getH0() ? layerOf(b, op.getH0(), l)
+                         : b.zeros({batch, b.getIndexAttr(hidden)});
+    Value c = op.getC0() ? layerOf(b, op.getC0(), l)
+                         : b.zeros({batch, b.getIndexAttr(hidden)});
+    Value ys = b.empty({batch, stepCount, b.getIndexAttr(hidden)});
+    SmallVector<Value> init{h, ys};
+    if (lstm)
+      init.push_back(c);
+    auto loop = scf::ForOp::create(
+        b, b.index(0), steps, b.index(1), init,
+        [&](OpBuilder &nested, Location loc, Value t, ValueRange carried) {
+          TensorBuilder lb(loc, nested);
+          Value git = lb.timeSlice(gi, t, batch);
+          Value gh = buildLinear(lb, carried[0], whh, bhh);
+          SmallVector<Value> next;
+          if (lstm) {
+            auto [hn, cn] = lstmStep(lb, git, gh, carried[2], hidden);
+            next = {hn, lb.insertTime(hn, carried[1], t), cn};
+          } else {
+            Value hn = gruStep(lb, git, gh, carried[0], hidden);
+            next = {hn, lb.insertTime(hn, carried[1], t)};
+          }
+          scf::YieldOp::create(lb, next);
+        });
+    input = loop.getResult(1);
+    hN = setLayer(b, hN, loop.getResult(0), l);
+    if (lstm)
+      cN = setLayer(b, cN, loop.getResult(2), l);
+  }
+  Results results{input, hN};
+  if (lstm)
+    results.push_back(cN);
+  return results;
+}
+
+void populateRNNPatterns(RewritePatternSet &patterns, Checks &checks) {
+  patterns.add<LowerOpPattern<RNNOp>>(
+      patterns.getContext(), checks, [](TensorBuilder &b, RNNOp op, Checks &) {
+        return FailureOr<Results>(buildRNN(b, op));
+      });
+}
+
+} // namespace seqc
