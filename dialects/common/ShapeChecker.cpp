@@ -108,21 +108,6 @@ FailureOr<bool> ShapeChecker::boolAttr(StringRef name) const {
   return attr.getValue();
 }
 
-FailureOr<StringRef> ShapeChecker::enumAttr(StringRef name,
-                                            ArrayRef<StringRef> allowed) const {
-  auto attr = attributes ? attributes.getAs<StringAttr>(name) : StringAttr();
-  if (!attr)
-    return error("requires string attribute '" + name + "'");
-  if (!llvm::is_contained(allowed, attr.getValue())) {
-    std::string list;
-    llvm::raw_string_ostream os(list);
-    llvm::interleave(allowed, os, ", ");
-    return error("attribute '" + name + "' must be one of " + list + ", got '" +
-                 attr.getValue() + "'");
-  }
-  return attr.getValue();
-}
-
 static bool elemMatches(Type t, Elem elem) {
   switch (elem) {
   case Elem::F32:

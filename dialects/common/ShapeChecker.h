@@ -61,9 +61,6 @@ public:
   mlir::FailureOr<std::optional<double>>
   optFloatAttr(llvm::StringRef name) const;
   mlir::FailureOr<bool> boolAttr(llvm::StringRef name) const;
-  /// Required string attribute whose value is one of `allowed`.
-  mlir::FailureOr<llvm::StringRef>
-  enumAttr(llvm::StringRef name, llvm::ArrayRef<llvm::StringRef> allowed) const;
   /// Required enum attribute of type `AttrT` (an ODS EnumAttr): its value.
   /// (Its values are checked where the attribute is built: by its parser,
   /// or by the importer from the model's string.)

@@ -179,8 +179,8 @@ def RGNN_AggregateOp : RGNN_Op<"aggregate", [AttrSizedOperandSegments]> {
   let description = [{
     `msgs[E,F]` → `y[N,F]`, N = `num_nodes`. With optional `scale[E,H]` (H
     divides F) each message's head h (columns `[h·F/H, (h+1)·F/H)`) is first
-    multiplied by `scale[e,h]`. `reduce = "sum"`: `y_i = Σ_{e→i} m_e`.
-    `reduce = "mean"` with `edge_type` given and `relations` R:
+    multiplied by `scale[e,h]`. `reduce` sum: `y_i = Σ_{e→i} m_e`.
+    `reduce` mean with `edge_type` given and `relations` R:
     `y_i = Σ_r (1/|N_r(i)|) Σ_{e→i of type r} m_e` (RGCN's mean); without
     `edge_type`: `y_i = (1/|N(i)|) Σ_{e→i} m_e`. Nodes with no incoming edge
     get 0.
@@ -335,8 +335,8 @@ def RGNN_EdgeMapOp : RGNN_TemplateOp<"edge_map", [AttrSizedOperandSegments]> {
     `modes` (one per table): `edge` (e), `src`, `dst` (the edge's
     nodes), `type`, `pair_src` / `pair_dst` (the next `row_maps` operand,
     pair_rows' `edge_rows`, holds the row of each edge). Rows a few edges
-    ahead are prefetched. `kind = "copy"`: `y_e` = the row of
-    table 0; `"dot"`: per-head dot products of the rows of tables 0 and 1,
+    ahead are prefetched. `kind` copy: `y_e` = the row of
+    table 0; dot: per-head dot products of the rows of tables 0 and 1,
     `y[E, heads]`.
   }];
   let arguments = (ins RGNN_IndexTensor:$src, RGNN_IndexTensor:$dst,

@@ -60,6 +60,7 @@ AttrSchema enumAttr(const char *name, const char *defaultJson = "") {
     return {};
   };
   a.enumNames = [] {
+    // (seqc's enums number their cases 0, 1, ... without gaps.)
     std::string names;
     for (uint32_t i = 0;; ++i) {
       llvm::StringRef n = seqc::seq::stringifyEnum(static_cast<E>(i));

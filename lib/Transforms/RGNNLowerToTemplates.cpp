@@ -42,6 +42,14 @@ struct EdgeValue {
   Value edgeRows;
 };
 
+/// The row mode of a node's rows read at an edge's `side`, directly or
+/// through a per-pair table.
+static RowMode rowMode(Side side, bool perPair) {
+  if (perPair)
+    return side == Side::src ? RowMode::pair_src : RowMode::pair_dst;
+  return side == Side::src ? RowMode::src : RowMode::dst;
+}
+
 /// Fails at `op` when one of `values` is a per-pair table, not a value per
 /// edge.
 static LogicalResult checkReadPerEdge(Operation *op,
@@ -235,9 +243,7 @@ void Lowering::relationLinear(ImplicitLocOpBuilder &b, RelationLinearOp op) {
   Value table =
       GemmOp::create(b, init.getType(), op.getX(), op.getWeight(), p.offsets,
                      init, p.nodes, p.dense, Value(), Value(), false);
-  edgeValues[op.getResult()] = {
-      table, op.getSide() == Side::src ? RowMode::pair_src : RowMode::pair_dst,
-      p.edgeRows};
+  edgeValues[op.getResult()] = {table, rowMode(op.getSide(), true), p.edgeRows};
 }
 
 FailureOr<Value> Lowering::edgeDot(ImplicitLocOpBuilder &b, EdgeDotOp op) {
@@ -289,14 +295,30 @@ LogicalResult Lowering::aggregate(ImplicitLocOpBuilder &b, AggregateOp op) {
       layout(b, op.getEdgeIndex(), edgeType, op.getNumNodes(), relations);
   NodeReduceKind kind;
   Value scores = op.getScale();
+  // node_reduce reads scores by the edge's position: a value per edge.
+  auto perEdgeScores = [&](Value v) -> FailureOr<Value> {
+    EdgeValue e = edgeValue(v);
+    if (e.mode != RowMode::edge)
+      return op.emitOpError("scales by rows of nodes or pairs, not by a "
+                            "value per edge"),
+             failure();
+    return e.table;
+  };
   if (auto softmax =
           scores ? scores.getDefiningOp<EdgeSoftmaxOp>() : EdgeSoftmaxOp()) {
     kind = NodeReduceKind::softmax_sum;
-    scores = edgeValue(softmax.getScores()).table;
+    FailureOr<Value> s = perEdgeScores(softmax.getScores());
+    if (failed(s))
+      return failure();
+    scores = *s;
   } else if (op.getReduce() == Reduce::sum) {
     kind = NodeReduceKind::sum;
-    if (scores)
-      scores = edgeValue(scores).table;
+    if (scores) {
+      FailureOr<Value> s = perEdgeScores(scores);
+      if (failed(s))
+        return failure();
+      scores = *s;
+    }
   } else {
     kind = op.getEdgeType() ? NodeReduceKind::mean_per_relation
                             : NodeReduceKind::mean;
@@ -360,8 +382,7 @@ LogicalResult Lowering::lower(Operation *op) {
   } else if (auto t = dyn_cast<RelationLinearOp>(op)) {
     relationLinear(b, t);
   } else if (auto g = dyn_cast<GatherOp>(op)) {
-    edgeValues[g.getResult()] = {
-        g.getX(), g.getSide() == Side::src ? RowMode::src : RowMode::dst, {}};
+    edgeValues[g.getResult()] = {g.getX(), rowMode(g.getSide(), false), {}};
   } else if (auto d = dyn_cast<EdgeDotOp>(op)) {
     FailureOr<Value> y = edgeDot(b, d);
     if (failed(y))

@@ -5,6 +5,7 @@
 // than to the library every instance shares.
 //
 //===----------------------------------------------------------------------===//
+#include "lib/Codegen/Common/Lowering/Lowering.h"
 #include "seqc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -17,9 +18,6 @@ namespace seqc {
 } // namespace seqc
 
 using namespace mlir;
-
-/// The run-time check status: one word per run.
-static constexpr llvm::StringLiteral kStatusName = "seqc_status";
 
 /// True when the global starts as zero (or undefined): the runtime zeroes
 /// the storage it allocates, so no other initial value can be kept.
@@ -61,7 +59,7 @@ struct SeqStateToArgs : seqc::impl::SeqStateToArgsBase<SeqStateToArgs> {
     SmallVector<memref::GlobalOp> globals;
     memref::GlobalOp status;
     for (auto global : module.getOps<memref::GlobalOp>())
-      if (global.getSymName() == kStatusName)
+      if (global.getSymName() == seqc::kStatusWord)
         status = global;
       else if (!global.getConstant())
         globals.push_back(global);
@@ -73,7 +71,7 @@ struct SeqStateToArgs : seqc::impl::SeqStateToArgsBase<SeqStateToArgs> {
         global.emitError("mutable global with a nonzero initial value");
         return signalPassFailure();
       }
-      bool perCall = global.getSymName() == kStatusName;
+      bool perCall = global.getSymName() == seqc::kStatusWord;
       NamedAttribute attrs[] = {
           NamedAttribute(StringAttr::get(ctx, "seq.state"),
                          global.getSymNameAttr()),

@@ -28,3 +28,15 @@ func.func @pair_table_per_edge(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: 
   %y = rgnn.aggregate %p, %ei types(%et) nodes %n {reduce = #rgnn<reduce mean>, relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
   return %y : tensor<?x16xf32>
 }
+
+// -----
+
+// A scale is read by the edge's position: a gather's rows (a node's row
+// per edge, in the layout's terms a row of x) cannot be one.
+func.func @scale_of_node_rows(%x: tensor<?x16xf32>, %s: tensor<?x4xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x16x16xf32>, %n: index) -> tensor<?x16xf32> {
+  %m = rgnn.relation_linear %x, %ei, %et, %w nodes %n {side = #rgnn<side src>} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x16xf32>, index) -> tensor<?x16xf32>
+  %g = rgnn.gather %s, %ei nodes %n {side = #rgnn<side dst>} : (tensor<?x4xf32>, tensor<2x?xi64>, index) -> tensor<?x4xf32>
+  // expected-error @+1 {{'rgnn.aggregate' op scales by rows of nodes or pairs, not by a value per edge}}
+  %y = rgnn.aggregate %m, %ei scale(%g) nodes %n {reduce = #rgnn<reduce sum>} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?x4xf32>, index) -> tensor<?x16xf32>
+  return %y : tensor<?x16xf32>
+}

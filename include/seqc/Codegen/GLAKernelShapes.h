@@ -1,6 +1,6 @@
 //===- GLAKernelShapes.h - How the CPU GLA kernels divide work ------------===//
 //
-// The shapes of the work of gla_core's CPU kernels (SeqToLinalg/GLACore.cpp),
+// The shapes of the work of gla_core's CPU kernels (CPU/Kernels/GLACore.cpp),
 // which the CPU cost model (Codegen/CPU/CPUTargetInfo.cpp) counts with when
 // it chooses between the kernels' forms and layouts.
 //

@@ -179,7 +179,7 @@ def RGNNSelectLayout : Pass<"rgnn-select-layout", "mlir::ModuleOp"> {
     (all R·N rows, row r·N + n) multiplies x directly by each W_r. With N
     and E known at compile time the expected fraction of pairs present,
     1 − exp(−E / (R·N)), decides; otherwise the decision is made at run
-    time from the measured count (`materialize = "auto"`).
+    time from the measured count (`materialize = #rgnn<materialize auto>`).
   }];
   let options = [
     Option<"enable", "enable", "bool", "true",

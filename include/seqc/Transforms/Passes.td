@@ -54,7 +54,7 @@ def SeqMarkSpikeInputs : Pass<"seq-mark-spike-inputs", "mlir::ModuleOp"> {
     A `seq.linear` whose input is the spike output of `seq.lif`, `seq.plif`
     or `seq.if_neuron` gets `spike_input`: its input is 0 or 1 everywhere,
     so its product can be computed by adding weight rows for the spikes
-    present, with no multiplies, which `convert-seq-to-linalg` does when
+    present, with no multiplies, which `seq-lower-cpu-kernels` does when
     the measured spike density is low.
   }];
 }
@@ -121,7 +121,7 @@ def RGNNCompactMaterialization
     and its relation's weight for every multi-edge and for every edge of
     that relation out of that node. Compact materialization computes one
     row per (relation, node) pair present in the graph
-    (`materialize = "pair"`), and `pair_mean` stores only the pairs
+    (`materialize = #rgnn<materialize pair>`), and `pair_mean` stores only the pairs
     present instead of all R·N.
   }];
   let options = [Option<"enable", "enable", "bool", "true",

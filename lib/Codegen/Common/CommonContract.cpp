@@ -29,9 +29,9 @@ namespace {
 /// Whether `op` is the run-time checks' status word or a store to it.
 bool statusWord(Operation *op) {
   if (auto global = dyn_cast<memref::GlobalOp>(op))
-    return global.getSymName() == "seqc_status";
+    return global.getSymName() == seqc::kStatusWord;
   if (auto get = dyn_cast<memref::GetGlobalOp>(op))
-    return get.getName() == "seqc_status";
+    return get.getName() == seqc::kStatusWord;
   if (auto store = dyn_cast<memref::StoreOp>(op))
     return store.getMemRef().getDefiningOp<memref::GetGlobalOp>() &&
            statusWord(store.getMemRef().getDefiningOp());

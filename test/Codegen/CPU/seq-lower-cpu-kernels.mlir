@@ -120,3 +120,19 @@ func.func @weight_views(%x: tensor<?x?x4xf32>) -> (tensor<?x?x3xf32>, tensor<?x?
   %z = seq.gam %x weights(%cw, %cb, %m, %qw, %qb) {slots = 5 : i64, kernel = 3 : i64} : (tensor<?x?x4xf32>, tensor<4x3xf32>, tensor<4xf32>, tensor<5x4xf32>, tensor<8x4xf32>, tensor<8xf32>) -> tensor<?x?x4xf32>
   return %y, %z : tensor<?x?x3xf32>, tensor<?x?x4xf32>
 }
+
+// -----
+
+// The run-time checks of both lowerings share one table: the CPU pass
+// numbers its messages on from the common lowering's (codes 1, 2, then 3, 4).
+// CHECK: module attributes {seq.check_messages = ["node 'seq.add': operand sizes differ along dim 0", "node 'seq.add': operand sizes differ along dim 1", "node 'seq.linear_recurrence': sizes of a and b differ along dim 0", "node 'seq.linear_recurrence': sizes of a and b differ along dim 1"]}
+// CHECK-LABEL: func.func @checks_of_both
+// CHECK: arith.constant 1 : i32
+// CHECK: arith.constant 2 : i32
+// CHECK: arith.constant 3 : i32
+// CHECK: arith.constant 4 : i32
+func.func @checks_of_both(%x: tensor<?x?x4xf32>, %y: tensor<?x?x4xf32>) -> tensor<?x?x4xf32> {
+  %s = seq.add %x, %y : (tensor<?x?x4xf32>, tensor<?x?x4xf32>) -> tensor<?x?x4xf32>
+  %h, %hT = seq.linear_recurrence %s, %y : (tensor<?x?x4xf32>, tensor<?x?x4xf32>) -> (tensor<?x?x4xf32>, tensor<?x4xf32>)
+  return %h : tensor<?x?x4xf32>
+}

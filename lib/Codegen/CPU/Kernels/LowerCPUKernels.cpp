@@ -69,11 +69,7 @@ struct SeqLowerCPUKernels
         op->emitOpError("has no CPU lowering yet");
         return signalPassFailure();
       }
-      // Lowerings may know more static sizes than the op's types said.
-      for (auto [value, result] : llvm::zip(*results, op->getResults()))
-        if (value.getType() != result.getType())
-          value = tensor::CastOp::create(b, result.getType(), value);
-      op->replaceAllUsesWith(*results);
+      op->replaceAllUsesWith(seqc::castToResultTypes(b, op, *results));
       op->erase();
     }
     for (Operation *op : fused)

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace seqc {
 #define GEN_PASS_DEF_SEQLOWERLINEARTOGEMM
@@ -94,7 +95,7 @@ struct SeqLowerLinearToGemm
         });
       op->getResult(0).replaceAllUsesWith(y);
       op->erase();
-      if (Operation *def = init.getDefiningOp(); def && def->use_empty())
+      if (Operation *def = init.getDefiningOp(); def && isOpTriviallyDead(def))
         def->erase();
     }
   }

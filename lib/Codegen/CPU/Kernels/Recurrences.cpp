@@ -1,8 +1,8 @@
 //===- Recurrences.cpp - Lowering of the ops that run along time ----------===//
 //
 // linear_recurrence and causal_conv1d here; lowerOverTime also dispatches
-// PGN and GAM (GatedMemory.cpp), rnn (RNN.cpp) and para_gru / para_lstm
-// (ParaRNN.cpp).
+// PGN and GAM (GatedMemory.cpp) and para_gru / para_lstm (ParaRNN.cpp).
+// (rnn is target-independent: Common/Lowering/RNN.cpp.)
 //
 //===----------------------------------------------------------------------===//
 #include "CPUKernels.h"

@@ -9,11 +9,16 @@ using namespace mlir;
 
 namespace seqc {
 
-static constexpr llvm::StringLiteral kStatus = "seqc_status";
-
 Checks::Checks(ModuleOp module) : module(module) {
   if (auto earlier = module->getAttrOfType<ArrayAttr>("seq.check_messages"))
     messages.assign(earlier.begin(), earlier.end());
+}
+
+Results castToResultTypes(TensorBuilder &b, Operation *op, Results results) {
+  for (auto [value, result] : llvm::zip(results, op->getResults()))
+    if (value.getType() != result.getType())
+      value = tensor::CastOp::create(b, result.getType(), value);
+  return results;
 }
 
 std::string nodeName(Operation *op) {
@@ -36,20 +41,22 @@ static Value cutDim(TensorBuilder &b, Value x, int64_t i, Value size) {
 
 void Checks::failIf(TensorBuilder &b, Value failed,
                     const std::string &message) {
-  if (!module.lookupSymbol(kStatus)) {
-    OpBuilder mb(module.getBodyRegion());
-    auto type = MemRefType::get({}, mb.getI32Type());
+  if (!module.lookupSymbol(kStatusWord)) {
+    // Through `b`: a pattern's builder tells its rewriter of every op.
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
+    auto type = MemRefType::get({}, b.getI32Type());
     memref::GlobalOp::create(
-        mb, module.getLoc(), kStatus, mb.getStringAttr("private"), type,
-        DenseElementsAttr::get(RankedTensorType::get({}, mb.getI32Type()),
-                               mb.getI32IntegerAttr(0).getValue()),
+        b, module.getLoc(), kStatusWord, b.getStringAttr("private"), type,
+        DenseElementsAttr::get(RankedTensorType::get({}, b.getI32Type()),
+                               b.getI32IntegerAttr(0).getValue()),
         /*constant=*/false, /*alignment=*/nullptr);
   }
   messages.push_back(b.getStringAttr(message));
   int32_t code = messages.size();
   scf::IfOp::create(b, failed, [&](OpBuilder &nb, Location loc) {
     auto type = MemRefType::get({}, nb.getI32Type());
-    Value status = memref::GetGlobalOp::create(nb, loc, type, kStatus);
+    Value status = memref::GetGlobalOp::create(nb, loc, type, kStatusWord);
     Value c = arith::ConstantIntOp::create(nb, loc, nb.getI32Type(), code);
     memref::StoreOp::create(nb, loc, c, status, ValueRange{});
     scf::YieldOp::create(nb, loc);

@@ -20,6 +20,9 @@
 
 namespace seqc {
 
+/// The module's status word: 0, or the number of the first failed check.
+constexpr llvm::StringLiteral kStatusWord = "seqc_status";
+
 /// Emits run-time checks. A failed check records its message's number in
 /// the module's status word (`seqc_status`) and the computation goes on over
 /// sizes clamped to stay in bounds; the runtime reports the message. The
@@ -28,8 +31,8 @@ namespace seqc {
 class Checks {
 public:
   explicit Checks(mlir::ModuleOp module);
-  /// Fails at run time unless dims `ai` of `a` and `bi` of `b` are equal;
-  /// returns `a` and `b` cut to the smaller size along those dims.
+  /// Fails at run time unless dims `xi` of `x` and `yi` of `y` are equal;
+  /// returns `x` and `y` cut to the smaller size along those dims.
   std::pair<mlir::Value, mlir::Value> sameDim(TensorBuilder &b, mlir::Value x,
                                               int64_t xi, mlir::Value y,
                                               int64_t yi,
@@ -84,13 +87,24 @@ mlir::Value buildLayerNorm(TensorBuilder &b, mlir::Value x, mlir::Value w,
 mlir::Value activation(mlir::ImplicitLocOpBuilder &b, seq::ActKind kind,
                        mlir::Value x);
 /// Whether a linear is computed inside the loop nest of the neuron that is
-/// its only user (so it is not lowered on its own).
+/// its only user (so it is not lowered on its own). (Today the CPU's
+/// choice, made for every target: a target that computes the two apart
+/// would lower such a linear itself.)
 bool isFusedIntoNeuron(seq::LinearOp op);
 /// A node's name for messages (from its NameLoc).
 std::string nodeName(mlir::Operation *op);
 
+/// `results` cast to `op`'s result types where a lowering knew more static
+/// sizes than the op's types said.
+Results castToResultTypes(TensorBuilder &b, mlir::Operation *op,
+                          Results results);
+
 /// A conversion pattern that lowers one op by `lower` (built at the op,
-/// through the rewriter) and replaces it with the values returned.
+/// through the rewriter) and replaces it with the values returned. The
+/// lowerings read the op's own operands: no types are converted, so they
+/// are the values the adaptor would give (the uses of a replaced op move
+/// to its replacement when the conversion commits), but a lowering must
+/// not look through them at ops this conversion replaced.
 template <typename OpTy>
 class LowerOpPattern : public mlir::OpConversionPattern<OpTy> {
 public:
@@ -109,11 +123,7 @@ public:
     mlir::FailureOr<Results> results = lower(b, op, checks);
     if (mlir::failed(results))
       return mlir::failure();
-    // Lowerings may know more static sizes than the op's types said.
-    for (auto [value, result] : llvm::zip(*results, op->getResults()))
-      if (value.getType() != result.getType())
-        value = mlir::tensor::CastOp::create(b, result.getType(), value);
-    rewriter.replaceOp(op, *results);
+    rewriter.replaceOp(op, castToResultTypes(b, op, *results));
     return mlir::success();
   }
 
