@@ -129,6 +129,18 @@ def unfollowed(dist):
             % near} if near else {}
 
 
+def neuron_reference(n, a, got, outputs):
+    """The reference of neuron `n` on charges `a`, following seqc's spikes
+    where they came back; its spike density and the unfollowed-run skip
+    where the spikes are not an output."""
+    s, v, dist = n(a, followed(got, "y", a.shape))
+    out = {"y": s, "v": v, "@dist:y": dist}
+    if "y" not in outputs:
+        out["@density:y"] = s
+        out.update(unfollowed(dist))
+    return out
+
+
 def unfollowed_times(outputs, spikes):
     """Sequence lengths: short when the spikes are not an output, so that
     inputs with no charge near the threshold are easy to draw."""
@@ -162,12 +174,7 @@ def gen_neuron(kind):
             return {"x": x}
 
         def reference(x, got):
-            s, v, dist = n(x["x"], followed(got, "y", x["x"].shape))
-            out = {"y": s, "v": v, "@dist:y": dist}
-            if "y" not in outputs:
-                out["@density:y"] = s
-                out.update(unfollowed(dist))
-            return out
+            return neuron_reference(n, x["x"], got, outputs)
         return Config("%s x=%s outputs=%s"
                       % (n.desc(), ["B", "T"] + tail, ",".join(outputs)),
                       {"x": {"dtype": "f32", "shape": ["B", "T"] + tail}},
@@ -209,13 +216,7 @@ def gen_linear_into_neuron(rng, i):
         return {"x": x}
 
     def reference(x, got):
-        a = charge_in(x["x"])
-        s, v, dist = n(a, followed(got, "y", a.shape))
-        out = {"y": s, "v": v, "@dist:y": dist}
-        if "y" not in outputs:
-            out["@density:y"] = s
-            out.update(unfollowed(dist))
-        return out
+        return neuron_reference(n, charge_in(x["x"]), got, outputs)
     return Config("in=%d out=%d bias=%d lead=%s %s outputs=%s"
                   % (inp, out, bias, "".join(map(str, lead)), n.desc(),
                      ",".join(outputs)),
