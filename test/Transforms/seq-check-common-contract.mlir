@@ -7,10 +7,9 @@
 // expected-error @below {{contract of the common pipeline: the module has no #seq.target}}
 module {
 func.func @decided(%a: tensor<1x?x20xf32>, %q: tensor<1x?x8xf32>, %v: tensor<1x?x6xf32>, %x: tensor<?x4xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x4x8xf32>, %root: tensor<4x8xf32>, %b: tensor<8xf32>) -> (tensor<1x?x20xf32>, tensor<1x?x6xf32>, tensor<?x8xf32>) {
-  // expected-error @+1 {{'seq.linear_recurrence' has no seq.scan (seq-select-scan decides it)}}
+  // expected-error @+1 {{'seq.linear_recurrence' is lowered by seq-lower-to-tensors}}
   %h, %hT = seq.linear_recurrence %a, %a : (tensor<1x?x20xf32>, tensor<1x?x20xf32>) -> (tensor<1x?x20xf32>, tensor<1x20xf32>)
-  // expected-error @+2 {{'seq.gla_core' has no seq.gla_form (seq-chunk-gla decides it)}}
-  // expected-error @+1 {{'seq.gla_core' has no seq.layout (seq-select-layout decides it)}}
+  // expected-error @+1 {{'seq.gla_core' is lowered by seq-lower-to-tensors}}
   %o, %s = seq.gla_core %q, %q, %v, %q {heads = 2 : i64, scale = 0.5 : f64} : (tensor<1x?x8xf32>, tensor<1x?x8xf32>, tensor<1x?x6xf32>, tensor<1x?x8xf32>) -> (tensor<1x?x6xf32>, tensor<1x2x4x3xf32>)
   // expected-error @+1 {{'rgnn.rgcn' must be rewritten before the targets' lowering}}
   %y = rgnn.rgcn %x, %ei, %et weights(%w, %root, %b) {out = 8 : i64, relations = 3 : i64} : (tensor<?x4xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x4x8xf32>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<?x8xf32>
@@ -49,5 +48,24 @@ func.func @lowered(%x: tensor<2x4xf32>, %w: tensor<4xf32>, %m: tensor<8x4xf32>, 
     memref.store %c, %s[] : memref<i32>
   }
   return %y, %z : tensor<2x4xf32>, tensor<2x8xf32>
+}
+}
+
+// -----
+
+// Calls only of kernel functions (a target may replace them by its own
+// kernels, or compile their bodies).
+module attributes {seq.target = #seq.target<kind = cpu, threads = 2, vector_bits = 256, vector_registers = 16>} {
+func.func private @seqc_kernel_scale(%x: tensor<4xf32>) -> tensor<4xf32> attributes {seq.kernel = {name = "scale"}} {
+  return %x : tensor<4xf32>
+}
+func.func private @helper(%x: tensor<4xf32>) -> tensor<4xf32> {
+  return %x : tensor<4xf32>
+}
+func.func @calls(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %y = call @seqc_kernel_scale(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  // expected-error @+1 {{a call of 'helper', which is not a kernel function}}
+  %z = call @helper(%y) : (tensor<4xf32>) -> tensor<4xf32>
+  return %z : tensor<4xf32>
 }
 }

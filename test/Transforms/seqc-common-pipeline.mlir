@@ -4,14 +4,13 @@
 // RUN: seqc-opt %s --seqc-common-pipeline | FileCheck %s
 // RUN: seqc-opt %s --seq-set-target="target=cuda arch=sm_90" --seqc-common-pipeline | FileCheck %s --check-prefix=CUDA
 
-// CHECK: module attributes {seq.target = #seq.target<kind = cpu
+// CHECK: module attributes {{.*}}seq.target = #seq.target<kind = cpu
 // CHECK-LABEL: func.func @decided
-// CHECK: seq.linear_recurrence {{.*}}seq.scan = #seq.scan<
-// CHECK: seq.gla_core {{.*}}seq.gla_form = #seq.gla_form<{{.*}}seq.layout = #seq.gla_layout<
+// CHECK: call @seqc_kernel_linear_recurrence(
+// CHECK: call @seqc_kernel_gla_core(
 // CHECK: rgnn.graph_layout
 // CHECK-NOT: rgnn.rgcn
-// CUDA: module attributes {seq.target = #seq.target<kind = cuda, arch = "sm_90"
-// CUDA: seq.gla_core {{.*}}seq.gla_form = #seq.gla_form<method = chunked
+// CUDA: module attributes {{.*}}seq.target = #seq.target<kind = cuda, arch = "sm_90"
 func.func @decided(%a: tensor<1x?x20xf32>, %q: tensor<1x?x8xf32>, %v: tensor<1x?x6xf32>, %x: tensor<?x4xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x4x8xf32>, %root: tensor<4x8xf32>, %b: tensor<8xf32>) -> (tensor<1x?x20xf32>, tensor<1x?x6xf32>, tensor<?x8xf32>) {
   %h, %hT = seq.linear_recurrence %a, %a : (tensor<1x?x20xf32>, tensor<1x?x20xf32>) -> (tensor<1x?x20xf32>, tensor<1x20xf32>)
   %o, %s = seq.gla_core %q, %q, %v, %q {heads = 2 : i64, scale = 0.5 : f64} : (tensor<1x?x8xf32>, tensor<1x?x8xf32>, tensor<1x?x6xf32>, tensor<1x?x8xf32>) -> (tensor<1x?x6xf32>, tensor<1x2x4x3xf32>)
@@ -25,12 +24,20 @@ func.func @decided(%a: tensor<1x?x20xf32>, %q: tensor<1x?x8xf32>, %v: tensor<1x?
 // CHECK-LABEL: func.func @lowered
 // CHECK: linalg.contract
 // CHECK: math.rsqrt
-// CHECK-NOT: seq.
+// CHECK-NOT: seq.linear
+// CHECK-NOT: seq.rms_norm
 // CUDA-LABEL: func.func @lowered
 // CUDA: linalg.contract
-// CUDA-NOT: seq.
+// CUDA-NOT: seq.linear
+// CUDA-NOT: seq.rms_norm
 func.func @lowered(%x: tensor<?x4xf32>, %w: tensor<8x4xf32>, %g: tensor<8xf32>) -> tensor<?x8xf32> {
   %y = seq.linear %x weights(%w) {out = 8 : i64, bias = false} : (tensor<?x4xf32>, tensor<8x4xf32>) -> tensor<?x8xf32>
   %z = seq.rms_norm %y weights(%g) {eps = 1.0e-05 : f64} : (tensor<?x8xf32>, tensor<8xf32>) -> tensor<?x8xf32>
   return %z : tensor<?x8xf32>
 }
+
+// The decisions ride on the kernel functions (after the functions that
+// call them).
+// CHECK: func.func private @seqc_kernel_linear_recurrence({{.*}}seq.kernel = {name = "linear_recurrence", scan = #seq.scan<
+// CHECK: func.func private @seqc_kernel_gla_core({{.*}}seq.kernel = {form = #seq.gla_form<{{.*}}layout = #seq.gla_layout<
+// CUDA: func.func private @seqc_kernel_gla_core({{.*}}seq.kernel = {form = #seq.gla_form<method = chunked

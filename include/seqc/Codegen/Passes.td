@@ -194,10 +194,20 @@ def SeqLowerToTensors : Pass<"seq-lower-to-tensors", "mlir::ModuleOp"> {
   let description = [{
     The target-independent lowering, by conversion patterns per op family
     (lib/Codegen/Common/Lowering): the building blocks (`linear`,
-    `embedding`, `rms_norm`, `layer_norm`, `add`, `mul`, `act`, `glu_mlp`)
-    and `rnn` become linalg, tensor, scf, arith and math ops on tensors.
-    Every projection is a `linalg.contract` of x [..., K] and w [N, K] into
-    the broadcast bias or zeros, which each target computes its own way.
+    `embedding`, `rms_norm`, `layer_norm`, `add`, `mul`, `act`, `glu_mlp`),
+    `rnn`, `linear_recurrence`, `causal_conv1d`, `pgn`, `gam`, `gla_core`
+    and `gla` become linalg, tensor, scf, arith and math ops on tensors. Every projection is
+    a `linalg.contract` of x [..., K] and w [N, K] into the broadcast bias
+    or zeros, which each target computes its own way. Pieces a target may
+    compute its own way are kernel calls: a `func.call` of a private
+    function marked `seq.kernel = {name = ..., <parameters>}` whose body is
+    the target-independent form (`linear_recurrence`: the scan, sequential
+    or chunked into `scf.forall` phases per `seq.scan`; `gla_core`: the
+    recurrent form, or the chunkwise one per `seq.gla_form`, its
+    intra-chunk part an `scf.forall` over the chunks and its state passed
+    along them by a loop; `gla_norm_gate`: the GLA layer's per-head norm
+    and gate; `causal_conv_taps` and `unfold_window`: long convolutions and
+    PGN windows).
     A `linear` on spikes, or fused into the neuron that is its only user,
     is left to the target. Dynamic sizes that must agree are checked at run
     time: a mismatch stores the number of a message in the module's
@@ -208,7 +218,8 @@ def SeqLowerToTensors : Pass<"seq-lower-to-tensors", "mlir::ModuleOp"> {
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
     "mlir::math::MathDialect", "mlir::memref::MemRefDialect",
-    "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect"
+    "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
+    "mlir::func::FuncDialect"
   ];
 }
 
@@ -224,10 +235,9 @@ def SeqCheckCommonContract
       that seq-lower-to-tensors lowers, and of rgnn only its templates
       (`graph_layout`, `node_layout`, `pair_rows`, `gemm`, `edge_map`,
       `node_reduce`): layers and inter-operator ops are rewritten by then;
-    - every decision made: `seq.scan` on `seq.linear_recurrence`,
-      `seq.solver` on `seq.para_gru`/`seq.para_lstm` (and `seq.scan` with
-      Newton), `seq.gla_form` and `seq.layout` on `seq.gla_core`/`seq.gla`
-      with static head sizes, `seq.layout` on `seq.gated_attention`.
+    - calls only of kernel functions (marked `seq.kernel`);
+    - every decision made: `seq.solver` on `seq.para_gru`/`seq.para_lstm`
+      (and `seq.scan` with Newton), `seq.layout` on `seq.gated_attention`.
     A violation is a compiler bug, reported at the op.
   }];
 }
@@ -239,17 +249,31 @@ def SeqCheckCommonContract
 def SeqLowerCPUKernels : Pass<"seq-lower-cpu-kernels", "mlir::ModuleOp"> {
   let summary = "Lower the remaining seq and rgnn ops to CPU kernels";
   let description = [{
-    The seq ops whose target-independent form is not written yet (GLA,
-    gated attention, scans and recurrences, ParaRNN, spiking units, a
-    linear on spikes or fused into its neuron) and the rgnn templates
-    become CPU code (lib/Codegen/CPU/Kernels): linalg on tensors where that
-    suffices, vector, memref and scf.parallel code for lane scans, register
-    tiles and graph traversals. Their projections are linear
-    `linalg.contract` ops like the common lowering's. Dynamic sizes are
-    checked at run time as seq-lower-to-tensors does, numbering on from
-    its messages. An op the common pipeline should have lowered, or one
-    with no CPU lowering, is an error.
+    First the common lowering's kernel calls (`func.call` of a function
+    marked `seq.kernel`): each becomes the CPU's own kernel for it
+    (lib/Codegen/CPU/Kernels/KernelCalls.cpp: the lane scans of
+    linear_recurrence, the register-tiled GLA kernels, loops over lane
+    blocks for long convolutions, PGN's long windows and the GLA norm
+    gate), or, with `kernels=false` or where the CPU has
+    none, the function's target-independent body inlined; the kernel
+    functions are then erased.
+
+    Then the seq ops whose target-independent form is not written yet
+    (gated attention, ParaRNN, spiking units, a linear on spikes or fused
+    into its neuron) and the rgnn templates become CPU code
+    (lib/Codegen/CPU/Kernels): linalg on tensors where that suffices,
+    vector, memref and scf.parallel code for lane scans, register tiles and
+    graph traversals. Their projections are linear `linalg.contract` ops
+    like the common lowering's. Dynamic sizes are checked at run time as
+    seq-lower-to-tensors does, numbering on from its messages. An op the
+    common pipeline should have lowered, or one with no CPU lowering, is an
+    error.
   }];
+  let options = [
+    Option<"kernels", "kernels", "bool", /*default=*/"true",
+           "Replace kernel calls by the CPU's own kernels (false: compile "
+           "their target-independent bodies, e.g. to test them)">
+  ];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
     "mlir::math::MathDialect", "mlir::memref::MemRefDialect",
@@ -296,6 +320,20 @@ def SeqVectorizeElementwise
   let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::vector::VectorDialect",
                            "mlir::memref::MemRefDialect"];
+}
+
+def SeqSerializeNestedParallel
+    : Pass<"seq-serialize-nested-parallel", "mlir::ModuleOp"> {
+  let summary = "Run a parallel loop inside another as sequential loops";
+  let description = [{
+    An `scf.parallel` (without reductions) nested in another becomes a nest
+    of `scf.for` loops over the same bounds: the outer loop's threads share
+    the work (convert-scf-to-openmp would otherwise open a parallel region
+    per inner loop, in every iteration of the outer one). The
+    target-independent bodies of kernel calls (an `scf.forall` over chunks
+    around elementwise ops) come out this way.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect"];
 }
 
 #endif // SEQC_CODEGEN_PASSES

@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
@@ -38,6 +39,8 @@ void seqc::buildCPUPipeline(OpPassManager &pm, PipelineBuilder &b) {
   b.add(pm, createSeqCopiesToLinalg());
   b.add(pm, createSeqVectorizeElementwise());
   b.addToFunctions(pm, createConvertLinalgToParallelLoopsPass());
+  b.add(pm, createForallToParallelLoopPass());
+  b.add(pm, createSeqSerializeNestedParallel());
   b.add(pm, createSeqApproximateMath());
   b.add(pm, createConvertSCFToOpenMPPass());
   b.add(pm, createCanonicalizerPass());

@@ -54,15 +54,6 @@ bool allowedDialect(Operation *op) {
              linalg::LinalgDialect, SeqDialect>(d);
 }
 
-/// Static per-head sizes of a GLA op (the strategy decides only for those;
-/// the lowering rejects the others with its own message).
-bool staticHeads(Operation *op) {
-  if (auto core = dyn_cast<GLACoreOp>(op))
-    return !cast<RankedTensorType>(core.getQ().getType()).isDynamicDim(2) &&
-           !cast<RankedTensorType>(core.getV().getType()).isDynamicDim(2);
-  return true;
-}
-
 struct SeqCheckCommonContract
     : seqc::impl::SeqCheckCommonContractBase<SeqCheckCommonContract> {
   using SeqCheckCommonContractBase::SeqCheckCommonContractBase;
@@ -94,17 +85,14 @@ struct SeqCheckCommonContract
                           "' is lowered by seq-lower-to-tensors");
         return;
       }
-      if (isa<LinearRecurrenceOp>(op))
-        needs(op, "seq.scan", "seq-select-scan");
+      if (auto call = dyn_cast<func::CallOp>(op); call && !seqc::kernelOf(call))
+        violation(op, "a call of '" + call.getCallee() +
+                          "', which is not a kernel function");
       if (isa<ParaGRUOp, ParaLSTMOp>(op)) {
         needs(op, "seq.solver", "seq-select-scan");
         auto solver = op->getAttrOfType<SolverAttr>("seq.solver");
         if (solver && solver.getMethod() == SolverMethod::newton)
           needs(op, "seq.scan", "seq-select-scan");
-      }
-      if (isa<GLACoreOp, GLAOp>(op) && staticHeads(op)) {
-        needs(op, "seq.gla_form", "seq-chunk-gla");
-        needs(op, "seq.layout", "seq-select-layout");
       }
       if (isa<GatedAttentionOp>(op))
         needs(op, "seq.layout", "seq-select-layout");

@@ -113,3 +113,161 @@ func.func @gru(%x: tensor<2x?x3xf32>, %wih: tensor<12x3xf32>, %whh: tensor<12x4x
   %y, %h = seq.rnn %x weights(%wih, %whh, %bih, %bhh) {cell = #seq<rnn_cell gru>, hidden = 4 : i64, layers = 1 : i64, solver = #seq<solver_request sequential>} : (tensor<2x?x3xf32>, tensor<12x3xf32>, tensor<12x4xf32>, tensor<12xf32>, tensor<12xf32>) -> (tensor<2x?x4xf32>, tensor<1x2x4xf32>)
   return %y, %h : tensor<2x?x4xf32>, tensor<1x2x4xf32>
 }
+
+// -----
+
+// linear_recurrence is a kernel call: the scan is the body of a private
+// function marked seq.kernel (a target may call its own kernel instead).
+// Sequential: one loop over time carrying h [B, D], a_t ⊙ h + b_t per step.
+// CHECK-LABEL: func.func @scan_sequential
+// CHECK: %{{.+}}:2 = call @[[FN:seqc_kernel_linear_recurrence]](%{{.+}}, %{{.+}}) : (tensor<2x?x5xf32>, tensor<2x?x5xf32>) -> (tensor<2x?x5xf32>, tensor<2x5xf32>)
+// CHECK-NOT: seq.linear_recurrence
+// CHECK: func.func private @[[FN]]({{.*}} attributes {seq.kernel = {name = "linear_recurrence", scan = #seq.scan<method = sequential>}}
+// CHECK:   linalg.fill
+// CHECK:   scf.for {{.*}} -> (tensor<2x5xf32>, tensor<2x?x5xf32>)
+// CHECK:     linalg.generic
+// CHECK:       arith.mulf
+// CHECK:       arith.addf
+// CHECK:     tensor.insert_slice
+// CHECK-NOT: scf.forall
+// CHECK-NOT: vector.
+func.func @scan_sequential(%a: tensor<2x?x5xf32>, %b: tensor<2x?x5xf32>) -> (tensor<2x?x5xf32>, tensor<2x5xf32>) {
+  %h, %hT = seq.linear_recurrence %a, %b {seq.scan = #seq.scan<method = sequential>} : (tensor<2x?x5xf32>, tensor<2x?x5xf32>) -> (tensor<2x?x5xf32>, tensor<2x5xf32>)
+  return %h, %hT : tensor<2x?x5xf32>, tensor<2x5xf32>
+}
+
+// -----
+
+// Chunked into a parallel scan as tensor-level structure: (1) an
+// scf.forall over the ceil(T / 64) chunks writes each chunk's transfer
+// (Π a from ones, the state from zeros) into row c of P and S; (2) a loop
+// over the chunks carries h0 through them, recording each chunk's carry;
+// (3) an scf.forall over the chunks scans each from its carry into its
+// [B, n, D] slice of the states.
+// CHECK-LABEL: func.func @scan_chunked
+// CHECK: func.func private @seqc_kernel_linear_recurrence
+// CHECK-SAME: (%{{.+}}: tensor<2x?x5xf32>, %{{.+}}: tensor<2x?x5xf32>, %[[H0:[^:]+]]: tensor<2x5xf32>)
+// CHECK-SAME: scan = #seq.scan<method = chunked, chunk = 64>
+// CHECK: %[[CHUNKS:.+]] = arith.ceildivui %{{.+}}, %c64
+// CHECK: %[[T:.+]]:2 = scf.forall (%[[C:.+]]) in (%[[CHUNKS]]) shared_outs(%[[P:.+]] = %{{.+}}, %[[S:.+]] = %{{.+}})
+// CHECK:   arith.constant 1.0
+// CHECK:   scf.for
+// CHECK:   scf.forall.in_parallel
+// CHECK:     tensor.parallel_insert_slice %{{.+}} into %[[P]][0, %[[C]], 0] [2, 1, 5]
+// CHECK:     tensor.parallel_insert_slice %{{.+}} into %[[S]][0, %[[C]], 0] [2, 1, 5]
+// CHECK: %[[CARRY:.+]]:2 = scf.for %{{.+}} = %{{.+}} to %[[CHUNKS]] {{.*}} iter_args(%{{.+}} = %[[H0]],
+// CHECK: %[[OUT:.+]] = scf.forall (%[[C2:.+]]) in (%[[CHUNKS]]) shared_outs(%[[O:.+]] = %{{.+}})
+// CHECK:   %[[LO:.+]] = arith.muli %[[C2]], %c64
+// CHECK-DAG: tensor.extract_slice %[[O]][0, %[[LO]], 0] [2, %[[N:[^,]+]], 5]
+// CHECK-DAG: tensor.extract_slice %[[CARRY]]#1[0, %[[C2]], 0] [2, 1, 5]
+// CHECK:   scf.for {{.*}} -> (tensor<2x5xf32>, tensor<2x?x5xf32>)
+// CHECK:   tensor.parallel_insert_slice %{{.+}} into %[[O]][0, %[[LO]], 0] [2, %[[N]], 5]
+// CHECK: return %[[OUT]], %[[CARRY]]#0
+func.func @scan_chunked(%a: tensor<2x?x5xf32>, %b: tensor<2x?x5xf32>, %h0: tensor<2x5xf32>) -> (tensor<2x?x5xf32>, tensor<2x5xf32>) {
+  %h, %hT = seq.linear_recurrence %a, %b init(%h0) {seq.scan = #seq.scan<method = chunked, chunk = 64>} : (tensor<2x?x5xf32>, tensor<2x?x5xf32>, tensor<2x5xf32>) -> (tensor<2x?x5xf32>, tensor<2x5xf32>)
+  return %h, %hT : tensor<2x?x5xf32>, tensor<2x5xf32>
+}
+
+// -----
+
+// A causal convolution of more than 16 taps is a kernel call whose body is
+// a reduction over the taps i of x padded in front by K − 1 steps, read at
+// (b, t + i, d), into the bias; silu after it. Up to 16 taps it is one
+// elementwise op (test/Codegen/CPU/seq-lower-cpu-kernels.mlir).
+// CHECK-DAG: #[[$PAD:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 + d3, d2)>
+// CHECK-DAG: #[[$TAP:.+]] = affine_map<(d0, d1, d2, d3) -> (d3, d2)>
+// CHECK-LABEL: func.func @conv_taps
+// CHECK: %[[WT:.+]] = linalg.transpose
+// CHECK: call @[[FN:seqc_kernel_causal_conv_taps]](%{{.+}}, %[[WT]], %{{.+}}) : (tensor<?x?x4xf32>, tensor<17x4xf32>, tensor<4xf32>)
+// CHECK: linalg.generic
+// CHECK:   arith.divf
+// CHECK: func.func private @[[FN]]({{.*}} attributes {seq.kernel = {kernel = 17 : i64, name = "causal_conv_taps"}}
+// CHECK:   tensor.insert_slice %{{.+}} into %{{.+}}[0, 16, 0]
+// CHECK:   linalg.generic {indexing_maps = [#[[$PAD]], #[[$TAP]], #{{.+}}], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+func.func @conv_taps(%x: tensor<?x?x4xf32>, %w: tensor<4x17xf32>, %b: tensor<4xf32>) -> tensor<?x?x4xf32> {
+  %y = seq.causal_conv1d %x weights(%w, %b) {kernel = 17 : i64, activation = #seq<conv_activation silu>} : (tensor<?x?x4xf32>, tensor<4x17xf32>, tensor<4xf32>) -> tensor<?x?x4xf32>
+  return %y : tensor<?x?x4xf32>
+}
+
+// -----
+
+// PGN with a window of more than 16 steps unfolds it by a kernel call: one
+// copy over (b, t, j, c) from x padded by w steps, read at (b, t + j, c),
+// collapsed to [B, T, w·c]; the history is one contraction with the
+// weight's last two dims swapped and flattened.
+// CHECK-DAG: #[[$WIN:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 + d2, d3)>
+// CHECK-LABEL: func.func @pgn_window
+// CHECK: %[[U:.+]] = call @[[FN:seqc_kernel_unfold_window]](%{{.+}}) : (tensor<?x?x4xf32>) -> tensor<?x?x68xf32>
+// CHECK: linalg.contract {{.*}} ins(%[[U]], %{{.+}} : tensor<?x?x68xf32>, tensor<3x68xf32>)
+// CHECK-NOT: seq.pgn
+// CHECK: func.func private @[[FN]]({{.*}} attributes {seq.kernel = {name = "unfold_window", window = 17 : i64}}
+// CHECK:   linalg.generic {indexing_maps = [#[[$WIN]], #{{.+}}]{{.*}}outs(%{{.+}} : tensor<?x?x17x4xf32>)
+// CHECK:   tensor.collapse_shape %{{.+}} {{\[}}[0], [1], [2, 3]] : tensor<?x?x17x4xf32> into tensor<?x?x68xf32>
+func.func @pgn_window(%x: tensor<?x?x4xf32>, %hw: tensor<3x4x17xf32>, %hb: tensor<3xf32>, %gw: tensor<6x7xf32>, %gb: tensor<6xf32>) -> tensor<?x?x3xf32> {
+  %y = seq.pgn %x weights(%hw, %hb, %gw, %gb) {hidden = 3 : i64, window = 17 : i64} : (tensor<?x?x4xf32>, tensor<3x4x17xf32>, tensor<3xf32>, tensor<6x7xf32>, tensor<6xf32>) -> tensor<?x?x3xf32>
+  return %y : tensor<?x?x3xf32>
+}
+
+// -----
+
+// GAM: the convolution, softmax(x Mᵀ) M as two contractions around a
+// max-subtracted softmax, the gates; no kernel call below 17 taps.
+// CHECK-LABEL: func.func @gam
+// CHECK: linalg.contract {{.*}} -> tensor<?x?x5xf32>
+// CHECK: arith.maximumf
+// CHECK: math.exp
+// CHECK: arith.divf
+// CHECK: linalg.contract {{.*}} -> tensor<?x?x4xf32>
+// CHECK-NOT: call
+// CHECK-NOT: seq.gam
+func.func @gam(%x: tensor<?x?x4xf32>, %cw: tensor<4x3xf32>, %cb: tensor<4xf32>, %m: tensor<5x4xf32>, %qw: tensor<8x4xf32>, %qb: tensor<8xf32>) -> tensor<?x?x4xf32> {
+  %z = seq.gam %x weights(%cw, %cb, %m, %qw, %qb) {slots = 5 : i64, kernel = 3 : i64} : (tensor<?x?x4xf32>, tensor<4x3xf32>, tensor<4xf32>, tensor<5x4xf32>, tensor<8x4xf32>, tensor<8xf32>) -> tensor<?x?x4xf32>
+  return %z : tensor<?x?x4xf32>
+}
+
+// -----
+
+// gla_core is a kernel call carrying the op's decisions. Chunkwise (chunks
+// of 16): per chunk in parallel, the cumulative log decay (a masked
+// reduction over the chunk's steps), the scores A [B, H, n, n] (a
+// reduction over keys, masked to i ≤ j, the exponent per pair), A v, and
+// the chunk's decay and state update; then one loop along the chunks adds
+// q̃ S to each chunk's rows and carries S [B, H, K, V].
+// CHECK-LABEL: func.func @gla_chunkwise
+// CHECK: call @[[FN:seqc_kernel_gla_core]](
+// CHECK-NOT: seq.gla_core
+// CHECK: func.func private @[[FN]]({{.*}}seq.kernel = {form = #seq.gla_form<method = chunked, chunk = 16, subchunk = 4>, gate_norm = 0.000000e+00 : f64, heads = 2 : i64, name = "gla_core", scale = 5.000000e-01 : f64}
+// CHECK:   tensor.expand_shape {{.*}} into tensor<2x?x2x4xf32>
+// CHECK:   %[[PARTS:.+]]:4 = scf.forall (%[[C:.+]]) in (%{{.+}}) shared_outs(
+// CHECK:     linalg.index 4
+// CHECK:     arith.cmpi ule
+// CHECK:     linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]{{.*}}outs(%{{.+}} : tensor<2x2x?x?xf32>)
+// CHECK:       math.exp
+// CHECK:     scf.forall.in_parallel
+// CHECK-COUNT-4: tensor.parallel_insert_slice
+// CHECK:   %[[STATE:.+]]:2 = scf.for {{.*}} -> (tensor<2x2x4x3xf32>, tensor<2x?x2x3xf32>)
+// CHECK:     tensor.extract_slice %[[PARTS]]#1
+// CHECK:     linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]
+// CHECK:     linalg.generic {{.*}}outs(%{{.+}} : tensor<2x2x4x3xf32>)
+// CHECK:   tensor.collapse_shape %[[STATE]]#1 {{.*}} into tensor<2x?x6xf32>
+// CHECK-NOT: vector.
+func.func @gla_chunkwise(%q: tensor<2x?x8xf32>, %k: tensor<2x?x8xf32>, %v: tensor<2x?x6xf32>, %g: tensor<2x?x8xf32>) -> (tensor<2x?x6xf32>, tensor<2x2x4x3xf32>) {
+  %o, %s = seq.gla_core %q, %k, %v, %g {heads = 2 : i64, scale = 0.5 : f64, seq.gla_form = #seq.gla_form<method = chunked, chunk = 16, subchunk = 4>} : (tensor<2x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x6xf32>, tensor<2x?x8xf32>) -> (tensor<2x?x6xf32>, tensor<2x2x4x3xf32>)
+  return %o, %s : tensor<2x?x6xf32>, tensor<2x2x4x3xf32>
+}
+
+// -----
+
+// Recurrent: one loop over time carrying S; per step S = e^g ⊙ S + kᵀv
+// (written over S) and o_t = scale·q S (a reduction over keys).
+// CHECK-LABEL: func.func @gla_recurrent
+// CHECK: func.func private @seqc_kernel_gla_core
+// CHECK-NOT: scf.forall
+// CHECK: scf.for {{.*}} -> (tensor<2x2x4x3xf32>, tensor<2x?x2x3xf32>)
+// CHECK:   linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel"]{{.*}}outs(%{{.+}} : tensor<2x2x4x3xf32>)
+// CHECK:     math.exp
+// CHECK:   linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]{{.*}}outs(%{{.+}} : tensor<2x2x3xf32>)
+func.func @gla_recurrent(%q: tensor<2x?x8xf32>, %k: tensor<2x?x8xf32>, %v: tensor<2x?x6xf32>, %g: tensor<2x?x8xf32>) -> (tensor<2x?x6xf32>, tensor<2x2x4x3xf32>) {
+  %o, %s = seq.gla_core %q, %k, %v, %g {heads = 2 : i64, scale = 0.5 : f64} : (tensor<2x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x6xf32>, tensor<2x?x8xf32>) -> (tensor<2x?x6xf32>, tensor<2x2x4x3xf32>)
+  return %o, %s : tensor<2x?x6xf32>, tensor<2x2x4x3xf32>
+}

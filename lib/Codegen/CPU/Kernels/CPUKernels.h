@@ -17,14 +17,14 @@
 
 namespace seqc {
 
-mlir::FailureOr<Results> lowerAttention(mlir::Operation *op, TensorBuilder &b,
-                                        Checks &checks);
 mlir::FailureOr<Results> lowerSpiking(mlir::Operation *op, TensorBuilder &b,
                                       Checks &checks);
-/// The ops that run along time: linear_recurrence, causal_conv1d, PGN and
-/// GAM, para_gru/para_lstm.
-mlir::FailureOr<Results> lowerOverTime(mlir::Operation *op, TensorBuilder &b,
-                                       Checks &checks);
+/// The CPU's own kernel for a kernel call of the common lowering
+/// (linear_recurrence, causal_conv_taps, unfold_window, gla_core,
+/// gla_norm_gate), built at `b`;
+/// failure for a kernel it has none for.
+mlir::FailureOr<Results> lowerKernelCall(TensorBuilder &b,
+                                         mlir::func::CallOp call);
 /// rgnn templates: graph_layout, node_layout, pair_rows (checked here).
 mlir::FailureOr<Results> lowerGraphLayout(mlir::Operation *op, TensorBuilder &b,
                                           Checks &checks);
@@ -32,12 +32,6 @@ mlir::FailureOr<Results> lowerGraphLayout(mlir::Operation *op, TensorBuilder &b,
 mlir::FailureOr<Results> lowerGraphKernel(mlir::Operation *op,
                                           TensorBuilder &b);
 
-/// gla_core on q,k,g [B,T,H·K], v [B,T,H·V], s0 [B,H,K,V] or null:
-/// recurrent when `chunk` is 0, else chunkwise (chunks of `chunk` steps,
-/// sub-chunks of `sub`) for T ≥ chunk and recurrent below. With a nonzero
-/// `gateNorm`, g holds logits and the log decay logsigmoid(g)/gateNorm is
-/// computed where g is read. `offsets` (q, k, v, g starts, key and value
-/// widths), when given, locate q, k, v, g in the rows of fused projections.
 /// How gla_core is computed: the chunk and sub-chunk seq-chunk-gla chose
 /// (chunk 0: the recurrent form), and the layouts seq-select-layout chose
 /// for the recurrent form: its state [V, K] instead of [K, V], and q, k
@@ -46,23 +40,28 @@ struct GLAForm {
   int64_t chunk = 0, sub = 0;
   bool stateVK = false, perHeadKeys = false;
 };
-Results buildGLACore(TensorBuilder &b, Checks &checks, mlir::Value q,
-                     mlir::Value k, mlir::Value v, mlir::Value g,
-                     mlir::Value s0, int64_t heads, double scale,
-                     double gateNorm, GLAForm form, const std::string &node,
+/// gla_core on q,k,g [B,T,H·K], v [B,T,H·V], s0 [B,H,K,V] or null, whose
+/// sizes agree (the common lowering checked them): recurrent when `chunk`
+/// is 0, else chunkwise (chunks of `chunk` steps, sub-chunks of `sub`) for
+/// T ≥ chunk and recurrent below. With a nonzero `gateNorm`, g holds
+/// logits and the log decay logsigmoid(g)/gateNorm is computed where g is
+/// read. `offsets` (q, k, v, g starts, key and value widths), when given,
+/// locate q, k, v, g in the rows of fused projections.
+Results buildGLACore(TensorBuilder &b, mlir::Value q, mlir::Value k,
+                     mlir::Value v, mlir::Value g, mlir::Value s0,
+                     int64_t heads, double scale, double gateNorm, GLAForm form,
                      llvm::ArrayRef<int64_t> offsets = {});
+/// The GLA layer's y = rms_norm(o_h) ⊙ w ⊙ silu(gate) per head, the gate
+/// being columns [gateCol, gateCol + H·V) of `fused`.
+mlir::Value buildGLANormGate(TensorBuilder &b, mlir::Value o, mlir::Value fused,
+                             int64_t gateCol, mlir::Value w, int64_t heads,
+                             int64_t vd, double eps);
 
 /// gated_attention: causal attention in tiles with online softmax.
 mlir::Value buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op);
 /// ParaRNN's para_gru / para_lstm, solved sequentially or by Newton
 /// iterations (the op's `seq.solver`, set by seq-select-scan).
 Results buildParaRNN(TensorBuilder &b, Checks &checks, mlir::Operation *op);
-/// Depthwise causal convolution y_t = Σ_{i<K} w[:, i] ⊙ x_{t−K+1+i} + b.
-mlir::Value buildCausalConv(TensorBuilder &b, mlir::Value x, mlir::Value w,
-                            mlir::Value bias, int64_t kernel);
-/// PGN and GAM (SPEC §4.3).
-mlir::Value buildPGN(TensorBuilder &b, seq::PGNOp op);
-mlir::Value buildGAM(TensorBuilder &b, seq::GAMOp op);
 /// A linear layer on spikes: accumulate-only when the measured spike
 /// density is low, the dense contraction otherwise.
 mlir::Value buildSpikeLinear(TensorBuilder &b, seq::LinearOp op);

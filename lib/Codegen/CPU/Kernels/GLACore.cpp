@@ -753,10 +753,10 @@ void chunkwise(TensorBuilder &b, GLABuffers g, int64_t chunk, int64_t sub) {
 
 } // namespace
 
-Results seqc::buildGLACore(TensorBuilder &b, Checks &checks, Value q, Value k,
-                           Value v, Value g, Value s0, int64_t heads,
-                           double scale, double gateNorm, GLAForm form,
-                           const std::string &node, ArrayRef<int64_t> offsets) {
+Results seqc::buildGLACore(TensorBuilder &b, Value q, Value k, Value v, Value g,
+                           Value s0, int64_t heads, double scale,
+                           double gateNorm, GLAForm form,
+                           ArrayRef<int64_t> offsets) {
   // With offsets, q/k/v/g sit side by side in wider rows, and the key and
   // value widths are offsets[4] and offsets[5].
   int64_t kd = offsets.empty()
@@ -765,18 +765,6 @@ Results seqc::buildGLACore(TensorBuilder &b, Checks &checks, Value q, Value k,
   int64_t vd = offsets.empty()
                    ? cast<RankedTensorType>(v.getType()).getDimSize(2) / heads
                    : offsets[5] / heads;
-  for (int64_t d : {0, 1}) {
-    std::string what = d == 0 ? "batch" : "length";
-    std::tie(q, k) = checks.sameDim(
-        b, q, d, k, d, "node '" + node + "': " + what + " of q and k differ");
-    std::tie(q, v) = checks.sameDim(
-        b, q, d, v, d, "node '" + node + "': " + what + " of q and v differ");
-    std::tie(q, g) = checks.sameDim(
-        b, q, d, g, d, "node '" + node + "': " + what + " of q and g differ");
-  }
-  if (s0)
-    std::tie(q, s0) = checks.sameDim(
-        b, q, 0, s0, 0, "node '" + node + "': batch of q and s0 differ");
   GLABuffers buf;
   buf.batch = b.dim(q, 0);
   buf.steps = b.dim(q, 1);

@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -20,8 +21,34 @@ using namespace mlir;
 namespace {
 struct SeqLowerCPUKernels
     : seqc::impl::SeqLowerCPUKernelsBase<SeqLowerCPUKernels> {
+  using SeqLowerCPUKernelsBase::SeqLowerCPUKernelsBase;
+
+  /// Each kernel call by the CPU's kernel or its inlined body; then the
+  /// kernel functions go.
+  void lowerKernelCalls(ModuleOp module) {
+    SmallVector<func::CallOp> calls;
+    module.walk([&](func::CallOp call) {
+      if (seqc::kernelOf(call))
+        calls.push_back(call);
+    });
+    for (func::CallOp call : calls) {
+      seqc::TensorBuilder b(call.getLoc(), call);
+      FailureOr<seqc::Results> results = failure();
+      if (kernels)
+        results = seqc::lowerKernelCall(b, call);
+      if (failed(results))
+        results = seqc::inlineKernelCall(b, call);
+      call->replaceAllUsesWith(*results);
+      call->erase();
+    }
+    for (auto fn : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
+      if (fn->hasAttr(seqc::kKernelAttr))
+        fn->erase();
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    lowerKernelCalls(module);
     seqc::Checks checks(module);
     SmallVector<Operation *> ops;
     SmallVector<Operation *> fused;
@@ -44,10 +71,11 @@ struct SeqLowerCPUKernels
       if (auto linear = dyn_cast<seqc::seq::LinearOp>(op);
           linear && linear.getSpikeInput())
         results = seqc::Results{seqc::buildSpikeLinear(b, linear)};
-      if (failed(results))
-        results = seqc::lowerAttention(op, b, checks);
-      if (failed(results))
-        results = seqc::lowerOverTime(op, b, checks);
+      if (auto attention = dyn_cast<seqc::seq::GatedAttentionOp>(op))
+        results = seqc::Results{seqc::buildGatedAttention(b, attention)};
+      if (failed(results) &&
+          isa<seqc::seq::ParaGRUOp, seqc::seq::ParaLSTMOp>(op))
+        results = seqc::buildParaRNN(b, checks, op);
       if (failed(results))
         results = seqc::lowerSpiking(op, b, checks);
       if (failed(results))

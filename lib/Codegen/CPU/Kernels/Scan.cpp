@@ -10,9 +10,11 @@ using namespace mlir;
 
 namespace seqc {
 
-ScanForm ScanForm::of(Operation *op) {
+ScanForm ScanForm::of(Operation *op) { return of(op->getAttr("seq.scan")); }
+
+ScanForm ScanForm::of(Attribute scan) {
   ScanForm form;
-  if (auto s = op->getAttrOfType<seq::ScanAttr>("seq.scan")) {
+  if (auto s = dyn_cast_or_null<seq::ScanAttr>(scan)) {
     form.chunked = s.getMethod() == seq::ScanMethod::chunked;
     if (form.chunked)
       form.chunk = s.getChunk();

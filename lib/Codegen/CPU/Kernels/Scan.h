@@ -27,6 +27,8 @@ struct ScanForm {
   bool chunked = false;
   int64_t chunk = 0; // steps per chunk, when chunked
   static ScanForm of(mlir::Operation *op);
+  /// From a #seq.scan (sequential when null).
+  static ScanForm of(mlir::Attribute scan);
   /// Number of chunks of `steps` (1 for the sequential form).
   mlir::Value numChunks(TensorBuilder &b, mlir::Value steps) const;
 };

@@ -10,6 +10,7 @@
 #include "seqc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -26,7 +27,8 @@ bool seqc::lowersToTensors(Operation *op) {
   if (auto linear = dyn_cast<LinearOp>(op))
     return !linear.getSpikeInput() && !isFusedIntoNeuron(linear);
   return isa<EmbeddingOp, RMSNormOp, LayerNormOp, AddOp, MulOp, ActOp, GLUMLPOp,
-             RNNOp>(op);
+             RNNOp, LinearRecurrenceOp, CausalConv1dOp, PGNOp, GAMOp, GLACoreOp,
+             GLAOp>(op);
 }
 
 namespace {
@@ -39,6 +41,9 @@ struct SeqLowerToTensors
     RewritePatternSet patterns(ctx);
     seqc::populateBuildingBlockPatterns(patterns, checks);
     seqc::populateRNNPatterns(patterns, checks);
+    seqc::populateRecurrencePatterns(patterns, checks);
+    seqc::populateGatedMemoryPatterns(patterns, checks);
+    seqc::populateGLAPatterns(patterns, checks);
 
     ConversionTarget target(*ctx);
     target.markUnknownOpDynamicallyLegal(

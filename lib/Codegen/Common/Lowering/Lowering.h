@@ -16,6 +16,7 @@
 #include "dialects/seq/SeqDialect.h"
 #include "lib/Codegen/Common/TensorBuilder.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace seqc {
@@ -49,6 +50,51 @@ private:
 
 using Results = llvm::SmallVector<mlir::Value>;
 
+/// Marks a kernel function: {name = "<kernel>", <its parameters>}.
+constexpr llvm::StringLiteral kKernelAttr = "seq.kernel";
+using KernelBodyFn =
+    std::function<Results(TensorBuilder &, mlir::ValueRange operands)>;
+/// A kernel call: a piece of a lowering that a target may compute its own
+/// way (the CPU's lane scans and loops over taps). Its target-independent
+/// form, `body`, is built into a private function of its own, marked
+/// `seq.kernel = {name = <name>, attrs...}`, and called here with
+/// `operands`; the call's results are returned. A target replaces the call
+/// by its kernel for `name`, or inlines the body (inlineKernelCall).
+Results buildKernelCall(TensorBuilder &b, llvm::StringRef name,
+                        llvm::ArrayRef<mlir::NamedAttribute> attrs,
+                        mlir::ValueRange operands, const KernelBodyFn &body);
+/// The `seq.kernel` of the function `call` calls, or null.
+mlir::DictionaryAttr kernelOf(mlir::func::CallOp call);
+/// The body of the kernel function `call` calls, built at `b` on the call's
+/// operands; its results.
+Results inlineKernelCall(TensorBuilder &b, mlir::func::CallOp call);
+
+/// Chunk c of `chunk` steps: (lo, n), [lo, lo + n) within [0, steps).
+std::pair<mlir::Value, mlir::Value> chunkSpan(TensorBuilder &b, mlir::Value c,
+                                              int64_t chunk, mlir::Value steps);
+/// Rows [lo, lo + n) along dim 1 (steps, or chunks) of a tensor.
+struct StepRows {
+  llvm::SmallVector<mlir::OpFoldResult> offsets, sizes;
+  /// Those rows of `x` (a slice).
+  mlir::Value of(TensorBuilder &b, mlir::Value x) const;
+  /// `value` written as those rows of `x`.
+  mlir::Value into(TensorBuilder &b, mlir::Value value, mlir::Value x) const;
+};
+StepRows stepRows(TensorBuilder &b, mlir::Value x, mlir::OpFoldResult lo,
+                  mlir::OpFoldResult n);
+/// What one chunk writes into one of a parallel loop's outputs: `value` as
+/// the rows `rows` (of the output's rank, or rank-reduced).
+struct ChunkWrite {
+  mlir::Value value;
+  StepRows rows;
+};
+using ChunkBody = std::function<llvm::SmallVector<ChunkWrite>(
+    TensorBuilder &, mlir::Value chunk, mlir::ValueRange outs)>;
+/// An scf.forall over `chunks` with shared outputs `outs`; `body` returns
+/// one write per output. The loop's results.
+mlir::ValueRange forEachChunk(TensorBuilder &b, mlir::Value chunks,
+                              mlir::ValueRange outs, const ChunkBody &body);
+
 /// Building blocks (SPEC §4.1): linear, embedding, norms, add/mul, act,
 /// glu_mlp. A linear that the target computes its own way stays: one on
 /// spikes (seq-mark-spike-inputs) or one fused into its neuron.
@@ -56,6 +102,29 @@ void populateBuildingBlockPatterns(mlir::RewritePatternSet &patterns,
                                    Checks &checks);
 /// seq.rnn: torch.nn.GRU / torch.nn.LSTM, sequentially over time.
 void populateRNNPatterns(mlir::RewritePatternSet &patterns, Checks &checks);
+/// linear_recurrence (as a kernel call: sequential, or chunked into a
+/// parallel scan, per the op's `seq.scan`) and causal_conv1d.
+void populateRecurrencePatterns(mlir::RewritePatternSet &patterns,
+                                Checks &checks);
+/// PGN and GAM (SPEC §4.3).
+void populateGatedMemoryPatterns(mlir::RewritePatternSet &patterns,
+                                 Checks &checks);
+/// Depthwise causal convolution y_t = Σ_{i<K} w[:, i] ⊙ x_{t−K+1+i} + b.
+mlir::Value buildCausalConv(TensorBuilder &b, mlir::Value x, mlir::Value w,
+                            mlir::Value bias, int64_t kernel);
+/// gla_core and the GLA layer (SPEC §4.2): gla_core a kernel call, in the
+/// form seq-chunk-gla chose (recurrent or chunkwise).
+void populateGLAPatterns(mlir::RewritePatternSet &patterns, Checks &checks);
+/// gla_core on q, k, g [B, T, H·K], v [B, T, H·V] and s0 [B, H, K, V] or
+/// null, their sizes checked, as a kernel call with `op`'s decisions. With
+/// a nonzero `gateNorm` g holds logits (the log decay is
+/// logsigmoid(g)/gateNorm); `offsets` (q, k, v, g starts, key and value
+/// widths) locate them in the rows of fused projections. (o, s).
+Results buildGLACoreCall(TensorBuilder &b, Checks &checks, mlir::Operation *op,
+                         mlir::Value q, mlir::Value k, mlir::Value v,
+                         mlir::Value g, mlir::Value s0, int64_t heads,
+                         double scale, double gateNorm,
+                         llvm::ArrayRef<int64_t> offsets = {});
 /// Whether seq-lower-to-tensors lowers `op` (the ops of the families
 /// above, less the linears left to the target).
 bool lowersToTensors(mlir::Operation *op);

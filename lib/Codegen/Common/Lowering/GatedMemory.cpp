@@ -1,5 +1,4 @@
-//===- GatedMemory.cpp - Lowering of PGN and GAM
-//---------------------------===//
+//===- GatedMemory.cpp - Lowering of PGN and GAM --------------------------===//
 //
 // Both are parallel over time: PGN's history window is one GEMM over the
 // unfolded window of shifted inputs (no per-step loop), GAM is a causal
@@ -7,8 +6,7 @@
 // halves of one projection in the final elementwise generic.
 //
 //===----------------------------------------------------------------------===//
-#include "CPUKernels.h"
-#include "VectorLoops.h"
+#include "Lowering.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -54,69 +52,62 @@ gated(TensorBuilder &b, ArrayRef<Value> operands, Value gates, int64_t d,
 }
 
 /// Windows up to this many steps are unfolded by one copy per step of the
-/// window (slices that the compiler sees whole); longer ones by a loop, so
-/// that the code and the compile time do not grow with the window
-/// (one-shot bufferization of a chain of w slices takes time superlinear
-/// in w: 90 s at w = 256).
+/// window (slices that the compiler sees whole); longer ones by a kernel
+/// call ("unfold_window") whose body is one copy over (b, t, j, c), so that
+/// the code and the compile time do not grow with the window (one-shot
+/// bufferization of a chain of w slices takes time superlinear in w: 90 s
+/// at w = 256).
 constexpr int64_t kUnrolledWindow = 16;
-/// Lanes of the vectors that the unfolding loop copies.
-constexpr int64_t kVectorLanes = 16;
+
+/// u[b, t, j, ci] = p[b, t + j, ci] for x padded in front with w zero steps
+/// (p[b, s] = x[b, s − w]), as [B, T, w·c].
+static Value unfoldByCopy(TensorBuilder &b, Value x, int64_t window) {
+  int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(2);
+  Value padded = b.padSteps(x, window);
+  SmallVector<OpFoldResult> sizes = b.sizes(x);
+  sizes.back() = b.getIndexAttr(window);
+  sizes.push_back(b.getIndexAttr(c));
+  MLIRContext *ctx = b.getContext();
+  AffineExpr d0 = b.getAffineDimExpr(0), t = b.getAffineDimExpr(1),
+             j = b.getAffineDimExpr(2), ci = b.getAffineDimExpr(3);
+  Value u =
+      b.generic({padded}, {AffineMap::get(4, 0, {d0, t + j, ci}, ctx)},
+                b.empty(sizes), b.identity(4), SmallVector<IT>(4, IT::parallel),
+                [](ImplicitLocOpBuilder &, ValueRange a) {
+                  return SmallVector<Value>{a[0]};
+                });
+  return b.mergeLast(u);
+}
 
 /// x [B, T, c] unfolded window-major: u[b, t, j·c + ci] = x[b, t − w + j,
 /// ci], 0 before the sequence.
 static Value unfoldWindow(TensorBuilder &b, Value x, int64_t window) {
   int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(2);
   SmallVector<OpFoldResult> sizes = b.sizes(x);
+  if (window > kUnrolledWindow)
+    return buildKernelCall(
+        b, "unfold_window",
+        {b.getNamedAttr("window", b.getI64IntegerAttr(window))}, {x},
+        [&](TensorBuilder &kb, ValueRange args) {
+          return Results{unfoldByCopy(kb, args[0], window)};
+        })[0];
+  // Column block j is x delayed by w − j steps (delayedSteps), copied c
+  // contiguous floats a row.
   SmallVector<OpFoldResult> unfoldedSizes = sizes;
   unfoldedSizes[2] = b.getIndexAttr(c * window);
   SmallVector<OpFoldResult> ones(3, b.getIndexAttr(1));
-  if (window <= kUnrolledWindow) {
-    // Column block j is x delayed by w − j steps (delayedSteps), copied c
-    // contiguous floats a row, in vectors.
-    Value unfolded = b.empty(unfoldedSizes);
-    SmallVector<Value> history = b.delayedSteps(x, window, 1);
-    for (int64_t j = 0; j < window; ++j)
-      unfolded = tensor::InsertSliceOp::create(
-          b, history[j], unfolded,
-          ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0),
-                                 b.getIndexAttr(j * c)},
-          sizes, ones);
-    return unfolded;
-  }
-  // With x padded in front by w zero steps, p[b, s] = x[b, s − w], row t
-  // of u is the w·c contiguous floats of p from step t: u[b, t, e] =
-  // p[b, t·c + e] with p flattened to [B, (T + w)·c]. One loop over (b, t,
-  // vectors of e), whatever the window.
-  Value padded = b.padSteps(x, window);
-  auto pt = cast<RankedTensorType>(padded.getType());
-  Value flat = tensor::CollapseShapeOp::create(
-      b,
-      RankedTensorType::get({pt.getDimSize(0), ShapedType::kDynamic},
-                            pt.getElementType()),
-      padded, SmallVector<ReassociationIndices>{{0}, {1, 2}});
-  Value batch = b.dim(x, 0), steps = b.dim(x, 1);
-  Value in = readBuffer(b, flat);
-  Value u = allocBuffer(b, {batch, steps, b.index(c * window)});
-  forEachLaneBlock(
-      b, {batch, steps}, b.index(c * window), kVectorLanes,
-      [&](ImplicitLocOpBuilder &ib, const LaneBlock &lb) {
-        Value t = lb.outer[1];
-        Value from = arith::AddIOp::create(
-            ib,
-            arith::MulIOp::create(ib, t, arith::ConstantIndexOp::create(ib, c)),
-            lb.n0);
-        SmallVector<Value> at{lb.b, from};
-        Value row =
-            lb.mask ? vector::MaskedLoadOp::create(ib, lb.type, in, at, lb.mask,
-                                                   lb.splat(ib, 0.0))
-                          .getResult()
-                    : vector::LoadOp::create(ib, lb.type, in, at).getResult();
-        lb.store(ib, row, u, {lb.b, t});
-      });
-  return bufferTensor(b, u);
+  Value unfolded = b.empty(unfoldedSizes);
+  SmallVector<Value> history = b.delayedSteps(x, window, 1);
+  for (int64_t j = 0; j < window; ++j)
+    unfolded = tensor::InsertSliceOp::create(
+        b, history[j], unfolded,
+        ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0),
+                               b.getIndexAttr(j * c)},
+        sizes, ones);
+  return unfolded;
 }
 
-Value buildPGN(TensorBuilder &b, PGNOp op) {
+static Value buildPGN(TensorBuilder &b, PGNOp op) {
   Value x = op.getX();
   ValueRange w = op.getWeights();
   int64_t d = op.getHidden(), window = op.getWindow();
@@ -187,7 +178,7 @@ static Value softmaxLast(TensorBuilder &b, Value x) {
       });
 }
 
-Value buildGAM(TensorBuilder &b, GAMOp op) {
+static Value buildGAM(TensorBuilder &b, GAMOp op) {
   Value x = op.getX();
   ValueRange w = op.getWeights();
   int64_t d = cast<RankedTensorType>(x.getType()).getDimSize(2);
@@ -210,6 +201,18 @@ Value buildGAM(TensorBuilder &b, GAMOp op) {
                      ib, arith::MulFOp::create(ib, sigmoid(ib, a[2]), a[0]),
                      arith::MulFOp::create(ib, sigmoid(ib, a[3]), a[1]));
                });
+}
+
+void populateGatedMemoryPatterns(RewritePatternSet &patterns, Checks &checks) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<LowerOpPattern<PGNOp>>(
+      ctx, checks, [](TensorBuilder &b, PGNOp op, Checks &) {
+        return FailureOr<Results>(Results{buildPGN(b, op)});
+      });
+  patterns.add<LowerOpPattern<GAMOp>>(
+      ctx, checks, [](TensorBuilder &b, GAMOp op, Checks &) {
+        return FailureOr<Results>(Results{buildGAM(b, op)});
+      });
 }
 
 } // namespace seqc

@@ -1,7 +1,7 @@
-//===- GLALayer.cpp - Lowering of gla_core and the GLA layer --------------===//
+//===- GLANormGate.cpp - The GLA layer's per-head norm and swish gate -----===//
 //
-// The GLA layer's projections, gate and normalization around gla_core
-// (GLACore.cpp: recurrent or chunkwise, as seq-chunk-gla chose).
+// The CPU's kernel for the common lowering's "gla_norm_gate" call: per
+// row, each head's values normalized, weighted and gated in vectors of 16.
 //
 //===----------------------------------------------------------------------===//
 #include "CPUKernels.h"
@@ -21,31 +21,14 @@ using seqc::loops::parallelGrid;
 
 namespace seqc {
 
-/// The form seq-chunk-gla and seq-select-layout chose (without them: the
-/// recurrent form, state [K, V]).
-static GLAForm formOf(Operation *op) {
-  GLAForm form;
-  if (auto layout = op->getAttrOfType<GLALayoutAttr>("seq.layout")) {
-    form.stateVK = layout.getState() == StateLayout::vk;
-    form.perHeadKeys = layout.getKeys() == HeadLayout::bhtd;
-  }
-  // (The attribute's verifier holds chunk ≥ 1 and sub-chunks dividing it.)
-  auto f = op->getAttrOfType<GLAFormAttr>("seq.gla_form");
-  if (f && f.getMethod() == GLAMethod::chunked) {
-    form.chunk = f.getChunk();
-    form.sub = f.getSubchunk();
-  }
-  return form;
-}
-
-/// Pieces of 16 value columns (all heads together) up to which normGate's
-/// rows are unrolled; past them, loops over heads and pieces, so that the
-/// code and the compile time do not grow with value_dim.
+/// Pieces of 16 value columns (all heads together) up to which
+/// buildGLANormGate's rows are unrolled; past them, loops over heads and
+/// pieces, so that the code and the compile time do not grow with value_dim.
 constexpr int64_t kUnrolledPieces = 64;
 
-/// normGate's loop form, for row (bi, t): per head, Σ o² over the head's
-/// pieces in one vector accumulator (the order of the unrolled form), then
-/// a second pass over the pieces for the outputs.
+/// buildGLANormGate's loop form, for row (bi, t): per head, Σ o² over the
+/// head's pieces in one vector accumulator (the order of the unrolled form),
+/// then a second pass over the pieces for the outputs.
 static void normGateRow(IB &b, Value ob, Value gb, Value wb, Value y, Value bi,
                         Value t, int64_t gateCol, int64_t heads, int64_t vd,
                         double eps) {
@@ -116,8 +99,8 @@ static void normGateRow(IB &b, Value ob, Value gb, Value wb, Value y, Value bi,
 
 /// y = rms_norm(o_h) ⊙ w ⊙ silu(gate) per head, in one loop over rows: the
 /// norm, the weight and the swish gate fused, a head's V values a vector.
-static Value normGate(TensorBuilder &b, Value o, Value gate, int64_t gateCol,
-                      Value w, int64_t heads, int64_t vd, double eps) {
+Value buildGLANormGate(TensorBuilder &b, Value o, Value gate, int64_t gateCol,
+                       Value w, int64_t heads, int64_t vd, double eps) {
   Value batch = b.dim(o, 0), steps = b.dim(o, 1);
   Value ob = readBuffer(b, o), gb = readBuffer(b, gate), wb = readBuffer(b, w);
   Value y = allocBuffer(b, {batch, steps, b.index(heads * vd)});
@@ -182,47 +165,6 @@ static Value normGate(TensorBuilder &b, Value o, Value gate, int64_t gateCol,
     }
   });
   return bufferTensor(b, y);
-}
-
-static Results glaLayer(TensorBuilder &b, Checks &checks, GLAOp op) {
-  ValueRange w = op.getWeights();
-  Value x = op.getX();
-  int64_t heads = op.getHeads();
-  int64_t kd = op.getKeyDim(), vd = op.getValueDim();
-  int64_t rank = cast<RankedTensorType>(w[4].getType()).getDimSize(0);
-  // q, k, v, the output gate and the decay gate's first factor read x:
-  // one GEMM over their stacked weights, [B, T, 2·kd + 2·vd + rank].
-  Value fused = buildFusedLinear(b, x, {w[0], w[1], w[2], w[3], w[4]});
-  int64_t gateCol = 2 * kd + vd, lowCol = 2 * kd + 2 * vd;
-  // The decay gate's logits (its logsigmoid and normalizer are applied
-  // where gla_core reads them).
-  Value low = fusedPart(b, fused, lowCol, rank);
-  Value gk = buildLinear(b, low, w[5], w[6]);
-  double scale = 1.0 / std::sqrt(double(kd / heads));
-  Results core =
-      buildGLACore(b, checks, fused, fused, fused, gk, op.getS0(), heads, scale,
-                   op.getGateNorm().convertToDouble(), formOf(op), nodeName(op),
-                   {0, kd, 2 * kd, 0, kd, vd});
-  Value o = normGate(b, core[0], fused, gateCol, w[7], heads, vd / heads,
-                     op.getEps().convertToDouble());
-  return {buildLinear(b, o, w[8]), core[1]};
-}
-
-FailureOr<Results> lowerAttention(Operation *op, TensorBuilder &b,
-                                  Checks &checks) {
-  if (auto o = dyn_cast<GLACoreOp>(op)) {
-    for (Value v : {o.getQ(), o.getV()})
-      if (cast<RankedTensorType>(v.getType()).isDynamicDim(2))
-        return op->emitOpError("needs static feature widths to lower");
-    return buildGLACore(b, checks, o.getQ(), o.getK(), o.getV(), o.getG(),
-                        o.getS0(), o.getHeads(), o.getScale().convertToDouble(),
-                        0.0, formOf(op), nodeName(op));
-  }
-  if (auto o = dyn_cast<GLAOp>(op))
-    return glaLayer(b, checks, o);
-  if (auto o = dyn_cast<GatedAttentionOp>(op))
-    return Results{buildGatedAttention(b, o)};
-  return failure();
 }
 
 } // namespace seqc

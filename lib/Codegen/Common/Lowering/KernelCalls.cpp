@@ -1,0 +1,67 @@
+//===- KernelCalls.cpp - Pieces of a lowering a target may compute itself -===//
+#include "Lowering.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
+
+using namespace mlir;
+
+namespace seqc {
+
+Results buildKernelCall(TensorBuilder &b, StringRef name,
+                        ArrayRef<NamedAttribute> attrs, ValueRange operands,
+                        const KernelBodyFn &body) {
+  auto module =
+      b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>();
+  MLIRContext *ctx = b.getContext();
+  SmallVector<NamedAttribute> kernel{
+      NamedAttribute(StringAttr::get(ctx, "name"), StringAttr::get(ctx, name))};
+  llvm::append_range(kernel, attrs);
+
+  // The body, in a function of its own at the end of the module (the
+  // builder's listener sees it built).
+  func::FuncOp fn;
+  Results results;
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToEnd(module.getBody());
+    std::string symbol = "seqc_kernel_" + name.str();
+    for (int n = 1; SymbolTable::lookupSymbolIn(module, symbol); ++n)
+      symbol = "seqc_kernel_" + name.str() + "_" + std::to_string(n);
+    fn = func::FuncOp::create(
+        b, symbol, FunctionType::get(ctx, TypeRange(operands), TypeRange{}));
+    fn.setPrivate();
+    fn->setAttr(kKernelAttr, DictionaryAttr::get(ctx, kernel));
+    Block *entry = fn.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    results = body(b, entry->getArguments());
+    func::ReturnOp::create(b, results);
+    fn.setType(FunctionType::get(ctx, TypeRange(operands),
+                                 TypeRange(ValueRange(results))));
+  }
+  auto call = func::CallOp::create(b, fn, operands);
+  return Results(call.getResults());
+}
+
+DictionaryAttr kernelOf(func::CallOp call) {
+  auto fn = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+      call, call.getCalleeAttr());
+  return fn ? fn->getAttrOfType<DictionaryAttr>(kKernelAttr) : nullptr;
+}
+
+Results inlineKernelCall(TensorBuilder &b, func::CallOp call) {
+  auto fn = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+      call, call.getCalleeAttr());
+  Block &entry = fn.getBody().front();
+  IRMapping map;
+  map.map(entry.getArguments(), call.getOperands());
+  for (Operation &op : entry.without_terminator())
+    b.clone(op, map);
+  Results results;
+  for (Value v : entry.getTerminator()->getOperands())
+    results.push_back(map.lookupOrDefault(v));
+  return results;
+}
+
+} // namespace seqc
