@@ -195,8 +195,10 @@ def SeqLowerToTensors : Pass<"seq-lower-to-tensors", "mlir::ModuleOp"> {
     The target-independent lowering, by conversion patterns per op family
     (lib/Codegen/Common/Lowering): the building blocks (`linear`,
     `embedding`, `rms_norm`, `layer_norm`, `add`, `mul`, `act`, `glu_mlp`),
-    `rnn`, `linear_recurrence`, `causal_conv1d`, `pgn`, `gam`, `gla_core`
-    and `gla` become linalg, tensor, scf, arith and math ops on tensors. Every projection is
+    `rnn`, `linear_recurrence`, `causal_conv1d`, `pgn`, `gam`, `gla_core`,
+    `gla`, `gated_attention`, the neurons (`lif`, `plif`, `if_neuron`),
+    `wkv` and `spiking_rwkv` become linalg, tensor, scf, arith and math ops
+    on tensors. Every projection is
     a `linalg.contract` of x [..., K] and w [N, K] into the broadcast bias
     or zeros, which each target computes its own way. Pieces a target may
     compute its own way are kernel calls: a `func.call` of a private
@@ -206,10 +208,15 @@ def SeqLowerToTensors : Pass<"seq-lower-to-tensors", "mlir::ModuleOp"> {
     recurrent form, or the chunkwise one per `seq.gla_form`, its
     intra-chunk part an `scf.forall` over the chunks and its state passed
     along them by a loop; `gla_norm_gate`: the GLA layer's per-head norm
-    and gate; `causal_conv_taps` and `unfold_window`: long convolutions and
-    PGN windows).
-    A `linear` on spikes, or fused into the neuron that is its only user,
-    is left to the target. Dynamic sizes that must agree are checked at run
+    and gate; `gated_attention`: flash attention's tiling, an `scf.forall`
+    over query tiles each walking the key blocks with the online softmax;
+    `neurons` and `neurons_linear`: a loop over time carrying the membrane
+    potential, on the input or on a linear fused into the neuron; `wkv`:
+    the running-max state along time; `spike_linear`: a linear on spikes,
+    which a target may compute sparsely; `causal_conv_taps` and
+    `unfold_window`: long convolutions and PGN windows).
+    A `linear` fused into the neuron that is its only user is lowered with
+    that neuron. Dynamic sizes that must agree are checked at run
     time: a mismatch stores the number of a message in the module's
     `seqc_status` word (messages in the module attribute
     `seq.check_messages`) and the computation continues over clamped
@@ -237,7 +244,7 @@ def SeqCheckCommonContract
       `node_reduce`): layers and inter-operator ops are rewritten by then;
     - calls only of kernel functions (marked `seq.kernel`);
     - every decision made: `seq.solver` on `seq.para_gru`/`seq.para_lstm`
-      (and `seq.scan` with Newton), `seq.layout` on `seq.gated_attention`.
+      (and `seq.scan` with Newton).
     A violation is a compiler bug, reported at the op.
   }];
 }
@@ -252,15 +259,15 @@ def SeqLowerCPUKernels : Pass<"seq-lower-cpu-kernels", "mlir::ModuleOp"> {
     First the common lowering's kernel calls (`func.call` of a function
     marked `seq.kernel`): each becomes the CPU's own kernel for it
     (lib/Codegen/CPU/Kernels/KernelCalls.cpp: the lane scans of
-    linear_recurrence, the register-tiled GLA kernels, loops over lane
-    blocks for long convolutions, PGN's long windows and the GLA norm
-    gate), or, with `kernels=false` or where the CPU has
-    none, the function's target-independent body inlined; the kernel
-    functions are then erased.
+    linear_recurrence, the register-tiled GLA and attention kernels, the
+    neurons and WKV with their state in registers, the accumulate-only
+    linear on sparse spikes, loops over lane blocks for long convolutions,
+    PGN's long windows and the GLA norm gate), or, with `kernels=false` or
+    where the CPU has none, the function's target-independent body
+    inlined; the kernel functions are then erased.
 
     Then the seq ops whose target-independent form is not written yet
-    (gated attention, ParaRNN, spiking units, a linear on spikes or fused
-    into its neuron) and the rgnn templates become CPU code
+    (ParaRNN) and the rgnn templates become CPU code
     (lib/Codegen/CPU/Kernels): linalg on tensors where that suffices,
     vector, memref and scf.parallel code for lane scans, register tiles and
     graph traversals. Their projections are linear `linalg.contract` ops
@@ -334,6 +341,22 @@ def SeqSerializeNestedParallel
     around elementwise ops) come out this way.
   }];
   let dependentDialects = ["mlir::scf::SCFDialect"];
+}
+
+def SeqInlineAllocaScopes
+    : Pass<"seq-inline-alloca-scopes", "mlir::ModuleOp"> {
+  let summary = "Inline the alloca scopes that hold no stack allocation";
+  let description = [{
+    convert-scf-to-openmp wraps each parallel loop's body in a
+    `memref.alloca_scope`, and the canonicalizer inlines one only when
+    nothing in it may allocate on the stack, counting any call (such as
+    bufferization's dealloc helper) as an allocation; a scope left around
+    an `scf.for` then fails convert-scf-to-cf (an alloca scope holds one
+    block). A scope with no `memref.alloca` directly in it (not within a
+    nested allocation scope) is inlined here: a callee's stack frame is its
+    own.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
 }
 
 #endif // SEQC_CODEGEN_PASSES

@@ -43,6 +43,7 @@ void seqc::buildCPUPipeline(OpPassManager &pm, PipelineBuilder &b) {
   b.add(pm, createSeqSerializeNestedParallel());
   b.add(pm, createSeqApproximateMath());
   b.add(pm, createConvertSCFToOpenMPPass());
+  b.add(pm, createSeqInlineAllocaScopes());
   b.add(pm, createCanonicalizerPass());
   // To the LLVM dialect; allocations through the functions the module
   // defines (lib/Target/CPU), so that a failed one is an error of the run.

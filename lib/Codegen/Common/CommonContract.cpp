@@ -94,8 +94,6 @@ struct SeqCheckCommonContract
         if (solver && solver.getMethod() == SolverMethod::newton)
           needs(op, "seq.scan", "seq-select-scan");
       }
-      if (isa<GatedAttentionOp>(op))
-        needs(op, "seq.layout", "seq-select-layout");
     });
     if (!ok)
       signalPassFailure();

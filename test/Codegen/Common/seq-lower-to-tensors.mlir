@@ -21,15 +21,25 @@ func.func @linear(%x: tensor<?x?x8xf32>, %w: tensor<4x8xf32>, %b: tensor<4xf32>)
 // -----
 
 // Without a bias the contraction accumulates into zeros. A linear on
-// spikes, and one fused into the neuron that is its only user, are the
-// target's.
+// spikes is a kernel call (a target may compute it sparsely); one fused
+// into the neuron that is its only user goes into the neuron's call, which
+// takes the linear's input and weight. The neuron's body: a loop over time
+// carrying the potential [B, N]; charge, fire (H ≥ 1), hard reset to 0.
 // CHECK-LABEL: func.func @linears_left
+// CHECK-SAME: (%{{.+}}: tensor<?x8xf32>, %[[S:[^:]+]]: tensor<2x?x8xf32>, %[[W:[^:]+]]: tensor<4x8xf32>)
 // CHECK: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
 // CHECK: %[[ZEROS:.+]] = linalg.fill ins(%[[ZERO]] : f32)
 // CHECK: linalg.contract {{.*}} outs(%[[ZEROS]] : tensor<?x4xf32>)
-// CHECK: seq.linear %{{.+}} {{.*}}spike_input
-// CHECK: %[[FUSED:.+]] = seq.linear
-// CHECK: seq.lif %[[FUSED]]
+// CHECK: call @seqc_kernel_spike_linear(%[[S]], %[[W]])
+// CHECK: call @[[NL:seqc_kernel_neurons_linear]](%[[S]], %[[W]])
+// CHECK-NOT: seq.
+// CHECK: func.func private @seqc_kernel_spike_linear({{.*}}seq.kernel = {name = "spike_linear"}
+// CHECK:   linalg.contract
+// CHECK: func.func private @[[NL]]({{.*}}seq.kernel = {bias = false, decay_input = true, kind = "lif", name = "neurons_linear", reset = 0.000000e+00 : f64, tau = 2.000000e+00 : f64, threshold = 1.000000e+00 : f64}
+// CHECK:   linalg.contract
+// CHECK:   scf.for {{.*}} -> (tensor<2x4xf32>, tensor<2x?x4xf32>)
+// CHECK:     arith.cmpf oge
+// CHECK:     tensor.insert_slice
 func.func @linears_left(%x: tensor<?x8xf32>, %s: tensor<2x?x8xf32>, %w: tensor<4x8xf32>) -> (tensor<?x4xf32>, tensor<2x?x4xf32>, tensor<2x?x4xf32>) {
   %a = seq.linear %x weights(%w) {out = 4 : i64, bias = false} : (tensor<?x8xf32>, tensor<4x8xf32>) -> tensor<?x4xf32>
   %b = seq.linear %s weights(%w) {out = 4 : i64, bias = false, spike_input} : (tensor<2x?x8xf32>, tensor<4x8xf32>) -> tensor<2x?x4xf32>
@@ -270,4 +280,51 @@ func.func @gla_chunkwise(%q: tensor<2x?x8xf32>, %k: tensor<2x?x8xf32>, %v: tenso
 func.func @gla_recurrent(%q: tensor<2x?x8xf32>, %k: tensor<2x?x8xf32>, %v: tensor<2x?x6xf32>, %g: tensor<2x?x8xf32>) -> (tensor<2x?x6xf32>, tensor<2x2x4x3xf32>) {
   %o, %s = seq.gla_core %q, %k, %v, %g {heads = 2 : i64, scale = 0.5 : f64} : (tensor<2x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x6xf32>, tensor<2x?x8xf32>) -> (tensor<2x?x6xf32>, tensor<2x2x4x3xf32>)
   return %o, %s : tensor<2x?x6xf32>, tensor<2x2x4x3xf32>
+}
+
+// -----
+
+// gated_attention: q, k, v and the gate one contraction; the attention a
+// kernel call on it, o_proj after. Its body: RoPE on q and k (cos and sin of
+// t·θ^(−2i/Dh) in f64), the query heads grouped under their kv head
+// ([B, T, Hkv, G, Dh]), an scf.forall over tiles of 32 query rows, each
+// walking the key blocks of 64 up to its last row with the online softmax
+// (running max, α = e^{m − m'}, running sum and accumulator carried), then
+// acc / l and the gate's sigmoid.
+// CHECK-LABEL: func.func @gated_attention
+// CHECK: %[[FUSED:.+]] = linalg.contract {{.*}} -> tensor<?x?x24xf32>
+// CHECK: %[[O:.+]] = call @[[FN:seqc_kernel_gated_attention]](%[[FUSED]])
+// CHECK: linalg.contract {{.*}} ins(%[[O]], %{{.+}} : tensor<?x?x8xf32>, tensor<4x8xf32>)
+// CHECK: func.func private @[[FN]]({{.*}}seq.kernel = {gate = #seq<attention_gate elementwise>, head_dim = 4 : i64, heads = 2 : i64, kv_heads = 1 : i64, name = "gated_attention", rope_theta = 1.000000e+04 : f64}
+// CHECK:   math.cos
+// CHECK:   math.sin
+// CHECK:   tensor.expand_shape {{.*}} into tensor<?x?x1x2x4xf32>
+// CHECK:   scf.forall
+// CHECK:     arith.constant 32 : index
+// CHECK:     scf.for {{.*}} -> (tensor<?x1x2x?xf32>, tensor<?x1x2x?xf32>, tensor<?x?x1x2x4xf32>)
+// CHECK:       arith.cmpi ugt
+// CHECK:       arith.maximumf
+// CHECK:       math.exp
+// CHECK:     arith.divf
+// CHECK:   tensor.collapse_shape {{.*}} into tensor<?x?x8xf32>
+// CHECK-NOT: vector.
+func.func @gated_attention(%x: tensor<?x?x4xf32>, %wq: tensor<8x4xf32>, %wk: tensor<4x4xf32>, %wv: tensor<4x4xf32>, %wg: tensor<8x4xf32>, %wo: tensor<4x8xf32>) -> tensor<?x?x4xf32> {
+  %y = seq.gated_attention %x weights(%wq, %wk, %wv, %wg, %wo) {heads = 2 : i64, kv_heads = 1 : i64, head_dim = 4 : i64, gate = #seq<attention_gate elementwise>, rope_theta = 10000.0 : f64} : (tensor<?x?x4xf32>, tensor<8x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<8x4xf32>, tensor<4x8xf32>) -> tensor<?x?x4xf32>
+  return %y : tensor<?x?x4xf32>
+}
+
+// -----
+
+// wkv: checks of k against v, then a kernel call whose body carries the
+// running-max state (aa, bb, pp) [B, D] along time.
+// CHECK-LABEL: func.func @wkv
+// CHECK: call @[[FN:seqc_kernel_wkv]](
+// CHECK: func.func private @[[FN]]({{.*}}seq.kernel = {name = "wkv"}
+// CHECK:   arith.constant -9.99999968E+37 : f32
+// CHECK:   scf.for {{.*}} -> (tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x?x16xf32>)
+// CHECK:     arith.maximumf
+// CHECK:     arith.divf
+func.func @wkv(%k: tensor<?x?x16xf32>, %v: tensor<?x?x16xf32>, %d: tensor<16xf32>, %u: tensor<16xf32>) -> tensor<?x?x16xf32> {
+  %y = seq.wkv %k, %v weights(%d, %u) : (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<?x?x16xf32>
+  return %y : tensor<?x?x16xf32>
 }

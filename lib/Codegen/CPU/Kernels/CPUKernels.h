@@ -17,11 +17,10 @@
 
 namespace seqc {
 
-mlir::FailureOr<Results> lowerSpiking(mlir::Operation *op, TensorBuilder &b,
-                                      Checks &checks);
 /// The CPU's own kernel for a kernel call of the common lowering
 /// (linear_recurrence, causal_conv_taps, unfold_window, gla_core,
-/// gla_norm_gate), built at `b`;
+/// gla_norm_gate, gated_attention, neurons, neurons_linear, wkv,
+/// spike_linear), built at `b`;
 /// failure for a kernel it has none for.
 mlir::FailureOr<Results> lowerKernelCall(TensorBuilder &b,
                                          mlir::func::CallOp call);
@@ -57,14 +56,35 @@ mlir::Value buildGLANormGate(TensorBuilder &b, mlir::Value o, mlir::Value fused,
                              int64_t gateCol, mlir::Value w, int64_t heads,
                              int64_t vd, double eps);
 
-/// gated_attention: causal attention in tiles with online softmax.
-mlir::Value buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op);
+/// gated_attention's heads and the layout seq-select-layout chose for V.
+struct AttentionShape {
+  int64_t heads, kvHeads, headDim;
+  bool headwise;
+  std::optional<double> ropeTheta;
+  bool perHeadValues = true; ///< V copied per kv head, or read in place
+};
+/// gated_attention's causal attention, in tiles with online softmax, on
+/// the fused projection [B, T, ·] (q, k, v, then the gate): the gated heads
+/// side by side, [B, T, H·Dh].
+mlir::Value buildAttentionHeads(TensorBuilder &b, mlir::Value fused,
+                                const AttentionShape &shape);
 /// ParaRNN's para_gru / para_lstm, solved sequentially or by Newton
 /// iterations (the op's `seq.solver`, set by seq-select-scan).
 Results buildParaRNN(TensorBuilder &b, Checks &checks, mlir::Operation *op);
-/// A linear layer on spikes: accumulate-only when the measured spike
-/// density is low, the dense contraction otherwise.
-mlir::Value buildSpikeLinear(TensorBuilder &b, seq::LinearOp op);
+/// A linear layer x Wᵀ (+ bias) on spikes: accumulate-only when the
+/// measured spike density is low, the dense contraction otherwise; of
+/// `resultType`.
+mlir::Value buildSpikeLinear(TensorBuilder &b, mlir::Value x, mlir::Value w,
+                             mlir::Value bias, mlir::Type resultType);
+/// Neurons per a "neurons" call's attributes (`kernel`) on its operands (x
+/// [B, T, N] [, PLIF's weight]), or, `fused`, a "neurons_linear" call's
+/// (in, W [, bias] [, PLIF's weight]): (spikes [B, T, N], potential
+/// [B, N]).
+Results buildNeurons(TensorBuilder &b, mlir::DictionaryAttr kernel,
+                     mlir::ValueRange operands, bool fused);
+/// WKV on k, v [B, T, D] with the decay and bonus [D].
+mlir::Value buildWKV(TensorBuilder &b, mlir::Value k, mlir::Value v,
+                     mlir::Value decay, mlir::Value first);
 
 } // namespace seqc
 

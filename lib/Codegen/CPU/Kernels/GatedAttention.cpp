@@ -483,27 +483,20 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
 
 } // namespace
 
-Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
-  ValueRange w = op.getWeights();
-  int64_t heads = op.getHeads(), kvHeads = op.getKvHeads();
-  int64_t dh = op.getHeadDim();
-  bool headwise = op.getGate() == seq::AttentionGate::headwise;
-  Value x = op.getX();
-  // q, k, v and the gate read x: one GEMM over their stacked weights.
+Value seqc::buildAttentionHeads(TensorBuilder &b, Value fused,
+                                const AttentionShape &shape) {
+  int64_t heads = shape.heads, kvHeads = shape.kvHeads, dh = shape.headDim;
+  bool headwise = shape.headwise;
   int64_t qw = heads * dh, kvw = kvHeads * dh;
-  Value fused = buildFusedLinear(b, x, {w[0], w[1], w[2], w[3]});
   int64_t gateCol = qw + 2 * kvw;
   // q and k copied per head with RoPE applied (q also scaled by 1/√Dh); V
-  // in the layout seq-select-layout chose (per kv head unless said
-  // otherwise); the gate read in place.
-  auto layout = op->getAttrOfType<seq::AttentionLayoutAttr>("seq.layout");
-  ValueRows vrows{Value(),
-                  !layout || layout.getValues() == seq::HeadLayout::bhtd,
-                  qw + kvw, dh};
-  Value batch = b.dim(x, 0), steps = b.dim(x, 1);
+  // per kv head or read in place, as seq-select-layout chose; the gate
+  // read in place.
+  ValueRows vrows{Value(), shape.perHeadValues, qw + kvw, dh};
+  Value batch = b.dim(fused, 0), steps = b.dim(fused, 1);
   std::optional<std::pair<Value, Value>> tables;
-  if (auto theta = op.getRopeTheta())
-    tables = ropeTables(b, steps, dh, theta->convertToDouble());
+  if (shape.ropeTheta)
+    tables = ropeTables(b, steps, dh, *shape.ropeTheta);
   // Every tensor is built; now the buffers: q (scaled by 1/√Dh) and k per
   // head with RoPE applied, V per head or in place.
   Value fb = readBuffer(b, fused);
@@ -565,5 +558,5 @@ Value seqc::buildGatedAttention(TensorBuilder &b, seq::GatedAttentionOp op) {
           scf::YieldOp::create(tb);
         });
   });
-  return buildLinear(b, bufferTensor(b, ob), w[4]);
+  return bufferTensor(b, ob);
 }

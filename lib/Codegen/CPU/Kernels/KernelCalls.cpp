@@ -3,8 +3,11 @@
 // The kernel calls of the target-independent lowering that the CPU
 // computes its own way: linear_recurrence by the lane scans (Scan.h), the
 // long causal convolutions and PGN's long windows by loops over lane
-// blocks, gla_core by its register-tiled kernels (GLACore.cpp) and the GLA
-// layer's norm and gate by one loop over rows (GLANormGate.cpp).
+// blocks, gla_core by its register-tiled kernels (GLACore.cpp), the GLA
+// layer's norm and gate by one loop over rows (GLANormGate.cpp), and
+// gated attention by its blocked online-softmax kernel (GatedAttention.cpp),
+// neurons and WKV with their state in registers along time (Spiking.cpp),
+// and a linear on spikes sparsely when they are few (SpikeLinear.cpp).
 //
 //===----------------------------------------------------------------------===//
 #include "CPUKernels.h"
@@ -152,6 +155,27 @@ FailureOr<Results> lowerKernelCall(TensorBuilder &b, func::CallOp call) {
         b, operands[0], operands[1], operands[2], operands[3],
         operands.size() == 5 ? operands[4] : Value(), integer("heads"),
         real("scale"), real("gate_norm"), glaForm(kernel), offsets);
+  } else if (name == "gated_attention") {
+    AttentionShape shape{
+        integer("heads"), integer("kv_heads"), integer("head_dim"),
+        kernel.getAs<seq::AttentionGateAttr>("gate").getValue() ==
+            seq::AttentionGate::headwise,
+        std::nullopt};
+    if (kernel.get("rope_theta"))
+      shape.ropeTheta = real("rope_theta");
+    // V per kv head unless seq-select-layout said otherwise.
+    auto layout = kernel.getAs<seq::AttentionLayoutAttr>("layout");
+    shape.perHeadValues =
+        !layout || layout.getValues() == seq::HeadLayout::bhtd;
+    results = {buildAttentionHeads(b, operands[0], shape)};
+  } else if (name == "neurons" || name == "neurons_linear") {
+    results = buildNeurons(b, kernel, operands, name == "neurons_linear");
+  } else if (name == "wkv") {
+    results = {buildWKV(b, operands[0], operands[1], operands[2], operands[3])};
+  } else if (name == "spike_linear") {
+    results = {buildSpikeLinear(b, operands[0], operands[1],
+                                operands.size() == 3 ? operands[2] : Value(),
+                                call.getResult(0).getType())};
   } else if (name == "gla_norm_gate") {
     int64_t vd = cast<RankedTensorType>(operands[2].getType()).getDimSize(0);
     results = {buildGLANormGate(b, operands[0], operands[1],

@@ -51,7 +51,6 @@ struct SeqLowerCPUKernels
     lowerKernelCalls(module);
     seqc::Checks checks(module);
     SmallVector<Operation *> ops;
-    SmallVector<Operation *> fused;
     module.walk([&](Operation *op) {
       StringRef dialect =
           op->getDialect() ? op->getDialect()->getNamespace() : "";
@@ -59,25 +58,13 @@ struct SeqLowerCPUKernels
            dialect != seqc::rgnn::RGNNDialect::getDialectNamespace()) ||
           isa<seqc::seq::WeightOp>(op))
         return;
-      auto linear = dyn_cast<seqc::seq::LinearOp>(op);
-      if (linear && seqc::isFusedIntoNeuron(linear))
-        fused.push_back(op); // lowered inside its neuron's loop nest
-      else
-        ops.push_back(op);
+      ops.push_back(op);
     });
     for (Operation *op : ops) {
       seqc::TensorBuilder b(op->getLoc(), op);
       FailureOr<seqc::Results> results = failure();
-      if (auto linear = dyn_cast<seqc::seq::LinearOp>(op);
-          linear && linear.getSpikeInput())
-        results = seqc::Results{seqc::buildSpikeLinear(b, linear)};
-      if (auto attention = dyn_cast<seqc::seq::GatedAttentionOp>(op))
-        results = seqc::Results{seqc::buildGatedAttention(b, attention)};
-      if (failed(results) &&
-          isa<seqc::seq::ParaGRUOp, seqc::seq::ParaLSTMOp>(op))
+      if (isa<seqc::seq::ParaGRUOp, seqc::seq::ParaLSTMOp>(op))
         results = seqc::buildParaRNN(b, checks, op);
-      if (failed(results))
-        results = seqc::lowerSpiking(op, b, checks);
       if (failed(results))
         results = seqc::lowerGraphLayout(op, b, checks);
       if (failed(results))
@@ -100,8 +87,6 @@ struct SeqLowerCPUKernels
       op->replaceAllUsesWith(seqc::castToResultTypes(b, op, *results));
       op->erase();
     }
-    for (Operation *op : fused)
-      op->erase();
     checks.finish();
   }
 };

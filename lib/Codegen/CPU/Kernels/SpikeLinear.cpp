@@ -110,14 +110,12 @@ static Value density(TensorBuilder &b, Value x) {
   return arith::DivFOp::create(b, total, count);
 }
 
-Value buildSpikeLinear(TensorBuilder &b, LinearOp op) {
-  Value x = op.getX(), w = op.getWeights()[0];
-  Value bias = op.getBias() ? op.getWeights()[1] : Value();
+Value buildSpikeLinear(TensorBuilder &b, Value x, Value w, Value bias,
+                       Type resultType) {
   if (cast<RankedTensorType>(x.getType()).getRank() < 2)
     return buildLinear(b, x, w, bias);
   Value sparse = arith::CmpFOp::create(b, arith::CmpFPredicate::OLT,
                                        density(b, x), b.f32(kSparseDensity));
-  Type resultType = op.getY().getType();
   auto yield = [&](TensorBuilder &tb, Value y) {
     if (y.getType() != resultType)
       y = tensor::CastOp::create(tb, resultType, y);

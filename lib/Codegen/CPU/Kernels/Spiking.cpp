@@ -1,10 +1,13 @@
-//===- Spiking.cpp - Lowering of spiking neurons, WKV and spiking RWKV ----===//
+//===- Spiking.cpp - Spiking neurons and WKV on the CPU
+//--------------------===//
 //
-// A neuron's membrane potential lives in a vector register across the whole
-// time loop: parallel over (batch, blocks of neurons), sequential over time,
-// one read of the input and one write of the spikes per step. When the
-// input is a `linear` used only by the neuron, the membrane input is
-// computed inside that loop nest instead of being materialized.
+// The CPU's kernels for the common lowering's "neurons", "neurons_linear"
+// and "wkv" calls. A neuron's membrane potential lives in a vector register
+// across the whole time loop: parallel over (batch, blocks of neurons),
+// sequential over time, one read of the input and one write of the spikes
+// per step. For "neurons_linear" the membrane input is computed inside that
+// loop nest from the linear's input and weights instead of being
+// materialized.
 //
 //===----------------------------------------------------------------------===//
 #include "CPUKernels.h"
@@ -141,105 +144,54 @@ static std::pair<Value, Value> runNeurons(TensorBuilder &b, const Neuron &n,
   return {bufferTensor(b, spikes), bufferTensor(b, final)};
 }
 
-/// [B, T, ...] ↔ [B, T, N]: neurons only see a flat last dim.
-static Value flatten(TensorBuilder &b, Value x) {
-  auto t = cast<RankedTensorType>(x.getType());
-  if (t.getRank() == 3)
-    return x;
-  if (t.getRank() == 2) {
-    SmallVector<OpFoldResult> sizes = b.sizes(x);
-    sizes.push_back(b.getIndexAttr(1));
-    return tensor::ExpandShapeOp::create(
-        b, t.clone({t.getDimSize(0), t.getDimSize(1), 1}), x,
-        SmallVector<ReassociationIndices>{{0}, {1, 2}}, sizes);
-  }
-  ReassociationIndices rest;
-  for (int64_t i = 2; i < t.getRank(); ++i)
-    rest.push_back(i);
-  int64_t n = 1;
-  for (int64_t d : t.getShape().drop_front(2))
-    n = ShapedType::isDynamic(d) || ShapedType::isDynamic(n)
-            ? ShapedType::kDynamic
-            : n * d;
-  return tensor::CollapseShapeOp::create(
-      b, t.clone({t.getDimSize(0), t.getDimSize(1), n}), x,
-      SmallVector<ReassociationIndices>{{0}, {1}, rest});
-}
-
-/// The inverse of flatten() for spikes (like x) and potentials ([B, ...]).
-static Results unflatten(TensorBuilder &b, Value x, Value spikes, Value v) {
-  auto t = cast<RankedTensorType>(x.getType());
-  if (t.getRank() == 3)
-    return {spikes, v};
-  SmallVector<OpFoldResult> xs = b.sizes(x);
-  SmallVector<OpFoldResult> vs{xs[0]};
-  vs.append(xs.begin() + 2, xs.end());
-  SmallVector<int64_t> vshape{t.getDimSize(0)};
-  llvm::append_range(vshape, t.getShape().drop_front(2));
-  if (t.getRank() == 2) {
-    auto y = tensor::CollapseShapeOp::create(
-        b, t, spikes, SmallVector<ReassociationIndices>{{0}, {1, 2}});
-    auto vt = tensor::CollapseShapeOp::create(
-        b, t.clone(vshape), v, SmallVector<ReassociationIndices>{{0, 1}});
-    return {y, vt};
-  }
-  ReassociationIndices rest;
-  for (int64_t i = 2; i < t.getRank(); ++i)
-    rest.push_back(i);
-  ReassociationIndices vrest;
-  for (int64_t i = 1; i < t.getRank() - 1; ++i)
-    vrest.push_back(i);
-  Value y = tensor::ExpandShapeOp::create(
-      b, t, spikes, SmallVector<ReassociationIndices>{{0}, {1}, rest}, xs);
-  Value vt = tensor::ExpandShapeOp::create(
-      b, t.clone(vshape), v, SmallVector<ReassociationIndices>{{0}, vrest}, vs);
-  return {y, vt};
-}
-
-/// [K, N] = transpose of an nn.Linear weight [N, K].
-static Value transposed(TensorBuilder &b, Value w) {
-  SmallVector<OpFoldResult> s = b.sizes(w);
-  Value init = b.empty({s[1], s[0]});
-  return linalg::TransposeOp::create(b, w, init, ArrayRef<int64_t>{1, 0})
-      .getResult()[0];
-}
-
-/// The membrane input of a neuron op: its operand, or — when that operand
-/// is a rank-3 `linear` used only here — the linear itself, fused.
-static MembraneInput membraneInput(TensorBuilder &b, Value x3, Value x) {
+/// The membrane input of a "neurons" call (x [B, T, N]) or of a
+/// "neurons_linear" one (in [B, T, K], W [N, K], the bias when `bias`).
+static MembraneInput membraneInput(TensorBuilder &b, ValueRange operands,
+                                   bool fused, bool bias) {
   MembraneInput in;
-  auto lin = x.getDefiningOp<LinearOp>();
-  if (lin && isFusedIntoNeuron(lin)) {
-    in.in = readBuffer(b, lin.getX());
-    in.wt = readBuffer(b, transposed(b, lin.getWeights()[0]));
-    if (lin.getBias())
-      in.bias = readBuffer(b, lin.getWeights()[1]);
-    in.k = b.dim(lin.getX(), 2);
-    in.batch = b.dim(lin.getX(), 0);
-    in.steps = b.dim(lin.getX(), 1);
-    in.width = b.dim(lin.getWeights()[0], 0);
+  if (fused) {
+    Value x = operands[0], w = operands[1];
+    SmallVector<OpFoldResult> s = b.sizes(w);
+    in.in = readBuffer(b, x);
+    in.wt =
+        readBuffer(b, linalg::TransposeOp::create(b, w, b.empty({s[1], s[0]}),
+                                                  ArrayRef<int64_t>{1, 0})
+                          .getResult()[0]);
+    if (bias)
+      in.bias = readBuffer(b, operands[2]);
+    in.k = b.dim(x, 2);
+    in.batch = b.dim(x, 0);
+    in.steps = b.dim(x, 1);
+    in.width = b.dim(w, 0);
     return in;
   }
-  in.x = readBuffer(b, x3);
-  in.batch = b.dim(x3, 0);
-  in.steps = b.dim(x3, 1);
-  in.width = b.dim(x3, 2);
+  Value x = operands[0];
+  in.x = readBuffer(b, x);
+  in.batch = b.dim(x, 0);
+  in.steps = b.dim(x, 1);
+  in.width = b.dim(x, 2);
   return in;
 }
 
-static Results neuronOp(TensorBuilder &b, Value x, const Neuron &n) {
-  Value x3 = flatten(b, x);
-  MembraneInput input = membraneInput(b, x3, x);
-  auto [spikes, v] = runNeurons(b, n, input);
-  if (!input.x) // fused: x is the linear's result, about to be erased
-    return {spikes, v};
-  return unflatten(b, x, spikes, v);
-}
-
-static std::optional<double> resetOf(std::optional<APFloat> a) {
-  if (!a)
-    return std::nullopt;
-  return a->convertToDouble();
+Results buildNeurons(TensorBuilder &b, DictionaryAttr kernel,
+                     ValueRange operands, bool fused) {
+  Neuron n;
+  StringRef kind = kernel.getAs<StringAttr>("kind").getValue();
+  n.kind = kind == "if"     ? Neuron::IF
+           : kind == "plif" ? Neuron::PLIF
+                            : Neuron::LIF;
+  n.threshold = kernel.getAs<FloatAttr>("threshold").getValueAsDouble();
+  if (auto reset = kernel.getAs<FloatAttr>("reset"))
+    n.reset = reset.getValueAsDouble();
+  n.decayInput = kernel.getAs<BoolAttr>("decay_input").getValue();
+  if (auto tau = kernel.getAs<FloatAttr>("tau"))
+    n.tau = tau.getValueAsDouble();
+  if (n.kind == Neuron::PLIF)
+    n.invTau =
+        sigmoid(b, tensor::ExtractOp::create(b, operands.back(), ValueRange{}));
+  bool bias = fused && kernel.getAs<BoolAttr>("bias").getValue();
+  auto [spikes, v] = runNeurons(b, n, membraneInput(b, operands, fused, bias));
+  return {spikes, v};
 }
 
 /// WKV in the running-max form, state (aa, bb, pp) in registers per lane.
@@ -291,134 +243,6 @@ Value buildWKV(TensorBuilder &b, Value k, Value v, Value decay, Value first) {
             });
       });
   return bufferTensor(b, out);
-}
-
-/// shift(z)_t = z_{t−1}, 0 at t = 0; then z⊙μ + shift(z)⊙(1−μ).
-static Value timeMix(TensorBuilder &b, Value z, Value mu) {
-  using IT = utils::IteratorType;
-  return b.generic(
-      {z, mu}, {b.identity(3), b.select(3, {2})}, b.empty(b.sizes(z)),
-      b.identity(3), SmallVector<IT>(3, IT::parallel),
-      [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-        Value bi = linalg::IndexOp::create(ib, 0);
-        Value t = linalg::IndexOp::create(ib, 1);
-        Value d = linalg::IndexOp::create(ib, 2);
-        Value zero = arith::ConstantIndexOp::create(ib, 0);
-        Value one = arith::ConstantIndexOp::create(ib, 1);
-        Value prevT =
-            arith::MaxSIOp::create(ib, arith::SubIOp::create(ib, t, one), zero);
-        Value prev = tensor::ExtractOp::create(ib, z, ValueRange{bi, prevT, d});
-        Value first =
-            arith::CmpIOp::create(ib, arith::CmpIPredicate::eq, t, zero);
-        prev = arith::SelectOp::create(ib, first, constF32(ib, 0.0), prev);
-        Value rest = arith::SubFOp::create(ib, constF32(ib, 1.0), a[1]);
-        return SmallVector<Value>{
-            arith::AddFOp::create(ib, arith::MulFOp::create(ib, a[0], a[1]),
-                                  arith::MulFOp::create(ib, prev, rest))};
-      });
-}
-
-static Value addSpikes(TensorBuilder &b, Value x, Value a, const Neuron &n) {
-  MembraneInput input;
-  input.x = readBuffer(b, a);
-  input.batch = b.dim(a, 0);
-  input.steps = b.dim(a, 1);
-  input.width = b.dim(a, 2);
-  Value spikes = runNeurons(b, n, input).first;
-  return b.map({x, spikes}, x, [](ImplicitLocOpBuilder &ib, ValueRange v) {
-    return arith::AddFOp::create(ib, v[0], v[1]);
-  });
-}
-
-/// SpikeGPT's block (SPEC §4.5), composed of the pieces above.
-static Value spikingRWKV(TensorBuilder &b, SpikingRWKVOp op) {
-  ValueRange w = op.getWeights();
-  unsigned i = 0;
-  auto next = [&] { return w[i++]; };
-  Value x = op.getX();
-  constexpr double kEps = 1e-5; // torch.nn.LayerNorm's
-  if (op.getFirst()) {
-    Value g = next(), bias = next();
-    x = buildLayerNorm(b, x, g, bias, kEps);
-  }
-  Value ln1w = next(), ln1b = next(), ln2w = next(), ln2b = next();
-  Value decay = next(), first = next(), muK = next(), muV = next(),
-        muR = next();
-  Value wk = next(), wv = next(), wr = next(), wo = next();
-  Value fmuK = next(), fmuR = next();
-  Value fk = next(), fr = next(), fv = next();
-  Neuron lif;
-  lif.kind = Neuron::LIF;
-  lif.tau = op.getTau().convertToDouble();
-  lif.threshold = op.getVThreshold().convertToDouble();
-  lif.reset = 0.0;
-
-  Value z = buildLayerNorm(b, x, ln1w, ln1b, kEps);
-  Value k = buildLinear(b, timeMix(b, z, muK), wk);
-  Value v = buildLinear(b, timeMix(b, z, muV), wv);
-  Value r = buildLinear(b, timeMix(b, z, muR), wr);
-  Value att = buildWKV(b, k, v, decay, first);
-  Value gated =
-      b.map({r, att}, att, [](ImplicitLocOpBuilder &ib, ValueRange a) {
-        return arith::MulFOp::create(ib, sigmoid(ib, a[0]), a[1]);
-      });
-  x = addSpikes(b, x, buildLinear(b, gated, wo), lif);
-
-  z = buildLayerNorm(b, x, ln2w, ln2b, kEps);
-  Value kk = buildLinear(b, timeMix(b, z, fmuK), fk);
-  Value sq = b.map({kk}, kk, [](ImplicitLocOpBuilder &ib, ValueRange a) {
-    Value r = arith::MaximumFOp::create(ib, a[0], constF32(ib, 0.0));
-    return arith::MulFOp::create(ib, r, r);
-  });
-  Value rr = buildLinear(b, timeMix(b, z, fmuR), fr);
-  Value vv = buildLinear(b, sq, fv);
-  Value f = b.map({rr, vv}, vv, [](ImplicitLocOpBuilder &ib, ValueRange a) {
-    return arith::MulFOp::create(ib, sigmoid(ib, a[0]), a[1]);
-  });
-  return addSpikes(b, x, f, lif);
-}
-
-/// The threshold and reset every neuron op has, and decay_input where the
-/// op has one.
-template <typename OpTy> static Neuron neuronOf(OpTy op, Neuron::Kind kind) {
-  Neuron n;
-  n.kind = kind;
-  n.threshold = op.getVThreshold().convertToDouble();
-  n.reset = resetOf(op.getVReset());
-  if constexpr (!std::is_same_v<OpTy, IFNeuronOp>)
-    n.decayInput = op.getDecayInput();
-  return n;
-}
-
-FailureOr<Results> lowerSpiking(Operation *op, TensorBuilder &b,
-                                Checks &checks) {
-  if (auto o = dyn_cast<LIFOp>(op)) {
-    Neuron n = neuronOf(o, Neuron::LIF);
-    n.tau = o.getTau().convertToDouble();
-    return neuronOp(b, o.getX(), n);
-  }
-  if (auto o = dyn_cast<PLIFOp>(op)) {
-    Neuron n = neuronOf(o, Neuron::PLIF);
-    Value w = tensor::ExtractOp::create(b, o.getWeights()[0], ValueRange{});
-    n.invTau = sigmoid(b, w);
-    return neuronOp(b, o.getX(), n);
-  }
-  if (auto o = dyn_cast<IFNeuronOp>(op))
-    return neuronOp(b, o.getX(), neuronOf(o, Neuron::IF));
-  if (auto o = dyn_cast<WKVOp>(op)) {
-    Value k = o.getK(), v = o.getV();
-    std::string node = nodeName(op);
-    for (int64_t d : {0, 1})
-      std::tie(k, v) = checks.sameDim(b, k, d, v, d,
-                                      "node '" + node +
-                                          "': sizes of k and v "
-                                          "differ along dim " +
-                                          std::to_string(d));
-    return Results{buildWKV(b, k, v, o.getWeights()[0], o.getWeights()[1])};
-  }
-  if (auto o = dyn_cast<SpikingRWKVOp>(op))
-    return Results{spikingRWKV(b, o)};
-  return failure();
 }
 
 } // namespace seqc

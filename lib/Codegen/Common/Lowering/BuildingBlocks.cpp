@@ -229,8 +229,10 @@ void populateBuildingBlockPatterns(RewritePatternSet &patterns,
   patterns.add<LowerOpPattern<LinearOp>>(
       ctx, checks,
       [](TensorBuilder &b, LinearOp op, Checks &) -> FailureOr<Results> {
-        if (!lowersToTensors(op)) // on spikes, or in its neuron's loops
+        if (!lowersToTensors(op)) // lowered with its neuron
           return failure();
+        if (op.getSpikeInput())
+          return Results{buildSpikeLinearCall(b, op)};
         return Results{linearOp(b, op)};
       });
   patterns.add<LowerOpPattern<EmbeddingOp>>(

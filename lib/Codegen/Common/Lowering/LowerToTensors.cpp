@@ -25,10 +25,11 @@ using namespace seqc::seq;
 
 bool seqc::lowersToTensors(Operation *op) {
   if (auto linear = dyn_cast<LinearOp>(op))
-    return !linear.getSpikeInput() && !isFusedIntoNeuron(linear);
+    return !isFusedIntoNeuron(linear);
   return isa<EmbeddingOp, RMSNormOp, LayerNormOp, AddOp, MulOp, ActOp, GLUMLPOp,
              RNNOp, LinearRecurrenceOp, CausalConv1dOp, PGNOp, GAMOp, GLACoreOp,
-             GLAOp>(op);
+             GLAOp, GatedAttentionOp, LIFOp, PLIFOp, IFNeuronOp, WKVOp,
+             SpikingRWKVOp>(op);
 }
 
 namespace {
@@ -44,12 +45,20 @@ struct SeqLowerToTensors
     seqc::populateRecurrencePatterns(patterns, checks);
     seqc::populateGatedMemoryPatterns(patterns, checks);
     seqc::populateGLAPatterns(patterns, checks);
+    seqc::populateGatedAttentionPatterns(patterns, checks);
+    seqc::populateSpikingPatterns(patterns, checks);
 
     ConversionTarget target(*ctx);
     target.markUnknownOpDynamicallyLegal(
         [](Operation *op) { return !seqc::lowersToTensors(op); });
     if (failed(applyPartialConversion(module, target, std::move(patterns))))
       return signalPassFailure();
+    // A linear fused into its neuron went with it: the neuron's kernel call
+    // took its operands.
+    module.walk([](LinearOp op) {
+      if (op->use_empty())
+        op->erase();
+    });
     checks.finish();
   }
 };

@@ -96,8 +96,8 @@ mlir::ValueRange forEachChunk(TensorBuilder &b, mlir::Value chunks,
                               mlir::ValueRange outs, const ChunkBody &body);
 
 /// Building blocks (SPEC §4.1): linear, embedding, norms, add/mul, act,
-/// glu_mlp. A linear that the target computes its own way stays: one on
-/// spikes (seq-mark-spike-inputs) or one fused into its neuron.
+/// glu_mlp. A linear on spikes (seq-mark-spike-inputs) is a kernel call
+/// ("spike_linear"); one fused into its neuron is lowered with the neuron.
 void populateBuildingBlockPatterns(mlir::RewritePatternSet &patterns,
                                    Checks &checks);
 /// seq.rnn: torch.nn.GRU / torch.nn.LSTM, sequentially over time.
@@ -115,6 +115,15 @@ mlir::Value buildCausalConv(TensorBuilder &b, mlir::Value x, mlir::Value w,
 /// gla_core and the GLA layer (SPEC §4.2): gla_core a kernel call, in the
 /// form seq-chunk-gla chose (recurrent or chunkwise).
 void populateGLAPatterns(mlir::RewritePatternSet &patterns, Checks &checks);
+/// The spiking units (SPEC §4.5): lif, plif, if_neuron (kernel calls,
+/// with the linear fused into them), wkv (a kernel call), spiking_rwkv.
+void populateSpikingPatterns(mlir::RewritePatternSet &patterns, Checks &checks);
+/// A linear on spikes as a "spike_linear" kernel call (a contraction).
+mlir::Value buildSpikeLinearCall(TensorBuilder &b, seq::LinearOp op);
+/// gated_attention (SPEC §4.4): the attention a kernel call in tiles with
+/// online softmax.
+void populateGatedAttentionPatterns(mlir::RewritePatternSet &patterns,
+                                    Checks &checks);
 /// gla_core on q, k, g [B, T, H·K], v [B, T, H·V] and s0 [B, H, K, V] or
 /// null, their sizes checked, as a kernel call with `op`'s decisions. With
 /// a nonzero `gateNorm` g holds logits (the log decay is
@@ -155,10 +164,8 @@ mlir::Value buildLayerNorm(TensorBuilder &b, mlir::Value x, mlir::Value w,
 /// The activation `kind` of one f32 value.
 mlir::Value activation(mlir::ImplicitLocOpBuilder &b, seq::ActKind kind,
                        mlir::Value x);
-/// Whether a linear is computed inside the loop nest of the neuron that is
-/// its only user (so it is not lowered on its own). (Today the CPU's
-/// choice, made for every target: a target that computes the two apart
-/// would lower such a linear itself.)
+/// Whether a linear is lowered with the neuron that is its only user (a
+/// "neurons_linear" kernel call), not on its own.
 bool isFusedIntoNeuron(seq::LinearOp op);
 /// A node's name for messages (from its NameLoc).
 std::string nodeName(mlir::Operation *op);

@@ -1,0 +1,324 @@
+//===- GatedAttention.cpp - Causal attention with online softmax ----------===//
+//
+// gated_attention (SPEC §4.4): q, k, v and the gate are one contraction
+// over their stacked weights; the attention is a kernel call
+// ("gated_attention", with heads, kv_heads, head_dim, the gate's kind,
+// rope_theta and the op's #seq.attention_layout) on that projection,
+// returning the gated heads side by side; o_proj a contraction after it.
+//
+// The call's body never forms the T×T scores: flash attention's tiling as
+// tensor-level structure. Query heads are grouped under their kv head
+// ([B, T, Hkv, G, Dh], G = H / Hkv). An scf.forall over tiles of
+// kQueryTile rows walks the keys up to the tile's last row in blocks of
+// kKeyBlock, carrying per row the running max m, the running sum l and the
+// output accumulator:
+//   S = q kᵀ/√Dh (key > row: −∞), m' = max(m, max S), α = e^{m − m'},
+//   l = l·α + Σ e^{S − m'}, acc = acc·α + e^{S − m'} V;
+// then o = acc / l ⊙ σ(gate).
+//
+//===----------------------------------------------------------------------===//
+#include "Lowering.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace seqc::seq;
+
+namespace seqc {
+
+namespace {
+
+using IT = utils::IteratorType;
+
+/// Query rows per tile and keys per block of the target-independent form.
+constexpr int64_t kQueryTile = 32;
+constexpr int64_t kKeyBlock = 64;
+/// Stands for −∞ in the running max: e^{kMasked − m} is 0 for any real m.
+constexpr double kMasked = -1e30;
+
+struct Attention {
+  int64_t heads, kvHeads, dh;
+  bool headwise;
+  std::optional<double> theta;
+  int64_t group() const { return heads / kvHeads; }
+};
+
+SmallVector<IT> iterators(int parallel, int reductions = 0) {
+  SmallVector<IT> its(parallel, IT::parallel);
+  its.append(reductions, IT::reduction);
+  return its;
+}
+
+/// [..., lo, lo + n) of the last dim of a 4-D tensor.
+Value lastRange(TensorBuilder &b, Value x, int64_t lo, int64_t n) {
+  SmallVector<OpFoldResult> sizes = b.sizes(x);
+  sizes[3] = b.getIndexAttr(n);
+  SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
+  offsets[3] = b.getIndexAttr(lo);
+  return tensor::ExtractSliceOp::create(
+      b, x, offsets, sizes, SmallVector<OpFoldResult>(4, b.getIndexAttr(1)));
+}
+
+/// NeoX rotate-half RoPE on x [B, T, N, Dh] at positions 0..T−1: with f_i
+/// = θ^(−2i/Dh) and angle t·f_i (in f64), (x_i, x_{i+Dh/2}) → (x_i cos −
+/// x_{i+Dh/2} sin, x_{i+Dh/2} cos + x_i sin); an odd last component stays.
+Value rope(TensorBuilder &b, Value x, int64_t dh, double theta) {
+  int64_t half = dh / 2;
+  if (half == 0)
+    return x;
+  Value lo = lastRange(b, x, 0, half), hi = lastRange(b, x, half, half);
+  double rate = -2.0 * std::log(theta) / double(dh);
+  auto rotated = [&](bool upper) {
+    return b.generic(
+        {lo, hi}, {b.identity(4), b.identity(4)}, b.empty(b.sizes(lo)),
+        b.identity(4), iterators(4),
+        [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+          auto asF64 = [&](Value v) {
+            return arith::UIToFPOp::create(
+                ib, ib.getF64Type(),
+                arith::IndexCastOp::create(ib, ib.getI64Type(), v));
+          };
+          Value t = asF64(linalg::IndexOp::create(ib, 1));
+          Value i = asF64(linalg::IndexOp::create(ib, 3));
+          Value freq = math::ExpOp::create(
+              ib, arith::MulFOp::create(
+                      ib, i,
+                      arith::ConstantOp::create(ib, ib.getF64FloatAttr(rate))));
+          Value angle = arith::MulFOp::create(ib, t, freq);
+          auto asF32 = [&](Value v) {
+            return arith::TruncFOp::create(ib, ib.getF32Type(), v);
+          };
+          Value c = asF32(math::CosOp::create(ib, angle));
+          Value s = asF32(math::SinOp::create(ib, angle));
+          Value self = upper ? a[1] : a[0], other = upper ? a[0] : a[1];
+          Value cosTerm = arith::MulFOp::create(ib, self, c);
+          Value sinTerm = arith::MulFOp::create(ib, other, s);
+          Value v =
+              upper ? arith::AddFOp::create(ib, cosTerm, sinTerm).getResult()
+                    : arith::SubFOp::create(ib, cosTerm, sinTerm).getResult();
+          return SmallVector<Value>{v};
+        });
+  };
+  SmallVector<OpFoldResult> ones(4, b.getIndexAttr(1));
+  SmallVector<OpFoldResult> at(4, b.getIndexAttr(0));
+  Value out = tensor::InsertSliceOp::create(b, rotated(false), x, at,
+                                            b.sizes(lo), ones);
+  at[3] = b.getIndexAttr(half);
+  return tensor::InsertSliceOp::create(b, rotated(true), out, at, b.sizes(hi),
+                                       ones);
+}
+
+/// [B, T, Hkv·G·X] as [B, T, Hkv, G, X], or [B, T, Hkv, G] without X.
+Value groupHeads(TensorBuilder &b, Value x, const Attention &a,
+                 std::optional<int64_t> per) {
+  auto t = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> split{a.kvHeads, a.group()};
+  if (per)
+    split.push_back(*per);
+  SmallVector<int64_t> shape{t.getDimSize(0), t.getDimSize(1)};
+  SmallVector<OpFoldResult> sizes = b.sizes(x);
+  sizes.pop_back();
+  ReassociationIndices last;
+  for (int64_t s : split) {
+    last.push_back(shape.size());
+    shape.push_back(s);
+    sizes.push_back(b.getIndexAttr(s));
+  }
+  return tensor::ExpandShapeOp::create(
+      b, t.clone(shape), x, SmallVector<ReassociationIndices>{{0}, {1}, last},
+      sizes);
+}
+
+/// The attention of one tile of query rows q [B, n, Hkv, G, Dh] starting
+/// at row r0, over keys [0, r0 + n): the normalized outputs, same shape.
+Value attendTile(TensorBuilder &b, const Attention &a, Value q, Value k,
+                 Value v, Value r0, Value n, Value steps) {
+  SmallVector<OpFoldResult> qs = b.sizes(q);
+  OpFoldResult batch = qs[0], kvH = qs[2], group = qs[3];
+  SmallVector<OpFoldResult> rowSizes{batch, kvH, group, n};
+  Value m0 = linalg::FillOp::create(b, ValueRange{b.f32(kMasked)},
+                                    ValueRange{b.empty(rowSizes)})
+                 .getResult(0);
+  Value blocks = arith::CeilDivUIOp::create(b, arith::AddIOp::create(b, r0, n),
+                                            b.index(kKeyBlock));
+  double scale = 1.0 / std::sqrt(double(a.dh));
+  auto loop = scf::ForOp::create(
+      b, b.index(0), blocks, b.index(1),
+      ValueRange{m0, b.zeros(rowSizes), b.zeros(qs)},
+      [&](OpBuilder &nested, Location loc, Value blk, ValueRange carried) {
+        TensorBuilder lb(loc, nested);
+        auto [k0, nk] = chunkSpan(lb, blk, kKeyBlock, steps);
+        Value kt = stepRows(lb, k, k0, nk).of(lb, k); // [B, nk, Hkv, Dh]
+        Value vt = stepRows(lb, v, k0, nk).of(lb, v);
+        // S[b, hk, g, i, j] = Σ_d q·k / √Dh, −∞ where key k0 + j > row r0 + i.
+        SmallVector<OpFoldResult> scoreSizes{batch, kvH, group, n, nk};
+        Value raw = lb.generic(
+            {q, kt},
+            {lb.select(6, {0, 3, 1, 2, 5}), lb.select(6, {0, 4, 1, 5})},
+            lb.zeros(scoreSizes), lb.select(6, {0, 1, 2, 3, 4}),
+            iterators(5, 1), [](ImplicitLocOpBuilder &ib, ValueRange x) {
+              return SmallVector<Value>{arith::AddFOp::create(
+                  ib, x[2], arith::MulFOp::create(ib, x[0], x[1]))};
+            });
+        Value scores =
+            lb.map({raw}, raw, [&](ImplicitLocOpBuilder &ib, ValueRange x) {
+              Value row =
+                  arith::AddIOp::create(ib, r0, linalg::IndexOp::create(ib, 3));
+              Value key =
+                  arith::AddIOp::create(ib, k0, linalg::IndexOp::create(ib, 4));
+              Value late = arith::CmpIOp::create(ib, arith::CmpIPredicate::ugt,
+                                                 key, row);
+              return arith::SelectOp::create(
+                         ib, late, constF32(ib, kMasked),
+                         arith::MulFOp::create(ib, x[0], constF32(ib, scale)))
+                  .getResult();
+            });
+        // m' = max(m, max_j S).
+        AffineMap rowMap = lb.select(5, {0, 1, 2, 3});
+        Value mNew = lb.generic(
+            {scores}, {lb.identity(5)}, carried[0], rowMap, iterators(4, 1),
+            [](ImplicitLocOpBuilder &ib, ValueRange x) {
+              return SmallVector<Value>{
+                  arith::MaximumFOp::create(ib, x[1], x[0])};
+            });
+        // α = e^{m − m'}; P = e^{S − m'}.
+        Value alpha =
+            lb.map({carried[0], mNew}, mNew,
+                   [](ImplicitLocOpBuilder &ib, ValueRange x) {
+                     return math::ExpOp::create(
+                                ib, arith::SubFOp::create(ib, x[0], x[1]))
+                         .getResult();
+                   });
+        Value p = lb.generic({scores, mNew}, {lb.identity(5), rowMap},
+                             lb.empty(scoreSizes), lb.identity(5), iterators(5),
+                             [](ImplicitLocOpBuilder &ib, ValueRange x) {
+                               return SmallVector<Value>{math::ExpOp::create(
+                                   ib, arith::SubFOp::create(ib, x[0], x[1]))};
+                             });
+        // l' = l·α + Σ_j P.
+        Value scaledL =
+            lb.map({carried[1], alpha}, alpha,
+                   [](ImplicitLocOpBuilder &ib, ValueRange x) {
+                     return arith::MulFOp::create(ib, x[0], x[1]).getResult();
+                   });
+        Value l = lb.generic(
+            {p}, {lb.identity(5)}, scaledL, rowMap, iterators(4, 1),
+            [](ImplicitLocOpBuilder &ib, ValueRange x) {
+              return SmallVector<Value>{arith::AddFOp::create(ib, x[1], x[0])};
+            });
+        // acc' = acc·α + Σ_j P[b, hk, g, i, j] v[b, j, hk, d] over (b, i,
+        // hk, g, d; j).
+        Value scaledAcc = lb.generic(
+            {alpha}, {lb.select(5, {0, 2, 3, 1})}, carried[2], lb.identity(5),
+            iterators(5), [](ImplicitLocOpBuilder &ib, ValueRange x) {
+              return SmallVector<Value>{arith::MulFOp::create(ib, x[1], x[0])};
+            });
+        Value acc = lb.generic(
+            {p, vt},
+            {lb.select(6, {0, 2, 3, 1, 5}), lb.select(6, {0, 5, 2, 4})},
+            scaledAcc, lb.select(6, {0, 1, 2, 3, 4}), iterators(5, 1),
+            [](ImplicitLocOpBuilder &ib, ValueRange x) {
+              return SmallVector<Value>{arith::AddFOp::create(
+                  ib, x[2], arith::MulFOp::create(ib, x[0], x[1]))};
+            });
+        scf::YieldOp::create(lb, ValueRange{mNew, l, acc});
+      });
+  // o = acc / l.
+  return b.generic({loop.getResult(2), loop.getResult(1)},
+                   {b.identity(5), b.select(5, {0, 2, 3, 1})},
+                   b.empty(b.sizes(loop.getResult(2))), b.identity(5),
+                   iterators(5), [](ImplicitLocOpBuilder &ib, ValueRange x) {
+                     return SmallVector<Value>{
+                         arith::DivFOp::create(ib, x[0], x[1])};
+                   });
+}
+
+/// The gated heads [B, T, H·Dh] from the fused projection [B, T, W] (q, k,
+/// v, then the gate).
+Value attentionBody(TensorBuilder &b, const Attention &a, Value fused) {
+  int64_t qw = a.heads * a.dh, kvw = a.kvHeads * a.dh;
+  Value q = b.splitLast(fusedPart(b, fused, 0, qw), a.heads, a.dh);
+  Value k = b.splitLast(fusedPart(b, fused, qw, kvw), a.kvHeads, a.dh);
+  Value v = b.splitLast(fusedPart(b, fused, qw + kvw, kvw), a.kvHeads, a.dh);
+  if (a.theta) {
+    q = rope(b, q, a.dh, *a.theta);
+    k = rope(b, k, a.dh, *a.theta);
+  }
+  q = groupHeads(b, b.mergeLast(q), a, a.dh); // [B, T, Hkv, G, Dh]
+  // [B, T, Hkv, G, Dh], or [B, T, Hkv, G] headwise.
+  Value gate =
+      a.headwise
+          ? groupHeads(b, fusedPart(b, fused, qw + 2 * kvw, a.heads), a,
+                       std::nullopt)
+          : groupHeads(b, fusedPart(b, fused, qw + 2 * kvw, qw), a, a.dh);
+  Value steps = b.dim(fused, 1);
+  Value tiles = arith::CeilDivUIOp::create(b, steps, b.index(kQueryTile));
+  ValueRange out = forEachChunk(
+      b, tiles, ValueRange{b.empty(b.sizes(q))},
+      [&](TensorBuilder &cb, Value c, ValueRange outs) {
+        auto [r0, n] = chunkSpan(cb, c, kQueryTile, steps);
+        StepRows rows = stepRows(cb, q, r0, n);
+        Value o = attendTile(cb, a, rows.of(cb, q), k, v, r0, n, steps);
+        // o ⊙ σ(gate), the headwise gate broadcast over Dh.
+        Value g = stepRows(cb, gate, r0, n).of(cb, gate);
+        Value gated =
+            cb.generic({o, g},
+                       {cb.identity(5), a.headwise ? cb.select(5, {0, 1, 2, 3})
+                                                   : cb.identity(5)},
+                       cb.empty(cb.sizes(o)), cb.identity(5), iterators(5),
+                       [](ImplicitLocOpBuilder &ib, ValueRange x) {
+                         return SmallVector<Value>{arith::MulFOp::create(
+                             ib, x[0], sigmoid(ib, x[1]))};
+                       });
+        return SmallVector<ChunkWrite>{{gated, stepRows(cb, outs[0], r0, n)}};
+      });
+  // [B, T, Hkv, G, Dh] → [B, T, H·Dh].
+  auto t = cast<RankedTensorType>(out[0].getType());
+  return tensor::CollapseShapeOp::create(
+      b,
+      RankedTensorType::get({t.getDimSize(0), t.getDimSize(1), qw},
+                            t.getElementType()),
+      out[0], SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4}});
+}
+
+} // namespace
+
+static Value gatedAttention(TensorBuilder &b, GatedAttentionOp op) {
+  ValueRange w = op.getWeights();
+  Attention a{op.getHeads(), op.getKvHeads(), op.getHeadDim(),
+              op.getGate() == AttentionGate::headwise, std::nullopt};
+  if (auto theta = op.getRopeTheta())
+    a.theta = theta->convertToDouble();
+  // q, k, v and the gate read x: one contraction over their stacked
+  // weights.
+  Value fused = buildFusedLinear(b, op.getX(), {w[0], w[1], w[2], w[3]});
+  SmallVector<NamedAttribute> attrs{
+      b.getNamedAttr("heads", b.getI64IntegerAttr(a.heads)),
+      b.getNamedAttr("kv_heads", b.getI64IntegerAttr(a.kvHeads)),
+      b.getNamedAttr("head_dim", b.getI64IntegerAttr(a.dh)),
+      b.getNamedAttr("gate", op.getGateAttr())};
+  if (a.theta)
+    attrs.push_back(b.getNamedAttr("rope_theta", b.getF64FloatAttr(*a.theta)));
+  if (auto layout = op->getAttrOfType<AttentionLayoutAttr>("seq.layout"))
+    attrs.push_back(b.getNamedAttr("layout", layout));
+  Value o = buildKernelCall(b, "gated_attention", attrs, {fused},
+                            [&](TensorBuilder &kb, ValueRange args) {
+                              return Results{attentionBody(kb, a, args[0])};
+                            })[0];
+  return buildLinear(b, o, w[4]);
+}
+
+void populateGatedAttentionPatterns(RewritePatternSet &patterns,
+                                    Checks &checks) {
+  patterns.add<LowerOpPattern<GatedAttentionOp>>(
+      patterns.getContext(), checks,
+      [](TensorBuilder &b, GatedAttentionOp op, Checks &) {
+        return FailureOr<Results>(Results{gatedAttention(b, op)});
+      });
+}
+
+} // namespace seqc

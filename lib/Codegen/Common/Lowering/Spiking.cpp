@@ -1,0 +1,457 @@
+//===- Spiking.cpp - Spiking neurons, WKV and spiking RWKV ----------------===//
+//
+// A neuron op is a kernel call ("neurons", with the neuron's kind and
+// constants) on its input seen as [B, T, N]; when that input is a linear
+// used only by the neuron, the call ("neurons_linear") takes the linear's
+// input and weights instead, so that a target may compute the membrane
+// input inside its loops over time. Either body is a loop over time
+// carrying the membrane potential [B, N]: charge, fire, reset (SPEC §4.5).
+// WKV is a kernel call ("wkv") whose body carries the running-max state
+// (aa, bb, pp) along time; spiking_rwkv composes norms, time mixes,
+// contractions, WKV and neurons. A linear on spikes is a kernel call
+// ("spike_linear", a contraction) that a target may compute sparsely.
+//
+//===----------------------------------------------------------------------===//
+#include "Lowering.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace seqc::seq;
+
+namespace seqc {
+
+namespace {
+
+using IT = utils::IteratorType;
+
+/// How a neuron charges, fires and resets, as the kernel call's attributes.
+struct Neuron {
+  StringRef kind = "lif"; // lif, plif, if
+  double tau = 2.0;       // lif
+  double threshold = 1.0;
+  std::optional<double> reset; // none: soft reset
+  bool decayInput = true;
+
+  SmallVector<NamedAttribute> attrs(Builder &b) const {
+    SmallVector<NamedAttribute> a{
+        b.getNamedAttr("kind", b.getStringAttr(kind)),
+        b.getNamedAttr("threshold", b.getF64FloatAttr(threshold)),
+        b.getNamedAttr("decay_input", b.getBoolAttr(decayInput))};
+    if (kind == "lif")
+      a.push_back(b.getNamedAttr("tau", b.getF64FloatAttr(tau)));
+    if (reset)
+      a.push_back(b.getNamedAttr("reset", b.getF64FloatAttr(*reset)));
+    return a;
+  }
+};
+
+/// Runs neurons over x [B, T, N]; `invTau` is PLIF's σ(w) (an f32 scalar).
+/// (spikes [B, T, N], the final potential [B, N]).
+Results runNeurons(TensorBuilder &b, const Neuron &n, Value x, Value invTau) {
+  SmallVector<OpFoldResult> sizes = b.sizes(x);
+  SmallVector<OpFoldResult> state{sizes[0], sizes[2]};
+  Value v0 = linalg::FillOp::create(b, ValueRange{b.f32(n.reset.value_or(0))},
+                                    ValueRange{b.empty(state)})
+                 .getResult(0);
+  auto loop = scf::ForOp::create(
+      b, b.index(0), b.dim(x, 1), b.index(1), ValueRange{v0, b.empty(sizes)},
+      [&](OpBuilder &nested, Location loc, Value t, ValueRange carried) {
+        TensorBuilder lb(loc, nested);
+        Value xt = lb.timeSlice(x, t, sizes[0]);
+        // H from (V, X): IF V + X; LIF/PLIF V + (X − (V − V_r))/τ with
+        // decay_input, else V − (V − V_r)/τ + X (1/τ multiplied).
+        Value h = lb.map(
+            {carried[0], xt}, carried[0],
+            [&](ImplicitLocOpBuilder &ib, ValueRange a) -> Value {
+              Value v = a[0], in = a[1];
+              if (n.kind == "if")
+                return arith::AddFOp::create(ib, v, in);
+              Value leak = arith::SubFOp::create(
+                  ib, v, constF32(ib, n.reset.value_or(0)));
+              Value inv = invTau ? invTau : constF32(ib, 1.0 / n.tau);
+              auto scale = [&](Value e) {
+                return arith::MulFOp::create(ib, e, inv);
+              };
+              return n.decayInput
+                         ? arith::AddFOp::create(
+                               ib, v,
+                               scale(arith::SubFOp::create(ib, in, leak)))
+                               .getResult()
+                         : arith::AddFOp::create(
+                               ib, arith::SubFOp::create(ib, v, scale(leak)),
+                               in)
+                               .getResult();
+            });
+        // S = [H ≥ threshold]; V = V_r where fired (hard) or H − S·threshold
+        // (soft).
+        auto fired = [&](ImplicitLocOpBuilder &ib, Value hv) {
+          return arith::CmpFOp::create(ib, arith::CmpFPredicate::OGE, hv,
+                                       constF32(ib, n.threshold));
+        };
+        Value s = lb.map({h}, h, [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+          return arith::SelectOp::create(ib, fired(ib, a[0]), constF32(ib, 1.0),
+                                         constF32(ib, 0.0))
+              .getResult();
+        });
+        Value next =
+            lb.map({h}, h, [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+              Value on = fired(ib, a[0]);
+              if (n.reset)
+                return arith::SelectOp::create(ib, on, constF32(ib, *n.reset),
+                                               a[0])
+                    .getResult();
+              return arith::SelectOp::create(
+                         ib, on,
+                         arith::SubFOp::create(ib, a[0],
+                                               constF32(ib, n.threshold)),
+                         a[0])
+                  .getResult();
+            });
+        scf::YieldOp::create(lb,
+                             ValueRange{next, lb.insertTime(s, carried[1], t)});
+      });
+  return {loop.getResult(1), loop.getResult(0)};
+}
+
+/// PLIF's 1/τ = σ(w) from its weight (a 0-d tensor).
+Value inverseTau(TensorBuilder &b, Value w) {
+  return sigmoid(b, tensor::ExtractOp::create(b, w, ValueRange{}));
+}
+
+/// [B, T, ...] → [B, T, N]: neurons only see a flat last dim.
+Value flatten(TensorBuilder &b, Value x) {
+  auto t = cast<RankedTensorType>(x.getType());
+  if (t.getRank() == 3)
+    return x;
+  if (t.getRank() == 2) {
+    SmallVector<OpFoldResult> sizes = b.sizes(x);
+    sizes.push_back(b.getIndexAttr(1));
+    return tensor::ExpandShapeOp::create(
+        b, t.clone({t.getDimSize(0), t.getDimSize(1), 1}), x,
+        SmallVector<ReassociationIndices>{{0}, {1, 2}}, sizes);
+  }
+  ReassociationIndices rest;
+  for (int64_t i = 2; i < t.getRank(); ++i)
+    rest.push_back(i);
+  int64_t n = 1;
+  for (int64_t d : t.getShape().drop_front(2))
+    n = ShapedType::isDynamic(d) || ShapedType::isDynamic(n)
+            ? ShapedType::kDynamic
+            : n * d;
+  return tensor::CollapseShapeOp::create(
+      b, t.clone({t.getDimSize(0), t.getDimSize(1), n}), x,
+      SmallVector<ReassociationIndices>{{0}, {1}, rest});
+}
+
+/// The inverse of flatten() for spikes (like x) and potentials ([B, ...]).
+Results unflatten(TensorBuilder &b, Value x, Value spikes, Value v) {
+  auto t = cast<RankedTensorType>(x.getType());
+  if (t.getRank() == 3)
+    return {spikes, v};
+  SmallVector<OpFoldResult> xs = b.sizes(x);
+  SmallVector<OpFoldResult> vs{xs[0]};
+  vs.append(xs.begin() + 2, xs.end());
+  SmallVector<int64_t> vshape{t.getDimSize(0)};
+  llvm::append_range(vshape, t.getShape().drop_front(2));
+  if (t.getRank() == 2) {
+    auto y = tensor::CollapseShapeOp::create(
+        b, t, spikes, SmallVector<ReassociationIndices>{{0}, {1, 2}});
+    auto vt = tensor::CollapseShapeOp::create(
+        b, t.clone(vshape), v, SmallVector<ReassociationIndices>{{0, 1}});
+    return {y, vt};
+  }
+  ReassociationIndices rest;
+  for (int64_t i = 2; i < t.getRank(); ++i)
+    rest.push_back(i);
+  ReassociationIndices vrest;
+  for (int64_t i = 1; i < t.getRank() - 1; ++i)
+    vrest.push_back(i);
+  Value y = tensor::ExpandShapeOp::create(
+      b, t, spikes, SmallVector<ReassociationIndices>{{0}, {1}, rest}, xs);
+  Value vt = tensor::ExpandShapeOp::create(
+      b, t.clone(vshape), v, SmallVector<ReassociationIndices>{{0}, vrest}, vs);
+  return {y, vt};
+}
+
+/// Neurons on x [B, T, N]: the "neurons" kernel call; `plif` the PLIF
+/// weight or null.
+Results neuronCall(TensorBuilder &b, const Neuron &n, Value x, Value plif) {
+  SmallVector<Value> operands{x};
+  if (plif)
+    operands.push_back(plif);
+  return buildKernelCall(b, "neurons", n.attrs(b), operands,
+                         [&](TensorBuilder &kb, ValueRange args) {
+                           Value inv = args.size() == 2
+                                           ? inverseTau(kb, args[1])
+                                           : Value();
+                           return runNeurons(kb, n, args[0], inv);
+                         });
+}
+
+/// A neuron op on x, whose operand may be a linear fused into it.
+Results neuronOp(TensorBuilder &b, Value x, const Neuron &n, Value plif) {
+  auto lin = x.getDefiningOp<LinearOp>();
+  if (!lin || !isFusedIntoNeuron(lin)) {
+    Results r = neuronCall(b, n, flatten(b, x), plif);
+    return unflatten(b, x, r[0], r[1]);
+  }
+  // (in, W [, bias] [, PLIF's weight]); the linear, dead once its neuron is
+  // replaced, goes with it (seq-lower-to-tensors erases it).
+  SmallVector<Value> operands{lin.getX(), lin.getWeights()[0]};
+  bool bias = lin.getBias();
+  if (bias)
+    operands.push_back(lin.getWeights()[1]);
+  if (plif)
+    operands.push_back(plif);
+  SmallVector<NamedAttribute> attrs = n.attrs(b);
+  attrs.push_back(b.getNamedAttr("bias", b.getBoolAttr(bias)));
+  return buildKernelCall(
+      b, "neurons_linear", attrs, operands,
+      [&](TensorBuilder &kb, ValueRange args) {
+        Value in = buildLinear(kb, args[0], args[1], bias ? args[2] : Value());
+        Value inv = plif ? inverseTau(kb, args.back()) : Value();
+        return runNeurons(kb, n, in, inv);
+      });
+}
+
+/// WKV in the running-max form over k, v [B, T, D]: per step, with w =
+/// −e^{decay} and u = first, out = (e^{pp−p} aa + e^{u+k−p} v) /
+/// (e^{pp−p} bb + e^{u+k−p}) for p = max(pp, u + k); then, for p' = max(w
+/// + pp, k), aa = e^{w+pp−p'} aa + e^{k−p'} v, bb = e^{w+pp−p'} bb +
+/// e^{k−p'}, pp = p'.
+Value wkvBody(TensorBuilder &b, Value k, Value v, Value decay, Value first) {
+  SmallVector<OpFoldResult> sizes = b.sizes(k);
+  SmallVector<OpFoldResult> state{sizes[0], sizes[2]};
+  Value lowest = linalg::FillOp::create(b, ValueRange{b.f32(-1e38)},
+                                        ValueRange{b.empty(state)})
+                     .getResult(0);
+  AffineMap id = b.identity(2), channel = b.select(2, {1});
+  auto loop = scf::ForOp::create(
+      b, b.index(0), b.dim(k, 1), b.index(1),
+      ValueRange{b.zeros(state), b.zeros(state), lowest, b.empty(sizes)},
+      [&](OpBuilder &nested, Location loc, Value t, ValueRange s) {
+        TensorBuilder lb(loc, nested);
+        Value kt = lb.timeSlice(k, t, sizes[0]);
+        Value vt = lb.timeSlice(v, t, sizes[0]);
+        auto step =
+            [&](ArrayRef<Value> ins, ArrayRef<AffineMap> maps,
+                const std::function<Value(ImplicitLocOpBuilder &, ValueRange)>
+                    &fn) {
+              SmallVector<AffineMap> all(maps);
+              return lb.generic(ins, all, lb.empty(state), id,
+                                {IT::parallel, IT::parallel},
+                                [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+                                  return SmallVector<Value>{fn(ib, a)};
+                                });
+            };
+        auto sub = [](ImplicitLocOpBuilder &ib, Value x, Value y) {
+          return arith::SubFOp::create(ib, x, y).getResult();
+        };
+        auto mulAdd = [](ImplicitLocOpBuilder &ib, Value x, Value y, Value z) {
+          return arith::AddFOp::create(ib, arith::MulFOp::create(ib, x, y), z)
+              .getResult();
+        };
+        // (aa, bb, pp, k, v, u, decay) per element.
+        SmallVector<Value> ins{s[0], s[1], s[2], kt, vt, first, decay};
+        SmallVector<AffineMap> maps{id, id, id, id, id, channel, channel};
+        Value out =
+            step(ins, maps, [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+              Value uk = arith::AddFOp::create(ib, a[5], a[3]);
+              Value p = arith::MaximumFOp::create(ib, a[2], uk);
+              Value e1 = math::ExpOp::create(ib, sub(ib, a[2], p));
+              Value e2 = math::ExpOp::create(ib, sub(ib, uk, p));
+              return arith::DivFOp::create(
+                         ib,
+                         mulAdd(ib, e1, a[0],
+                                arith::MulFOp::create(ib, e2, a[4])),
+                         mulAdd(ib, e1, a[1], e2))
+                  .getResult();
+            });
+        // The decayed history w + pp against k.
+        auto decayed = [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+          Value w = arith::NegFOp::create(ib, math::ExpOp::create(ib, a[6]));
+          return arith::AddFOp::create(ib, w, a[2]).getResult();
+        };
+        auto factors = [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+          Value wp = decayed(ib, a);
+          Value p = arith::MaximumFOp::create(ib, wp, a[3]);
+          return std::make_pair(
+              math::ExpOp::create(ib, sub(ib, wp, p)).getResult(),
+              math::ExpOp::create(ib, sub(ib, a[3], p)).getResult());
+        };
+        Value aa = step(ins, maps, [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+          auto [f1, f2] = factors(ib, a);
+          return mulAdd(ib, f1, a[0], arith::MulFOp::create(ib, f2, a[4]));
+        });
+        Value bb = step(ins, maps, [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+          auto [f1, f2] = factors(ib, a);
+          return mulAdd(ib, f1, a[1], f2);
+        });
+        Value pp = step(ins, maps, [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+          return arith::MaximumFOp::create(ib, decayed(ib, a), a[3])
+              .getResult();
+        });
+        scf::YieldOp::create(
+            lb, ValueRange{aa, bb, pp, lb.insertTime(out, s[3], t)});
+      });
+  return loop.getResult(3);
+}
+
+Value wkvCall(TensorBuilder &b, Value k, Value v, Value decay, Value first) {
+  return buildKernelCall(b, "wkv", {}, {k, v, decay, first},
+                         [](TensorBuilder &kb, ValueRange a) {
+                           return Results{wkvBody(kb, a[0], a[1], a[2], a[3])};
+                         })[0];
+}
+
+/// shift(z)_t = z_{t−1}, 0 at t = 0; then z⊙μ + shift(z)⊙(1−μ).
+Value timeMix(TensorBuilder &b, Value z, Value mu) {
+  return b.generic(
+      {z, mu}, {b.identity(3), b.select(3, {2})}, b.empty(b.sizes(z)),
+      b.identity(3), SmallVector<IT>(3, IT::parallel),
+      [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+        Value bi = linalg::IndexOp::create(ib, 0);
+        Value t = linalg::IndexOp::create(ib, 1);
+        Value d = linalg::IndexOp::create(ib, 2);
+        Value zero = arith::ConstantIndexOp::create(ib, 0);
+        Value one = arith::ConstantIndexOp::create(ib, 1);
+        Value prevT =
+            arith::MaxSIOp::create(ib, arith::SubIOp::create(ib, t, one), zero);
+        Value prev = tensor::ExtractOp::create(ib, z, ValueRange{bi, prevT, d});
+        Value first =
+            arith::CmpIOp::create(ib, arith::CmpIPredicate::eq, t, zero);
+        prev = arith::SelectOp::create(ib, first, constF32(ib, 0.0), prev);
+        Value rest = arith::SubFOp::create(ib, constF32(ib, 1.0), a[1]);
+        return SmallVector<Value>{
+            arith::AddFOp::create(ib, arith::MulFOp::create(ib, a[0], a[1]),
+                                  arith::MulFOp::create(ib, prev, rest))};
+      });
+}
+
+/// x + the spikes of neurons charged by a.
+Value addSpikes(TensorBuilder &b, Value x, Value a, const Neuron &n) {
+  Value spikes = neuronCall(b, n, a, Value())[0];
+  return b.map({x, spikes}, x, [](ImplicitLocOpBuilder &ib, ValueRange v) {
+    return arith::AddFOp::create(ib, v[0], v[1]);
+  });
+}
+
+/// SpikeGPT's block (SPEC §4.5), composed of the pieces above.
+Value spikingRWKV(TensorBuilder &b, SpikingRWKVOp op) {
+  ValueRange w = op.getWeights();
+  unsigned i = 0;
+  auto next = [&] { return w[i++]; };
+  Value x = op.getX();
+  constexpr double kEps = 1e-5; // torch.nn.LayerNorm's
+  if (op.getFirst()) {
+    Value g = next(), bias = next();
+    x = buildLayerNorm(b, x, g, bias, kEps);
+  }
+  Value ln1w = next(), ln1b = next(), ln2w = next(), ln2b = next();
+  Value decay = next(), first = next(), muK = next(), muV = next(),
+        muR = next();
+  Value wk = next(), wv = next(), wr = next(), wo = next();
+  Value fmuK = next(), fmuR = next();
+  Value fk = next(), fr = next(), fv = next();
+  Neuron lif;
+  lif.tau = op.getTau().convertToDouble();
+  lif.threshold = op.getVThreshold().convertToDouble();
+  lif.reset = 0.0;
+
+  Value z = buildLayerNorm(b, x, ln1w, ln1b, kEps);
+  Value k = buildLinear(b, timeMix(b, z, muK), wk);
+  Value v = buildLinear(b, timeMix(b, z, muV), wv);
+  Value r = buildLinear(b, timeMix(b, z, muR), wr);
+  Value att = wkvCall(b, k, v, decay, first);
+  Value gated =
+      b.map({r, att}, att, [](ImplicitLocOpBuilder &ib, ValueRange a) {
+        return arith::MulFOp::create(ib, sigmoid(ib, a[0]), a[1]);
+      });
+  x = addSpikes(b, x, buildLinear(b, gated, wo), lif);
+
+  z = buildLayerNorm(b, x, ln2w, ln2b, kEps);
+  Value kk = buildLinear(b, timeMix(b, z, fmuK), fk);
+  Value sq = b.map({kk}, kk, [](ImplicitLocOpBuilder &ib, ValueRange a) {
+    Value r = arith::MaximumFOp::create(ib, a[0], constF32(ib, 0.0));
+    return arith::MulFOp::create(ib, r, r);
+  });
+  Value rr = buildLinear(b, timeMix(b, z, fmuR), fr);
+  Value vv = buildLinear(b, sq, fv);
+  Value f = b.map({rr, vv}, vv, [](ImplicitLocOpBuilder &ib, ValueRange a) {
+    return arith::MulFOp::create(ib, sigmoid(ib, a[0]), a[1]);
+  });
+  return addSpikes(b, x, f, lif);
+}
+
+std::optional<double> resetOf(std::optional<APFloat> a) {
+  if (!a)
+    return std::nullopt;
+  return a->convertToDouble();
+}
+
+/// The threshold and reset every neuron op has, and decay_input where the
+/// op has one.
+template <typename OpTy> Neuron neuronOf(OpTy op, StringRef kind) {
+  Neuron n;
+  n.kind = kind;
+  n.threshold = op.getVThreshold().convertToDouble();
+  n.reset = resetOf(op.getVReset());
+  if constexpr (!std::is_same_v<OpTy, IFNeuronOp>)
+    n.decayInput = op.getDecayInput();
+  return n;
+}
+
+} // namespace
+
+Value buildSpikeLinearCall(TensorBuilder &b, LinearOp op) {
+  SmallVector<Value> operands{op.getX(), op.getWeights()[0]};
+  if (op.getBias())
+    operands.push_back(op.getWeights()[1]);
+  return buildKernelCall(
+      b, "spike_linear", {}, operands, [](TensorBuilder &kb, ValueRange a) {
+        return Results{
+            buildLinear(kb, a[0], a[1], a.size() == 3 ? a[2] : Value())};
+      })[0];
+}
+
+void populateSpikingPatterns(RewritePatternSet &patterns, Checks &checks) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<LowerOpPattern<LIFOp>>(
+      ctx, checks, [](TensorBuilder &b, LIFOp op, Checks &) {
+        Neuron n = neuronOf(op, "lif");
+        n.tau = op.getTau().convertToDouble();
+        return FailureOr<Results>(neuronOp(b, op.getX(), n, Value()));
+      });
+  patterns.add<LowerOpPattern<PLIFOp>>(
+      ctx, checks, [](TensorBuilder &b, PLIFOp op, Checks &) {
+        return FailureOr<Results>(
+            neuronOp(b, op.getX(), neuronOf(op, "plif"), op.getWeights()[0]));
+      });
+  patterns.add<LowerOpPattern<IFNeuronOp>>(
+      ctx, checks, [](TensorBuilder &b, IFNeuronOp op, Checks &) {
+        return FailureOr<Results>(
+            neuronOp(b, op.getX(), neuronOf(op, "if"), Value()));
+      });
+  patterns.add<LowerOpPattern<WKVOp>>(
+      ctx, checks, [](TensorBuilder &b, WKVOp op, Checks &checks) {
+        Value k = op.getK(), v = op.getV();
+        std::string node = nodeName(op);
+        for (int64_t d : {0, 1})
+          std::tie(k, v) = checks.sameDim(b, k, d, v, d,
+                                          "node '" + node +
+                                              "': sizes of k and v "
+                                              "differ along dim " +
+                                              std::to_string(d));
+        return FailureOr<Results>(
+            Results{wkvCall(b, k, v, op.getWeights()[0], op.getWeights()[1])});
+      });
+  patterns.add<LowerOpPattern<SpikingRWKVOp>>(
+      ctx, checks, [](TensorBuilder &b, SpikingRWKVOp op, Checks &) {
+        return FailureOr<Results>(Results{spikingRWKV(b, op)});
+      });
+}
+
+} // namespace seqc
