@@ -19,16 +19,26 @@ func.func @decided(%a: tensor<1x?x20xf32>, %q: tensor<1x?x8xf32>, %v: tensor<1x?
 
 // -----
 
-// Newton needs its scan form too; an op of another dialect is not part of
+// The decisions ride on the kernel functions: Newton needs its scan form
+// too, GLA its form and layout. An op of another dialect is not part of
 // the contract.
 module attributes {seq.target = #seq.target<kind = cpu, threads = 2, vector_bits = 256, vector_registers = 16>} {
-func.func @partial(%x: tensor<1x?x4xf32>, %w: tensor<8x4xf32>, %v: tensor<8xf32>, %m: memref<4xf32>) -> tensor<1x?x8xf32> {
-  // expected-error @+1 {{'seq.para_gru' has no seq.scan (seq-select-scan decides it)}}
-  %y, %h = seq.para_gru %x weights(%w, %w, %w, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = #seq<solver_request newton>, seq.solver = #seq.solver<method = newton, max_iterations = 4, tolerance = 1.0e-05 : f64>} : (tensor<1x?x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<1x?x8xf32>, tensor<1x8xf32>)
+// expected-error @+1 {{kernel 'seqc_kernel_para_rnn' has no scan (seq-select-scan decides it)}}
+func.func private @seqc_kernel_para_rnn(%x: tensor<4xf32>) -> tensor<4xf32> attributes {seq.kernel = {name = "para_rnn", solver = #seq.solver<method = newton, max_iterations = 4, tolerance = 1.0e-05 : f64>}} {
+  return %x : tensor<4xf32>
+}
+// expected-error @+2 {{kernel 'seqc_kernel_gla_core' has no form (seq-chunk-gla decides it)}}
+// expected-error @+1 {{kernel 'seqc_kernel_gla_core' has no layout (seq-select-layout decides it)}}
+func.func private @seqc_kernel_gla_core(%x: tensor<4xf32>) -> tensor<4xf32> attributes {seq.kernel = {name = "gla_core"}} {
+  return %x : tensor<4xf32>
+}
+func.func @partial(%x: tensor<4xf32>, %m: memref<4xf32>) -> tensor<4xf32> {
+  %y = call @seqc_kernel_para_rnn(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  %z = call @seqc_kernel_gla_core(%y) : (tensor<4xf32>) -> tensor<4xf32>
   %c = arith.constant 0 : index
   // expected-error @+1 {{'memref.load' must be rewritten before the targets' lowering}}
   %e = memref.load %m[%c] : memref<4xf32>
-  return %y : tensor<1x?x8xf32>
+  return %z : tensor<4xf32>
 }
 }
 

@@ -196,9 +196,10 @@ def SeqLowerToTensors : Pass<"seq-lower-to-tensors", "mlir::ModuleOp"> {
     (lib/Codegen/Common/Lowering): the building blocks (`linear`,
     `embedding`, `rms_norm`, `layer_norm`, `add`, `mul`, `act`, `glu_mlp`),
     `rnn`, `linear_recurrence`, `causal_conv1d`, `pgn`, `gam`, `gla_core`,
-    `gla`, `gated_attention`, the neurons (`lif`, `plif`, `if_neuron`),
-    `wkv` and `spiking_rwkv` become linalg, tensor, scf, arith and math ops
-    on tensors. Every projection is
+    `gla`, `gated_attention`, `para_gru`, `para_lstm`, the neurons (`lif`,
+    `plif`, `if_neuron`), `wkv` and `spiking_rwkv` — every seq op but
+    `seq.weight` — become linalg, tensor, scf, arith and math ops on
+    tensors. Every projection is
     a `linalg.contract` of x [..., K] and w [N, K] into the broadcast bias
     or zeros, which each target computes its own way. Pieces a target may
     compute its own way are kernel calls: a `func.call` of a private
@@ -210,6 +211,8 @@ def SeqLowerToTensors : Pass<"seq-lower-to-tensors", "mlir::ModuleOp"> {
     along them by a loop; `gla_norm_gate`: the GLA layer's per-head norm
     and gate; `gated_attention`: flash attention's tiling, an `scf.forall`
     over query tiles each walking the key blocks with the online softmax;
+    `para_rnn`: ParaRNN's recurrence, solved sequentially (a target's
+    kernel may solve it by Newton iterations, as the solver chose);
     `neurons` and `neurons_linear`: a loop over time carrying the membrane
     potential, on the input or on a linear fused into the neuron; `wkv`:
     the running-max state along time; `spike_linear`: a linear on spikes,
@@ -237,14 +240,15 @@ def SeqCheckCommonContract
     The last pass of the common pipeline. Every target's lowering starts
     from its output, which must be:
     - a module with a `#seq.target`;
-    - ops of builtin, func, arith, math, scf, tensor, linalg and seq only
-      (and memref only for the run-time checks' status word), of seq none
-      that seq-lower-to-tensors lowers, and of rgnn only its templates
+    - ops of builtin, func, arith, math, scf, tensor and linalg, of seq
+      only `seq.weight`, memref only for the run-time checks' status word,
+      and of rgnn only its templates
       (`graph_layout`, `node_layout`, `pair_rows`, `gemm`, `edge_map`,
       `node_reduce`): layers and inter-operator ops are rewritten by then;
     - calls only of kernel functions (marked `seq.kernel`);
-    - every decision made: `seq.solver` on `seq.para_gru`/`seq.para_lstm`
-      (and `seq.scan` with Newton).
+    - every decision made, on the kernel functions: `solver` on
+      `para_rnn` (and `scan` with Newton), `form` and `layout` on
+      `gla_core`, `layout` on `gated_attention`.
     A violation is a compiler bug, reported at the op.
   }];
 }
@@ -254,27 +258,26 @@ def SeqCheckCommonContract
 //===----------------------------------------------------------------------===//
 
 def SeqLowerCPUKernels : Pass<"seq-lower-cpu-kernels", "mlir::ModuleOp"> {
-  let summary = "Lower the remaining seq and rgnn ops to CPU kernels";
+  let summary = "Compute kernel calls and the rgnn templates by CPU kernels";
   let description = [{
     First the common lowering's kernel calls (`func.call` of a function
     marked `seq.kernel`): each becomes the CPU's own kernel for it
     (lib/Codegen/CPU/Kernels/KernelCalls.cpp: the lane scans of
     linear_recurrence, the register-tiled GLA and attention kernels, the
     neurons and WKV with their state in registers, the accumulate-only
-    linear on sparse spikes, loops over lane blocks for long convolutions,
+    linear on sparse spikes, ParaRNN sequentially or by Newton iterations
+    with lane scans, loops over lane blocks for long convolutions,
     PGN's long windows and the GLA norm gate), or, with `kernels=false` or
     where the CPU has none, the function's target-independent body
     inlined; the kernel functions are then erased.
 
-    Then the seq ops whose target-independent form is not written yet
-    (ParaRNN) and the rgnn templates become CPU code
-    (lib/Codegen/CPU/Kernels): linalg on tensors where that suffices,
-    vector, memref and scf.parallel code for lane scans, register tiles and
-    graph traversals. Their projections are linear `linalg.contract` ops
-    like the common lowering's. Dynamic sizes are checked at run time as
-    seq-lower-to-tensors does, numbering on from its messages. An op the
-    common pipeline should have lowered, or one with no CPU lowering, is an
-    error.
+    Then the rgnn templates become CPU code (lib/Codegen/CPU/Kernels):
+    linalg on tensors where that suffices, vector, memref and scf.parallel
+    code for graph traversals; their projections are linear
+    `linalg.contract` ops like the common lowering's. Dynamic sizes are
+    checked at run time as seq-lower-to-tensors does, numbering on from
+    its messages. An op the common pipeline should have lowered, or one
+    with no CPU lowering, is an error.
   }];
   let options = [
     Option<"kernels", "kernels", "bool", /*default=*/"true",

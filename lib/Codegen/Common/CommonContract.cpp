@@ -45,13 +45,36 @@ bool allowedDialect(Operation *op) {
     return false;
   if (isa<memref::MemRefDialect>(d))
     return statusWord(op);
+  if (isa<SeqDialect>(d))
+    return isa<WeightOp>(op) || seqc::lowersToTensors(op);
   if (isa<seqc::rgnn::RGNNDialect>(d))
     return isa<seqc::rgnn::GraphLayoutOp, seqc::rgnn::NodeLayoutOp,
                seqc::rgnn::PairRowsOp, seqc::rgnn::GemmOp,
                seqc::rgnn::EdgeMapOp, seqc::rgnn::NodeReduceOp>(op);
   return isa<BuiltinDialect, func::FuncDialect, arith::ArithDialect,
              math::MathDialect, scf::SCFDialect, tensor::TensorDialect,
-             linalg::LinalgDialect, SeqDialect>(d);
+             linalg::LinalgDialect>(d);
+}
+
+/// The strategy's decisions a kernel call carries: the solver of a ParaRNN
+/// (and its scan with Newton), GLA's form and layouts, attention's layout.
+/// (A linear recurrence's scan form is always there: without
+/// seq-select-scan's, the lowering writes the sequential one.)
+template <typename Needs>
+void checkDecisions(func::FuncOp fn, DictionaryAttr kernel, Needs &needs) {
+  StringRef name = kernel.getAs<StringAttr>("name").getValue();
+  if (name == "para_rnn") {
+    needs(fn, kernel, "solver", "seq-select-scan");
+    auto solver = kernel.getAs<SolverAttr>("solver");
+    if (solver && solver.getMethod() == SolverMethod::newton)
+      needs(fn, kernel, "scan", "seq-select-scan");
+  }
+  if (name == "gla_core") {
+    needs(fn, kernel, "form", "seq-chunk-gla");
+    needs(fn, kernel, "layout", "seq-select-layout");
+  }
+  if (name == "gated_attention")
+    needs(fn, kernel, "layout", "seq-select-layout");
 }
 
 struct SeqCheckCommonContract
@@ -67,10 +90,11 @@ struct SeqCheckCommonContract
     };
     if (!module->hasAttrOfType<TargetAttr>("seq.target"))
       violation(module, "the module has no #seq.target");
-    auto needs = [&](Operation *op, StringRef name, StringRef pass) {
-      if (!op->hasAttr(name))
-        violation(op, "'" + op->getName().getStringRef() + "' has no " + name +
-                          " (" + pass + " decides it)");
+    auto needs = [&](func::FuncOp fn, DictionaryAttr kernel, StringRef key,
+                     StringRef pass) {
+      if (!kernel.get(key))
+        violation(fn, "kernel '" + fn.getSymName() + "' has no " + key + " (" +
+                          pass + " decides it)");
     };
     module.walk([&](Operation *op) {
       if (op == module.getOperation())
@@ -88,12 +112,9 @@ struct SeqCheckCommonContract
       if (auto call = dyn_cast<func::CallOp>(op); call && !seqc::kernelOf(call))
         violation(op, "a call of '" + call.getCallee() +
                           "', which is not a kernel function");
-      if (isa<ParaGRUOp, ParaLSTMOp>(op)) {
-        needs(op, "seq.solver", "seq-select-scan");
-        auto solver = op->getAttrOfType<SolverAttr>("seq.solver");
-        if (solver && solver.getMethod() == SolverMethod::newton)
-          needs(op, "seq.scan", "seq-select-scan");
-      }
+      if (auto fn = dyn_cast<func::FuncOp>(op))
+        if (auto kernel = fn->getAttrOfType<DictionaryAttr>(seqc::kKernelAttr))
+          checkDecisions(fn, kernel, needs);
     });
     if (!ok)
       signalPassFailure();

@@ -328,3 +328,21 @@ func.func @wkv(%k: tensor<?x?x16xf32>, %v: tensor<?x?x16xf32>, %d: tensor<16xf32
   %y = seq.wkv %k, %v weights(%d, %u) : (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<?x?x16xf32>
   return %y : tensor<?x?x16xf32>
 }
+
+// -----
+
+// para_gru: the three input projections are contractions; the recurrence a
+// kernel call with the solver's decisions, whose body solves it
+// sequentially (a loop over time carrying h, the diagonal cell elementwise
+// with A_z, A_r, A_h along H).
+// CHECK-LABEL: func.func @para_gru
+// CHECK-COUNT-3: linalg.contract
+// CHECK: call @[[FN:seqc_kernel_para_rnn]](
+// CHECK: func.func private @[[FN]]({{.*}}seq.kernel = {c0 = false, cell = "gru", h0 = false, name = "para_rnn", node = "seq.para_gru", request = #seq<solver_request newton>, scan = #seq.scan<method = chunked, chunk = 4>, solver = #seq.solver<method = newton, max_iterations = 4, tolerance = 1.000000e-05 : f64>}
+// CHECK:   scf.for {{.*}} -> (tensor<1x8xf32>, tensor<1x?x8xf32>)
+// CHECK:     linalg.generic
+// CHECK:       math.tanh
+func.func @para_gru(%x: tensor<1x?x4xf32>, %w: tensor<8x4xf32>, %v: tensor<8xf32>) -> tensor<1x?x8xf32> {
+  %y, %h = seq.para_gru %x weights(%w, %w, %w, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = #seq<solver_request newton>, seq.solver = #seq.solver<method = newton, max_iterations = 4, tolerance = 1.0e-05 : f64>, seq.scan = #seq.scan<method = chunked, chunk = 4>} : (tensor<1x?x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<1x?x8xf32>, tensor<1x8xf32>)
+  return %y : tensor<1x?x8xf32>
+}

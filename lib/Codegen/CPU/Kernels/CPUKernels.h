@@ -1,13 +1,12 @@
-//===- CPUKernels.h - CPU lowerings of the seq and rgnn ops ---------------===//
+//===- CPUKernels.h - The CPU's kernels -----------------------------------===//
 //
-// The families whose target-independent form is not written yet are
-// lowered straight to CPU code here: linalg on tensors where that suffices,
-// and vector, memref and scf.parallel code for the kernels that need it
-// (lane scans, GLA and attention register tiles, graph traversals). Each
-// function builds the IR of one op at the builder's point and returns the
-// values that replace the op's results. Their projections are
-// `buildLinear` contractions, which seq-lower-linear-to-gemm turns into the
-// packed GEMM afterwards.
+// The CPU's own kernels for the common lowering's kernel calls and the
+// rgnn templates: vector, memref and scf.parallel code (lane scans, GLA and
+// attention register tiles, neurons in registers, graph traversals), and
+// linalg on tensors where that suffices. Each function builds its IR at the
+// builder's point and returns the values that replace the call's or op's
+// results. Their projections are `buildLinear` contractions, which
+// seq-lower-linear-to-gemm turns into the packed GEMM afterwards.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SEQC_LIB_CODEGEN_CPU_KERNELS_CPUKERNELS_H
@@ -20,10 +19,10 @@ namespace seqc {
 /// The CPU's own kernel for a kernel call of the common lowering
 /// (linear_recurrence, causal_conv_taps, unfold_window, gla_core,
 /// gla_norm_gate, gated_attention, neurons, neurons_linear, wkv,
-/// spike_linear), built at `b`;
+/// spike_linear, para_rnn), built at `b`;
 /// failure for a kernel it has none for.
-mlir::FailureOr<Results> lowerKernelCall(TensorBuilder &b,
-                                         mlir::func::CallOp call);
+mlir::FailureOr<Results>
+lowerKernelCall(TensorBuilder &b, mlir::func::CallOp call, Checks &checks);
 /// rgnn templates: graph_layout, node_layout, pair_rows (checked here).
 mlir::FailureOr<Results> lowerGraphLayout(mlir::Operation *op, TensorBuilder &b,
                                           Checks &checks);
@@ -68,9 +67,12 @@ struct AttentionShape {
 /// side by side, [B, T, H·Dh].
 mlir::Value buildAttentionHeads(TensorBuilder &b, mlir::Value fused,
                                 const AttentionShape &shape);
-/// ParaRNN's para_gru / para_lstm, solved sequentially or by Newton
-/// iterations (the op's `seq.solver`, set by seq-select-scan).
-Results buildParaRNN(TensorBuilder &b, Checks &checks, mlir::Operation *op);
+/// ParaRNN's para_gru / para_lstm recurrence on a "para_rnn" call's
+/// operands (the three projections [B, T, H], the diagonal weights, [h0],
+/// [c0]), solved sequentially or by Newton iterations (its `solver`, set
+/// by seq-select-scan): (y, h_T[, c_T]).
+Results buildParaRNN(TensorBuilder &b, Checks &checks,
+                     mlir::DictionaryAttr kernel, mlir::ValueRange operands);
 /// A linear layer x Wᵀ (+ bias) on spikes: accumulate-only when the
 /// measured spike density is low, the dense contraction otherwise; of
 /// `resultType`.

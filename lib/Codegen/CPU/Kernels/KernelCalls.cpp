@@ -7,7 +7,8 @@
 // layer's norm and gate by one loop over rows (GLANormGate.cpp), and
 // gated attention by its blocked online-softmax kernel (GatedAttention.cpp),
 // neurons and WKV with their state in registers along time (Spiking.cpp),
-// and a linear on spikes sparsely when they are few (SpikeLinear.cpp).
+// a linear on spikes sparsely when they are few (SpikeLinear.cpp), and
+// ParaRNN's recurrence sequentially or by Newton iterations (ParaRNN.cpp).
 //
 //===----------------------------------------------------------------------===//
 #include "CPUKernels.h"
@@ -128,7 +129,8 @@ static GLAForm glaForm(DictionaryAttr kernel) {
   return form;
 }
 
-FailureOr<Results> lowerKernelCall(TensorBuilder &b, func::CallOp call) {
+FailureOr<Results> lowerKernelCall(TensorBuilder &b, func::CallOp call,
+                                   Checks &checks) {
   DictionaryAttr kernel = kernelOf(call);
   if (!kernel)
     return failure();
@@ -170,6 +172,8 @@ FailureOr<Results> lowerKernelCall(TensorBuilder &b, func::CallOp call) {
     results = {buildAttentionHeads(b, operands[0], shape)};
   } else if (name == "neurons" || name == "neurons_linear") {
     results = buildNeurons(b, kernel, operands, name == "neurons_linear");
+  } else if (name == "para_rnn") {
+    results = buildParaRNN(b, checks, kernel, operands);
   } else if (name == "wkv") {
     results = {buildWKV(b, operands[0], operands[1], operands[2], operands[3])};
   } else if (name == "spike_linear") {

@@ -3,7 +3,7 @@
 // The kernels written as scf loops on buffers — the rgnn templates
 // (GraphLayout.cpp, GraphKernels.cpp: index lists, segments, counting
 // sorts) and the attention kernels (GLACore.cpp, GatedAttention.cpp,
-// GLALayer.cpp) — build their loops and buffers with these helpers.
+// GLANormGate.cpp) — build their loops and buffers with these helpers.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SEQC_LIB_CODEGEN_CPU_KERNELS_LOOPBUILDERS_H

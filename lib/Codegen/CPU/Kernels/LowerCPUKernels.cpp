@@ -25,7 +25,7 @@ struct SeqLowerCPUKernels
 
   /// Each kernel call by the CPU's kernel or its inlined body; then the
   /// kernel functions go.
-  void lowerKernelCalls(ModuleOp module) {
+  void lowerKernelCalls(ModuleOp module, seqc::Checks &checks) {
     SmallVector<func::CallOp> calls;
     module.walk([&](func::CallOp call) {
       if (seqc::kernelOf(call))
@@ -35,7 +35,7 @@ struct SeqLowerCPUKernels
       seqc::TensorBuilder b(call.getLoc(), call);
       FailureOr<seqc::Results> results = failure();
       if (kernels)
-        results = seqc::lowerKernelCall(b, call);
+        results = seqc::lowerKernelCall(b, call, checks);
       if (failed(results))
         results = seqc::inlineKernelCall(b, call);
       call->replaceAllUsesWith(*results);
@@ -48,8 +48,8 @@ struct SeqLowerCPUKernels
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    lowerKernelCalls(module);
     seqc::Checks checks(module);
+    lowerKernelCalls(module, checks);
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
       StringRef dialect =
@@ -63,10 +63,7 @@ struct SeqLowerCPUKernels
     for (Operation *op : ops) {
       seqc::TensorBuilder b(op->getLoc(), op);
       FailureOr<seqc::Results> results = failure();
-      if (isa<seqc::seq::ParaGRUOp, seqc::seq::ParaLSTMOp>(op))
-        results = seqc::buildParaRNN(b, checks, op);
-      if (failed(results))
-        results = seqc::lowerGraphLayout(op, b, checks);
+      results = seqc::lowerGraphLayout(op, b, checks);
       if (failed(results))
         results = seqc::lowerGraphKernel(op, b);
       if (failed(results) && seqc::lowersToTensors(op)) {

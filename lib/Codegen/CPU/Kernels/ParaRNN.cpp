@@ -171,12 +171,13 @@ struct NewtonSettings {
   double tolerance = 2e-6;
   bool errorAtCap = true;
 
-  static NewtonSettings of(Operation *op) {
+  /// From a para_rnn kernel call's `scan` and `solver`.
+  static NewtonSettings of(DictionaryAttr kernel) {
     NewtonSettings s;
-    s.scan = ScanForm::of(op);
+    s.scan = ScanForm::of(kernel.get("scan"));
     if (s.scan.chunked)
       s.chunk = s.scan.chunk;
-    auto solver = op->getAttrOfType<seq::SolverAttr>("seq.solver");
+    auto solver = kernel.getAs<seq::SolverAttr>("solver");
     if (solver && solver.getMethod() == seq::SolverMethod::newton) {
       s.maxIterations = solver.getMaxIterations();
       s.tolerance = solver.getTolerance().getValueAsDouble();
@@ -400,43 +401,32 @@ void solveByNewton(TensorBuilder &b, Checks &checks, bool lstm,
 
 } // namespace
 
-Results buildParaRNN(TensorBuilder &b, Checks &checks, Operation *op) {
-  bool lstm = isa<ParaLSTMOp>(op);
-  ValueRange w = lstm ? cast<ParaLSTMOp>(op).getWeights()
-                      : cast<ParaGRUOp>(op).getWeights();
-  Value x = op->getOperand(0);
-  Value h0 = lstm ? cast<ParaLSTMOp>(op).getH0() : cast<ParaGRUOp>(op).getH0();
-  Value c0 = lstm ? cast<ParaLSTMOp>(op).getC0() : Value();
-  SolverRequest solver =
-      lstm ? cast<ParaLSTMOp>(op).getSolver() : cast<ParaGRUOp>(op).getSolver();
-  std::string node = nodeName(op);
-  // x only shrinks, so it stays within both initial states.
-  for (Value *s : {&h0, &c0})
-    if (*s)
-      std::tie(x, *s) = checks.sameDim(b, x, 0, *s, 0,
-                                       "node '" + node +
-                                           "': batch of x and of the "
-                                           "initial state differ");
+Results buildParaRNN(TensorBuilder &b, Checks &checks, DictionaryAttr kernel,
+                     ValueRange operands) {
+  bool lstm = kernel.getAs<StringAttr>("cell").getValue() == "lstm";
+  unsigned diag = lstm ? 5 : 3, next = 3 + diag;
+  Value h0 =
+      kernel.getAs<BoolAttr>("h0").getValue() ? operands[next++] : Value();
+  Value c0 = kernel.getAs<BoolAttr>("c0").getValue() ? operands[next] : Value();
+  Value x = operands[0]; // the first projection, [B, T, H]
+  std::string node = kernel.getAs<StringAttr>("node").getValue().str();
   ParaBuffers pb;
   pb.batch = b.dim(x, 0);
   pb.steps = b.dim(x, 1);
-  pb.width = b.dim(w[6], 0);
-  // Every tensor first, then their buffers (see readBuffer).
-  Value proj[3];
+  pb.width = b.dim(x, 2);
   for (int i = 0; i < 3; ++i)
-    proj[i] = buildLinear(b, x, w[i], w[3 + i]);
-  for (int i = 0; i < 3; ++i)
-    pb.proj[i] = readBuffer(b, proj[i]);
-  for (int i = 0; i < (lstm ? 5 : 3); ++i)
-    pb.diag[i] = readBuffer(b, w[6 + i]);
+    pb.proj[i] = readBuffer(b, operands[i]);
+  for (unsigned i = 0; i < diag; ++i)
+    pb.diag[i] = readBuffer(b, operands[3 + i]);
   int n = lstm ? 2 : 1;
   if (h0 || c0) {
     pb.init.push_back(h0 ? readBuffer(b, h0) : Value());
     if (lstm)
       pb.init.push_back(c0 ? readBuffer(b, c0) : Value());
   }
-  bool newton = solver == SolverRequest::newton;
-  if (auto s = op->getAttrOfType<seq::SolverAttr>("seq.solver"))
+  bool newton = kernel.getAs<seq::SolverRequestAttr>("request").getValue() ==
+                SolverRequest::newton;
+  if (auto s = kernel.getAs<seq::SolverAttr>("solver"))
     newton = s.getMethod() == seq::SolverMethod::newton;
   pb.states.push_back(allocBuffer(b, {pb.batch, pb.steps, pb.width}));
   if (lstm && newton) // the iterates need c at every step too
@@ -444,7 +434,7 @@ Results buildParaRNN(TensorBuilder &b, Checks &checks, Operation *op) {
   for (int i = 0; i < n; ++i)
     pb.final.push_back(allocBuffer(b, {pb.batch, pb.width}));
   if (newton)
-    solveByNewton(b, checks, lstm, pb, NewtonSettings::of(op), node);
+    solveByNewton(b, checks, lstm, pb, NewtonSettings::of(kernel), node);
   else
     solveSequentially(b, lstm, pb);
   Results results{bufferTensor(b, pb.states[0])};

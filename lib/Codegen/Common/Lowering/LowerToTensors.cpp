@@ -24,12 +24,11 @@ using namespace mlir;
 using namespace seqc::seq;
 
 bool seqc::lowersToTensors(Operation *op) {
+  if (!isa_and_nonnull<SeqDialect>(op->getDialect()) || isa<WeightOp>(op))
+    return false;
   if (auto linear = dyn_cast<LinearOp>(op))
-    return !isFusedIntoNeuron(linear);
-  return isa<EmbeddingOp, RMSNormOp, LayerNormOp, AddOp, MulOp, ActOp, GLUMLPOp,
-             RNNOp, LinearRecurrenceOp, CausalConv1dOp, PGNOp, GAMOp, GLACoreOp,
-             GLAOp, GatedAttentionOp, LIFOp, PLIFOp, IFNeuronOp, WKVOp,
-             SpikingRWKVOp>(op);
+    return !isFusedIntoNeuron(linear); // else lowered with its neuron
+  return true;
 }
 
 namespace {
@@ -47,6 +46,7 @@ struct SeqLowerToTensors
     seqc::populateGLAPatterns(patterns, checks);
     seqc::populateGatedAttentionPatterns(patterns, checks);
     seqc::populateSpikingPatterns(patterns, checks);
+    seqc::populateParaRNNPatterns(patterns, checks);
 
     ConversionTarget target(*ctx);
     target.markUnknownOpDynamicallyLegal(

@@ -115,6 +115,9 @@ mlir::Value buildCausalConv(TensorBuilder &b, mlir::Value x, mlir::Value w,
 /// gla_core and the GLA layer (SPEC §4.2): gla_core a kernel call, in the
 /// form seq-chunk-gla chose (recurrent or chunkwise).
 void populateGLAPatterns(mlir::RewritePatternSet &patterns, Checks &checks);
+/// para_gru / para_lstm: the projections contractions, the recurrence a
+/// kernel call (solved sequentially in its body).
+void populateParaRNNPatterns(mlir::RewritePatternSet &patterns, Checks &checks);
 /// The spiking units (SPEC §4.5): lif, plif, if_neuron (kernel calls,
 /// with the linear fused into them), wkv (a kernel call), spiking_rwkv.
 void populateSpikingPatterns(mlir::RewritePatternSet &patterns, Checks &checks);
@@ -134,8 +137,8 @@ Results buildGLACoreCall(TensorBuilder &b, Checks &checks, mlir::Operation *op,
                          mlir::Value g, mlir::Value s0, int64_t heads,
                          double scale, double gateNorm,
                          llvm::ArrayRef<int64_t> offsets = {});
-/// Whether seq-lower-to-tensors lowers `op` (the ops of the families
-/// above, less the linears left to the target).
+/// Whether seq-lower-to-tensors lowers `op` on its own: every seq op but
+/// seq.weight and a linear lowered with its neuron.
 bool lowersToTensors(mlir::Operation *op);
 
 /// y[..., n] = Σ_k x[..., k] · w[n, k] (+ bias[n]): nn.Linear as a
