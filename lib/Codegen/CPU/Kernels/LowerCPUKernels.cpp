@@ -62,8 +62,7 @@ struct SeqLowerCPUKernels
     });
     for (Operation *op : ops) {
       seqc::TensorBuilder b(op->getLoc(), op);
-      FailureOr<seqc::Results> results = failure();
-      results = seqc::lowerGraphLayout(op, b, checks);
+      FailureOr<seqc::Results> results = seqc::lowerGraphLayout(op, b, checks);
       if (failed(results))
         results = seqc::lowerGraphKernel(op, b);
       if (failed(results) && seqc::lowersToTensors(op)) {

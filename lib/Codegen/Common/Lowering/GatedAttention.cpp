@@ -151,7 +151,8 @@ Value attendTile(TensorBuilder &b, const Attention &a, Value q, Value k,
       ValueRange{m0, b.zeros(rowSizes), b.zeros(qs)},
       [&](OpBuilder &nested, Location loc, Value blk, ValueRange carried) {
         TensorBuilder lb(loc, nested);
-        auto [k0, nk] = chunkSpan(lb, blk, kKeyBlock, steps);
+        Value k0, nk; // (captured below: not a structured binding)
+        std::tie(k0, nk) = chunkSpan(lb, blk, kKeyBlock, steps);
         Value kt = stepRows(lb, k, k0, nk).of(lb, k); // [B, nk, Hkv, Dh]
         Value vt = stepRows(lb, v, k0, nk).of(lb, v);
         // S[b, hk, g, i, j] = Σ_d q·k / √Dh, −∞ where key k0 + j > row r0 + i.
@@ -289,7 +290,9 @@ Value attentionBody(TensorBuilder &b, const Attention &a, Value fused) {
 
 static Value gatedAttention(TensorBuilder &b, GatedAttentionOp op) {
   ValueRange w = op.getWeights();
-  Attention a{op.getHeads(), op.getKvHeads(), op.getHeadDim(),
+  Attention a{static_cast<int64_t>(op.getHeads()),
+              static_cast<int64_t>(op.getKvHeads()),
+              static_cast<int64_t>(op.getHeadDim()),
               op.getGate() == AttentionGate::headwise, std::nullopt};
   if (auto theta = op.getRopeTheta())
     a.theta = theta->convertToDouble();

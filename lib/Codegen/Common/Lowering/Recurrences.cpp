@@ -75,7 +75,8 @@ static Results chunkedScan(TensorBuilder &b, Value a, Value bv, Value h,
   ValueRange transfer = forEachChunk(
       b, chunks, ValueRange{b.empty(perChunk), b.empty(perChunk)},
       [&](TensorBuilder &cb, Value c, ValueRange outs) {
-        auto [lo, n] = chunkSpan(cb, c, chunk, steps);
+        Value lo, n; // (captured below: not a structured binding)
+        std::tie(lo, n) = chunkSpan(cb, c, chunk, steps);
         Value one = linalg::FillOp::create(cb, ValueRange{cb.f32(1.0)},
                                            ValueRange{cb.empty(state)})
                         .getResult(0);
