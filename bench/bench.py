@@ -31,6 +31,9 @@ import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 from seqc.safetensors_io import safetensors_bytes  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from models import (GLA_LM, gla_lm, gla_weights, rand,  # noqa: E402,F401
+                    spiking_rwkv_weights)
 
 
 def write_weights(path, arrays):
@@ -38,10 +41,6 @@ def write_weights(path, arrays):
                for name, a in arrays.items()]
     with open(path, "wb") as f:
         f.write(safetensors_bytes(tensors))
-
-
-def rand(rng, *shape, scale=0.1):
-    return (rng.standard_normal(shape) * scale).astype(np.float32)
 
 
 # ---- cases: (model json, weights, inputs, torch function[, work]) -------------
@@ -71,19 +70,6 @@ def case_mlp(rng):
         u = n @ tw["mlp.up_proj.weight"].T
         return x + (g * u) @ tw["mlp.down_proj.weight"].T
     return model, w, {"x": x}, run, {"flops": 6 * b * t * d * h}
-
-
-def gla_weights(rng, prefix, d, heads, rank=16):
-    k, v = d // 2, d
-    return {prefix + ".q_proj.weight": rand(rng, k, d),
-            prefix + ".k_proj.weight": rand(rng, k, d),
-            prefix + ".v_proj.weight": rand(rng, v, d),
-            prefix + ".g_proj.weight": rand(rng, v, d),
-            prefix + ".gk_proj.0.weight": rand(rng, rank, d),
-            prefix + ".gk_proj.1.weight": rand(rng, k, rank),
-            prefix + ".gk_proj.1.bias": rand(rng, k),
-            prefix + ".g_norm_swish_gate.weight": 1 + rand(rng, v // heads),
-            prefix + ".o_proj.weight": rand(rng, d, v)}
 
 
 def torch_gla(x, w, p, heads, gate_norm=16.0, eps=1e-5):
@@ -128,23 +114,9 @@ def case_gla_layer(rng):
 
 def case_gla_lm(rng):
     """The example language model (examples/gla-lm), B=1, T=128 tokens."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    with open(os.path.join(here, "..", "examples", "gla-lm", "gla-lm.json")) as f:
-        model = json.load(f)
-    model.pop("weights")
-    d, heads, hidden, vocab = 64, 4, 128, 256
-    w = {"embed.weight": rand(rng, vocab, d, scale=1.0)}
-    for blk in ("b0", "b1"):
-        w[blk + "_norm1.weight"] = 1 + rand(rng, d)
-        w.update(gla_weights(rng, blk + "_attn", d, heads))
-        w[blk + "_norm2.weight"] = 1 + rand(rng, d)
-        w[blk + "_mlp.gate_proj.weight"] = rand(rng, hidden, d)
-        w[blk + "_mlp.up_proj.weight"] = rand(rng, hidden, d)
-        w[blk + "_mlp.down_proj.weight"] = rand(rng, d, hidden)
-    w["final_norm.weight"] = 1 + rand(rng, d)
-    w["head.weight"] = rand(rng, vocab, d)
+    model, w, ids = gla_lm(rng)
+    heads = GLA_LM["heads"]
     tw = {k: torch.from_numpy(v) for k, v in w.items()}
-    ids = rng.integers(0, vocab, size=(1, 128)).astype(np.int64)
 
     def rms(x, name):
         return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-6) * tw[name]
@@ -190,27 +162,12 @@ def case_lif(rng):
 def case_spiking_rwkv(rng):
     """SpikeGPT's block, d=512, T=1024, B=1, against PyTorch eager."""
     b, t, d = 1, 1024, 512
-    f = 4 * d
     model = {"seqc_model": 1, "name": "spiking-rwkv",
              "inputs": {"x": {"dtype": "f32", "shape": ["B", "T", d]}},
              "nodes": [{"name": "blk", "op": "spiking_rwkv", "inputs": ["x"]}],
              "outputs": {"y": "blk"}}
     p = "blk."
-    w = {}
-    for ln in ("ln1", "ln2"):
-        w[p + ln + ".weight"] = 1 + rand(rng, d)
-        w[p + ln + ".bias"] = rand(rng, d)
-    w[p + "att.time_decay"] = rand(rng, d, scale=1.0)
-    w[p + "att.time_first"] = rand(rng, d, scale=1.0)
-    for m in ("k", "v", "r"):
-        w[p + "att.time_mix_" + m] = rng.random(d).astype(np.float32)
-    for m in ("key", "value", "receptance", "output"):
-        w[p + "att." + m + ".weight"] = rand(rng, d, d, scale=0.05)
-    for m in ("k", "r"):
-        w[p + "ffn.time_mix_" + m] = rng.random(d).astype(np.float32)
-    w[p + "ffn.key.weight"] = rand(rng, f, d, scale=0.05)
-    w[p + "ffn.receptance.weight"] = rand(rng, d, d, scale=0.05)
-    w[p + "ffn.value.weight"] = rand(rng, d, f, scale=0.05)
+    w = spiking_rwkv_weights(rng, p, d)
     tw = {k[len(p):]: torch.from_numpy(v) for k, v in w.items()}
     x = rand(rng, b, t, d, scale=1.0)
 

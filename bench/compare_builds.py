@@ -28,10 +28,8 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "python"))
 from seqc.safetensors_io import safetensors_bytes  # noqa: E402
-
-
-def rand(rng, *shape, scale=0.1):
-    return (rng.standard_normal(shape) * scale).astype(np.float32)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from models import gla_lm, gla_weights, rand, spiking_rwkv_weights  # noqa: E402
 
 
 def one_node(op, inputs, attrs, weights, flags=(), dims=None):
@@ -47,53 +45,9 @@ def one_node(op, inputs, attrs, weights, flags=(), dims=None):
     return model, {"n." + k: v for k, v in weights.items()}, inputs, list(flags)
 
 
-def gla_weights(rng, d, heads, kd, vd, r=16):
-    return {"q_proj.weight": rand(rng, kd, d), "k_proj.weight": rand(rng, kd, d),
-            "v_proj.weight": rand(rng, vd, d), "g_proj.weight": rand(rng, vd, d),
-            "gk_proj.0.weight": rand(rng, r, d), "gk_proj.1.weight": rand(rng, kd, r),
-            "gk_proj.1.bias": rand(rng, kd),
-            "g_norm_swish_gate.weight": 1 + rand(rng, vd // heads),
-            "o_proj.weight": rand(rng, d, vd)}
-
-
-def gla_lm(rng):
-    """The example language model (examples/gla-lm), 128 tokens."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    with open(os.path.join(here, "..", "examples", "gla-lm", "gla-lm.json")) as f:
-        model = json.load(f)
-    model.pop("weights")
-    d, heads, hidden, vocab = 64, 4, 128, 256
-    w = {"embed.weight": rand(rng, vocab, d, scale=1.0)}
-    for blk in ("b0", "b1"):
-        w[blk + "_norm1.weight"] = 1 + rand(rng, d)
-        w.update({f"{blk}_attn.{k}": v
-                  for k, v in gla_weights(rng, d, heads, d // 2, d).items()})
-        w[blk + "_norm2.weight"] = 1 + rand(rng, d)
-        w[blk + "_mlp.gate_proj.weight"] = rand(rng, hidden, d)
-        w[blk + "_mlp.up_proj.weight"] = rand(rng, hidden, d)
-        w[blk + "_mlp.down_proj.weight"] = rand(rng, d, hidden)
-    w["final_norm.weight"] = 1 + rand(rng, d)
-    w["head.weight"] = rand(rng, vocab, d)
-    ids = rng.integers(0, vocab, size=(1, 128)).astype(np.int64)
-    return model, w, {"ids": ids}, []
-
-
 def spiking_rwkv(rng, d=512, t=1024):
-    w = {}
-    for ln in ("ln1", "ln2"):
-        w[ln + ".weight"], w[ln + ".bias"] = 1 + rand(rng, d), rand(rng, d)
-    w["att.time_decay"] = rand(rng, d, scale=1.0)
-    w["att.time_first"] = rand(rng, d, scale=1.0)
-    for m in ("k", "v", "r"):
-        w["att.time_mix_" + m] = rng.random(d).astype(np.float32)
-    for m in ("key", "value", "receptance", "output"):
-        w["att." + m + ".weight"] = rand(rng, d, d, scale=0.05)
-    for m in ("k", "r"):
-        w["ffn.time_mix_" + m] = rng.random(d).astype(np.float32)
-    w["ffn.key.weight"] = rand(rng, 4 * d, d, scale=0.05)
-    w["ffn.receptance.weight"] = rand(rng, d, d, scale=0.05)
-    w["ffn.value.weight"] = rand(rng, d, 4 * d, scale=0.05)
-    return one_node("spiking_rwkv", {"x": rand(rng, 1, t, d, scale=1.0)}, {}, w)
+    return one_node("spiking_rwkv", {"x": rand(rng, 1, t, d, scale=1.0)}, {},
+                    spiking_rwkv_weights(rng, "", d))
 
 
 def cases(rng):
@@ -111,8 +65,9 @@ def cases(rng):
                  "mlp.up_proj.weight": rand(rng, h, d),
                  "mlp.down_proj.weight": rand(rng, d, h)}, {"x": x}, [])
     c["gla_layer"] = one_node("gla", {"x": rand(rng, 1, 256, 256, scale=1.0)},
-                              {"heads": 4}, gla_weights(rng, 256, 4, 128, 256))
-    c["gla_lm"] = gla_lm(rng)
+                              {"heads": 4}, gla_weights(rng, "", 256, 4))
+    model, w, ids = gla_lm(rng)
+    c["gla_lm"] = (model, w, {"ids": ids}, [])
     c["spiking_rwkv"] = spiking_rwkv(rng)
     d, H, Hkv, Dh = 512, 8, 2, 64
     c["gated_attention"] = one_node(

@@ -43,12 +43,6 @@ struct Heads {
   OpFoldResult batch, steps;
 };
 
-SmallVector<IT> iterators(int parallel, int reductions = 0) {
-  SmallVector<IT> its(parallel, IT::parallel);
-  its.append(reductions, IT::reduction);
-  return its;
-}
-
 Value mulF(ImplicitLocOpBuilder &b, Value x, Value y) {
   return arith::MulFOp::create(b, x, y);
 }
@@ -78,7 +72,7 @@ std::pair<Value, Value> recurrentForm(TensorBuilder &b, const Heads &h,
             {gt, kt, vt},
             {lb.select(4, {0, 1, 2}), lb.select(4, {0, 1, 2}),
              lb.select(4, {0, 1, 3})},
-            carried[0], lb.identity(4), iterators(4),
+            carried[0], lb.identity(4), loopTypes(4),
             [](ImplicitLocOpBuilder &ib, ValueRange a) {
               return SmallVector<Value>{addF(ib, mulF(ib, expF(ib, a[0]), a[3]),
                                              mulF(ib, a[1], a[2]))};
@@ -87,7 +81,7 @@ std::pair<Value, Value> recurrentForm(TensorBuilder &b, const Heads &h,
         double scale = h.scale;
         Value ot = lb.generic(
             {qt, next}, {lb.select(4, {0, 1, 3}), lb.select(4, {0, 1, 3, 2})},
-            lb.zeros(row), lb.select(4, {0, 1, 2}), iterators(3, 1),
+            lb.zeros(row), lb.select(4, {0, 1, 2}), loopTypes(3, 1),
             [scale](ImplicitLocOpBuilder &ib, ValueRange a) {
               return SmallVector<Value>{
                   addF(ib, a[2],
@@ -124,7 +118,7 @@ std::pair<Value, Value> chunkwiseForm(TensorBuilder &b, const Heads &h, Value s,
         // b_j = Σ_{i ≤ j} g_i over (b, j, h, k; i).
         Value cum = cb.generic(
             {g}, {cb.select(5, {0, 4, 2, 3})}, cb.zeros(cb.sizes(g)),
-            cb.select(5, {0, 1, 2, 3}), iterators(4, 1),
+            cb.select(5, {0, 1, 2, 3}), loopTypes(4, 1),
             [](ImplicitLocOpBuilder &ib, ValueRange a) {
               Value j = linalg::IndexOp::create(ib, 1);
               Value i = linalg::IndexOp::create(ib, 4);
@@ -137,7 +131,7 @@ std::pair<Value, Value> chunkwiseForm(TensorBuilder &b, const Heads &h, Value s,
         // b_last [B, H, K] = Σ_i g_i.
         Value last = cb.generic(
             {g}, {cb.select(4, {0, 3, 1, 2})}, cb.zeros({h.batch, H, K}),
-            cb.select(4, {0, 1, 2}), iterators(3, 1),
+            cb.select(4, {0, 1, 2}), loopTypes(3, 1),
             [](ImplicitLocOpBuilder &ib, ValueRange a) {
               return SmallVector<Value>{addF(ib, a[1], a[0])};
             });
@@ -153,7 +147,7 @@ std::pair<Value, Value> chunkwiseForm(TensorBuilder &b, const Heads &h, Value s,
             {cb.select(5, {0, 2, 1, 4}), cb.select(5, {0, 3, 1, 4}),
              cb.select(5, {0, 2, 1, 4}), cb.select(5, {0, 3, 1, 4})},
             cb.zeros({h.batch, H, n, n}), cb.select(5, {0, 1, 2, 3}),
-            iterators(4, 1), [scale](ImplicitLocOpBuilder &ib, ValueRange a) {
+            loopTypes(4, 1), [scale](ImplicitLocOpBuilder &ib, ValueRange a) {
               Value j = linalg::IndexOp::create(ib, 2);
               Value i = linalg::IndexOp::create(ib, 3);
               Value in =
@@ -171,7 +165,7 @@ std::pair<Value, Value> chunkwiseForm(TensorBuilder &b, const Heads &h, Value s,
         Value intra = cb.generic(
             {scores, v},
             {cb.select(5, {0, 2, 1, 4}), cb.select(5, {0, 4, 2, 3})},
-            cb.zeros(cb.sizes(v)), cb.select(5, {0, 1, 2, 3}), iterators(4, 1),
+            cb.zeros(cb.sizes(v)), cb.select(5, {0, 1, 2, 3}), loopTypes(4, 1),
             [](ImplicitLocOpBuilder &ib, ValueRange a) {
               return SmallVector<Value>{addF(ib, a[2], mulF(ib, a[0], a[1]))};
             });
@@ -181,7 +175,7 @@ std::pair<Value, Value> chunkwiseForm(TensorBuilder &b, const Heads &h, Value s,
             {cb.select(5, {0, 4, 1, 2}), cb.select(5, {0, 4, 1, 2}),
              cb.select(5, {0, 1, 2}), cb.select(5, {0, 4, 1, 3})},
             cb.zeros({h.batch, H, K, V}), cb.select(5, {0, 1, 2, 3}),
-            iterators(4, 1), [](ImplicitLocOpBuilder &ib, ValueRange a) {
+            loopTypes(4, 1), [](ImplicitLocOpBuilder &ib, ValueRange a) {
               Value kHat = mulF(
                   ib, a[0], expF(ib, arith::SubFOp::create(ib, a[2], a[1])));
               return SmallVector<Value>{addF(ib, a[4], mulF(ib, kHat, a[3]))};
@@ -210,7 +204,7 @@ std::pair<Value, Value> chunkwiseForm(TensorBuilder &b, const Heads &h, Value s,
             {stepRows(lb, parts[1], lo, n).of(lb, parts[1]), carried[0]},
             {lb.select(5, {0, 1, 2, 4}), lb.select(5, {0, 2, 4, 3})},
             rows.of(lb, carried[1]), lb.select(5, {0, 1, 2, 3}),
-            iterators(4, 1), [](ImplicitLocOpBuilder &ib, ValueRange a) {
+            loopTypes(4, 1), [](ImplicitLocOpBuilder &ib, ValueRange a) {
               return SmallVector<Value>{addF(ib, a[2], mulF(ib, a[0], a[1]))};
             });
         // S = e^{b_last} ⊙ S + ΔS.
@@ -218,7 +212,7 @@ std::pair<Value, Value> chunkwiseForm(TensorBuilder &b, const Heads &h, Value s,
         Value update = lb.timeSlice(parts[3], c, h.batch);
         Value next = lb.generic(
             {decay, update}, {lb.select(4, {0, 1, 2}), lb.identity(4)},
-            carried[0], lb.identity(4), iterators(4),
+            carried[0], lb.identity(4), loopTypes(4),
             [](ImplicitLocOpBuilder &ib, ValueRange a) {
               return SmallVector<Value>{addF(ib, mulF(ib, a[0], a[2]), a[1])};
             });
@@ -226,11 +220,6 @@ std::pair<Value, Value> chunkwiseForm(TensorBuilder &b, const Heads &h, Value s,
                              ValueRange{next, rows.into(lb, o, carried[1])});
       });
   return {loop.getResult(1), loop.getResult(0)};
-}
-
-/// Columns [offset, offset + width) of the last dim of [B, T, ·].
-Value columns(TensorBuilder &b, Value x, int64_t offset, int64_t width) {
-  return fusedPart(b, x, offset, width);
 }
 
 } // namespace
@@ -283,10 +272,10 @@ Results buildGLACoreCall(TensorBuilder &b, Checks &checks, Operation *op,
                 : offsets[5];
         Value qv = args[0], kv = args[1], vv = args[2], gv = args[3];
         if (!offsets.empty()) {
-          qv = columns(kb, qv, offsets[0], kd);
-          kv = columns(kb, kv, offsets[1], kd);
-          vv = columns(kb, vv, offsets[2], vd);
-          gv = columns(kb, gv, offsets[3], kd);
+          qv = fusedPart(kb, qv, offsets[0], kd);
+          kv = fusedPart(kb, kv, offsets[1], kd);
+          vv = fusedPart(kb, vv, offsets[2], vd);
+          gv = fusedPart(kb, gv, offsets[3], kd);
         }
         if (gateNorm != 0)
           gv = kb.map({gv}, gv,
@@ -329,13 +318,13 @@ static Value normGate(TensorBuilder &b, Value o, Value fused, int64_t gateCol,
        b.getNamedAttr("eps", b.getF64FloatAttr(eps))},
       {o, fused, w}, [&](TensorBuilder &kb, ValueRange args) {
         Value oh = kb.splitLast(args[0], heads, vd); // [B, T, H, V]
-        Value gate =
-            kb.splitLast(columns(kb, args[1], gateCol, heads * vd), heads, vd);
+        Value gate = kb.splitLast(fusedPart(kb, args[1], gateCol, heads * vd),
+                                  heads, vd);
         SmallVector<OpFoldResult> rowSizes = kb.sizes(oh);
         rowSizes.pop_back();
         Value squares = kb.generic(
             {oh}, {kb.identity(4)}, kb.zeros(rowSizes), kb.select(4, {0, 1, 2}),
-            iterators(3, 1), [](ImplicitLocOpBuilder &ib, ValueRange a) {
+            loopTypes(3, 1), [](ImplicitLocOpBuilder &ib, ValueRange a) {
               return SmallVector<Value>{addF(ib, a[1], mulF(ib, a[0], a[0]))};
             });
         double inv = 1.0 / double(vd);
@@ -343,7 +332,7 @@ static Value normGate(TensorBuilder &b, Value o, Value fused, int64_t gateCol,
             {oh, squares, args[2], gate},
             {kb.identity(4), kb.select(4, {0, 1, 2}), kb.select(4, {3}),
              kb.identity(4)},
-            kb.empty(kb.sizes(oh)), kb.identity(4), iterators(4),
+            kb.empty(kb.sizes(oh)), kb.identity(4), loopTypes(4),
             [inv, eps](ImplicitLocOpBuilder &ib, ValueRange a) {
               Value mean = mulF(ib, a[1], constF32(ib, inv));
               Value r =

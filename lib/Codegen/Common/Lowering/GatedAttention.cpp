@@ -47,12 +47,6 @@ struct Attention {
   int64_t group() const { return heads / kvHeads; }
 };
 
-SmallVector<IT> iterators(int parallel, int reductions = 0) {
-  SmallVector<IT> its(parallel, IT::parallel);
-  its.append(reductions, IT::reduction);
-  return its;
-}
-
 /// [..., lo, lo + n) of the last dim of a 4-D tensor.
 Value lastRange(TensorBuilder &b, Value x, int64_t lo, int64_t n) {
   SmallVector<OpFoldResult> sizes = b.sizes(x);
@@ -75,7 +69,7 @@ Value rope(TensorBuilder &b, Value x, int64_t dh, double theta) {
   auto rotated = [&](bool upper) {
     return b.generic(
         {lo, hi}, {b.identity(4), b.identity(4)}, b.empty(b.sizes(lo)),
-        b.identity(4), iterators(4),
+        b.identity(4), loopTypes(4),
         [&](ImplicitLocOpBuilder &ib, ValueRange a) {
           auto asF64 = [&](Value v) {
             return arith::UIToFPOp::create(
@@ -161,7 +155,7 @@ Value attendTile(TensorBuilder &b, const Attention &a, Value q, Value k,
             {q, kt},
             {lb.select(6, {0, 3, 1, 2, 5}), lb.select(6, {0, 4, 1, 5})},
             lb.zeros(scoreSizes), lb.select(6, {0, 1, 2, 3, 4}),
-            iterators(5, 1), [](ImplicitLocOpBuilder &ib, ValueRange x) {
+            loopTypes(5, 1), [](ImplicitLocOpBuilder &ib, ValueRange x) {
               return SmallVector<Value>{arith::AddFOp::create(
                   ib, x[2], arith::MulFOp::create(ib, x[0], x[1]))};
             });
@@ -181,7 +175,7 @@ Value attendTile(TensorBuilder &b, const Attention &a, Value q, Value k,
         // m' = max(m, max_j S).
         AffineMap rowMap = lb.select(5, {0, 1, 2, 3});
         Value mNew = lb.generic(
-            {scores}, {lb.identity(5)}, carried[0], rowMap, iterators(4, 1),
+            {scores}, {lb.identity(5)}, carried[0], rowMap, loopTypes(4, 1),
             [](ImplicitLocOpBuilder &ib, ValueRange x) {
               return SmallVector<Value>{
                   arith::MaximumFOp::create(ib, x[1], x[0])};
@@ -195,7 +189,7 @@ Value attendTile(TensorBuilder &b, const Attention &a, Value q, Value k,
                          .getResult();
                    });
         Value p = lb.generic({scores, mNew}, {lb.identity(5), rowMap},
-                             lb.empty(scoreSizes), lb.identity(5), iterators(5),
+                             lb.empty(scoreSizes), lb.identity(5), loopTypes(5),
                              [](ImplicitLocOpBuilder &ib, ValueRange x) {
                                return SmallVector<Value>{math::ExpOp::create(
                                    ib, arith::SubFOp::create(ib, x[0], x[1]))};
@@ -207,7 +201,7 @@ Value attendTile(TensorBuilder &b, const Attention &a, Value q, Value k,
                      return arith::MulFOp::create(ib, x[0], x[1]).getResult();
                    });
         Value l = lb.generic(
-            {p}, {lb.identity(5)}, scaledL, rowMap, iterators(4, 1),
+            {p}, {lb.identity(5)}, scaledL, rowMap, loopTypes(4, 1),
             [](ImplicitLocOpBuilder &ib, ValueRange x) {
               return SmallVector<Value>{arith::AddFOp::create(ib, x[1], x[0])};
             });
@@ -215,13 +209,13 @@ Value attendTile(TensorBuilder &b, const Attention &a, Value q, Value k,
         // hk, g, d; j).
         Value scaledAcc = lb.generic(
             {alpha}, {lb.select(5, {0, 2, 3, 1})}, carried[2], lb.identity(5),
-            iterators(5), [](ImplicitLocOpBuilder &ib, ValueRange x) {
+            loopTypes(5), [](ImplicitLocOpBuilder &ib, ValueRange x) {
               return SmallVector<Value>{arith::MulFOp::create(ib, x[1], x[0])};
             });
         Value acc = lb.generic(
             {p, vt},
             {lb.select(6, {0, 2, 3, 1, 5}), lb.select(6, {0, 5, 2, 4})},
-            scaledAcc, lb.select(6, {0, 1, 2, 3, 4}), iterators(5, 1),
+            scaledAcc, lb.select(6, {0, 1, 2, 3, 4}), loopTypes(5, 1),
             [](ImplicitLocOpBuilder &ib, ValueRange x) {
               return SmallVector<Value>{arith::AddFOp::create(
                   ib, x[2], arith::MulFOp::create(ib, x[0], x[1]))};
@@ -232,7 +226,7 @@ Value attendTile(TensorBuilder &b, const Attention &a, Value q, Value k,
   return b.generic({loop.getResult(2), loop.getResult(1)},
                    {b.identity(5), b.select(5, {0, 2, 3, 1})},
                    b.empty(b.sizes(loop.getResult(2))), b.identity(5),
-                   iterators(5), [](ImplicitLocOpBuilder &ib, ValueRange x) {
+                   loopTypes(5), [](ImplicitLocOpBuilder &ib, ValueRange x) {
                      return SmallVector<Value>{
                          arith::DivFOp::create(ib, x[0], x[1])};
                    });
@@ -270,7 +264,7 @@ Value attentionBody(TensorBuilder &b, const Attention &a, Value fused) {
             cb.generic({o, g},
                        {cb.identity(5), a.headwise ? cb.select(5, {0, 1, 2, 3})
                                                    : cb.identity(5)},
-                       cb.empty(cb.sizes(o)), cb.identity(5), iterators(5),
+                       cb.empty(cb.sizes(o)), cb.identity(5), loopTypes(5),
                        [](ImplicitLocOpBuilder &ib, ValueRange x) {
                          return SmallVector<Value>{arith::MulFOp::create(
                              ib, x[0], sigmoid(ib, x[1]))};

@@ -50,6 +50,16 @@ private:
 
 using Results = llvm::SmallVector<mlir::Value>;
 
+/// The iterator types of a linalg.generic: `parallel` parallel loops, then
+/// `reductions` reduction loops.
+inline llvm::SmallVector<mlir::utils::IteratorType>
+loopTypes(int parallel, int reductions = 0) {
+  llvm::SmallVector<mlir::utils::IteratorType> its(
+      parallel, mlir::utils::IteratorType::parallel);
+  its.append(reductions, mlir::utils::IteratorType::reduction);
+  return its;
+}
+
 /// Marks a kernel function: {name = "<kernel>", <its parameters>}.
 constexpr llvm::StringLiteral kKernelAttr = "seq.kernel";
 using KernelBodyFn =
