@@ -20,8 +20,8 @@ func.func @decided(%a: tensor<1x?x20xf32>, %q: tensor<1x?x8xf32>, %v: tensor<1x?
 // -----
 
 // The decisions ride on the kernel functions: Newton needs its scan form
-// too, GLA its form and layout. An op of another dialect is not part of
-// the contract.
+// too, GLA its form and layout, a graph table its materialization. An op
+// of another dialect is not part of the contract.
 module attributes {seq.target = #seq.target<kind = cpu, threads = 2, vector_bits = 256, vector_registers = 16>} {
 // expected-error @+1 {{kernel 'seqc_kernel_para_rnn' has no scan (seq-select-scan decides it)}}
 func.func private @seqc_kernel_para_rnn(%x: tensor<4xf32>) -> tensor<4xf32> attributes {seq.kernel = {name = "para_rnn", solver = #seq.solver<method = newton, max_iterations = 4, tolerance = 1.0e-05 : f64>}} {
@@ -32,9 +32,14 @@ func.func private @seqc_kernel_para_rnn(%x: tensor<4xf32>) -> tensor<4xf32> attr
 func.func private @seqc_kernel_gla_core(%x: tensor<4xf32>) -> tensor<4xf32> attributes {seq.kernel = {name = "gla_core"}} {
   return %x : tensor<4xf32>
 }
+// expected-error @+1 {{kernel 'seqc_kernel_pair_rows' has no materialize (rgnn-select-layout decides it)}}
+func.func private @seqc_kernel_pair_rows(%x: tensor<4xf32>) -> tensor<4xf32> attributes {seq.kernel = {name = "pair_rows", relations = 2 : i64, template = "rgnn.pair_rows"}} {
+  return %x : tensor<4xf32>
+}
 func.func @partial(%x: tensor<4xf32>, %m: memref<4xf32>) -> tensor<4xf32> {
   %y = call @seqc_kernel_para_rnn(%x) : (tensor<4xf32>) -> tensor<4xf32>
-  %z = call @seqc_kernel_gla_core(%y) : (tensor<4xf32>) -> tensor<4xf32>
+  %p = call @seqc_kernel_pair_rows(%y) : (tensor<4xf32>) -> tensor<4xf32>
+  %z = call @seqc_kernel_gla_core(%p) : (tensor<4xf32>) -> tensor<4xf32>
   %c = arith.constant 0 : index
   // expected-error @+1 {{'memref.load' must be rewritten before the targets' lowering}}
   %e = memref.load %m[%c] : memref<4xf32>
@@ -45,10 +50,13 @@ func.func @partial(%x: tensor<4xf32>, %m: memref<4xf32>) -> tensor<4xf32> {
 // -----
 
 // The families seq-lower-to-tensors lowers must be gone (a linear on spikes
-// too: it is a kernel call); the run-time checks' status word stays.
+// too: it is a kernel call, and the rgnn templates); the run-time checks'
+// status word stays.
 module attributes {seq.target = #seq.target<kind = cpu, threads = 2, vector_bits = 256, vector_registers = 16>} {
 memref.global "private" @seqc_status : memref<i32> = dense<0>
-func.func @lowered(%x: tensor<2x4xf32>, %w: tensor<4xf32>, %m: tensor<8x4xf32>, %fail: i1) -> (tensor<2x4xf32>, tensor<2x8xf32>) {
+func.func @lowered(%x: tensor<2x4xf32>, %w: tensor<4xf32>, %m: tensor<8x4xf32>, %fail: i1, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %n: index) -> (tensor<2x4xf32>, tensor<2x8xf32>) {
+  // expected-error @+1 {{'rgnn.graph_layout' is lowered by seq-lower-to-tensors}}
+  %src, %dst, %t, %order, %seg = rgnn.graph_layout %ei, %et nodes %n {relations = 3 : i64} : (tensor<2x?xi64>, tensor<?xi64>, index) -> (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>)
   // expected-error @+1 {{'seq.rms_norm' is lowered by seq-lower-to-tensors}}
   %y = seq.rms_norm %x weights(%w) {eps = 1.0e-05 : f64} : (tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
   // expected-error @+1 {{'seq.linear' is lowered by seq-lower-to-tensors}}

@@ -8,8 +8,8 @@
 // CHECK-LABEL: func.func @decided
 // CHECK: call @seqc_kernel_linear_recurrence(
 // CHECK: call @seqc_kernel_gla_core(
-// CHECK: rgnn.graph_layout
-// CHECK-NOT: rgnn.rgcn
+// CHECK: call @seqc_kernel_graph_layout(
+// CHECK-NOT: rgnn.
 // CUDA: module attributes {{.*}}seq.target = #seq.target<kind = cuda, arch = "sm_90"
 func.func @decided(%a: tensor<1x?x20xf32>, %q: tensor<1x?x8xf32>, %v: tensor<1x?x6xf32>, %x: tensor<?x4xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x4x8xf32>, %root: tensor<4x8xf32>, %b: tensor<8xf32>) -> (tensor<1x?x20xf32>, tensor<1x?x6xf32>, tensor<?x8xf32>) {
   %h, %hT = seq.linear_recurrence %a, %a : (tensor<1x?x20xf32>, tensor<1x?x20xf32>) -> (tensor<1x?x20xf32>, tensor<1x20xf32>)
@@ -40,4 +40,6 @@ func.func @lowered(%x: tensor<?x4xf32>, %w: tensor<8x4xf32>, %g: tensor<8xf32>) 
 // call them).
 // CHECK: func.func private @seqc_kernel_linear_recurrence({{.*}}seq.kernel = {name = "linear_recurrence", scan = #seq.scan<
 // CHECK: func.func private @seqc_kernel_gla_core({{.*}}seq.kernel = {form = #seq.gla_form<{{.*}}layout = #seq.gla_layout<
+// CHECK: func.func private @seqc_kernel_graph_layout({{.*}}seq.kernel = {name = "graph_layout", relations = 3 : i64, template = "rgnn.graph_layout"}
+// CHECK: func.func private @seqc_kernel_pair_rows({{.*}}seq.kernel = {materialize = #rgnn<materialize
 // CUDA: func.func private @seqc_kernel_gla_core({{.*}}seq.kernel = {form = #seq.gla_form<method = chunked

@@ -217,7 +217,14 @@ def SeqLowerToTensors : Pass<"seq-lower-to-tensors", "mlir::ModuleOp"> {
     potential, on the input or on a linear fused into the neuron; `wkv`:
     the running-max state along time; `spike_linear`: a linear on spikes,
     which a target may compute sparsely; `causal_conv_taps` and
-    `unfold_window`: long convolutions and PGN windows).
+    `unfold_window`: long convolutions and PGN windows). The rgnn
+    templates are kernel calls too (`graph_layout`, `node_layout`,
+    `pair_rows`, `segment_gemm`, `edge_map`, `node_reduce`, carrying the
+    template's attributes and `template`, its op name): the layouts'
+    checks as reductions and counting sorts as loops carrying index
+    tensors, each segment's GEMM a gather and a `linalg.matmul`, edge maps
+    parallel generics reading rows by index, node reductions an
+    `scf.forall` over destination nodes.
     A `linear` fused into the neuron that is its only user is lowered with
     that neuron. Dynamic sizes that must agree are checked at run
     time: a mismatch stores the number of a message in the module's
@@ -242,13 +249,12 @@ def SeqCheckCommonContract
     - a module with a `#seq.target`;
     - ops of builtin, func, arith, math, scf, tensor and linalg, of seq
       only `seq.weight`, memref only for the run-time checks' status word,
-      and of rgnn only its templates
-      (`graph_layout`, `node_layout`, `pair_rows`, `gemm`, `edge_map`,
-      `node_reduce`): layers and inter-operator ops are rewritten by then;
+      nothing of rgnn;
     - calls only of kernel functions (marked `seq.kernel`);
     - every decision made, on the kernel functions: `solver` on
       `para_rnn` (and `scan` with Newton), `form` and `layout` on
-      `gla_core`, `layout` on `gated_attention`.
+      `gla_core`, `layout` on `gated_attention`, `materialize` on
+      `pair_rows`.
     A violation is a compiler bug, reported at the op.
   }];
 }
@@ -258,7 +264,7 @@ def SeqCheckCommonContract
 //===----------------------------------------------------------------------===//
 
 def SeqLowerCPUKernels : Pass<"seq-lower-cpu-kernels", "mlir::ModuleOp"> {
-  let summary = "Compute kernel calls and the rgnn templates by CPU kernels";
+  let summary = "Compute the common lowering's kernel calls by CPU kernels";
   let description = [{
     First the common lowering's kernel calls (`func.call` of a function
     marked `seq.kernel`): each becomes the CPU's own kernel for it
@@ -267,17 +273,14 @@ def SeqLowerCPUKernels : Pass<"seq-lower-cpu-kernels", "mlir::ModuleOp"> {
     neurons and WKV with their state in registers, the accumulate-only
     linear on sparse spikes, ParaRNN sequentially or by Newton iterations
     with lane scans, loops over lane blocks for long convolutions,
-    PGN's long windows and the GLA norm gate), or, with `kernels=false` or
-    where the CPU has none, the function's target-independent body
-    inlined; the kernel functions are then erased.
-
-    Then the rgnn templates become CPU code (lib/Codegen/CPU/Kernels):
-    linalg on tensors where that suffices, vector, memref and scf.parallel
-    code for graph traversals; their projections are linear
-    `linalg.contract` ops like the common lowering's. Dynamic sizes are
-    checked at run time as seq-lower-to-tensors does, numbering on from
-    its messages. An op the common pipeline should have lowered, or one
-    with no CPU lowering, is an error.
+    PGN's long windows and the GLA norm gate; the rgnn templates' calls by
+    the graph kernels: sequential counting sorts, the packed GEMM per
+    segment through index lists, vector, memref and scf.parallel code for
+    the traversals), or, with `kernels=false` or where the CPU has none,
+    the function's target-independent body inlined; the kernel functions
+    are then erased. A kernel's run-time checks report under the numbers
+    of the same messages of its body. A seq op (but `seq.weight`) or an
+    rgnn op left is an error.
   }];
   let options = [
     Option<"kernels", "kernels", "bool", /*default=*/"true",

@@ -48,16 +48,15 @@ bool allowedDialect(Operation *op) {
   if (isa<SeqDialect>(d))
     return isa<WeightOp>(op) || seqc::lowersToTensors(op);
   if (isa<seqc::rgnn::RGNNDialect>(d))
-    return isa<seqc::rgnn::GraphLayoutOp, seqc::rgnn::NodeLayoutOp,
-               seqc::rgnn::PairRowsOp, seqc::rgnn::GemmOp,
-               seqc::rgnn::EdgeMapOp, seqc::rgnn::NodeReduceOp>(op);
+    return seqc::lowersToTensors(op); // reported as such below
   return isa<BuiltinDialect, func::FuncDialect, arith::ArithDialect,
              math::MathDialect, scf::SCFDialect, tensor::TensorDialect,
              linalg::LinalgDialect>(d);
 }
 
 /// The strategy's decisions a kernel call carries: the solver of a ParaRNN
-/// (and its scan with Newton), GLA's form and layouts, attention's layout.
+/// (and its scan with Newton), GLA's form and layouts, attention's layout,
+/// a graph table's materialization.
 /// (A linear recurrence's scan form is always there: without
 /// seq-select-scan's, the lowering writes the sequential one.)
 template <typename Needs>
@@ -75,6 +74,8 @@ void checkDecisions(func::FuncOp fn, DictionaryAttr kernel, Needs &needs) {
   }
   if (name == "gated_attention")
     needs(fn, kernel, "layout", "seq-select-layout");
+  if (name == "pair_rows")
+    needs(fn, kernel, "materialize", "rgnn-select-layout");
 }
 
 struct SeqCheckCommonContract

@@ -137,15 +137,23 @@ Value TensorBuilder::generic(ArrayRef<Value> inputs,
                              AffineMap initMap,
                              ArrayRef<utils::IteratorType> iterators,
                              const BodyFn &body) {
+  return generics(inputs, inputMaps, {init}, initMap, iterators, body)[0];
+}
+
+SmallVector<Value>
+TensorBuilder::generics(ArrayRef<Value> inputs, ArrayRef<AffineMap> inputMaps,
+                        ArrayRef<Value> inits, AffineMap initMap,
+                        ArrayRef<utils::IteratorType> iterators,
+                        const BodyFn &body) {
   SmallVector<AffineMap> maps(inputMaps);
-  maps.push_back(initMap);
+  maps.append(inits.size(), initMap);
   auto op = linalg::GenericOp::create(
-      *this, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
-      iterators, [&](OpBuilder &nested, Location loc, ValueRange args) {
+      *this, TypeRange(ValueRange(inits)), inputs, inits, maps, iterators,
+      [&](OpBuilder &nested, Location loc, ValueRange args) {
         ImplicitLocOpBuilder ib(loc, nested);
         linalg::YieldOp::create(ib, body(ib, args));
       });
-  return op.getResult(0);
+  return SmallVector<Value>(op.getResults());
 }
 
 Value TensorBuilder::map(

@@ -51,6 +51,13 @@ public:
                       mlir::Value init, mlir::AffineMap initMap,
                       llvm::ArrayRef<mlir::utils::IteratorType> iterators,
                       const BodyFn &body);
+  /// linalg.generic with a result per init, all written by `initMap`.
+  llvm::SmallVector<mlir::Value>
+  generics(llvm::ArrayRef<mlir::Value> inputs,
+           llvm::ArrayRef<mlir::AffineMap> inputMaps,
+           llvm::ArrayRef<mlir::Value> inits, mlir::AffineMap initMap,
+           llvm::ArrayRef<mlir::utils::IteratorType> iterators,
+           const BodyFn &body);
   /// Elementwise over inputs of the same shape as `shapeOf`.
   mlir::Value map(llvm::ArrayRef<mlir::Value> inputs, mlir::Value shapeOf,
                   const std::function<mlir::Value(mlir::ImplicitLocOpBuilder &,

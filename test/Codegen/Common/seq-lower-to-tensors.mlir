@@ -332,17 +332,57 @@ func.func @wkv(%k: tensor<?x?x16xf32>, %v: tensor<?x?x16xf32>, %d: tensor<16xf32
 // -----
 
 // para_gru: the three input projections are contractions; the recurrence a
-// kernel call with the solver's decisions, whose body solves it
-// sequentially (a loop over time carrying h, the diagonal cell elementwise
-// with A_z, A_r, A_h along H).
+// kernel call with the solver's decisions, whose body solves it as chosen,
+// here by Newton: the first iterate f(0, x) over all steps at once, then an
+// scf.while whose linearization is one elementwise op over (b, t, h) (the
+// Jacobian, the right-hand side, the residual), the residual's max a
+// reduction, and the linear recurrence the chunked scan (an scf.forall
+// over chunks, a loop over the carries, an scf.forall again); past the
+// cap, the error names the node.
+// CHECK: seq.check_messages = ["node 'seq.para_gru': the newton solver did not converge in 4 iterations; use solver \22sequential\22"]
 // CHECK-LABEL: func.func @para_gru
 // CHECK-COUNT-3: linalg.contract
 // CHECK: call @[[FN:seqc_kernel_para_rnn]](
 // CHECK: func.func private @[[FN]]({{.*}}seq.kernel = {c0 = false, cell = "gru", h0 = false, name = "para_rnn", node = "seq.para_gru", request = #seq<solver_request newton>, scan = #seq.scan<method = chunked, chunk = 4>, solver = #seq.solver<method = newton, max_iterations = 4, tolerance = 1.000000e-05 : f64>}
-// CHECK:   scf.for {{.*}} -> (tensor<1x8xf32>, tensor<1x?x8xf32>)
-// CHECK:     linalg.generic
-// CHECK:       math.tanh
+// CHECK:   linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]
+// CHECK:     math.tanh
+// CHECK:   scf.while
+// CHECK:     %[[LIN:.+]]:3 = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]
+// CHECK:       tensor.extract
+// CHECK:       math.absf
+// CHECK:     linalg.generic {{.*}}iterator_types = ["reduction", "reduction", "reduction"]
+// CHECK:       arith.maximumf
+// CHECK:     scf.condition(%{{.+}}) %{{.+}}, %{{.+}}, %{{.+}}, %[[LIN]]#0, %[[LIN]]#1 :
+// CHECK:   } do {
+// CHECK:     scf.forall
+// CHECK:     scf.for
+// CHECK:     scf.forall
+// CHECK:   scf.if
+// CHECK:     memref.store
 func.func @para_gru(%x: tensor<1x?x4xf32>, %w: tensor<8x4xf32>, %v: tensor<8xf32>) -> tensor<1x?x8xf32> {
   %y, %h = seq.para_gru %x weights(%w, %w, %w, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = #seq<solver_request newton>, seq.solver = #seq.solver<method = newton, max_iterations = 4, tolerance = 1.0e-05 : f64>, seq.scan = #seq.scan<method = chunked, chunk = 4>} : (tensor<1x?x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<1x?x8xf32>, tensor<1x8xf32>)
+  return %y : tensor<1x?x8xf32>
+}
+
+// -----
+
+// para_lstm by Newton with the sequential scan: the linear steps couple
+// (h, c) by 2x2 blocks, so the linearization yields four Jacobian entries
+// and two right-hand sides, and each step of the scan sums two products
+// per state.
+// CHECK-LABEL: func.func @para_lstm
+// CHECK: func.func private @seqc_kernel_para_rnn(
+// CHECK:   scf.while {{.*}} -> (index, f32, tensor<1x?x8xf32>, tensor<1x?x8xf32>, tensor<1x?x8xf32>, tensor<1x?x8xf32>, tensor<1x?x8xf32>, tensor<1x?x8xf32>, tensor<1x?x8xf32>, tensor<1x?x8xf32>)
+// CHECK:     %{{.+}}:7 = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]
+// CHECK:   } do {
+// CHECK:     scf.for {{.*}} -> (tensor<1x8xf32>, tensor<1x8xf32>, tensor<1x?x8xf32>, tensor<1x?x8xf32>)
+// CHECK:       linalg.generic
+// CHECK:         arith.mulf
+// CHECK:         arith.mulf
+// CHECK:         arith.addf
+// CHECK:         arith.addf
+// CHECK-NOT: scf.forall
+func.func @para_lstm(%x: tensor<1x?x4xf32>, %w: tensor<8x4xf32>, %v: tensor<8xf32>) -> tensor<1x?x8xf32> {
+  %y, %h, %c = seq.para_lstm %x weights(%w, %w, %w, %v, %v, %v, %v, %v, %v, %v, %v) {hidden = 8 : i64, solver = #seq<solver_request newton>, seq.solver = #seq.solver<method = newton, max_iterations = 4, tolerance = 1.0e-05 : f64>, seq.scan = #seq.scan<method = sequential>} : (tensor<1x?x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<1x?x8xf32>, tensor<1x8xf32>, tensor<1x8xf32>)
   return %y : tensor<1x?x8xf32>
 }

@@ -7,8 +7,10 @@
 // layer's norm and gate by one loop over rows (GLANormGate.cpp), and
 // gated attention by its blocked online-softmax kernel (GatedAttention.cpp),
 // neurons and WKV with their state in registers along time (Spiking.cpp),
-// a linear on spikes sparsely when they are few (SpikeLinear.cpp), and
-// ParaRNN's recurrence sequentially or by Newton iterations (ParaRNN.cpp).
+// a linear on spikes sparsely when they are few (SpikeLinear.cpp),
+// ParaRNN's recurrence sequentially or by Newton iterations (ParaRNN.cpp),
+// and the rgnn templates by the graph layouts and kernels of
+// GraphLayout.cpp and GraphKernels.cpp.
 //
 //===----------------------------------------------------------------------===//
 #include "CPUKernels.h"
@@ -129,11 +131,38 @@ static GLAForm glaForm(DictionaryAttr kernel) {
   return form;
 }
 
+/// An rgnn template's kernel call by the CPU's graph kernels, which read
+/// the template: it is rebuilt at the call from the call's operands and
+/// the kernel's attributes (all of the template's), lowered, and dropped.
+static FailureOr<Results> graphTemplate(TensorBuilder &b, func::CallOp call,
+                                        DictionaryAttr kernel, StringRef name,
+                                        Checks &checks) {
+  OperationState state(call.getLoc(), name);
+  state.addOperands(call.getOperands());
+  state.addTypes(call.getResultTypes());
+  for (NamedAttribute a : kernel)
+    if (a.getName() != "name" && a.getName() != "template")
+      state.addAttribute(a.getName(), a.getValue());
+  Operation *op = b.create(state);
+  FailureOr<Results> results = lowerGraphLayout(op, b, checks);
+  if (failed(results))
+    results = lowerGraphKernel(op, b);
+  op->erase();
+  return results;
+}
+
 FailureOr<Results> lowerKernelCall(TensorBuilder &b, func::CallOp call,
                                    Checks &checks) {
   DictionaryAttr kernel = kernelOf(call);
   if (!kernel)
     return failure();
+  if (auto op = kernel.getAs<StringAttr>("template")) {
+    FailureOr<Results> results =
+        graphTemplate(b, call, kernel, op.getValue(), checks);
+    if (failed(results))
+      return failure();
+    return castToResultTypes(b, call, *results);
+  }
   StringRef name = kernel.getAs<StringAttr>("name").getValue();
   auto integer = [&](StringRef key) {
     return kernel.getAs<IntegerAttr>(key).getInt();

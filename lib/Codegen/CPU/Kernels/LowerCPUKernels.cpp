@@ -60,28 +60,18 @@ struct SeqLowerCPUKernels
         return;
       ops.push_back(op);
     });
-    for (Operation *op : ops) {
-      seqc::TensorBuilder b(op->getLoc(), op);
-      FailureOr<seqc::Results> results = seqc::lowerGraphLayout(op, b, checks);
-      if (failed(results))
-        results = seqc::lowerGraphKernel(op, b);
-      if (failed(results) && seqc::lowersToTensors(op)) {
+    // Nothing of seq but weights, and nothing of rgnn, may remain.
+    if (!ops.empty()) {
+      Operation *op = ops.front();
+      if (seqc::lowersToTensors(op))
         op->emitOpError("is lowered by seq-lower-to-tensors first");
-        return signalPassFailure();
-      }
-      if (failed(results) &&
-          op->getDialect()->getNamespace() ==
-              seqc::rgnn::RGNNDialect::getDialectNamespace()) {
+      else if (op->getDialect()->getNamespace() ==
+               seqc::rgnn::RGNNDialect::getDialectNamespace())
         op->emitOpError("is lowered by rgnn-decompose and "
                         "rgnn-lower-to-templates first");
-        return signalPassFailure();
-      }
-      if (failed(results)) {
+      else
         op->emitOpError("has no CPU lowering yet");
-        return signalPassFailure();
-      }
-      op->replaceAllUsesWith(seqc::castToResultTypes(b, op, *results));
-      op->erase();
+      return signalPassFailure();
     }
     checks.finish();
   }

@@ -52,8 +52,14 @@ void Checks::failIf(TensorBuilder &b, Value failed,
                                b.getI32IntegerAttr(0).getValue()),
         /*constant=*/false, /*alignment=*/nullptr);
   }
-  messages.push_back(b.getStringAttr(message));
-  int32_t code = messages.size();
+  // One number per message: a target's kernel that checks what its
+  // call's body checked reports under the same number.
+  StringAttr text = b.getStringAttr(message);
+  auto known = llvm::find(messages, text);
+  if (known == messages.end())
+    messages.push_back(text);
+  int32_t code =
+      known == messages.end() ? messages.size() : known - messages.begin() + 1;
   scf::IfOp::create(b, failed, [&](OpBuilder &nb, Location loc) {
     auto type = MemRefType::get({}, nb.getI32Type());
     Value status = memref::GetGlobalOp::create(nb, loc, type, kStatusWord);

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Lowering.h"
+#include "dialects/rgnn/RGNNDialect.h"
 #include "seqc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -24,6 +25,10 @@ using namespace mlir;
 using namespace seqc::seq;
 
 bool seqc::lowersToTensors(Operation *op) {
+  using namespace seqc::rgnn;
+  if (isa<GraphLayoutOp, NodeLayoutOp, PairRowsOp, GemmOp, EdgeMapOp,
+          NodeReduceOp>(op))
+    return true;
   if (!isa_and_nonnull<SeqDialect>(op->getDialect()) || isa<WeightOp>(op))
     return false;
   if (auto linear = dyn_cast<LinearOp>(op))
@@ -47,6 +52,7 @@ struct SeqLowerToTensors
     seqc::populateGatedAttentionPatterns(patterns, checks);
     seqc::populateSpikingPatterns(patterns, checks);
     seqc::populateParaRNNPatterns(patterns, checks);
+    seqc::populateGraphPatterns(patterns, checks);
 
     ConversionTarget target(*ctx);
     target.markUnknownOpDynamicallyLegal(

@@ -105,6 +105,14 @@ using ChunkBody = std::function<llvm::SmallVector<ChunkWrite>(
 mlir::ValueRange forEachChunk(TensorBuilder &b, mlir::Value chunks,
                               mlir::ValueRange outs, const ChunkBody &body);
 
+/// s_t = A_t s_{t−1} + b_t from s (n tensors [B, D]), with A the n·n and b
+/// the n tensors [B, T, D] (n = 1: the diagonal scan): sequentially
+/// (chunk 0) or in chunks scanned in parallel. (The states, n tensors
+/// [B, T, D]; the last state, n tensors [B, D].)
+Results solveLinearRecurrence(TensorBuilder &b, mlir::ValueRange a,
+                              mlir::ValueRange bv, mlir::ValueRange s,
+                              int64_t chunk);
+
 /// Building blocks (SPEC §4.1): linear, embedding, norms, add/mul, act,
 /// glu_mlp. A linear on spikes (seq-mark-spike-inputs) is a kernel call
 /// ("spike_linear"); one fused into its neuron is lowered with the neuron.
@@ -137,6 +145,10 @@ mlir::Value buildSpikeLinearCall(TensorBuilder &b, seq::LinearOp op);
 /// online softmax.
 void populateGatedAttentionPatterns(mlir::RewritePatternSet &patterns,
                                     Checks &checks);
+/// The rgnn templates (graph_layout, node_layout, pair_rows, gemm,
+/// edge_map, node_reduce) as kernel calls carrying the template's
+/// attributes (`template` its op name), with target-independent bodies.
+void populateGraphPatterns(mlir::RewritePatternSet &patterns, Checks &checks);
 /// gla_core on q, k, g [B, T, H·K], v [B, T, H·V] and s0 [B, H, K, V] or
 /// null, their sizes checked, as a kernel call with `op`'s decisions. With
 /// a nonzero `gateNorm` g holds logits (the log decay is
@@ -148,7 +160,7 @@ Results buildGLACoreCall(TensorBuilder &b, Checks &checks, mlir::Operation *op,
                          double scale, double gateNorm,
                          llvm::ArrayRef<int64_t> offsets = {});
 /// Whether seq-lower-to-tensors lowers `op` on its own: every seq op but
-/// seq.weight and a linear lowered with its neuron.
+/// seq.weight and a linear lowered with its neuron, and the rgnn templates.
 bool lowersToTensors(mlir::Operation *op);
 
 /// y[..., n] = Σ_k x[..., k] · w[n, k] (+ bias[n]): nn.Linear as a

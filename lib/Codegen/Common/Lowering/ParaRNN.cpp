@@ -2,12 +2,11 @@
 //
 // The input projections B x + b of all steps are contractions; the
 // recurrence on them is a kernel call ("para_rnn", with the cell, the
-// solver seq-select-scan chose and the node's name for the Newton
-// solver's message) whose target-independent body solves it sequentially:
-// a loop over time carrying h (and c), the diagonal cell elementwise
-// (SPEC §4.3). The solver never changes the result beyond SPEC §5; a
-// target's own kernel may solve by Newton iterations instead (the CPU's
-// does, ParaRNN.cpp in CPU/Kernels).
+// solver and scan seq-select-scan chose and the node's name for the Newton
+// solver's message) whose target-independent body solves it as chosen:
+// sequentially, a loop over time carrying h (and c), the diagonal cell
+// elementwise (SPEC §4.3); or by ParaRNN's Newton iterations (newtonBody).
+// The solver never changes the result beyond SPEC §5.
 //
 //===----------------------------------------------------------------------===//
 #include "Lowering.h"
@@ -24,99 +23,295 @@ namespace seqc {
 namespace {
 
 using IT = utils::IteratorType;
+using Values = SmallVector<Value>;
 
-/// One step of the cell on [B, H] tensors: `in` = (h, c or h, the three
-/// projections of the step, the diagonal weights A (and C) along H).
-/// (h', c').
-std::pair<Value, Value> cellStep(TensorBuilder &b, bool lstm,
-                                 ArrayRef<Value> in) {
-  unsigned n = in.size();
-  SmallVector<AffineMap> maps(5, b.identity(2));
-  maps.append(n - 5, b.select(2, {1}));
-  auto generic =
-      [&](ArrayRef<Value> ins, ArrayRef<AffineMap> ms,
-          const std::function<Value(ImplicitLocOpBuilder &, ValueRange)> &fn) {
-        return b.generic(ins, ms, b.empty(b.sizes(in[0])), b.identity(2),
-                         {IT::parallel, IT::parallel},
-                         [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-                           return SmallVector<Value>{fn(ib, a)};
-                         });
-      };
-  auto add = [](ImplicitLocOpBuilder &ib, Value x, Value y) {
-    return arith::AddFOp::create(ib, x, y).getResult();
-  };
-  auto mul = [](ImplicitLocOpBuilder &ib, Value x, Value y) {
-    return arith::MulFOp::create(ib, x, y).getResult();
-  };
-  auto oneMinus = [](ImplicitLocOpBuilder &ib, Value x) {
-    return arith::SubFOp::create(ib, constF32(ib, 1.0), x).getResult();
-  };
+/// Scalar f32 arithmetic for the cell's bodies.
+struct Scalars {
+  ImplicitLocOpBuilder &b;
+  Value one = constF32(b, 1.0);
+  Value add(Value x, Value y) { return arith::AddFOp::create(b, x, y); }
+  Value sub(Value x, Value y) { return arith::SubFOp::create(b, x, y); }
+  Value mul(Value x, Value y) { return arith::MulFOp::create(b, x, y); }
+  Value fma(Value x, Value y, Value z) { return add(mul(x, y), z); }
+  Value sig(Value x) { return sigmoid(b, x); }
+  Value tanh(Value x) { return math::TanhOp::create(b, x); }
+  /// y(1 − y), the derivative of σ at σ⁻¹(y); 1 − y², tanh's at tanh⁻¹(y).
+  Value dsig(Value y) { return mul(y, sub(one, y)); }
+  Value dtanh(Value y) { return sub(one, mul(y, y)); }
+};
+
+/// The cell (SPEC §4.3) on one element: the state s = (h[, c]), the step's
+/// projections p (3), the diagonal weights w (A, then C for the LSTM).
+/// f(s), and ∂f/∂s (n×n, row-major) into `jacobian` when given.
+Values cell(ImplicitLocOpBuilder &ib, bool lstm, ValueRange s, ValueRange p,
+            ValueRange w, Values *jacobian) {
+  Scalars m{ib};
   if (!lstm) {
-    // (h, h, p_z, p_r, p_h, A_z, A_r, A_h): z = σ(A_z h + p_z), r = σ(A_r h
-    // + p_r), ĥ = tanh(A_h (h r) + p_h), h' = z ĥ + (1 − z) h.
-    Value h = generic(in, maps, [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-      Value z = sigmoid(ib, add(ib, mul(ib, a[5], a[0]), a[2]));
-      Value r = sigmoid(ib, add(ib, mul(ib, a[6], a[0]), a[3]));
-      Value cand = math::TanhOp::create(
-          ib, add(ib, mul(ib, a[7], mul(ib, a[0], r)), a[4]));
-      return add(ib, mul(ib, z, cand), mul(ib, oneMinus(ib, z), a[0]));
-    });
-    return {h, Value()};
+    // z = σ(A_z h + p_z), r = σ(A_r h + p_r), ĥ = tanh(A_h (h r) + p_h),
+    // h' = h + z (ĥ − h).
+    Value h = s[0];
+    Value z = m.sig(m.fma(w[0], h, p[0]));
+    Value r = m.sig(m.fma(w[1], h, p[1]));
+    Value cand = m.tanh(m.fma(w[2], m.mul(h, r), p[2]));
+    Value diff = m.sub(cand, h);
+    if (jacobian) {
+      // ∂h'/∂h = 1 − z + z'(ĥ − h) + z ĥ', ĥ' = (1 − ĥ²) A_h (r + h r').
+      Value dz = m.mul(m.dsig(z), w[0]);
+      Value dr = m.mul(m.dsig(r), w[1]);
+      Value dcand = m.mul(m.mul(m.dtanh(cand), w[2]), m.fma(h, dr, r));
+      *jacobian = {m.fma(z, dcand, m.fma(dz, diff, m.sub(m.one, z)))};
+    }
+    return {m.fma(z, diff, h)};
   }
-  // (h, c, p_f, p_c, p_o, A_f, A_c, A_o, C_f, C_o): f = σ(A_f h + p_f + C_f
-  // c), c' = f c + (1 − f) tanh(A_c h + p_c), o = σ(A_o h + p_o + C_o c'),
-  // h' = o tanh(c').
-  auto cNext = [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-    Value f = sigmoid(
-        ib, add(ib, add(ib, mul(ib, a[5], a[0]), a[2]), mul(ib, a[8], a[1])));
-    Value g = math::TanhOp::create(ib, add(ib, mul(ib, a[6], a[0]), a[3]));
-    return add(ib, mul(ib, f, a[1]), mul(ib, oneMinus(ib, f), g));
-  };
-  Value c = generic(in, maps, cNext);
-  SmallVector<Value> withC(in);
-  withC.push_back(c);
-  SmallVector<AffineMap> withCMaps(maps);
-  withCMaps.push_back(b.identity(2));
-  Value h =
-      generic(withC, withCMaps, [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-        Value o = sigmoid(ib, add(ib, add(ib, mul(ib, a[7], a[0]), a[4]),
-                                  mul(ib, a[9], a[10])));
-        return mul(ib, o, math::TanhOp::create(ib, a[10]));
-      });
-  return {h, c};
+  // f = σ(A_f h + p_f + C_f c), g = tanh(A_c h + p_c), c' = g + f (c − g),
+  // o = σ(A_o h + p_o + C_o c'), h' = o tanh(c').
+  Value h = s[0], c = s[1];
+  Value f = m.sig(m.fma(w[3], c, m.fma(w[0], h, p[0])));
+  Value g = m.tanh(m.fma(w[1], h, p[1]));
+  Value keep = m.sub(c, g);
+  Value cn = m.fma(f, keep, g);
+  Value o = m.sig(m.fma(w[4], cn, m.fma(w[2], h, p[2])));
+  Value th = m.tanh(cn);
+  if (jacobian) {
+    Value df = m.dsig(f), dout = m.dsig(o), dth = m.dtanh(th);
+    // c' over (h, c); then h' over (h, c): o' th + o (1 − th²) c'.
+    Value dcdh = m.fma(m.mul(df, w[0]), keep,
+                       m.mul(m.sub(m.one, f), m.mul(m.dtanh(g), w[1])));
+    Value dcdc = m.fma(m.mul(df, w[3]), keep, f);
+    Value doh = m.mul(dout, m.fma(w[4], dcdh, w[2]));
+    Value doc = m.mul(dout, m.mul(w[4], dcdc));
+    Value odth = m.mul(o, dth);
+    *jacobian = {m.fma(doh, th, m.mul(odth, dcdh)),
+                 m.fma(doc, th, m.mul(odth, dcdc)), dcdh, dcdc};
+  }
+  return {m.mul(o, th), cn};
 }
 
-/// The sequential body on (p0, p1, p2, diagonal weights..., [h0], [c0]).
-Results sequentialBody(TensorBuilder &b, bool lstm, bool hasH0, bool hasC0,
-                       ValueRange args) {
-  unsigned diag = lstm ? 5 : 3;
-  ValueRange proj = args.take_front(3), weights = args.slice(3, diag);
-  SmallVector<OpFoldResult> sizes = b.sizes(proj[0]);
-  SmallVector<OpFoldResult> state{sizes[0], sizes[2]};
-  unsigned next = 3 + diag;
-  Value h = hasH0 ? args[next++] : b.zeros(state);
-  Value c = lstm ? (hasC0 ? args[next] : b.zeros(state)) : Value();
-  SmallVector<Value> init{h, b.empty(sizes)};
-  if (lstm)
-    init.push_back(c);
+/// The recurrence's operands in the kernel body.
+struct ParaOperands {
+  bool lstm;
+  Values proj;    ///< B x + b per gate, [B, T, H]
+  Values weights; ///< A (3), then C (2) for the LSTM, [H]
+  Values init;    ///< h0 (c0), [B, H] (zeros where not given)
+  int n() const { return lstm ? 2 : 1; }
+};
+
+/// `inputs` (of the loops' rank `rank`: identity maps) then the diagonal
+/// weights, into `outs` fresh tensors of `sizes`, by `body` on one element.
+Values elementwise(TensorBuilder &b, const ParaOperands &po, ValueRange inputs,
+                   ArrayRef<OpFoldResult> sizes, unsigned outs,
+                   const BodyFn &body) {
+  unsigned rank = sizes.size();
+  Values in(inputs);
+  llvm::append_range(in, po.weights);
+  SmallVector<AffineMap> maps(inputs.size(), b.identity(rank));
+  maps.append(po.weights.size(), b.select(rank, {rank - 1}));
+  Values inits;
+  for (unsigned i = 0; i < outs; ++i)
+    inits.push_back(b.empty(sizes));
+  return b.generics(in, maps, inits, b.identity(rank),
+                    SmallVector<IT>(rank, IT::parallel), body);
+}
+
+/// The sequential body: a loop over time carrying the state [B, H].
+/// (y, h_T[, c_T]).
+Results sequentialBody(TensorBuilder &b, const ParaOperands &po) {
+  int n = po.n();
+  SmallVector<OpFoldResult> sizes = b.sizes(po.proj[0]);
+  Values init(po.init);
+  init.push_back(b.empty(sizes));
   auto loop = scf::ForOp::create(
-      b, b.index(0), b.dim(proj[0], 1), b.index(1), init,
+      b, b.index(0), b.dim(po.proj[0], 1), b.index(1), init,
       [&](OpBuilder &nested, Location loc, Value t, ValueRange carried) {
         TensorBuilder lb(loc, nested);
-        SmallVector<Value> in{carried[0], lstm ? carried[2] : carried[0]};
-        for (Value p : proj)
+        Values in(carried.take_front(n));
+        for (Value p : po.proj)
           in.push_back(lb.timeSlice(p, t, sizes[0]));
-        llvm::append_range(in, weights);
-        auto [hn, cn] = cellStep(lb, lstm, in);
-        SmallVector<Value> yield{hn, lb.insertTime(hn, carried[1], t)};
-        if (lstm)
-          yield.push_back(cn);
+        Values next = elementwise(
+            lb, po, in, lb.sizes(carried[0]), n,
+            [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+              return cell(ib, po.lstm, a.take_front(n), a.slice(n, 3),
+                          a.slice(n + 3, po.weights.size()), nullptr);
+            });
+        Values yield(next);
+        yield.push_back(lb.insertTime(next[0], carried[n], t));
         scf::YieldOp::create(lb, yield);
       });
-  Results results{loop.getResult(1), loop.getResult(0)};
-  if (lstm)
-    results.push_back(loop.getResult(2));
+  Results results{loop.getResult(n)};
+  llvm::append_range(results, loop.getResults().take_front(n));
   return results;
+}
+
+/// How the Newton solver runs (the op's #seq.solver and #seq.scan).
+struct NewtonPlan {
+  int64_t chunk = 0; ///< the linear recurrences' chunk; 0: sequential
+  int64_t maxIterations = 32;
+  double tolerance = 2e-6;
+  bool errorAtCap = true;
+  std::string node;
+};
+
+/// The last step of each state [B, T, H], or the initial state if T = 0.
+Values finalStates(TensorBuilder &b, const ParaOperands &po, ValueRange all) {
+  Value steps = b.dim(all[0], 1);
+  Value any =
+      arith::CmpIOp::create(b, arith::CmpIPredicate::uge, steps, b.index(1));
+  auto choice = scf::IfOp::create(
+      b, any,
+      [&](OpBuilder &tb, Location loc) {
+        TensorBuilder lb(loc, tb);
+        Value last = arith::SubIOp::create(lb, steps, lb.index(1));
+        Values v;
+        for (Value s : all)
+          v.push_back(lb.timeSlice(s, last, lb.sizes(s)[0]));
+        scf::YieldOp::create(lb, v);
+      },
+      [&](OpBuilder &eb, Location loc) {
+        scf::YieldOp::create(eb, loc, po.init);
+      });
+  return Values(choice.getResults());
+}
+
+/// ParaRNN's Newton iterations as tensor structure: from s_t = f(0, x_t)
+/// (all steps at once), each iteration linearizes the cell around the
+/// iterate s⁰ in one elementwise op over (b, t, h),
+///   s_t = J_t s_{t−1} + (f(s⁰_{t−1}) − J_t s⁰_{t−1}),  J_t = ∂f/∂s(s⁰_{t−1}),
+/// with the residual max |s⁰_t − f(s⁰_{t−1})| / max(1, |f|) a reduction,
+/// and solves that linear recurrence (J diagonal for the GRU, 2×2 blocks
+/// over (h, c) for the CIFG LSTM) in the scan's form; an scf.while stops
+/// at the tolerance or the iteration cap (then an error, or, when the
+/// compiler chose Newton, the sequential solve).
+Results newtonBody(TensorBuilder &b, Checks &checks, const ParaOperands &po,
+                   const NewtonPlan &plan) {
+  int n = po.n();
+  unsigned nw = po.weights.size();
+  SmallVector<OpFoldResult> sizes = b.sizes(po.proj[0]);
+  Values first = elementwise(b, po, po.proj, sizes, n,
+                             [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+                               Values zero(n, constF32(ib, 0.0));
+                               return cell(ib, po.lstm, zero, a.take_front(3),
+                                           a.slice(3, nw), nullptr);
+                             });
+  Type index = b.getIndexType(), f32 = b.getF32Type();
+  Values init{b.index(0), b.f32(0.0)};
+  llvm::append_range(init, first);
+  SmallVector<Type> carried{index, f32};
+  for (int i = 0; i < n * n + 2 * n; ++i)
+    carried.push_back(first[0].getType());
+  auto loop = scf::WhileOp::create(
+      b, carried, init,
+      [&](OpBuilder &ob, Location loc, ValueRange args) {
+        TensorBuilder lb(loc, ob);
+        ValueRange s = args.drop_front(2);
+        Values in(s);
+        llvm::append_range(in, po.proj);
+        // J (n·n), the right-hand sides (n), the residual, per element.
+        Values lin = elementwise(
+            lb, po, in, sizes, n * n + n + 1,
+            [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+              Value bi = linalg::IndexOp::create(ib, 0);
+              Value t = linalg::IndexOp::create(ib, 1);
+              Value h = linalg::IndexOp::create(ib, 2);
+              Value c1 = arith::ConstantIndexOp::create(ib, 1);
+              Value atStart =
+                  arith::CmpIOp::create(ib, arith::CmpIPredicate::eq, t,
+                                        arith::ConstantIndexOp::create(ib, 0));
+              Value before = arith::SubIOp::create(
+                  ib, arith::MaxUIOp::create(ib, t, c1), c1);
+              Values prev;
+              for (int i = 0; i < n; ++i)
+                prev.push_back(arith::SelectOp::create(
+                    ib, atStart,
+                    tensor::ExtractOp::create(ib, po.init[i],
+                                              ValueRange{bi, h}),
+                    tensor::ExtractOp::create(ib, s[i],
+                                              ValueRange{bi, before, h})));
+              Values jac;
+              Values f = cell(ib, po.lstm, prev, a.slice(n, 3),
+                              a.slice(n + 3, nw), &jac);
+              Scalars m{ib};
+              Values out(jac);
+              Value res = constF32(ib, 0.0);
+              for (int i = 0; i < n; ++i) {
+                Value rhs = f[i];
+                for (int j = 0; j < n; ++j)
+                  rhs = m.sub(rhs, m.mul(jac[i * n + j], prev[j]));
+                out.push_back(rhs);
+                Value err = math::AbsFOp::create(ib, m.sub(a[i], f[i]));
+                Value scale = arith::MaximumFOp::create(
+                    ib, m.one, math::AbsFOp::create(ib, f[i]));
+                res = arith::MaximumFOp::create(
+                    ib, res, arith::DivFOp::create(ib, err, scale));
+              }
+              out.push_back(res);
+              return out;
+            });
+        // The worst residual (NaN stays NaN: a diverged iterate never
+        // looks converged).
+        auto scalar = RankedTensorType::get({}, lb.getF32Type());
+        Value zero =
+            linalg::FillOp::create(
+                lb, ValueRange{lb.f32(0.0)},
+                ValueRange{tensor::EmptyOp::create(lb, scalar, ValueRange{})})
+                .getResult(0);
+        Value worst =
+            lb.generic({lin.back()}, {lb.identity(3)}, zero,
+                       AffineMap::get(3, 0, {}, lb.getContext()),
+                       SmallVector<IT>(3, IT::reduction),
+                       [](ImplicitLocOpBuilder &ib, ValueRange a) {
+                         return SmallVector<Value>{
+                             arith::MaximumFOp::create(ib, a[1], a[0])};
+                       });
+        Value res = tensor::ExtractOp::create(lb, worst, ValueRange{});
+        Value more = arith::CmpFOp::create(lb, arith::CmpFPredicate::UGT, res,
+                                           lb.f32(plan.tolerance));
+        Value under =
+            arith::CmpIOp::create(lb, arith::CmpIPredicate::ult, args[0],
+                                  lb.index(plan.maxIterations));
+        Values forward{args[0], res};
+        llvm::append_range(forward, s);
+        forward.append(lin.begin(), lin.end() - 1);
+        scf::ConditionOp::create(lb, arith::AndIOp::create(lb, more, under),
+                                 forward);
+      },
+      [&](OpBuilder &ob, Location loc, ValueRange args) {
+        TensorBuilder lb(loc, ob);
+        ValueRange jac = args.slice(2 + n, n * n);
+        ValueRange rhs = args.slice(2 + n + n * n, n);
+        Results solved =
+            solveLinearRecurrence(lb, jac, rhs, po.init, plan.chunk);
+        Values next{arith::AddIOp::create(lb, args[0], lb.index(1)), args[1]};
+        next.append(solved.begin(), solved.begin() + n);
+        scf::YieldOp::create(lb, next);
+      });
+  Values states(loop.getResults().slice(2, n));
+  Value failed = arith::CmpFOp::create(
+      b, arith::CmpFPredicate::UGT, loop.getResult(1), b.f32(plan.tolerance));
+  auto converged = [&](TensorBuilder &cb) {
+    Results r{states[0]};
+    llvm::append_range(r, finalStates(cb, po, states));
+    return r;
+  };
+  if (plan.errorAtCap) {
+    checks.failIf(b, failed,
+                  "node '" + plan.node +
+                      "': the newton solver did not converge in " +
+                      std::to_string(plan.maxIterations) +
+                      " iterations; use solver \"sequential\"");
+    return converged(b);
+  }
+  // Chosen by the compiler: solve sequentially instead.
+  auto choice = scf::IfOp::create(
+      b, failed,
+      [&](OpBuilder &tb, Location loc) {
+        TensorBuilder lb(loc, tb);
+        scf::YieldOp::create(lb, sequentialBody(lb, po));
+      },
+      [&](OpBuilder &eb, Location loc) {
+        TensorBuilder lb(loc, eb);
+        scf::YieldOp::create(lb, converged(lb));
+      });
+  return Results(choice.getResults());
 }
 
 template <typename OpTy>
@@ -153,10 +348,36 @@ Results paraRNN(TensorBuilder &b, OpTy op, Checks &checks) {
     if (Attribute a = op->getAttr(decision))
       attrs.push_back(b.getNamedAttr(decision.drop_front(4), a));
   bool hasH0 = bool(h0), hasC0 = bool(c0);
-  return buildKernelCall(b, "para_rnn", attrs, operands,
-                         [&](TensorBuilder &kb, ValueRange args) {
-                           return sequentialBody(kb, lstm, hasH0, hasC0, args);
-                         });
+  // Newton when asked for and not overruled, or chosen.
+  auto solver = op->template getAttrOfType<SolverAttr>("seq.solver");
+  bool newton = solver ? solver.getMethod() == SolverMethod::newton
+                       : op.getSolver() == SolverRequest::newton;
+  NewtonPlan plan;
+  plan.node = node;
+  if (auto scan = op->template getAttrOfType<ScanAttr>("seq.scan"))
+    if (scan.getMethod() == ScanMethod::chunked)
+      plan.chunk = scan.getChunk();
+  if (solver && newton) {
+    plan.maxIterations = solver.getMaxIterations();
+    plan.tolerance = solver.getTolerance().getValueAsDouble();
+    plan.errorAtCap = solver.getOnCap() == NewtonCap::error;
+  }
+  return buildKernelCall(
+      b, "para_rnn", attrs, operands, [&](TensorBuilder &kb, ValueRange args) {
+        ParaOperands po{lstm,
+                        Values(args.take_front(3)),
+                        Values(args.slice(3, lstm ? 5 : 3)),
+                        {}};
+        unsigned next = 3 + po.weights.size();
+        SmallVector<OpFoldResult> sizes = kb.sizes(args[0]);
+        po.init.push_back(hasH0 ? args[next++]
+                                : kb.zeros({sizes[0], sizes[2]}));
+        if (lstm)
+          po.init.push_back(hasC0 ? args[next]
+                                  : kb.zeros({sizes[0], sizes[2]}));
+        return newton ? newtonBody(kb, checks, po, plan)
+                      : sequentialBody(kb, po);
+      });
 }
 
 } // namespace

@@ -2,9 +2,7 @@
 //
 // linear_recurrence h_t = a_t ⊙ h_{t−1} + b_t is a kernel call
 // ("linear_recurrence", with the op's #seq.scan) whose body is the scan in
-// the form chosen: a loop over time carrying h, or time cut into chunks
-// scanned in parallel (each chunk's transfer, the carries into the chunks
-// by a short loop, the chunks again from their carries). causal_conv1d is
+// the form chosen (Scans.cpp). causal_conv1d is
 // one elementwise op over the delayed inputs up to kUnrolledTaps taps, and
 // a reduction over the taps (a kernel call, "causal_conv_taps") above.
 //
@@ -20,109 +18,6 @@ using namespace seqc::seq;
 namespace seqc {
 
 using IT = utils::IteratorType;
-
-/// h' = a ⊙ h + b, elementwise, written over h (destination-passing: a
-/// loop carrying h updates it in place).
-static Value affineStep(TensorBuilder &b, Value a, Value bv, Value h) {
-  return b.generic({a, bv}, {b.identity(2), b.identity(2)}, h, b.identity(2),
-                   {IT::parallel, IT::parallel},
-                   [](ImplicitLocOpBuilder &ib, ValueRange x) {
-                     return SmallVector<Value>{arith::AddFOp::create(
-                         ib, arith::MulFOp::create(ib, x[0], x[2]), x[1])};
-                   });
-}
-
-/// Steps [lo, lo + n) of the scan from `h`: (the states, [B, n, D], written
-/// into `out`, and the last state).
-static std::pair<Value, Value> scanSteps(TensorBuilder &b, Value a, Value bv,
-                                         Value h, Value lo, Value n,
-                                         Value out) {
-  OpFoldResult batch = b.sizes(a)[0];
-  auto loop = scf::ForOp::create(
-      b, b.index(0), n, b.index(1), ValueRange{h, out},
-      [&](OpBuilder &nested, Location loc, Value i, ValueRange carried) {
-        TensorBuilder lb(loc, nested);
-        Value t = arith::AddIOp::create(lb, lo, i);
-        Value next = affineStep(lb, lb.timeSlice(a, t, batch),
-                                lb.timeSlice(bv, t, batch), carried[0]);
-        scf::YieldOp::create(
-            lb, ValueRange{next, lb.insertTime(next, carried[1], i)});
-      });
-  return {loop.getResult(1), loop.getResult(0)};
-}
-
-/// The sequential form: (all states, the last).
-static Results sequentialScan(TensorBuilder &b, Value a, Value bv, Value h) {
-  auto [out, last] =
-      scanSteps(b, a, bv, h, b.index(0), b.dim(a, 1), b.empty(b.sizes(a)));
-  return {out, last};
-}
-
-/// The chunked form: (1) per chunk in parallel, its transfer, P = Π a and S
-/// the state reached from zero (P, S [B, C, D] for C chunks); (2) the
-/// carry into each chunk, h_c = P_{c−1} ⊙ h_{c−1} + S_{c−1}, by a loop over
-/// the chunks, whose end is the last state; (3) per chunk in parallel, its
-/// steps again from its carry.
-static Results chunkedScan(TensorBuilder &b, Value a, Value bv, Value h,
-                           int64_t chunk) {
-  SmallVector<OpFoldResult> sizes = b.sizes(a);
-  Value steps = b.dim(a, 1);
-  Value chunks = arith::CeilDivUIOp::create(b, steps, b.index(chunk));
-  SmallVector<OpFoldResult> perChunk{sizes[0], chunks, sizes[2]};
-  SmallVector<OpFoldResult> state{sizes[0], sizes[2]};
-  OpFoldResult batch = sizes[0];
-
-  ValueRange transfer = forEachChunk(
-      b, chunks, ValueRange{b.empty(perChunk), b.empty(perChunk)},
-      [&](TensorBuilder &cb, Value c, ValueRange outs) {
-        Value lo, n; // (captured below: not a structured binding)
-        std::tie(lo, n) = chunkSpan(cb, c, chunk, steps);
-        Value one = linalg::FillOp::create(cb, ValueRange{cb.f32(1.0)},
-                                           ValueRange{cb.empty(state)})
-                        .getResult(0);
-        auto loop = scf::ForOp::create(
-            cb, cb.index(0), n, cb.index(1), ValueRange{one, cb.zeros(state)},
-            [&](OpBuilder &nested, Location loc, Value i, ValueRange ps) {
-              TensorBuilder lb(loc, nested);
-              Value t = arith::AddIOp::create(lb, lo, i);
-              Value at = lb.timeSlice(a, t, batch);
-              Value p = lb.generic({at}, {lb.identity(2)}, ps[0],
-                                   lb.identity(2), {IT::parallel, IT::parallel},
-                                   [](ImplicitLocOpBuilder &ib, ValueRange x) {
-                                     return SmallVector<Value>{
-                                         arith::MulFOp::create(ib, x[0], x[1])};
-                                   });
-              Value s = affineStep(lb, at, lb.timeSlice(bv, t, batch), ps[1]);
-              scf::YieldOp::create(lb, ValueRange{p, s});
-            });
-        StepRows row = stepRows(cb, outs[0], c, cb.getIndexAttr(1));
-        return SmallVector<ChunkWrite>{{loop.getResult(0), row},
-                                       {loop.getResult(1), row}};
-      });
-
-  auto carry = scf::ForOp::create(
-      b, b.index(0), chunks, b.index(1), ValueRange{h, b.empty(perChunk)},
-      [&](OpBuilder &nested, Location loc, Value c, ValueRange hc) {
-        TensorBuilder lb(loc, nested);
-        Value carries = lb.insertTime(hc[0], hc[1], c);
-        Value next = affineStep(lb, lb.timeSlice(transfer[0], c, batch),
-                                lb.timeSlice(transfer[1], c, batch), hc[0]);
-        scf::YieldOp::create(lb, ValueRange{next, carries});
-      });
-  Value carries = carry.getResult(1);
-
-  ValueRange out = forEachChunk(
-      b, chunks, ValueRange{b.empty(sizes)},
-      [&](TensorBuilder &cb, Value c, ValueRange shared) {
-        auto [lo, n] = chunkSpan(cb, c, chunk, steps);
-        StepRows rows = stepRows(cb, shared[0], lo, n);
-        Value h0 = cb.timeSlice(carries, c, batch);
-        Value states =
-            scanSteps(cb, a, bv, h0, lo, n, rows.of(cb, shared[0])).first;
-        return SmallVector<ChunkWrite>{{states, rows}};
-      });
-  return {out[0], carry.getResult(0)};
-}
 
 static Results linearRecurrence(TensorBuilder &b, LinearRecurrenceOp op,
                                 Checks &checks) {
@@ -158,9 +53,9 @@ static Results linearRecurrence(TensorBuilder &b, LinearRecurrenceOp op,
         Value h = args.size() == 3
                       ? args[2]
                       : kb.zeros({kb.sizes(args[0])[0], kb.sizes(args[0])[2]});
-        if (scan.getMethod() == ScanMethod::chunked)
-          return chunkedScan(kb, args[0], args[1], h, scan.getChunk());
-        return sequentialScan(kb, args[0], args[1], h);
+        int64_t chunk =
+            scan.getMethod() == ScanMethod::chunked ? scan.getChunk() : 0;
+        return solveLinearRecurrence(kb, args[0], args[1], h, chunk);
       });
 }
 
