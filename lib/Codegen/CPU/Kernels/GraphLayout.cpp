@@ -12,6 +12,7 @@
 #include "LoopBuilders.h"
 #include "VectorLoops.h"
 #include "dialects/rgnn/RGNNDialect.h"
+#include "lib/Codegen/Common/Lowering/Graph.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 
@@ -300,17 +301,8 @@ Results pairRows(TensorBuilder &b, rgnn::PairRowsOp op) {
   storeIndex(b, total, offsets, idx(b, r));
   Value dense = arith::ConstantIntOp::create(b, b.getI1Type(), 0);
   if (materialize == rgnn::Materialize::automatic) {
-    // Dense when the pairs present are at least `threshold` of all pairs.
-    auto f64 = b.getF64Type();
-    Value present = arith::UIToFPOp::create(b, f64, toI64(b, total));
-    Value all = arith::UIToFPOp::create(b, f64, toI64(b, keys));
-    Value bar = arith::MulFOp::create(
-        b, all,
-        arith::ConstantOp::create(
-            b, b.getF64FloatAttr(op.getThreshold().convertToDouble())));
-    dense = arith::AndIOp::create(
-        b, arith::CmpFOp::create(b, arith::CmpFPredicate::OGE, present, bar),
-        cmp(b, CmpIPredicate::ugt, keys, idx(b, 0)));
+    dense = graph::prefersDense(b, total, keys,
+                                op.getThreshold().convertToDouble());
     ifThen(b, dense,
            [&](IB &ib) { denseRows(ib, rowOf, nodes, offsets, n, r); });
   }

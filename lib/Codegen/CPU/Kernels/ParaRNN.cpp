@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 #include "CPUKernels.h"
 #include "Scan.h"
+#include "lib/Codegen/Common/Lowering/ParaRNNCell.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -61,46 +62,10 @@ struct Cell {
   /// f(s) and, when `jacobian` is given, ∂f/∂s (n×n, row-major) there.
   Vectors apply(VMath &m, ArrayRef<Value> s, ArrayRef<Value> p,
                 Vectors *jacobian) const {
-    if (!lstm) {
-      // z = σ(A_z⊙h + p_z), r = σ(A_r⊙h + p_r), ĥ = tanh(A_h⊙(h⊙r) + p_h),
-      // h' = h + z⊙(ĥ − h).
-      Value h = s[0];
-      Value z = m.sig(m.fma(a[0], h, p[0]));
-      Value r = m.sig(m.fma(a[1], h, p[1]));
-      Value cand = m.tanh(m.fma(a[2], m.mul(h, r), p[2]));
-      Value diff = m.sub(cand, h);
-      if (jacobian) {
-        // ∂h'/∂h = 1 − z + z'(ĥ − h) + z ĥ', ĥ' = (1 − ĥ²) A_h (r + h r').
-        Value dz = m.mul(m.dsig(z), a[0]);
-        Value dr = m.mul(m.dsig(r), a[1]);
-        Value dcand = m.mul(m.mul(m.dtanh(cand), a[2]), m.fma(h, dr, r));
-        *jacobian = {m.fma(z, dcand, m.fma(dz, diff, m.sub(m.one, z)))};
-      }
-      return {m.fma(z, diff, h)};
-    }
-    // f = σ(A_f⊙h + p_f + C_f⊙c), g = tanh(A_c⊙h + p_c),
-    // c' = g + f⊙(c − g), o = σ(A_o⊙h + p_o + C_o⊙c'), h' = o⊙tanh(c').
-    Value h = s[0], cell = s[1];
-    Value f = m.sig(m.fma(c[0], cell, m.fma(a[0], h, p[0])));
-    Value g = m.tanh(m.fma(a[1], h, p[1]));
-    Value keep = m.sub(cell, g);
-    Value cn = m.fma(f, keep, g);
-    Value o = m.sig(m.fma(c[1], cn, m.fma(a[2], h, p[2])));
-    Value th = m.tanh(cn);
-    if (jacobian) {
-      Value df = m.dsig(f), dout = m.dsig(o), dth = m.dtanh(th);
-      // c' over (h, c).
-      Value dcdh = m.fma(m.mul(df, a[0]), keep,
-                         m.mul(m.sub(m.one, f), m.mul(m.dtanh(g), a[1])));
-      Value dcdc = m.fma(m.mul(df, c[0]), keep, f);
-      // h' over (h, c): o' th + o (1 − th²) c'.
-      Value doh = m.mul(dout, m.fma(c[1], dcdh, a[2]));
-      Value doc = m.mul(dout, m.mul(c[1], dcdc));
-      Value odth = m.mul(o, dth);
-      *jacobian = {m.fma(doh, th, m.mul(odth, dcdh)),
-                   m.fma(doc, th, m.mul(odth, dcdc)), dcdh, dcdc};
-    }
-    return {m.mul(o, th), cn};
+    SmallVector<Value> w{a[0], a[1], a[2]};
+    if (lstm)
+      w.append({c[0], c[1]});
+    return paraCell(m, lstm, s, p, w, jacobian);
   }
 };
 

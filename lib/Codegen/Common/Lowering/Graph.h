@@ -106,6 +106,11 @@ countingSort(TensorBuilder &b, mlir::Value n, mlir::Value size,
              mlir::Value keys, mlir::Value starts,
              const std::function<mlir::Value(IB &, mlir::Value)> &key);
 
+/// Whether a pair table is dense, decided at run time: the pairs present
+/// (`total`, an index) at least `threshold` of all `keys` pairs, and some.
+mlir::Value prefersDense(IB &b, mlir::Value total, mlir::Value keys,
+                         double threshold);
+
 /// A template's operand as the kernel body sees it (its block argument),
 /// or null for an absent optional operand.
 using BodyOperand = std::function<mlir::Value(mlir::Value)>;

@@ -102,6 +102,17 @@ Value countingSort(TensorBuilder &b, Value n, Value size, Value keys,
                  })[1];
 }
 
+Value prefersDense(IB &b, Value total, Value keys, double threshold) {
+  auto f64 = b.getF64Type();
+  Value present = arith::UIToFPOp::create(b, f64, toI64(b, total));
+  Value all = arith::UIToFPOp::create(b, f64, toI64(b, keys));
+  Value bar = arith::MulFOp::create(
+      b, all, arith::ConstantOp::create(b, b.getF64FloatAttr(threshold)));
+  return arith::AndIOp::create(
+      b, arith::CmpFOp::create(b, arith::CmpFPredicate::OGE, present, bar),
+      cmp(b, CmpIPredicate::ugt, keys, idx(b, 0)));
+}
+
 namespace {
 
 /// Adds one at [key(i) + 1] of `counts` for each i in [0, n).
@@ -288,18 +299,8 @@ Results pairRowsBody(TensorBuilder &b, Checks &, rgnn::PairRowsOp op,
     table = compactRows(b, node, types, n, r, total);
     dense = flag(b, false);
     if (materialize == rgnn::Materialize::automatic) {
-      // Dense when the pairs present are at least `threshold` of all pairs.
-      Value keys = mul(b, idx(b, r), n);
-      auto f64 = b.getF64Type();
-      Value present = arith::UIToFPOp::create(b, f64, toI64(b, total));
-      Value all = arith::UIToFPOp::create(b, f64, toI64(b, keys));
-      Value bar = arith::MulFOp::create(
-          b, all,
-          arith::ConstantOp::create(
-              b, b.getF64FloatAttr(op.getThreshold().convertToDouble())));
-      dense = arith::AndIOp::create(
-          b, arith::CmpFOp::create(b, arith::CmpFPredicate::OGE, present, bar),
-          cmp(b, CmpIPredicate::ugt, keys, idx(b, 0)));
+      dense = prefersDense(b, total, mul(b, idx(b, r), n),
+                           op.getThreshold().convertToDouble());
       auto choice = scf::IfOp::create(
           b, dense,
           [&](OpBuilder &tb, Location loc) {
