@@ -128,26 +128,18 @@ void solveSequentially(TensorBuilder &b, bool lstm, const ParaBuffers &pb) {
       });
 }
 
-/// The settings of the Newton solver, from the op's attributes.
+/// The settings of the Newton solver, from the kernel call's attributes.
 struct NewtonSettings {
   ScanForm scan;
   int64_t chunk = 256; ///< steps per parallel piece of the elementwise work
-  int64_t maxIterations = 32;
-  double tolerance = 2e-6;
-  bool errorAtCap = true;
+  ParaSolve solve;
 
-  /// From a para_rnn kernel call's `scan` and `solver`.
   static NewtonSettings of(DictionaryAttr kernel) {
     NewtonSettings s;
     s.scan = ScanForm::of(kernel.get("scan"));
     if (s.scan.chunked)
       s.chunk = s.scan.chunk;
-    auto solver = kernel.getAs<seq::SolverAttr>("solver");
-    if (solver && solver.getMethod() == seq::SolverMethod::newton) {
-      s.maxIterations = solver.getMaxIterations();
-      s.tolerance = solver.getTolerance().getValueAsDouble();
-      s.errorAtCap = solver.getOnCap() == seq::NewtonCap::error;
-    }
+    s.solve = ParaSolve::of(kernel);
     return s;
   }
 };
@@ -326,9 +318,10 @@ void solveByNewton(TensorBuilder &b, Checks &checks, bool lstm,
         TensorBuilder ib(loc, ob);
         Value res = linearize(ib, lstm, pb, ns, scan);
         Value more = arith::CmpFOp::create(ib, arith::CmpFPredicate::UGT, res,
-                                           ib.f32(ns.tolerance));
-        Value under = arith::CmpIOp::create(
-            ib, arith::CmpIPredicate::ult, args[0], ib.index(ns.maxIterations));
+                                           ib.f32(ns.solve.tolerance));
+        Value under =
+            arith::CmpIOp::create(ib, arith::CmpIPredicate::ult, args[0],
+                                  ib.index(ns.solve.maxIterations));
         scf::ConditionOp::create(ib, arith::AndIOp::create(ib, more, under),
                                  ValueRange{args[0], res});
       },
@@ -338,14 +331,11 @@ void solveByNewton(TensorBuilder &b, Checks &checks, bool lstm,
         Value next = arith::AddIOp::create(ib, args[0], ib.index(1));
         scf::YieldOp::create(ib, ValueRange{next, args[1]});
       });
-  Value failed = arith::CmpFOp::create(b, arith::CmpFPredicate::UGT,
-                                       loop.getResult(1), b.f32(ns.tolerance));
-  if (ns.errorAtCap) {
-    checks.failIf(b, failed,
-                  "node '" + node +
-                      "': the newton solver did not converge in " +
-                      std::to_string(ns.maxIterations) +
-                      " iterations; use solver \"sequential\"");
+  Value failed =
+      arith::CmpFOp::create(b, arith::CmpFPredicate::UGT, loop.getResult(1),
+                            b.f32(ns.solve.tolerance));
+  if (ns.solve.errorAtCap) {
+    checks.failIf(b, failed, ns.solve.capMessage(node));
     storeFinal(b, lstm, pb);
     return;
   }
@@ -389,10 +379,7 @@ Results buildParaRNN(TensorBuilder &b, Checks &checks, DictionaryAttr kernel,
     if (lstm)
       pb.init.push_back(c0 ? readBuffer(b, c0) : Value());
   }
-  bool newton = kernel.getAs<seq::SolverRequestAttr>("request").getValue() ==
-                SolverRequest::newton;
-  if (auto s = kernel.getAs<seq::SolverAttr>("solver"))
-    newton = s.getMethod() == seq::SolverMethod::newton;
+  bool newton = ParaSolve::of(kernel).newton;
   pb.states.push_back(allocBuffer(b, {pb.batch, pb.steps, pb.width}));
   if (lstm && newton) // the iterates need c at every step too
     pb.states.push_back(allocBuffer(b, {pb.batch, pb.steps, pb.width}));

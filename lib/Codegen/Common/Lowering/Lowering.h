@@ -133,6 +133,20 @@ mlir::Value buildCausalConv(TensorBuilder &b, mlir::Value x, mlir::Value w,
 /// gla_core and the GLA layer (SPEC §4.2): gla_core a kernel call, in the
 /// form seq-chunk-gla chose (recurrent or chunkwise).
 void populateGLAPatterns(mlir::RewritePatternSet &patterns, Checks &checks);
+/// How a para_rnn kernel call's recurrence is solved, read from the call's
+/// `request`, `solver` and `scan` (the common body and a target's kernel
+/// read the same attributes the same way): Newton when the solver chosen
+/// says so, or, without seq-select-scan's choice, when it was asked for.
+struct ParaSolve {
+  bool newton = false;
+  int64_t chunk = 0; ///< the linear recurrences' scan chunk; 0: sequential
+  int64_t maxIterations = 32;
+  double tolerance = 2e-6;
+  bool errorAtCap = true; ///< false: solve sequentially past the cap
+  static ParaSolve of(mlir::DictionaryAttr kernel);
+  /// The error at the iteration cap, naming `node`.
+  std::string capMessage(llvm::StringRef node) const;
+};
 /// para_gru / para_lstm: the projections contractions, the recurrence a
 /// kernel call (solved sequentially in its body).
 void populateParaRNNPatterns(mlir::RewritePatternSet &patterns, Checks &checks);

@@ -103,15 +103,6 @@ Results sequentialBody(TensorBuilder &b, const ParaOperands &po) {
   return results;
 }
 
-/// How the Newton solver runs (the op's #seq.solver and #seq.scan).
-struct NewtonPlan {
-  int64_t chunk = 0; ///< the linear recurrences' chunk; 0: sequential
-  int64_t maxIterations = 32;
-  double tolerance = 2e-6;
-  bool errorAtCap = true;
-  std::string node;
-};
-
 /// The last step of each state [B, T, H], or the initial state if T = 0.
 Values finalStates(TensorBuilder &b, const ParaOperands &po, ValueRange all) {
   Value steps = b.dim(all[0], 1);
@@ -143,7 +134,7 @@ Values finalStates(TensorBuilder &b, const ParaOperands &po, ValueRange all) {
 /// at the tolerance or the iteration cap (then an error, or, when the
 /// compiler chose Newton, the sequential solve).
 Results newtonBody(TensorBuilder &b, Checks &checks, const ParaOperands &po,
-                   const NewtonPlan &plan) {
+                   const ParaSolve &plan, StringRef node) {
   int n = po.n();
   unsigned nw = po.weights.size();
   SmallVector<OpFoldResult> sizes = b.sizes(po.proj[0]);
@@ -254,11 +245,7 @@ Results newtonBody(TensorBuilder &b, Checks &checks, const ParaOperands &po,
     return r;
   };
   if (plan.errorAtCap) {
-    checks.failIf(b, failed,
-                  "node '" + plan.node +
-                      "': the newton solver did not converge in " +
-                      std::to_string(plan.maxIterations) +
-                      " iterations; use solver \"sequential\"");
+    checks.failIf(b, failed, plan.capMessage(node));
     return converged(b);
   }
   // Chosen by the compiler: solve sequentially instead.
@@ -309,20 +296,7 @@ Results paraRNN(TensorBuilder &b, OpTy op, Checks &checks) {
     if (Attribute a = op->getAttr(decision))
       attrs.push_back(b.getNamedAttr(decision.drop_front(4), a));
   bool hasH0 = bool(h0), hasC0 = bool(c0);
-  // Newton when asked for and not overruled, or chosen.
-  auto solver = op->template getAttrOfType<SolverAttr>("seq.solver");
-  bool newton = solver ? solver.getMethod() == SolverMethod::newton
-                       : op.getSolver() == SolverRequest::newton;
-  NewtonPlan plan;
-  plan.node = node;
-  if (auto scan = op->template getAttrOfType<ScanAttr>("seq.scan"))
-    if (scan.getMethod() == ScanMethod::chunked)
-      plan.chunk = scan.getChunk();
-  if (solver && newton) {
-    plan.maxIterations = solver.getMaxIterations();
-    plan.tolerance = solver.getTolerance().getValueAsDouble();
-    plan.errorAtCap = solver.getOnCap() == NewtonCap::error;
-  }
+  ParaSolve plan = ParaSolve::of(b.getDictionaryAttr(attrs));
   return buildKernelCall(
       b, "para_rnn", attrs, operands, [&](TensorBuilder &kb, ValueRange args) {
         ParaOperands po{lstm,
@@ -336,12 +310,37 @@ Results paraRNN(TensorBuilder &b, OpTy op, Checks &checks) {
         if (lstm)
           po.init.push_back(hasC0 ? args[next]
                                   : kb.zeros({sizes[0], sizes[2]}));
-        return newton ? newtonBody(kb, checks, po, plan)
-                      : sequentialBody(kb, po);
+        return plan.newton ? newtonBody(kb, checks, po, plan, node)
+                           : sequentialBody(kb, po);
       });
 }
 
 } // namespace
+
+ParaSolve ParaSolve::of(DictionaryAttr kernel) {
+  ParaSolve s;
+  auto request = kernel.getAs<SolverRequestAttr>("request");
+  s.newton = request && request.getValue() == SolverRequest::newton;
+  if (auto scan = kernel.getAs<ScanAttr>("scan"))
+    if (scan.getMethod() == ScanMethod::chunked)
+      s.chunk = scan.getChunk();
+  auto solver = kernel.getAs<SolverAttr>("solver");
+  if (!solver)
+    return s;
+  s.newton = solver.getMethod() == SolverMethod::newton;
+  if (s.newton) {
+    s.maxIterations = solver.getMaxIterations();
+    s.tolerance = solver.getTolerance().getValueAsDouble();
+    s.errorAtCap = solver.getOnCap() == NewtonCap::error;
+  }
+  return s;
+}
+
+std::string ParaSolve::capMessage(StringRef node) const {
+  return "node '" + node.str() + "': the newton solver did not converge in " +
+         std::to_string(maxIterations) +
+         " iterations; use solver \"sequential\"";
+}
 
 void populateParaRNNPatterns(RewritePatternSet &patterns, Checks &checks) {
   MLIRContext *ctx = patterns.getContext();
