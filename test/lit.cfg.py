@@ -20,7 +20,7 @@ config.substitutions.append(("%mkweights",
                                         "Inputs", "mkweights.py")))
 
 tool_dirs = [config.seqc_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["seqc", "seqc-opt"], tool_dirs)
+llvm_config.add_tool_substitutions(["seqc", "seqc-opt", "seqc-run"], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 # CPU features of this machine, for the tests of modules generated for CPUs
@@ -45,3 +45,8 @@ if _flags is not None:
 import shutil
 if shutil.which("valgrind"):
     config.available_features.add("valgrind")
+
+# The CUDA toolkit's ptxas makes --target=cuda's cubins (docs/cuda.md).
+_cuda = os.environ.get("CUDA_HOME") or os.environ.get("CUDA_PATH") or "/usr/local/cuda"
+if os.path.exists(os.path.join(_cuda, "bin", "ptxas")):
+    config.available_features.add("cuda-toolkit")

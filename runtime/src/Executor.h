@@ -16,6 +16,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 
 namespace seqc::runtime {
@@ -43,17 +44,33 @@ public:
   /// device (the CPU's features). False with `why` the message that follows
   /// the module's name. A missing or mistyped field throws, as in the rest
   /// of the signature.
+  /// A device's executor also gets ready to run there (CUDA: the driver,
+  /// the device, its context).
   virtual bool checkSignature(const nlohmann::json &signature,
-                              std::string &why) const = 0;
+                              std::string &why) = 0;
 
   /// Worker threads for later runs; 0: the device's default.
   virtual void setThreads(int threads) = 0;
 
   /// Calls the entry on `args` (one memref descriptor per argument) with
   /// the result descriptors written to `results`. Returns 0, the 1-based
-  /// number of the run-time check that failed, or -1 when the module could
-  /// not allocate `failedBytes`.
+  /// number of the run-time check that failed, kAllocFailed when the module
+  /// could not allocate `failedBytes`, or kDeviceFailed (deviceError()).
   virtual int32_t run(void **args, void *results, uint64_t &failedBytes) = 0;
+  static constexpr int32_t kAllocFailed = -1, kDeviceFailed = -2;
+  /// What failed on the device in the last run.
+  virtual std::string deviceError() const { return ""; }
+
+  /// Whether the module's code reads the caller's host buffers directly;
+  /// when not, the C API copies inputs and weights into allocate()d
+  /// buffers, which the host can read and write too.
+  virtual bool readsHostMemory() const { return true; }
+  /// A buffer for the module's code (64-byte aligned), or null.
+  virtual void *allocate(size_t bytes) {
+    return aligned_alloc(64, (bytes + 63) / 64 * 64 + (bytes == 0) * 64);
+  }
+  /// Releases what allocate() or the module's code allocated.
+  virtual void release(void *data) { free(data); }
 };
 
 } // namespace seqc::runtime

@@ -1,6 +1,7 @@
 //===- Module.cpp - Loading a compiled module: library, signature, weights ===//
 #include "ModuleInternal.h"
 #include "cpu/CPUExecutor.h"
+#include "cuda/CUDAExecutor.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -93,7 +94,16 @@ static seqc_error *bindWeights(seqc_module *m, const std::string &path) {
                   "' does not have the dtype and shape the module was "
                   "compiled for");
     size_t align = seqc::dtypeSize(t->dtype);
-    if (reinterpret_cast<uintptr_t>(t->data) % align == 0) {
+    if (!m->executor->readsHostMemory()) {
+      // A copy the device reads (once, at load).
+      w.device = m->executor->allocate(t->nbytes);
+      if (!w.device)
+        return fail(path + ": cannot allocate " + std::to_string(t->nbytes) +
+                    " bytes on the " + m->executor->name() + " for weight '" +
+                    w.spec.name + "'");
+      memcpy(w.device, t->data, t->nbytes);
+      w.data = w.device;
+    } else if (reinterpret_cast<uintptr_t>(t->data) % align == 0) {
       w.data = t->data;
     } else {
       w.aligned.assign(t->data, t->data + t->nbytes);
@@ -111,12 +121,11 @@ static seqc_error *allocateState(seqc_module *m, const std::string &origin) {
     if (!bytes)
       return fail(origin + ": bad module signature: state '" + s.spec.name +
                   "' has an invalid shape");
-    size_t rounded = (std::max<size_t>(*bytes, 1) + 63) / 64 * 64;
-    s.data = aligned_alloc(64, rounded);
+    s.data = m->executor->allocate(*bytes);
     if (!s.data)
-      return fail(origin + ": cannot allocate " + std::to_string(rounded) +
-                  " bytes for the module's packed weights");
-    memset(s.data, 0, rounded);
+      return fail(origin + ": cannot allocate " + std::to_string(*bytes) +
+                  " bytes for the module's state");
+    memset(s.data, 0, *bytes);
   }
   return nullptr;
 }
@@ -128,6 +137,11 @@ static seqc_error *initModule(seqc_module *m, const char *weightsPath,
   std::string weights;
   try {
     json sig = json::parse(m->executor->signature());
+    // A CUDA module's host code runs on a CUDA executor.
+    if (sig.value("target", "cpu") == "cuda")
+      m->executor = std::make_unique<CUDAExecutor>(
+          std::unique_ptr<CPUExecutor>(
+              static_cast<CPUExecutor *>(m->executor.release())));
     if (sig.at("abi").get<int>() != SEQC_MODULE_ABI_VERSION)
       return fail(origin + ": compiled for another module ABI version (" +
                   std::to_string(sig.at("abi").get<int>()) +
@@ -199,7 +213,10 @@ extern "C" seqc_error *seqc_module_from_entry(seqc_entry_fn entry,
 
 seqc_module::~seqc_module() {
   for (StateBuffer &s : state)
-    free(s.data);
+    executor->release(s.data);
+  for (BoundWeight &w : weights)
+    if (w.device)
+      executor->release(w.device);
   weightsFile.reset();
   // The code goes last: nothing may point into a closed library.
   executor.reset();
@@ -209,6 +226,10 @@ extern "C" void seqc_module_free(seqc_module *m) { delete m; }
 
 extern "C" const char *seqc_module_name(const seqc_module *m) {
   return m->name.c_str();
+}
+
+extern "C" const char *seqc_module_device(const seqc_module *m) {
+  return m->executor->name();
 }
 
 extern "C" size_t seqc_module_num_inputs(const seqc_module *m) {

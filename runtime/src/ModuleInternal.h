@@ -36,6 +36,8 @@ struct BoundWeight {
   TensorSpec spec;
   const void *data;
   std::vector<uint8_t> aligned;
+  /// The device's copy, when the module's code does not read host memory.
+  void *device = nullptr;
 };
 
 /// Token ids fed to an embedding: `input` must hold values in [0, num).
@@ -59,8 +61,8 @@ struct seqc_module {
   std::string name;
   std::vector<seqc::runtime::TensorSpec> inputs, outputs;
   std::vector<seqc::runtime::BoundWeight> weights;
-  /// This instance's state (packed weights): never shared with another
-  /// instance of the same library.
+  /// This instance's state (packed weights), allocated by the executor:
+  /// never shared with another instance of the same library.
   std::vector<seqc::runtime::StateBuffer> state;
   /// Runs of this module from several threads take turns (its state is
   /// written by the first run).

@@ -127,12 +127,36 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
     if (seqc_error *e = checkIds(m->inputs[r.input], inputs[r.input], r.num))
       return e;
 
+  // A device that does not read host memory gets copies of the inputs.
+  Executor &executor = *m->executor;
+  bool hostMemory = executor.readsHostMemory();
+  std::vector<void *> copies;
+  auto releaseCopies = [&] {
+    for (void *p : copies)
+      executor.release(p);
+  };
   std::vector<std::vector<int64_t>> descriptors;
-  for (size_t i = 0; i < numInputs; ++i)
-    descriptors.push_back(
-        descriptor(inputs[i].data,
-                   std::vector<int64_t>(inputs[i].shape,
-                                        inputs[i].shape + inputs[i].rank)));
+  for (size_t i = 0; i < numInputs; ++i) {
+    const void *data = inputs[i].data;
+    if (!hostMemory) {
+      size_t bytes = size_t(seqc_tensor_num_elements(&inputs[i])) *
+                     elementSize(inputs[i].dtype);
+      void *copy = executor.allocate(bytes);
+      if (!copy) {
+        releaseCopies();
+        return fail("out of memory: cannot allocate " + std::to_string(bytes) +
+                    " bytes on the " + executor.name() + " for input '" +
+                    m->inputs[i].name + "'");
+      }
+      copies.push_back(copy);
+      if (bytes)
+        memcpy(copy, data, bytes);
+      data = copy;
+    }
+    descriptors.push_back(descriptor(
+        data, std::vector<int64_t>(inputs[i].shape,
+                                   inputs[i].shape + inputs[i].rank)));
+  }
   for (const BoundWeight &w : m->weights)
     descriptors.push_back(descriptor(w.data, w.spec.dims));
   for (const StateBuffer &s : m->state)
@@ -146,11 +170,13 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
   std::vector<int64_t> results(resultWords);
 
   uint64_t failedBytes = 0;
-  int32_t status = m->executor->run(args.data(), results.data(), failedBytes);
-  if (status < 0)
+  int32_t status = executor.run(args.data(), results.data(), failedBytes);
+  if (status == Executor::kAllocFailed) {
+    releaseCopies();
     return fail("out of memory: the run could not allocate " +
                 std::to_string(failedBytes) +
                 " bytes (are the inputs' sizes what you meant?)");
+  }
 
   // Hand each result's buffer to the caller when it is dense, starts at
   // its allocation and is no one else's; copy it out densely otherwise.
@@ -158,6 +184,8 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
   std::set<void *> owned, handedOut, foreign;
   for (size_t i = 0; i < numInputs; ++i)
     foreign.insert(inputs[i].data);
+  for (void *p : copies)
+    foreign.insert(p);
   for (const BoundWeight &w : m->weights)
     foreign.insert(const_cast<void *>(w.data));
   size_t at = 0;
@@ -184,8 +212,9 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
       continue;
     size_t esize = elementSize(spec.dtype);
     const char *base = reinterpret_cast<const char *>(d[1]) + d[2] * esize;
-    if (dense && base == allocated && !foreign.count(allocated) &&
-        handedOut.insert(allocated).second) {
+    // (A device's buffers are the executor's to release: copied out.)
+    if (hostMemory && dense && base == allocated &&
+        !foreign.count(allocated) && handedOut.insert(allocated).second) {
       out.data = allocated;
       continue;
     }
@@ -213,7 +242,14 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
     owned.erase(p);
   for (void *p : owned)
     if (!foreign.count(p))
-      free(p);
+      executor.release(p);
+  releaseCopies();
+  if (status == Executor::kDeviceFailed) {
+    for (size_t o = 0; o < numOutputs; ++o)
+      seqc_tensor_release(&outputs[o]);
+    return fail(std::string("on the ") + executor.name() + ": " +
+                executor.deviceError());
+  }
   if (status != 0) {
     for (size_t o = 0; o < numOutputs; ++o)
       seqc_tensor_release(&outputs[o]);

@@ -43,13 +43,20 @@ std::unique_ptr<mlir::MLIRContext> makeContext();
 mlir::OwningOpRef<mlir::ModuleOp> importForCommand(mlir::MLIRContext &ctx,
                                                    const std::string &model,
                                                    const std::string &weights);
-/// Builds the CPU pipeline with `--pass-options` applied, for its text in
-/// `pipeline` (--print-pipeline); reports a bad entry (against `model`) and
-/// returns 1.
+/// Sets `options`' target from --target (cpu, cuda, or the tests'
+/// cuda-simulation), --gpu-arch and --cuda-toolkit; reports a bad value
+/// (against `model`) and returns 1.
+int targetForCommand(const std::string &model, const std::string &target,
+                     const std::string &gpuArchs, const std::string &toolkit,
+                     seqc::EmitOptions &options);
+/// Builds the target's pipeline with `--pass-options` applied, for its
+/// text in `pipeline` (--print-pipeline); reports a bad entry (against
+/// `model`) and returns 1.
 int pipelineForCommand(const std::string &model,
                        llvm::ArrayRef<std::string> passOptions,
+                       const seqc::EmitOptions &options,
                        std::string &pipeline);
-/// Lowers an imported module through the CPU pipeline with `passOptions`
+/// Lowers an imported module through its target's pipeline with `passOptions`
 /// and links it into a shared library at `so`. Returns 0, or reports the
 /// problem and returns 1.
 int buildSharedLibrary(mlir::ModuleOp module, const std::string &model,

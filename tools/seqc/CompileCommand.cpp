@@ -59,8 +59,17 @@ struct CompileOptions {
                  clEnumValN(Emit::Header, "header", "C header for linking"))};
   cl::opt<std::string> target{"target", cl::desc("cpu (default) or cuda"),
                               cl::init("cpu"), cl::cat(commandOptions())};
-  cl::opt<std::string> gpuArch{"gpu-arch", cl::desc("CUDA arch, e.g. sm_90"),
-                               cl::init("sm_80"), cl::cat(commandOptions())};
+  cl::opt<std::string> gpuArch{
+      "gpu-arch",
+      cl::desc("CUDA architectures to embed cubins for, oldest to newest "
+               "(PTX of the newest too; default sm_80,sm_90)"),
+      cl::init("sm_80,sm_90"), cl::value_desc("sm_NN,..."),
+      cl::cat(commandOptions())};
+  cl::opt<std::string> cudaToolkit{
+      "cuda-toolkit",
+      cl::desc("CUDA toolkit whose ptxas makes the cubins (default: "
+               "$CUDA_HOME, $CUDA_PATH or /usr/local/cuda)"),
+      cl::value_desc("DIR"), cl::cat(commandOptions())};
   cl::opt<std::string> cpu{
       "cpu",
       cl::desc("CPU to generate code for: host (default) or an LLVM CPU "
@@ -153,12 +162,30 @@ seqc::cli::importForCommand(mlir::MLIRContext &ctx, const std::string &model,
   return module;
 }
 
+int seqc::cli::targetForCommand(const std::string &model,
+                                const std::string &target,
+                                const std::string &gpuArchs,
+                                const std::string &toolkit,
+                                seqc::EmitOptions &options) {
+  if (target != "cpu" && target != "cuda" && target != "cuda-simulation")
+    return reportError(
+        {model, "", "unsupported --target=" + target + " (expected cpu or cuda)"});
+  options.target = target;
+  std::string error;
+  if (failed(seqc::parseGPUArchs(gpuArchs, options.cuda.archs, error)))
+    return reportError({model, "", error});
+  options.cuda.toolkit = toolkit.empty() ? seqc::defaultCUDAToolkit() : toolkit;
+  return 0;
+}
+
 int seqc::cli::pipelineForCommand(const std::string &model,
                                   llvm::ArrayRef<std::string> passOptions,
+                                  const seqc::EmitOptions &options,
                                   std::string &pipeline) {
   std::string error;
   mlir::OpPassManager pm("builtin.module");
-  if (mlir::failed(seqc::buildCPUPipeline(pm, passOptions, error)))
+  if (mlir::failed(seqc::buildPipeline(pm, options.target, options.cuda.archs,
+                                       passOptions, error)))
     return reportError({model, "", error});
   llvm::raw_string_ostream os(pipeline);
   pm.printAsTextualPipeline(os);
@@ -269,6 +296,13 @@ int emit(mlir::ModuleOp module, const CompileOptions &opts) {
     return buildSharedLibrary(module, opts.model, opts.passOptions,
                               outputPath(opts, ".so"), opts.optLevel, so);
   }
+  if (opts.emit == Emit::Ptx) {
+    std::string ptx;
+    if (failed(seqc::runPipeline(module, opts.passOptions, opts.emitOptions)) ||
+        failed(seqc::emitKernelsPTX(module, opts.emitOptions.cuda, ptx)))
+      return reportError({opts.model, "", "lowering failed (see above)"});
+    return writeOutput(outputPath(opts), ptx);
+  }
   if (failed(
           seqc::lowerToLLVMDialect(module, opts.passOptions, opts.emitOptions)))
     return reportError({opts.model, "", "lowering failed (see above)"});
@@ -316,10 +350,12 @@ int compileImpl(int argc, char **argv) {
                  << " is not an optimization level (-O0..-O3)\n";
     return 2;
   }
-  if (opts.target != "cpu" && opts.target != "cuda")
+  if (int rc = targetForCommand(opts.model, opts.target, opts.gpuArch,
+                                opts.cudaToolkit, opts.emitOptions))
+    return rc;
+  if (opts.emit == Emit::Ptx && opts.target != "cuda")
     return reportError(
-        {opts.model, "",
-         "unsupported --target=" + opts.target + " (expected cpu or cuda)"});
+        {opts.model, "", "--emit=ptx needs --target=cuda"});
   if (opts.threads > 1024) {
     llvm::errs() << "seqc compile: --threads=" << opts.threads
                  << " is not in 1..1024\n";
@@ -331,7 +367,8 @@ int compileImpl(int argc, char **argv) {
                  << " is not a C identifier\n";
     return 2;
   }
-  if (int rc = pipelineForCommand(opts.model, opts.passOptions, opts.pipeline))
+  if (int rc = pipelineForCommand(opts.model, opts.passOptions,
+                                  opts.emitOptions, opts.pipeline))
     return rc;
   std::string cpuError;
   if (failed(seqc::resolveCPU(opts.cpu, opts.emitOptions.cpu, cpuError)))
@@ -352,10 +389,6 @@ int compileImpl(int argc, char **argv) {
   if (int rc = checkOutputPath(finalOutputPath(opts), {weightsFile(*module)}))
     return rc;
 
-  if (opts.emit == Emit::Ptx || opts.target == "cuda")
-    return reportError({opts.model, "",
-                        "--emit=ptx and --target=cuda are not available yet; "
-                        "this build compiles for the host CPU"});
   return emit(*module, opts);
 }
 } // namespace

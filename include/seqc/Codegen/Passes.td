@@ -260,6 +260,101 @@ def SeqCheckCommonContract
 }
 
 //===----------------------------------------------------------------------===//
+// Every target's last mile starts here (lib/Codegen/Common)
+//===----------------------------------------------------------------------===//
+
+def SeqInlineKernelCalls : Pass<"seq-inline-kernel-calls", "mlir::ModuleOp"> {
+  let summary = "Compute every kernel call by its target-independent body";
+  let description = [{
+    For a target with no hand-written kernels (CUDA, for now): each kernel
+    call (`func.call` of a function marked `seq.kernel`) is replaced by the
+    function's body, and the kernel functions are erased. A seq op (but
+    `seq.weight`) or an rgnn op left is an error.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
+    "mlir::math::MathDialect", "mlir::scf::SCFDialect",
+    "mlir::tensor::TensorDialect"
+  ];
+}
+
+def SeqSerializeNestedParallel
+    : Pass<"seq-serialize-nested-parallel", "mlir::ModuleOp"> {
+  let summary = "Run a parallel loop inside another as sequential loops";
+  let description = [{
+    An `scf.parallel` (without reductions) nested in another becomes a nest
+    of `scf.for` loops over the same bounds: the outer loop's threads share
+    the work (convert-scf-to-openmp would otherwise open a parallel region
+    per inner loop, in every iteration of the outer one; on a GPU the
+    outer loop is the launch and each thread runs the inner ones). The
+    target-independent bodies of kernel calls (an `scf.forall` over chunks
+    around elementwise ops) come out this way.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect"];
+}
+
+//===----------------------------------------------------------------------===//
+// The CUDA last mile (lib/Codegen/CUDA), in two steps: loops distributed
+// over blocks and threads (seq-cuda-distribute, which a test pipeline runs
+// on the CPU), then those loops as GPU launches (seq-cuda-map-to-gpu).
+//===----------------------------------------------------------------------===//
+
+def SeqCUDADistribute : Pass<"seq-cuda-distribute", "mlir::ModuleOp"> {
+  let summary = "Distribute each outermost parallel loop over GPU blocks and threads";
+  let description = [{
+    Step one of the CUDA mapping. Each outermost `scf.parallel` of a host
+    function (nested ones were serialized) becomes
+    `scf.forall (%block) in (ceil(N / threads))` mapped to
+    `#gpu.block<x>` around `scf.forall (%thread) in (threads)` mapped to
+    `#gpu.thread<x>`, whose body runs the loop's iteration
+    `block * threads + thread` (delinearized over the loop's dims) when it
+    is below N, the product of the trip counts. A statically sized
+    `memref.alloc` in the body (a thread's scratch) becomes a
+    `memref.alloca`. A loop whose body allocates with a dynamic size or
+    calls a function stays a host loop (serialized). Everything else runs
+    on the host, over memory the GPU shares (the runtime allocates the
+    module's buffers as managed memory).
+  }];
+  let options = [
+    Option<"threads", "threads", "int64_t", /*default=*/"256",
+           "Threads per block">
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::gpu::GPUDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::affine::AffineDialect"];
+}
+
+def SeqCUDAMapToGPU : Pass<"seq-cuda-map-to-gpu", "mlir::ModuleOp"> {
+  let summary = "Turn the distributed loops into gpu.launch";
+  let description = [{
+    Step two of the CUDA mapping: each `scf.forall` mapped to
+    `#gpu.block<x>` whose body is one `scf.forall` mapped to
+    `#gpu.thread<x>` becomes a `gpu.launch` with that grid and block
+    (skipped when the grid is empty), the loops' induction variables
+    `gpu.block_id x` and `gpu.thread_id x`. `gpu-kernel-outlining` then
+    makes each launch a kernel.
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect"];
+}
+
+def SeqCUDAGatherKernels : Pass<"seq-cuda-gather-kernels", "mlir::ModuleOp"> {
+  let summary = "Gather the outlined kernels into one gpu.module per target list";
+  let description = [{
+    `gpu-kernel-outlining` makes a `gpu.module` per launch. Their kernels
+    move into one module, `@seqc_kernels`, each renamed after the module it
+    came from, and the launches follow; the module gets an
+    `#nvvm.target` per architecture of `archs`, so that
+    `gpu-module-to-binary` makes one cubin per architecture.
+  }];
+  let options = [
+    ListOption<"archs", "archs", "std::string",
+               "CUDA architectures (sm_NN), oldest first">
+  ];
+  let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::NVVM::NVVMDialect"];
+}
+
+//===----------------------------------------------------------------------===//
 // The CPU's last mile (lib/Codegen/CPU)
 //===----------------------------------------------------------------------===//
 
@@ -333,20 +428,6 @@ def SeqVectorizeElementwise
   let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::vector::VectorDialect",
                            "mlir::memref::MemRefDialect"];
-}
-
-def SeqSerializeNestedParallel
-    : Pass<"seq-serialize-nested-parallel", "mlir::ModuleOp"> {
-  let summary = "Run a parallel loop inside another as sequential loops";
-  let description = [{
-    An `scf.parallel` (without reductions) nested in another becomes a nest
-    of `scf.for` loops over the same bounds: the outer loop's threads share
-    the work (convert-scf-to-openmp would otherwise open a parallel region
-    per inner loop, in every iteration of the outer one). The
-    target-independent bodies of kernel calls (an `scf.forall` over chunks
-    around elementwise ops) come out this way.
-  }];
-  let dependentDialects = ["mlir::scf::SCFDialect"];
 }
 
 def SeqInlineAllocaScopes

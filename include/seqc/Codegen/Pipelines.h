@@ -46,15 +46,42 @@ private:
 /// The passes every target runs first: rgnn decomposition and rewrites,
 /// then the strategy passes (the module's target is set if it has none).
 void buildCommonPipeline(mlir::OpPassManager &pm, PipelineBuilder &b);
+/// After a target's kernels: weights to arguments, buffers (allocations
+/// freed), the module's state to arguments.
+void buildBufferizePipeline(mlir::OpPassManager &pm, PipelineBuilder &b);
 /// The CPU pipeline, from seq IR to the LLVM dialect.
 void buildCPUPipeline(mlir::OpPassManager &pm, PipelineBuilder &b);
+/// Its last part: parallel loops on OpenMP, everything to the LLVM dialect.
+void buildCPULoopsToLLVM(mlir::OpPassManager &pm, PipelineBuilder &b);
+
+/// The CUDA pipeline's first step: every outermost parallel loop
+/// distributed over blocks and threads (scf.forall with GPU mappings).
+void buildCUDADistributionPipeline(mlir::OpPassManager &pm,
+                                   PipelineBuilder &b);
+/// The CUDA pipeline: kernels in one gpu.module of NVVM with a target per
+/// arch of `archs` (not serialized), host code in the LLVM dialect with
+/// gpu.launch_func ops (lib/Target/CUDA finishes both).
+void buildCUDAPipeline(mlir::OpPassManager &pm, PipelineBuilder &b,
+                       llvm::ArrayRef<std::string> archs);
+/// The first step, then the CPU's last part: the CUDA mapping's loops run
+/// on the CPU, for testing its arithmetic without a GPU.
+void buildCUDASimulationPipeline(mlir::OpPassManager &pm, PipelineBuilder &b);
 
 /// The CPU pipeline with `passOptions` in `pm`; fails with a message.
 mlir::LogicalResult buildCPUPipeline(mlir::OpPassManager &pm,
                                      llvm::ArrayRef<std::string> passOptions,
                                      std::string &error);
 
-/// Registers --seqc-common-pipeline and --seqc-cpu-pipeline.
+/// The pipeline for `target` ("cpu", "cuda" or "cuda-simulation") with
+/// `passOptions` in `pm`; fails with a message.
+mlir::LogicalResult buildPipeline(mlir::OpPassManager &pm,
+                                  llvm::StringRef target,
+                                  llvm::ArrayRef<std::string> archs,
+                                  llvm::ArrayRef<std::string> passOptions,
+                                  std::string &error);
+
+/// Registers --seqc-common-pipeline, --seqc-cpu-pipeline,
+/// --seqc-cuda-distribution-pipeline and --seqc-cuda-pipeline.
 void registerPipelines();
 
 } // namespace seqc

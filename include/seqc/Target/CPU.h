@@ -2,6 +2,7 @@
 #ifndef SEQC_TARGET_CPU_H
 #define SEQC_TARGET_CPU_H
 
+#include "seqc/Target/CUDA.h"
 #include "seqc/Target/Signature.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -34,16 +35,28 @@ struct EmitOptions {
   /// Workers the module is compiled for (#seq.target; 0: this machine's
   /// hardware threads).
   int64_t threads = 0;
+  /// Where the model runs: "cpu", "cuda" (host code on `cpu` launching
+  /// kernels for `cuda`), or "cuda-simulation" (the CUDA pipeline's
+  /// distributed loops run on the CPU: a CPU module, for tests).
+  std::string target = "cpu";
+  CUDATarget cuda;
 };
 
 /// Sets the module's #seq.target (when it has none) for `options`, runs
-/// the CPU pipeline (Codegen/Pipelines.h) with `passOptions`, and adds the
+/// the target's pipeline (Codegen/Pipelines.h) with `passOptions` (for
+/// CUDA, then finishCUDAModule), and adds the
 /// module's entry point `<prefix>_entry` (seqc_entry_fn of
 /// seqc_module_abi.h) and the global `<prefix>_signature`. Diagnostics go
 /// to the context's handler.
 mlir::LogicalResult lowerToLLVMDialect(mlir::ModuleOp module,
                                        llvm::ArrayRef<std::string> passOptions,
                                        const EmitOptions &options);
+
+/// Its first part: sets the #seq.target and runs the target's pipeline
+/// (a CUDA module's kernels are then NVVM, not yet compiled).
+mlir::LogicalResult runPipeline(mlir::ModuleOp module,
+                                llvm::ArrayRef<std::string> passOptions,
+                                const EmitOptions &options);
 
 /// LLVM IR text, or an object file, for `cpu`.
 mlir::LogicalResult emitLLVMIR(mlir::ModuleOp module, int optLevel,

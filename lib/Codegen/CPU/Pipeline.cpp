@@ -16,29 +16,17 @@ using namespace mlir;
 void seqc::buildCPUPipeline(OpPassManager &pm, PipelineBuilder &b) {
   buildCommonPipeline(pm, b);
   // The other seq ops and the rgnn templates to CPU kernels, then every
-  // linear contraction to the packed GEMM; the weights become arguments of
-  // @main.
+  // linear contraction to the packed GEMM.
   b.add(pm, createSeqLowerCPUKernels());
   b.add(pm, createSeqLowerLinearToGemm());
-  b.add(pm, createSeqWeightsToArgs());
-  b.addToFunctions(pm, createConvertElementwiseToLinalgPass());
-  b.add(pm, createCanonicalizerPass());
-  b.add(pm, createCSEPass());
-  b.addToFunctions(pm, createLinalgElementwiseOpFusionPass());
-  // Buffers: function boundaries with identity layouts, allocations freed.
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  bufferize.allowReturnAllocsFromLoops = true;
-  b.add(pm, bufferization::createOneShotBufferizePass(bufferize));
-  bufferization::buildBufferDeallocationPipeline(pm);
-  b.add(pm, createConvertBufferizationToMemRefPass());
-  // The module's state per instance; loops, vectors and OpenMP.
-  b.add(pm, createSeqStateToArgs());
-  b.add(pm, createSeqCopiesToLinalg());
+  buildBufferizePipeline(pm, b);
+  // Loops, vectors and OpenMP.
   b.add(pm, createSeqVectorizeElementwise());
   b.addToFunctions(pm, createConvertLinalgToParallelLoopsPass());
+  buildCPULoopsToLLVM(pm, b);
+}
+
+void seqc::buildCPULoopsToLLVM(OpPassManager &pm, PipelineBuilder &b) {
   b.add(pm, createForallToParallelLoopPass());
   b.add(pm, createSeqSerializeNestedParallel());
   b.add(pm, createSeqApproximateMath());

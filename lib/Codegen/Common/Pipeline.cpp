@@ -3,6 +3,12 @@
 #include "seqc/Codegen/Pipelines.h"
 #include "seqc/Transforms/Passes.h"
 
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Transforms/Passes.h"
+
 using namespace mlir;
 
 void seqc::buildCommonPipeline(OpPassManager &pm, PipelineBuilder &b) {
@@ -23,4 +29,25 @@ void seqc::buildCommonPipeline(OpPassManager &pm, PipelineBuilder &b) {
   b.add(pm, createSeqLowerToTensors());
   // What every target's lowering starts from.
   b.add(pm, createSeqCheckCommonContract());
+}
+
+void seqc::buildBufferizePipeline(OpPassManager &pm, PipelineBuilder &b) {
+  // The weights become arguments of @main.
+  b.add(pm, createSeqWeightsToArgs());
+  b.addToFunctions(pm, createConvertElementwiseToLinalgPass());
+  b.add(pm, createCanonicalizerPass());
+  b.add(pm, createCSEPass());
+  b.addToFunctions(pm, createLinalgElementwiseOpFusionPass());
+  // Buffers: function boundaries with identity layouts, allocations freed.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  bufferize.allowReturnAllocsFromLoops = true;
+  b.add(pm, bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  b.add(pm, createConvertBufferizationToMemRefPass());
+  // The module's state per instance.
+  b.add(pm, createSeqStateToArgs());
+  b.add(pm, createSeqCopiesToLinalg());
 }

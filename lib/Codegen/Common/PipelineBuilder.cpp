@@ -107,8 +107,20 @@ LogicalResult PipelineBuilder::finish() {
 LogicalResult seqc::buildCPUPipeline(OpPassManager &pm,
                                      ArrayRef<std::string> passOptions,
                                      std::string &error) {
+  return buildPipeline(pm, "cpu", {}, passOptions, error);
+}
+
+LogicalResult seqc::buildPipeline(OpPassManager &pm, StringRef target,
+                                  ArrayRef<std::string> archs,
+                                  ArrayRef<std::string> passOptions,
+                                  std::string &error) {
   PipelineBuilder b(passOptions);
-  buildCPUPipeline(pm, b);
+  if (target == "cuda")
+    buildCUDAPipeline(pm, b, archs);
+  else if (target == "cuda-simulation")
+    buildCUDASimulationPipeline(pm, b);
+  else
+    buildCPUPipeline(pm, b);
   if (succeeded(b.finish()))
     return success();
   error = b.error();
@@ -130,5 +142,21 @@ void seqc::registerPipelines() {
       [](OpPassManager &pm) {
         PipelineBuilder b;
         buildCPUPipeline(pm, b);
+      });
+  PassPipelineRegistration<>(
+      "seqc-cuda-distribution-pipeline",
+      "The CUDA pipeline's first step: seq IR to loops distributed over "
+      "blocks and threads (set seq.target to cuda first)",
+      [](OpPassManager &pm) {
+        PipelineBuilder b;
+        buildCUDADistributionPipeline(pm, b);
+      });
+  PassPipelineRegistration<>(
+      "seqc-cuda-pipeline",
+      "seqc compile's CUDA pipeline for sm_80 and sm_90: kernels in NVVM, "
+      "host code in the LLVM dialect (set seq.target to cuda first)",
+      [](OpPassManager &pm) {
+        PipelineBuilder b;
+        buildCUDAPipeline(pm, b, {"sm_80", "sm_90"});
       });
 }

@@ -2,6 +2,7 @@
 #include "seqc/Codegen/Pipelines.h"
 #include "seqc/Codegen/TargetInfo.h"
 #include "seqc/Target/CPU.h"
+#include "seqc/Target/CUDA.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -14,25 +15,37 @@ using namespace mlir;
 
 /// The signature with the CPU the module was generated for, which the
 /// runtime checks at load.
-static std::string withCPUFacts(const std::string &signature,
-                                const seqc::CPUTarget &cpu) {
+static std::string withTargetFacts(const std::string &signature,
+                                   const seqc::EmitOptions &options) {
   auto sig = nlohmann::ordered_json::parse(signature);
-  sig["cpu"] = cpu.cpu;
-  sig["cpu_features"] = cpu.checkedFeatures;
+  sig["cpu"] = options.cpu.cpu;
+  sig["cpu_features"] = options.cpu.checkedFeatures;
+  bool cuda = options.target == "cuda";
+  sig["target"] = cuda ? "cuda" : "cpu";
+  if (cuda)
+    sig["gpu_archs"] = options.cuda.archs;
   return sig.dump();
 }
+
+/// The functions through which a module allocates and frees its buffers:
+/// the C library's, or a CUDA module's calls (DeviceCode.cpp).
+struct Allocator {
+  llvm::StringRef alloc, release;
+};
+static constexpr Allocator kHostAllocator{"aligned_alloc", "free"};
+static constexpr Allocator kCUDAAllocator{"seqc_cuda_alloc", "seqc_cuda_free"};
 
 static constexpr llvm::StringLiteral kAllocFn =
     "_mlir_memref_to_llvm_aligned_alloc";
 static constexpr llvm::StringLiteral kFreeFn = "_mlir_memref_to_llvm_free";
 static constexpr llvm::StringLiteral kFailureHook = "seqc_on_alloc_failure";
 
-/// Defines the allocation functions the memref lowering calls: aligned_alloc
-/// and free, and on a failed allocation the runtime's handler, which the
+/// Defines the allocation functions the memref lowering calls: `with`'s
+/// (aligned_alloc and free on the CPU), and on a failed allocation the runtime's handler, which the
 /// entry point stored in `seqc_on_alloc_failure` (it does not return; the
 /// trap after it is never reached). A size that cannot be allocated is an
 /// error of the run, never a write through a null pointer.
-static void defineAllocation(ModuleOp module) {
+static void defineAllocation(ModuleOp module, Allocator with) {
   MLIRContext *ctx = module.getContext();
   Location loc = module.getLoc();
   OpBuilder b(module.getBodyRegion());
@@ -50,13 +63,13 @@ static void defineAllocation(ModuleOp module) {
                          LLVM::ZeroAttr::get(ctx));
   if (auto alloc = module.lookupSymbol<LLVM::LLVMFuncOp>(kAllocFn);
       alloc && alloc.isExternal()) {
-    declare("aligned_alloc", ptr, {i64, i64});
+    declare(with.alloc, ptr, {i64, i64});
     alloc.setLinkage(LLVM::Linkage::Internal);
     Block *body = alloc.addEntryBlock(b);
     Block *failed = b.createBlock(&alloc.getBody());
     Block *done = b.createBlock(&alloc.getBody());
     b.setInsertionPointToStart(body);
-    Value p = LLVM::CallOp::create(b, loc, TypeRange{ptr}, "aligned_alloc",
+    Value p = LLVM::CallOp::create(b, loc, TypeRange{ptr}, with.alloc,
                                    body->getArguments())
                   .getResult();
     // (A null result for zero bytes is allowed: nothing is read there.)
@@ -81,11 +94,12 @@ static void defineAllocation(ModuleOp module) {
   }
   if (auto release = module.lookupSymbol<LLVM::LLVMFuncOp>(kFreeFn);
       release && release.isExternal()) {
-    declare("free", voidTy, {ptr});
+    declare(with.release, voidTy, {ptr});
     release.setLinkage(LLVM::Linkage::Internal);
     Block *body = release.addEntryBlock(b);
     b.setInsertionPointToStart(body);
-    LLVM::CallOp::create(b, loc, TypeRange{}, "free", body->getArguments());
+    LLVM::CallOp::create(b, loc, TypeRange{}, with.release,
+                         body->getArguments());
     LLVM::ReturnOp::create(b, loc, ValueRange{});
   }
 }
@@ -95,8 +109,11 @@ static void defineAllocation(ModuleOp module) {
 /// as its i-th memref descriptor (inputs, weights, state) and, when the
 /// module has run-time checks, a zeroed status word of its own as the last
 /// one; returns that status (0, or the number of the check that failed).
+/// A CUDA module's entry first stores args[n], its seqc_cuda_calls, for
+/// this thread, and allocates the status word through it (its kernels may
+/// write it).
 static void addEntryPoint(ModuleOp module, unsigned numArgs, bool hasStatus,
-                          const std::string &name) {
+                          const std::string &name, bool cuda) {
   MLIRContext *ctx = module.getContext();
   OpBuilder b(module.getBodyRegion());
   b.setInsertionPointToEnd(module.getBody());
@@ -114,16 +131,27 @@ static void addEntryPoint(ModuleOp module, unsigned numArgs, bool hasStatus,
   Value zero = LLVM::ConstantOp::create(b, loc, i32, 0);
   SmallVector<Value> callArgs{results};
   unsigned given = hasStatus ? numArgs - 1 : numArgs;
-  for (unsigned i = 0; i < given; ++i) {
+  auto argAt = [&](unsigned i) -> Value {
     Value slot = LLVM::GEPOp::create(b, loc, ptr, ptr, args,
                                      ArrayRef<LLVM::GEPArg>{int32_t(i)});
-    callArgs.push_back(LLVM::LoadOp::create(b, loc, ptr, slot));
-  }
+    return LLVM::LoadOp::create(b, loc, ptr, slot);
+  };
+  for (unsigned i = 0; i < given; ++i)
+    callArgs.push_back(argAt(i));
+  if (cuda)
+    LLVM::StoreOp::create(
+        b, loc, argAt(given),
+        LLVM::AddressOfOp::create(b, loc, ptr, seqc::kCUDACalls));
   Value status;
   if (hasStatus) {
     // A rank-0 memref descriptor {allocated, aligned, offset} of one word.
     Value one = LLVM::ConstantOp::create(b, loc, i64, 1);
-    status = LLVM::AllocaOp::create(b, loc, ptr, i32, one, 4);
+    Value four = LLVM::ConstantOp::create(b, loc, i64, 4);
+    status = cuda ? LLVM::CallOp::create(b, loc, TypeRange{ptr},
+                                         "_mlir_memref_to_llvm_aligned_alloc",
+                                         ValueRange{four, four})
+                        .getResult()
+                  : Value(LLVM::AllocaOp::create(b, loc, ptr, i32, one, 4));
     LLVM::StoreOp::create(b, loc, zero, status);
     auto descType = LLVM::LLVMStructType::getLiteral(ctx, {ptr, ptr, i64});
     Value desc = LLVM::AllocaOp::create(b, loc, ptr, descType, one, 8);
@@ -139,6 +167,9 @@ static void addEntryPoint(ModuleOp module, unsigned numArgs, bool hasStatus,
   LLVM::CallOp::create(b, loc, TypeRange{}, "_mlir_ciface_seqc_main", callArgs);
   Value result =
       status ? Value(LLVM::LoadOp::create(b, loc, i32, status)) : zero;
+  if (status && cuda)
+    LLVM::CallOp::create(b, loc, TypeRange{}, "_mlir_memref_to_llvm_free",
+                         ValueRange{status});
   LLVM::ReturnOp::create(b, loc, result);
 }
 
@@ -166,6 +197,33 @@ static void internalizeAll(ModuleOp module) {
       global.setLinkage(LLVM::Linkage::Internal);
 }
 
+LogicalResult seqc::runPipeline(ModuleOp module,
+                                ArrayRef<std::string> passOptions,
+                                const EmitOptions &options) {
+  if (!module->hasAttr("seq.target")) {
+    MLIRContext *ctx = module.getContext();
+    std::string error;
+    seqc::seq::TargetAttr target =
+        options.target == "cpu"
+            ? describeCPU(ctx, options.threads, options.cpu.checkedFeatures,
+                          options.cpu.host)
+            : describeCUDA(ctx, options.cuda.archs.back(), /*warps=*/8,
+                           error);
+    if (!target)
+      return module.emitError(error);
+    module->setAttr("seq.target", target);
+  }
+  PassManager pm(module.getContext());
+  applyDefaultTimingPassManagerCLOptions(pm);
+  std::string error;
+  if (failed(buildPipeline(pm, options.target, options.cuda.archs,
+                           passOptions, error)))
+    return module.emitError(error);
+  if (failed(applyPassManagerCLOptions(pm)) || failed(pm.run(module)))
+    return failure();
+  return success();
+}
+
 LogicalResult seqc::lowerToLLVMDialect(ModuleOp module,
                                        ArrayRef<std::string> passOptions,
                                        const EmitOptions &options) {
@@ -176,16 +234,10 @@ LogicalResult seqc::lowerToLLVMDialect(ModuleOp module,
   main->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
   // `main` would clash with the application's when the object is linked in.
   main.setSymName("seqc_main");
-  if (!module->hasAttr("seq.target"))
-    module->setAttr("seq.target",
-                    describeCPU(module.getContext(), options.threads,
-                                options.cpu.checkedFeatures, options.cpu.host));
-  PassManager pm(module.getContext());
-  applyDefaultTimingPassManagerCLOptions(pm);
-  std::string error;
-  if (failed(buildCPUPipeline(pm, passOptions, error)))
-    return module.emitError(error);
-  if (failed(applyPassManagerCLOptions(pm)) || failed(pm.run(module)))
+  if (failed(runPipeline(module, passOptions, options)))
+    return failure();
+  bool cuda = options.target == "cuda";
+  if (cuda && failed(finishCUDAModule(module, options.cuda)))
     return failure();
   // The C interface takes one descriptor pointer per memref argument.
   auto ciface = module.lookupSymbol<LLVM::LLVMFuncOp>("_mlir_ciface_seqc_main");
@@ -193,10 +245,24 @@ LogicalResult seqc::lowerToLLVMDialect(ModuleOp module,
     return module.emitError("lowering lost @seqc_main");
   unsigned numArgs = ciface.getNumArguments() - 1;
   internalizeAll(module);
-  defineAllocation(module);
+  if (cuda) {
+    // The status word's allocation.
+    OpBuilder b(module.getBodyRegion());
+    b.setInsertionPointToEnd(module.getBody());
+    auto ptr = LLVM::LLVMPointerType::get(module.getContext());
+    auto i64 = IntegerType::get(module.getContext(), 64);
+    auto voidTy = LLVM::LLVMVoidType::get(module.getContext());
+    if (!module.lookupSymbol(kAllocFn))
+      LLVM::LLVMFuncOp::create(b, module.getLoc(), kAllocFn,
+                               LLVM::LLVMFunctionType::get(ptr, {i64, i64}));
+    if (!module.lookupSymbol(kFreeFn))
+      LLVM::LLVMFuncOp::create(b, module.getLoc(), kFreeFn,
+                               LLVM::LLVMFunctionType::get(voidTy, {ptr}));
+  }
+  defineAllocation(module, cuda ? kCUDAAllocator : kHostAllocator);
   addEntryPoint(module, numArgs, module->hasAttr("seq.status_arg"),
-                options.prefix + "_entry");
-  signature = withCPUFacts(withLoweringFacts(signature, module), options.cpu);
+                options.prefix + "_entry", cuda);
+  signature = withTargetFacts(withLoweringFacts(signature, module), options);
   addSignature(module, signature, options.prefix + "_signature");
   return success();
 }

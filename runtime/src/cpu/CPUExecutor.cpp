@@ -61,7 +61,7 @@ void CPUExecutor::findOpenMP() {
 }
 
 /// Refuses a module generated for CPU features this machine lacks.
-bool CPUExecutor::checkSignature(const json &sig, std::string &why) const {
+bool CPUExecutor::checkSignature(const json &sig, std::string &why) {
   std::vector<std::string> missing = missingCPUFeatures(
       sig.at("cpu_features").get<std::vector<std::string>>());
   if (missing.empty())

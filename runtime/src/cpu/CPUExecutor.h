@@ -23,7 +23,7 @@ public:
   void useLinked(seqc_entry_fn entry, const char *signature) override;
   const char *signature() const override { return signatureText; }
   bool checkSignature(const nlohmann::json &signature,
-                      std::string &why) const override;
+                      std::string &why) override;
   void setThreads(int count) override { threads = count; }
   int32_t run(void **args, void *results, uint64_t &failedBytes) override;
 

@@ -23,56 +23,15 @@ struct SeqLowerCPUKernels
     : seqc::impl::SeqLowerCPUKernelsBase<SeqLowerCPUKernels> {
   using SeqLowerCPUKernelsBase::SeqLowerCPUKernelsBase;
 
-  /// Each kernel call by the CPU's kernel or its inlined body; then the
-  /// kernel functions go.
-  void lowerKernelCalls(ModuleOp module, seqc::Checks &checks) {
-    SmallVector<func::CallOp> calls;
-    module.walk([&](func::CallOp call) {
-      if (seqc::kernelOf(call))
-        calls.push_back(call);
-    });
-    for (func::CallOp call : calls) {
-      seqc::TensorBuilder b(call.getLoc(), call);
-      FailureOr<seqc::Results> results = failure();
-      if (kernels)
-        results = seqc::lowerKernelCall(b, call, checks);
-      if (failed(results))
-        results = seqc::inlineKernelCall(b, call);
-      call->replaceAllUsesWith(*results);
-      call->erase();
-    }
-    for (auto fn : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
-      if (fn->hasAttr(seqc::kKernelAttr))
-        fn->erase();
-  }
-
   void runOnOperation() override {
     ModuleOp module = getOperation();
     seqc::Checks checks(module);
-    lowerKernelCalls(module, checks);
-    SmallVector<Operation *> ops;
-    module.walk([&](Operation *op) {
-      StringRef dialect =
-          op->getDialect() ? op->getDialect()->getNamespace() : "";
-      if ((dialect != seqc::seq::SeqDialect::getDialectNamespace() &&
-           dialect != seqc::rgnn::RGNNDialect::getDialectNamespace()) ||
-          isa<seqc::seq::WeightOp>(op))
-        return;
-      ops.push_back(op);
-    });
-    // Nothing of seq but weights, and nothing of rgnn, may remain.
-    if (!ops.empty()) {
-      Operation *op = ops.front();
-      if (seqc::lowersToTensors(op))
-        op->emitOpError("is lowered by seq-lower-to-tensors first");
-      else if (op->getDialect()->getNamespace() ==
-               seqc::rgnn::RGNNDialect::getDialectNamespace())
-        op->emitOpError("is lowered by rgnn-decompose and "
-                        "rgnn-lower-to-templates first");
-      else
-        op->emitOpError("has no CPU lowering yet");
+    auto own = [&](seqc::TensorBuilder &b, func::CallOp call) {
+      return seqc::lowerKernelCall(b, call, checks);
+    };
+    seqc::lowerKernelCalls(module, kernels ? seqc::OwnKernelFn(own) : nullptr);
+    if (failed(seqc::checkNothingOfSeqLeft(module, "CPU")))
       return signalPassFailure();
-    }
     checks.finish();
   }
 };

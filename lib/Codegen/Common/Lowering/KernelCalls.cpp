@@ -1,5 +1,6 @@
 //===- KernelCalls.cpp - Pieces of a lowering a target may compute itself -===//
 #include "Lowering.h"
+#include "dialects/rgnn/RGNNDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/IRMapping.h"
@@ -62,6 +63,52 @@ Results inlineKernelCall(TensorBuilder &b, func::CallOp call) {
   for (Value v : entry.getTerminator()->getOperands())
     results.push_back(map.lookupOrDefault(v));
   return results;
+}
+
+void lowerKernelCalls(ModuleOp module, OwnKernelFn own) {
+  SmallVector<func::CallOp> calls;
+  module.walk([&](func::CallOp call) {
+    if (kernelOf(call))
+      calls.push_back(call);
+  });
+  for (func::CallOp call : calls) {
+    TensorBuilder b(call.getLoc(), call);
+    FailureOr<Results> results = failure();
+    if (own)
+      results = own(b, call);
+    if (failed(results))
+      results = inlineKernelCall(b, call);
+    call->replaceAllUsesWith(*results);
+    call->erase();
+  }
+  for (auto fn : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
+    if (fn->hasAttr(kKernelAttr))
+      fn->erase();
+}
+
+LogicalResult checkNothingOfSeqLeft(ModuleOp module, StringRef target) {
+  Operation *left = nullptr;
+  module.walk([&](Operation *op) {
+    StringRef dialect =
+        op->getDialect() ? op->getDialect()->getNamespace() : "";
+    if ((dialect != seq::SeqDialect::getDialectNamespace() &&
+         dialect != rgnn::RGNNDialect::getDialectNamespace()) ||
+        isa<seq::WeightOp>(op))
+      return WalkResult::advance();
+    left = op;
+    return WalkResult::interrupt();
+  });
+  if (!left)
+    return success();
+  if (lowersToTensors(left))
+    left->emitOpError("is lowered by seq-lower-to-tensors first");
+  else if (left->getDialect()->getNamespace() ==
+           rgnn::RGNNDialect::getDialectNamespace())
+    left->emitOpError("is lowered by rgnn-decompose and "
+                      "rgnn-lower-to-templates first");
+  else
+    left->emitOpError("has no ") << target << " lowering yet";
+  return failure();
 }
 
 } // namespace seqc

@@ -78,6 +78,18 @@ mlir::DictionaryAttr kernelOf(mlir::func::CallOp call);
 /// The body of the kernel function `call` calls, built at `b` on the call's
 /// operands; its results.
 Results inlineKernelCall(TensorBuilder &b, mlir::func::CallOp call);
+/// A target's own kernel for a call, or failure to inline its body.
+using OwnKernelFn =
+    llvm::function_ref<mlir::FailureOr<Results>(TensorBuilder &,
+                                                mlir::func::CallOp)>;
+/// Replaces every kernel call of `module` by `own` or, where that fails
+/// (or `own` is null), by the inlined body; erases the kernel functions.
+void lowerKernelCalls(mlir::ModuleOp module, OwnKernelFn own = nullptr);
+/// After a target's kernels: nothing of seq but `seq.weight`, nothing of
+/// rgnn may remain; else an error at the first such op (`target` names the
+/// target in it) and failure.
+mlir::LogicalResult checkNothingOfSeqLeft(mlir::ModuleOp module,
+                                          llvm::StringRef target);
 
 /// Chunk c of `chunk` steps: (lo, n), [lo, lo + n) within [0, steps).
 std::pair<mlir::Value, mlir::Value> chunkSpan(TensorBuilder &b, mlir::Value c,

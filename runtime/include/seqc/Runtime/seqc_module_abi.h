@@ -28,13 +28,23 @@
  * The entry returns 0, or the 1-based number of the run-time check that
  * failed (its message is `checks[n - 1]`).
  *
+ * A CUDA module (signature "target": "cuda", "gpu_archs": [...]) takes one
+ * more pointer after its descriptors, args[n]: a seqc_cuda_calls, through
+ * which its host code allocates the buffers its kernels read (memory the
+ * host may read too, since host code runs between launches) and launches
+ * its kernels, synchronously. Its descriptors point at such memory, and so
+ * do the results'. The kernels come as images, a cubin per architecture
+ * and the PTX of the newest, passed to every launch. A failed launch is
+ * recorded by the runtime, which skips the launches after it and reports
+ * it when the entry returns.
+ *
 \*===----------------------------------------------------------------------===*/
 #ifndef SEQC_MODULE_ABI_H
 #define SEQC_MODULE_ABI_H
 
 #include <stdint.h>
 
-#define SEQC_MODULE_ABI_VERSION 2
+#define SEQC_MODULE_ABI_VERSION 3
 
 #ifdef __cplusplus
 extern "C" {
@@ -46,6 +56,26 @@ typedef void (*seqc_alloc_failure_fn)(uint64_t bytes);
 /** A compiled module's entry point. */
 typedef int32_t (*seqc_entry_fn)(void **args, void *results,
                                  seqc_alloc_failure_fn on_alloc_failure);
+
+/** A CUDA module's device code: a cubin for `arch` (format 0) or PTX
+ *  (format 1, NUL-terminated, for `arch` and newer). */
+typedef struct seqc_cuda_image {
+  const char *arch;
+  int64_t format;
+  const void *data;
+  int64_t size;
+} seqc_cuda_image;
+
+/** What a CUDA module's host code calls. `dims` is the launch's grid and
+ *  block (x, y, z each); `params` points at each kernel parameter. */
+typedef struct seqc_cuda_calls {
+  void *context;
+  void *(*alloc)(void *context, uint64_t bytes);
+  void (*free)(void *context, void *data);
+  void (*launch)(void *context, const seqc_cuda_image *images,
+                 int64_t num_images, const char *kernel, const int64_t *dims,
+                 void **params);
+} seqc_cuda_calls;
 
 #ifdef __cplusplus
 } /* extern "C" */

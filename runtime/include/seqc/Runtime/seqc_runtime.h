@@ -77,6 +77,11 @@ seqc_error *seqc_module_from_entry(seqc_entry_fn entry, const char *signature,
                                    seqc_module **module);
 
 const char *seqc_module_name(const seqc_module *module);
+/** Where the module runs: "cpu", or "cuda" for a module compiled with
+ *  --target=cuda (loading one needs the CUDA driver and a GPU of an
+ *  architecture it was compiled for; otherwise seqc_module_load fails with
+ *  "no CUDA driver" or "no CUDA device"). */
+const char *seqc_module_device(const seqc_module *module);
 size_t seqc_module_num_inputs(const seqc_module *module);
 size_t seqc_module_num_outputs(const seqc_module *module);
 /** Fills `info` for input/output `index` (all zero when out of range); its

@@ -1,4 +1,5 @@
 //===- SerializeNestedParallel.cpp - seq-serialize-nested-parallel --------===//
+#include "Loops.h"
 #include "seqc/Codegen/Passes.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -11,11 +12,7 @@ namespace seqc {
 
 using namespace mlir;
 
-namespace {
-
-/// `loop` as a nest of scf.for loops over its bounds, its body moved into
-/// the innermost.
-void serialize(scf::ParallelOp loop) {
+void seqc::serializeParallelLoop(scf::ParallelOp loop) {
   OpBuilder b(loop);
   Location loc = loop.getLoc();
   SmallVector<Value> ivs;
@@ -34,6 +31,8 @@ void serialize(scf::ParallelOp loop) {
   loop.erase();
 }
 
+namespace {
+
 struct SeqSerializeNestedParallel
     : seqc::impl::SeqSerializeNestedParallelBase<SeqSerializeNestedParallel> {
   void runOnOperation() override {
@@ -46,7 +45,7 @@ struct SeqSerializeNestedParallel
     // Post-order: inner loops before the ones around them, all nested in a
     // loop that stays parallel.
     for (scf::ParallelOp loop : nested)
-      serialize(loop);
+      seqc::serializeParallelLoop(loop);
   }
 };
 

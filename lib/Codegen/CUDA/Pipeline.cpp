@@ -1,0 +1,73 @@
+//===- Pipeline.cpp - The CUDA pipeline: seq IR to kernels and host code --===//
+#include "seqc/Codegen/Passes.h"
+#include "seqc/Codegen/Pipelines.h"
+#include "seqc/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void seqc::buildCUDADistributionPipeline(OpPassManager &pm,
+                                         PipelineBuilder &b) {
+  buildCommonPipeline(pm, b);
+  // No hand-written CUDA kernels yet: every kernel call's body.
+  b.add(pm, createSeqInlineKernelCalls());
+  buildBufferizePipeline(pm, b);
+  // Every linalg op as parallel loops; each outermost one distributed over
+  // blocks and threads, the ones inside it run by each thread.
+  b.addToFunctions(pm, createConvertLinalgToParallelLoopsPass());
+  b.add(pm, createForallToParallelLoopPass());
+  b.add(pm, createSeqSerializeNestedParallel());
+  b.add(pm, createSeqCUDADistribute());
+  b.add(pm, createCanonicalizerPass());
+}
+
+void seqc::buildCUDAPipeline(OpPassManager &pm, PipelineBuilder &b,
+                             ArrayRef<std::string> archs) {
+  buildCUDADistributionPipeline(pm, b);
+  // Subviews as plain index arithmetic before the kernels take them.
+  b.add(pm, memref::createExpandStridedMetadataPass());
+  b.add(pm, createLowerAffinePass());
+  b.add(pm, createSeqCUDAMapToGPU());
+  b.add(pm, createGpuKernelOutliningPass());
+  SeqCUDAGatherKernelsOptions gather;
+  gather.archs = llvm::to_vector(archs);
+  b.add(pm, createSeqCUDAGatherKernels(gather));
+  // The kernels to NVVM (math through libdevice).
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  b.add(kernels, createLowerAffinePass());
+  b.add(kernels, createSCFToControlFlowPass());
+  b.add(kernels, createConvertGpuOpsToNVVMOps());
+  b.add(kernels, createCanonicalizerPass());
+  b.add(kernels, createCSEPass());
+  b.add(kernels, createReconcileUnrealizedCastsPass());
+  // The host code, as on the CPU but without OpenMP; the launches keep
+  // their operands' descriptors (lib/Target/CUDA makes them calls).
+  b.add(pm, createSCFToControlFlowPass());
+  b.add(pm, createCanonicalizerPass());
+  b.add(pm, createLowerAffinePass());
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useAlignedAlloc = true;
+  memrefToLLVM.useGenericFunctions = true;
+  b.add(pm, createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
+  b.add(pm, createConvertMathToLLVMPass());
+  b.add(pm, createConvertMathToLibmPass());
+  b.add(pm, createArithToLLVMConversionPass());
+  b.add(pm, createConvertIndexToLLVMPass());
+  b.add(pm, createConvertFuncToLLVMPass());
+  b.add(pm, createConvertControlFlowToLLVMPass());
+  b.add(pm, createGpuToLLVMConversionPass());
+  b.add(pm, createReconcileUnrealizedCastsPass());
+}
+
+void seqc::buildCUDASimulationPipeline(OpPassManager &pm,
+                                       PipelineBuilder &b) {
+  buildCUDADistributionPipeline(pm, b);
+  buildCPULoopsToLLVM(pm, b);
+}

@@ -1,0 +1,88 @@
+//===- CUDADriver.cpp - dlopen of libcuda.so.1 ----------------------------===//
+#include "cuda/CUDADriver.h"
+
+#include <cstdlib>
+#include <dlfcn.h>
+#include <type_traits>
+#include <mutex>
+
+using namespace seqc::runtime;
+
+std::string CUDADriver::describe(CUresult result) const {
+  const char *name = nullptr, *text = nullptr;
+  cuGetErrorName(result, &name);
+  cuGetErrorString(result, &text);
+  return std::string(name ? name : "CUDA error " + std::to_string(result)) +
+         (text ? std::string(": ") + text : "");
+}
+
+namespace {
+
+/// Resolves every entry point; false with the first missing one in `why`.
+bool resolve(void *library, CUDADriver &d, std::string &why) {
+  bool ok = true;
+  auto bind = [&](auto &fn, const char *name) {
+    void *symbol = dlsym(library, name);
+    if (!symbol && ok) {
+      why = std::string("no CUDA driver (libcuda.so.1 lacks ") + name + ")";
+      ok = false;
+    }
+    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(symbol);
+  };
+  bind(d.cuInit, "cuInit");
+  bind(d.cuDeviceGetCount, "cuDeviceGetCount");
+  bind(d.cuDeviceGet, "cuDeviceGet");
+  bind(d.cuDeviceGetAttribute, "cuDeviceGetAttribute");
+  bind(d.cuDeviceGetName, "cuDeviceGetName");
+  bind(d.cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain");
+  bind(d.cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2");
+  bind(d.cuCtxSetCurrent, "cuCtxSetCurrent");
+  bind(d.cuStreamCreate, "cuStreamCreate");
+  bind(d.cuStreamDestroy, "cuStreamDestroy_v2");
+  bind(d.cuStreamSynchronize, "cuStreamSynchronize");
+  bind(d.cuModuleLoadData, "cuModuleLoadData");
+  bind(d.cuModuleUnload, "cuModuleUnload");
+  bind(d.cuModuleGetFunction, "cuModuleGetFunction");
+  bind(d.cuLaunchKernel, "cuLaunchKernel");
+  bind(d.cuMemAllocManaged, "cuMemAllocManaged");
+  bind(d.cuMemFree, "cuMemFree_v2");
+  bind(d.cuGetErrorName, "cuGetErrorName");
+  bind(d.cuGetErrorString, "cuGetErrorString");
+  return ok;
+}
+
+} // namespace
+
+const CUDADriver *CUDADriver::get(std::string &why) {
+  static std::once_flag once;
+  static CUDADriver driver;
+  static const CUDADriver *loaded = nullptr;
+  static std::string failure;
+  std::call_once(once, [] {
+    // SEQC_CUDA_DRIVER names another library (tests of the missing-driver
+    // path on machines that have one).
+    const char *name = std::getenv("SEQC_CUDA_DRIVER");
+    void *library = dlopen(name && *name ? name : "libcuda.so.1",
+                           RTLD_NOW | RTLD_LOCAL);
+    if (!library) {
+      const char *error = dlerror();
+      failure = std::string("no CUDA driver (") +
+                (error ? error : "libcuda.so.1 not found") + ")";
+      return;
+    }
+    if (!resolve(library, driver, failure))
+      return;
+    if (CUresult r = driver.cuInit(0)) {
+      failure = "no CUDA device (cuInit: " + driver.describe(r) + ")";
+      return;
+    }
+    int count = 0;
+    if (CUresult r = driver.cuDeviceGetCount(&count); r || count < 1) {
+      failure = "no CUDA device";
+      return;
+    }
+    loaded = &driver;
+  });
+  why = failure;
+  return loaded;
+}

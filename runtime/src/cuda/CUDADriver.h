@@ -1,0 +1,69 @@
+//===- CUDADriver.h - The CUDA driver API, loaded at run time ---*- C++ -*-===//
+//
+// The runtime links nothing of CUDA: the driver (libcuda.so.1) is dlopened
+// when the first CUDA module is loaded, and the entry points it needs are
+// resolved by name, as IREE's CUDA HAL does. Without the library, or
+// without a device, loading a CUDA module is an error with a message.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SEQC_RUNTIME_CUDA_CUDADRIVER_H
+#define SEQC_RUNTIME_CUDA_CUDADRIVER_H
+
+#include <cstddef>
+#include <string>
+
+namespace seqc::runtime {
+
+// The driver API's types, as its header declares them.
+using CUresult = int;
+using CUdevice = int;
+using CUdeviceptr = unsigned long long;
+struct CUctx_st;
+struct CUmod_st;
+struct CUfunc_st;
+struct CUstream_st;
+using CUcontext = CUctx_st *;
+using CUmodule = CUmod_st *;
+using CUfunction = CUfunc_st *;
+using CUstream = CUstream_st *;
+
+struct CUDADriver {
+  CUresult (*cuInit)(unsigned);
+  CUresult (*cuDeviceGetCount)(int *);
+  CUresult (*cuDeviceGet)(CUdevice *, int);
+  CUresult (*cuDeviceGetAttribute)(int *, int, CUdevice);
+  CUresult (*cuDeviceGetName)(char *, int, CUdevice);
+  CUresult (*cuDevicePrimaryCtxRetain)(CUcontext *, CUdevice);
+  CUresult (*cuDevicePrimaryCtxRelease)(CUdevice);
+  CUresult (*cuCtxSetCurrent)(CUcontext);
+  CUresult (*cuStreamCreate)(CUstream *, unsigned);
+  CUresult (*cuStreamDestroy)(CUstream);
+  CUresult (*cuStreamSynchronize)(CUstream);
+  CUresult (*cuModuleLoadData)(CUmodule *, const void *);
+  CUresult (*cuModuleUnload)(CUmodule);
+  CUresult (*cuModuleGetFunction)(CUfunction *, CUmodule, const char *);
+  CUresult (*cuLaunchKernel)(CUfunction, unsigned, unsigned, unsigned,
+                             unsigned, unsigned, unsigned, unsigned, CUstream,
+                             void **, void **);
+  CUresult (*cuMemAllocManaged)(CUdeviceptr *, size_t, unsigned);
+  CUresult (*cuMemFree)(CUdeviceptr);
+  CUresult (*cuGetErrorName)(CUresult, const char **);
+  CUresult (*cuGetErrorString)(CUresult, const char **);
+
+  /// "NAME: text" for a result.
+  std::string describe(CUresult result) const;
+
+  /// The process's driver, loaded and initialized once; null with `why`
+  /// ("no CUDA driver (...)", "no CUDA device (...)") when it cannot be.
+  static const CUDADriver *get(std::string &why);
+};
+
+// The few attributes and flags used.
+constexpr int kComputeCapabilityMajor = 75;
+constexpr int kComputeCapabilityMinor = 76;
+constexpr unsigned kMemAttachGlobal = 1;
+constexpr unsigned kStreamNonBlocking = 1;
+
+} // namespace seqc::runtime
+
+#endif // SEQC_RUNTIME_CUDA_CUDADRIVER_H

@@ -1,0 +1,178 @@
+//===- CUDAExecutor.cpp - Kernels, managed memory and launches ------------===//
+#include "cuda/CUDAExecutor.h"
+
+#include <cctype>
+#include <nlohmann/json.hpp>
+
+using json = nlohmann::json;
+using namespace seqc::runtime;
+
+/// The number of an sm_NN name (0 when it is none).
+static unsigned archNumberOf(const std::string &arch) {
+  if (arch.rfind("sm_", 0) != 0)
+    return 0;
+  unsigned n = 0;
+  for (size_t i = 3; i < arch.size() && std::isdigit(uint8_t(arch[i])); ++i)
+    n = n * 10 + unsigned(arch[i] - '0');
+  return n;
+}
+
+CUDAExecutor::~CUDAExecutor() {
+  if (!driver)
+    return;
+  if (context)
+    driver->cuCtxSetCurrent(context);
+  if (kernels)
+    driver->cuModuleUnload(kernels);
+  if (stream)
+    driver->cuStreamDestroy(stream);
+  if (context)
+    driver->cuDevicePrimaryCtxRelease(device);
+}
+
+bool CUDAExecutor::checkSignature(const json &sig, std::string &why) {
+  numDescriptors = sig.at("inputs").size() + sig.at("weights").size() +
+                   sig.at("state").size();
+  driver = CUDADriver::get(why);
+  if (!driver)
+    return false;
+  auto check = [&](CUresult r, const char *what) {
+    if (r)
+      why = std::string(what) + ": " + driver->describe(r);
+    return r == 0;
+  };
+  int major = 0, minor = 0;
+  char gpuName[256] = "";
+  if (!check(driver->cuDeviceGet(&device, 0), "cuDeviceGet") ||
+      !check(driver->cuDeviceGetAttribute(&major, kComputeCapabilityMajor,
+                                          device),
+             "cuDeviceGetAttribute") ||
+      !check(driver->cuDeviceGetAttribute(&minor, kComputeCapabilityMinor,
+                                          device),
+             "cuDeviceGetAttribute"))
+    return false;
+  driver->cuDeviceGetName(gpuName, sizeof gpuName - 1, device);
+  archNumber = unsigned(major * 10 + minor);
+  arch = "sm_" + std::to_string(archNumber);
+  // A cubin of this architecture, or PTX of an older one to JIT.
+  std::vector<std::string> archs =
+      sig.at("gpu_archs").get<std::vector<std::string>>();
+  bool runs = false;
+  std::string list;
+  for (const std::string &a : archs) {
+    runs |= a == arch;
+    list += (list.empty() ? "" : ", ") + a;
+  }
+  if (!archs.empty() && archNumberOf(archs.back()) <= archNumber)
+    runs = true;
+  if (!runs) {
+    why = "compiled for " + list + "; this GPU (" + gpuName + ") is " + arch +
+          " (compile with --gpu-arch=" + arch + ")";
+    return false;
+  }
+  return check(driver->cuDevicePrimaryCtxRetain(&context, device),
+               "cuDevicePrimaryCtxRetain") &&
+         check(driver->cuCtxSetCurrent(context), "cuCtxSetCurrent") &&
+         check(driver->cuStreamCreate(&stream, kStreamNonBlocking),
+               "cuStreamCreate");
+}
+
+void CUDAExecutor::fail(const std::string &message) {
+  if (error.empty())
+    error = message;
+}
+
+void *CUDAExecutor::allocate(size_t bytes) {
+  if (!driver || driver->cuCtxSetCurrent(context))
+    return nullptr;
+  CUdeviceptr p = 0;
+  if (driver->cuMemAllocManaged(&p, bytes ? bytes : 1, kMemAttachGlobal))
+    return nullptr;
+  return reinterpret_cast<void *>(p);
+}
+
+void CUDAExecutor::release(void *data) {
+  if (data && driver)
+    driver->cuMemFree(reinterpret_cast<CUdeviceptr>(data));
+}
+
+void *CUDAExecutor::allocCall(void *self, uint64_t bytes) {
+  return static_cast<CUDAExecutor *>(self)->allocate(bytes);
+}
+
+void CUDAExecutor::freeCall(void *self, void *data) {
+  static_cast<CUDAExecutor *>(self)->release(data);
+}
+
+CUfunction CUDAExecutor::function(const seqc_cuda_image *images,
+                                  int64_t numImages, const char *kernel) {
+  if (!kernels) {
+    const seqc_cuda_image *chosen = nullptr;
+    for (int64_t i = 0; i < numImages && !chosen; ++i)
+      if (images[i].format == 0 && arch == images[i].arch)
+        chosen = &images[i];
+    for (int64_t i = 0; i < numImages && !chosen; ++i)
+      if (images[i].format == 1 && archNumberOf(images[i].arch) <= archNumber)
+        chosen = &images[i];
+    if (!chosen) {
+      fail("the module has no kernels for " + arch);
+      return nullptr;
+    }
+    if (CUresult r = driver->cuModuleLoadData(&kernels, chosen->data)) {
+      fail(std::string("cannot load the kernels (") +
+           (chosen->format ? "PTX for " : "cubin for ") + chosen->arch +
+           "): " + driver->describe(r));
+      kernels = nullptr;
+      return nullptr;
+    }
+  }
+  auto [it, added] = functions.emplace(kernel, nullptr);
+  if (added)
+    if (CUresult r = driver->cuModuleGetFunction(&it->second, kernels, kernel))
+      fail(std::string("kernel ") + kernel + ": " + driver->describe(r));
+  return it->second;
+}
+
+void CUDAExecutor::launchCall(void *self, const seqc_cuda_image *images,
+                              int64_t numImages, const char *kernel,
+                              const int64_t *dims, void **params) {
+  auto *e = static_cast<CUDAExecutor *>(self);
+  if (!e->error.empty())
+    return;
+  CUfunction f = e->function(images, numImages, kernel);
+  if (!f)
+    return;
+  for (int i = 0; i < 6; ++i)
+    if (dims[i] < 1 || dims[i] > (i == 0 ? 0x7fffffff : 65535)) {
+      e->fail(std::string("kernel ") + kernel + ": launch size " +
+              std::to_string(dims[i]) + " out of range");
+      return;
+    }
+  const CUDADriver &d = *e->driver;
+  if (CUresult r = d.cuLaunchKernel(
+          f, unsigned(dims[0]), unsigned(dims[1]), unsigned(dims[2]),
+          unsigned(dims[3]), unsigned(dims[4]), unsigned(dims[5]), 0,
+          e->stream, params, nullptr)) {
+    e->fail(std::string("launching kernel ") + kernel + ": " + d.describe(r));
+    return;
+  }
+  // The host code after the launch may read what the kernel wrote.
+  if (CUresult r = d.cuStreamSynchronize(e->stream))
+    e->fail(std::string("kernel ") + kernel + ": " + d.describe(r));
+}
+
+int32_t CUDAExecutor::run(void **args, void *results, uint64_t &failedBytes) {
+  error.clear();
+  if (CUresult r = driver->cuCtxSetCurrent(context)) {
+    error = "cuCtxSetCurrent: " + driver->describe(r);
+    return kDeviceFailed;
+  }
+  seqc_cuda_calls calls{this, allocCall, freeCall, launchCall};
+  // The descriptors, then the calls (seqc_module_abi.h).
+  std::vector<void *> all(args, args + numDescriptors);
+  all.push_back(&calls);
+  int32_t status = host->run(all.data(), results, failedBytes);
+  if (!error.empty() && status >= 0)
+    return kDeviceFailed;
+  return status;
+}
