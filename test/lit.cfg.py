@@ -15,6 +15,14 @@ config.test_exec_root = os.path.join(config.seqc_obj_root, "test")
 
 llvm_config.use_default_substitutions()
 config.substitutions.append(("%python", sys.executable))
+config.substitutions.append(("%seqc_tools_dir", config.seqc_tools_dir))
+# A C program linked against the runtime alone (its headers, its two
+# static libraries).
+config.substitutions.append(("%link_runtime", " ".join([
+    "-I" + os.path.join(config.seqc_src_root, "runtime", "include"),
+    os.path.join(config.seqc_obj_root, "runtime", "libSeqcRuntime.a"),
+    os.path.join(config.seqc_obj_root, "runtime", "libSeqcTensorFiles.a"),
+    "-lstdc++ -ldl -lm"])))
 config.substitutions.append(("%mkweights",
     sys.executable + " " + os.path.join(config.test_source_root, "Frontend",
                                         "Inputs", "mkweights.py")))

@@ -89,7 +89,8 @@ double relativeError(const Weights &ws, const std::vector<float> &x,
 /// run counts as infinitely wrong).
 double runAndCheck(seqc_module *m, const Weights &ws,
                    const std::vector<float> &x) {
-  seqc_tensor in = {SEQC_F32, 3, {kBatch, kSteps, kIn}, (void *)x.data()};
+  seqc_tensor in = {
+      SEQC_F32, 3, {kBatch, kSteps, kIn}, (void *)x.data(), SEQC_HOST};
   seqc_tensor out;
   if (seqc_error *e = seqc_module_run(m, &in, 1, &out, 1)) {
     ADD_FAILURE() << seqc_error_message(e);

@@ -38,8 +38,9 @@ int main(int argc, char **argv) {
   double total_ms = 0;
   int64_t tokens_run = 0;
   for (int step = 0; step < kNewTokens; ++step) {
-    seqc_tensor input = {SEQC_I64, 2, {1, length}, ids};
-    seqc_tensor logits, state0, state1;
+    seqc_tensor input = {SEQC_I64, 2, {1, length}, ids, SEQC_HOST};
+    /* Outputs in host memory: zeroed, so `memory` is SEQC_HOST. */
+    seqc_tensor logits = {0}, state0 = {0}, state1 = {0};
     double start = now_ms();
     error = gla_lm_tiny_run(model, &input, &logits, &state0, &state1);
     total_ms += now_ms() - start;

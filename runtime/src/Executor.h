@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 namespace seqc::runtime {
@@ -71,7 +72,21 @@ public:
   }
   /// Releases what allocate() or the module's code allocated.
   virtual void release(void *data) { free(data); }
+  /// Copies `bytes` between any two buffers the caller or allocate() gave
+  /// (host or, for a device, device memory); false with `why`.
+  virtual bool copy(void *to, const void *from, size_t bytes,
+                    std::string &why) {
+    memcpy(to, from, bytes);
+    return true;
+  }
+  /// Runs on the caller's `stream` (a device's queue; null: its own).
+  virtual void setStream(void *stream) {}
+  /// The device time of the last run in ms, or -1.
+  virtual double lastRunDeviceMs() const { return -1; }
 };
+
+/// Frees device memory a run handed out (seqc_tensor_release).
+void releaseDeviceMemory(void *data);
 
 } // namespace seqc::runtime
 

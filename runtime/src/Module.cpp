@@ -139,9 +139,8 @@ static seqc_error *initModule(seqc_module *m, const char *weightsPath,
     json sig = json::parse(m->executor->signature());
     // A CUDA module's host code runs on a CUDA executor.
     if (sig.value("target", "cpu") == "cuda")
-      m->executor = std::make_unique<CUDAExecutor>(
-          std::unique_ptr<CPUExecutor>(
-              static_cast<CPUExecutor *>(m->executor.release())));
+      m->executor = std::make_unique<CUDAExecutor>(std::unique_ptr<CPUExecutor>(
+          static_cast<CPUExecutor *>(m->executor.release())));
     if (sig.at("abi").get<int>() != SEQC_MODULE_ABI_VERSION)
       return fail(origin + ": compiled for another module ABI version (" +
                   std::to_string(sig.at("abi").get<int>()) +
@@ -267,4 +266,12 @@ extern "C" void seqc_module_output(const seqc_module *m, size_t index,
 
 extern "C" void seqc_module_set_threads(seqc_module *m, int threads) {
   m->executor->setThreads(threads > 0 ? threads : 0);
+}
+
+extern "C" void seqc_module_set_stream(seqc_module *m, void *stream) {
+  m->executor->setStream(stream);
+}
+
+extern "C" double seqc_module_last_run_gpu_ms(const seqc_module *m) {
+  return m->executor->lastRunDeviceMs();
 }

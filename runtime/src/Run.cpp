@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ModuleInternal.h"
+#include "cuda/CUDAExecutor.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -33,10 +34,13 @@ extern "C" int64_t seqc_tensor_num_elements(const seqc_tensor *t) {
 }
 
 extern "C" void seqc_tensor_release(seqc_tensor *t) {
-  if (t) {
+  if (!t || !t->data)
+    return;
+  if (t->memory == SEQC_DEVICE)
+    releaseDeviceMemory(t->data);
+  else
     free(t->data);
-    t->data = nullptr;
-  }
+  t->data = nullptr;
 }
 
 /// A descriptor for a dense row-major buffer.
@@ -53,6 +57,24 @@ static std::vector<int64_t> descriptor(const void *data,
     stride *= shape[i];
   }
   return d;
+}
+
+/// Copies the `n` elements a descriptor `d` of `rank` describes, from
+/// `base`, densely into `to`, in row-major order through the strides.
+static void copyStrided(char *to, const char *base, const int64_t *d,
+                        size_t rank, size_t esize, int64_t n) {
+  std::vector<int64_t> index(rank, 0);
+  for (int64_t e = 0; e < n; ++e) {
+    int64_t offset = 0;
+    for (size_t i = 0; i < rank; ++i)
+      offset += index[i] * d[3 + rank + i];
+    memcpy(to + e * esize, base + offset * esize, esize);
+    for (size_t i = rank; i-- > 0;) {
+      if (++index[i] < d[3 + i])
+        break;
+      index[i] = 0;
+    }
+  }
 }
 
 /// Checks one input against its spec, binding symbols to sizes.
@@ -92,14 +114,15 @@ static seqc_error *checkInput(const TensorSpec &spec, const seqc_tensor &t,
 }
 
 /// Token ids must lie in [0, num): checked here so that no lookup reads
-/// outside the embedding table.
+/// outside the embedding table (`data`: the input, in host-readable
+/// memory).
 static seqc_error *checkIds(const TensorSpec &spec, const seqc_tensor &t,
-                            int64_t num) {
+                            const void *data, int64_t num) {
   int64_t n = seqc_tensor_num_elements(&t);
   for (int64_t i = 0; i < n; ++i) {
     int64_t id = t.dtype == SEQC_I32
-                     ? int64_t(static_cast<int32_t *>(t.data)[i])
-                     : static_cast<int64_t *>(t.data)[i];
+                     ? int64_t(static_cast<const int32_t *>(data)[i])
+                     : static_cast<const int64_t *>(data)[i];
     if (id < 0 || id >= num)
       return fail("input '" + spec.name + "': token id " + std::to_string(id) +
                   " at position " + std::to_string(i) + " is outside [0, " +
@@ -123,11 +146,10 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
   for (size_t i = 0; i < numInputs; ++i)
     if (seqc_error *e = checkInput(m->inputs[i], inputs[i], symbols))
       return e;
-  for (const IdRange &r : m->idRanges)
-    if (seqc_error *e = checkIds(m->inputs[r.input], inputs[r.input], r.num))
-      return e;
 
-  // A device that does not read host memory gets copies of the inputs.
+  // A device that does not read host memory gets copies of the inputs (in
+  // memory its host code shares with its kernels), from host or device
+  // memory.
   Executor &executor = *m->executor;
   bool hostMemory = executor.readsHostMemory();
   std::vector<void *> copies;
@@ -135,28 +157,46 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
     for (void *p : copies)
       executor.release(p);
   };
-  std::vector<std::vector<int64_t>> descriptors;
+  std::vector<const void *> data(numInputs);
   for (size_t i = 0; i < numInputs; ++i) {
-    const void *data = inputs[i].data;
-    if (!hostMemory) {
-      size_t bytes = size_t(seqc_tensor_num_elements(&inputs[i])) *
-                     elementSize(inputs[i].dtype);
-      void *copy = executor.allocate(bytes);
-      if (!copy) {
-        releaseCopies();
-        return fail("out of memory: cannot allocate " + std::to_string(bytes) +
-                    " bytes on the " + executor.name() + " for input '" +
-                    m->inputs[i].name + "'");
+    data[i] = inputs[i].data;
+    if (hostMemory) {
+      if (inputs[i].memory != SEQC_HOST) {
+        return fail("input '" + m->inputs[i].name +
+                    "' is in device memory, but the module runs on the " +
+                    executor.name());
       }
-      copies.push_back(copy);
-      if (bytes)
-        memcpy(copy, data, bytes);
-      data = copy;
+      continue;
     }
-    descriptors.push_back(descriptor(
-        data, std::vector<int64_t>(inputs[i].shape,
-                                   inputs[i].shape + inputs[i].rank)));
+    size_t bytes = size_t(seqc_tensor_num_elements(&inputs[i])) *
+                   elementSize(inputs[i].dtype);
+    void *copy = executor.allocate(bytes);
+    if (!copy) {
+      releaseCopies();
+      return fail("out of memory: cannot allocate " + std::to_string(bytes) +
+                  " bytes on the " + executor.name() + " for input '" +
+                  m->inputs[i].name + "'");
+    }
+    copies.push_back(copy);
+    std::string why;
+    if (bytes && !executor.copy(copy, data[i], bytes, why)) {
+      releaseCopies();
+      return fail("input '" + m->inputs[i].name + "': " + why);
+    }
+    data[i] = copy;
   }
+  for (const IdRange &r : m->idRanges)
+    if (seqc_error *e = checkIds(m->inputs[r.input], inputs[r.input],
+                                 data[r.input], r.num)) {
+      releaseCopies();
+      return e;
+    }
+
+  std::vector<std::vector<int64_t>> descriptors;
+  for (size_t i = 0; i < numInputs; ++i)
+    descriptors.push_back(descriptor(
+        data[i], std::vector<int64_t>(inputs[i].shape,
+                                      inputs[i].shape + inputs[i].rank)));
   for (const BoundWeight &w : m->weights)
     descriptors.push_back(descriptor(w.data, w.spec.dims));
   for (const StateBuffer &s : m->state)
@@ -182,6 +222,7 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
   // its allocation and is no one else's; copy it out densely otherwise.
   // Every other buffer the module allocated is freed, once.
   std::set<void *> owned, handedOut, foreign;
+  std::string deviceOutputFailed;
   for (size_t i = 0; i < numInputs; ++i)
     foreign.insert(inputs[i].data);
   for (void *p : copies)
@@ -197,7 +238,11 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
     void *allocated = reinterpret_cast<void *>(d[0]);
     owned.insert(allocated);
     seqc_tensor &out = outputs[o];
+    seqc_memory memory = !hostMemory && outputs[o].memory == SEQC_DEVICE
+                             ? SEQC_DEVICE
+                             : SEQC_HOST;
     out = seqc_tensor{};
+    out.memory = memory;
     out.dtype = spec.dtype;
     out.rank = int32_t(rank);
     int64_t n = 1, stride = 1;
@@ -213,9 +258,28 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
     size_t esize = elementSize(spec.dtype);
     const char *base = reinterpret_cast<const char *>(d[1]) + d[2] * esize;
     // (A device's buffers are the executor's to release: copied out.)
-    if (hostMemory && dense && base == allocated &&
-        !foreign.count(allocated) && handedOut.insert(allocated).second) {
+    if (hostMemory && dense && base == allocated && !foreign.count(allocated) &&
+        handedOut.insert(allocated).second) {
       out.data = allocated;
+      continue;
+    }
+    if (memory == SEQC_DEVICE) {
+      // The device's buffer of the output, dense.
+      out.data = executor.allocate(size_t(n) * esize);
+      std::vector<char> packed;
+      const char *from = base;
+      if (!dense) {
+        packed.resize(size_t(n) * esize);
+        copyStrided(packed.data(), base, d, rank, esize, n);
+        from = packed.data();
+      }
+      std::string why;
+      if (!out.data ||
+          (n > 0 && !executor.copy(out.data, from, size_t(n) * esize, why)))
+        deviceOutputFailed = "output '" + spec.name + "': " +
+                             (out.data ? why
+                                       : "cannot allocate on the " +
+                                             std::string(executor.name()));
       continue;
     }
     out.data = malloc(n > 0 ? size_t(n) * esize : 1);
@@ -223,20 +287,7 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
       memcpy(out.data, base, size_t(n) * esize);
       continue;
     }
-    // Walk the elements in row-major order through the strides.
-    std::vector<int64_t> index(rank, 0);
-    for (int64_t e = 0; e < n; ++e) {
-      int64_t offset = 0;
-      for (size_t i = 0; i < rank; ++i)
-        offset += index[i] * d[3 + rank + i];
-      memcpy(static_cast<char *>(out.data) + e * esize, base + offset * esize,
-             esize);
-      for (size_t i = rank; i-- > 0;) {
-        if (++index[i] < d[3 + i])
-          break;
-        index[i] = 0;
-      }
-    }
+    copyStrided(static_cast<char *>(out.data), base, d, rank, esize, n);
   }
   for (void *p : handedOut)
     owned.erase(p);
@@ -244,11 +295,12 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
     if (!foreign.count(p))
       executor.release(p);
   releaseCopies();
-  if (status == Executor::kDeviceFailed) {
+  if (status == Executor::kDeviceFailed || !deviceOutputFailed.empty()) {
     for (size_t o = 0; o < numOutputs; ++o)
       seqc_tensor_release(&outputs[o]);
     return fail(std::string("on the ") + executor.name() + ": " +
-                executor.deviceError());
+                (deviceOutputFailed.empty() ? executor.deviceError()
+                                            : deviceOutputFailed));
   }
   if (status != 0) {
     for (size_t o = 0; o < numOutputs; ++o)

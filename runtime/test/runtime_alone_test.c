@@ -114,7 +114,7 @@ int main(void) {
   if (m) {
     check(strcmp(seqc_module_name(m), "double") == 0, "module name");
     float xs[3] = {1, 2, 3};
-    seqc_tensor x = {SEQC_F32, 1, {3}, xs}, y = {0};
+    seqc_tensor x = {SEQC_F32, 1, {3}, xs, SEQC_HOST}, y = {0};
     error = seqc_module_run(m, &x, 1, &y, 1);
     check(error == NULL && y.shape[0] == 3 && ((float *)y.data)[2] == 6,
           "stand-in module runs");

@@ -54,8 +54,7 @@ int targetForCommand(const std::string &model, const std::string &target,
 /// `model`) and returns 1.
 int pipelineForCommand(const std::string &model,
                        llvm::ArrayRef<std::string> passOptions,
-                       const seqc::EmitOptions &options,
-                       std::string &pipeline);
+                       const seqc::EmitOptions &options, std::string &pipeline);
 /// Lowers an imported module through its target's pipeline with `passOptions`
 /// and links it into a shared library at `so`. Returns 0, or reports the
 /// problem and returns 1.

@@ -169,7 +169,8 @@ int seqc::cli::targetForCommand(const std::string &model,
                                 seqc::EmitOptions &options) {
   if (target != "cpu" && target != "cuda" && target != "cuda-simulation")
     return reportError(
-        {model, "", "unsupported --target=" + target + " (expected cpu or cuda)"});
+        {model, "",
+         "unsupported --target=" + target + " (expected cpu or cuda)"});
   options.target = target;
   std::string error;
   if (failed(seqc::parseGPUArchs(gpuArchs, options.cuda.archs, error)))
@@ -354,8 +355,7 @@ int compileImpl(int argc, char **argv) {
                                 opts.cudaToolkit, opts.emitOptions))
     return rc;
   if (opts.emit == Emit::Ptx && opts.target != "cuda")
-    return reportError(
-        {opts.model, "", "--emit=ptx needs --target=cuda"});
+    return reportError({opts.model, "", "--emit=ptx needs --target=cuda"});
   if (opts.threads > 1024) {
     llvm::errs() << "seqc compile: --threads=" << opts.threads
                  << " is not in 1..1024\n";

@@ -45,8 +45,7 @@ struct RunOptions {
       cl::init("cpu"), cl::cat(cat)};
   // Tests only: `--target=cuda-simulation` compiles MODEL.json through the
   // CUDA target's loop distribution, run on the CPU (docs/cuda.md).
-  cl::opt<std::string> target{"target", cl::init(""), cl::Hidden,
-                              cl::cat(cat)};
+  cl::opt<std::string> target{"target", cl::init(""), cl::Hidden, cl::cat(cat)};
   cl::opt<unsigned> optLevel{"O", cl::Prefix, cl::desc("Optimization level"),
                              cl::init(3), cl::cat(cat)};
   cl::list<std::string> passOptions{
@@ -57,11 +56,11 @@ struct RunOptions {
 /// Compiles MODEL.json into a temporary shared library; returns its path.
 int compileToTemporary(const RunOptions &opts, std::string &so) {
   seqc::EmitOptions emitOptions;
-  std::string target = !opts.target.empty() ? opts.target.getValue()
+  std::string target = !opts.target.empty()    ? opts.target.getValue()
                        : opts.device == "cuda" ? "cuda"
                                                : "cpu";
-  if (int rc = targetForCommand(opts.model, target, "sm_80,sm_90", "",
-                                emitOptions))
+  if (int rc =
+          targetForCommand(opts.model, target, "sm_80,sm_90", "", emitOptions))
     return rc;
   std::string pipeline;
   if (int rc = pipelineForCommand(opts.model, opts.passOptions, emitOptions,

@@ -56,8 +56,7 @@ void buildCPULoopsToLLVM(mlir::OpPassManager &pm, PipelineBuilder &b);
 
 /// The CUDA pipeline's first step: every outermost parallel loop
 /// distributed over blocks and threads (scf.forall with GPU mappings).
-void buildCUDADistributionPipeline(mlir::OpPassManager &pm,
-                                   PipelineBuilder &b);
+void buildCUDADistributionPipeline(mlir::OpPassManager &pm, PipelineBuilder &b);
 /// The CUDA pipeline: kernels in one gpu.module of NVVM with a target per
 /// arch of `archs` (not serialized), host code in the LLVM dialect with
 /// gpu.launch_func ops (lib/Target/CUDA finishes both).

@@ -87,13 +87,12 @@ void distribute(scf::ParallelOp loop, int64_t threads) {
   auto grid = scf::ForallOp::create(b, loc, ArrayRef<OpFoldResult>{blocks},
                                     ValueRange{}, blockMap);
   b.setInsertionPointToStart(grid.getBody());
-  auto block =
-      scf::ForallOp::create(b, loc, ArrayRef<OpFoldResult>{perBlock},
-                            ValueRange{}, threadMap);
+  auto block = scf::ForallOp::create(
+      b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(threads)}, ValueRange{},
+      threadMap);
   b.setInsertionPointToStart(block.getBody());
   Value id = arith::AddIOp::create(
-      b, loc,
-      arith::MulIOp::create(b, loc, grid.getInductionVar(0), perBlock),
+      b, loc, arith::MulIOp::create(b, loc, grid.getInductionVar(0), perBlock),
       block.getInductionVar(0));
   Value inRange =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, id, total);

@@ -55,8 +55,8 @@ struct SeqCUDAGatherKernels
         // made unique if need be.
         fn.setName(from.getName());
         StringAttr unique = symbols.insert(fn);
-        renamed[old] = SymbolRefAttr::get(
-            b.getStringAttr(kKernels), {FlatSymbolRefAttr::get(unique)});
+        renamed[old] = SymbolRefAttr::get(b.getStringAttr(kKernels),
+                                          {FlatSymbolRefAttr::get(unique)});
       }
       from.erase();
     }

@@ -23,8 +23,7 @@ using namespace mlir;
 namespace {
 
 /// Whether `loop` is a one-dim forall mapped to `Mapping` x.
-template <typename Mapping>
-bool isMappedTo(scf::ForallOp loop) {
+template <typename Mapping> bool isMappedTo(scf::ForallOp loop) {
   std::optional<ArrayAttr> mapping = loop.getMapping();
   if (!mapping || mapping->size() != 1 || loop.getRank() != 1 ||
       !loop.getOutputs().empty())
@@ -51,10 +50,10 @@ LogicalResult mapToLaunch(scf::ForallOp grid) {
                             "loop mapped to threads");
   OpBuilder b(grid);
   Location loc = grid.getLoc();
-  Value blocks = getValueOrCreateConstantIndexOp(
-      b, loc, grid.getMixedUpperBound()[0]);
-  Value threads = getValueOrCreateConstantIndexOp(
-      b, loc, block.getMixedUpperBound()[0]);
+  Value blocks =
+      getValueOrCreateConstantIndexOp(b, loc, grid.getMixedUpperBound()[0]);
+  Value threads =
+      getValueOrCreateConstantIndexOp(b, loc, block.getMixedUpperBound()[0]);
   // An empty grid is no launch (CUDA refuses one).
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   Value any =

@@ -66,8 +66,7 @@ void seqc::buildCUDAPipeline(OpPassManager &pm, PipelineBuilder &b,
   b.add(pm, createReconcileUnrealizedCastsPass());
 }
 
-void seqc::buildCUDASimulationPipeline(OpPassManager &pm,
-                                       PipelineBuilder &b) {
+void seqc::buildCUDASimulationPipeline(OpPassManager &pm, PipelineBuilder &b) {
   buildCUDADistributionPipeline(pm, b);
   buildCPULoopsToLLVM(pm, b);
 }

@@ -41,10 +41,10 @@ static constexpr llvm::StringLiteral kFreeFn = "_mlir_memref_to_llvm_free";
 static constexpr llvm::StringLiteral kFailureHook = "seqc_on_alloc_failure";
 
 /// Defines the allocation functions the memref lowering calls: `with`'s
-/// (aligned_alloc and free on the CPU), and on a failed allocation the runtime's handler, which the
-/// entry point stored in `seqc_on_alloc_failure` (it does not return; the
-/// trap after it is never reached). A size that cannot be allocated is an
-/// error of the run, never a write through a null pointer.
+/// (aligned_alloc and free on the CPU), and on a failed allocation the
+/// runtime's handler, which the entry point stored in `seqc_on_alloc_failure`
+/// (it does not return; the trap after it is never reached). A size that cannot
+/// be allocated is an error of the run, never a write through a null pointer.
 static void defineAllocation(ModuleOp module, Allocator with) {
   MLIRContext *ctx = module.getContext();
   Location loc = module.getLoc();
@@ -207,8 +207,7 @@ LogicalResult seqc::runPipeline(ModuleOp module,
         options.target == "cpu"
             ? describeCPU(ctx, options.threads, options.cpu.checkedFeatures,
                           options.cpu.host)
-            : describeCUDA(ctx, options.cuda.archs.back(), /*warps=*/8,
-                           error);
+            : describeCUDA(ctx, options.cuda.archs.back(), /*warps=*/8, error);
     if (!target)
       return module.emitError(error);
     module->setAttr("seq.target", target);
@@ -216,8 +215,8 @@ LogicalResult seqc::runPipeline(ModuleOp module,
   PassManager pm(module.getContext());
   applyDefaultTimingPassManagerCLOptions(pm);
   std::string error;
-  if (failed(buildPipeline(pm, options.target, options.cuda.archs,
-                           passOptions, error)))
+  if (failed(buildPipeline(pm, options.target, options.cuda.archs, passOptions,
+                           error)))
     return module.emitError(error);
   if (failed(applyPassManagerCLOptions(pm)) || failed(pm.run(module)))
     return failure();

@@ -64,12 +64,11 @@ StringRef chipOf(Attribute target) {
 
 /// A constant global of `bytes`.
 void addBytes(OpBuilder &b, Location loc, StringRef name, StringRef bytes) {
-  auto type =
-      LLVM::LLVMArrayType::get(IntegerType::get(b.getContext(), 8),
-                               bytes.size());
+  auto type = LLVM::LLVMArrayType::get(IntegerType::get(b.getContext(), 8),
+                                       bytes.size());
   LLVM::GlobalOp::create(b, loc, type, /*isConstant=*/true,
-                         LLVM::Linkage::Internal, name,
-                         b.getStringAttr(bytes), /*alignment=*/256);
+                         LLVM::Linkage::Internal, name, b.getStringAttr(bytes),
+                         /*alignment=*/256);
 }
 
 /// The images as constants and `seqc_cuda_images`, a seqc_cuda_image[].
@@ -86,10 +85,11 @@ void addImages(ModuleOp module, ArrayRef<Image> images) {
              image.arch + std::string(1, '\0'));
   }
   auto entry = LLVM::LLVMStructType::getLiteral(ctx, {ptr, i64, ptr, i64});
-  auto table = LLVM::LLVMArrayType::get(entry, std::max<size_t>(images.size(), 1));
-  auto global = LLVM::GlobalOp::create(b, loc, table, /*isConstant=*/true,
-                                       LLVM::Linkage::Internal, kImages,
-                                       Attribute());
+  auto table =
+      LLVM::LLVMArrayType::get(entry, std::max<size_t>(images.size(), 1));
+  auto global =
+      LLVM::GlobalOp::create(b, loc, table, /*isConstant=*/true,
+                             LLVM::Linkage::Internal, kImages, Attribute());
   Block *init = b.createBlock(&global.getInitializerRegion());
   b.setInsertionPointToStart(init);
   Value value = LLVM::ZeroOp::create(b, loc, table);
@@ -169,8 +169,8 @@ void defineCalls(ModuleOp module, int64_t numImages) {
   auto i64 = IntegerType::get(ctx, 64);
   auto voidTy = LLVM::LLVMVoidType::get(ctx);
   LLVM::GlobalOp::create(b, loc, ptr, /*isConstant=*/false,
-                         LLVM::Linkage::Internal, seqc::kCUDACalls,
-                         Attribute(), /*alignment=*/8, /*addrSpace=*/0,
+                         LLVM::Linkage::Internal, seqc::kCUDACalls, Attribute(),
+                         /*alignment=*/8, /*addrSpace=*/0,
                          /*dsoLocal=*/true, /*thread_local_=*/true);
   {
     // Zero-initialized: an initializer region returning null.
@@ -180,16 +180,16 @@ void defineCalls(ModuleOp module, int64_t numImages) {
     LLVM::ReturnOp::create(b, loc, LLVM::ZeroOp::create(b, loc, ptr).getRes());
   }
   // seqc_cuda_alloc(align, bytes): alignment is the runtime's (256).
-  defineTrampoline(module, "seqc_cuda_alloc", ptr, {i64, i64}, kAlloc,
-                   nullptr, /*dropArgs=*/1);
+  defineTrampoline(module, "seqc_cuda_alloc", ptr, {i64, i64}, kAlloc, nullptr,
+                   /*dropArgs=*/1);
   defineTrampoline(module, "seqc_cuda_free", voidTy, {ptr}, kFree);
   // seqc_cuda_launch(kernel, dims, params), with the module's images.
   auto images = [&](OpBuilder &b, Location loc) -> SmallVector<Value> {
     return {LLVM::AddressOfOp::create(b, loc, ptr, kImages),
             LLVM::ConstantOp::create(b, loc, i64, numImages)};
   };
-  defineTrampoline(module, "seqc_cuda_launch", voidTy, {ptr, ptr, ptr},
-                   kLaunch, images);
+  defineTrampoline(module, "seqc_cuda_launch", voidTy, {ptr, ptr, ptr}, kLaunch,
+                   images);
 }
 
 /// A constant C string named after the kernel.
@@ -312,8 +312,8 @@ LogicalResult seqc::finishCUDAModule(ModuleOp module,
   if (gpu::GPUModuleOp kernels = kernelsOf(module)) {
     ArrayRef<Attribute> targets = kernels.getTargetsAttr().getValue();
     for (Attribute t : targets) {
-      FailureOr<std::string> cubin = serialize(
-          kernels, t, gpu::CompilationTarget::Binary, target.toolkit);
+      FailureOr<std::string> cubin =
+          serialize(kernels, t, gpu::CompilationTarget::Binary, target.toolkit);
       if (failed(cubin))
         return failure();
       images.push_back({chipOf(t).str(), 0, *cubin});

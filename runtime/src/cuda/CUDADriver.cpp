@@ -3,8 +3,8 @@
 
 #include <cstdlib>
 #include <dlfcn.h>
-#include <type_traits>
 #include <mutex>
+#include <type_traits>
 
 using namespace seqc::runtime;
 
@@ -46,6 +46,12 @@ bool resolve(void *library, CUDADriver &d, std::string &why) {
   bind(d.cuLaunchKernel, "cuLaunchKernel");
   bind(d.cuMemAllocManaged, "cuMemAllocManaged");
   bind(d.cuMemFree, "cuMemFree_v2");
+  bind(d.cuMemcpy, "cuMemcpy");
+  bind(d.cuEventCreate, "cuEventCreate");
+  bind(d.cuEventDestroy, "cuEventDestroy_v2");
+  bind(d.cuEventRecord, "cuEventRecord");
+  bind(d.cuEventSynchronize, "cuEventSynchronize");
+  bind(d.cuEventElapsedTime, "cuEventElapsedTime");
   bind(d.cuGetErrorName, "cuGetErrorName");
   bind(d.cuGetErrorString, "cuGetErrorString");
   return ok;
@@ -62,8 +68,8 @@ const CUDADriver *CUDADriver::get(std::string &why) {
     // SEQC_CUDA_DRIVER names another library (tests of the missing-driver
     // path on machines that have one).
     const char *name = std::getenv("SEQC_CUDA_DRIVER");
-    void *library = dlopen(name && *name ? name : "libcuda.so.1",
-                           RTLD_NOW | RTLD_LOCAL);
+    void *library =
+        dlopen(name && *name ? name : "libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
     if (!library) {
       const char *error = dlerror();
       failure = std::string("no CUDA driver (") +

@@ -26,6 +26,9 @@ CUDAExecutor::~CUDAExecutor() {
     driver->cuModuleUnload(kernels);
   if (stream)
     driver->cuStreamDestroy(stream);
+  for (CUevent e : {started, finished})
+    if (e)
+      driver->cuEventDestroy(e);
   if (context)
     driver->cuDevicePrimaryCtxRelease(device);
 }
@@ -44,12 +47,12 @@ bool CUDAExecutor::checkSignature(const json &sig, std::string &why) {
   int major = 0, minor = 0;
   char gpuName[256] = "";
   if (!check(driver->cuDeviceGet(&device, 0), "cuDeviceGet") ||
-      !check(driver->cuDeviceGetAttribute(&major, kComputeCapabilityMajor,
-                                          device),
-             "cuDeviceGetAttribute") ||
-      !check(driver->cuDeviceGetAttribute(&minor, kComputeCapabilityMinor,
-                                          device),
-             "cuDeviceGetAttribute"))
+      !check(
+          driver->cuDeviceGetAttribute(&major, kComputeCapabilityMajor, device),
+          "cuDeviceGetAttribute") ||
+      !check(
+          driver->cuDeviceGetAttribute(&minor, kComputeCapabilityMinor, device),
+          "cuDeviceGetAttribute"))
     return false;
   driver->cuDeviceGetName(gpuName, sizeof gpuName - 1, device);
   archNumber = unsigned(major * 10 + minor);
@@ -74,7 +77,9 @@ bool CUDAExecutor::checkSignature(const json &sig, std::string &why) {
                "cuDevicePrimaryCtxRetain") &&
          check(driver->cuCtxSetCurrent(context), "cuCtxSetCurrent") &&
          check(driver->cuStreamCreate(&stream, kStreamNonBlocking),
-               "cuStreamCreate");
+               "cuStreamCreate") &&
+         check(driver->cuEventCreate(&started, 0), "cuEventCreate") &&
+         check(driver->cuEventCreate(&finished, 0), "cuEventCreate");
 }
 
 void CUDAExecutor::fail(const std::string &message) {
@@ -93,6 +98,24 @@ void *CUDAExecutor::allocate(size_t bytes) {
 
 void CUDAExecutor::release(void *data) {
   if (data && driver)
+    driver->cuMemFree(reinterpret_cast<CUdeviceptr>(data));
+}
+
+bool CUDAExecutor::copy(void *to, const void *from, size_t bytes,
+                        std::string &why) {
+  // Unified addressing: host, device and managed pointers alike.
+  if (CUresult r =
+          driver->cuMemcpy(reinterpret_cast<CUdeviceptr>(to),
+                           reinterpret_cast<CUdeviceptr>(from), bytes)) {
+    why = "copying " + std::to_string(bytes) + " bytes: " + driver->describe(r);
+    return false;
+  }
+  return true;
+}
+
+void seqc::runtime::releaseDeviceMemory(void *data) {
+  std::string why;
+  if (const CUDADriver *driver = CUDADriver::get(why))
     driver->cuMemFree(reinterpret_cast<CUdeviceptr>(data));
 }
 
@@ -149,15 +172,20 @@ void CUDAExecutor::launchCall(void *self, const seqc_cuda_image *images,
       return;
     }
   const CUDADriver &d = *e->driver;
-  if (CUresult r = d.cuLaunchKernel(
-          f, unsigned(dims[0]), unsigned(dims[1]), unsigned(dims[2]),
-          unsigned(dims[3]), unsigned(dims[4]), unsigned(dims[5]), 0,
-          e->stream, params, nullptr)) {
+  CUstream queue = e->queue();
+  if (!e->launched)
+    d.cuEventRecord(e->started, queue);
+  e->launched = true;
+  if (CUresult r = d.cuLaunchKernel(f, unsigned(dims[0]), unsigned(dims[1]),
+                                    unsigned(dims[2]), unsigned(dims[3]),
+                                    unsigned(dims[4]), unsigned(dims[5]), 0,
+                                    queue, params, nullptr)) {
     e->fail(std::string("launching kernel ") + kernel + ": " + d.describe(r));
     return;
   }
+  d.cuEventRecord(e->finished, queue);
   // The host code after the launch may read what the kernel wrote.
-  if (CUresult r = d.cuStreamSynchronize(e->stream))
+  if (CUresult r = d.cuStreamSynchronize(queue))
     e->fail(std::string("kernel ") + kernel + ": " + d.describe(r));
 }
 
@@ -168,11 +196,19 @@ int32_t CUDAExecutor::run(void **args, void *results, uint64_t &failedBytes) {
     return kDeviceFailed;
   }
   seqc_cuda_calls calls{this, allocCall, freeCall, launchCall};
+  launched = false;
+  lastMs = -1;
   // The descriptors, then the calls (seqc_module_abi.h).
   std::vector<void *> all(args, args + numDescriptors);
   all.push_back(&calls);
   int32_t status = host->run(all.data(), results, failedBytes);
   if (!error.empty() && status >= 0)
     return kDeviceFailed;
+  float ms = 0;
+  if (launched && !driver->cuEventSynchronize(finished) &&
+      !driver->cuEventElapsedTime(&ms, started, finished))
+    lastMs = ms;
+  else if (!launched)
+    lastMs = 0;
   return status;
 }

@@ -43,6 +43,12 @@ public:
   bool readsHostMemory() const override { return false; }
   void *allocate(size_t bytes) override;
   void release(void *data) override;
+  bool copy(void *to, const void *from, size_t bytes,
+            std::string &why) override;
+  void setStream(void *stream) override {
+    userStream = static_cast<CUstream>(stream);
+  }
+  double lastRunDeviceMs() const override { return lastMs; }
 
 private:
   static void *allocCall(void *self, uint64_t bytes);
@@ -60,7 +66,12 @@ private:
   const CUDADriver *driver = nullptr;
   CUdevice device = 0;
   CUcontext context = nullptr;
-  CUstream stream = nullptr;
+  CUstream stream = nullptr, userStream = nullptr;
+  /// Around a run's launches: its GPU time.
+  CUevent started = nullptr, finished = nullptr;
+  bool launched = false;
+  double lastMs = -1;
+  CUstream queue() const { return userStream ? userStream : stream; }
   /// sm_NN of the device, and its number.
   std::string arch;
   unsigned archNumber = 0;

@@ -35,6 +35,7 @@ def main(seqc, work, flags=()):
         "l.gk_proj.1.bias": (KEY,),
         "l.g_norm_swish_gate.weight": (VALUE // HEADS,),
         "l.o_proj.weight": (D, VALUE)}.items()}
+    os.makedirs(work, exist_ok=True)
     write_arrays(os.path.join(work, "w.safetensors"), w)
     model = {"seqc_model": 1, "name": "gla-stream", "weights": "w.safetensors",
              "inputs": {"x": {"dtype": "f32", "shape": ["B", "T", D]},

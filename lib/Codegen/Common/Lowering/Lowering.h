@@ -79,9 +79,8 @@ mlir::DictionaryAttr kernelOf(mlir::func::CallOp call);
 /// operands; its results.
 Results inlineKernelCall(TensorBuilder &b, mlir::func::CallOp call);
 /// A target's own kernel for a call, or failure to inline its body.
-using OwnKernelFn =
-    llvm::function_ref<mlir::FailureOr<Results>(TensorBuilder &,
-                                                mlir::func::CallOp)>;
+using OwnKernelFn = llvm::function_ref<mlir::FailureOr<Results>(
+    TensorBuilder &, mlir::func::CallOp)>;
 /// Replaces every kernel call of `module` by `own` or, where that fails
 /// (or `own` is null), by the inlined body; erases the kernel functions.
 void lowerKernelCalls(mlir::ModuleOp module, OwnKernelFn own = nullptr);

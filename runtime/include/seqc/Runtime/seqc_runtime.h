@@ -38,13 +38,23 @@ typedef struct seqc_error seqc_error;
 const char *seqc_error_message(const seqc_error *error);
 void seqc_error_free(seqc_error *error);
 
+/** Where a tensor's data lives: host memory, or (for a CUDA module) GPU
+ *  memory, `data` then a CUdeviceptr of the current device. */
+typedef enum seqc_memory {
+  SEQC_HOST = 0,
+  SEQC_DEVICE = 1,
+} seqc_memory;
+
 /** A dense row-major tensor. For outputs, `data` is owned by the caller
- *  after seqc_module_run and released with seqc_tensor_release. */
+ *  after seqc_module_run and released with seqc_tensor_release; set an
+ *  output's `memory` to SEQC_DEVICE before the run to get it in GPU memory
+ *  (a CUDA module only). */
 typedef struct seqc_tensor {
   seqc_dtype dtype;
   int32_t rank;
   int64_t shape[SEQC_MAX_RANK];
   void *data;
+  seqc_memory memory;
 } seqc_tensor;
 void seqc_tensor_release(seqc_tensor *tensor);
 /** Number of elements (product of the shape). */
@@ -95,9 +105,22 @@ void seqc_module_output(const seqc_module *module, size_t index,
  *  the default, one per core. */
 void seqc_module_set_threads(seqc_module *module, int threads);
 
+/** A CUDA module's later runs launch on `stream` (a CUstream of the
+ *  current device; NULL: the module's own). A run returns when its work on
+ *  the stream is done. No effect on a CPU module. */
+void seqc_module_set_stream(seqc_module *module, void *stream);
+
+/** The GPU time of a CUDA module's last run in milliseconds, from its
+ *  first launch to the end of its last kernel (CUDA events; the copies of
+ *  inputs and outputs excluded); -1 for a CPU module or before a run. */
+double seqc_module_last_run_gpu_ms(const seqc_module *module);
+
 /** Runs the module. `inputs` are in the module's input order and are
  *  checked first (dtypes, ranks, sizes, symbols, token ids); `outputs`
- *  receives one tensor per module output, in order. */
+ *  receives one tensor per module output, in order (each keeps the
+ *  `memory` the caller set). A CUDA module takes inputs in host or device
+ *  memory (copied into the buffers its host code shares with its kernels);
+ *  a CPU module only host memory. */
 seqc_error *seqc_module_run(seqc_module *module, const seqc_tensor *inputs,
                             size_t num_inputs, seqc_tensor *outputs,
                             size_t num_outputs);

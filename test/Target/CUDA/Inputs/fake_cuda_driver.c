@@ -19,9 +19,18 @@ static int env(const char *name, int fallback) {
   return v && *v ? atoi(v) : fallback;
 }
 
-CUresult cuInit(unsigned flags) { (void)flags; return 0; }
-CUresult cuDeviceGetCount(int *n) { *n = env("FAKE_CUDA_DEVICES", 1); return 0; }
-CUresult cuDeviceGet(int *d, int i) { *d = i; return 0; }
+CUresult cuInit(unsigned flags) {
+  (void)flags;
+  return 0;
+}
+CUresult cuDeviceGetCount(int *n) {
+  *n = env("FAKE_CUDA_DEVICES", 1);
+  return 0;
+}
+CUresult cuDeviceGet(int *d, int i) {
+  *d = i;
+  return 0;
+}
 CUresult cuDeviceGetAttribute(int *v, int attr, int d) {
   (void)d;
   int arch = env("FAKE_CUDA_ARCH", 90);
@@ -34,13 +43,33 @@ CUresult cuDeviceGetName(char *name, int n, int d) {
   return 0;
 }
 static int context;
-CUresult cuDevicePrimaryCtxRetain(void **c, int d) { (void)d; *c = &context; return 0; }
-CUresult cuDevicePrimaryCtxRelease_v2(int d) { (void)d; return 0; }
-CUresult cuCtxSetCurrent(void *c) { (void)c; return 0; }
+CUresult cuDevicePrimaryCtxRetain(void **c, int d) {
+  (void)d;
+  *c = &context;
+  return 0;
+}
+CUresult cuDevicePrimaryCtxRelease_v2(int d) {
+  (void)d;
+  return 0;
+}
+CUresult cuCtxSetCurrent(void *c) {
+  (void)c;
+  return 0;
+}
 static int stream;
-CUresult cuStreamCreate(void **s, unsigned f) { (void)f; *s = &stream; return 0; }
-CUresult cuStreamDestroy_v2(void *s) { (void)s; return 0; }
-CUresult cuStreamSynchronize(void *s) { (void)s; return 0; }
+CUresult cuStreamCreate(void **s, unsigned f) {
+  (void)f;
+  *s = &stream;
+  return 0;
+}
+CUresult cuStreamDestroy_v2(void *s) {
+  (void)s;
+  return 0;
+}
+CUresult cuStreamSynchronize(void *s) {
+  (void)s;
+  return 0;
+}
 static int module;
 CUresult cuModuleLoadData(void **m, const void *image) {
   const unsigned char *p = image;
@@ -48,12 +77,16 @@ CUresult cuModuleLoadData(void **m, const void *image) {
   /* A cubin's ELF machine is EM_CUDA (190). */
   int cuda = elf && (p[18] | p[19] << 8) == 190;
   fprintf(stderr, "fake-cuda: load %s\n",
-          cuda ? "cubin" : strstr((const char *)image, ".version") ? "ptx"
-                                                                 : "unknown");
+          cuda                                      ? "cubin"
+          : strstr((const char *)image, ".version") ? "ptx"
+                                                    : "unknown");
   *m = &module;
   return 0;
 }
-CUresult cuModuleUnload(void *m) { (void)m; return 0; }
+CUresult cuModuleUnload(void *m) {
+  (void)m;
+  return 0;
+}
 CUresult cuModuleGetFunction(void **f, void *m, const char *name) {
   (void)m;
   *f = strdup(name); /* leaked: one per kernel */
@@ -62,7 +95,13 @@ CUresult cuModuleGetFunction(void **f, void *m, const char *name) {
 CUresult cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz,
                         unsigned bx, unsigned by, unsigned bz, unsigned smem,
                         void *s, void **params, void **extra) {
-  (void)gy; (void)gz; (void)by; (void)bz; (void)smem; (void)s; (void)params;
+  (void)gy;
+  (void)gz;
+  (void)by;
+  (void)bz;
+  (void)smem;
+  (void)s;
+  (void)params;
   (void)extra;
   fprintf(stderr, "fake-cuda: launch %s grid %u block %u\n", (char *)f, gx, bx);
   return env("FAKE_CUDA_LAUNCH_ERROR", 0);
@@ -73,7 +112,10 @@ CUresult cuMemAllocManaged(unsigned long long *p, size_t n, unsigned f) {
   *p = (unsigned long long)(size_t)m;
   return m ? 0 : 2;
 }
-CUresult cuMemFree_v2(unsigned long long p) { free((void *)(size_t)p); return 0; }
+CUresult cuMemFree_v2(unsigned long long p) {
+  free((void *)(size_t)p);
+  return 0;
+}
 CUresult cuGetErrorName(CUresult r, const char **s) {
   *s = r == 700 ? "CUDA_ERROR_ILLEGAL_ADDRESS" : "CUDA_ERROR_FAKE";
   return 0;
@@ -81,5 +123,34 @@ CUresult cuGetErrorName(CUresult r, const char **s) {
 CUresult cuGetErrorString(CUresult r, const char **s) {
   (void)r;
   *s = "a failure the fake driver was told to report";
+  return 0;
+}
+CUresult cuMemcpy(unsigned long long to, unsigned long long from, size_t n) {
+  memcpy((void *)(size_t)to, (const void *)(size_t)from, n);
+  return 0;
+}
+static int event;
+CUresult cuEventCreate(void **e, unsigned f) {
+  (void)f;
+  *e = &event;
+  return 0;
+}
+CUresult cuEventDestroy_v2(void *e) {
+  (void)e;
+  return 0;
+}
+CUresult cuEventRecord(void *e, void *s) {
+  (void)e;
+  (void)s;
+  return 0;
+}
+CUresult cuEventSynchronize(void *e) {
+  (void)e;
+  return 0;
+}
+CUresult cuEventElapsedTime(float *ms, void *a, void *b) {
+  (void)a;
+  (void)b;
+  *ms = 0.5f;
   return 0;
 }

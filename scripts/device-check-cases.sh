@@ -1,0 +1,38 @@
+# The device check's cases (scripts/device-check.sh): the end-to-end
+# scripts of test/e2e, fewer cases each, with $SEQC (python/seqc/testing/
+# device_seqc.py) for seqc and $WORK for their files. Sourced from the
+# repository root, in both stages. A script that stops early (not a
+# verdict of its own) is one FAIL line.
+check() {
+  local log="$WORK.case" rc=0
+  mkdir -p "$WORK"
+  "$@" > "$log" 2>&1 || rc=$?
+  cat "$log"
+  if [ "$rc" -ne 0 ] && ! grep -q '^FAIL' "$log"; then
+    echo "FAIL (exit $rc): ${*:2:2}"
+  fi
+  rm -f "$log"
+}
+for op in act add causal_conv1d embedding gated_attention gla gla_core \
+          glu_mlp if_neuron layer_norm lif linear linear_into_neuron \
+          linear_recurrence mul plif rms_norm spike_linear spiking_rwkv wkv; do
+  check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op "$op" --cases 3 \
+    --work-dir "$WORK/$op"
+done
+check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op gla --cases 3 \
+  --work-dir "$WORK/gla-chunked" \
+  '--compile-flag=--pass-options=seq-chunk-gla{form=chunked chunk=16 subchunk=4}'
+check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op linear_recurrence --cases 3 \
+  --work-dir "$WORK/scan-chunked" \
+  '--compile-flag=--pass-options=seq-select-scan{scan=chunked chunk=5}'
+check "$PYTHON" test/e2e/Inputs/rnn.py "$SEQC" "$WORK/rnn" --cases 6
+check "$PYTHON" test/e2e/Inputs/para_rnn.py "$SEQC" "$WORK/para-rnn" --cases 6
+check "$PYTHON" test/e2e/Inputs/para_rnn.py "$SEQC" "$WORK/para-newton" --cases 4 \
+  --solver newton
+check "$PYTHON" test/e2e/Inputs/pgn_gam.py "$SEQC" "$WORK/pgn-gam" --cases 6
+check "$PYTHON" test/e2e/Inputs/rgnn.py "$SEQC" "$WORK/rgnn" --cases 9
+check "$PYTHON" test/e2e/Inputs/streaming.py "$SEQC" "$WORK/streaming"
+# The example language model (compiled only: it has no reference).
+check "$PYTHON" examples/gla-lm/make_weights.py "$WORK/gla-lm.safetensors" > /dev/null
+"$SEQC" compile examples/gla-lm/gla-lm.json --weights "$WORK/gla-lm.safetensors" \
+  -o "$WORK/gla-lm.so" && echo "compiled examples/gla-lm"
