@@ -325,15 +325,53 @@ def SeqCUDADistribute : Pass<"seq-cuda-distribute", "mlir::ModuleOp"> {
                            "mlir::affine::AffineDialect"];
 }
 
+def SeqCUDATileLinear : Pass<"seq-cuda-tile-linear", "mlir::ModuleOp"> {
+  let summary = "Each linear projection as shared-memory tiles over GPU blocks";
+  let description = [{
+    Step one of the CUDA mapping for the projections (the linear
+    `linalg.contract` of seqc's lowering, y[..., n] += x[..., k] w[n, k],
+    on buffers, outside any parallel loop): a grid of `tile` x `tile`
+    output tiles, `scf.forall` mapped to `#gpu.block<x>` (rows, the leading
+    dims flattened) and `#gpu.block<y>` (columns), with three
+    `tile` x `tile` buffers in workgroup memory (x's tile, w's tile, the
+    accumulators). Per k-tile, one thread loop (`#gpu.thread<x>`,
+    `#gpu.thread<y>`) stages both tiles from global memory (zeros past the
+    edges), the next accumulates their product; a last one adds the
+    accumulators to y. Consecutive thread loops are separated by a
+    barrier when mapped (seq-cuda-map-to-gpu); run one after another on
+    the CPU they mean the same.
+  }];
+  let options = [
+    Option<"tile", "tile", "int64_t", /*default=*/"16",
+           "Rows and columns of an output tile (threads per block: tile^2)">
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::gpu::GPUDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def SeqCUDAHostSharedMemory : Pass<"seq-cuda-host-shared-memory", "mlir::ModuleOp"> {
+  let summary = "Workgroup buffers as host memory (test-only CPU simulation)";
+  let description = [{
+    For `--target=cuda-simulation`: each `memref.alloc` in the GPU's
+    workgroup address space gets the default one, so that the CPU's last
+    mile can run step one's loops (a block's buffers are its own).
+  }];
+}
+
 def SeqCUDAMapToGPU : Pass<"seq-cuda-map-to-gpu", "mlir::ModuleOp"> {
   let summary = "Turn the distributed loops into gpu.launch";
   let description = [{
-    Step two of the CUDA mapping: each `scf.forall` mapped to
-    `#gpu.block<x>` whose body is one `scf.forall` mapped to
-    `#gpu.thread<x>` becomes a `gpu.launch` with that grid and block
-    (skipped when the grid is empty), the loops' induction variables
-    `gpu.block_id x` and `gpu.thread_id x`. `gpu-kernel-outlining` then
-    makes each launch a kernel.
+    Step two of the CUDA mapping: each `scf.forall` mapped to GPU blocks
+    (`#gpu.block<x|y|z>`) becomes a `gpu.launch` with that grid (skipped
+    when the grid is empty), its induction variables the block ids. The
+    thread loops in its body (`#gpu.thread<x|y|z>`, static sizes; several,
+    possibly inside sequential loops) set the block's size (the largest
+    per dim); each becomes its body for the threads below its size, its
+    induction variables the thread ids, with a `gpu.barrier` after it
+    unless it ends the kernel. Workgroup-memory allocations at the top of
+    the body become the launch's workgroup attributions.
+    `gpu-kernel-outlining` then makes each launch a kernel.
   }];
   let dependentDialects = ["mlir::gpu::GPUDialect"];
 }

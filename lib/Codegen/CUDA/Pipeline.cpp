@@ -19,10 +19,13 @@ void seqc::buildCUDADistributionPipeline(OpPassManager &pm,
   // No hand-written CUDA kernels yet: every kernel call's body.
   b.add(pm, createSeqInlineKernelCalls());
   buildBufferizePipeline(pm, b);
-  // Every linalg op as parallel loops; each outermost one distributed over
+  // The lowering's own foralls as parallel loops (before any loop with a
+  // GPU mapping exists); the projections as shared-memory tiles; every
+  // other linalg op as parallel loops, each outermost one distributed over
   // blocks and threads, the ones inside it run by each thread.
-  b.addToFunctions(pm, createConvertLinalgToParallelLoopsPass());
   b.add(pm, createForallToParallelLoopPass());
+  b.add(pm, createSeqCUDATileLinear());
+  b.addToFunctions(pm, createConvertLinalgToParallelLoopsPass());
   b.add(pm, createSeqSerializeNestedParallel());
   b.add(pm, createSeqCUDADistribute());
   b.add(pm, createCanonicalizerPass());
@@ -68,5 +71,6 @@ void seqc::buildCUDAPipeline(OpPassManager &pm, PipelineBuilder &b,
 
 void seqc::buildCUDASimulationPipeline(OpPassManager &pm, PipelineBuilder &b) {
   buildCUDADistributionPipeline(pm, b);
+  b.add(pm, createSeqCUDAHostSharedMemory());
   buildCPULoopsToLLVM(pm, b);
 }

@@ -23,3 +23,27 @@ func.func @launch(%m: memref<?xf32>, %blocks: index) {
   } {mapping = [#gpu.block<x>]}
   return
 }
+
+// Thread loops of different sizes in one block: the block is the largest,
+// the smaller one's body guarded, a barrier between them.
+// CHECK-LABEL: func.func @two_loops
+// CHECK: gpu.launch blocks({{.*}}) threads(%[[TX:.*]], %[[TY:.*]], %{{.*}}) in (%{{.*}} = %c64{{.*}}, %{{.*}} = %c2{{.*}}, %{{.*}} = %c1{{.*}}) {
+// CHECK: %[[IN:.*]] = arith.cmpi ult, %[[TX]], %c32
+// CHECK: scf.if %[[IN]] {
+// CHECK: memref.store %{{.*}}, %{{.*}}[%[[TX]]]
+// CHECK: }
+// CHECK-NEXT: gpu.barrier
+// CHECK: memref.store %{{.*}}, %{{.*}}[%[[TY]], %[[TX]]]
+// CHECK-NEXT: gpu.terminator
+func.func @two_loops(%m: memref<?xf32>, %n: memref<?x?xf32>, %blocks: index) {
+  %cst = arith.constant 1.0 : f32
+  scf.forall (%b) in (%blocks) {
+    scf.forall (%t) in (32) {
+      memref.store %cst, %m[%t] : memref<?xf32>
+    } {mapping = [#gpu.thread<x>]}
+    scf.forall (%tx, %ty) in (64, 2) {
+      memref.store %cst, %n[%ty, %tx] : memref<?x?xf32>
+    } {mapping = [#gpu.thread<x>, #gpu.thread<y>]}
+  } {mapping = [#gpu.block<x>]}
+  return
+}

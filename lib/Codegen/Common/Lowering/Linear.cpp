@@ -56,13 +56,13 @@ Value buildLinear(TensorBuilder &b, Value x, Value w, Value bias) {
 
 bool isLinearContraction(linalg::ContractOp op) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
-      op->getNumResults() != 1)
+      op->getNumResults() != (op.hasPureTensorSemantics() ? 1u : 0u))
     return false;
-  auto x = dyn_cast<RankedTensorType>(op.getDpsInputs()[0].getType());
-  auto w = dyn_cast<RankedTensorType>(op.getDpsInputs()[1].getType());
-  auto y = dyn_cast<RankedTensorType>(op.getDpsInits()[0].getType());
-  if (!x || !w || !y || w.getRank() != 2 || x.getRank() < 1 ||
-      y.getRank() != x.getRank())
+  auto x = dyn_cast<ShapedType>(op.getDpsInputs()[0].getType());
+  auto w = dyn_cast<ShapedType>(op.getDpsInputs()[1].getType());
+  auto y = dyn_cast<ShapedType>(op.getDpsInits()[0].getType());
+  if (!x || !w || !y || !x.hasRank() || !w.hasRank() || !y.hasRank() ||
+      w.getRank() != 2 || x.getRank() < 1 || y.getRank() != x.getRank())
     return false;
   if (!x.getElementType().isF32() || !w.getElementType().isF32() ||
       !y.getElementType().isF32())

@@ -203,7 +203,7 @@ mlir::Value buildFusedLinear(TensorBuilder &b, mlir::Value x,
 mlir::Value fusedPart(TensorBuilder &b, mlir::Value fused, int64_t offset,
                       int64_t width);
 /// Whether `op` is a linear in the form buildLinear writes: x [..., K] and
-/// w [N, K] into y [..., N].
+/// w [N, K] into y [..., N] (tensors, or buffers after bufferization).
 bool isLinearContraction(mlir::linalg::ContractOp op);
 /// rms_norm over the last dim with weight w[D].
 mlir::Value buildRMSNorm(TensorBuilder &b, mlir::Value x, mlir::Value w,
