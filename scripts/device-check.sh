@@ -44,7 +44,8 @@ prepare)
   rm -rf "$dir" && mkdir -p "$dir"
   cp "$bin/seqc-run" "$dir/"
   export SEQC_DEVICE_STAGE=compile SEQC_DEVICE_SEQC="$bin/seqc"
-  export SEQC_DEVICE_FLAGS="--target=$target --gpu-arch=${GPU_ARCH:-sm_90}"
+  # Host code for any x86-64 with AVX2: the GPU machine's CPU is not this.
+  export SEQC_DEVICE_FLAGS="--target=$target --gpu-arch=${GPU_ARCH:-sm_90} --cpu=x86-64-v3"
   start=$(date +%s)
   # Nothing runs here: every script's verdicts are failures, ignored.
   set +e

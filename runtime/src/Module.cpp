@@ -269,9 +269,11 @@ extern "C" void seqc_module_set_threads(seqc_module *m, int threads) {
 }
 
 extern "C" void seqc_module_set_stream(seqc_module *m, void *stream) {
+  std::lock_guard<std::mutex> turn(m->runLock);
   m->executor->setStream(stream);
 }
 
 extern "C" double seqc_module_last_run_gpu_ms(const seqc_module *m) {
+  std::lock_guard<std::mutex> turn(const_cast<seqc_module *>(m)->runLock);
   return m->executor->lastRunDeviceMs();
 }

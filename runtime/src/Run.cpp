@@ -160,6 +160,10 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
   std::vector<const void *> data(numInputs);
   for (size_t i = 0; i < numInputs; ++i) {
     data[i] = inputs[i].data;
+    if (inputs[i].memory != SEQC_HOST && inputs[i].memory != SEQC_DEVICE)
+      return fail("input '" + m->inputs[i].name + "': memory is " +
+                  std::to_string(int(inputs[i].memory)) +
+                  ", neither SEQC_HOST nor SEQC_DEVICE");
     if (hostMemory) {
       if (inputs[i].memory != SEQC_HOST) {
         return fail("input '" + m->inputs[i].name +
@@ -168,8 +172,12 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
       }
       continue;
     }
-    size_t bytes = size_t(seqc_tensor_num_elements(&inputs[i])) *
-                   elementSize(inputs[i].dtype);
+    size_t bytes = 0;
+    if (__builtin_mul_overflow(size_t(seqc_tensor_num_elements(&inputs[i])),
+                               elementSize(inputs[i].dtype), &bytes)) {
+      releaseCopies();
+      return fail("input '" + m->inputs[i].name + "' is too large");
+    }
     void *copy = executor.allocate(bytes);
     if (!copy) {
       releaseCopies();
@@ -222,7 +230,7 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
   // its allocation and is no one else's; copy it out densely otherwise.
   // Every other buffer the module allocated is freed, once.
   std::set<void *> owned, handedOut, foreign;
-  std::string deviceOutputFailed;
+  std::string deviceOutputFailed, hostOutputFailed;
   for (size_t i = 0; i < numInputs; ++i)
     foreign.insert(inputs[i].data);
   for (void *p : copies)
@@ -258,8 +266,9 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
     size_t esize = elementSize(spec.dtype);
     const char *base = reinterpret_cast<const char *>(d[1]) + d[2] * esize;
     // (A device's buffers are the executor's to release: copied out.)
-    if (hostMemory && dense && base == allocated && !foreign.count(allocated) &&
-        handedOut.insert(allocated).second) {
+    // A device output is the executor's buffer as it is, when it can be.
+    if ((hostMemory || memory == SEQC_DEVICE) && dense && base == allocated &&
+        !foreign.count(allocated) && handedOut.insert(allocated).second) {
       out.data = allocated;
       continue;
     }
@@ -283,6 +292,11 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
       continue;
     }
     out.data = malloc(n > 0 ? size_t(n) * esize : 1);
+    if (!out.data) {
+      hostOutputFailed = "out of memory: output '" + spec.name + "' (" +
+                         std::to_string(size_t(n) * esize) + " bytes)";
+      continue;
+    }
     if (dense) {
       memcpy(out.data, base, size_t(n) * esize);
       continue;
@@ -301,6 +315,11 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
     return fail(std::string("on the ") + executor.name() + ": " +
                 (deviceOutputFailed.empty() ? executor.deviceError()
                                             : deviceOutputFailed));
+  }
+  if (!hostOutputFailed.empty()) {
+    for (size_t o = 0; o < numOutputs; ++o)
+      seqc_tensor_release(&outputs[o]);
+    return fail(hostOutputFailed);
   }
   if (status != 0) {
     for (size_t o = 0; o < numOutputs; ++o)

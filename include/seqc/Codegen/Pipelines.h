@@ -49,6 +49,14 @@ void buildCommonPipeline(mlir::OpPassManager &pm, PipelineBuilder &b);
 /// After a target's kernels: weights to arguments, buffers (allocations
 /// freed), the module's state to arguments.
 void buildBufferizePipeline(mlir::OpPassManager &pm, PipelineBuilder &b);
+/// What host code holds besides loops and calls: OpenMP regions (the CPU)
+/// or kernel launches (CUDA).
+enum class HostCode { WithOpenMP, WithLaunches };
+/// Host code to the LLVM dialect: vectors, memrefs (allocations through the
+/// module's functions), math, arith, index, functions, control flow, and
+/// the OpenMP or launch ops.
+void buildHostToLLVM(mlir::OpPassManager &pm, PipelineBuilder &b,
+                     HostCode host);
 /// The CPU pipeline, from seq IR to the LLVM dialect.
 void buildCPUPipeline(mlir::OpPassManager &pm, PipelineBuilder &b);
 /// Its last part: parallel loops on OpenMP, everything to the LLVM dialect.

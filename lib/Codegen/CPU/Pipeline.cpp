@@ -33,24 +33,11 @@ void seqc::buildCPULoopsToLLVM(OpPassManager &pm, PipelineBuilder &b) {
   b.add(pm, createConvertSCFToOpenMPPass());
   b.add(pm, createSeqInlineAllocaScopes());
   b.add(pm, createCanonicalizerPass());
-  // To the LLVM dialect; allocations through the functions the module
-  // defines (lib/Target/CPU), so that a failed one is an error of the run.
+  // To the LLVM dialect.
   b.add(pm, createLowerAffinePass());
   b.add(pm, createSCFToControlFlowPass());
   b.add(pm, createCanonicalizerPass());
   b.add(pm, memref::createExpandStridedMetadataPass());
   b.add(pm, createLowerAffinePass());
-  b.add(pm, createConvertVectorToLLVMPass());
-  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
-  memrefToLLVM.useAlignedAlloc = true;
-  memrefToLLVM.useGenericFunctions = true;
-  b.add(pm, createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
-  b.add(pm, createConvertMathToLLVMPass());
-  b.add(pm, createConvertMathToLibmPass());
-  b.add(pm, createArithToLLVMConversionPass());
-  b.add(pm, createConvertIndexToLLVMPass());
-  b.add(pm, createConvertOpenMPToLLVMPass());
-  b.add(pm, createConvertFuncToLLVMPass());
-  b.add(pm, createConvertControlFlowToLLVMPass());
-  b.add(pm, createReconcileUnrealizedCastsPass());
+  buildHostToLLVM(pm, b, HostCode::WithOpenMP);
 }

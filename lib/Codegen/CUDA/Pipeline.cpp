@@ -55,18 +55,7 @@ void seqc::buildCUDAPipeline(OpPassManager &pm, PipelineBuilder &b,
   b.add(pm, createSCFToControlFlowPass());
   b.add(pm, createCanonicalizerPass());
   b.add(pm, createLowerAffinePass());
-  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
-  memrefToLLVM.useAlignedAlloc = true;
-  memrefToLLVM.useGenericFunctions = true;
-  b.add(pm, createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
-  b.add(pm, createConvertMathToLLVMPass());
-  b.add(pm, createConvertMathToLibmPass());
-  b.add(pm, createArithToLLVMConversionPass());
-  b.add(pm, createConvertIndexToLLVMPass());
-  b.add(pm, createConvertFuncToLLVMPass());
-  b.add(pm, createConvertControlFlowToLLVMPass());
-  b.add(pm, createGpuToLLVMConversionPass());
-  b.add(pm, createReconcileUnrealizedCastsPass());
+  buildHostToLLVM(pm, b, HostCode::WithLaunches);
 }
 
 void seqc::buildCUDASimulationPipeline(OpPassManager &pm, PipelineBuilder &b) {

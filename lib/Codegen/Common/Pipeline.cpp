@@ -1,4 +1,4 @@
-//===- Pipeline.cpp - The passes every target runs first ------------------===//
+//===- Pipeline.cpp - The passes every target runs, first and last --------===//
 #include "seqc/Codegen/Passes.h"
 #include "seqc/Codegen/Pipelines.h"
 #include "seqc/Transforms/Passes.h"
@@ -50,4 +50,26 @@ void seqc::buildBufferizePipeline(OpPassManager &pm, PipelineBuilder &b) {
   // The module's state per instance.
   b.add(pm, createSeqStateToArgs());
   b.add(pm, createSeqCopiesToLinalg());
+}
+
+void seqc::buildHostToLLVM(OpPassManager &pm, PipelineBuilder &b,
+                           HostCode host) {
+  b.add(pm, createConvertVectorToLLVMPass());
+  // Allocations through the functions the module defines (lib/Target), so
+  // that a failed one is an error of the run.
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useAlignedAlloc = true;
+  memrefToLLVM.useGenericFunctions = true;
+  b.add(pm, createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
+  b.add(pm, createConvertMathToLLVMPass());
+  b.add(pm, createConvertMathToLibmPass());
+  b.add(pm, createArithToLLVMConversionPass());
+  b.add(pm, createConvertIndexToLLVMPass());
+  if (host == HostCode::WithOpenMP)
+    b.add(pm, createConvertOpenMPToLLVMPass());
+  b.add(pm, createConvertFuncToLLVMPass());
+  b.add(pm, createConvertControlFlowToLLVMPass());
+  if (host == HostCode::WithLaunches)
+    b.add(pm, createGpuToLLVMConversionPass());
+  b.add(pm, createReconcileUnrealizedCastsPass());
 }

@@ -100,7 +100,9 @@ std::string seqc::emitHeader(const std::string &signature,
     << "_load(const char *weights_path, seqc_module **module) {\n"
     << "  return seqc_module_from_entry(" << model << "_entry, " << model
     << "_signature, weights_path, module);\n}\n\n"
-    << "/** Runs the model; release the outputs with seqc_tensor_release. */\n"
+    << "/** Runs the model; release the outputs with seqc_tensor_release. "
+       "An output's\n    `memory` says where the caller wants it (zero the "
+       "struct for host memory). */\n"
     << "static inline seqc_error *" << model << "_run(seqc_module *module";
   std::set<std::string> taken;
   std::vector<std::string> inNames = parameterNames(ins, "in_", taken);
@@ -113,6 +115,8 @@ std::string seqc::emitHeader(const std::string &signature,
     << "];\n  seqc_tensor seqc_outs_[" << outs.size() << "];\n";
   for (size_t i = 0; i < inNames.size(); ++i)
     h << "  seqc_ins_[" << i << "] = *" << inNames[i] << ";\n";
+  for (size_t i = 0; i < outNames.size(); ++i)
+    h << "  seqc_outs_[" << i << "] = *" << outNames[i] << ";\n";
   h << "  seqc_error *seqc_err_ = seqc_module_run(module, seqc_ins_, "
     << ins.size() << ", seqc_outs_, " << outs.size()
     << ");\n  if (seqc_err_)\n    return seqc_err_;\n";

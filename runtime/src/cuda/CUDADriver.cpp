@@ -84,7 +84,9 @@ const CUDADriver *CUDADriver::get(std::string &why) {
     }
     int count = 0;
     if (CUresult r = driver.cuDeviceGetCount(&count); r || count < 1) {
-      failure = "no CUDA device";
+      failure =
+          r ? "no CUDA device (cuDeviceGetCount: " + driver.describe(r) + ")"
+            : "no CUDA device";
       return;
     }
     loaded = &driver;

@@ -17,6 +17,15 @@ static unsigned archNumberOf(const std::string &arch) {
   return n;
 }
 
+/// Device 0's primary context, retained once by the first CUDA module.
+static CUcontext keptContext = nullptr;
+
+/// Whether a GPU of compute capability `gpu` runs a cubin for `cubin`: the
+/// same major version, a minor one no higher.
+static bool runsCubinOf(unsigned cubin, unsigned gpu) {
+  return cubin && cubin / 10 == gpu / 10 && cubin <= gpu;
+}
+
 CUDAExecutor::~CUDAExecutor() {
   if (!driver)
     return;
@@ -36,6 +45,9 @@ CUDAExecutor::~CUDAExecutor() {
 bool CUDAExecutor::checkSignature(const json &sig, std::string &why) {
   numDescriptors = sig.at("inputs").size() + sig.at("weights").size() +
                    sig.at("state").size();
+  // The host code's CPU features first.
+  if (!host->checkSignature(sig, why))
+    return false;
   driver = CUDADriver::get(why);
   if (!driver)
     return false;
@@ -63,7 +75,7 @@ bool CUDAExecutor::checkSignature(const json &sig, std::string &why) {
   bool runs = false;
   std::string list;
   for (const std::string &a : archs) {
-    runs |= a == arch;
+    runs |= runsCubinOf(archNumberOf(a), archNumber);
     list += (list.empty() ? "" : ", ") + a;
   }
   if (!archs.empty() && archNumberOf(archs.back()) <= archNumber)
@@ -73,6 +85,11 @@ bool CUDAExecutor::checkSignature(const json &sig, std::string &why) {
           " (compile with --gpu-arch=" + arch + ")";
     return false;
   }
+  // One more reference to the context, never dropped: device outputs, the
+  // caller's, outlive the modules that made them.
+  static CUresult kept = driver->cuDevicePrimaryCtxRetain(&keptContext, device);
+  if (!check(kept, "cuDevicePrimaryCtxRetain"))
+    return false;
   return check(driver->cuDevicePrimaryCtxRetain(&context, device),
                "cuDevicePrimaryCtxRetain") &&
          check(driver->cuCtxSetCurrent(context), "cuCtxSetCurrent") &&
@@ -97,12 +114,18 @@ void *CUDAExecutor::allocate(size_t bytes) {
 }
 
 void CUDAExecutor::release(void *data) {
-  if (data && driver)
+  if (data && driver && !driver->cuCtxSetCurrent(context))
     driver->cuMemFree(reinterpret_cast<CUdeviceptr>(data));
 }
 
 bool CUDAExecutor::copy(void *to, const void *from, size_t bytes,
                         std::string &why) {
+  // What the caller's stream was computing into `from` first.
+  if (userStream)
+    if (CUresult r = driver->cuStreamSynchronize(userStream)) {
+      why = "waiting for the stream: " + driver->describe(r);
+      return false;
+    }
   // Unified addressing: host, device and managed pointers alike.
   if (CUresult r =
           driver->cuMemcpy(reinterpret_cast<CUdeviceptr>(to),
@@ -115,24 +138,35 @@ bool CUDAExecutor::copy(void *to, const void *from, size_t bytes,
 
 void seqc::runtime::releaseDeviceMemory(void *data) {
   std::string why;
-  if (const CUDADriver *driver = CUDADriver::get(why))
+  const CUDADriver *driver = CUDADriver::get(why);
+  if (driver && keptContext && !driver->cuCtxSetCurrent(keptContext))
     driver->cuMemFree(reinterpret_cast<CUdeviceptr>(data));
 }
 
 void *CUDAExecutor::allocCall(void *self, uint64_t bytes) {
-  return static_cast<CUDAExecutor *>(self)->allocate(bytes);
+  auto *e = static_cast<CUDAExecutor *>(self);
+  void *p = e->allocate(bytes);
+  if (p)
+    e->runBuffers.insert(p);
+  return p;
 }
 
 void CUDAExecutor::freeCall(void *self, void *data) {
-  static_cast<CUDAExecutor *>(self)->release(data);
+  auto *e = static_cast<CUDAExecutor *>(self);
+  e->runBuffers.erase(data);
+  e->release(data);
 }
 
 CUfunction CUDAExecutor::function(const seqc_cuda_image *images,
                                   int64_t numImages, const char *kernel) {
   if (!kernels) {
     const seqc_cuda_image *chosen = nullptr;
-    for (int64_t i = 0; i < numImages && !chosen; ++i)
-      if (images[i].format == 0 && arch == images[i].arch)
+    // The newest cubin this GPU runs, else PTX to compile.
+    for (int64_t i = 0; i < numImages; ++i)
+      if (images[i].format == 0 &&
+          runsCubinOf(archNumberOf(images[i].arch), archNumber) &&
+          (!chosen ||
+           archNumberOf(images[i].arch) > archNumberOf(chosen->arch)))
         chosen = &images[i];
     for (int64_t i = 0; i < numImages && !chosen; ++i)
       if (images[i].format == 1 && archNumberOf(images[i].arch) <= archNumber)
@@ -149,11 +183,16 @@ CUfunction CUDAExecutor::function(const seqc_cuda_image *images,
       return nullptr;
     }
   }
-  auto [it, added] = functions.emplace(kernel, nullptr);
-  if (added)
-    if (CUresult r = driver->cuModuleGetFunction(&it->second, kernels, kernel))
-      fail(std::string("kernel ") + kernel + ": " + driver->describe(r));
-  return it->second;
+  auto known = functions.find(kernel);
+  if (known != functions.end())
+    return known->second;
+  CUfunction f = nullptr;
+  if (CUresult r = driver->cuModuleGetFunction(&f, kernels, kernel)) {
+    fail(std::string("kernel ") + kernel + ": " + driver->describe(r));
+    return nullptr;
+  }
+  functions.emplace(kernel, f);
+  return f;
 }
 
 void CUDAExecutor::launchCall(void *self, const seqc_cuda_image *images,
@@ -174,7 +213,10 @@ void CUDAExecutor::launchCall(void *self, const seqc_cuda_image *images,
   const CUDADriver &d = *e->driver;
   CUstream queue = e->queue();
   if (!e->launched)
-    d.cuEventRecord(e->started, queue);
+    if (CUresult r = d.cuEventRecord(e->started, queue)) {
+      e->fail(std::string("cuEventRecord: ") + d.describe(r));
+      return;
+    }
   e->launched = true;
   if (CUresult r = d.cuLaunchKernel(f, unsigned(dims[0]), unsigned(dims[1]),
                                     unsigned(dims[2]), unsigned(dims[3]),
@@ -183,7 +225,10 @@ void CUDAExecutor::launchCall(void *self, const seqc_cuda_image *images,
     e->fail(std::string("launching kernel ") + kernel + ": " + d.describe(r));
     return;
   }
-  d.cuEventRecord(e->finished, queue);
+  if (CUresult r = d.cuEventRecord(e->finished, queue)) {
+    e->fail(std::string("cuEventRecord: ") + d.describe(r));
+    return;
+  }
   // The host code after the launch may read what the kernel wrote.
   if (CUresult r = d.cuStreamSynchronize(queue))
     e->fail(std::string("kernel ") + kernel + ": " + d.describe(r));
@@ -201,7 +246,14 @@ int32_t CUDAExecutor::run(void **args, void *results, uint64_t &failedBytes) {
   // The descriptors, then the calls (seqc_module_abi.h).
   std::vector<void *> all(args, args + numDescriptors);
   all.push_back(&calls);
+  runBuffers.clear();
   int32_t status = host->run(all.data(), results, failedBytes);
+  // A failed allocation left the host code midway: its buffers are GPU
+  // memory, freed here (otherwise each one is an output's or freed).
+  if (status == kAllocFailed)
+    for (void *p : runBuffers)
+      release(p);
+  runBuffers.clear();
   if (!error.empty() && status >= 0)
     return kDeviceFailed;
   float ms = 0;

@@ -18,6 +18,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 
 namespace seqc::runtime {
 
@@ -77,6 +78,8 @@ private:
   unsigned archNumber = 0;
   CUmodule kernels = nullptr;
   std::map<std::string, CUfunction> functions;
+  /// What the host code allocated in this run and has not freed.
+  std::set<void *> runBuffers;
   std::string error;
   /// Inputs, weights and state: the descriptors a run passes.
   size_t numDescriptors = 0;

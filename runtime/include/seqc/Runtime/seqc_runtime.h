@@ -39,7 +39,8 @@ const char *seqc_error_message(const seqc_error *error);
 void seqc_error_free(seqc_error *error);
 
 /** Where a tensor's data lives: host memory, or (for a CUDA module) GPU
- *  memory, `data` then a CUdeviceptr of the current device. */
+ *  memory, `data` then a CUdeviceptr valid in the primary context of device
+ *  0, where CUDA modules run. */
 typedef enum seqc_memory {
   SEQC_HOST = 0,
   SEQC_DEVICE = 1,
@@ -117,8 +118,9 @@ double seqc_module_last_run_gpu_ms(const seqc_module *module);
 
 /** Runs the module. `inputs` are in the module's input order and are
  *  checked first (dtypes, ranks, sizes, symbols, token ids); `outputs`
- *  receives one tensor per module output, in order (each keeps the
- *  `memory` the caller set). A CUDA module takes inputs in host or device
+ *  receives one tensor per module output, in order: in device memory
+ *  where the caller set its `memory` to SEQC_DEVICE and the module runs on
+ *  CUDA, else in host memory. A CUDA module takes inputs in host or device
  *  memory (copied into the buffers its host code shares with its kernels);
  *  a CPU module only host memory. */
 seqc_error *seqc_module_run(seqc_module *module, const seqc_tensor *inputs,
