@@ -332,9 +332,9 @@ def SeqCUDATileLinear : Pass<"seq-cuda-tile-linear", "mlir::ModuleOp"> {
     `linalg.contract` of seqc's lowering, y[..., n] += x[..., k] w[n, k],
     on buffers, outside any parallel loop): a grid of `tile` x `tile`
     output tiles, `scf.forall` mapped to `#gpu.block<x>` (rows, the leading
-    dims flattened) and `#gpu.block<y>` (columns), with three
-    `tile` x `tile` buffers in workgroup memory (x's tile, w's tile, the
-    accumulators). Per k-tile, one thread loop (`#gpu.thread<x>`,
+    dims flattened) and `#gpu.block<y>` (columns), with three buffers in
+    workgroup memory: x's tile, w's tile (padded by a column against bank
+    conflicts, since it is read down its columns), the accumulators. Per k-tile, one thread loop (`#gpu.thread<x>`,
     `#gpu.thread<y>`) stages both tiles from global memory (zeros past the
     edges), the next accumulates their product; a last one adds the
     accumulators to y. Consecutive thread loops are separated by a

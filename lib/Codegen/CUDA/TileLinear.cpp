@@ -57,12 +57,16 @@ public:
     b.setInsertionPointToStart(grid.getBody());
     Value rowBase = arith::MulIOp::create(b, loc, grid.getInductionVar(0), t);
     Value colBase = arith::MulIOp::create(b, loc, grid.getInductionVar(1), t);
-    auto shared = MemRefType::get(
-        {tile, tile}, b.getF32Type(), MemRefLayoutAttrInterface{},
-        gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup));
-    Value xTile = memref::AllocOp::create(b, loc, shared);
-    Value wTile = memref::AllocOp::create(b, loc, shared);
-    Value acc = memref::AllocOp::create(b, loc, shared);
+    auto shared = [&](int64_t columns) {
+      return MemRefType::get(
+          {tile, columns}, b.getF32Type(), MemRefLayoutAttrInterface{},
+          gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup));
+    };
+    Value xTile = memref::AllocOp::create(b, loc, shared(tile));
+    // w's tile is read down its columns (a thread per row): one column of
+    // padding puts a column's words in distinct shared-memory banks.
+    Value wTile = memref::AllocOp::create(b, loc, shared(tile + 1));
+    Value acc = memref::AllocOp::create(b, loc, shared(tile));
     Value zero =
         arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(0.0f));
 

@@ -5,8 +5,9 @@
 
 // A projection y[b, t, n] += x[b, t, k] w[n, k] (seqc's linear form) as
 // output tiles: rows (b, t flattened) on blocks x, columns on blocks y; x's
-// and w's k-tiles staged in workgroup memory, then multiplied; the sums
-// added to y inside its edges.
+// and w's k-tiles staged in workgroup memory (w's padded by a column:
+// it is read down its columns), then multiplied; the sums added to y
+// inside its edges.
 #x = affine_map<(b, t, n, k) -> (b, t, k)>
 #w = affine_map<(b, t, n, k) -> (n, k)>
 #y = affine_map<(b, t, n, k) -> (b, t, n)>
@@ -21,7 +22,7 @@ func.func @linear(%x: memref<?x?x24xf32>, %w: memref<10x24xf32>,
 // TILE-NOT: linalg.contract
 // TILE: scf.forall (%[[BM:.*]], %[[BN:.*]]) in (%{{.*}}, %{{.*}}) {
 // TILE: %[[XS:.*]] = memref.alloc() : memref<16x16xf32, #gpu.address_space<workgroup>>
-// TILE: %[[WS:.*]] = memref.alloc() : memref<16x16xf32, #gpu.address_space<workgroup>>
+// TILE: %[[WS:.*]] = memref.alloc() : memref<16x17xf32, #gpu.address_space<workgroup>>
 // TILE: %[[ACC:.*]] = memref.alloc() : memref<16x16xf32, #gpu.address_space<workgroup>>
 // TILE: scf.forall (%{{.*}}, %{{.*}}) in (16, 16) {
 // TILE: memref.store %{{.*}}, %[[ACC]]
@@ -60,7 +61,7 @@ func.func @linear(%x: memref<?x?x24xf32>, %w: memref<10x24xf32>,
 // Mapped: one launch of 16 x 16 threads, the buffers its workgroup
 // attributions, a barrier after each thread loop but the last.
 // LAUNCH-LABEL: func.func @linear
-// LAUNCH: gpu.launch blocks(%{{.*}}, %{{.*}}, %{{.*}}) in (%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %c1{{.*}}) threads(%{{.*}}, %{{.*}}, %{{.*}}) in (%{{.*}} = %c16{{.*}}, %{{.*}} = %c16{{.*}}, %{{.*}} = %c1{{.*}}) workgroup(%[[XS:.*]] : memref<16x16xf32, #gpu.address_space<workgroup>>, %[[WS:.*]] : memref<16x16xf32, #gpu.address_space<workgroup>>, %[[ACC:.*]] : memref<16x16xf32, #gpu.address_space<workgroup>>) {
+// LAUNCH: gpu.launch blocks(%{{.*}}, %{{.*}}, %{{.*}}) in (%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %c1{{.*}}) threads(%{{.*}}, %{{.*}}, %{{.*}}) in (%{{.*}} = %c16{{.*}}, %{{.*}} = %c16{{.*}}, %{{.*}} = %c1{{.*}}) workgroup(%[[XS:.*]] : memref<16x16xf32, #gpu.address_space<workgroup>>, %[[WS:.*]] : memref<16x17xf32, #gpu.address_space<workgroup>>, %[[ACC:.*]] : memref<16x16xf32, #gpu.address_space<workgroup>>) {
 // LAUNCH: memref.store %{{.*}}, %[[ACC]]
 // LAUNCH-NEXT: gpu.barrier
 // LAUNCH: scf.for
