@@ -8,7 +8,6 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ModuleInternal.h"
-#include "cuda/CUDAExecutor.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -230,7 +229,7 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
   // its allocation and is no one else's; copy it out densely otherwise.
   // Every other buffer the module allocated is freed, once.
   std::set<void *> owned, handedOut, foreign;
-  std::string deviceOutputFailed, hostOutputFailed;
+  std::string outputFailed;
   for (size_t i = 0; i < numInputs; ++i)
     foreign.insert(inputs[i].data);
   for (void *p : copies)
@@ -265,43 +264,31 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
       continue;
     size_t esize = elementSize(spec.dtype);
     const char *base = reinterpret_cast<const char *>(d[1]) + d[2] * esize;
-    // (A device's buffers are the executor's to release: copied out.)
-    // A device output is the executor's buffer as it is, when it can be.
+    // The module's own buffer, when it is dense, starts at its allocation
+    // and is no one else's: host memory on a device that reads it, or the
+    // executor's memory for a device output. Otherwise a dense copy, into
+    // host memory or an allocate()d buffer (which the host writes too).
     if ((hostMemory || memory == SEQC_DEVICE) && dense && base == allocated &&
         !foreign.count(allocated) && handedOut.insert(allocated).second) {
       out.data = allocated;
       continue;
     }
-    if (memory == SEQC_DEVICE) {
-      // The device's buffer of the output, dense.
-      out.data = executor.allocate(size_t(n) * esize);
-      std::vector<char> packed;
-      const char *from = base;
-      if (!dense) {
-        packed.resize(size_t(n) * esize);
-        copyStrided(packed.data(), base, d, rank, esize, n);
-        from = packed.data();
-      }
-      std::string why;
-      if (!out.data ||
-          (n > 0 && !executor.copy(out.data, from, size_t(n) * esize, why)))
-        deviceOutputFailed = "output '" + spec.name + "': " +
-                             (out.data ? why
-                                       : "cannot allocate on the " +
-                                             std::string(executor.name()));
-      continue;
-    }
-    out.data = malloc(n > 0 ? size_t(n) * esize : 1);
+    size_t bytes = size_t(n) * esize;
+    out.data = memory == SEQC_DEVICE ? executor.allocate(bytes)
+                                     : malloc(n > 0 ? bytes : 1);
     if (!out.data) {
-      hostOutputFailed = "out of memory: output '" + spec.name + "' (" +
-                         std::to_string(size_t(n) * esize) + " bytes)";
+      outputFailed = memory == SEQC_DEVICE
+                         ? std::string("on the ") + executor.name() +
+                               ": output '" + spec.name +
+                               "': cannot allocate on the " + executor.name()
+                         : "out of memory: output '" + spec.name + "' (" +
+                               std::to_string(bytes) + " bytes)";
       continue;
     }
-    if (dense) {
-      memcpy(out.data, base, size_t(n) * esize);
-      continue;
-    }
-    copyStrided(static_cast<char *>(out.data), base, d, rank, esize, n);
+    if (dense)
+      memcpy(out.data, base, bytes);
+    else
+      copyStrided(static_cast<char *>(out.data), base, d, rank, esize, n);
   }
   for (void *p : handedOut)
     owned.erase(p);
@@ -309,25 +296,18 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
     if (!foreign.count(p))
       executor.release(p);
   releaseCopies();
-  if (status == Executor::kDeviceFailed || !deviceOutputFailed.empty()) {
-    for (size_t o = 0; o < numOutputs; ++o)
-      seqc_tensor_release(&outputs[o]);
-    return fail(std::string("on the ") + executor.name() + ": " +
-                (deviceOutputFailed.empty() ? executor.deviceError()
-                                            : deviceOutputFailed));
-  }
-  if (!hostOutputFailed.empty()) {
-    for (size_t o = 0; o < numOutputs; ++o)
-      seqc_tensor_release(&outputs[o]);
-    return fail(hostOutputFailed);
-  }
-  if (status != 0) {
-    for (size_t o = 0; o < numOutputs; ++o)
-      seqc_tensor_release(&outputs[o]);
-    std::string message = status > 0 && size_t(status) <= m->checks.size()
-                              ? m->checks[status - 1]
-                              : "run-time check " + std::to_string(status);
-    return fail("run-time check failed: " + message);
-  }
-  return nullptr;
+  // (A failed device or check leaves the outputs empty.)
+  if (status == Executor::kDeviceFailed)
+    outputFailed = std::string("on the ") + executor.name() + ": " +
+                   executor.deviceError();
+  else if (status != 0)
+    outputFailed = "run-time check failed: " +
+                   (status > 0 && size_t(status) <= m->checks.size()
+                        ? m->checks[status - 1]
+                        : "run-time check " + std::to_string(status));
+  if (outputFailed.empty())
+    return nullptr;
+  for (size_t o = 0; o < numOutputs; ++o)
+    seqc_tensor_release(&outputs[o]);
+  return fail(outputFailed);
 }

@@ -99,15 +99,11 @@ void distribute(scf::ParallelOp loop, int64_t threads) {
   auto guard = scf::IfOp::create(b, loc, inRange, /*withElse=*/false);
   b.setInsertionPointToStart(guard.thenBlock());
   // The iteration `id`, the last dim fastest.
-  SmallVector<Value> ivs(counts.size());
-  Value rest = id;
-  for (size_t i = counts.size(); i-- > 0;) {
-    Value at = i == 0 ? rest : arith::RemUIOp::create(b, loc, rest, counts[i]);
-    if (i > 0)
-      rest = arith::DivUIOp::create(b, loc, rest, counts[i]);
-    Value scaled = arith::MulIOp::create(b, loc, at, loop.getStep()[i]);
-    ivs[i] = arith::AddIOp::create(b, loc, loop.getLowerBound()[i], scaled);
-  }
+  SmallVector<Value> ivs = seqc::delinearize(b, loc, id, counts);
+  for (size_t i = 0; i < ivs.size(); ++i)
+    ivs[i] = arith::AddIOp::create(
+        b, loc, loop.getLowerBound()[i],
+        arith::MulIOp::create(b, loc, ivs[i], loop.getStep()[i]));
   Block *body = loop.getBody();
   body->getTerminator()->erase(); // scf.reduce without operands
   Block *dest = guard.thenBlock();

@@ -50,11 +50,8 @@ SmallVector<unsigned> mappedDims(scf::ForallOp loop) {
 
 bool isWorkgroupAlloc(Operation *op) {
   auto alloc = dyn_cast<memref::AllocOp>(op);
-  if (!alloc || !alloc.getType().hasStaticShape())
-    return false;
-  auto space =
-      dyn_cast_or_null<gpu::AddressSpaceAttr>(alloc.getType().getMemorySpace());
-  return space && space.getValue() == gpu::AddressSpace::Workgroup;
+  return alloc && alloc.getType().hasStaticShape() &&
+         gpu::GPUDialect::hasWorkgroupMemoryAddressSpace(alloc.getType());
 }
 
 /// Maps one block loop and the thread loops in it.

@@ -5,6 +5,7 @@
 // threads, each thread accumulating one output (Passes.td has the form).
 //
 //===----------------------------------------------------------------------===//
+#include "lib/Codegen/Common/Loops.h"
 #include "lib/Codegen/Common/Lowering/Lowering.h"
 #include "seqc/Codegen/Passes.h"
 
@@ -67,7 +68,7 @@ public:
     // padding puts a column's words in distinct shared-memory banks.
     Value wTile = memref::AllocOp::create(b, loc, shared(tile + 1));
     Value acc = memref::AllocOp::create(b, loc, shared(tile));
-    Value zero =
+    zero =
         arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(0.0f));
 
     threads([&](Value tn, Value tm) {
@@ -151,14 +152,7 @@ private:
 
   /// The leading indices of flattened row `row` (the last dim fastest).
   SmallVector<Value> rowIndices(Value row) {
-    SmallVector<Value> at(lead.size());
-    Value rest = row;
-    for (size_t i = lead.size(); i-- > 0;) {
-      at[i] = i == 0 ? rest : arith::RemUIOp::create(b, loc, rest, lead[i]);
-      if (i > 0)
-        rest = arith::DivUIOp::create(b, loc, rest, lead[i]);
-    }
-    return at;
+    return seqc::delinearize(b, loc, row, lead);
   }
 
   /// tile[tm, tn] = inside ? source[at] : 0.
@@ -172,9 +166,7 @@ private:
       scf::YieldOp::create(
           b, loc, ValueRange{memref::LoadOp::create(b, loc, source, at)});
       b.setInsertionPointToStart(load.elseBlock());
-      scf::YieldOp::create(b, loc,
-                           ValueRange{arith::ConstantFloatOp::create(
-                               b, loc, b.getF32Type(), APFloat(0.0f))});
+      scf::YieldOp::create(b, loc, zero);
     }
     memref::StoreOp::create(b, loc, load.getResult(0), tileBuffer,
                             ValueRange{tm, tn});
@@ -183,7 +175,7 @@ private:
   OpBuilder b;
   Location loc;
   int64_t tile;
-  Value x, w, y, depth;
+  Value x, w, y, depth, zero;
   SmallVector<Value> lead;
 };
 
@@ -218,9 +210,7 @@ struct SeqCUDAHostSharedMemory
   void runOnOperation() override {
     getOperation().walk([](memref::AllocOp alloc) {
       MemRefType type = alloc.getType();
-      auto space =
-          dyn_cast_or_null<gpu::AddressSpaceAttr>(type.getMemorySpace());
-      if (!space || space.getValue() != gpu::AddressSpace::Workgroup)
+      if (!gpu::GPUDialect::hasWorkgroupMemoryAddressSpace(type))
         return;
       alloc.getResult().setType(MemRefType::get(
           type.getShape(), type.getElementType(), type.getLayout()));

@@ -3,7 +3,6 @@
 #include "seqc/Codegen/Passes.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/IR/IRMapping.h"
 
 namespace seqc {
 #define GEN_PASS_DEF_SEQSERIALIZENESTEDPARALLEL
@@ -11,25 +10,6 @@ namespace seqc {
 } // namespace seqc
 
 using namespace mlir;
-
-void seqc::serializeParallelLoop(scf::ParallelOp loop) {
-  OpBuilder b(loop);
-  Location loc = loop.getLoc();
-  SmallVector<Value> ivs;
-  for (auto [lb, ub, step] :
-       llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
-    auto inner = scf::ForOp::create(b, loc, lb, ub, step);
-    ivs.push_back(inner.getInductionVar());
-    b.setInsertionPoint(inner.getBody()->getTerminator());
-  }
-  Block *body = loop.getBody();
-  body->getTerminator()->erase(); // scf.reduce without operands
-  Block *dest = b.getInsertionBlock();
-  dest->getOperations().splice(b.getInsertionPoint(), body->getOperations());
-  for (auto [arg, iv] : llvm::zip(body->getArguments(), ivs))
-    arg.replaceAllUsesWith(iv);
-  loop.erase();
-}
 
 namespace {
 
