@@ -169,6 +169,15 @@ static seqc_error *initModule(seqc_module *m, const char *weightsPath,
       if (m->idRanges.size() == before)
         throw std::runtime_error("token ids of unknown input '" + input + "'");
     }
+    m->kernelOnly.assign(m->inputs.size(), false);
+    for (const json &j : sig.value("kernel_only_inputs", json::array())) {
+      std::string input = j.get<std::string>();
+      for (size_t i = 0; i < m->inputs.size(); ++i)
+        if (m->inputs[i].name == input)
+          m->kernelOnly[i] = true;
+    }
+    for (const IdRange &r : m->idRanges)
+      m->kernelOnly[r.input] = false;
     for (const json &j : sig.at("checks"))
       m->checks.push_back(j.get<std::string>());
   } catch (const std::exception &e) {

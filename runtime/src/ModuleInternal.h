@@ -68,6 +68,9 @@ struct seqc_module {
   /// written by the first run).
   std::mutex runLock;
   std::vector<seqc::runtime::IdRange> idRanges;
+  /// Per input: whether only the device's kernels read it (a device input
+  /// is then used where it is).
+  std::vector<bool> kernelOnly;
   std::vector<std::string> checks;
   std::unique_ptr<seqc::SafeTensorsFile> weightsFile;
 };

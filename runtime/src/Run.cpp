@@ -148,7 +148,7 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
 
   // A device that does not read host memory gets copies of the inputs (in
   // memory its host code shares with its kernels), from host or device
-  // memory.
+  // memory, except device inputs that only its kernels read.
   Executor &executor = *m->executor;
   bool hostMemory = executor.readsHostMemory();
   std::vector<void *> copies;
@@ -171,6 +171,8 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
       }
       continue;
     }
+    if (inputs[i].memory == SEQC_DEVICE && m->kernelOnly[i])
+      continue;
     size_t bytes = 0;
     if (__builtin_mul_overflow(size_t(seqc_tensor_num_elements(&inputs[i])),
                                elementSize(inputs[i].dtype), &bytes)) {

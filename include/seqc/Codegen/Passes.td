@@ -376,6 +376,20 @@ def SeqCUDAMapToGPU : Pass<"seq-cuda-map-to-gpu", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::gpu::GPUDialect"];
 }
 
+def SeqCUDAKernelOnlyInputs
+    : Pass<"seq-cuda-kernel-only-inputs", "mlir::ModuleOp"> {
+  let summary = "Note the entry's inputs that only kernels read";
+  let description = [{
+    After seq-cuda-distribute: an input of the entry (an argument of the
+    public function with a `seq.name`) whose every use outside the loops
+    over `#gpu.block` is a view of it (followed), its base buffer or a
+    `memref.dim` is read by kernels only; anything else (a host load or store, a copy, a call, a
+    return) means the host code touches it. The names go to the module's
+    `seq.kernel_only_inputs`, and from there to the signature, so that the
+    runtime uses a caller's device memory for them without a copy.
+  }];
+}
+
 def SeqCUDAGatherKernels : Pass<"seq-cuda-gather-kernels", "mlir::ModuleOp"> {
   let summary = "Gather the outlined kernels into one gpu.module per target list";
   let description = [{

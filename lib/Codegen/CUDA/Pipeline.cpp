@@ -29,6 +29,7 @@ void seqc::buildCUDADistributionPipeline(OpPassManager &pm,
   b.add(pm, createSeqSerializeNestedParallel());
   b.add(pm, createSeqCUDADistribute());
   b.add(pm, createCanonicalizerPass());
+  b.add(pm, createSeqCUDAKernelOnlyInputs());
 }
 
 void seqc::buildCUDAPipeline(OpPassManager &pm, PipelineBuilder &b,

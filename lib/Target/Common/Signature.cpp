@@ -113,5 +113,12 @@ std::string seqc::withLoweringFacts(const std::string &signature,
                        {"shape", dimsOf(type)}});
     }
   sig["state"] = state;
+  if (auto inputs =
+          module->getAttrOfType<ArrayAttr>("seq.kernel_only_inputs")) {
+    json names = json::array();
+    for (Attribute name : inputs)
+      names.push_back(str(name));
+    sig["kernel_only_inputs"] = names;
+  }
   return sig.dump();
 }

@@ -36,7 +36,8 @@ bool resolve(void *library, CUDADriver &d, std::string &why) {
   bind(d.cuDeviceGetName, "cuDeviceGetName");
   bind(d.cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain");
   bind(d.cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2");
-  bind(d.cuCtxSetCurrent, "cuCtxSetCurrent");
+  bind(d.cuCtxPushCurrent, "cuCtxPushCurrent_v2");
+  bind(d.cuCtxPopCurrent, "cuCtxPopCurrent_v2");
   bind(d.cuStreamCreate, "cuStreamCreate");
   bind(d.cuStreamDestroy, "cuStreamDestroy_v2");
   bind(d.cuStreamSynchronize, "cuStreamSynchronize");

@@ -37,7 +37,8 @@ struct CUDADriver {
   CUresult (*cuDeviceGetName)(char *, int, CUdevice);
   CUresult (*cuDevicePrimaryCtxRetain)(CUcontext *, CUdevice);
   CUresult (*cuDevicePrimaryCtxRelease)(CUdevice);
-  CUresult (*cuCtxSetCurrent)(CUcontext);
+  CUresult (*cuCtxPushCurrent)(CUcontext);
+  CUresult (*cuCtxPopCurrent)(CUcontext *);
   CUresult (*cuStreamCreate)(CUstream *, unsigned);
   CUresult (*cuStreamDestroy)(CUstream);
   CUresult (*cuStreamSynchronize)(CUstream);
@@ -64,6 +65,27 @@ struct CUDADriver {
   /// The process's driver, loaded and initialized once; null with `why`
   /// ("no CUDA driver (...)", "no CUDA device (...)") when it cannot be.
   static const CUDADriver *get(std::string &why);
+};
+
+/// `context` current on this thread for the scope, whatever the caller had
+/// current restored after it.
+class ContextScope {
+public:
+  ContextScope(const CUDADriver &driver, CUcontext context)
+      : driver(driver), pushed(driver.cuCtxPushCurrent(context)) {}
+  ~ContextScope() {
+    CUcontext popped;
+    if (!pushed)
+      driver.cuCtxPopCurrent(&popped);
+  }
+  ContextScope(const ContextScope &) = delete;
+  ContextScope &operator=(const ContextScope &) = delete;
+  /// The push's result (0: `context` is current).
+  CUresult result() const { return pushed; }
+
+private:
+  const CUDADriver &driver;
+  const CUresult pushed;
 };
 
 // The few attributes and flags used.

@@ -27,19 +27,19 @@ static bool runsCubinOf(unsigned cubin, unsigned gpu) {
 }
 
 CUDAExecutor::~CUDAExecutor() {
-  if (!driver)
+  if (!driver || !context)
     return;
-  if (context)
-    driver->cuCtxSetCurrent(context);
-  if (kernels)
-    driver->cuModuleUnload(kernels);
-  if (stream)
-    driver->cuStreamDestroy(stream);
-  for (CUevent e : {started, finished})
-    if (e)
-      driver->cuEventDestroy(e);
-  if (context)
-    driver->cuDevicePrimaryCtxRelease(device);
+  {
+    ContextScope scope(*driver, context);
+    if (kernels)
+      driver->cuModuleUnload(kernels);
+    if (stream)
+      driver->cuStreamDestroy(stream);
+    for (CUevent e : {started, finished})
+      if (e)
+        driver->cuEventDestroy(e);
+  }
+  driver->cuDevicePrimaryCtxRelease(device);
 }
 
 bool CUDAExecutor::checkSignature(const json &sig, std::string &why) {
@@ -90,9 +90,11 @@ bool CUDAExecutor::checkSignature(const json &sig, std::string &why) {
   static CUresult kept = driver->cuDevicePrimaryCtxRetain(&keptContext, device);
   if (!check(kept, "cuDevicePrimaryCtxRetain"))
     return false;
-  return check(driver->cuDevicePrimaryCtxRetain(&context, device),
-               "cuDevicePrimaryCtxRetain") &&
-         check(driver->cuCtxSetCurrent(context), "cuCtxSetCurrent") &&
+  if (!check(driver->cuDevicePrimaryCtxRetain(&context, device),
+             "cuDevicePrimaryCtxRetain"))
+    return false;
+  ContextScope scope(*driver, context);
+  return check(scope.result(), "cuCtxPushCurrent") &&
          check(driver->cuStreamCreate(&stream, kStreamNonBlocking),
                "cuStreamCreate") &&
          check(driver->cuEventCreate(&started, 0), "cuEventCreate") &&
@@ -105,21 +107,32 @@ void CUDAExecutor::fail(const std::string &message) {
 }
 
 void *CUDAExecutor::allocate(size_t bytes) {
-  if (!driver || driver->cuCtxSetCurrent(context))
+  if (!driver)
     return nullptr;
+  ContextScope scope(*driver, context);
   CUdeviceptr p = 0;
+  if (scope.result())
+    return nullptr;
   if (driver->cuMemAllocManaged(&p, bytes ? bytes : 1, kMemAttachGlobal))
     return nullptr;
   return reinterpret_cast<void *>(p);
 }
 
 void CUDAExecutor::release(void *data) {
-  if (data && driver && !driver->cuCtxSetCurrent(context))
+  if (!data || !driver)
+    return;
+  ContextScope scope(*driver, context);
+  if (!scope.result())
     driver->cuMemFree(reinterpret_cast<CUdeviceptr>(data));
 }
 
 bool CUDAExecutor::copy(void *to, const void *from, size_t bytes,
                         std::string &why) {
+  ContextScope scope(*driver, context);
+  if (scope.result()) {
+    why = "cuCtxPushCurrent: " + driver->describe(scope.result());
+    return false;
+  }
   // What the caller's stream was computing into `from` first.
   if (userStream)
     if (CUresult r = driver->cuStreamSynchronize(userStream)) {
@@ -139,7 +152,10 @@ bool CUDAExecutor::copy(void *to, const void *from, size_t bytes,
 void seqc::runtime::releaseDeviceMemory(void *data) {
   std::string why;
   const CUDADriver *driver = CUDADriver::get(why);
-  if (driver && keptContext && !driver->cuCtxSetCurrent(keptContext))
+  if (!driver || !keptContext)
+    return;
+  ContextScope scope(*driver, keptContext);
+  if (!scope.result())
     driver->cuMemFree(reinterpret_cast<CUdeviceptr>(data));
 }
 
@@ -236,8 +252,10 @@ void CUDAExecutor::launchCall(void *self, const seqc_cuda_image *images,
 
 int32_t CUDAExecutor::run(void **args, void *results, uint64_t &failedBytes) {
   error.clear();
-  if (CUresult r = driver->cuCtxSetCurrent(context)) {
-    error = "cuCtxSetCurrent: " + driver->describe(r);
+  // The module's context for the run, the caller's current one after it.
+  ContextScope scope(*driver, context);
+  if (scope.result()) {
+    error = "cuCtxPushCurrent: " + driver->describe(scope.result());
     return kDeviceFailed;
   }
   seqc_cuda_calls calls{this, allocCall, freeCall, launchCall};

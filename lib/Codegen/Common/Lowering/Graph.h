@@ -4,9 +4,9 @@
 // edge_map, node_reduce) lower to kernel calls named after them, carrying
 // the template's attributes; their bodies, the target-independent form,
 // are built here (GraphLayout.cpp, GraphKernels.cpp). The layouts work on
-// i64 tensors of indices: element reads and writes, sequential loops that
-// carry tensors, and one-dimensional generics computing indices per
-// position.
+// i64 tensors of indices, by parallel passes (GraphSort.cpp: merge sorts,
+// binary searches, scans), each a one-dimensional generic computing
+// indices per position; only the passes' count is sequential.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SEQC_LIB_CODEGEN_COMMON_LOWERING_GRAPH_H
@@ -83,28 +83,35 @@ inline mlir::ValueRange forLoop(TensorBuilder &b, mlir::Value lo,
   return loop.getResults();
 }
 
-/// An i64 tensor of `sizes` (contents undefined) and one filled with `v`.
+/// An i64 tensor of `sizes` (contents undefined).
 mlir::Value emptyIndices(TensorBuilder &b,
                          llvm::ArrayRef<mlir::OpFoldResult> sizes);
-mlir::Value filledIndices(TensorBuilder &b,
-                          llvm::ArrayRef<mlir::OpFoldResult> sizes, int64_t v);
 /// [n] i64 tensors, one per value `at(i)` returns for position i: one
 /// parallel linalg.generic.
 llvm::SmallVector<mlir::Value> indicesOf(
     TensorBuilder &b, mlir::Value n, unsigned count,
     const std::function<llvm::SmallVector<mlir::Value>(IB &, mlir::Value)> &at);
-/// Whether `bad(i)` holds for any i in [0, n): a reduction (an i1).
+// Parallel passes (GraphSort.cpp): each a generic over every position.
+/// Whether `bad(i)` holds for any i in [0, n) (an i1): chunks of positions
+/// in parallel, then their flags; `bad` is asked inside [0, n) only.
 mlir::Value any(TensorBuilder &b, mlir::Value n,
                 const std::function<mlir::Value(IB &, mlir::Value)> &bad);
-/// The exclusive prefix sum, in place, of counts held at [k + 1] for
-/// k < keys: each key's start.
-mlir::Value prefixSum(TensorBuilder &b, mlir::Value counts, mlir::Value keys);
-/// Items 0..n-1 sorted stably by key(i), with `starts` the keys' starts: a
-/// counting sort's scatter ([n] i64, `size` entries).
-mlir::Value
-countingSort(TensorBuilder &b, mlir::Value n, mlir::Value size,
-             mlir::Value keys, mlir::Value starts,
-             const std::function<mlir::Value(IB &, mlir::Value)> &key);
+/// Items 0..n-1 sorted stably by the i64 key(i): the keys in order and the
+/// items ([n] i64 each), by ceil(log2 n) merge passes.
+struct Sorted {
+  mlir::Value keys, items;
+};
+Sorted sortByKey(TensorBuilder &b, mlir::Value n,
+                 const std::function<mlir::Value(IB &, mlir::Value)> &key);
+/// The halvings a binary search over [0, n] needs (an index).
+mlir::Value searchSteps(IB &b, mlir::Value n);
+/// The first position p < n of the ascending i64 `sorted` with
+/// sorted[p] >= v, or n (`steps`: searchSteps(n)).
+mlir::Value lowerBound(IB &b, mlir::Value sorted, mlir::Value n,
+                       mlir::Value steps, mlir::Value v);
+/// The inclusive prefix sums of the [n] i64 `values`, by ceil(log2 n)
+/// passes.
+mlir::Value inclusiveScan(TensorBuilder &b, mlir::Value values, mlir::Value n);
 
 /// Whether a pair table is dense, decided at run time: the pairs present
 /// (`total`, an index) at least `threshold` of all `keys` pairs, and some.

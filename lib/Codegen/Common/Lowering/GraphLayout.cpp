@@ -1,11 +1,11 @@
 //===- GraphLayout.cpp - Graph layouts and pair tables, on index tensors --===//
 //
 // The bodies of the graph_layout, node_layout and pair_rows kernel calls:
-// every index checked by a reduction, then a counting sort (counts, an
-// exclusive prefix sum, a stable scatter: sequential loops carrying the
-// tables) and the per-position gathers as parallel generics. When a check
-// fails the layout is empty (no edges, no rows), so no template reads
-// through it.
+// every index checked by a parallel any, the items sorted by a stable
+// merge sort, each key's start found by binary search, the pair tables
+// numbered by a scan (GraphSort.cpp), and the per-position gathers as
+// parallel generics. When a check fails the layout is empty (no edges, no
+// rows), so no template reads through it.
 //
 //===----------------------------------------------------------------------===//
 #include "Graph.h"
@@ -28,12 +28,6 @@ Value emptyIndices(TensorBuilder &b, ArrayRef<OpFoldResult> sizes) {
       b, RankedTensorType::get(shape, b.getI64Type()), dynamic);
 }
 
-Value filledIndices(TensorBuilder &b, ArrayRef<OpFoldResult> sizes, int64_t v) {
-  return linalg::FillOp::create(b, ValueRange{i64(b, v)},
-                                ValueRange{emptyIndices(b, sizes)})
-      .getResult(0);
-}
-
 SmallVector<Value>
 indicesOf(TensorBuilder &b, Value n, unsigned count,
           const std::function<SmallVector<Value>(IB &, Value)> &at) {
@@ -50,58 +44,6 @@ indicesOf(TensorBuilder &b, Value n, unsigned count,
   return SmallVector<Value>(op.getResults());
 }
 
-Value any(TensorBuilder &b, Value n,
-          const std::function<Value(IB &, Value)> &bad) {
-  auto flagType = RankedTensorType::get({}, b.getI1Type());
-  Value no = linalg::FillOp::create(
-                 b, ValueRange{flag(b, false)},
-                 ValueRange{tensor::EmptyOp::create(b, flagType, ValueRange{})})
-                 .getResult(0);
-  // The loop's extent: an operand of n elements that the body ignores.
-  Value domain = tensor::EmptyOp::create(
-      b, RankedTensorType::get({ShapedType::kDynamic}, b.getI1Type()),
-      ValueRange{n});
-  MLIRContext *ctx = b.getContext();
-  auto op = linalg::GenericOp::create(
-      b, TypeRange{flagType}, ValueRange{domain}, ValueRange{no},
-      {b.identity(1), AffineMap::get(1, 0, {}, ctx)}, loopTypes(0, 1),
-      [&](OpBuilder &nested, Location loc, ValueRange args) {
-        IB ib(loc, nested);
-        Value i = linalg::IndexOp::create(ib, 0);
-        linalg::YieldOp::create(
-            ib, ValueRange{arith::OrIOp::create(ib, args[1], bad(ib, i))});
-      });
-  return at(b, op.getResult(0), {});
-}
-
-Value prefixSum(TensorBuilder &b, Value counts, Value keys) {
-  return forLoop(b, idx(b, 0), keys, {counts},
-                 [&](TensorBuilder &lb, Value k, ValueRange c) {
-                   Value next = add(lb, k, idx(lb, 1));
-                   Value sum = arith::AddIOp::create(lb, at(lb, c[0], {k}),
-                                                     at(lb, c[0], {next}));
-                   return SmallVector<Value>{put(lb, sum, c[0], {next})};
-                 })[0];
-}
-
-Value countingSort(TensorBuilder &b, Value n, Value size, Value keys,
-                   Value starts, const std::function<Value(IB &, Value)> &key) {
-  SmallVector<OpFoldResult> zero{b.getIndexAttr(0)}, one{b.getIndexAttr(1)};
-  Value cursor = tensor::ExtractSliceOp::create(
-      b, starts, zero, SmallVector<OpFoldResult>{keys}, one);
-  Value order = filledIndices(b, {size}, 0);
-  return forLoop(b, idx(b, 0), n, {cursor, order},
-                 [&](TensorBuilder &lb, Value i, ValueRange c) {
-                   Value k = key(lb, i);
-                   Value pos = at(lb, c[0], {k});
-                   Value next = put(lb, toI64(lb, i), c[1], {toIndex(lb, pos)});
-                   Value moved =
-                       put(lb, arith::AddIOp::create(lb, pos, i64(lb, 1)), c[0],
-                           {k});
-                   return SmallVector<Value>{moved, next};
-                 })[1];
-}
-
 Value prefersDense(IB &b, Value total, Value keys, double threshold) {
   auto f64 = b.getF64Type();
   Value present = arith::UIToFPOp::create(b, f64, toI64(b, total));
@@ -115,16 +57,28 @@ Value prefersDense(IB &b, Value total, Value keys, double threshold) {
 
 namespace {
 
-/// Adds one at [key(i) + 1] of `counts` for each i in [0, n).
-Value countKeys(TensorBuilder &b, Value n, Value counts,
-                const std::function<Value(IB &, Value)> &key) {
-  return forLoop(
-      b, idx(b, 0), n, {counts}, [&](TensorBuilder &lb, Value i, ValueRange c) {
-        Value slot = add(lb, key(lb, i), idx(lb, 1));
-        Value more =
-            arith::AddIOp::create(lb, at(lb, c[0], {slot}), i64(lb, 1));
-        return SmallVector<Value>{put(lb, more, c[0], {slot})};
-      })[0];
+/// [keys + 1] starts: where each key's items begin in the `n` sorted
+/// keys, then n.
+Value keyStarts(TensorBuilder &b, Value sortedKeys, Value n, Value keys) {
+  Value steps = searchSteps(b, n);
+  return indicesOf(b, add(b, keys, idx(b, 1)), 1, [&](IB &ib, Value k) {
+    return SmallVector<Value>{
+        toI64(ib, lowerBound(ib, sortedKeys, n, steps, toI64(ib, k)))};
+  })[0];
+}
+
+/// `t[i]` where `inside`, else `otherwise` (read only where inside).
+Value atIf(IB &b, Value inside, Value t, Value i, Value otherwise) {
+  auto op = scf::IfOp::create(
+      b, inside,
+      [&](OpBuilder &tb, Location loc) {
+        IB ib(loc, tb);
+        scf::YieldOp::create(ib, at(ib, t, {i}));
+      },
+      [&](OpBuilder &eb, Location loc) {
+        scf::YieldOp::create(eb, loc, otherwise);
+      });
+  return op.getResult(0);
 }
 
 } // namespace
@@ -165,15 +119,15 @@ Results graphLayoutBody(TensorBuilder &b, Checks &checks,
       negate(b, arith::OrIOp::create(b, badEnds, badType)));
   Value edges = arith::SelectOp::create(b, ok, e, idx(b, 0));
 
-  // A counting sort by key type·N + destination.
+  // Sorted by key type·N + destination; each key's segment by binary
+  // search.
   Value keys = mul(b, idx(b, r), n);
-  auto keyOf = [&](IB &ib, Value i) {
-    return add(ib, mul(ib, indexAt(ib, et, {i}), n),
-               indexAt(ib, ei, {idx(ib, 1), i}));
-  };
-  Value segments = filledIndices(b, {add(b, keys, idx(b, 1))}, 0);
-  segments = prefixSum(b, countKeys(b, edges, segments, keyOf), keys);
-  Value order = countingSort(b, edges, edges, keys, segments, keyOf);
+  Sorted sorted = sortByKey(b, edges, [&](IB &ib, Value i) {
+    return toI64(ib, add(ib, mul(ib, indexAt(ib, et, {i}), n),
+                         indexAt(ib, ei, {idx(ib, 1), i})));
+  });
+  Value segments = keyStarts(b, sorted.keys, edges, keys);
+  Value order = sorted.items;
   // The edges' ends and types in the layout's order.
   SmallVector<Value> ends = indicesOf(b, edges, 3, [&](IB &ib, Value p) {
     Value edge = indexAt(ib, order, {p});
@@ -201,17 +155,15 @@ Results nodeLayoutBody(TensorBuilder &b, Checks &checks, rgnn::NodeLayoutOp op,
                     std::to_string(k) + ")");
   Value ok = arith::AndIOp::create(b, lengthOk, negate(b, bad));
   Value nodes = arith::SelectOp::create(b, ok, n, idx(b, 0));
-  Value types = filledIndices(b, {n}, 0);
-  Value offsets = filledIndices(b, {b.getIndexAttr(k + 1)}, 0);
-  types =
-      forLoop(b, idx(b, 0), nodes, {types},
-              [&](TensorBuilder &lb, Value i, ValueRange c) {
-                return SmallVector<Value>{put(lb, at(lb, nt, {i}), c[0], {i})};
-              })[0];
-  auto typeOf = [&](IB &ib, Value i) { return indexAt(ib, types, {i}); };
-  offsets = prefixSum(b, countKeys(b, nodes, offsets, typeOf), idx(b, k));
-  Value order = countingSort(b, nodes, n, idx(b, k), offsets, typeOf);
-  return {types, order, offsets};
+  // Each node's type (0 past the checked ones), the nodes sorted by it.
+  Value types = indicesOf(b, n, 1, [&](IB &ib, Value i) {
+    Value checked = cmp(ib, CmpIPredicate::ult, i, nodes);
+    return SmallVector<Value>{atIf(ib, checked, nt, i, i64(ib, 0))};
+  })[0];
+  Sorted sorted =
+      sortByKey(b, n, [&](IB &ib, Value i) { return at(ib, types, {i}); });
+  Value offsets = keyStarts(b, sorted.keys, nodes, idx(b, k));
+  return {types, sorted.items, offsets};
 }
 
 namespace {
@@ -235,41 +187,50 @@ Results compactRows(TensorBuilder &b, Value node, Value types, Value n,
                     int64_t r, Value &total) {
   Value keys = mul(b, idx(b, r), n);
   Value edges = b.dim(node, 0);
-  Value present =
-      forLoop(b, idx(b, 0), edges, {filledIndices(b, {keys}, 0)},
-              [&](TensorBuilder &lb, Value e, ValueRange c) {
-                Value k = add(lb, mul(lb, indexAt(lb, types, {e}), n),
-                              indexAt(lb, node, {e}));
-                return SmallVector<Value>{put(lb, i64(lb, 1), c[0], {k})};
-              })[0];
-  Value nodes = filledIndices(b, {keys}, 0);
-  Value offsets = filledIndices(b, {b.getIndexAttr(r + 1)}, 0);
-  Value rowOf = emptyIndices(b, {keys});
-  ValueRange numbered = forLoop(
-      b, idx(b, 0), keys, {nodes, offsets, rowOf, idx(b, 0)},
-      [&](TensorBuilder &lb, Value k, ValueRange c) {
-        Value count = c[3];
-        Value atNode = arith::RemUIOp::create(lb, k, n);
-        Value rel = arith::DivUIOp::create(lb, k, n);
-        // A relation's rows start at its first node.
-        Value first = cmp(lb, CmpIPredicate::eq, atNode, idx(lb, 0));
-        Value start = arith::SelectOp::create(lb, first, toI64(lb, count),
-                                              at(lb, c[1], {rel}));
-        Value has =
-            cmp(lb, CmpIPredicate::ne, at(lb, present, {k}), i64(lb, 0));
-        Value row = arith::SelectOp::create(lb, has, toI64(lb, atNode),
-                                            at(lb, c[0], {count}));
-        Value numberOf =
-            arith::SelectOp::create(lb, has, toI64(lb, count), i64(lb, -1));
-        Value more =
-            arith::SelectOp::create(lb, has, add(lb, count, idx(lb, 1)), count);
-        return SmallVector<Value>{put(lb, row, c[0], {count}),
-                                  put(lb, start, c[1], {rel}),
-                                  put(lb, numberOf, c[2], {k}), more};
-      });
-  total = numbered[3];
-  offsets = put(b, toI64(b, total), numbered[1], {idx(b, r)});
-  return {numbered[0], offsets, numbered[2]};
+  // The pairs present: keys the sorted edges' keys hold.
+  Sorted sorted = sortByKey(b, edges, [&](IB &ib, Value e) {
+    return toI64(ib, add(ib, mul(ib, indexAt(ib, types, {e}), n),
+                         indexAt(ib, node, {e})));
+  });
+  Value steps = searchSteps(b, edges);
+  Value present = indicesOf(b, keys, 1, [&](IB &ib, Value k) {
+    Value first = lowerBound(ib, sorted.keys, edges, steps, toI64(ib, k));
+    Value next = lowerBound(ib, sorted.keys, edges, steps,
+                            toI64(ib, add(ib, k, idx(ib, 1))));
+    return SmallVector<Value>{arith::ExtUIOp::create(
+        ib, ib.getI64Type(), cmp(ib, CmpIPredicate::ult, first, next))};
+  })[0];
+  // Row numbers: the pairs present before each, in (relation, node) order.
+  Value upTo = inclusiveScan(b, present, keys);
+  Value some = cmp(b, CmpIPredicate::ugt, keys, idx(b, 0));
+  total = toIndex(
+      b, atIf(b, some, upTo,
+              arith::SubIOp::create(
+                  b, arith::MaxUIOp::create(b, keys, idx(b, 1)), idx(b, 1)),
+              i64(b, 0)));
+  Value rowSteps = searchSteps(b, keys);
+  SmallVector<Value> rows = indicesOf(b, keys, 2, [&](IB &ib, Value k) {
+    // Row k's node (the k-th pair present), and pair k's row or -1.
+    Value pair =
+        lowerBound(ib, upTo, keys, rowSteps, toI64(ib, add(ib, k, idx(ib, 1))));
+    Value isRow = cmp(ib, CmpIPredicate::ult, k, total);
+    Value rowNode = arith::SelectOp::create(
+        ib, isRow, toI64(ib, arith::RemUIOp::create(ib, pair, n)), i64(ib, 0));
+    Value has = cmp(ib, CmpIPredicate::ne, at(ib, present, {k}), i64(ib, 0));
+    Value row = arith::SubIOp::create(ib, at(ib, upTo, {k}), i64(ib, 1));
+    return SmallVector<Value>{
+        rowNode, arith::SelectOp::create(ib, has, row, i64(ib, -1))};
+  });
+  // A relation's rows start after the pairs before its first node.
+  Value offsets = indicesOf(b, idx(b, r + 1), 1, [&](IB &ib, Value rel) {
+    Value k = mul(ib, rel, n);
+    Value inside = cmp(ib, CmpIPredicate::ult, k, keys);
+    Value before =
+        arith::SubIOp::create(ib, atIf(ib, inside, upTo, k, toI64(ib, total)),
+                              atIf(ib, inside, present, k, i64(ib, 0)));
+    return SmallVector<Value>{before};
+  })[0];
+  return {rows[0], offsets, rows[1]};
 }
 
 } // namespace

@@ -12,7 +12,8 @@
  *    "weights": [{"name", "dtype", "shape"}],
  *    "state":   [{"name", "dtype", "shape"}],
  *    "outputs": [{"name", "dtype", "dims": [int or -1]}],
- *    "id_ranges": [{"input", "num"}],  "checks": [message, ...]}
+ *    "id_ranges": [{"input", "num"}],  "checks": [message, ...],
+ *    "kernel_only_inputs": [input name, ...] (optional)}
  *
  * The entry takes one memref descriptor per argument: the inputs, the
  * weights, then the module's state buffers, in the signature's orders.
@@ -33,7 +34,9 @@
  * which its host code allocates the buffers its kernels read (memory the
  * host may read too, since host code runs between launches) and launches
  * its kernels, synchronously. Its descriptors point at such memory, and so
- * do the results'. The kernels come as images, a cubin per architecture
+ * do the results', except those of the inputs its signature lists as
+ * "kernel_only_inputs": the host code never reads them, so they may be
+ * device memory. The kernels come as images, a cubin per architecture
  * and the PTX of the newest, passed to every launch. A failed launch is
  * recorded by the runtime, which skips the launches after it and reports
  * it when the entry returns.

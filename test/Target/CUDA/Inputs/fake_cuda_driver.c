@@ -4,7 +4,9 @@
  * compiled for, image choice, launches through the module's calls, a failed
  * launch) and the host code around the launches. Kernels are not run: the
  * outputs are whatever the buffers held. What it is asked to do goes to
- * stderr, "fake-cuda: ...".
+ * stderr, "fake-cuda: ..."; every allocation, copy and launch needs the
+ * primary context current (a context stack as the real driver's), else
+ * CUDA_ERROR_INVALID_CONTEXT.
  *   FAKE_CUDA_DEVICES   number of devices (default 1)
  *   FAKE_CUDA_ARCH      compute capability as NN (default 90)
  *   FAKE_CUDA_LAUNCH_ERROR  a CUresult every launch returns (default 0) */
@@ -52,13 +54,31 @@ CUresult cuDevicePrimaryCtxRelease_v2(int d) {
   (void)d;
   return 0;
 }
-CUresult cuCtxSetCurrent(void *c) {
-  (void)c;
+static void *contexts[16];
+static int depth;
+CUresult cuCtxPushCurrent_v2(void *c) {
+  if (depth == 16)
+    return 1;
+  contexts[depth++] = c;
   return 0;
 }
+CUresult cuCtxPopCurrent_v2(void **c) {
+  if (depth == 0)
+    return 201;
+  *c = contexts[--depth];
+  return 0;
+}
+CUresult cuCtxGetCurrent(void **c) {
+  *c = depth ? contexts[depth - 1] : NULL;
+  return 0;
+}
+#define NEEDS_CONTEXT                                                          \
+  if (!depth || contexts[depth - 1] != &context)                               \
+  return 201
 static int stream;
 CUresult cuStreamCreate(void **s, unsigned f) {
   (void)f;
+  NEEDS_CONTEXT;
   *s = &stream;
   return 0;
 }
@@ -72,6 +92,7 @@ CUresult cuStreamSynchronize(void *s) {
 }
 static int module;
 CUresult cuModuleLoadData(void **m, const void *image) {
+  NEEDS_CONTEXT;
   const unsigned char *p = image;
   int elf = p[0] == 0x7f && p[1] == 'E' && p[2] == 'L' && p[3] == 'F';
   /* A cubin's ELF machine is EM_CUDA (190). */
@@ -103,21 +124,26 @@ CUresult cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz,
   (void)s;
   (void)params;
   (void)extra;
+  NEEDS_CONTEXT;
   fprintf(stderr, "fake-cuda: launch %s grid %u block %u\n", (char *)f, gx, bx);
   return env("FAKE_CUDA_LAUNCH_ERROR", 0);
 }
 CUresult cuMemAllocManaged(unsigned long long *p, size_t n, unsigned f) {
   (void)f;
+  NEEDS_CONTEXT;
   void *m = calloc(1, n);
   *p = (unsigned long long)(size_t)m;
   return m ? 0 : 2;
 }
 CUresult cuMemFree_v2(unsigned long long p) {
+  NEEDS_CONTEXT;
   free((void *)(size_t)p);
   return 0;
 }
 CUresult cuGetErrorName(CUresult r, const char **s) {
-  *s = r == 700 ? "CUDA_ERROR_ILLEGAL_ADDRESS" : "CUDA_ERROR_FAKE";
+  *s = r == 700   ? "CUDA_ERROR_ILLEGAL_ADDRESS"
+       : r == 201 ? "CUDA_ERROR_INVALID_CONTEXT"
+                  : "CUDA_ERROR_FAKE";
   return 0;
 }
 CUresult cuGetErrorString(CUresult r, const char **s) {
@@ -126,6 +152,8 @@ CUresult cuGetErrorString(CUresult r, const char **s) {
   return 0;
 }
 CUresult cuMemcpy(unsigned long long to, unsigned long long from, size_t n) {
+  NEEDS_CONTEXT;
+  fprintf(stderr, "fake-cuda: copy %zu bytes\n", n);
   memcpy((void *)(size_t)to, (const void *)(size_t)from, n);
   return 0;
 }
