@@ -5,29 +5,40 @@
 // RUN: seqc-opt %s --seq-lower-to-tensors --split-input-file | FileCheck %s
 // RUN: seqc-opt %s --seq-lower-to-tensors --seq-lower-cpu-kernels=kernels=false --split-input-file | FileCheck %s --check-prefix=BODY
 
-// graph_layout: every index checked by a reduction (the messages name the
-// node), then a counting sort as loops carrying index tensors (counts, an
-// exclusive prefix sum, the stable scatter), then the edges' ends and types
-// in the layout's order gathered by one parallel generic.
+// graph_layout: every index checked by a two-level reduction (chunks of
+// 1024 positions in parallel, then the chunks' flags; the messages name the
+// node), then the edges sorted stably by key in ceil(log2 E) merge passes
+// (a loop carrying the keys and the edges, counted by ctlz, around one
+// parallel generic whose positions each binary-search their source), each
+// key's start by a binary search, and the edges' ends and types in the
+// layout's order gathered by one parallel generic.
 // CHECK: seq.check_messages = ["node 'g': edge_index has a node index outside [0, N), N = the rows of x", "node 'g': edge_type must have one entry per edge of edge_index", "node 'g': edge_type has a relation outside [0, 3)"]
 // CHECK-LABEL: func.func @graph_layout(
 // CHECK:         call @seqc_kernel_graph_layout(
 // CHECK-LABEL: func.func private @seqc_kernel_graph_layout(
 // CHECK-SAME:      seq.kernel = {name = "graph_layout", relations = 3 : i64, template = "rgnn.graph_layout"}
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]{{.*}}tensor<?x1024xi1>
+// CHECK:           scf.if
+// CHECK:             arith.cmpi ult
 // CHECK:         linalg.generic {{.*}}iterator_types = ["reduction"]
-// CHECK:           arith.cmpi ult
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
 // CHECK:         linalg.generic {{.*}}iterator_types = ["reduction"]
 // CHECK:         scf.if
 // CHECK:           memref.store
 // CHECK:         %[[E:.+]] = arith.select
-// CHECK:         %[[COUNTS:.+]] = scf.for %{{.+}} = %{{.+}} to %[[E]] {{.*}} -> (tensor<?xi64>)
-// CHECK:           tensor.insert
-// CHECK:         %[[STARTS:.+]] = scf.for {{.*}} iter_args(%{{.+}} = %[[COUNTS]]) -> (tensor<?xi64>)
-// CHECK:         %[[CURSOR:.+]] = tensor.extract_slice %[[STARTS]]
-// CHECK:         %[[SORT:.+]]:2 = scf.for %{{.+}} = %{{.+}} to %[[E]] {{.*}} iter_args(%{{.+}} = %[[CURSOR]], {{.*}}) -> (tensor<?xi64>, tensor<?xi64>)
+// CHECK:         %[[KEYED:.+]]:2 = linalg.generic {{.*}}iterator_types = ["parallel"]
+// CHECK:         math.ctlz
+// CHECK:         %[[SORT:.+]]:2 = scf.for {{.*}} iter_args(%{{.+}} = %[[KEYED]]#0, %{{.+}} = %[[KEYED]]#1) -> (tensor<?xi64>, tensor<?xi64>)
+// CHECK:           arith.shli
+// CHECK:           linalg.generic {{.*}}iterator_types = ["parallel"]
+// CHECK:             scf.for {{.*}} -> (index, index)
+// CHECK:         %[[STARTS:.+]] = linalg.generic {{.*}}iterator_types = ["parallel"]
+// CHECK:           scf.for {{.*}} -> (index, index)
+// CHECK:             tensor.extract %[[SORT]]#0
 // CHECK:         linalg.generic {{.*}}iterator_types = ["parallel"]
 // CHECK-SAME:      outs({{.*}}tensor<?xi64>, {{.*}}tensor<?xi64>, {{.*}}tensor<?xi64>)
 // CHECK:           tensor.extract %[[SORT]]#1
+// CHECK:         return {{.*}}, %[[SORT]]#1, %[[STARTS]]
 // BODY-LABEL: func.func @graph_layout(
 // BODY-NOT: rgnn.
 // BODY-NOT: call
@@ -43,8 +54,10 @@ func.func @graph_layout(%ei: tensor<2x?xi64>, %et: tensor<?xi64>, %n: index) -> 
 // CHECK: seq.check_messages = ["node 'nt': node_type must have one entry per row of x", "node 'nt': node_type has a node type outside [0, 2)"]
 // CHECK-LABEL: func.func private @seqc_kernel_node_layout(
 // CHECK-SAME:      seq.kernel = {name = "node_layout", num_types = 2 : i64, template = "rgnn.node_layout"}
-// CHECK:         linalg.generic {{.*}}iterator_types = ["reduction"]
-// CHECK-COUNT-4: scf.for
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
+// CHECK:         %[[TYPES:.+]] = linalg.generic {{.*}}iterator_types = ["parallel"]
+// CHECK:         %[[SORT:.+]]:2 = scf.for
+// CHECK:         return %[[TYPES]], %[[SORT]]#1
 // BODY-LABEL: func.func @node_layout(
 // BODY-NOT: call
 // BODY: return
@@ -55,13 +68,22 @@ func.func @node_layout(%nt: tensor<?xi64>, %n: index) -> tensor<?xi64> {
 
 // -----
 
-// pair_rows, chosen at run time: the pairs present numbered in (relation,
-// node) order by a loop, the dense table instead when they are at least
-// the threshold (an scf.if on the count), then each edge's row gathered.
+// pair_rows, chosen at run time: the pairs present (the edges' keys
+// sorted by merge passes, a pair present where its two binary searches
+// differ) numbered in (relation, node) order by a scan (ceil(log2 R·N)
+// passes), the dense table instead when they are at least the threshold
+// (an scf.if on the count), then each edge's row gathered.
 // CHECK-LABEL: func.func private @seqc_kernel_pair_rows(
 // CHECK-SAME:      seq.kernel = {materialize = #rgnn<materialize auto>, name = "pair_rows", relations = 2 : i64, template = "rgnn.pair_rows", threshold = 5.000000e-01 : f64}
-// CHECK:         scf.for
-// CHECK:         %[[NUMBERED:.+]]:4 = scf.for {{.*}} -> (tensor<?xi64>, tensor<3xi64>, tensor<?xi64>, index)
+// CHECK:         scf.for {{.*}} -> (tensor<?xi64>, tensor<?xi64>)
+// CHECK:           scf.yield {{.*}} : tensor<?xi64>, tensor<?xi64>
+// CHECK:         %[[PRESENT:[0-9]+]] = linalg.generic {{.*}}iterator_types = ["parallel"]
+// CHECK:         scf.for {{.*}} iter_args(%{{.+}} = %[[PRESENT]]) -> (tensor<?xi64>)
+// CHECK:           arith.shli
+// CHECK:           linalg.generic {{.*}}iterator_types = ["parallel"]
+// CHECK:         %[[NUMBERED:[0-9]+]]:2 = linalg.generic {{.*}}iterator_types = ["parallel"]
+// CHECK:           arith.remui
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel"]{{.*}}tensor<3xi64>
 // CHECK:         arith.cmpf oge
 // CHECK:         %[[TABLE:.+]]:3 = scf.if
 // CHECK:           linalg.generic {{.*}}iterator_types = ["parallel"]
