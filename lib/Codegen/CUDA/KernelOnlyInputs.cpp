@@ -47,7 +47,10 @@ bool hostTouches(Value buffer) {
         work.push_back(meta.getBaseBuffer());
         continue;
       }
-      if (isa<ViewLikeOpInterface>(user) && user->getNumResults() == 1 &&
+      // A view of `v` (not an op that only reads it, like a reshape's
+      // shape operand).
+      auto view = dyn_cast<ViewLikeOpInterface>(user);
+      if (view && view.getViewSource() == v && user->getNumResults() == 1 &&
           isa<MemRefType>(user->getResult(0).getType())) {
         work.push_back(user->getResult(0));
         continue;

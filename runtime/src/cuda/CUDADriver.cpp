@@ -51,6 +51,7 @@ bool resolve(void *library, CUDADriver &d, std::string &why) {
   bind(d.cuEventCreate, "cuEventCreate");
   bind(d.cuEventDestroy, "cuEventDestroy_v2");
   bind(d.cuEventRecord, "cuEventRecord");
+  bind(d.cuStreamWaitEvent, "cuStreamWaitEvent");
   bind(d.cuEventSynchronize, "cuEventSynchronize");
   bind(d.cuEventElapsedTime, "cuEventElapsedTime");
   bind(d.cuGetErrorName, "cuGetErrorName");

@@ -35,7 +35,7 @@ CUDAExecutor::~CUDAExecutor() {
       driver->cuModuleUnload(kernels);
     if (stream)
       driver->cuStreamDestroy(stream);
-    for (CUevent e : {started, finished})
+    for (CUevent e : {started, finished, callerDone})
       if (e)
         driver->cuEventDestroy(e);
   }
@@ -98,6 +98,8 @@ bool CUDAExecutor::checkSignature(const json &sig, std::string &why) {
          check(driver->cuStreamCreate(&stream, kStreamNonBlocking),
                "cuStreamCreate") &&
          check(driver->cuEventCreate(&started, 0), "cuEventCreate") &&
+         check(driver->cuEventCreate(&callerDone, kEventDisableTiming),
+               "cuEventCreate") &&
          check(driver->cuEventCreate(&finished, 0), "cuEventCreate");
 }
 
@@ -257,6 +259,15 @@ int32_t CUDAExecutor::run(void **args, void *results, uint64_t &failedBytes) {
   if (scope.result()) {
     error = "cuCtxPushCurrent: " + driver->describe(scope.result());
     return kDeviceFailed;
+  }
+  if (!userStream) {
+    CUresult r = driver->cuEventRecord(callerDone, nullptr);
+    if (!r)
+      r = driver->cuStreamWaitEvent(stream, callerDone, 0);
+    if (r) {
+      error = "waiting for the caller's work: " + driver->describe(r);
+      return kDeviceFailed;
+    }
   }
   seqc_cuda_calls calls{this, allocCall, freeCall, launchCall};
   launched = false;

@@ -70,6 +70,10 @@ private:
   CUstream stream = nullptr, userStream = nullptr;
   /// Around a run's launches: its GPU time.
   CUevent started = nullptr, finished = nullptr;
+  /// On the legacy default stream before a run on the module's own stream:
+  /// what the caller queued there (and on blocking streams) comes first,
+  /// as device inputs used in place may be its results.
+  CUevent callerDone = nullptr;
   bool launched = false;
   double lastMs = -1;
   CUstream queue() const { return userStream ? userStream : stream; }

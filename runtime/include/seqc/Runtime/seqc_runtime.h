@@ -123,10 +123,12 @@ double seqc_module_last_run_gpu_ms(const seqc_module *module);
  *  CUDA, else in host memory. A CUDA module takes inputs in host or device
  *  memory: a device input that only its kernels read (every input but
  *  token ids and what the host code between launches reads; the
- *  signature's "kernel_only_inputs") is used where it is, without a copy,
- *  and must be ready when the run starts or be computed on the stream set
- *  by seqc_module_set_stream; the others are copied into the buffers its
- *  host code shares with its kernels. A CPU module takes host memory
+ *  signature's "kernel_only_inputs") is used where it is, without a copy:
+ *  the run's kernels come after the caller's earlier work on the stream
+ *  set by seqc_module_set_stream, or, without one, on the legacy default
+ *  stream and the blocking streams (work on other non-blocking streams must
+ *  be done first); the others are copied into the buffers its host code
+ *  shares with its kernels. A CPU module takes host memory
  *  only. */
 seqc_error *seqc_module_run(seqc_module *module, const seqc_tensor *inputs,
                             size_t num_inputs, seqc_tensor *outputs,

@@ -172,6 +172,13 @@ CUresult cuEventRecord(void *e, void *s) {
   (void)s;
   return 0;
 }
+CUresult cuStreamWaitEvent(void *s, void *e, unsigned f) {
+  (void)s;
+  (void)e;
+  (void)f;
+  fprintf(stderr, "fake-cuda: stream waits for an event\n");
+  return 0;
+}
 CUresult cuEventSynchronize(void *e) {
   (void)e;
   return 0;
