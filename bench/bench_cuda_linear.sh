@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# One projection on the GPU: seqc's CUDA target (its shared-memory f32
+# tiles, seq-cuda-tile-linear) against PyTorch's cuBLAS on the same GPU in
+# the same run (f32 with TF32 off, TF32, bf16), y = x w^T with x [8, 1024,
+# 2048] and w [2048, 2048] (68.7 GFLOP). Two stages, like the device check:
+#
+#   bench/bench_cuda_linear.sh prepare   here: compiles the model for sm_90
+#       into build/gpu-bench with seqc-run (the runtime alone) beside it
+#   bench/bench_cuda_linear.sh run       on the GPU machine, from the
+#       repository root with build/gpu-bench carried over (python3 with
+#       numpy and torch): three `seqc-run --repeat 20` (GPU time by CUDA
+#       events), then PyTorch's medians of 20, twice
+#
+# With the device tool: run(command="bash bench/bench_cuda_linear.sh run",
+# carry=["build/gpu-bench"]).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=build/gpu-bench
+case "${1:-}" in
+prepare)
+  mkdir -p "$dir"
+  cat > "$dir/lin.json" <<'JSON'
+{"seqc_model": 1, "name": "lin",
+ "inputs": {"x": {"dtype": "f32", "shape": ["B", "T", 2048]}},
+ "nodes": [{"name": "l", "op": "linear", "inputs": ["x"],
+            "attrs": {"out": 2048, "bias": false}}],
+ "outputs": {"y": "l"}}
+JSON
+  python3 test/Frontend/Inputs/mkweights.py "$dir/w.st" l.weight:f32:2048x2048
+  build/bin/seqc compile "$dir/lin.json" --weights "$dir/w.st" --target=cuda \
+    --gpu-arch=sm_90 --cpu=x86-64-v3 -o "$dir/lin.so"
+  cp build/bin/seqc-run "$dir/"
+  echo "bench_cuda_linear: prepared $(du -sh "$dir" | cut -f1) in $dir"
+  ;;
+run)
+  nvidia-smi -L
+  cd "$dir"
+  python3 -c "import numpy as np; np.save('x.npy', np.random.default_rng(0)
+    .standard_normal((8, 1024, 2048)).astype(np.float32))"
+  for i in 1 2 3; do
+    ./seqc-run lin.so --device=cuda --weights w.st --input x=x.npy --repeat 20 \
+      2>&1 | tail -1 | sed 's/^/seqc cuda tiles: /'
+  done
+  for i in 1 2; do
+    python3 - <<'PY'
+import torch
+x = torch.randn(8, 1024, 2048, device="cuda")
+w = torch.randn(2048, 2048, device="cuda")
+def median_ms(fn, n=20):
+    s, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    fn(); torch.cuda.synchronize(); ms = []
+    for _ in range(n):
+        s.record(); fn(); e.record(); e.synchronize(); ms.append(s.elapsed_time(e))
+    return sorted(ms)[n // 2]
+flop = 2 * 8 * 1024 * 2048 * 2048
+for name, tf32, dtype in (("f32", False, torch.float32), ("tf32", True, torch.float32),
+                          ("bf16", False, torch.bfloat16)):
+    torch.backends.cuda.matmul.allow_tf32 = tf32
+    xa, wa = x.to(dtype), w.to(dtype)
+    ms = median_ms(lambda: torch.nn.functional.linear(xa, wa))
+    print(f"torch {torch.__version__} {name}: median {ms:.3f} ms, "
+          f"{flop / ms / 1e9:.1f} TFLOP/s")
+PY
+  done
+  ;;
+*)
+  echo "usage: bench/bench_cuda_linear.sh prepare|run" >&2
+  exit 2
+  ;;
+esac
