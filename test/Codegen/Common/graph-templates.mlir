@@ -69,15 +69,17 @@ func.func @node_layout(%nt: tensor<?xi64>, %n: index) -> tensor<?xi64> {
 // -----
 
 // pair_rows, chosen at run time: the pairs present (the edges' keys
-// sorted by merge passes, a pair present where its two binary searches
-// differ) numbered in (relation, node) order by a scan (ceil(log2 R·N)
+// sorted by merge passes, a pair present where its segment, found by
+// binary search, is not empty) numbered in (relation, node) order by a scan (ceil(log2 R·N)
 // passes), the dense table instead when they are at least the threshold
 // (an scf.if on the count), then each edge's row gathered.
 // CHECK-LABEL: func.func private @seqc_kernel_pair_rows(
 // CHECK-SAME:      seq.kernel = {materialize = #rgnn<materialize auto>, name = "pair_rows", relations = 2 : i64, template = "rgnn.pair_rows", threshold = 5.000000e-01 : f64}
 // CHECK:         scf.for {{.*}} -> (tensor<?xi64>, tensor<?xi64>)
 // CHECK:           scf.yield {{.*}} : tensor<?xi64>, tensor<?xi64>
+// CHECK:         %[[STARTS:[0-9]+]] = linalg.generic {{.*}}iterator_types = ["parallel"]
 // CHECK:         %[[PRESENT:[0-9]+]] = linalg.generic {{.*}}iterator_types = ["parallel"]
+// CHECK:           tensor.extract %[[STARTS]]
 // CHECK:         scf.for {{.*}} iter_args(%{{.+}} = %[[PRESENT]]) -> (tensor<?xi64>)
 // CHECK:           arith.shli
 // CHECK:           linalg.generic {{.*}}iterator_types = ["parallel"]

@@ -91,6 +91,12 @@ mlir::Value emptyIndices(TensorBuilder &b,
 llvm::SmallVector<mlir::Value> indicesOf(
     TensorBuilder &b, mlir::Value n, unsigned count,
     const std::function<llvm::SmallVector<mlir::Value>(IB &, mlir::Value)> &at);
+/// then() where `cond`, else `otherwise`: an scf.if, so that what then()
+/// reads is read only where `cond` holds.
+mlir::Value valueIf(IB &b, mlir::Value cond,
+                    const std::function<mlir::Value(IB &)> &then,
+                    mlir::Value otherwise);
+
 // Parallel passes (GraphSort.cpp): each a generic over every position.
 /// Whether `bad(i)` holds for any i in [0, n) (an i1): chunks of positions
 /// in parallel, then their flags; `bad` is asked inside [0, n) only.

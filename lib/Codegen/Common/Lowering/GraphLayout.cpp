@@ -67,20 +67,6 @@ Value keyStarts(TensorBuilder &b, Value sortedKeys, Value n, Value keys) {
   })[0];
 }
 
-/// `t[i]` where `inside`, else `otherwise` (read only where inside).
-Value atIf(IB &b, Value inside, Value t, Value i, Value otherwise) {
-  auto op = scf::IfOp::create(
-      b, inside,
-      [&](OpBuilder &tb, Location loc) {
-        IB ib(loc, tb);
-        scf::YieldOp::create(ib, at(ib, t, {i}));
-      },
-      [&](OpBuilder &eb, Location loc) {
-        scf::YieldOp::create(eb, loc, otherwise);
-      });
-  return op.getResult(0);
-}
-
 } // namespace
 
 Results graphLayoutBody(TensorBuilder &b, Checks &checks,
@@ -158,7 +144,8 @@ Results nodeLayoutBody(TensorBuilder &b, Checks &checks, rgnn::NodeLayoutOp op,
   // Each node's type (0 past the checked ones), the nodes sorted by it.
   Value types = indicesOf(b, n, 1, [&](IB &ib, Value i) {
     Value checked = cmp(ib, CmpIPredicate::ult, i, nodes);
-    return SmallVector<Value>{atIf(ib, checked, nt, i, i64(ib, 0))};
+    return SmallVector<Value>{valueIf(
+        ib, checked, [&](IB &tb) { return at(tb, nt, {i}); }, i64(ib, 0))};
   })[0];
   Sorted sorted =
       sortByKey(b, n, [&](IB &ib, Value i) { return at(ib, types, {i}); });
@@ -192,22 +179,24 @@ Results compactRows(TensorBuilder &b, Value node, Value types, Value n,
     return toI64(ib, add(ib, mul(ib, indexAt(ib, types, {e}), n),
                          indexAt(ib, node, {e})));
   });
-  Value steps = searchSteps(b, edges);
+  Value starts = keyStarts(b, sorted.keys, edges, keys);
   Value present = indicesOf(b, keys, 1, [&](IB &ib, Value k) {
-    Value first = lowerBound(ib, sorted.keys, edges, steps, toI64(ib, k));
-    Value next = lowerBound(ib, sorted.keys, edges, steps,
-                            toI64(ib, add(ib, k, idx(ib, 1))));
+    Value first = at(ib, starts, {k});
+    Value next = at(ib, starts, {add(ib, k, idx(ib, 1))});
     return SmallVector<Value>{arith::ExtUIOp::create(
-        ib, ib.getI64Type(), cmp(ib, CmpIPredicate::ult, first, next))};
+        ib, ib.getI64Type(), cmp(ib, CmpIPredicate::slt, first, next))};
   })[0];
   // Row numbers: the pairs present before each, in (relation, node) order.
   Value upTo = inclusiveScan(b, present, keys);
   Value some = cmp(b, CmpIPredicate::ugt, keys, idx(b, 0));
-  total = toIndex(
-      b, atIf(b, some, upTo,
-              arith::SubIOp::create(
-                  b, arith::MaxUIOp::create(b, keys, idx(b, 1)), idx(b, 1)),
-              i64(b, 0)));
+  total =
+      toIndex(b, valueIf(
+                     b, some,
+                     [&](IB &ib) {
+                       return at(ib, upTo,
+                                 {arith::SubIOp::create(ib, keys, idx(ib, 1))});
+                     },
+                     i64(b, 0)));
   Value rowSteps = searchSteps(b, keys);
   SmallVector<Value> rows = indicesOf(b, keys, 2, [&](IB &ib, Value k) {
     // Row k's node (the k-th pair present), and pair k's row or -1.
@@ -225,9 +214,13 @@ Results compactRows(TensorBuilder &b, Value node, Value types, Value n,
   Value offsets = indicesOf(b, idx(b, r + 1), 1, [&](IB &ib, Value rel) {
     Value k = mul(ib, rel, n);
     Value inside = cmp(ib, CmpIPredicate::ult, k, keys);
-    Value before =
-        arith::SubIOp::create(ib, atIf(ib, inside, upTo, k, toI64(ib, total)),
-                              atIf(ib, inside, present, k, i64(ib, 0)));
+    Value before = valueIf(
+        ib, inside,
+        [&](IB &tb) {
+          return arith::SubIOp::create(tb, at(tb, upTo, {k}),
+                                       at(tb, present, {k}));
+        },
+        toI64(ib, total));
     return SmallVector<Value>{before};
   })[0];
   return {rows[0], offsets, rows[1]};

@@ -35,17 +35,14 @@ Value bits(IB &b, Value v) {
 
 /// `cond && then()`, `then` built (and its reads done) only where `cond`.
 Value andThen(IB &b, Value cond, const std::function<Value(IB &)> &then) {
-  auto op = scf::IfOp::create(
-      b, cond,
-      [&](OpBuilder &tb, Location loc) {
-        IB ib(loc, tb);
-        scf::YieldOp::create(ib, then(ib));
-      },
-      [&](OpBuilder &eb, Location loc) {
-        IB ib(loc, eb);
-        scf::YieldOp::create(ib, flag(ib, false));
-      });
-  return op.getResult(0);
+  return valueIf(b, cond, then, flag(b, false));
+}
+
+/// The passes of a log-depth algorithm over n items: ceil(log2 n), 0 for
+/// n <= 1.
+Value passesFor(IB &b, Value n) {
+  return bits(b, arith::SubIOp::create(
+                     b, arith::MaxUIOp::create(b, n, idx(b, 1)), idx(b, 1)));
 }
 
 /// The first p in [lo, hi) for which `before(p)` is false (`before` true
@@ -112,6 +109,20 @@ SmallVector<Value> mergePass(TensorBuilder &b, Value n, Value pass, Value keys,
 
 } // namespace
 
+Value valueIf(IB &b, Value cond, const std::function<Value(IB &)> &then,
+              Value otherwise) {
+  auto op = scf::IfOp::create(
+      b, cond,
+      [&](OpBuilder &tb, Location loc) {
+        IB ib(loc, tb);
+        scf::YieldOp::create(ib, then(ib));
+      },
+      [&](OpBuilder &eb, Location loc) {
+        scf::YieldOp::create(eb, loc, otherwise);
+      });
+  return op.getResult(0);
+}
+
 Value any(TensorBuilder &b, Value n,
           const std::function<Value(IB &, Value)> &bad) {
   // Chunks of kChunk positions in parallel, then the chunks' flags.
@@ -164,9 +175,7 @@ Sorted sortByKey(TensorBuilder &b, Value n,
     return SmallVector<Value>{key(ib, i), toI64(ib, i)};
   });
   // ceil(log2 n) passes: runs of 1, 2, 4, ... merged.
-  Value passes =
-      bits(b, arith::SubIOp::create(b, arith::MaxUIOp::create(b, n, idx(b, 1)),
-                                    idx(b, 1)));
+  Value passes = passesFor(b, n);
   ValueRange sorted = forLoop(b, idx(b, 0), passes, start,
                               [&](TensorBuilder &lb, Value pass, ValueRange c) {
                                 return mergePass(lb, n, pass, c[0], c[1]);
@@ -183,9 +192,7 @@ Value lowerBound(IB &b, Value sorted, Value n, Value steps, Value v) {
 Value searchSteps(IB &b, Value n) { return bits(b, n); }
 
 Value inclusiveScan(TensorBuilder &b, Value values, Value n) {
-  Value passes =
-      bits(b, arith::SubIOp::create(b, arith::MaxUIOp::create(b, n, idx(b, 1)),
-                                    idx(b, 1)));
+  Value passes = passesFor(b, n);
   return forLoop(b, idx(b, 0), passes, {values},
                  [&](TensorBuilder &lb, Value pass, ValueRange c) {
                    Value reach = arith::ShLIOp::create(lb, idx(lb, 1), pass);
