@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# One projection on the GPU: seqc's CUDA target (its shared-memory f32
-# tiles, seq-cuda-tile-linear) against PyTorch's cuBLAS on the same GPU in
-# the same run (f32 with TF32 off, TF32, bf16), y = x w^T with x [8, 1024,
-# 2048] and w [2048, 2048] (68.7 GFLOP). Two stages, like the device check:
+# One projection on the GPU: seqc's CUDA target, by cuBLASLt (the runtime's
+# seqc_cuda_calls::gemm) and by its own shared-memory f32 tiles
+# (SEQC_CUBLASLT=none: seq-cuda-tile-linear's fallback), against PyTorch's
+# cuBLAS on the same GPU in the same run (f32 with TF32 off, TF32, bf16),
+# y = x w^T with x [8, 1024, 2048] and w [2048, 2048] (68.7 GFLOP). Two
+# stages, like the device check:
 #
 #   bench/bench_cuda_linear.sh prepare   here: compiles the model for sm_90
 #       into build/gpu-bench with seqc-run (the runtime alone) beside it
 #   bench/bench_cuda_linear.sh run       on the GPU machine, from the
 #       repository root with build/gpu-bench carried over (python3 with
-#       numpy and torch): three `seqc-run --repeat 20` (GPU time by CUDA
-#       events), then PyTorch's medians of 20, twice
+#       numpy and torch): three interleaved rounds of `seqc-run --repeat 20`
+#       (GPU time by CUDA events) with cuBLASLt, `--repeat 5` with the
+#       tiles, and PyTorch's medians of 20; also y = x + x of the same
+#       shapes (no product): what a run costs besides the product (its
+#       output's fresh managed memory, x's pages reaching the GPU)
 #
 # With the device tool: run(command="bash bench/bench_cuda_linear.sh run",
 # carry=["build/gpu-bench"]).
@@ -26,6 +31,14 @@ prepare)
             "attrs": {"out": 2048, "bias": false}}],
  "outputs": {"y": "l"}}
 JSON
+  cat > "$dir/add.json" <<'JSON'
+{"seqc_model": 1, "name": "add",
+ "inputs": {"x": {"dtype": "f32", "shape": ["B", "T", 2048]}},
+ "nodes": [{"name": "s", "op": "add", "inputs": ["x", "x"]}],
+ "outputs": {"y": "s"}}
+JSON
+  build/bin/seqc compile "$dir/add.json" --target=cuda --gpu-arch=sm_90 \
+    --cpu=x86-64-v3 -o "$dir/add.so"
   python3 test/Frontend/Inputs/mkweights.py "$dir/w.st" l.weight:f32:2048x2048
   build/bin/seqc compile "$dir/lin.json" --weights "$dir/w.st" --target=cuda \
     --gpu-arch=sm_90 --cpu=x86-64-v3 -o "$dir/lin.so"
@@ -37,11 +50,13 @@ run)
   cd "$dir"
   python3 -c "import numpy as np; np.save('x.npy', np.random.default_rng(0)
     .standard_normal((8, 1024, 2048)).astype(np.float32))"
-  for i in 1 2 3; do
+  for round in 1 2 3; do
     ./seqc-run lin.so --device=cuda --weights w.st --input x=x.npy --repeat 20 \
-      2>&1 | tail -1 | sed 's/^/seqc cuda tiles: /'
-  done
-  for i in 1 2; do
+      2>&1 | tail -1 | sed 's/^/seqc cuda, cuBLASLt: /'
+    ./seqc-run add.so --device=cuda --input x=x.npy --repeat 20 2>&1 | tail -1 |
+      sed 's/^/seqc cuda, x + x (no product): /'
+    SEQC_CUBLASLT=none ./seqc-run lin.so --device=cuda --weights w.st \
+      --input x=x.npy --repeat 5 2>&1 | tail -1 | sed 's/^/seqc cuda, own tiles: /'
     python3 - <<'PY'
 import torch
 x = torch.randn(8, 1024, 2048, device="cuda")

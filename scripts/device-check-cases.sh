@@ -25,6 +25,10 @@ check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op gla --cases 3 \
 check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op linear_recurrence --cases 3 \
   --work-dir "$WORK/scan-chunked" \
   '--compile-flag=--pass-options=seq-select-scan{scan=chunked chunk=5}'
+# The projections by the modules' own tiles too: with cuBLASLt declined
+# (where the GPU machine has it, the cases above use it).
+SEQC_CUBLASLT=none check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op glu_mlp \
+  --cases 3 --work-dir "$WORK/glu_mlp-tiles"
 check "$PYTHON" test/e2e/Inputs/rnn.py "$SEQC" "$WORK/rnn" --cases 6
 check "$PYTHON" test/e2e/Inputs/para_rnn.py "$SEQC" "$WORK/para-rnn" --cases 6
 check "$PYTHON" test/e2e/Inputs/para_rnn.py "$SEQC" "$WORK/para-newton" --cases 4 \

@@ -58,3 +58,7 @@ if shutil.which("valgrind"):
 _cuda = os.environ.get("CUDA_HOME") or os.environ.get("CUDA_PATH") or "/usr/local/cuda"
 if os.path.exists(os.path.join(_cuda, "bin", "ptxas")):
     config.available_features.add("cuda-toolkit")
+    config.substitutions.append(("%cuda_include", os.path.join(_cuda, "include")))
+# The runtime's CUDA tests run a fake driver; cuBLASLt is the fake one they
+# name, or none (the toolkit's library, which loads here, is never used).
+config.environment["SEQC_CUBLASLT"] = "none"

@@ -16,6 +16,15 @@ enum class GLAFormChoice { Auto, Chunked, Recurrent };
 enum class StateChoice { Auto, KV, VK };
 enum class HeadChoice { Auto, BTHD, BHTD };
 
+/// The function through which a CUDA module's host code hands a projection
+/// y += x wᵀ to the GPU's BLAS library (cuBLASLt, which the runtime loads):
+/// `seqc_cuda_gemm(x, w, y) -> i32` on three 2-D f32 views with unit column
+/// stride, x [M, K], w [N, K], y [M, N]. It returns 0 when it added x wᵀ to
+/// y, nonzero when it declined (no library, no algorithm for the shapes);
+/// the module's own kernels then run. lib/Target/CUDA makes it a call of the
+/// module's seqc_cuda_calls; the CPU simulation defines it in loops.
+constexpr llvm::StringLiteral kCUDAGemm = "seqc_cuda_gemm";
+
 #define GEN_PASS_DECL
 #include "seqc/Codegen/Passes.h.inc"
 

@@ -330,7 +330,12 @@ def SeqCUDATileLinear : Pass<"seq-cuda-tile-linear", "mlir::ModuleOp"> {
   let description = [{
     Step one of the CUDA mapping for the projections (the linear
     `linalg.contract` of seqc's lowering, y[..., n] += x[..., k] w[n, k],
-    on buffers, outside any parallel loop): a grid of `tile` x `tile`
+    on buffers, outside any parallel loop). With `library` (the default),
+    where x, w and y are matrices at run time (unit last stride, leading
+    dims contiguous), a call `seqc_cuda_gemm(x, w, y) -> i32` on their 2-D
+    views hands the product to the GPU's BLAS library (cuBLASLt, which the
+    runtime loads); where they are not, or the call returns nonzero (no
+    library, no algorithm), the module's own kernel runs: a grid of `tile` x `tile`
     output tiles, `scf.forall` mapped to `#gpu.block<x>` (rows, the leading
     dims flattened) and `#gpu.block<y>` (columns), with three buffers in
     workgroup memory: x's tile, w's tile (padded by a column against bank
@@ -343,9 +348,12 @@ def SeqCUDATileLinear : Pass<"seq-cuda-tile-linear", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"tile", "tile", "int64_t", /*default=*/"16",
-           "Rows and columns of an output tile (threads per block: tile^2)">
+           "Rows and columns of an output tile (threads per block: tile^2)">,
+    Option<"library", "library", "bool", /*default=*/"true",
+           "Call the BLAS library first (false: the tiles only)">
   ];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::gpu::GPUDialect",
+                           "mlir::func::FuncDialect",
                            "mlir::memref::MemRefDialect",
                            "mlir::arith::ArithDialect"];
 }
@@ -357,6 +365,25 @@ def SeqCUDAHostSharedMemory : Pass<"seq-cuda-host-shared-memory", "mlir::ModuleO
     workgroup address space gets the default one, so that the CPU's last
     mile can run step one's loops (a block's buffers are its own).
   }];
+}
+
+def SeqCUDASimulateLibrary : Pass<"seq-cuda-simulate-library", "mlir::ModuleOp"> {
+  let summary = "The library's product in loops (test-only CPU simulation)";
+  let description = [{
+    For `--target=cuda-simulation`: defines `seqc_cuda_gemm` (the
+    projections seq-cuda-tile-linear hands to cuBLASLt) as y[m, n] +=
+    Σ_k x[m, k] w[n, k] in loops over its 2-D views, so that the simulation
+    checks the views and the call against the references. With
+    `available=false` it declines (returns 1), as the runtime does without
+    cuBLASLt, and the module's tiles run.
+  }];
+  let options = [
+    Option<"available", "available", "bool", /*default=*/"true",
+           "Do the product (false: decline it)">
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
 }
 
 def SeqCUDAMapToGPU : Pass<"seq-cuda-map-to-gpu", "mlir::ModuleOp"> {

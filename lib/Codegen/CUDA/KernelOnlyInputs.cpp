@@ -34,14 +34,18 @@ bool onDevice(Operation *op) {
 }
 
 /// Whether the host code reads or writes what `buffer` points at, or lets
-/// it escape (a result, a call, a copy): every use outside the kernels but
-/// its metadata, following views.
+/// it escape (a result, a call, a copy): every use outside the kernels and
+/// the library's product but its metadata, following views.
 bool hostTouches(Value buffer) {
   SmallVector<Value> work{buffer};
   while (!work.empty()) {
     Value v = work.pop_back_val();
     for (Operation *user : v.getUsers()) {
       if (onDevice(user) || isa<memref::DimOp>(user))
+        continue;
+      // The library's product runs on the device too.
+      if (auto call = dyn_cast<func::CallOp>(user);
+          call && call.getCallee() == seqc::kCUDAGemm)
         continue;
       if (auto meta = dyn_cast<memref::ExtractStridedMetadataOp>(user)) {
         work.push_back(meta.getBaseBuffer());

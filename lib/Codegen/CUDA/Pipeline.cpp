@@ -62,5 +62,6 @@ void seqc::buildCUDAPipeline(OpPassManager &pm, PipelineBuilder &b,
 void seqc::buildCUDASimulationPipeline(OpPassManager &pm, PipelineBuilder &b) {
   buildCUDADistributionPipeline(pm, b);
   b.add(pm, createSeqCUDAHostSharedMemory());
+  b.add(pm, createSeqCUDASimulateLibrary());
   buildCPULoopsToLLVM(pm, b);
 }

@@ -1,10 +1,13 @@
 //===- TileLinear.cpp - The seq-cuda-tile-linear pass ---------------------===//
 //
-// Step one of the CUDA mapping for the projections: output tiles over
-// blocks, x's and w's k-tiles staged in workgroup memory by the block's
-// threads, each thread accumulating one output (Passes.td has the form).
+// Step one of the CUDA mapping for the projections: a call of the GPU's
+// BLAS library (LibraryGemm.h) where the operands are matrices, and, where
+// the library declines or they are not, output tiles over blocks, x's and
+// w's k-tiles staged in workgroup memory by the block's threads, each
+// thread accumulating one output (Passes.td has the form).
 //
 //===----------------------------------------------------------------------===//
+#include "lib/Codegen/CUDA/LibraryGemm.h"
 #include "lib/Codegen/Common/Loops.h"
 #include "lib/Codegen/Common/Lowering/Lowering.h"
 #include "seqc/Codegen/Passes.h"
@@ -27,8 +30,9 @@ namespace {
 /// Builds the tiled form of one linear contraction in place of it.
 class LinearTiler {
 public:
-  LinearTiler(linalg::ContractOp op, int64_t tile)
-      : b(op), loc(op.getLoc()), tile(tile), x(op.getDpsInputs()[0]),
+  /// At `b`'s insertion point.
+  LinearTiler(OpBuilder b, linalg::ContractOp op, int64_t tile)
+      : b(b), loc(op.getLoc()), tile(tile), x(op.getDpsInputs()[0]),
         w(op.getDpsInputs()[1]), y(op.getDpsInits()[0]) {}
 
   void build() {
@@ -199,7 +203,17 @@ struct SeqCUDATileLinear
         linears.push_back(op);
     });
     for (linalg::ContractOp op : linears) {
-      LinearTiler(op, tile).build();
+      OpBuilder b(op);
+      if (library) {
+        // The tiles where the library did not do the product.
+        Location loc = op.getLoc();
+        Value done = seqc::buildLibraryGemm(b, op);
+        Value notDone = arith::XOrIOp::create(
+            b, loc, done, arith::ConstantIntOp::create(b, loc, 1, 1));
+        auto fallback = scf::IfOp::create(b, loc, notDone, false);
+        b.setInsertionPointToStart(fallback.thenBlock());
+      }
+      LinearTiler(b, op, tile).build();
       op.erase();
     }
   }

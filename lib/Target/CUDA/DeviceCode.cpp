@@ -5,13 +5,15 @@
 // gpu.launch_func ops. Here the kernels become images (cubins by the
 // toolkit's ptxas, PTX by LLVM's NVPTX backend) in constants of the host
 // module, and each launch a call through the seqc_cuda_calls the entry
-// receives (seqc_module_abi.h): the runtime loads the images and launches,
-// so that the module links against nothing of CUDA.
+// receives (seqc_module_abi.h), as is the projections' library product:
+// the runtime loads the images and launches, and loads cuBLASLt, so that
+// the module links against nothing of CUDA.
 //
 //===----------------------------------------------------------------------===//
 #include "seqc/Target/CUDA.h"
 
 #include "dialects/seq/TargetArch.h"
+#include "seqc/Codegen/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/CompilationInterfaces.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -30,7 +32,7 @@ namespace {
 constexpr StringLiteral kKernels = "seqc_kernels";
 constexpr StringLiteral kImages = "seqc_cuda_images";
 /// Calls fields (seqc_cuda_calls).
-enum CallsField { kContext = 0, kAlloc = 1, kFree = 2, kLaunch = 3 };
+enum CallsField { kContext = 0, kAlloc = 1, kFree = 2, kLaunch = 3, kGemm = 4 };
 
 struct Image {
   std::string arch;
@@ -192,6 +194,45 @@ void defineCalls(ModuleOp module, int64_t numImages) {
                    images);
 }
 
+/// Defines the host code's seqc_cuda_gemm(x, w, y) (seqc/Codegen/Passes.h),
+/// three expanded 2-D descriptors, as calls->gemm(context, m, n, k, x, ldx,
+/// w, ldw, y, ldy) through a trampoline.
+LogicalResult defineGemm(ModuleOp module, LLVM::LLVMFuncOp gemm) {
+  MLIRContext *ctx = module.getContext();
+  Location loc = gemm.getLoc();
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  auto i64 = IntegerType::get(ctx, 64);
+  auto i32 = IntegerType::get(ctx, 32);
+  // A 2-D descriptor: allocated, aligned, offset, sizes[2], strides[2].
+  constexpr unsigned kWords = 7;
+  if (gemm.getNumArguments() != 3 * kWords)
+    return gemm.emitOpError("is not seqc_cuda_gemm on three 2-D descriptors");
+  StringRef trampoline = "seqc_cuda_gemm_call";
+  defineTrampoline(module, trampoline, i32,
+                   {i64, i64, i64, ptr, i64, ptr, i64, ptr, i64}, kGemm);
+  gemm.setLinkage(LLVM::Linkage::Internal);
+  OpBuilder b(ctx);
+  Block *body = gemm.addEntryBlock(b);
+  b.setInsertionPointToStart(body);
+  auto word = [&](unsigned matrix, unsigned i) {
+    return body->getArgument(matrix * kWords + i);
+  };
+  // The first element (aligned + offset) and the row stride of matrix `m`.
+  auto data = [&](unsigned m) -> SmallVector<Value> {
+    Value first = LLVM::GEPOp::create(b, loc, ptr, b.getF32Type(), word(m, 1),
+                                      ArrayRef<LLVM::GEPArg>{word(m, 2)});
+    return {first, word(m, 5)};
+  };
+  SmallVector<Value> operands{word(0, 3), word(1, 3), word(0, 4)};
+  for (unsigned m = 0; m < 3; ++m)
+    llvm::append_range(operands, data(m));
+  Value status =
+      LLVM::CallOp::create(b, loc, TypeRange{i32}, trampoline, operands)
+          .getResult();
+  LLVM::ReturnOp::create(b, loc, status);
+  return success();
+}
+
 /// A constant C string named after the kernel.
 Value kernelName(OpBuilder &b, ModuleOp module, Location loc,
                  StringRef kernel) {
@@ -332,5 +373,8 @@ LogicalResult seqc::finishCUDAModule(ModuleOp module,
       return failure();
   addImages(module, images);
   defineCalls(module, int64_t(images.size()));
+  if (auto gemm = module.lookupSymbol<LLVM::LLVMFuncOp>(seqc::kCUDAGemm);
+      gemm && gemm.isExternal())
+    return defineGemm(module, gemm);
   return success();
 }

@@ -46,6 +46,7 @@ bool resolve(void *library, CUDADriver &d, std::string &why) {
   bind(d.cuModuleGetFunction, "cuModuleGetFunction");
   bind(d.cuLaunchKernel, "cuLaunchKernel");
   bind(d.cuMemAllocManaged, "cuMemAllocManaged");
+  bind(d.cuMemAlloc, "cuMemAlloc_v2");
   bind(d.cuMemFree, "cuMemFree_v2");
   bind(d.cuMemcpy, "cuMemcpy");
   bind(d.cuEventCreate, "cuEventCreate");

@@ -49,6 +49,7 @@ struct CUDADriver {
                              unsigned, unsigned, unsigned, CUstream, void **,
                              void **);
   CUresult (*cuMemAllocManaged)(CUdeviceptr *, size_t, unsigned);
+  CUresult (*cuMemAlloc)(CUdeviceptr *, size_t);
   CUresult (*cuMemFree)(CUdeviceptr);
   CUresult (*cuMemcpy)(CUdeviceptr, CUdeviceptr, size_t);
   CUresult (*cuEventCreate)(CUevent *, unsigned);

@@ -31,6 +31,7 @@ CUDAExecutor::~CUDAExecutor() {
     return;
   {
     ContextScope scope(*driver, context);
+    gemm.reset();
     if (kernels)
       driver->cuModuleUnload(kernels);
     if (stream)
@@ -228,28 +229,57 @@ void CUDAExecutor::launchCall(void *self, const seqc_cuda_image *images,
               std::to_string(dims[i]) + " out of range");
       return;
     }
-  const CUDADriver &d = *e->driver;
-  CUstream queue = e->queue();
-  if (!e->launched)
-    if (CUresult r = d.cuEventRecord(e->started, queue)) {
-      e->fail(std::string("cuEventRecord: ") + d.describe(r));
-      return;
+  if (!e->beforeWork())
+    return;
+  if (CUresult r = e->driver->cuLaunchKernel(
+          f, unsigned(dims[0]), unsigned(dims[1]), unsigned(dims[2]),
+          unsigned(dims[3]), unsigned(dims[4]), unsigned(dims[5]), 0,
+          e->queue(), params, nullptr)) {
+    e->fail(std::string("launching kernel ") + kernel + ": " +
+            e->driver->describe(r));
+    return;
+  }
+  e->afterWork(std::string("kernel ") + kernel);
+}
+
+int32_t CUDAExecutor::gemmCall(void *self, int64_t m, int64_t n, int64_t k,
+                               const float *x, int64_t ldx, const float *w,
+                               int64_t ldw, float *y, int64_t ldy) {
+  auto *e = static_cast<CUDAExecutor *>(self);
+  if (!e->error.empty())
+    return 0;
+  if (!e->gemm)
+    e->gemm = std::make_unique<CublasLtGemm>(*e->driver);
+  if (!e->beforeWork())
+    return 0;
+  std::string failure;
+  int32_t declined =
+      e->gemm->run(e->queue(), m, n, k, x, ldx, w, ldw, y, ldy, failure);
+  if (!failure.empty())
+    e->fail(failure);
+  else if (!declined)
+    e->afterWork("cuBLASLt");
+  return declined;
+}
+
+bool CUDAExecutor::beforeWork() {
+  if (!launched)
+    if (CUresult r = driver->cuEventRecord(started, queue())) {
+      fail(std::string("cuEventRecord: ") + driver->describe(r));
+      return false;
     }
-  e->launched = true;
-  if (CUresult r = d.cuLaunchKernel(f, unsigned(dims[0]), unsigned(dims[1]),
-                                    unsigned(dims[2]), unsigned(dims[3]),
-                                    unsigned(dims[4]), unsigned(dims[5]), 0,
-                                    queue, params, nullptr)) {
-    e->fail(std::string("launching kernel ") + kernel + ": " + d.describe(r));
+  launched = true;
+  return true;
+}
+
+void CUDAExecutor::afterWork(const std::string &what) {
+  if (CUresult r = driver->cuEventRecord(finished, queue())) {
+    fail(std::string("cuEventRecord: ") + driver->describe(r));
     return;
   }
-  if (CUresult r = d.cuEventRecord(e->finished, queue)) {
-    e->fail(std::string("cuEventRecord: ") + d.describe(r));
-    return;
-  }
-  // The host code after the launch may read what the kernel wrote.
-  if (CUresult r = d.cuStreamSynchronize(queue))
-    e->fail(std::string("kernel ") + kernel + ": " + d.describe(r));
+  // The host code after it may read what it wrote.
+  if (CUresult r = driver->cuStreamSynchronize(queue()))
+    fail(what + ": " + driver->describe(r));
 }
 
 int32_t CUDAExecutor::run(void **args, void *results, uint64_t &failedBytes) {
@@ -269,7 +299,7 @@ int32_t CUDAExecutor::run(void **args, void *results, uint64_t &failedBytes) {
       return kDeviceFailed;
     }
   }
-  seqc_cuda_calls calls{this, allocCall, freeCall, launchCall};
+  seqc_cuda_calls calls{this, allocCall, freeCall, launchCall, gemmCall};
   launched = false;
   lastMs = -1;
   // The descriptors, then the calls (seqc_module_abi.h).

@@ -5,8 +5,9 @@
 // it (seqc_module_abi.h): buffers are managed memory, which the host code
 // between launches reads too; kernels load from the module's images (the
 // cubin of this GPU's architecture, else the PTX) at the first launch and
-// run on the executor's stream, each launch waited for. The first failure
-// is kept, the launches after it skipped, and the run reports it.
+// run on the executor's stream, each launch waited for, as are the
+// projections the host code hands to cuBLASLt (CublasLt.h). The first
+// failure is kept, the launches after it skipped, and the run reports it.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SEQC_RUNTIME_CUDA_CUDAEXECUTOR_H
@@ -15,6 +16,7 @@
 #include "Executor.h"
 #include "cpu/CPUExecutor.h"
 #include "cuda/CUDADriver.h"
+#include "cuda/CublasLt.h"
 
 #include <map>
 #include <memory>
@@ -57,6 +59,13 @@ private:
   static void launchCall(void *self, const seqc_cuda_image *images,
                          int64_t numImages, const char *kernel,
                          const int64_t *dims, void **params);
+  static int32_t gemmCall(void *self, int64_t m, int64_t n, int64_t k,
+                          const float *x, int64_t ldx, const float *w,
+                          int64_t ldw, float *y, int64_t ldy);
+  /// Before and after queuing `what` (a kernel, a product): the run's
+  /// timing events, then the wait for it; false after setting `error`.
+  bool beforeWork();
+  void afterWork(const std::string &what);
   /// The kernel, its image loaded at the first launch; null after setting
   /// `error`.
   CUfunction function(const seqc_cuda_image *images, int64_t numImages,
@@ -82,6 +91,8 @@ private:
   unsigned archNumber = 0;
   CUmodule kernels = nullptr;
   std::map<std::string, CUfunction> functions;
+  /// Made at the first product.
+  std::unique_ptr<CublasLtGemm> gemm;
   /// What the host code allocated in this run and has not freed.
   std::set<void *> runBuffers;
   std::string error;

@@ -1,4 +1,6 @@
-// RUN: seqc-opt %s --seq-cuda-tile-linear | FileCheck %s --check-prefix=TILE
+// RUN: seqc-opt %s --seq-cuda-tile-linear | FileCheck %s --check-prefix=LIBRARY
+// RUN: seqc-opt %s '--seq-cuda-tile-linear=library=false' | FileCheck %s --check-prefix=TILE
+// RUN: seqc-opt %s '--seq-cuda-tile-linear=library=false' | FileCheck %s --check-prefix=NOLIB
 // RUN: seqc-opt %s --seq-cuda-tile-linear --seq-cuda-map-to-gpu | FileCheck %s --check-prefix=LAUNCH
 // RUN: seqc-opt %s '--seq-cuda-tile-linear=tile=8' | FileCheck %s --check-prefix=EIGHT
 // RUN: not seqc-opt %s '--seq-cuda-tile-linear=tile=33' 2>&1 | FileCheck %s --check-prefix=BAD
@@ -18,6 +20,31 @@ func.func @linear(%x: memref<?x?x24xf32>, %w: memref<10x24xf32>,
       outs(%y : memref<?x?x10xf32>)
   return
 }
+// First the library (cuBLASLt at run time) on 2-D views, x and y's rows
+// flattened, where the buffers are matrices (unit last stride, rows
+// contiguous); the tiles where they are not or the call declines.
+// LIBRARY-LABEL: func.func @linear
+// LIBRARY: %{{.*}}, %{{.*}}, %[[XS:.*]]:3, %[[XT:.*]]:3 = memref.extract_strided_metadata %arg0
+// LIBRARY: %[[UNIT:.*]] = arith.cmpi eq, %[[XT]]#2, %c1
+// LIBRARY: %[[ROWSTRIDE:.*]] = arith.muli %[[XT]]#1, %[[XS]]#1
+// LIBRARY: arith.cmpi eq, %[[XT]]#0, %[[ROWSTRIDE]]
+// LIBRARY: %[[X:.*]] = memref.reinterpret_cast %{{.*}} to offset: [%{{.*}}], sizes: [%{{.*}}, %[[XS]]#2], strides: [%[[XT]]#1, 1] : memref<f32> to memref<?x?xf32, strided<[?, 1], offset: ?>>
+// LIBRARY: %[[W:.*]] = memref.reinterpret_cast
+// LIBRARY: %[[Y:.*]] = memref.reinterpret_cast
+// LIBRARY: %[[DONE:.*]] = scf.if %{{.*}} -> (i1) {
+// LIBRARY-NEXT: %[[S:.*]] = func.call @seqc_cuda_gemm(%[[X]], %[[W]], %[[Y]])
+// LIBRARY: arith.cmpi eq, %[[S]], %c0_i32
+// LIBRARY: } else {
+// LIBRARY-NEXT: %false = arith.constant false
+// LIBRARY: %[[NOT:.*]] = arith.xori %[[DONE]], %true
+// LIBRARY-NEXT: scf.if %[[NOT]] {
+// LIBRARY: scf.forall
+// LIBRARY: } {mapping = [#gpu.block<x>, #gpu.block<y>]}
+// LIBRARY-NEXT: }
+// LIBRARY-NEXT: return
+// LIBRARY: func.func private @seqc_cuda_gemm(memref<?x?xf32, strided<[?, 1], offset: ?>>, memref<?x?xf32, strided<[?, 1], offset: ?>>, memref<?x?xf32, strided<[?, 1], offset: ?>>) -> i32
+// NOLIB-NOT: seqc_cuda_gemm
+
 // TILE-LABEL: func.func @linear
 // TILE-NOT: linalg.contract
 // TILE: scf.forall (%[[BM:.*]], %[[BN:.*]]) in (%{{.*}}, %{{.*}}) {

@@ -47,7 +47,7 @@
 
 #include <stdint.h>
 
-#define SEQC_MODULE_ABI_VERSION 3
+#define SEQC_MODULE_ABI_VERSION 4
 
 #ifdef __cplusplus
 extern "C" {
@@ -70,7 +70,11 @@ typedef struct seqc_cuda_image {
 } seqc_cuda_image;
 
 /** What a CUDA module's host code calls. `dims` is the launch's grid and
- *  block (x, y, z each); `params` points at each kernel parameter. */
+ *  block (x, y, z each); `params` points at each kernel parameter. `gemm`
+ *  adds x wᵀ to y (row-major f32: x [m, k], w [n, k], y [m, n], rows `ld*`
+ *  floats apart) on the device, synchronously, and returns 0; nonzero
+ *  when it declined (no BLAS library, no algorithm), and the module then
+ *  computes the product with its own kernels. */
 typedef struct seqc_cuda_calls {
   void *context;
   void *(*alloc)(void *context, uint64_t bytes);
@@ -78,6 +82,9 @@ typedef struct seqc_cuda_calls {
   void (*launch)(void *context, const seqc_cuda_image *images,
                  int64_t num_images, const char *kernel, const int64_t *dims,
                  void **params);
+  int32_t (*gemm)(void *context, int64_t m, int64_t n, int64_t k,
+                  const float *x, int64_t ldx, const float *w, int64_t ldw,
+                  float *y, int64_t ldy);
 } seqc_cuda_calls;
 
 #ifdef __cplusplus

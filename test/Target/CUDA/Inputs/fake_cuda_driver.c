@@ -135,6 +135,12 @@ CUresult cuMemAllocManaged(unsigned long long *p, size_t n, unsigned f) {
   *p = (unsigned long long)(size_t)m;
   return m ? 0 : 2;
 }
+CUresult cuMemAlloc_v2(unsigned long long *p, size_t n) {
+  NEEDS_CONTEXT;
+  void *m = malloc(n);
+  *p = (unsigned long long)(size_t)m;
+  return m ? 0 : 2;
+}
 CUresult cuMemFree_v2(unsigned long long p) {
   NEEDS_CONTEXT;
   free((void *)(size_t)p);

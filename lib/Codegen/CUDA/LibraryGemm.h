@@ -1,0 +1,24 @@
+//===- LibraryGemm.h - Projections by the GPU's BLAS library ----*- C++ -*-===//
+//
+// The call of seqc_cuda_gemm (seqc/Codegen/Passes.h has its contract) that
+// seq-cuda-tile-linear puts before its tiles.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SEQC_LIB_CODEGEN_CUDA_LIBRARYGEMM_H
+#define SEQC_LIB_CODEGEN_CUDA_LIBRARYGEMM_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+namespace seqc {
+
+/// Before `linear` (a linear linalg.contract on buffers): when x, w and y
+/// are matrices with unit column stride (x and y's leading dims collapsing
+/// into rows), the call of seqc_cuda_gemm on their 2-D views. The result
+/// is true where the library did the product, false where the module's
+/// kernels must.
+mlir::Value buildLibraryGemm(mlir::OpBuilder &b,
+                             mlir::linalg::ContractOp linear);
+
+} // namespace seqc
+
+#endif // SEQC_LIB_CODEGEN_CUDA_LIBRARYGEMM_H
