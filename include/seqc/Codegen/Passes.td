@@ -509,6 +509,34 @@ def SeqVectorizeElementwise
                            "mlir::memref::MemRefDialect"];
 }
 
+def SeqCPUSerialSmallParallel
+    : Pass<"seq-cpu-serial-small-parallel", "mlir::ModuleOp"> {
+  let summary = "Run parallel loops with little work on the calling thread";
+  let description = [{
+    Before convert-scf-to-openmp: each outermost `scf.parallel` (without
+    reductions) becomes `scf.if (work >= threshold) { the loop } else {
+    its serial copy, a nest of scf.for }`, so that a loop with little work
+    costs no fork and join of the OpenMP team (nor libomp's worksharing
+    setup). The work is estimated before the loop at run time: its
+    iterations times the units of one iteration, where an op is one unit
+    (a vector op one per 16 lanes) and an `scf.for` its trip count times
+    its body's. Bounds computed inside the loop from the induction
+    variables by pure arithmetic are taken at the first iteration (copied
+    before the loop, each induction variable its lower bound: a block of
+    rows counts the first block's rows); a loop whose bounds are otherwise
+    unknown counts 4096 trips, and a while loop or a call 4096 units, so
+    that only work known to be small runs serially; a parallel loop whose
+    own bounds are not known before it stays as it is.
+  }];
+  let options = [
+    Option<"threshold", "threshold", "int64_t", /*default=*/"32768",
+           "Units of work from which a loop runs on the team (0: every "
+           "loop, as without this pass)">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
 def SeqInlineAllocaScopes
     : Pass<"seq-inline-alloca-scopes", "mlir::ModuleOp"> {
   let summary = "Inline the alloca scopes that hold no stack allocation";

@@ -30,6 +30,7 @@ void seqc::buildCPULoopsToLLVM(OpPassManager &pm, PipelineBuilder &b) {
   b.add(pm, createForallToParallelLoopPass());
   b.add(pm, createSeqSerializeNestedParallel());
   b.add(pm, createSeqApproximateMath());
+  b.add(pm, createSeqCPUSerialSmallParallel());
   b.add(pm, createConvertSCFToOpenMPPass());
   b.add(pm, createSeqInlineAllocaScopes());
   b.add(pm, createCanonicalizerPass());

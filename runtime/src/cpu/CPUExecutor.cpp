@@ -6,6 +6,7 @@
 #include <csetjmp>
 #include <cstdlib>
 #include <dlfcn.h>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 using json = nlohmann::json;
@@ -58,6 +59,22 @@ void CPUExecutor::findOpenMP() {
       reinterpret_cast<int (*)()>(dlsym(scope, "omp_get_max_threads"));
   defaultThreads = maxThreads ? maxThreads() : 0;
   ompLevel = reinterpret_cast<int (*)()>(dlsym(scope, "omp_get_level"));
+  // Teams no larger than the cores that are free: libomp's load-balance
+  // mode counts the running threads on the machine (cached for a second)
+  // at each parallel region. Without it, a region whose worker another
+  // process has descheduled waits for it at every fork and join (a GRU on
+  // 2 threads took 53-71 ms with one core busy, 31 ms on one thread; 30 ms
+  // so). What the user set for OpenMP's dynamic adjustment stays.
+  ompSetDynamic =
+      reinterpret_cast<void (*)(int)>(dlsym(scope, "omp_set_dynamic"));
+  ompGetDynamic = reinterpret_cast<int (*)()>(dlsym(scope, "omp_get_dynamic"));
+  dynamicTeams = !std::getenv("OMP_DYNAMIC");
+  auto setDefaults = reinterpret_cast<void (*)(const char *)>(
+      dlsym(scope, "kmp_set_defaults"));
+  static std::once_flag loadBalance;
+  if (setDefaults && !std::getenv("KMP_DYNAMIC_MODE"))
+    std::call_once(loadBalance,
+                   [&] { setDefaults("KMP_DYNAMIC_MODE=load_balance"); });
 }
 
 /// Refuses a module generated for CPU features this machine lacks.
@@ -121,5 +138,14 @@ int32_t CPUExecutor::run(void **args, void *results, uint64_t &failedBytes) {
   int count = threads > 0 ? threads : defaultThreads;
   if (count > 0 && ompSetThreads)
     ompSetThreads(count);
-  return callEntry(entry, ompLevel, args, results, failedBytes);
+  // For this run only: the calling thread's own OpenMP code keeps its
+  // setting.
+  bool dynamic = dynamicTeams && ompSetDynamic && ompGetDynamic;
+  int wasDynamic = dynamic ? ompGetDynamic() : 0;
+  if (dynamic)
+    ompSetDynamic(1);
+  int32_t status = callEntry(entry, ompLevel, args, results, failedBytes);
+  if (dynamic)
+    ompSetDynamic(wasDynamic);
+  return status;
 }

@@ -102,8 +102,10 @@ void seqc_module_input(const seqc_module *module, size_t index,
 void seqc_module_output(const seqc_module *module, size_t index,
                         seqc_tensor_info *info);
 
-/** Worker threads for later runs (parallel loops run on OpenMP); 0 keeps
- *  the default, one per core. */
+/** Worker threads for later runs, at most (parallel loops run on OpenMP,
+ *  whose teams shrink to the cores other processes leave free, and loops
+ *  with little work run on the calling thread); 0 keeps the default, one
+ *  per core. */
 void seqc_module_set_threads(seqc_module *module, int threads);
 
 /** A CUDA module's later runs launch on `stream` (a CUstream of the
