@@ -55,6 +55,9 @@ bool resolve(void *library, CUDADriver &d, std::string &why) {
   bind(d.cuStreamWaitEvent, "cuStreamWaitEvent");
   bind(d.cuEventSynchronize, "cuEventSynchronize");
   bind(d.cuEventElapsedTime, "cuEventElapsedTime");
+  // (The CUDA 12 form, which drivers keep beside CUDA 13's _v2.)
+  d.cuMemPrefetchAsync = reinterpret_cast<decltype(d.cuMemPrefetchAsync)>(
+      dlsym(library, "cuMemPrefetchAsync"));
   bind(d.cuGetErrorName, "cuGetErrorName");
   bind(d.cuGetErrorString, "cuGetErrorString");
   return ok;

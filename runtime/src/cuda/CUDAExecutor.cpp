@@ -149,6 +149,8 @@ bool CUDAExecutor::copy(void *to, const void *from, size_t bytes,
     why = "copying " + std::to_string(bytes) + " bytes: " + driver->describe(r);
     return false;
   }
+  // Where the copy is an input's or the weights', the kernels read it next.
+  prefetch(to, bytes);
   return true;
 }
 
@@ -165,9 +167,20 @@ void seqc::runtime::releaseDeviceMemory(void *data) {
 void *CUDAExecutor::allocCall(void *self, uint64_t bytes) {
   auto *e = static_cast<CUDAExecutor *>(self);
   void *p = e->allocate(bytes);
-  if (p)
+  if (p) {
     e->runBuffers.insert(p);
+    e->prefetch(p, bytes);
+  }
   return p;
+}
+
+void CUDAExecutor::prefetch(void *data, size_t bytes) {
+  if (!driver->cuMemPrefetchAsync || !bytes)
+    return;
+  ContextScope scope(*driver, context);
+  if (!scope.result())
+    driver->cuMemPrefetchAsync(reinterpret_cast<CUdeviceptr>(data), bytes,
+                               device, queue());
 }
 
 void CUDAExecutor::freeCall(void *self, void *data) {

@@ -59,6 +59,11 @@ private:
   static void launchCall(void *self, const seqc_cuda_image *images,
                          int64_t numImages, const char *kernel,
                          const int64_t *dims, void **params);
+  /// Managed memory moved to the GPU ahead of the kernels that read or
+  /// write it, on the run's queue (advice: a failure is ignored, and host
+  /// code that touches it later moves the pages back). Without it the
+  /// kernels' first touches fault each page over (bench_cuda_linear.sh).
+  void prefetch(void *data, size_t bytes);
   static int32_t gemmCall(void *self, int64_t m, int64_t n, int64_t k,
                           const float *x, int64_t ldx, const float *w,
                           int64_t ldw, float *y, int64_t ldy);

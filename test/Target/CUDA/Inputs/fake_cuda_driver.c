@@ -9,7 +9,8 @@
  * CUDA_ERROR_INVALID_CONTEXT.
  *   FAKE_CUDA_DEVICES   number of devices (default 1)
  *   FAKE_CUDA_ARCH      compute capability as NN (default 90)
- *   FAKE_CUDA_LAUNCH_ERROR  a CUresult every launch returns (default 0) */
+ *   FAKE_CUDA_LAUNCH_ERROR  a CUresult every launch returns (default 0)
+ *   FAKE_CUDA_LOG_PREFETCH  report each prefetch too */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,13 @@ CUresult cuMemAlloc_v2(unsigned long long *p, size_t n) {
   void *m = malloc(n);
   *p = (unsigned long long)(size_t)m;
   return m ? 0 : 2;
+}
+CUresult cuMemPrefetchAsync(unsigned long long p, size_t n, int d, void *s) {
+  (void)p, (void)d, (void)s;
+  NEEDS_CONTEXT;
+  if (getenv("FAKE_CUDA_LOG_PREFETCH"))
+    fprintf(stderr, "fake-cuda: prefetch %zu bytes\n", n);
+  return 0;
 }
 CUresult cuMemFree_v2(unsigned long long p) {
   NEEDS_CONTEXT;
