@@ -137,9 +137,9 @@ Value seqc::buildLibraryGemm(OpBuilder &b, linalg::ContractOp linear) {
   Value zero = arith::ConstantIntOp::create(b, loc, 0, 32);
   scf::YieldOp::create(b, loc,
                        ValueRange{arith::CmpIOp::create(
-                           b, loc, arith::CmpIPredicate::eq, status, zero)});
+                           b, loc, arith::CmpIPredicate::ne, status, zero)});
   b.setInsertionPointToStart(call.elseBlock());
   scf::YieldOp::create(b, loc,
-                       ValueRange{arith::ConstantIntOp::create(b, loc, 0, 1)});
+                       ValueRange{arith::ConstantIntOp::create(b, loc, 1, 1)});
   return call.getResult(0);
 }

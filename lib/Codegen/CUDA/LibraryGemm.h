@@ -14,8 +14,8 @@ namespace seqc {
 /// Before `linear` (a linear linalg.contract on buffers): when x, w and y
 /// are matrices with unit column stride (x and y's leading dims collapsing
 /// into rows), the call of seqc_cuda_gemm on their 2-D views. The result
-/// is true where the library did the product, false where the module's
-/// kernels must.
+/// is true where the module's kernels must do the product: the buffers are
+/// not matrices, or the library declined.
 mlir::Value buildLibraryGemm(mlir::OpBuilder &b,
                              mlir::linalg::ContractOp linear);
 

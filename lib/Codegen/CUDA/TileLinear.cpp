@@ -206,11 +206,8 @@ struct SeqCUDATileLinear
       OpBuilder b(op);
       if (library) {
         // The tiles where the library did not do the product.
-        Location loc = op.getLoc();
-        Value done = seqc::buildLibraryGemm(b, op);
-        Value notDone = arith::XOrIOp::create(
-            b, loc, done, arith::ConstantIntOp::create(b, loc, 1, 1));
-        auto fallback = scf::IfOp::create(b, loc, notDone, false);
+        auto fallback = scf::IfOp::create(b, op.getLoc(),
+                                          seqc::buildLibraryGemm(b, op), false);
         b.setInsertionPointToStart(fallback.thenBlock());
       }
       LinearTiler(b, op, tile).build();

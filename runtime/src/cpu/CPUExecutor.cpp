@@ -1,5 +1,6 @@
 //===- CPUExecutor.cpp - Loading and running a module's host code ---------===//
 #include "cpu/CPUExecutor.h"
+#include "Symbols.h"
 #include "cpu/CPUFeatures.h"
 #include "cpu/SharedObjectCheck.h"
 
@@ -53,24 +54,23 @@ void CPUExecutor::useLinked(seqc_entry_fn linkedEntry, const char *signature) {
 
 void CPUExecutor::findOpenMP() {
   void *scope = library ? library : RTLD_DEFAULT;
-  ompSetThreads =
-      reinterpret_cast<void (*)(int)>(dlsym(scope, "omp_set_num_threads"));
-  auto maxThreads =
-      reinterpret_cast<int (*)()>(dlsym(scope, "omp_get_max_threads"));
+  findSymbol(scope, ompSetThreads, "omp_set_num_threads");
+  int (*maxThreads)() = nullptr;
+  findSymbol(scope, maxThreads, "omp_get_max_threads");
   defaultThreads = maxThreads ? maxThreads() : 0;
-  ompLevel = reinterpret_cast<int (*)()>(dlsym(scope, "omp_get_level"));
+  findSymbol(scope, ompLevel, "omp_get_level");
   // Teams no larger than the cores that are free: libomp's load-balance
   // mode counts the running threads on the machine (cached for a second)
   // at each parallel region. Without it, a region whose worker another
   // process has descheduled waits for it at every fork and join (a GRU on
   // 2 threads took 53-71 ms with one core busy, 31 ms on one thread; 30 ms
   // so). What the user set for OpenMP's dynamic adjustment stays.
-  ompSetDynamic =
-      reinterpret_cast<void (*)(int)>(dlsym(scope, "omp_set_dynamic"));
-  ompGetDynamic = reinterpret_cast<int (*)()>(dlsym(scope, "omp_get_dynamic"));
-  dynamicTeams = !std::getenv("OMP_DYNAMIC");
-  auto setDefaults = reinterpret_cast<void (*)(const char *)>(
-      dlsym(scope, "kmp_set_defaults"));
+  if (std::getenv("OMP_DYNAMIC") ||
+      !findSymbol(scope, ompSetDynamic, "omp_set_dynamic") ||
+      !findSymbol(scope, ompGetDynamic, "omp_get_dynamic"))
+    ompSetDynamic = nullptr, ompGetDynamic = nullptr;
+  void (*setDefaults)(const char *) = nullptr;
+  findSymbol(scope, setDefaults, "kmp_set_defaults");
   static std::once_flag loadBalance;
   if (setDefaults && !std::getenv("KMP_DYNAMIC_MODE"))
     std::call_once(loadBalance,
@@ -140,12 +140,11 @@ int32_t CPUExecutor::run(void **args, void *results, uint64_t &failedBytes) {
     ompSetThreads(count);
   // For this run only: the calling thread's own OpenMP code keeps its
   // setting.
-  bool dynamic = dynamicTeams && ompSetDynamic && ompGetDynamic;
-  int wasDynamic = dynamic ? ompGetDynamic() : 0;
-  if (dynamic)
+  int wasDynamic = ompGetDynamic ? ompGetDynamic() : 0;
+  if (ompSetDynamic)
     ompSetDynamic(1);
   int32_t status = callEntry(entry, ompLevel, args, results, failedBytes);
-  if (dynamic)
+  if (ompSetDynamic)
     ompSetDynamic(wasDynamic);
   return status;
 }

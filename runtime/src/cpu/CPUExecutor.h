@@ -40,11 +40,11 @@ private:
   void (*ompSetThreads)(int) = nullptr;
   /// OpenMP's thread count when the module was loaded (0: unknown).
   int defaultThreads = 0;
-  /// omp_set_dynamic of that OpenMP runtime, and whether runs use it
-  /// (teams sized to the free cores; not when the user set OMP_DYNAMIC).
+  /// omp_set_dynamic and omp_get_dynamic of that OpenMP runtime, which
+  /// runs use (teams sized to the free cores); both null when the user set
+  /// OMP_DYNAMIC.
   void (*ompSetDynamic)(int) = nullptr;
   int (*ompGetDynamic)() = nullptr;
-  bool dynamicTeams = false;
   /// omp_get_level of that OpenMP runtime: 0 outside parallel regions.
   int (*ompLevel)() = nullptr;
 };

@@ -1,10 +1,9 @@
 //===- CUDADriver.cpp - dlopen of libcuda.so.1 ----------------------------===//
 #include "cuda/CUDADriver.h"
+#include "Symbols.h"
 
 #include <cstdlib>
-#include <dlfcn.h>
 #include <mutex>
-#include <type_traits>
 
 using namespace seqc::runtime;
 
@@ -22,12 +21,10 @@ namespace {
 bool resolve(void *library, CUDADriver &d, std::string &why) {
   bool ok = true;
   auto bind = [&](auto &fn, const char *name) {
-    void *symbol = dlsym(library, name);
-    if (!symbol && ok) {
+    if (!findSymbol(library, fn, name) && ok) {
       why = std::string("no CUDA driver (libcuda.so.1 lacks ") + name + ")";
       ok = false;
     }
-    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(symbol);
   };
   bind(d.cuInit, "cuInit");
   bind(d.cuDeviceGetCount, "cuDeviceGetCount");
@@ -56,8 +53,7 @@ bool resolve(void *library, CUDADriver &d, std::string &why) {
   bind(d.cuEventSynchronize, "cuEventSynchronize");
   bind(d.cuEventElapsedTime, "cuEventElapsedTime");
   // (The CUDA 12 form, which drivers keep beside CUDA 13's _v2.)
-  d.cuMemPrefetchAsync = reinterpret_cast<decltype(d.cuMemPrefetchAsync)>(
-      dlsym(library, "cuMemPrefetchAsync"));
+  findSymbol(library, d.cuMemPrefetchAsync, "cuMemPrefetchAsync");
   bind(d.cuGetErrorName, "cuGetErrorName");
   bind(d.cuGetErrorString, "cuGetErrorString");
   return ok;

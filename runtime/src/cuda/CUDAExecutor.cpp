@@ -175,10 +175,7 @@ void *CUDAExecutor::allocCall(void *self, uint64_t bytes) {
 }
 
 void CUDAExecutor::prefetch(void *data, size_t bytes) {
-  if (!driver->cuMemPrefetchAsync || !bytes)
-    return;
-  ContextScope scope(*driver, context);
-  if (!scope.result())
+  if (driver->cuMemPrefetchAsync && bytes)
     driver->cuMemPrefetchAsync(reinterpret_cast<CUdeviceptr>(data), bytes,
                                device, queue());
 }

@@ -63,6 +63,7 @@ private:
   /// write it, on the run's queue (advice: a failure is ignored, and host
   /// code that touches it later moves the pages back). Without it the
   /// kernels' first touches fault each page over (bench_cuda_linear.sh).
+  /// Its callers hold the module's context.
   void prefetch(void *data, size_t bytes);
   static int32_t gemmCall(void *self, int64_t m, int64_t n, int64_t k,
                           const float *x, int64_t ldx, const float *w,

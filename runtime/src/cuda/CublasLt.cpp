@@ -1,11 +1,11 @@
 //===- CublasLt.cpp - dlopen of cuBLASLt, and the projections' product ----===//
 #include "cuda/CublasLt.h"
+#include "Symbols.h"
 
 #include <algorithm>
 #include <cstdlib>
 #include <dlfcn.h>
 #include <mutex>
-#include <type_traits>
 
 using namespace seqc::runtime;
 
@@ -31,9 +31,7 @@ const CublasLt *CublasLt::get() {
       return;
     bool ok = true;
     auto bind = [&](auto &fn, const char *name) {
-      void *symbol = dlsym(library, name);
-      ok &= symbol != nullptr;
-      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(symbol);
+      ok &= findSymbol(library, fn, name);
     };
     bind(lt.cublasLtCreate, "cublasLtCreate");
     bind(lt.cublasLtDestroy, "cublasLtDestroy");
