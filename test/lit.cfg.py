@@ -49,6 +49,11 @@ if _flags is not None:
         config.available_features.add("host-lacks-avx512f")
     if "amx_tile" not in _flags:
         config.available_features.add("host-lacks-amx-tile")
+    # The bf16 products' kernels this machine can run (--precision=bf16).
+    if "avx512_bf16" in _flags:
+        config.available_features.add("host-avx512-bf16")
+    if "amx_bf16" in _flags:
+        config.available_features.add("host-amx-bf16")
 
 import shutil
 if shutil.which("valgrind"):

@@ -46,7 +46,8 @@ LogicalResult TargetAttr::verify(EmitError emitError, TargetKind kind,
                                  int64_t threads, int64_t vectorBits,
                                  int64_t vectorRegisters, int64_t l1,
                                  int64_t l2, int64_t l3, StringRef arch,
-                                 int64_t sharedMemory, int64_t warps) {
+                                 int64_t sharedMemory, int64_t warps,
+                                 bool bf16Dot, bool bf16Tiles) {
   if (l1 < 0 || l2 < 0 || l3 < 0)
     return emitError() << "cache sizes must not be negative";
   if (kind == TargetKind::cpu) {
@@ -71,9 +72,9 @@ LogicalResult TargetAttr::verify(EmitError emitError, TargetKind kind,
   if (warps < 1 || warps > 32)
     return emitError() << "a cuda target has 1 to 32 warps per block, not "
                        << warps;
-  if (threads || vectorBits || vectorRegisters)
-    return emitError() << "threads, vector_bits and vector_registers "
-                          "describe a cpu target, not a cuda";
+  if (threads || vectorBits || vectorRegisters || bf16Dot || bf16Tiles)
+    return emitError() << "threads, vector_bits, vector_registers, bf16_dot "
+                          "and bf16_tiles describe a cpu target, not a cuda";
   return success();
 }
 
@@ -141,6 +142,12 @@ LogicalResult SeqDialect::verifyOperationAttribute(Operation *op,
   if (name == "seq.target")
     return expect(isa<TargetAttr>(value), "#seq.target", isa<ModuleOp>(op),
                   "a builtin.module");
+  if (name == "seq.precision") {
+    auto text = dyn_cast<StringAttr>(value);
+    return expect(text && (text == "f32" || text == "bf16"),
+                  "string \"f32\" or \"bf16\"", isa<ModuleOp>(op),
+                  "a builtin.module");
+  }
   if (name == "seq.scan")
     return expect(isa<ScanAttr>(value), "#seq.scan", recurrence,
                   "seq.linear_recurrence, seq.para_gru or seq.para_lstm");

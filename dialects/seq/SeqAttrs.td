@@ -124,7 +124,10 @@ def Seq_TargetAttr : Seq_Attr<"Target", "target"> {
     A CPU: `threads` (workers a run uses, 1 to 1024), `vector_bits` (the
     widest vector registers: 128, 256 or 512), `vector_registers`, and the
     data cache sizes in bytes (`l1_bytes`, `l2_bytes`, `l3_bytes`; 0 when
-    unknown).
+    unknown); for `--precision=bf16` products, `bf16_tiles` when it has bf16
+    tile products with f32 accumulation (AMX-BF16's `tdpbf16ps`) and
+    `bf16_dot` when it has bf16 pair dot products (AVX512_BF16's
+    `vdpbf16ps`).
     A CUDA GPU: `arch` (`sm_NN`), `shared_memory_bytes` per block and
     `warps` per block (1 to 32).
     ```
@@ -141,7 +144,9 @@ def Seq_TargetAttr : Seq_Attr<"Target", "target"> {
       DefaultValuedParameter<"int64_t", "0">:$l3_bytes,
       StringRefParameter<"CUDA arch", "\"\"">:$arch,
       DefaultValuedParameter<"int64_t", "0">:$shared_memory_bytes,
-      DefaultValuedParameter<"int64_t", "0">:$warps);
+      DefaultValuedParameter<"int64_t", "0">:$warps,
+      DefaultValuedParameter<"bool", "false">:$bf16_dot,
+      DefaultValuedParameter<"bool", "false">:$bf16_tiles);
 }
 
 def Seq_ScanAttr : Seq_Attr<"Scan", "scan"> {

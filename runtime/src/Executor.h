@@ -56,9 +56,11 @@ public:
   /// Calls the entry on `args` (one memref descriptor per argument) with
   /// the result descriptors written to `results`. Returns 0, the 1-based
   /// number of the run-time check that failed, kAllocFailed when the module
-  /// could not allocate `failedBytes`, or kDeviceFailed (deviceError()).
+  /// could not allocate `failedBytes`, kDeviceFailed (deviceError()), or
+  /// kNoAMX (the process may not use the module's AMX tiles).
   virtual int32_t run(void **args, void *results, uint64_t &failedBytes) = 0;
-  static constexpr int32_t kAllocFailed = -1, kDeviceFailed = -2;
+  static constexpr int32_t kAllocFailed = -1, kDeviceFailed = -2,
+                           kNoAMX = SEQC_ENTRY_NO_AMX;
   /// What failed on the device in the last run.
   virtual std::string deviceError() const { return ""; }
 

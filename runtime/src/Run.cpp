@@ -302,6 +302,11 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
   if (status == Executor::kDeviceFailed)
     outputFailed = std::string("on the ") + executor.name() + ": " +
                    executor.deviceError();
+  else if (status == Executor::kNoAMX)
+    outputFailed = "the operating system does not let this process use AMX "
+                   "tiles (arch_prctl ARCH_REQ_XCOMP_PERM), which the module's "
+                   "bf16 products need; compile it with --precision=f32 or "
+                   "for a --cpu without AMX";
   else if (status != 0)
     outputFailed = "run-time check failed: " +
                    (status > 0 && size_t(status) <= m->checks.size()

@@ -44,11 +44,11 @@ mlir::OwningOpRef<mlir::ModuleOp> importForCommand(mlir::MLIRContext &ctx,
                                                    const std::string &model,
                                                    const std::string &weights);
 /// Sets `options`' target from --target (cpu, cuda, or the tests'
-/// cuda-simulation), --gpu-arch and --cuda-toolkit; reports a bad value
-/// (against `model`) and returns 1.
+/// cuda-simulation), --gpu-arch, --cuda-toolkit and --precision; reports a bad
+/// value (against `model`) and returns 1.
 int targetForCommand(const std::string &model, const std::string &target,
                      const std::string &gpuArchs, const std::string &toolkit,
-                     seqc::EmitOptions &options);
+                     const std::string &precision, seqc::EmitOptions &options);
 /// Builds the target's pipeline with `--pass-options` applied, for its
 /// text in `pipeline` (--print-pipeline); reports a bad entry (against
 /// `model`) and returns 1.

@@ -76,6 +76,11 @@ struct CompileOptions {
                "name such as x86-64-v2, x86-64-v3, znver4; the runtime "
                "refuses to load the module on a CPU without its features"),
       cl::init("host"), cl::cat(commandOptions())};
+  cl::opt<std::string> precision{
+      "precision",
+      cl::desc("What the matrix products read: f32 (default) or bf16 "
+               "(weights converted once, f32 accumulation; CPU target)"),
+      cl::init("f32"), cl::cat(commandOptions())};
   cl::opt<std::string> name{
       "name",
       cl::desc("Prefix of the symbols an object exports (IDENT_entry, "
@@ -107,7 +112,7 @@ struct CompileOptions {
 int seqc::cli::usage() {
   llvm::errs()
       << "usage: seqc compile MODEL.json -o OUT [--emit=...] "
-         "[--target=cpu|cuda]\n"
+         "[--target=cpu|cuda] [--precision=f32|bf16]\n"
          "       seqc run MODEL.json|MODULE.so [--input NAME=FILE.npy] "
          "...\n"
          "       seqc <command> --help\n";
@@ -166,12 +171,22 @@ int seqc::cli::targetForCommand(const std::string &model,
                                 const std::string &target,
                                 const std::string &gpuArchs,
                                 const std::string &toolkit,
+                                const std::string &precision,
                                 seqc::EmitOptions &options) {
   if (target != "cpu" && target != "cuda" && target != "cuda-simulation")
     return reportError(
         {model, "",
          "unsupported --target=" + target + " (expected cpu or cuda)"});
   options.target = target;
+  if (precision != "f32" && precision != "bf16")
+    return reportError(
+        {model, "",
+         "unsupported --precision=" + precision + " (expected f32 or bf16)"});
+  if (precision == "bf16" && target != "cpu")
+    return reportError({model, "",
+                        "--precision=bf16 is not supported on --target=" +
+                            target + " yet (the CPU target has it)"});
+  options.precision = precision;
   std::string error;
   if (failed(seqc::parseGPUArchs(gpuArchs, options.cuda.archs, error)))
     return reportError({model, "", error});
@@ -351,8 +366,9 @@ int compileImpl(int argc, char **argv) {
                  << " is not an optimization level (-O0..-O3)\n";
     return 2;
   }
-  if (int rc = targetForCommand(opts.model, opts.target, opts.gpuArch,
-                                opts.cudaToolkit, opts.emitOptions))
+  if (int rc =
+          targetForCommand(opts.model, opts.target, opts.gpuArch,
+                           opts.cudaToolkit, opts.precision, opts.emitOptions))
     return rc;
   if (opts.emit == Emit::Ptx && opts.target != "cuda")
     return reportError({opts.model, "", "--emit=ptx needs --target=cuda"});

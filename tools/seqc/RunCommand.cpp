@@ -43,6 +43,11 @@ struct RunOptions {
       cl::desc("cpu (default) or cuda: where MODEL.json is compiled for and "
                "the module runs"),
       cl::init("cpu"), cl::cat(cat)};
+  cl::opt<std::string> precision{
+      "precision",
+      cl::desc("What MODEL.json's matrix products read: f32 (default) or "
+               "bf16 (a MODULE.so keeps what it was compiled with)"),
+      cl::init("f32"), cl::cat(cat)};
   // Tests only: `--target=cuda-simulation` compiles MODEL.json through the
   // CUDA target's loop distribution, run on the CPU (docs/cuda.md).
   cl::opt<std::string> target{"target", cl::init(""), cl::Hidden, cl::cat(cat)};
@@ -59,8 +64,8 @@ int compileToTemporary(const RunOptions &opts, std::string &so) {
   std::string target = !opts.target.empty()    ? opts.target.getValue()
                        : opts.device == "cuda" ? "cuda"
                                                : "cpu";
-  if (int rc =
-          targetForCommand(opts.model, target, "sm_80,sm_90", "", emitOptions))
+  if (int rc = targetForCommand(opts.model, target, "sm_80,sm_90", "",
+                                opts.precision, emitOptions))
     return rc;
   std::string pipeline;
   if (int rc = pipelineForCommand(opts.model, opts.passOptions, emitOptions,
@@ -107,6 +112,11 @@ int run(const RunOptions &opts) {
   request.repeat = opts.repeat;
   request.device = opts.device;
   request.removeLibrary = llvm::StringRef(opts.model).ends_with(".json");
+  if (!request.removeLibrary && opts.precision.getNumOccurrences()) {
+    llvm::errs() << "seqc run: --precision applies to a MODEL.json; "
+                 << opts.model << " keeps the precision it was compiled with\n";
+    return 2;
+  }
   if (request.removeLibrary)
     if (int rc = compileToTemporary(opts, request.library))
       return rc;

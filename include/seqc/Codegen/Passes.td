@@ -480,12 +480,25 @@ def SeqLowerLinearToGemm
     outermost loop that does not define it), the bias of a
     `linalg.broadcast` init loaded into the accumulators, a zero
     `linalg.fill` init no bias, any other init added after.
+
+    With the module's `seq.precision = "bf16"`, W is packed as bf16 (pairs
+    of k interleaved), x rounded to bf16 rows per product, and the products
+    accumulate in f32: by `amx.tile_mulf` on 32 x 32 blocks where the
+    `#seq.target` has `bf16_tiles`, else by `x86vector.avx512.dot`
+    (vdpbf16ps) in the register block where it has `bf16_dot`; on other
+    targets the products stay f32.
   }];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
     "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
     "mlir::tensor::TensorDialect", "mlir::bufferization::BufferizationDialect",
-    "mlir::vector::VectorDialect"
+    "mlir::vector::VectorDialect", "mlir::x86vector::X86VectorDialect",
+    "mlir::amx::AMXDialect"
+  ];
+  let options = [
+    Option<"bf16Kernel", "bf16-kernel", "std::string", /*default=*/"\"auto\"",
+           "bf16 products by: auto (tiles where the target has them, else "
+           "dot), tiles or dot (an error where the target lacks it)">
   ];
 }
 
@@ -535,6 +548,22 @@ def SeqCPUSerialSmallParallel
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::scf::SCFDialect"];
+}
+
+def SeqAMXBlockArguments
+    : Pass<"seq-amx-block-arguments", "mlir::ModuleOp"> {
+  let summary = "Give block arguments that carry AMX tiles the LLVM tile type";
+  let description = [{
+    The bf16 GEMM's AMX kernel carries its four accumulator tiles through
+    its loop over k (scf.for iter_args, then block arguments). After
+    convert-vector-to-llvm{enable-amx} has made every amx op an LLVM
+    intrinsic, the block arguments still have the `!amx.tile` type, which
+    no later conversion to LLVM knows: this pass makes them
+    `!llvm.x86_amx`, passes the branches the LLVM tiles behind their casts,
+    and drops the casts that became no-ops. LLVM's AMX passes then
+    configure the tiles across the loop.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
 def SeqInlineAllocaScopes

@@ -40,6 +40,9 @@ struct EmitOptions {
   /// distributed loops run on the CPU: a CPU module, for tests).
   std::string target = "cpu";
   CUDATarget cuda;
+  /// "f32" or "bf16": what the matrix products read (SPEC §5; the
+  /// module's `seq.precision`).
+  std::string precision = "f32";
 };
 
 /// Sets the module's #seq.target (when it has none) for `options`, runs

@@ -156,8 +156,9 @@ seq::TargetAttr seqc::describeCPU(MLIRContext *ctx, int64_t threads,
     l2 = cacheBytes(_SC_LEVEL2_CACHE_SIZE);
     l3 = cacheBytes(_SC_LEVEL3_CACHE_SIZE);
   }
-  return seq::TargetAttr::get(ctx, seq::TargetKind::cpu, threads, bits,
-                              registers, l1, l2, l3, "", 0, 0);
+  return seq::TargetAttr::get(
+      ctx, seq::TargetKind::cpu, threads, bits, registers, l1, l2, l3, "", 0, 0,
+      has("avx512bf16"), has("amx-tile") && has("amx-bf16"));
 }
 
 seq::TargetAttr seqc::describeHostCPU(MLIRContext *ctx, int64_t threads) {

@@ -80,5 +80,6 @@ seq::TargetAttr seqc::describeCUDA(MLIRContext *ctx, StringRef arch,
     return {};
   }
   return seq::TargetAttr::get(ctx, seq::TargetKind::cuda, 0, 0, 0, 0, 0, 0,
-                              arch, sharedMemoryBytes(int(sm)), warps);
+                              arch, sharedMemoryBytes(int(sm)), warps,
+                              /*bf16Dot=*/false, /*bf16Tiles=*/false);
 }

@@ -54,7 +54,12 @@ void seqc::buildBufferizePipeline(OpPassManager &pm, PipelineBuilder &b) {
 
 void seqc::buildHostToLLVM(OpPassManager &pm, PipelineBuilder &b,
                            HostCode host) {
-  b.add(pm, createConvertVectorToLLVMPass());
+  // (x86vector and amx: the bf16 GEMM's vdpbf16ps and tiles.)
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.x86Vector = true;
+  vectorToLLVM.amx = true;
+  b.add(pm, createConvertVectorToLLVMPass(vectorToLLVM));
+  b.add(pm, createSeqAMXBlockArguments());
   // Allocations through the functions the module defines (lib/Target), so
   // that a failed one is an error of the run.
   FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;

@@ -111,8 +111,9 @@ SmallVector<OpFoldResult> TensorBuilder::sizes(Value tensor) {
   return out;
 }
 
-Value TensorBuilder::empty(ArrayRef<OpFoldResult> sizes) {
-  return tensor::EmptyOp::create(*this, sizes, getF32Type());
+Value TensorBuilder::empty(ArrayRef<OpFoldResult> sizes, Type element) {
+  return tensor::EmptyOp::create(*this, sizes,
+                                 element ? element : getF32Type());
 }
 
 Value TensorBuilder::zeros(ArrayRef<OpFoldResult> sizes) {

@@ -37,7 +37,8 @@ public:
   llvm::SmallVector<mlir::OpFoldResult> sizes(mlir::Value tensor);
 
   // Tensors.
-  mlir::Value empty(llvm::ArrayRef<mlir::OpFoldResult> sizes);
+  mlir::Value empty(llvm::ArrayRef<mlir::OpFoldResult> sizes,
+                    mlir::Type element = {});
   mlir::Value zeros(llvm::ArrayRef<mlir::OpFoldResult> sizes);
 
   // Indexing maps over `n` loop dims.

@@ -9,6 +9,8 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 
+#include "seqc/Runtime/seqc_module_abi.h"
+
 #include <nlohmann/json.hpp>
 
 using namespace mlir;
@@ -104,16 +106,91 @@ static void defineAllocation(ModuleOp module, Allocator with) {
   }
 }
 
+/// Whether the module multiplies by AMX tiles (the bf16 GEMM's kernel).
+static bool usesAMX(ModuleOp module) {
+  return module
+      .walk([](LLVM::CallIntrinsicOp call) {
+        return call.getIntrin().starts_with("llvm.x86.tile")
+                   ? WalkResult::interrupt()
+                   : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
+/// Linux lets a process use AMX tiles once it asked (arch_prctl
+/// ARCH_REQ_XCOMP_PERM for XFEATURE_XTILEDATA); until then a tile
+/// instruction faults. In the entry block of `fn`: ask on the first run
+/// (remembered in a global), return SEQC_ENTRY_NO_AMX when refused, and
+/// continue in the block returned.
+static Block *askForAMX(OpBuilder &b, ModuleOp module, LLVM::LLVMFuncOp fn) {
+  MLIRContext *ctx = module.getContext();
+  Location loc = module.getLoc();
+  auto i32 = IntegerType::get(ctx, 32);
+  auto i64 = IntegerType::get(ctx, 64);
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  constexpr llvm::StringLiteral kGranted = "seqc_amx_granted";
+  LLVM::LLVMFuncOp syscall;
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
+    LLVM::GlobalOp::create(b, loc, i32, /*isConstant=*/false,
+                           LLVM::Linkage::Internal, kGranted,
+                           b.getI32IntegerAttr(0));
+    syscall = module.lookupSymbol<LLVM::LLVMFuncOp>("syscall");
+    if (!syscall)
+      syscall = LLVM::LLVMFuncOp::create(
+          b, loc, "syscall",
+          LLVM::LLVMFunctionType::get(i64, {i64}, /*isVarArg=*/true));
+  }
+  Block *ask = b.createBlock(&fn.getBody());
+  Block *granted = b.createBlock(&fn.getBody());
+  Block *refused = b.createBlock(&fn.getBody());
+  Block *run = b.createBlock(&fn.getBody());
+  b.setInsertionPointToEnd(&fn.getBody().front());
+  Value flag = LLVM::AddressOfOp::create(b, loc, ptr, kGranted);
+  Value zero = LLVM::ConstantOp::create(b, loc, i32, 0);
+  Value known = LLVM::LoadOp::create(b, loc, i32, flag, /*alignment=*/4,
+                                     /*isVolatile=*/false, false, false, false,
+                                     LLVM::AtomicOrdering::monotonic);
+  LLVM::CondBrOp::create(
+      b, loc,
+      LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ne, known, zero), run,
+      ask);
+  b.setInsertionPointToStart(ask);
+  auto constant = [&](int64_t v) {
+    return LLVM::ConstantOp::create(b, loc, i64, v).getResult();
+  };
+  // SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA.
+  Value answer = LLVM::CallOp::create(
+                     b, loc, syscall,
+                     ValueRange{constant(158), constant(0x1023), constant(18)})
+                     .getResult();
+  LLVM::CondBrOp::create(b, loc,
+                         LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq,
+                                              answer, constant(0)),
+                         granted, refused);
+  b.setInsertionPointToStart(granted);
+  LLVM::StoreOp::create(b, loc, LLVM::ConstantOp::create(b, loc, i32, 1), flag,
+                        /*alignment=*/4, /*isVolatile=*/false, false, false,
+                        LLVM::AtomicOrdering::monotonic);
+  LLVM::BrOp::create(b, loc, run);
+  b.setInsertionPointToStart(refused);
+  LLVM::ReturnOp::create(
+      b, loc, LLVM::ConstantOp::create(b, loc, i32, SEQC_ENTRY_NO_AMX));
+  return run;
+}
+
 /// `int32_t <prefix>_entry(void **args, void *results, on_alloc_failure)`:
 /// stores the failure handler, calls the C interface of @main with args[i]
 /// as its i-th memref descriptor (inputs, weights, state) and, when the
 /// module has run-time checks, a zeroed status word of its own as the last
 /// one; returns that status (0, or the number of the check that failed).
+/// A module with AMX tiles first asks for them (askForAMX).
 /// A CUDA module's entry first stores args[n], its seqc_cuda_calls, for
 /// this thread, and allocates the status word through it (its kernels may
 /// write it).
 static void addEntryPoint(ModuleOp module, unsigned numArgs, bool hasStatus,
-                          const std::string &name, bool cuda) {
+                          const std::string &name, bool cuda, bool amx) {
   MLIRContext *ctx = module.getContext();
   OpBuilder b(module.getBodyRegion());
   b.setInsertionPointToEnd(module.getBody());
@@ -124,7 +201,7 @@ static void addEntryPoint(ModuleOp module, unsigned numArgs, bool hasStatus,
   auto fn = LLVM::LLVMFuncOp::create(
       b, loc, name, LLVM::LLVMFunctionType::get(i32, {ptr, ptr, ptr}));
   Block *body = fn.addEntryBlock(b);
-  b.setInsertionPointToStart(body);
+  b.setInsertionPointToStart(amx ? askForAMX(b, module, fn) : body);
   Value args = body->getArgument(0), results = body->getArgument(1);
   LLVM::StoreOp::create(b, loc, body->getArgument(2),
                         LLVM::AddressOfOp::create(b, loc, ptr, kFailureHook));
@@ -212,6 +289,9 @@ LogicalResult seqc::runPipeline(ModuleOp module,
       return module.emitError(error);
     module->setAttr("seq.target", target);
   }
+  if (options.precision != "f32")
+    module->setAttr("seq.precision",
+                    StringAttr::get(module.getContext(), options.precision));
   PassManager pm(module.getContext());
   applyDefaultTimingPassManagerCLOptions(pm);
   std::string error;
@@ -260,7 +340,7 @@ LogicalResult seqc::lowerToLLVMDialect(ModuleOp module,
   }
   defineAllocation(module, cuda ? kCUDAAllocator : kHostAllocator);
   addEntryPoint(module, numArgs, module->hasAttr("seq.status_arg"),
-                options.prefix + "_entry", cuda);
+                options.prefix + "_entry", cuda, usesAMX(module));
   signature = withTargetFacts(withLoweringFacts(signature, module), options);
   addSignature(module, signature, options.prefix + "_signature");
   return success();

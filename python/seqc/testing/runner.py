@@ -4,7 +4,11 @@ written from SPEC §4) with the SPEC §5 bound
     max|y − ref| ≤ 1e-4 · max(1, max|ref|).
 
 usage: e2e.py --seqc PATH --op OP [--cases N] [--seed S] [--work-dir DIR]
-              [--perturb]
+              [--perturb] [--precision bf16]
+
+--precision bf16 compiles every case with `--precision=bf16` and checks
+SPEC §5's bf16 bound instead: 2e-2 · max(1, max|ref|), spikes compared
+where the charge is further than 2e-2 from v_threshold.
 
 A case is one random static configuration (feature sizes, heads, kernel,
 attrs, weights), compiled once, then run at several batch/time sizes bound
@@ -20,7 +24,8 @@ right, and the reference goes on from the spike seqc chose. Such ops may
 mark a run skipped where a spike they cannot observe is that close (it is
 named on the case's line and not compared).
 
---perturb shifts the reference by 1e-3 · max(1, max|ref|) at one element of
+--perturb shifts the reference by 1e-3 · max(1, max|ref|) (bf16: 0.2 ·
+max(1, max|ref|)) at one element of
 every output (flips one spike of a spike output), so every case must fail:
 it proves the check can fail.
 
@@ -48,6 +53,8 @@ from seqc.testing.cases import GENERATORS, SEED_ORDER
 TOL = 1e-4
 # SPEC §5: gla / gla_core at T ≥ 4096 are held to 2e-4.
 LONG_OPS, LONG_TOL = ("gla", "gla_core"), 2e-4
+# SPEC §5 with --precision=bf16: outputs and the spikes' margin.
+BF16_TOL = 2e-2
 
 
 # --- running seqc ---------------------------------------------------------
@@ -86,9 +93,11 @@ def shell(argv):
 MODES = ["compile", "model", "json"]
 
 
-def run_case(seqc, op, index, cfg, mode, threads, workdir, rng, perturb):
-    """Compiles and runs one configuration at all its sizes; returns
-    (passed, summary text, detail lines)."""
+def run_case(seqc, op, index, cfg, mode, threads, workdir, rng, perturb,
+             bf16=False):
+    """Compiles and runs one configuration at all its sizes (with bf16
+    products and their bound when `bf16`); returns (passed, summary text,
+    detail lines)."""
     cdir = os.path.join(workdir, "%s-%02d" % (op, index))
     os.makedirs(cdir, exist_ok=True)
     model = {"seqc_model": 1, "name": "%s-%d" % (op, index),
@@ -173,8 +182,8 @@ def run_case(seqc, op, index, cfg, mode, threads, workdir, rng, perturb):
                     dists[name] = dists[name].copy()
                     dists[name].flat[0] = np.inf
                 else:
-                    r.flat[0] += 1e-3 * max(1.0,
-                                            float(np.abs(r).max(initial=0)))
+                    r.flat[0] += (10 * BF16_TOL if bf16 else 1e-3) * max(
+                        1.0, float(np.abs(r).max(initial=0)))
                 expected[name] = r
         for name, r in expected.items():
             problem = problems.get(name)
@@ -188,7 +197,8 @@ def run_case(seqc, op, index, cfg, mode, threads, workdir, rng, perturb):
                 d[0] += float(np.sum(r))
                 d[1] += r.size
             elif problem is None:
-                tol = (LONG_TOL if random_shapes.LONG and op in LONG_OPS
+                tol = (BF16_TOL if bf16 else
+                       LONG_TOL if random_shapes.LONG and op in LONG_OPS
                        else TOL)
                 bound = tol * max(1.0, float(np.abs(r).max(initial=0)))
                 diff = np.abs(y.astype(np.float64) - r)
@@ -258,6 +268,9 @@ def main(argv=None):
                     help="a flag for every compilation (repeatable)")
     ap.add_argument("--perturb", action="store_true",
                     help="make the reference wrong, to prove failures show")
+    ap.add_argument("--precision", choices=["f32", "bf16"], default="f32",
+                    help="what the products read (bf16: SPEC §5's bf16 "
+                    "bound)")
     ap.add_argument("--long", action="store_true",
                     help="sequence lengths 4099 to 8192 instead of up to 521")
     args = ap.parse_args(argv)
@@ -268,7 +281,11 @@ def main(argv=None):
         seqc_path = shutil.which(seqc_path)
         if seqc_path is None:
             ap.error("'%s' is not on PATH; give --seqc a path" % args.seqc)
-    seqc = Seqc(os.path.abspath(seqc_path), args.compile_flag)
+    bf16 = args.precision == "bf16"
+    if bf16:
+        ref.SPIKE_MARGIN = BF16_TOL   # also where the reference follows
+    seqc = Seqc(os.path.abspath(seqc_path), args.compile_flag +
+                (["--precision=bf16"] if bf16 else []))
     if args.work_dir:
         workdir = os.path.abspath(args.work_dir)
         os.makedirs(workdir, exist_ok=True)
@@ -288,7 +305,7 @@ def main(argv=None):
             "json" if i % 3 == 2 else "compile")
         threads = [1, 3][i % 2]
         ok, summary, details = run_case(seqc, args.op, i, cfg, mode, threads,
-                                        workdir, rng, args.perturb)
+                                        workdir, rng, args.perturb, bf16)
         print("%s %s #%d %s sizes=%s mode=%s threads=%d: %s"
               % ("PASS" if ok else "FAIL", args.op, i, cfg.desc,
                  ",".join("%dx%d" % s for s in cfg.sizes), mode, threads,

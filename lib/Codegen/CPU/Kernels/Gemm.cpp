@@ -9,6 +9,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 
 using namespace mlir;
 
@@ -153,7 +154,7 @@ static Value loadView(ImplicitLocOpBuilder &b, const WeightView &view, Value wb,
 /// packed when the global was last filled from another address (first run,
 /// or weights moved).
 static Value globalPanels(TensorBuilder &b, const WeightView &view, int64_t n,
-                          int64_t k) {
+                          int64_t k, GemmKind kind) {
   seq::WeightOp weight = view.weight;
   // (The builder may be inside a region not yet attached to the module.)
   auto module = weight->getParentOfType<ModuleOp>();
@@ -161,8 +162,14 @@ static Value globalPanels(TensorBuilder &b, const WeightView &view, int64_t n,
       view.parts.empty()
           ? ("seqc_packed." + weight.getTensorName() + view.suffix).str()
           : "seqc_packed." + view.suffix;
+  bool bf16 = kind != GemmKind::F32;
+  if (bf16)
+    name += kind == GemmKind::BF16Tiles ? ".bf16tiles" : ".bf16";
   int64_t numPanels = (n + kGemmPanel - 1) / kGemmPanel;
-  auto type = MemRefType::get({numPanels, k, kGemmPanel}, b.getF32Type());
+  int64_t steps = bf16 ? pairSteps(k, kind) : k;
+  int64_t lanes = bf16 ? 2 * kGemmPanel : kGemmPanel;
+  auto type = MemRefType::get({numPanels, steps, lanes},
+                              bf16 ? Type(b.getBF16Type()) : b.getF32Type());
   auto srcType = MemRefType::get({}, b.getI64Type());
   if (!module.lookupSymbol(name)) {
     OpBuilder mb(module.getBodyRegion());
@@ -203,25 +210,43 @@ static Value globalPanels(TensorBuilder &b, const WeightView &view, int64_t n,
         ValueRange{ib.index(1)}, [&](OpBuilder &pb, Location pl, ValueRange p) {
           TensorBuilder lb(pl, pb);
           scf::ForOp::create(
-              lb, lb.index(0), lb.index(k), lb.index(1), ValueRange{},
+              lb, lb.index(0), lb.index(steps), lb.index(1), ValueRange{},
               [&](OpBuilder &kb, Location kl, Value kk, ValueRange) {
                 TensorBuilder cb(kl, kb);
                 scf::ForOp::create(
-                    cb, cb.index(0), cb.index(kGemmPanel), cb.index(1),
-                    ValueRange{},
+                    cb, cb.index(0), cb.index(lanes), cb.index(1), ValueRange{},
                     [&](OpBuilder &eb, Location el, Value l, ValueRange) {
                       TensorBuilder xb(el, eb);
-                      Value col = arith::AddIOp::create(
+                      // Lane l of step kk: W[col, step] (bf16: column
+                      // l / 2, step 2 kk + l % 2), 0 past the last ones.
+                      Value col = l, step = kk;
+                      if (bf16) {
+                        col = arith::DivUIOp::create(xb, l, xb.index(2));
+                        step = arith::AddIOp::create(
+                            xb, arith::MulIOp::create(xb, kk, xb.index(2)),
+                            arith::RemUIOp::create(xb, l, xb.index(2)));
+                      }
+                      col = arith::AddIOp::create(
                           xb,
                           arith::MulIOp::create(xb, p[0], xb.index(kGemmPanel)),
-                          l);
+                          col);
                       Value row = arith::MinUIOp::create(xb, col, last);
-                      Value v = loadView(xb, view, wb, partBuffers, row, kk);
-                      Value inside = arith::CmpIOp::create(
-                          xb, arith::CmpIPredicate::ult, col, xb.index(n));
-                      memref::StoreOp::create(
-                          xb, arith::SelectOp::create(xb, inside, v, xb.f32(0)),
-                          panels, ValueRange{p[0], kk, l});
+                      Value inside = arith::AndIOp::create(
+                          xb,
+                          arith::CmpIOp::create(xb, arith::CmpIPredicate::ult,
+                                                col, xb.index(n)),
+                          arith::CmpIOp::create(xb, arith::CmpIPredicate::ult,
+                                                step, xb.index(k)));
+                      Value v = loadView(
+                          xb, view, wb, partBuffers, row,
+                          arith::MinUIOp::create(xb, step, xb.index(k - 1)));
+                      Value packed =
+                          arith::SelectOp::create(xb, inside, v, xb.f32(0));
+                      if (bf16)
+                        packed = arith::TruncFOp::create(xb, xb.getBF16Type(),
+                                                         packed);
+                      memref::StoreOp::create(xb, packed, panels,
+                                              ValueRange{p[0], kk, l});
                       scf::YieldOp::create(xb);
                     });
                 scf::YieldOp::create(cb);
@@ -241,43 +266,84 @@ OpFoldResult panelCount(TensorBuilder &b, OpFoldResult n) {
       .getResult();
 }
 
-PackedWeight packWeight(TensorBuilder &b, Value w) {
+PackedWeight packWeight(TensorBuilder &b, Value w, GemmKind kind) {
   SmallVector<OpFoldResult> ws = b.sizes(w);
   auto staticN = getConstantIntValue(ws[0]);
   auto staticK = getConstantIntValue(ws[1]);
   if (auto view = weightView(w); view && staticN && staticK)
-    return {Value(), globalPanels(b, *view, *staticN, *staticK), ws[0], ws[1]};
-  Value n = asIndex(b, ws[0]);
-  SmallVector<OpFoldResult> shape{panelCount(b, ws[0]), ws[1],
-                                  b.getIndexAttr(kGemmPanel)};
+    return {Value(), globalPanels(b, *view, *staticN, *staticK, kind), ws[0],
+            ws[1], kind};
+  bool bf16 = kind != GemmKind::F32;
+  Value n = asIndex(b, ws[0]), k = asIndex(b, ws[1]);
+  OpFoldResult steps = ws[1];
+  if (bf16)
+    steps = getAsOpFoldResult(pairSteps(b, k, kind));
+  SmallVector<OpFoldResult> shape{
+      panelCount(b, ws[0]), steps,
+      b.getIndexAttr(bf16 ? 2 * kGemmPanel : kGemmPanel)};
   using IT = utils::IteratorType;
   Value packed = b.generic(
-      {}, {}, b.empty(shape), b.identity(3),
+      {}, {}, b.empty(shape, bf16 ? b.getBF16Type() : Type()), b.identity(3),
       {IT::parallel, IT::parallel, IT::parallel},
       [&](ImplicitLocOpBuilder &ib, ValueRange) {
+        auto index = [&](int64_t v) {
+          return arith::ConstantIndexOp::create(ib, v).getResult();
+        };
         Value p = linalg::IndexOp::create(ib, 0);
-        Value k = linalg::IndexOp::create(ib, 1);
+        Value step = linalg::IndexOp::create(ib, 1);
         Value l = linalg::IndexOp::create(ib, 2);
-        Value col = arith::AddIOp::create(
-            ib,
-            arith::MulIOp::create(
-                ib, p, arith::ConstantIndexOp::create(ib, kGemmPanel)),
-            l);
-        Value inside =
-            arith::CmpIOp::create(ib, arith::CmpIPredicate::ult, col, n);
-        Value last =
-            arith::SubIOp::create(ib, n, arith::ConstantIndexOp::create(ib, 1));
-        Value at = arith::MinUIOp::create(ib, col, last);
-        Value v = tensor::ExtractOp::create(ib, w, ValueRange{at, k});
-        return SmallVector<Value>{
-            arith::SelectOp::create(ib, inside, v, constF32(ib, 0.0))};
+        // Lane l of the step: W[col, step] (bf16: column l / 2, step
+        // 2 step + l % 2), 0 past the last ones.
+        Value col = l;
+        if (bf16) {
+          col = arith::DivUIOp::create(ib, l, index(2));
+          step = arith::AddIOp::create(
+              ib, arith::MulIOp::create(ib, step, index(2)),
+              arith::RemUIOp::create(ib, l, index(2)));
+        }
+        col = arith::AddIOp::create(
+            ib, arith::MulIOp::create(ib, p, index(kGemmPanel)), col);
+        Value inside = arith::AndIOp::create(
+            ib, arith::CmpIOp::create(ib, arith::CmpIPredicate::ult, col, n),
+            arith::CmpIOp::create(ib, arith::CmpIPredicate::ult, step, k));
+        auto clamp = [&](Value i, Value size) {
+          return arith::MinUIOp::create(
+              ib, i, arith::SubIOp::create(ib, size, index(1)));
+        };
+        Value v = tensor::ExtractOp::create(
+            ib, w, ValueRange{clamp(col, n), clamp(step, k)});
+        Value out = arith::SelectOp::create(ib, inside, v, constF32(ib, 0.0));
+        if (bf16)
+          out = arith::TruncFOp::create(ib, ib.getBF16Type(), out);
+        return SmallVector<Value>{out};
       });
-  return {packed, Value(), ws[0], ws[1]};
+  return {packed, Value(), ws[0], ws[1], kind};
+}
+
+int64_t pairSteps(int64_t k, GemmKind kind) {
+  int64_t pairs = (k + 1) / 2;
+  if (kind == GemmKind::BF16Tiles)
+    return (pairs + kTilePairs - 1) / kTilePairs * kTilePairs;
+  return pairs;
+}
+
+Value pairSteps(ImplicitLocOpBuilder &b, Value k, GemmKind kind) {
+  auto index = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, v).getResult();
+  };
+  if (auto known = getConstantIntValue(k))
+    return index(pairSteps(*known, kind));
+  Value pairs = arith::CeilDivUIOp::create(b, k, index(2));
+  if (kind != GemmKind::BF16Tiles)
+    return pairs;
+  return arith::MulIOp::create(
+      b, arith::CeilDivUIOp::create(b, pairs, index(kTilePairs)),
+      index(kTilePairs));
 }
 
 /// The index of row `row` of the flattened leading dims `lead`.
-static SmallVector<Value> rowIndex(ImplicitLocOpBuilder &ib, Value row,
-                                   ArrayRef<Value> lead) {
+SmallVector<Value> rowIndex(ImplicitLocOpBuilder &ib, Value row,
+                            ArrayRef<Value> lead) {
   SmallVector<Value> idx(lead.size());
   for (size_t j = lead.size(); j-- > 0;) {
     if (j == 0) {
@@ -290,7 +356,7 @@ static SmallVector<Value> rowIndex(ImplicitLocOpBuilder &ib, Value row,
   return idx;
 }
 
-static SmallVector<Value> withLast(SmallVector<Value> idx, Value last) {
+SmallVector<Value> withLast(SmallVector<Value> idx, Value last) {
   idx.push_back(last);
   return idx;
 }
@@ -313,6 +379,9 @@ static void gemmBlock(ImplicitLocOpBuilder &ib, Value x, Value panels,
                       const PanelPieces &pieces, Value k0, Value k1,
                       bool accumulate) {
   auto vt = VectorType::get({kGemmLanes}, ib.getF32Type());
+  bool bf16 = cast<MemRefType>(panels.getType()).getElementType().isBF16();
+  auto pairType = VectorType::get({2 * kGemmLanes}, ib.getBF16Type());
+  auto pairBits = VectorType::get({kGemmLanes}, ib.getI32Type());
   constexpr int64_t kPieces = kGemmPanel / kGemmLanes;
   Value one = arith::ConstantIndexOp::create(ib, 1);
   Value lastRow = arith::SubIOp::create(ib, rowEnd, one);
@@ -330,20 +399,42 @@ static void gemmBlock(ImplicitLocOpBuilder &ib, Value x, Value panels,
       ib, k0, k1, one, acc,
       [&](OpBuilder &nested, Location loc, Value kk, ValueRange carried) {
         ImplicitLocOpBuilder nb(loc, nested);
+        auto index = [&](int64_t v) {
+          return arith::ConstantIndexOp::create(nb, v).getResult();
+        };
+        // f32: one step of k, each lane a column, times x's element. bf16:
+        // two steps, each lane a column's pair, times x's pair (vdpbf16ps).
         SmallVector<Value> w;
         for (int64_t j = 0; j < kPieces; ++j) {
           SmallVector<Value> at(panelLead);
-          at.append(
-              {p, kk, arith::ConstantIndexOp::create(nb, j * kGemmLanes)});
-          w.push_back(vector::LoadOp::create(nb, vt, panels, at));
+          at.append({p, kk, index(j * (bf16 ? 2 : 1) * kGemmLanes)});
+          w.push_back(
+              vector::LoadOp::create(nb, bf16 ? pairType : vt, panels, at));
         }
         SmallVector<Value> next;
         for (int64_t r = 0; r < kGemmRows; ++r) {
-          Value xs = vector::BroadcastOp::create(
-              nb, vt, memref::LoadOp::create(nb, x, withLast(reads[r], kk)));
-          for (int64_t j = 0; j < kPieces; ++j)
+          Value xs;
+          if (bf16) {
+            Value pair = vector::LoadOp::create(
+                nb, VectorType::get({2}, nb.getBF16Type()), x,
+                withLast(reads[r], arith::MulIOp::create(nb, kk, index(2))));
+            xs = vector::BitCastOp::create(
+                nb, pairType,
+                vector::BroadcastOp::create(
+                    nb, pairBits,
+                    vector::BitCastOp::create(
+                        nb, VectorType::get({1}, nb.getI32Type()), pair)));
+          } else {
+            xs = vector::BroadcastOp::create(
+                nb, vt, memref::LoadOp::create(nb, x, withLast(reads[r], kk)));
+          }
+          for (int64_t j = 0; j < kPieces; ++j) {
+            Value acc = carried[r * kPieces + j];
             next.push_back(
-                vector::FMAOp::create(nb, xs, w[j], carried[r * kPieces + j]));
+                bf16 ? x86vector::DotBF16Op::create(nb, vt, acc, xs, w[j])
+                           .getResult()
+                     : vector::FMAOp::create(nb, xs, w[j], acc).getResult());
+          }
         }
         scf::YieldOp::create(nb, next);
       });
@@ -470,13 +561,22 @@ Value linearPacked(TensorBuilder &b, Value x, const PackedWeight &w,
   Value panels = w.global ? w.global : readBuffer(b, w.panels);
   Value biasb = bias ? readBuffer(b, bias) : Value();
   Value y = allocBuffer(b, ySizes);
-  GemmRows rows{[&](ImplicitLocOpBuilder &ib, Value row) {
-                  return rowIndex(ib, row, lead);
-                },
-                [&](ImplicitLocOpBuilder &ib, Value row) {
-                  return rowIndex(ib, row, lead);
-                },
-                false};
+  auto leadRow = [&](ImplicitLocOpBuilder &ib, Value row) {
+    return rowIndex(ib, row, lead);
+  };
+  GemmRows rows{leadRow, leadRow, false};
+  if (w.kind != GemmKind::F32) {
+    Value steps = pairSteps(b, k, w.kind);
+    xb = bf16Rows(b, xb, lead, m, k, steps, w.kind);
+    if (w.kind == GemmKind::BF16Tiles) {
+      gemmTiles(b, xb, panels, biasb, y, n, steps, m, leadRow);
+      return bufferTensor(b, y);
+    }
+    k = steps;
+    rows.in = [](ImplicitLocOpBuilder &, Value row) {
+      return SmallVector<Value>{row};
+    };
+  }
   gemmRows(b, xb, panels, {}, biasb, {}, y, n, k, b.index(0), m, rows);
   return bufferTensor(b, y);
 }

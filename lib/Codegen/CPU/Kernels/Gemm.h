@@ -18,6 +18,18 @@
 //   the GLA layer; the slices and the unrolling took the projections from
 //   about 70% to about 80% of the FMA peak.)
 //
+// With --precision=bf16 (SPEC §5) the products read bf16 and accumulate in
+// f32, W packed as [⌈N/32⌉, steps, 64] bf16 (lane 2c + h of step s is
+// W[32p + c, 2s + h], rounded to nearest even) and x converted once per
+// product into rows of 2·steps bf16, on whichever the target has
+// (#seq.target):
+// - AMX-BF16 (bf16_tiles): 32 × 32 blocks of y as four 16 × 16 f32 tiles,
+//   each step of 16 pairs two x tiles times two W tiles (tdpbf16ps) — the
+//   panel layout is the tiles' pair-interleaved one; steps and x's rows
+//   are padded with zeros to whole tiles;
+// - AVX512_BF16 (bf16_dot): the register block above with each step two
+//   steps of k, x's pair broadcast times W's pairs (vdpbf16ps).
+//
 // Partial blocks use clamped row reads and masked stores, so any M, N, K
 // work. A model weight (seq.weight, or its f16/bf16 widening) is packed
 // once per module into a module global, on the first run and again only
@@ -44,14 +56,28 @@ constexpr int64_t kGemmChunk = 64;
 /// 32 floats, 32 KB) stays in L1 while the row blocks walk it.
 constexpr int64_t kGemmDepth = 256;
 
-/// A weight W [N, K] packed into panels, [⌈N/32⌉, K, 32]: a tensor, or
-/// the module global holding a model weight's panels.
+/// What a product reads and multiplies with: f32 FMAs, bf16 pairs by
+/// vdpbf16ps, or bf16 AMX tiles.
+enum class GemmKind { F32, BF16Dot, BF16Tiles };
+/// An AMX tile of x or W: 16 rows of 16 bf16 pairs (64 bytes).
+constexpr int64_t kTileRows = 16;
+constexpr int64_t kTilePairs = 16;
+
+/// A weight W [N, K] packed into panels, [⌈N/32⌉, K, 32] f32 or
+/// [⌈N/32⌉, pairSteps(K), 64] bf16: a tensor, or the module global holding
+/// a model weight's panels.
 struct PackedWeight {
   mlir::Value panels, global;
   mlir::OpFoldResult n, k;
+  GemmKind kind = GemmKind::F32;
 };
 
-PackedWeight packWeight(TensorBuilder &b, mlir::Value w);
+PackedWeight packWeight(TensorBuilder &b, mlir::Value w,
+                        GemmKind kind = GemmKind::F32);
+/// Steps of bf16 pairs for k: ⌈k/2⌉, rounded up to whole tiles for AMX.
+int64_t pairSteps(int64_t k, GemmKind kind);
+mlir::Value pairSteps(mlir::ImplicitLocOpBuilder &b, mlir::Value k,
+                      GemmKind kind);
 /// ⌈n / 32⌉: panels of n output columns.
 mlir::OpFoldResult panelCount(TensorBuilder &b, mlir::OpFoldResult n);
 
@@ -72,11 +98,33 @@ struct GemmRows {
 /// x[in(m), :k] · W + bias, with W's panels at `panels[panelLead..., p, k,
 /// 32]` and the bias at `bias[biasLead..., :n]` (or no bias). Parallel
 /// over chunks of rows × panels; rows written by two chunks must differ.
+/// Panels of i32 are bf16 pairs: then x holds pairs too and k counts them.
 void gemmRows(mlir::ImplicitLocOpBuilder &b, mlir::Value x, mlir::Value panels,
               mlir::ValueRange panelLead, mlir::Value bias,
               mlir::ValueRange biasLead, mlir::Value y, mlir::Value n,
               mlir::Value k, mlir::Value lo, mlir::Value hi,
               const GemmRows &rows);
+
+/// The index of row `row` of the flattened leading dims `lead`.
+llvm::SmallVector<mlir::Value> rowIndex(mlir::ImplicitLocOpBuilder &ib,
+                                        mlir::Value row,
+                                        llvm::ArrayRef<mlir::Value> lead);
+llvm::SmallVector<mlir::Value> withLast(llvm::SmallVector<mlir::Value> idx,
+                                        mlir::Value last);
+
+/// x [lead..., k] (f32, m rows) as a buffer of rows of 2·steps bf16 (zeros
+/// past k); for AMX, with zero rows up to a multiple of 32 (GemmBF16.cpp).
+mlir::Value bf16Rows(TensorBuilder &b, mlir::Value x,
+                     llvm::ArrayRef<mlir::Value> lead, mlir::Value m,
+                     mlir::Value k, mlir::Value steps, GemmKind kind);
+
+/// y[out(r), :n] = xRows[r] · W + bias for rows r < m, by AMX tiles:
+/// xRows from bf16Rows, W's panels of GemmKind::BF16Tiles.
+void gemmTiles(TensorBuilder &b, mlir::Value xRows, mlir::Value panels,
+               mlir::Value bias, mlir::Value y, mlir::Value n,
+               mlir::Value steps, mlir::Value m,
+               const std::function<llvm::SmallVector<mlir::Value>(
+                   mlir::ImplicitLocOpBuilder &, mlir::Value)> &out);
 
 } // namespace seqc
 

@@ -5,18 +5,23 @@
 // is read from a `linalg.broadcast` init; a zero `linalg.fill` init is no
 // bias; any other init is added after the product. W is packed where the
 // outermost loop that does not define it begins, so a recurrence packs
-// its weights once, not every step.
+// its weights once, not every step. With `seq.precision = "bf16"` the
+// products read bf16, by AMX tiles or vdpbf16ps where the target has them
+// (Gemm.h).
 //
 //===----------------------------------------------------------------------===//
 #include "Gemm.h"
+#include "dialects/seq/SeqDialect.h"
 #include "lib/Codegen/Common/Lowering/Lowering.h"
 #include "seqc/Codegen/Passes.h"
 
+#include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -71,9 +76,39 @@ Operation *packPoint(Operation *op, Value w) {
   return at;
 }
 
+/// How the module's products multiply: with `seq.precision = "bf16"`, by
+/// the target's bf16 tiles or dot products (`forced`: "tiles" or "dot"
+/// asks for one, failing where the target lacks it); f32 otherwise (also
+/// SPEC §5's fallback on a target with neither).
+FailureOr<seqc::GemmKind> gemmKind(ModuleOp module, StringRef forced) {
+  auto precision = module->getAttrOfType<StringAttr>("seq.precision");
+  auto target = module->getAttrOfType<seqc::seq::TargetAttr>("seq.target");
+  if (forced != "auto" && forced != "tiles" && forced != "dot")
+    return module.emitError("seq-lower-linear-to-gemm: bf16-kernel is auto, "
+                            "tiles or dot, not '")
+           << forced << "'";
+  if (!precision || precision != "bf16" || !target)
+    return seqc::GemmKind::F32;
+  bool tiles = target.getBf16Tiles(), dot = target.getBf16Dot();
+  if ((forced == "tiles" && !tiles) || (forced == "dot" && !dot))
+    return module.emitError("seq-lower-linear-to-gemm: bf16-kernel=")
+           << forced << ", which the target " << target << " lacks";
+  if (tiles && forced != "dot")
+    return seqc::GemmKind::BF16Tiles;
+  if (dot)
+    return seqc::GemmKind::BF16Dot;
+  return seqc::GemmKind::F32;
+}
+
 struct SeqLowerLinearToGemm
     : seqc::impl::SeqLowerLinearToGemmBase<SeqLowerLinearToGemm> {
+  using SeqLowerLinearToGemmBase::SeqLowerLinearToGemmBase;
+
   void runOnOperation() override {
+    FailureOr<seqc::GemmKind> chosen = gemmKind(getOperation(), bf16Kernel);
+    if (failed(chosen))
+      return signalPassFailure();
+    seqc::GemmKind kind = *chosen;
     SmallVector<linalg::ContractOp> linears;
     getOperation().walk([&](linalg::ContractOp op) {
       if (seqc::isLinearContraction(op))
@@ -84,7 +119,7 @@ struct SeqLowerLinearToGemm
       Value init = op.getDpsInits()[0];
       Value bias = biasOf(init);
       seqc::TensorBuilder pb(op->getLoc(), packPoint(op, w));
-      seqc::PackedWeight packed = seqc::packWeight(pb, w);
+      seqc::PackedWeight packed = seqc::packWeight(pb, w, kind);
       seqc::TensorBuilder b(op->getLoc(), op);
       Value y = seqc::linearPacked(b, x, packed, bias);
       if (y.getType() != op.getResultTypes()[0])

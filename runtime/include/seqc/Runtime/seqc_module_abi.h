@@ -27,7 +27,10 @@
  * When an allocation fails, the module calls `on_alloc_failure(bytes)`,
  * which must not return (the runtime's handler jumps back to the run).
  * The entry returns 0, or the 1-based number of the run-time check that
- * failed (its message is `checks[n - 1]`).
+ * failed (its message is `checks[n - 1]`), or SEQC_ENTRY_NO_AMX when the
+ * module multiplies by AMX tiles (--precision=bf16 on a CPU with AMX-BF16)
+ * and the operating system did not let the process use them (the entry
+ * asks, with arch_prctl(ARCH_REQ_XCOMP_PERM), on its first run).
  *
  * A CUDA module (signature "target": "cuda", "gpu_archs": [...]) takes one
  * more pointer after its descriptors, args[n]: a seqc_cuda_calls, through
@@ -48,6 +51,9 @@
 #include <stdint.h>
 
 #define SEQC_MODULE_ABI_VERSION 4
+
+/** An entry's answer when the process may not use AMX tiles. */
+#define SEQC_ENTRY_NO_AMX (-3)
 
 #ifdef __cplusplus
 extern "C" {
