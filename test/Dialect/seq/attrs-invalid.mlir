@@ -32,8 +32,27 @@ module attributes {seq.target = #seq.target<kind = cuda, arch = "sm_80", shared_
 
 // -----
 
-// expected-error @+1 {{threads, vector_bits and vector_registers describe a cpu target, not a cuda}}
+// expected-error @+1 {{threads, vector_bits, vector_registers, bf16_dot and bf16_tiles describe a cpu target, not a cuda}}
 module attributes {seq.target = #seq.target<kind = cuda, arch = "sm_80", shared_memory_bytes = 1024, warps = 4, threads = 8>} {}
+
+// -----
+
+// expected-error @+1 {{threads, vector_bits, vector_registers, bf16_dot and bf16_tiles describe a cpu target, not a cuda}}
+module attributes {seq.target = #seq.target<kind = cuda, arch = "sm_80", shared_memory_bytes = 1024, warps = 4, bf16_tiles = true>} {}
+
+// -----
+
+// expected-error @+1 {{'seq.precision' must be a string "f32" or "bf16", not "fp8"}}
+module attributes {seq.precision = "fp8"} {}
+
+// -----
+
+module {
+  // expected-error @+1 {{'seq.precision' belongs on a builtin.module}}
+  func.func @f() attributes {seq.precision = "bf16"} {
+    return
+  }
+}
 
 // -----
 

@@ -8,6 +8,12 @@ module attributes {seq.target = #seq.target<kind = cpu, threads = 2, vector_bits
 
 // -----
 
+// CHECK: module attributes {seq.precision = "bf16", seq.target = #seq.target<kind = cpu, threads = 2, vector_bits = 512, vector_registers = 32, bf16_dot = true, bf16_tiles = true>}
+module attributes {seq.precision = "bf16", seq.target = #seq.target<kind = cpu, threads = 2, vector_bits = 512, vector_registers = 32, bf16_dot = true, bf16_tiles = true>} {
+}
+
+// -----
+
 // CHECK: module attributes {seq.target = #seq.target<kind = cuda, arch = "sm_90a", shared_memory_bytes = 232448, warps = 4>}
 module attributes {seq.target = #seq.target<kind = cuda, arch = "sm_90a", shared_memory_bytes = 232448, warps = 4>} {
 }

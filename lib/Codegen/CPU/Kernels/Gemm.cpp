@@ -150,6 +150,31 @@ static Value loadView(ImplicitLocOpBuilder &b, const WeightView &view, Value wb,
   return out;
 }
 
+/// Where lane `l` of step `s` of panel `p` reads W [n, k]: column
+/// 32p + l at step s (f32 panels), or column 32p + l/2 at step 2s + l%2
+/// (bf16 pairs); `inside` when both exist (the lane is 0 otherwise).
+struct LaneSource {
+  Value col, step, inside;
+};
+static LaneSource laneSource(ImplicitLocOpBuilder &b, Value p, Value s, Value l,
+                             bool bf16, Value n, Value k) {
+  auto index = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, v).getResult();
+  };
+  Value col = l, step = s;
+  if (bf16) {
+    col = arith::DivUIOp::create(b, l, index(2));
+    step = arith::AddIOp::create(b, arith::MulIOp::create(b, s, index(2)),
+                                 arith::RemUIOp::create(b, l, index(2)));
+  }
+  col = arith::AddIOp::create(b, arith::MulIOp::create(b, p, index(kGemmPanel)),
+                              col);
+  Value inside = arith::AndIOp::create(
+      b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, col, n),
+      arith::CmpIOp::create(b, arith::CmpIPredicate::ult, step, k));
+  return {col, step, inside};
+}
+
 /// The panels of W [N, K], a view of a model weight, in a module global,
 /// packed when the global was last filled from another address (first run,
 /// or weights moved).
@@ -217,31 +242,14 @@ static Value globalPanels(TensorBuilder &b, const WeightView &view, int64_t n,
                     cb, cb.index(0), cb.index(lanes), cb.index(1), ValueRange{},
                     [&](OpBuilder &eb, Location el, Value l, ValueRange) {
                       TensorBuilder xb(el, eb);
-                      // Lane l of step kk: W[col, step] (bf16: column
-                      // l / 2, step 2 kk + l % 2), 0 past the last ones.
-                      Value col = l, step = kk;
-                      if (bf16) {
-                        col = arith::DivUIOp::create(xb, l, xb.index(2));
-                        step = arith::AddIOp::create(
-                            xb, arith::MulIOp::create(xb, kk, xb.index(2)),
-                            arith::RemUIOp::create(xb, l, xb.index(2)));
-                      }
-                      col = arith::AddIOp::create(
-                          xb,
-                          arith::MulIOp::create(xb, p[0], xb.index(kGemmPanel)),
-                          col);
-                      Value row = arith::MinUIOp::create(xb, col, last);
-                      Value inside = arith::AndIOp::create(
-                          xb,
-                          arith::CmpIOp::create(xb, arith::CmpIPredicate::ult,
-                                                col, xb.index(n)),
-                          arith::CmpIOp::create(xb, arith::CmpIPredicate::ult,
-                                                step, xb.index(k)));
-                      Value v = loadView(
-                          xb, view, wb, partBuffers, row,
-                          arith::MinUIOp::create(xb, step, xb.index(k - 1)));
-                      Value packed =
-                          arith::SelectOp::create(xb, inside, v, xb.f32(0));
+                      LaneSource source = laneSource(xb, p[0], kk, l, bf16,
+                                                     xb.index(n), xb.index(k));
+                      Value row = arith::MinUIOp::create(xb, source.col, last);
+                      Value v = loadView(xb, view, wb, partBuffers, row,
+                                         arith::MinUIOp::create(
+                                             xb, source.step, xb.index(k - 1)));
+                      Value packed = arith::SelectOp::create(xb, source.inside,
+                                                             v, xb.f32(0));
                       if (bf16)
                         packed = arith::TruncFOp::create(xb, xb.getBF16Type(),
                                                          packed);
@@ -286,33 +294,19 @@ PackedWeight packWeight(TensorBuilder &b, Value w, GemmKind kind) {
       {}, {}, b.empty(shape, bf16 ? b.getBF16Type() : Type()), b.identity(3),
       {IT::parallel, IT::parallel, IT::parallel},
       [&](ImplicitLocOpBuilder &ib, ValueRange) {
-        auto index = [&](int64_t v) {
-          return arith::ConstantIndexOp::create(ib, v).getResult();
-        };
-        Value p = linalg::IndexOp::create(ib, 0);
-        Value step = linalg::IndexOp::create(ib, 1);
-        Value l = linalg::IndexOp::create(ib, 2);
-        // Lane l of the step: W[col, step] (bf16: column l / 2, step
-        // 2 step + l % 2), 0 past the last ones.
-        Value col = l;
-        if (bf16) {
-          col = arith::DivUIOp::create(ib, l, index(2));
-          step = arith::AddIOp::create(
-              ib, arith::MulIOp::create(ib, step, index(2)),
-              arith::RemUIOp::create(ib, l, index(2)));
-        }
-        col = arith::AddIOp::create(
-            ib, arith::MulIOp::create(ib, p, index(kGemmPanel)), col);
-        Value inside = arith::AndIOp::create(
-            ib, arith::CmpIOp::create(ib, arith::CmpIPredicate::ult, col, n),
-            arith::CmpIOp::create(ib, arith::CmpIPredicate::ult, step, k));
+        LaneSource at = laneSource(ib, linalg::IndexOp::create(ib, 0),
+                                   linalg::IndexOp::create(ib, 1),
+                                   linalg::IndexOp::create(ib, 2), bf16, n, k);
         auto clamp = [&](Value i, Value size) {
           return arith::MinUIOp::create(
-              ib, i, arith::SubIOp::create(ib, size, index(1)));
+              ib, i,
+              arith::SubIOp::create(ib, size,
+                                    arith::ConstantIndexOp::create(ib, 1)));
         };
         Value v = tensor::ExtractOp::create(
-            ib, w, ValueRange{clamp(col, n), clamp(step, k)});
-        Value out = arith::SelectOp::create(ib, inside, v, constF32(ib, 0.0));
+            ib, w, ValueRange{clamp(at.col, n), clamp(at.step, k)});
+        Value out =
+            arith::SelectOp::create(ib, at.inside, v, constF32(ib, 0.0));
         if (bf16)
           out = arith::TruncFOp::create(ib, ib.getBF16Type(), out);
         return SmallVector<Value>{out};
