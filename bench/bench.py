@@ -47,9 +47,8 @@ def write_weights(path, arrays):
 # work, where given: the case's floating-point operations ({"flops": N}, for
 # GFLOP/s against the FMA peak) or the bytes it must move ({"bytes": N}).
 
-def case_mlp(rng):
-    """rms_norm → glu_mlp → residual add, B=1, T=512, d=512, hidden=1024."""
-    b, t, d, h = 1, 512, 512, 1024
+def mlp_block(rng, d, h):
+    """rms_norm → glu_mlp → residual add: the model and its weights."""
     model = {"seqc_model": 1, "name": "mlp-block",
              "inputs": {"x": {"dtype": "f32", "shape": ["B", "T", d]}},
              "nodes": [
@@ -61,6 +60,13 @@ def case_mlp(rng):
     w = {"norm.weight": 1 + rand(rng, d), "mlp.gate_proj.weight": rand(rng, h, d),
          "mlp.up_proj.weight": rand(rng, h, d),
          "mlp.down_proj.weight": rand(rng, d, h)}
+    return model, w
+
+
+def case_mlp(rng):
+    """rms_norm → glu_mlp → residual add, B=1, T=512, d=512, hidden=1024."""
+    b, t, d, h = 1, 512, 512, 1024
+    model, w = mlp_block(rng, d, h)
     x = rand(rng, b, t, d, scale=1.0)
     tw = {k: torch.from_numpy(v) for k, v in w.items()}
 
@@ -498,6 +504,15 @@ def fma_peak():
                 [exe], check=True, capture_output=True, text=True).stdout.split()
             best = max(best, float(gflops))
     return best, int(lanes)
+
+
+def write_json(path, opts, rows, **facts):
+    """The results of a benchmark script: its options, `facts`, and a row
+    per case."""
+    with open(path, "w") as f:
+        json.dump({"threads": opts.threads, "repeat": opts.repeat,
+                   "rounds": opts.rounds, "torch": torch.__version__,
+                   **facts, "cases": rows}, f, indent=2)
 
 
 def bench_parser(description, threads=2, repeat=20, rounds=3):

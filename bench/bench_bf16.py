@@ -29,8 +29,8 @@ import tempfile
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import (bench_parser, interleave, rand,  # noqa: E402
-                   ratio_of_rounds, seqc_timer, time_torch, torch)
+from bench import (bench_parser, interleave, mlp_block, rand,  # noqa: E402
+                   ratio_of_rounds, seqc_timer, time_torch, torch, write_json)
 from bench_gla import torch_chunked_core  # noqa: E402
 from models import gla_weights  # noqa: E402
 import bench_gla  # noqa: E402
@@ -48,18 +48,7 @@ def linear_in(dtype, w):
 
 def mlp_case(t, d, h):
     def make(rng):
-        model = {"seqc_model": 1, "name": "mlp-block",
-                 "inputs": {"x": {"dtype": "f32", "shape": ["B", "T", d]}},
-                 "nodes": [
-                     {"name": "norm", "op": "rms_norm", "inputs": ["x"]},
-                     {"name": "mlp", "op": "glu_mlp", "inputs": ["norm"],
-                      "attrs": {"hidden": h}},
-                     {"name": "res", "op": "add", "inputs": ["x", "mlp"]}],
-                 "outputs": {"y": "res"}}
-        w = {"norm.weight": 1 + rand(rng, d),
-             "mlp.gate_proj.weight": rand(rng, h, d),
-             "mlp.up_proj.weight": rand(rng, h, d),
-             "mlp.down_proj.weight": rand(rng, d, h)}
+        model, w = mlp_block(rng, d, h)
 
         def torch_fn(dtype):
             lin, f32 = linear_in(dtype, w)
@@ -167,11 +156,7 @@ def main():
               f"{own[0]:>5.2f}x ({own[1]:.2f}-{own[2]:.2f}) "
               f"{peer[0]:>9.2f}x ({peer[1]:.2f}-{peer[2]:.2f}) {err:>9.1e}")
     if opts.json:
-        import json
-        with open(opts.json, "w") as f:
-            json.dump({"threads": opts.threads, "repeat": opts.repeat,
-                       "rounds": opts.rounds, "torch": torch.__version__,
-                       "cases": rows}, f, indent=2)
+        write_json(opts.json, opts, rows)
 
 
 if __name__ == "__main__":

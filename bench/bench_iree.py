@@ -37,7 +37,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench import (CASES, bench_parser, interleave,  # noqa: E402
-                   ratio_of_rounds, seqc_timer, time_torch, torch)
+                   ratio_of_rounds, seqc_timer, time_torch, torch, write_json)
 
 
 def tool(name):
@@ -119,6 +119,11 @@ def rnn_steps(cell, weights):
     return run
 
 
+def iree_version():
+    from importlib.metadata import version
+    return version("iree-base-compiler")
+
+
 def spin(stop):
     while not stop.is_set():
         pass
@@ -175,11 +180,7 @@ def main():
                       f" {vs_torch[0]:>6.2f}x "
                       f"({vs_torch[1]:.2f}-{vs_torch[2]:.2f})", flush=True)
     if opts.json:
-        import json
-        with open(opts.json, "w") as f:
-            json.dump({"threads": opts.threads, "repeat": opts.repeat,
-                       "rounds": opts.rounds, "torch": torch.__version__,
-                       "cases": rows}, f, indent=2)
+        write_json(opts.json, opts, rows, iree=iree_version())
 
 
 if __name__ == "__main__":
