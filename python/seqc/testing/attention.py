@@ -57,6 +57,21 @@ def gen_gla_core(rng, i):
                   sizes(rng, T_LONG))
 
 
+def gla_weights(rng, d, heads, key_dim, value_dim, rank):
+    """Random weights of a `gla` layer (SPEC §4.2), by their names without
+    the node's prefix."""
+    return {"q_proj.weight": lin_w(rng, key_dim, d),
+            "k_proj.weight": lin_w(rng, key_dim, d),
+            "v_proj.weight": lin_w(rng, value_dim, d),
+            "g_proj.weight": lin_w(rng, value_dim, d),
+            "gk_proj.0.weight": lin_w(rng, rank, d),
+            "gk_proj.1.weight": lin_w(rng, key_dim, rank),
+            "gk_proj.1.bias": uniform(rng, (key_dim,)),
+            "g_norm_swish_gate.weight":
+                uniform(rng, (value_dim // heads,), 2.0),
+            "o_proj.weight": lin_w(rng, d, value_dim)}
+
+
 def gen_gla(rng, i):
     with_s0 = i % 2 == 1
     # Every fourth case leaves the final state unused: y given s0 alone.
@@ -82,17 +97,9 @@ def gen_gla(rng, i):
         attrs["gate_norm"] = gate_norm
     if eps is not None:
         attrs["eps"] = eps
-    r = 16 if gate_rank is None else gate_rank
     K, V = key_dim // heads, value_dim // heads
-    short = {"q_proj.weight": lin_w(rng, key_dim, d),
-             "k_proj.weight": lin_w(rng, key_dim, d),
-             "v_proj.weight": lin_w(rng, value_dim, d),
-             "g_proj.weight": lin_w(rng, value_dim, d),
-             "gk_proj.0.weight": lin_w(rng, r, d),
-             "gk_proj.1.weight": lin_w(rng, key_dim, r),
-             "gk_proj.1.bias": uniform(rng, (key_dim,)),
-             "g_norm_swish_gate.weight": uniform(rng, (V,), 2.0),
-             "o_proj.weight": lin_w(rng, d, value_dim)}
+    short = gla_weights(rng, d, heads, key_dim, value_dim,
+                        16 if gate_rank is None else gate_rank)
     w = {"a." + k: v for k, v in short.items()}
     inputs = {"x": {"dtype": "f32", "shape": ["B", "T", d]}}
     names = ["x"]

@@ -10,9 +10,10 @@
 // 16 pairs), 64 bf16 per step (each column's pair side by side), each
 // lane rounded from the weight (zero past column 40 and step 70). x is
 // rounded to rows of bf16 (padded to blocks of 32 rows, 96 wide) by
-// vector; the product runs on AMX tiles: 16x32 bf16 loads of x and of the
-// panels, four 16x16 f32 accumulators carried over the steps, stored to a
-// staging block, then y's rows with the bias.
+// vector; the product runs on AMX tiles: the panel's bias loaded once for
+// its blocks, 16x32 bf16 loads of x and of the panels, four 16x16 f32
+// accumulators carried over the steps, stored to a staging block, then y's
+// rows with the bias.
 // CHECK-LABEL: module attributes
 // CHECK: memref.global "private" @seqc_packed.l.weight.bf16tiles : memref<2x48x64xbf16>
 // CHECK-LABEL: func.func @tiles
@@ -29,13 +30,13 @@
 // CHECK: vector.maskedstore {{.*}} : memref<?x96xbf16>, vector<32xi1>, vector<32xbf16>
 // CHECK: %[[STAGING:.+]] = memref.alloc({{.*}}) : memref<?x32x32xf32>
 // CHECK: scf.parallel
+// CHECK:   vector.maskedload {{.*}} : memref<40xf32>
 // CHECK:   amx.tile_zero : !amx.tile<16x16xf32>
 // CHECK:   scf.for {{.*}} iter_args({{.*}}) -> (!amx.tile<16x16xf32>, !amx.tile<16x16xf32>, !amx.tile<16x16xf32>, !amx.tile<16x16xf32>)
 // CHECK:     amx.tile_load {{.*}} : memref<?x96xbf16> into !amx.tile<16x32xbf16>
 // CHECK:     amx.tile_load {{.*}} : memref<2x48x64xbf16> into !amx.tile<16x32xbf16>
 // CHECK-COUNT-4: amx.tile_mulf
 // CHECK:   amx.tile_store %[[STAGING]]
-// CHECK:   vector.maskedload {{.*}} : memref<40xf32>
 // CHECK:   vector.maskedstore
 // CHECK-NOT: vector.fma
 // CHECK-NOT: linalg.contract

@@ -27,6 +27,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from seqc import reference as ref  # noqa: E402
 from seqc.run_model import (parse_case_args, relative_error,  # noqa: E402
                             run_model)
+from seqc.testing.attention import gla_weights  # noqa: E402
+from seqc.testing.random_shapes import lin_w  # noqa: E402
 
 BF16_TOL = 2e-2
 # f32 products stay below this relative error on these cases.
@@ -40,10 +42,6 @@ def host_has_bf16():
     except OSError:
         return False
     return bool({"amx_bf16", "avx512_bf16"} & set(flags.split()))
-
-
-def lin_w(rng, out, inp):
-    return rng.uniform(-1, 1, (out, inp)).astype(np.float32) / np.sqrt(inp)
 
 
 def linear_case(rng, case):
@@ -83,17 +81,8 @@ def glu_case(rng, case):
 def gla_case(rng, case):
     d, heads, kh, vh = [(64, 2, 16, 32), (48, 3, 16, 16), (96, 2, 32, 48)][
         case % 3]
-    key_dim, value_dim, r = heads * kh, heads * vh, 16
-    short = {"q_proj.weight": lin_w(rng, key_dim, d),
-             "k_proj.weight": lin_w(rng, key_dim, d),
-             "v_proj.weight": lin_w(rng, value_dim, d),
-             "g_proj.weight": lin_w(rng, value_dim, d),
-             "gk_proj.0.weight": lin_w(rng, r, d),
-             "gk_proj.1.weight": lin_w(rng, key_dim, r),
-             "gk_proj.1.bias": rng.uniform(-1, 1, key_dim).astype(np.float32),
-             "g_norm_swish_gate.weight":
-                 rng.uniform(-2, 2, vh).astype(np.float32),
-             "o_proj.weight": lin_w(rng, d, value_dim)}
+    key_dim, value_dim = heads * kh, heads * vh
+    short = gla_weights(rng, d, heads, key_dim, value_dim, 16)
     x = rng.standard_normal((2, 70, d)).astype(np.float32)
     attrs = {"heads": heads, "key_dim": key_dim, "value_dim": value_dim}
     model = {"inputs": {"x": {"dtype": "f32", "shape": ["B", "T", d]}},

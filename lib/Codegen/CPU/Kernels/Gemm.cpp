@@ -355,11 +355,28 @@ SmallVector<Value> withLast(SmallVector<Value> idx, Value last) {
   return idx;
 }
 
-/// A panel's kGemmPanel columns as vectors of kGemmLanes: the masks of
-/// the columns below n, and the accumulators' first values.
-struct PanelPieces {
-  SmallVector<Value> masks, init;
-};
+PanelPieces panelPieces(ImplicitLocOpBuilder &ib, Value n, Value n0, Value bias,
+                        ValueRange biasLead) {
+  auto vt = VectorType::get({kGemmLanes}, ib.getF32Type());
+  Value zeros = splatF32(ib, vt, 0.0);
+  PanelPieces pieces;
+  for (int64_t j = 0; j < kGemmPanel / kGemmLanes; ++j) {
+    Value c0 = arith::AddIOp::create(
+        ib, n0, arith::ConstantIndexOp::create(ib, j * kGemmLanes));
+    Value mask = vector::CreateMaskOp::create(
+        ib, VectorType::get({kGemmLanes}, ib.getI1Type()),
+        ValueRange{
+            arith::SubIOp::create(ib, arith::MaxUIOp::create(ib, n, c0), c0)});
+    SmallVector<Value> biasAt(biasLead);
+    biasAt.push_back(c0);
+    pieces.masks.push_back(mask);
+    pieces.init.push_back(
+        bias ? vector::MaskedLoadOp::create(ib, vt, bias, biasAt, mask, zeros)
+                   .getResult()
+             : zeros);
+  }
+  return pieces;
+}
 
 /// One block of up to kGemmRows rows from `row0` (rows past `rowEnd` are
 /// read clamped and not stored) by panel `p` of `panels[panelLead..., p,
@@ -480,25 +497,10 @@ void gemmRows(ImplicitLocOpBuilder &b, Value x, Value panels,
         Value p = ivs[1];
         Value n0 = arith::MulIOp::create(
             ib, p, arith::ConstantIndexOp::create(ib, kGemmPanel));
-        Value zeros = splatF32(ib, vt, 0.0);
-        PanelPieces pieces, zeroPieces;
-        for (int64_t j = 0; j < kGemmPanel / kGemmLanes; ++j) {
-          Value c0 = arith::AddIOp::create(
-              ib, n0, arith::ConstantIndexOp::create(ib, j * kGemmLanes));
-          Value mask = vector::CreateMaskOp::create(
-              ib, VectorType::get({kGemmLanes}, ib.getI1Type()),
-              ValueRange{arith::SubIOp::create(
-                  ib, arith::MaxUIOp::create(ib, n, c0), c0)});
-          SmallVector<Value> biasAt(biasLead);
-          biasAt.push_back(c0);
-          pieces.masks.push_back(mask);
-          pieces.init.push_back(bias ? vector::MaskedLoadOp::create(
-                                           ib, vt, bias, biasAt, mask, zeros)
-                                           .getResult()
-                                     : zeros);
-          zeroPieces.masks.push_back(mask);
-          zeroPieces.init.push_back(zeros);
-        }
+        // Slices after the first start from zeros (they add to y).
+        PanelPieces pieces = panelPieces(ib, n, n0, bias, biasLead);
+        PanelPieces zeroPieces = pieces;
+        zeroPieces.init.assign(pieces.init.size(), splatF32(ib, vt, 0.0));
         Value r0 = arith::AddIOp::create(
             ib, lo,
             arith::MulIOp::create(

@@ -105,6 +105,16 @@ void gemmRows(mlir::ImplicitLocOpBuilder &b, mlir::Value x, mlir::Value panels,
               mlir::Value k, mlir::Value lo, mlir::Value hi,
               const GemmRows &rows);
 
+/// A panel's kGemmPanel columns from n0 as vectors of kGemmLanes: the
+/// masks of the columns below n, and the accumulators' first values (the
+/// bias at `bias[biasLead..., :]`, or zeros without one).
+struct PanelPieces {
+  llvm::SmallVector<mlir::Value> masks, init;
+};
+PanelPieces panelPieces(mlir::ImplicitLocOpBuilder &ib, mlir::Value n,
+                        mlir::Value n0, mlir::Value bias,
+                        mlir::ValueRange biasLead);
+
 /// The index of row `row` of the flattened leading dims `lead`.
 llvm::SmallVector<mlir::Value> rowIndex(mlir::ImplicitLocOpBuilder &ib,
                                         mlir::Value row,

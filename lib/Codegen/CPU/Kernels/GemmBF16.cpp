@@ -100,11 +100,11 @@ void gemmTiles(TensorBuilder &b, Value xRows, Value panels, Value bias, Value y,
   auto vt = VectorType::get({kGemmLanes}, b.getF32Type());
   constexpr int64_t kPieces = kGemmPanel / kGemmLanes;
 
-  // Block `blk` by panel `p` into y, through `stage` ([32, 32] of staging).
+  // Block `blk` by panel `p` (its columns from n0, their masks and bias
+  // in `pieces`) into y, through `stage` ([32, 32] of staging).
   auto blockTimesPanel = [&](ImplicitLocOpBuilder &ib, Value blk, Value p,
-                             Value stage) {
+                             Value n0, const PanelPieces &pieces, Value stage) {
     Value r0 = arith::MulIOp::create(ib, blk, index(ib, kTileBlockRows));
-    Value n0 = arith::MulIOp::create(ib, p, index(ib, kGemmPanel));
     // acc[2i + j]: rows [16i, 16i + 16) and columns [16j, 16j + 16).
     SmallVector<Value> acc;
     for (int t = 0; t < 4; ++t)
@@ -139,19 +139,6 @@ void gemmTiles(TensorBuilder &b, Value xRows, Value panels, Value bias, Value y,
                                             index(ib, j * kTileRows)},
                                  loop.getResult(2 * i + j));
     // The block's rows below m, columns below n, plus the bias.
-    Value zeros = splatF32(ib, vt, 0.0);
-    SmallVector<Value> masks, init;
-    for (int64_t j = 0; j < kPieces; ++j) {
-      Value c0 = arith::AddIOp::create(ib, n0, index(ib, j * kGemmLanes));
-      masks.push_back(vector::CreateMaskOp::create(
-          ib, VectorType::get({kGemmLanes}, ib.getI1Type()),
-          ValueRange{arith::SubIOp::create(
-              ib, arith::MaxUIOp::create(ib, n, c0), c0)}));
-      init.push_back(bias ? vector::MaskedLoadOp::create(
-                                ib, vt, bias, ValueRange{c0}, masks[j], zeros)
-                                .getResult()
-                          : zeros);
-    }
     Value rowEnd = arith::MinUIOp::create(ib, arith::SubIOp::create(ib, m, r0),
                                           index(ib, kTileBlockRows));
     scf::ForOp::create(
@@ -167,7 +154,7 @@ void gemmTiles(TensorBuilder &b, Value xRows, Value panels, Value bias, Value y,
                 sb, y,
                 withLast(to, arith::AddIOp::create(sb, n0,
                                                    index(sb, j * kGemmLanes))),
-                masks[j], arith::AddFOp::create(sb, v, init[j]));
+                pieces.masks[j], arith::AddFOp::create(sb, v, pieces.init[j]));
           }
           scf::YieldOp::create(sb);
         });
@@ -194,11 +181,15 @@ void gemmTiles(TensorBuilder &b, Value xRows, Value panels, Value bias, Value y,
             ib, p0, p1, index(ib, 1), ValueRange{},
             [&](OpBuilder &pb, Location pl, Value p, ValueRange) {
               ImplicitLocOpBuilder panelBuilder(pl, pb);
+              Value n0 = arith::MulIOp::create(panelBuilder, p,
+                                               index(panelBuilder, kGemmPanel));
+              PanelPieces pieces =
+                  panelPieces(panelBuilder, n, n0, bias, ValueRange{});
               scf::ForOp::create(
                   panelBuilder, b0, b1, index(panelBuilder, 1), ValueRange{},
                   [&](OpBuilder &bb, Location bl, Value blk, ValueRange) {
                     ImplicitLocOpBuilder blockBuilder(bl, bb);
-                    blockTimesPanel(blockBuilder, blk, p, stage);
+                    blockTimesPanel(blockBuilder, blk, p, n0, pieces, stage);
                     scf::YieldOp::create(blockBuilder);
                   });
               scf::YieldOp::create(panelBuilder);
