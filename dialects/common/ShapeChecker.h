@@ -29,7 +29,7 @@ struct WeightSpec {
 using WeightSpecs = llvm::SmallVector<WeightSpec>;
 
 /// Bounds on a float attribute.
-enum class FloatBound { Any, NonNegative, Positive };
+enum class FloatBound { Any, NonNegative, Positive, AboveOne };
 
 /// The largest integer attribute seqc accepts: sizes past this are
 /// nonsense, and the bound keeps products of two sizes from overflowing.
@@ -61,6 +61,12 @@ public:
   mlir::FailureOr<std::optional<double>>
   optFloatAttr(llvm::StringRef name) const;
   mlir::FailureOr<bool> boolAttr(llvm::StringRef name) const;
+  /// A bool attribute that may be absent (ODS DefaultValuedAttr): `dflt`.
+  mlir::FailureOr<bool> optBoolAttr(llvm::StringRef name, bool dflt) const {
+    if (!attributes || !attributes.get(name))
+      return dflt;
+    return boolAttr(name);
+  }
   /// Required enum attribute of type `AttrT` (an ODS EnumAttr): its value.
   /// (Its values are checked where the attribute is built: by its parser,
   /// or by the importer from the model's string.)
@@ -72,6 +78,15 @@ public:
       return error("requires attribute '" + name + "' of type " +
                    AttrT::getMnemonic());
     return attr.getValue();
+  }
+  /// An enum attribute that may be absent (ODS DefaultValuedAttr): its value
+  /// or `dflt`.
+  template <typename AttrT,
+            typename E = decltype(std::declval<AttrT>().getValue())>
+  mlir::FailureOr<E> optEnumAttr(llvm::StringRef name, E dflt) const {
+    if (!attributes || !attributes.get(name))
+      return dflt;
+    return enumAttr<AttrT>(name);
   }
 
   /// A ranked tensor operand of the given rank (-1: any) and element kind.

@@ -93,13 +93,15 @@ SEQC_INFER(AggregateOp) {
   if (a.getEdgeType()) {
     if (failed(indexVector(c, a.getEdgeType(), "edge_type", *e)))
       return failure();
-    if (*reduce != Reduce::mean)
+    if (*reduce == Reduce::sum)
       return c.error("per-relation aggregation ('edge_type') needs reduce "
-                     "mean");
+                     "mean or max");
     if (failed(c.intAttr("relations")))
       return failure();
   } else if (c.attrs() && c.attrs().get("relations")) {
     return c.error("attribute 'relations' needs operand 'edge_type'");
+  } else if (*reduce == Reduce::max) {
+    return c.error("reduce max needs operand 'edge_type'");
   }
   if (*scale) {
     if (*reduce != Reduce::sum)

@@ -40,11 +40,18 @@ static FailureOr<std::pair<int64_t, int64_t>> outAndHeads(const ShapeChecker &c,
 SEQC_WEIGHT_SPECS(RGCNOp) {
   auto r = c.intAttr("relations");
   auto o = outAndHeads(c, false);
-  if (failed(r) || failed(o))
+  auto root = c.optBoolAttr("root", true);
+  auto bias = c.optBoolAttr("bias", true);
+  if (failed(r) || failed(o) || failed(root) || failed(bias) ||
+      failed(c.optEnumAttr<AggregationAttr>("aggr", Aggregation::mean)))
     return failure();
   int64_t f = lastDim(inputs[0]), out = o->first;
-  return WeightSpecs{
-      {"weight", {*r, f, out}}, {"root", {f, out}}, {"bias", {out}}};
+  WeightSpecs specs{{"weight", {*r, f, out}}};
+  if (*root)
+    specs.push_back({"root", {f, out}});
+  if (*bias)
+    specs.push_back({"bias", {out}});
+  return specs;
 }
 
 SEQC_INFER(RGCNOp) {

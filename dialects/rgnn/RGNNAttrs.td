@@ -19,8 +19,16 @@ def RGNN_Side : RGNN_Enum<"Side", "the end of an edge a row is read at", [
 def RGNN_SideAttr : EnumAttr<RGNN_Dialect, RGNN_Side, "side">;
 
 def RGNN_Reduce : RGNN_Enum<"Reduce", "how messages into a node combine", [
-    I32EnumAttrCase<"sum", 0>, I32EnumAttrCase<"mean", 1>]>;
+    I32EnumAttrCase<"sum", 0>, I32EnumAttrCase<"mean", 1>,
+    I32EnumAttrCase<"max", 2>]>;
 def RGNN_ReduceAttr : EnumAttr<RGNN_Dialect, RGNN_Reduce, "reduce">;
+
+def RGNN_Aggregation : RGNN_Enum<"Aggregation",
+    "how rgcn combines the messages of one relation (PyG's aggr)", [
+    I32EnumAttrCase<"mean", 0>, I32EnumAttrCase<"add", 1>,
+    I32EnumAttrCase<"max", 2>]>;
+def RGNN_AggregationAttr
+    : EnumAttr<RGNN_Dialect, RGNN_Aggregation, "aggregation">;
 
 def RGNN_Materialize : RGNN_Enum<"Materialize",
     "the rows of a per-relation table: per edge, per pair present, all "
@@ -51,7 +59,8 @@ def RGNN_NodeReduceKind : RGNN_Enum<"NodeReduceKind",
     "what rgnn.node_reduce computes per destination", [
     I32EnumAttrCase<"sum", 0>, I32EnumAttrCase<"mean", 1>,
     I32EnumAttrCase<"mean_per_relation", 2>,
-    I32EnumAttrCase<"softmax_sum", 3>, I32EnumAttrCase<"pair_mean", 4>]>;
+    I32EnumAttrCase<"softmax_sum", 3>, I32EnumAttrCase<"pair_mean", 4>,
+    I32EnumAttrCase<"max_per_relation", 5>]>;
 def RGNN_NodeReduceKindAttr
     : EnumAttr<RGNN_Dialect, RGNN_NodeReduceKind, "node_reduce_kind">;
 

@@ -26,16 +26,23 @@ def RGNN_TypeTensor : RankedTensorOf<[I32, I64]>;
 //===----------------------------------------------------------------------===//
 
 def RGNN_RGCNOp : RGNN_LayerOp<"rgcn"> {
-  let summary = "relational GCN, mean aggregation (PyG RGCNConv)";
+  let summary = "relational GCN (PyG RGCNConv)";
   let description = [{
     `x[N,F]`, `edge_index[2,E]`, `edge_type[E]` → `[N,out]`:
-    `x'_i = x_i·root + Σ_r (1/|N_r(i)|) Σ_{j∈N_r(i)} x_j·W_r + b`
-    (an empty N_r(i) contributes 0). Weights, in order:
-    `weight[R,F,out]`, `root[F,out]`, `bias[out]`, R = `relations`.
+    `x'_i = x_i·root + Σ_r AGG_{j∈N_r(i)} x_j·W_r + b`, AGG (`aggr`) the
+    mean, sum (`add`) or elementwise max over the relation's edges into i
+    (an empty N_r(i) contributes 0); the root term only when `root`, b only
+    when `bias`. Weights, in order: `weight[R,F,out]`, then `root[F,out]`
+    and `bias[out]` where enabled, R = `relations`.
   }];
   let arguments = (ins RGNN_F32Tensor:$x, RGNN_IndexTensor:$edge_index,
                    RGNN_IndexTensor:$edge_type, I64Attr:$out,
-                   I64Attr:$relations, Variadic<RGNN_F32Tensor>:$weights);
+                   I64Attr:$relations,
+                   DefaultValuedAttr<RGNN_AggregationAttr,
+                                     "::seqc::rgnn::Aggregation::mean">:$aggr,
+                   DefaultValuedAttr<BoolAttr, "true">:$root,
+                   DefaultValuedAttr<BoolAttr, "true">:$bias,
+                   Variadic<RGNN_F32Tensor>:$weights);
   let results = (outs RGNN_F32Tensor:$y);
   let assemblyFormat = [{
     $x `,` $edge_index `,` $edge_type (`weights` `(` $weights^ `)`)? attr-dict `:` functional-type(operands, results)
@@ -182,8 +189,10 @@ def RGNN_AggregateOp : RGNN_Op<"aggregate", [AttrSizedOperandSegments]> {
     multiplied by `scale[e,h]`. `reduce` sum: `y_i = Σ_{e→i} m_e`.
     `reduce` mean with `edge_type` given and `relations` R:
     `y_i = Σ_r (1/|N_r(i)|) Σ_{e→i of type r} m_e` (RGCN's mean); without
-    `edge_type`: `y_i = (1/|N(i)|) Σ_{e→i} m_e`. Nodes with no incoming edge
-    get 0.
+    `edge_type`: `y_i = (1/|N(i)|) Σ_{e→i} m_e`. `reduce` max (with
+    `edge_type`, no `scale`): `y_i = Σ_r max_{e→i of type r} m_e`
+    elementwise, an empty relation contributing 0 (RGCN's max). Nodes with
+    no incoming edge get 0.
   }];
   let arguments = (ins RGNN_F32Tensor:$msgs, RGNN_IndexTensor:$edge_index,
                    Optional<RGNN_IndexTensor>:$edge_type,

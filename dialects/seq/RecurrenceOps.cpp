@@ -50,23 +50,34 @@ SEQC_INFER(CausalConv1dOp) {
 // rnn: torch.nn.GRU / torch.nn.LSTM
 //===----------------------------------------------------------------------===//
 
+/// The gate blocks of a cell: 3 (gru), 4 (lstm), 1 (plain RNN).
+static int64_t gateCount(RNNCell cell) {
+  return cell == RNNCell::gru ? 3 : cell == RNNCell::lstm ? 4 : 1;
+}
+
 SEQC_WEIGHT_SPECS(RNNOp) {
   auto cell = c.enumAttr<RNNCellAttr>("cell");
   auto h = c.intAttr("hidden");
   // Each layer has its own weights; a layer count past this is a typo.
   auto layers = c.intAttr("layers", 1, kMaxLayers);
-  if (failed(cell) || failed(h) || failed(layers) ||
-      failed(c.enumAttr<SolverRequestAttr>("solver")))
+  auto bias = c.optBoolAttr("bias", true);
+  auto bidirectional = c.optBoolAttr("bidirectional", false);
+  if (failed(cell) || failed(h) || failed(layers) || failed(bias) ||
+      failed(bidirectional) || failed(c.enumAttr<SolverRequestAttr>("solver")))
     return failure();
-  int64_t gates = (*cell == RNNCell::gru ? 3 : 4) * *h;
+  int64_t gates = gateCount(*cell) * *h, dirs = *bidirectional ? 2 : 1;
   WeightSpecs specs;
   for (int64_t l = 0; l < *layers; ++l) {
-    std::string sfx = "_l" + std::to_string(l);
-    int64_t in = l == 0 ? lastDim(inputs[0]) : *h;
-    specs.push_back({"weight_ih" + sfx, {gates, in}});
-    specs.push_back({"weight_hh" + sfx, {gates, *h}});
-    specs.push_back({"bias_ih" + sfx, {gates}});
-    specs.push_back({"bias_hh" + sfx, {gates}});
+    int64_t in = l == 0 ? lastDim(inputs[0]) : dirs * *h;
+    for (int64_t d = 0; d < dirs; ++d) {
+      std::string sfx = "_l" + std::to_string(l) + (d ? "_reverse" : "");
+      specs.push_back({"weight_ih" + sfx, {gates, in}});
+      specs.push_back({"weight_hh" + sfx, {gates, *h}});
+      if (*bias) {
+        specs.push_back({"bias_ih" + sfx, {gates}});
+        specs.push_back({"bias_hh" + sfx, {gates}});
+      }
+    }
   }
   return specs;
 }
@@ -80,14 +91,15 @@ SEQC_INFER(RNNOp) {
     return failure();
   bool lstm = *c.enumAttr<RNNCellAttr>("cell") == RNNCell::lstm;
   int64_t h = *c.intAttr("hidden"), layers = *c.intAttr("layers");
+  int64_t dirs = *c.optBoolAttr("bidirectional", false) ? 2 : 1;
   int64_t b = x->getDimSize(0);
-  SmallVector<int64_t> state{layers, b, h};
+  SmallVector<int64_t> state{layers * dirs, b, h};
   if (*c0 && !lstm)
-    return c.error("a gru has no cell state 'c0'");
+    return c.error("only an lstm has a cell state 'c0'");
   if ((*h0 && failed(c.stateShapeIs(*h0, "h0", state))) ||
       (*c0 && failed(c.stateShapeIs(*c0, "c0", state))))
     return failure();
-  out.push_back(c.f32({b, x->getDimSize(1), h}));
+  out.push_back(c.f32({b, x->getDimSize(1), dirs * h}));
   out.push_back(c.f32(state));
   if (lstm)
     out.push_back(c.f32(state));

@@ -85,7 +85,8 @@ def Seq_ConvActivationAttr
     : EnumAttr<Seq_Dialect, Seq_ConvActivation, "conv_activation">;
 
 def Seq_RNNCell : Seq_Enum<"RNNCell", "the cell of seq.rnn", [
-    I32EnumAttrCase<"gru", 0>, I32EnumAttrCase<"lstm", 1>]>;
+    I32EnumAttrCase<"gru", 0>, I32EnumAttrCase<"lstm", 1>,
+    I32EnumAttrCase<"rnn_tanh", 2>, I32EnumAttrCase<"rnn_relu", 3>]>;
 def Seq_RNNCellAttr : EnumAttr<Seq_Dialect, Seq_RNNCell, "rnn_cell">;
 
 def Seq_SolverRequest : Seq_Enum<"SolverRequest",

@@ -201,22 +201,29 @@ def Seq_CausalConv1dOp : Seq_WeightedOp<"causal_conv1d"> {
 }
 
 def Seq_RNNOp : Seq_WeightedOp<"rnn", [AttrSizedOperandSegments]> {
-  let summary = "torch.nn.GRU / torch.nn.LSTM, batch_first";
+  let summary = "torch.nn.GRU / LSTM / RNN, batch_first";
   let description = [{
-    `x[B,T,D]`, optional `h0[L,B,H]`, `c0[L,B,H]` (lstm) → `y[B,T,H]`,
-    `h_n[L,B,H]`, and `c_n[L,B,H]` for lstm. Gate order r,z,n (gru) and
-    i,f,g,o (lstm), exactly as PyTorch:
+    `x[B,T,D]`, optional `h0[L·dirs,B,H]`, `c0[L·dirs,B,H]` (lstm) →
+    `y[B,T,dirs·H]`, `h_n[L·dirs,B,H]`, and `c_n[L·dirs,B,H]` for lstm;
+    dirs = 2 when `bidirectional`. Gate order r,z,n (gru) and i,f,g,o
+    (lstm), exactly as PyTorch:
     gru: `r = σ(W_ir x + b_ir + W_hr h + b_hr)`, `z = σ(W_iz x + b_iz + W_hz h + b_hz)`,
     `n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))`, `h' = (1 − z) ⊙ n + z ⊙ h`;
-    lstm: `c' = f ⊙ c + i ⊙ g`, `h' = o ⊙ tanh(c')`.
-    Weights per layer l, in order: `weight_ih_l{l}[G·H, in_l]`,
-    `weight_hh_l{l}[G·H, H]`, `bias_ih_l{l}[G·H]`, `bias_hh_l{l}[G·H]`,
-    G = 3 (gru) or 4 (lstm), in_0 = D, in_l = H. `solver` (auto, sequential,
-    newton) picks the algorithm, never the result.
+    lstm: `c' = f ⊙ c + i ⊙ g`, `h' = o ⊙ tanh(c')`;
+    rnn_tanh / rnn_relu: `h' = act(W_ih x + b_ih + W_hh h + b_hh)`.
+    Weights per layer l and direction (suffix `_l{l}`, then `_reverse` for
+    the backward one), in order: `weight_ih[G·H, in_l]`, `weight_hh[G·H, H]`,
+    and when `bias` `bias_ih[G·H]`, `bias_hh[G·H]`; G = 3 (gru), 4 (lstm)
+    or 1, in_0 = D, in_l = dirs·H. The backward direction reads the layer's
+    input from t = T−1 down to 0; its outputs fill y's second half; state
+    row l·dirs + d. `solver` (auto, sequential, newton) picks the
+    algorithm, never the result.
   }];
   let arguments = (ins Seq_F32Tensor:$x, Optional<Seq_F32Tensor>:$h0,
                    Optional<Seq_F32Tensor>:$c0, Seq_RNNCellAttr:$cell,
                    I64Attr:$hidden, I64Attr:$layers,
+                   DefaultValuedAttr<BoolAttr, "true">:$bias,
+                   DefaultValuedAttr<BoolAttr, "false">:$bidirectional,
                    Seq_SolverRequestAttr:$solver,
                    Variadic<Seq_F32Tensor>:$weights);
   let results = (outs Seq_F32Tensor:$y, Seq_F32Tensor:$h_n, Optional<Seq_F32Tensor>:$c_n);
@@ -332,31 +339,36 @@ def Seq_GatedAttentionOp : Seq_WeightedOp<"gated_attention"> {
 def Seq_LIFOp : Seq_Op<"lif"> {
   let summary = "leaky integrate-and-fire neurons, multi-step";
   let description = [{
-    `x[B,T,...] → spikes y[B,T,...]` (f32 0/1), final potential `v[B,...]`.
-    Per step, V starting at `v_reset` (0 for soft reset), with
+    `x[B,T,...]`, optional `v0[B,...]` → spikes `y[B,T,...]` (f32 0/1),
+    final potential `v[B,...]`. Per step, V starting at `v0` when given,
+    else at `v_reset` (0 for soft reset), with
     V_r = v_reset (0 when soft): charge `H = V + (X − (V − V_r))/τ` if
     `decay_input`, else `H = V − (V − V_r)/τ + X`; fire
     `S = [H ≥ v_threshold]`; reset hard `V = H(1−S) + v_reset·S` or, when
-    `v_reset` is absent, soft `V = H − v_threshold·S`.
+    `v_reset` is absent, soft `V = H − v_threshold·S`. `tau` > 1 (as
+    SpikingJelly's LIFNode).
   }];
-  let arguments = (ins Seq_F32Tensor:$x, F64Attr:$tau, F64Attr:$v_threshold,
+  let arguments = (ins Seq_F32Tensor:$x, Optional<Seq_F32Tensor>:$v0,
+                   F64Attr:$tau, F64Attr:$v_threshold,
                    OptionalAttr<F64Attr>:$v_reset, BoolAttr:$decay_input);
   let results = (outs Seq_F32Tensor:$y, Seq_F32Tensor:$v);
-  let assemblyFormat = "$x attr-dict `:` functional-type(operands, results)";
+  let assemblyFormat = [{
+    $x (`v0` `(` $v0^ `)`)? attr-dict `:` functional-type(operands, results)
+  }];
 }
 
-def Seq_PLIFOp : Seq_WeightedOp<"plif"> {
+def Seq_PLIFOp : Seq_WeightedOp<"plif", [AttrSizedOperandSegments]> {
   let summary = "parametric LIF: lif with 1/τ = σ(w)";
   let description = [{
     As `seq.lif` with `1/τ = σ(w)`, w the 0-d weight `w` (SpikingJelly's
     ParametricLIFNode).
   }];
-  let arguments = (ins Seq_F32Tensor:$x, F64Attr:$v_threshold,
-                   OptionalAttr<F64Attr>:$v_reset, BoolAttr:$decay_input,
-                   Variadic<Seq_F32Tensor>:$weights);
+  let arguments = (ins Seq_F32Tensor:$x, Optional<Seq_F32Tensor>:$v0,
+                   F64Attr:$v_threshold, OptionalAttr<F64Attr>:$v_reset,
+                   BoolAttr:$decay_input, Variadic<Seq_F32Tensor>:$weights);
   let results = (outs Seq_F32Tensor:$y, Seq_F32Tensor:$v);
   let assemblyFormat = [{
-    $x (`weights` `(` $weights^ `)`)? attr-dict `:` functional-type(operands, results)
+    $x (`v0` `(` $v0^ `)`)? (`weights` `(` $weights^ `)`)? attr-dict `:` functional-type(operands, results)
   }];
 }
 
@@ -365,10 +377,12 @@ def Seq_IFNeuronOp : Seq_Op<"if_neuron"> {
   let description = [{
     As `seq.lif` with charge `H = V + X`.
   }];
-  let arguments = (ins Seq_F32Tensor:$x, F64Attr:$v_threshold,
-                   OptionalAttr<F64Attr>:$v_reset);
+  let arguments = (ins Seq_F32Tensor:$x, Optional<Seq_F32Tensor>:$v0,
+                   F64Attr:$v_threshold, OptionalAttr<F64Attr>:$v_reset);
   let results = (outs Seq_F32Tensor:$y, Seq_F32Tensor:$v);
-  let assemblyFormat = "$x attr-dict `:` functional-type(operands, results)";
+  let assemblyFormat = [{
+    $x (`v0` `(` $v0^ `)`)? attr-dict `:` functional-type(operands, results)
+  }];
 }
 
 def Seq_WKVOp : Seq_WeightedOp<"wkv"> {

@@ -8,10 +8,11 @@ using namespace seqc::seq;
 
 /// Neurons: x[B,T,...] → spikes like x, final potential [B,...]. Checks the
 /// threshold/reset attributes every neuron has.
-static LogicalResult neuronResults(const ShapeChecker &c, Value xv,
+static LogicalResult neuronResults(const ShapeChecker &c, Value xv, Value v0v,
                                    SmallVectorImpl<Type> &out) {
   auto x = c.tensor(xv, "x", -1);
-  if (failed(x) || failed(c.floatAttr("v_threshold")) ||
+  auto v0 = c.optTensor(v0v, "v0", -1);
+  if (failed(x) || failed(v0) || failed(c.floatAttr("v_threshold")) ||
       failed(c.optFloatAttr("v_reset")))
     return failure();
   if (x->getRank() < 2)
@@ -20,28 +21,30 @@ static LogicalResult neuronResults(const ShapeChecker &c, Value xv,
                    Twine(x->getRank()));
   SmallVector<int64_t> v{x->getDimSize(0)};
   llvm::append_range(v, x->getShape().drop_front(2));
+  if (*v0 && failed(c.stateShapeIs(*v0, "v0", v)))
+    return failure();
   out.push_back(*x);
   out.push_back(c.f32(v));
   return success();
 }
 
 SEQC_INFER(LIFOp) {
-  if (failed(c.floatAttr("tau", FloatBound::Positive)) ||
+  if (failed(c.floatAttr("tau", FloatBound::AboveOne)) ||
       failed(c.boolAttr("decay_input")))
     return failure();
-  return neuronResults(c, a.getX(), out);
+  return neuronResults(c, a.getX(), a.getV0(), out);
 }
 
 SEQC_WEIGHT_SPECS(PLIFOp) { return WeightSpecs{{"w", {}}}; }
 
 SEQC_INFER(PLIFOp) {
   if (failed(c.boolAttr("decay_input")) ||
-      failed(checkWeights<PLIFOp>(c, loc, {a.getX()}, a)))
+      failed(checkWeights<PLIFOp>(c, loc, {a.getX(), a.getV0()}, a)))
     return failure();
-  return neuronResults(c, a.getX(), out);
+  return neuronResults(c, a.getX(), a.getV0(), out);
 }
 
-SEQC_INFER(IFNeuronOp) { return neuronResults(c, a.getX(), out); }
+SEQC_INFER(IFNeuronOp) { return neuronResults(c, a.getX(), a.getV0(), out); }
 
 SEQC_WEIGHT_SPECS(WKVOp) {
   int64_t ch = lastDim(inputs[0]);
@@ -62,7 +65,7 @@ SEQC_WEIGHT_SPECS(SpikingRWKVOp) {
   auto f = c.intAttr("ffn_hidden");
   auto first = c.boolAttr("first");
   if (failed(f) || failed(first) ||
-      failed(c.floatAttr("tau", FloatBound::Positive)) ||
+      failed(c.floatAttr("tau", FloatBound::AboveOne)) ||
       failed(c.floatAttr("v_threshold")))
     return failure();
   int64_t d = lastDim(inputs[0]);

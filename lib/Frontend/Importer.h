@@ -20,6 +20,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 namespace seqc::frontend {
 
@@ -127,6 +128,9 @@ private:
                       NamedAttrList attrs);
   Value resolve(const std::string &ref, const std::string &where);
   const seqc::SafeTensorsFile &weightsFile(const Node &node);
+  const seqc::SafeTensorsFile &openWeights();
+  /// Fails for a tensor `n.<x>` of node n that n's op does not use (SPEC §2).
+  void checkUnusedWeights(const std::vector<Node> &nodes);
 
   MLIRContext &ctx;
   llvm::StringRef text;
@@ -141,6 +145,7 @@ private:
   llvm::StringMap<Node *> nodesByName;
   std::optional<std::string> weightsPath;
   std::unique_ptr<seqc::SafeTensorsFile> weights;
+  std::set<std::string> usedWeights;
   std::map<std::string, std::string> bindingSource; // symbol → weight name
 };
 

@@ -1,5 +1,6 @@
 //===- OpSchema.cpp - The model format's op catalogue (SPEC §4) -----------===//
 #include "OpSchema.h"
+#include "dialects/rgnn/RGNNDialect.h"
 #include "dialects/seq/SeqDialect.h"
 
 #include <cmath>
@@ -48,14 +49,22 @@ std::optional<double> sameAsHeads(llvm::ArrayRef<RankedTensorType>,
   return attr("heads");
 }
 
-/// An attribute whose JSON string names a value of the seq enum `AttrT`.
+/// An enum's value from its name, in whichever dialect's namespace it is.
+template <typename E> std::optional<E> symbolize(llvm::StringRef value) {
+  if constexpr (std::is_same_v<E, seqc::rgnn::Aggregation>)
+    return seqc::rgnn::symbolizeEnum<E>(value);
+  else
+    return seqc::seq::symbolizeEnum<E>(value);
+}
+
+/// An attribute whose JSON string names a value of the enum `AttrT`.
 template <typename AttrT>
 AttrSchema enumAttr(const char *name, const char *defaultJson = "") {
   using E = decltype(std::declval<AttrT>().getValue());
   AttrSchema a{name, AttrKind::Enum, defaultJson};
   a.parseEnum = [](mlir::MLIRContext *ctx,
                    llvm::StringRef value) -> mlir::Attribute {
-    if (std::optional<E> e = seqc::seq::symbolizeEnum<E>(value))
+    if (std::optional<E> e = symbolize<E>(value))
       return AttrT::get(ctx, *e);
     return {};
   };
@@ -63,7 +72,7 @@ AttrSchema enumAttr(const char *name, const char *defaultJson = "") {
     // (seqc's enums number their cases 0, 1, ... without gaps.)
     std::string names;
     for (uint32_t i = 0;; ++i) {
-      llvm::StringRef n = seqc::seq::stringifyEnum(static_cast<E>(i));
+      llvm::StringRef n = stringifyEnum(static_cast<E>(i));
       if (n.empty())
         return names;
       names += (i ? ", " : "") + n.str();
@@ -142,6 +151,8 @@ const std::vector<OpSchema> &schemas() {
        {enumAttr<seqc::seq::RNNCellAttr>("cell"),
         {"hidden", AttrKind::Int},
         {"layers", AttrKind::Int, "1"},
+        {"bias", AttrKind::Bool, "true"},
+        {"bidirectional", AttrKind::Bool, "false"},
         kSolver}},
       {"para_gru",
        "seq.para_gru",
@@ -176,7 +187,7 @@ const std::vector<OpSchema> &schemas() {
       // §4.5 spiking units
       {"lif",
        "seq.lif",
-       {"x"},
+       {"x", "v0"},
        1,
        concat({{"tau", AttrKind::Float, "2.0"},
                {"decay_input", AttrKind::Bool, "true"}},
@@ -185,12 +196,12 @@ const std::vector<OpSchema> &schemas() {
       // holds the trained one.
       {"plif",
        "seq.plif",
-       {"x"},
+       {"x", "v0"},
        1,
        concat({{"tau", AttrKind::Float, "2.0", nullptr, /*inIR=*/false},
                {"decay_input", AttrKind::Bool, "true"}},
               kNeuronReset)},
-      {"if_neuron", "seq.if_neuron", {"x"}, 1, kNeuronReset},
+      {"if_neuron", "seq.if_neuron", {"x", "v0"}, 1, kNeuronReset},
       {"wkv", "seq.wkv", {"k", "v"}, 2, {}},
       {"spiking_rwkv",
        "seq.spiking_rwkv",
@@ -205,7 +216,11 @@ const std::vector<OpSchema> &schemas() {
        "rgnn.rgcn",
        {"x", "edge_index", "edge_type"},
        3,
-       {{"out", AttrKind::Int}, {"relations", AttrKind::Int}}},
+       {{"out", AttrKind::Int},
+        {"relations", AttrKind::Int},
+        enumAttr<seqc::rgnn::AggregationAttr>("aggr", "\"mean\""),
+        {"root", AttrKind::Bool, "true"},
+        {"bias", AttrKind::Bool, "true"}}},
       {"rgat",
        "rgnn.rgat",
        {"x", "edge_index", "edge_type"},

@@ -3,16 +3,21 @@
 
 #include "dialects/seq/SeqDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/Support/FileSystem.h"
 
 using namespace seqc::frontend;
 
 const seqc::SafeTensorsFile &Importer::weightsFile(const Node &node) {
-  if (weights)
-    return *weights;
-  if (!weightsPath)
+  if (!weights && !weightsPath)
     fail(node.pointer, "op '" + node.op +
                            "' has weights, but the model names no 'weights' "
                            "file");
+  return openWeights();
+}
+
+const seqc::SafeTensorsFile &Importer::openWeights() {
+  if (weights)
+    return *weights;
   seqc::TensorFileError err;
   weights = seqc::SafeTensorsFile::open(*weightsPath, err);
   if (!weights)
@@ -47,6 +52,7 @@ SmallVector<Value> Importer::weightsFor(const Node &node,
     if (!t)
       fail(node.pointer, "weight tensor '" + name + "' is missing from '" +
                              *weightsPath + "'");
+    usedWeights.insert(name);
     if (t->dtype != seqc::DType::F32 && t->dtype != seqc::DType::F16 &&
         t->dtype != seqc::DType::BF16)
       fail(node.pointer, "weight tensor '" + name + "' has dtype " +
@@ -80,6 +86,27 @@ SmallVector<Value> Importer::weightsFor(const Node &node,
     values.push_back(w);
   }
   return values;
+}
+
+void Importer::checkUnusedWeights(const std::vector<Node> &nodes) {
+  // A named file no node needed may be absent (SPEC §2: optional then).
+  if (!weightsPath || (!weights && !llvm::sys::fs::exists(*weightsPath)))
+    return;
+  for (const seqc::TensorInfo &t : openWeights().tensors()) {
+    if (usedWeights.count(t.name))
+      continue;
+    // The node whose name, with a dot, begins the tensor's (the longest).
+    const Node *owner = nullptr;
+    for (const Node &n : nodes)
+      if (llvm::StringRef(t.name).starts_with(n.name + ".") &&
+          (!owner || n.name.size() > owner->name.size()))
+        owner = &n;
+    if (owner)
+      fail(owner->pointer,
+           "weight tensor '" + t.name + "' is not used by op '" + owner->op +
+               "' with these attributes: it belongs to an option seqc does "
+               "not implement, and running without it would be wrong");
+  }
 }
 
 /// A size no real dimension has, used to find which weight dimensions follow

@@ -87,11 +87,32 @@ Value decomposeRGCN(TensorBuilder &b, RGCNOp op, const Graph &g) {
   int64_t r = op.getRelations();
   Value msgs = RelationLinearOp::create(b, g.x, g.edgeIndex, g.edgeType, w[0],
                                         g.n, Side::src, Materialize::edge);
-  Value agg = AggregateOp::create(b, msgs, g.edgeIndex, g.edgeType, Value(),
-                                  g.n, Reduce::mean, b.getI64IntegerAttr(r));
-  Value root = TypedLinearOp::create(b, g.x, Value(), oneType(b, w[1]),
-                                     oneType(b, w[2]));
-  return add(b, root, agg);
+  // add: one sum over all edges (Σ_r of the per-relation sums); mean and
+  // max: per relation, then summed.
+  Value agg =
+      op.getAggr() == Aggregation::add
+          ? AggregateOp::create(b, msgs, g.edgeIndex, Value(), Value(), g.n,
+                                Reduce::sum, IntegerAttr())
+          : AggregateOp::create(b, msgs, g.edgeIndex, g.edgeType, Value(), g.n,
+                                op.getAggr() == Aggregation::max ? Reduce::max
+                                                                 : Reduce::mean,
+                                b.getI64IntegerAttr(r));
+  Value root = op.getRoot() ? w[1] : Value();
+  Value bias = op.getBias() ? w.back() : Value();
+  if (root)
+    return add(b,
+               TypedLinearOp::create(b, g.x, Value(), oneType(b, root),
+                                     bias ? oneType(b, bias) : Value()),
+               agg);
+  if (!bias)
+    return agg;
+  return b.generic(
+      {agg, bias}, {b.identity(2), b.select(2, {1})}, b.empty(b.sizes(agg)),
+      b.identity(2),
+      {utils::IteratorType::parallel, utils::IteratorType::parallel},
+      [](ImplicitLocOpBuilder &ib, ValueRange v) {
+        return SmallVector<Value>{arith::AddFOp::create(ib, v[0], v[1])};
+      });
 }
 
 Value decomposeRGAT(TensorBuilder &b, RGATOp op, const Graph &g) {

@@ -319,6 +319,8 @@ LogicalResult Lowering::aggregate(ImplicitLocOpBuilder &b, AggregateOp op) {
         return failure();
       scores = *s;
     }
+  } else if (op.getReduce() == Reduce::max) {
+    kind = NodeReduceKind::max_per_relation;
   } else {
     kind = op.getEdgeType() ? NodeReduceKind::mean_per_relation
                             : NodeReduceKind::mean;

@@ -276,9 +276,9 @@ def causal_conv1d(x, weight, bias, activation="none"):
 SPIKE_MARGIN = 1e-4
 
 
-def _neurons(x, charge, v_threshold, v_reset, follow):
+def _neurons(x, charge, v_threshold, v_reset, follow, v0=None):
     """SpikingJelly multi-step neurons along time (axis 1) of x [B, T, ...]:
-        V_0 = v_reset (0 for soft reset)
+        V_0 = v0 [B, ...] if given, else v_reset (0 for soft reset)
         H_t = charge(V_{t−1}, X_t)
         S_t = [H_t ≥ v_threshold]
         hard reset: V_t = H_t (1 − S_t) + v_reset S_t
@@ -292,7 +292,8 @@ def _neurons(x, charge, v_threshold, v_reset, follow):
     thr = float(v_threshold)
     soft = v_reset is None
     vr = 0.0 if soft else float(v_reset)
-    V = np.full(x.shape[:1] + x.shape[2:], vr)
+    V = (np.full(x.shape[:1] + x.shape[2:], vr) if v0 is None
+         else f64(v0).reshape(x.shape[:1] + x.shape[2:]))
     S = np.zeros(x.shape)
     Hs = np.zeros(x.shape)
     for t in range(x.shape[1]):
@@ -309,12 +310,13 @@ def _neurons(x, charge, v_threshold, v_reset, follow):
 
 
 def lif(x, tau=2.0, v_threshold=1.0, v_reset=0.0, decay_input=True,
-        follow=None):
+        follow=None, v0=None):
     """SPEC §4.5 `lif` (SpikingJelly LIFNode, multi-step), V_r = v_reset
     (0 when v_reset is None, the soft reset):
         decay_input:  H = V + (X − (V − V_r)) / τ
         otherwise:    H = V − (V − V_r) / τ + X
-    then fire and reset as in _neurons. Returns (spikes, V_T, H)."""
+    then fire and reset as in _neurons, from v0 if given. Returns (spikes,
+    V_T, H)."""
     vr = 0.0 if v_reset is None else float(v_reset)
     tau = float(tau)
     if decay_input:
@@ -323,10 +325,11 @@ def lif(x, tau=2.0, v_threshold=1.0, v_reset=0.0, decay_input=True,
     else:
         def charge(V, X):
             return V - (V - vr) / tau + X
-    return _neurons(x, charge, v_threshold, v_reset, follow)
+    return _neurons(x, charge, v_threshold, v_reset, follow, v0)
 
 
-def plif(x, w, v_threshold=1.0, v_reset=0.0, decay_input=True, follow=None):
+def plif(x, w, v_threshold=1.0, v_reset=0.0, decay_input=True, follow=None,
+         v0=None):
     """SPEC §4.5 `plif` (SpikingJelly ParametricLIFNode): `lif` with
     1/τ = σ(w), w the 0-d weight:
         decay_input:  H = V + (X − (V − V_r)) σ(w)
@@ -340,13 +343,13 @@ def plif(x, w, v_threshold=1.0, v_reset=0.0, decay_input=True, follow=None):
     else:
         def charge(V, X):
             return V - (V - vr) * k + X
-    return _neurons(x, charge, v_threshold, v_reset, follow)
+    return _neurons(x, charge, v_threshold, v_reset, follow, v0)
 
 
-def if_neuron(x, v_threshold=1.0, v_reset=0.0, follow=None):
+def if_neuron(x, v_threshold=1.0, v_reset=0.0, follow=None, v0=None):
     """SPEC §4.5 `if_neuron` (SpikingJelly IFNode): H = V + X, then fire and
     reset as lif. Returns (spikes, V_T, H)."""
-    return _neurons(x, lambda V, X: V + X, v_threshold, v_reset, follow)
+    return _neurons(x, lambda V, X: V + X, v_threshold, v_reset, follow, v0)
 
 
 def wkv(k, v, time_decay, time_first):

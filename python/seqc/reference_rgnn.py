@@ -36,21 +36,31 @@ def _edge_softmax(scores, dst, n):
     return alpha
 
 
-def rgcn(x, edge_index, edge_type, w, out, relations):
-    """PyG RGCNConv (mean): x'_i = x_i·root + Σ_r mean_{j∈N_r(i)} x_j·W_r + b,
-    an empty N_r(i) contributing 0. w: weight [R,in,out], root [in,out],
-    bias [out]. Returns [N, out]."""
+def rgcn(x, edge_index, edge_type, w, out, relations, aggr="mean", root=True,
+         bias=True):
+    """PyG RGCNConv: x'_i = x_i·root + Σ_r AGG_{j∈N_r(i)} x_j·W_r + b with
+    AGG the mean, sum (`add`) or elementwise max of the relation's messages
+    (PyG aggregates x_j·W_r per relation), an empty N_r(i) contributing 0;
+    the root term only with `root`, b only with `bias`. w: weight
+    [R,in,out], root [in,out], bias [out]. Returns [N, out]."""
     x = np.asarray(x, np.float64)
     f = _f64(w)
     src, dst = np.asarray(edge_index[0]), np.asarray(edge_index[1])
     edge_type = np.asarray(edge_type)
     n = x.shape[0]
-    y = x @ f["root"] + f["bias"]
+    y = np.zeros((n, out))
+    if root:
+        y += x @ f["root"]
+    if bias:
+        y += f["bias"]
     for i in range(n):
         for r in range(relations):
             js = src[(dst == i) & (edge_type == r)]
-            if len(js):
-                y[i] += x[js].mean(axis=0) @ f["weight"][r]
+            if len(js) == 0:
+                continue
+            msgs = x[js] @ f["weight"][r]
+            y[i] += {"mean": msgs.mean(axis=0), "add": msgs.sum(axis=0),
+                     "max": msgs.max(axis=0)}[aggr]
     assert y.shape == (n, out)
     return y
 
@@ -157,11 +167,17 @@ def random_graph(rng, n, e, relations, node_types=None):
     return graph + (rng.integers(0, node_types, n).astype(np.int64),)
 
 
-def weight_shapes(op, f, out, heads=1, relations=1, node_types=1):
+def weight_shapes(op, f, out, heads=1, relations=1, node_types=1,
+                  aggr="mean", root=True, bias=True):
     """The SPEC §4.6 weights of `op` with input width f: name → shape."""
     r, h, k, d = relations, heads, node_types, out // heads
     if op == "rgcn":
-        return {"weight": (r, f, out), "root": (f, out), "bias": (out,)}
+        shapes = {"weight": (r, f, out)}
+        if root:
+            shapes["root"] = (f, out)
+        if bias:
+            shapes["bias"] = (out,)
+        return shapes
     if op == "rgat":
         return {"weight": (r, h, f, d), "attn_l": (r, h, d), "attn_r": (r, h, d),
                 "loop_weight": (f, out), "bias": (out,)}
@@ -188,10 +204,12 @@ def model(op, f, attrs):
             "outputs": {"y": "g"}}
 
 
-def attrs(op, out, heads, relations, node_types):
+def attrs(op, out, heads, relations, node_types, rgcn_options=None):
     """The model attrs of `op` (SPEC §4.6): heads for rgat and hgt, node
-    types for hgt."""
+    types for hgt, rgcn's aggr/root/bias where given."""
     a = {"out": out, "relations": relations}
+    if op == "rgcn":
+        a.update(rgcn_options or {})
     if op != "rgcn":
         a["heads"] = heads
     if op == "hgt":

@@ -1,5 +1,6 @@
-"""float64 reference of SPEC §4.3 `rnn`: torch.nn.GRU and torch.nn.LSTM with
-batch_first=True, written from PyTorch's documented equations.
+"""float64 reference of SPEC §4.3 `rnn`: torch.nn.GRU, torch.nn.LSTM and
+torch.nn.RNN with batch_first=True, written from PyTorch's documented
+equations.
 
 GRU, gate order r, z, n:
     r = σ(W_ir x + b_ir + W_hr h + b_hr)
@@ -9,6 +10,10 @@ GRU, gate order r, z, n:
 LSTM, gate order i, f, g, o:
     i, f, o = σ(·), g = tanh(·) of W_i* x + b_i* + W_h* h + b_h*
     c' = f ⊙ c + i ⊙ g,  h' = o ⊙ tanh(c')
+RNN (rnn_tanh, rnn_relu): h' = act(W_ih x + b_ih + W_hh h + b_hh)
+Without bias the b terms are 0. Bidirectional: per layer a second set of
+weights (suffix `_reverse`) runs from the last step back; y concatenates
+the two directions' outputs, state row l·2 + d.
 """
 import numpy as np
 
@@ -17,40 +22,54 @@ def _sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def rnn(x, w, cell, hidden, layers=1, h0=None, c0=None):
+def _cell_step(cell, gi, gh, h, c, H):
+    if cell == "gru":
+        r = _sigmoid(gi[:, :H] + gh[:, :H])
+        z = _sigmoid(gi[:, H:2 * H] + gh[:, H:2 * H])
+        n = np.tanh(gi[:, 2 * H:] + r * gh[:, 2 * H:])
+        return (1 - z) * n + z * h, c
+    if cell == "lstm":
+        g = gi + gh
+        i, f = _sigmoid(g[:, :H]), _sigmoid(g[:, H:2 * H])
+        gg, o = np.tanh(g[:, 2 * H:3 * H]), _sigmoid(g[:, 3 * H:])
+        c = f * c + i * gg
+        return o * np.tanh(c), c
+    s = gi + gh
+    return (np.tanh(s) if cell == "rnn_tanh" else np.maximum(s, 0.0)), c
+
+
+def rnn(x, w, cell, hidden, layers=1, h0=None, c0=None, bias=True,
+        bidirectional=False):
     """x [B, T, D]; w maps `weight_ih_l{l}` etc. to arrays. Returns y
-    [B, T, H], h_n [L, B, H] and, for lstm, c_n [L, B, H]."""
+    [B, T, dirs·H], h_n [L·dirs, B, H] and, for lstm, c_n [L·dirs, B, H]."""
     x = np.asarray(x, np.float64)
     B, T, _ = x.shape
     H = hidden
-    h_n = np.zeros((layers, B, H))
-    c_n = np.zeros((layers, B, H))
+    dirs = 2 if bidirectional else 1
+    h_n = np.zeros((layers * dirs, B, H))
+    c_n = np.zeros((layers * dirs, B, H))
     seq = x
     for l in range(layers):
-        wih = np.asarray(w[f"weight_ih_l{l}"], np.float64)
-        whh = np.asarray(w[f"weight_hh_l{l}"], np.float64)
-        bih = np.asarray(w[f"bias_ih_l{l}"], np.float64)
-        bhh = np.asarray(w[f"bias_hh_l{l}"], np.float64)
-        h = np.zeros((B, H)) if h0 is None else np.asarray(h0[l], np.float64)
-        c = np.zeros((B, H)) if c0 is None else np.asarray(c0[l], np.float64)
-        out = np.zeros((B, T, H))
-        for t in range(T):
-            gi = seq[:, t] @ wih.T + bih
-            gh = h @ whh.T + bhh
-            if cell == "gru":
-                r = _sigmoid(gi[:, :H] + gh[:, :H])
-                z = _sigmoid(gi[:, H:2 * H] + gh[:, H:2 * H])
-                n = np.tanh(gi[:, 2 * H:] + r * gh[:, 2 * H:])
-                h = (1 - z) * n + z * h
-            else:
-                g = gi + gh
-                i, f = _sigmoid(g[:, :H]), _sigmoid(g[:, H:2 * H])
-                gg, o = np.tanh(g[:, 2 * H:3 * H]), _sigmoid(g[:, 3 * H:])
-                c = f * c + i * gg
-                h = o * np.tanh(c)
-            out[:, t] = h
-        h_n[l], c_n[l] = h, c
-        seq = out
+        outs = []
+        for d in range(dirs):
+            sfx = f"_l{l}" + ("_reverse" if d else "")
+            wih = np.asarray(w["weight_ih" + sfx], np.float64)
+            whh = np.asarray(w["weight_hh" + sfx], np.float64)
+            bih = np.asarray(w["bias_ih" + sfx], np.float64) if bias else 0.0
+            bhh = np.asarray(w["bias_hh" + sfx], np.float64) if bias else 0.0
+            row = l * dirs + d
+            h = (np.zeros((B, H)) if h0 is None
+                 else np.asarray(h0[row], np.float64))
+            c = (np.zeros((B, H)) if c0 is None
+                 else np.asarray(c0[row], np.float64))
+            out = np.zeros((B, T, H))
+            for t in (range(T - 1, -1, -1) if d else range(T)):
+                h, c = _cell_step(cell, seq[:, t] @ wih.T + bih,
+                                  h @ whh.T + bhh, h, c, H)
+                out[:, t] = h
+            h_n[row], c_n[row] = h, c
+            outs.append(out)
+        seq = np.concatenate(outs, axis=2)
     return (seq, h_n, c_n) if cell == "lstm" else (seq, h_n)
 
 

@@ -15,6 +15,31 @@ func.func @rgcn(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, 
   return %y : tensor<?x32xf32>
 }
 
+// aggr add: one sum over all edges, no root term, the bias added alone.
+// CHECK-LABEL: func.func @rgcn_add_no_root(
+// CHECK-SAME:    %[[X:[^:]+]]: tensor<?x16xf32>, %[[EI:[^:]+]]: tensor<2x?xi64>, %[[ET:[^:]+]]: tensor<?xi64>, %[[W:[^:]+]]: tensor<3x16x32xf32>, %[[B:[^:]+]]: tensor<32xf32>)
+// CHECK:         %[[M:.+]] = rgnn.relation_linear %[[X]], %[[EI]], %[[ET]], %[[W]]
+// CHECK:         %[[AGG:.+]] = rgnn.aggregate %[[M]], %[[EI]] nodes %{{.+}} {reduce = #rgnn<reduce sum>}
+// CHECK-NOT:     rgnn.typed_linear
+// CHECK:         %[[Y:.+]] = linalg.generic {{.*}} ins(%[[AGG]], %[[B]] :
+// CHECK:         return %[[Y]]
+func.func @rgcn_add_no_root(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x16x32xf32>, %b: tensor<32xf32>) -> tensor<?x32xf32> {
+  %y = rgnn.rgcn %x, %ei, %et weights(%w, %b) {out = 32 : i64, relations = 3 : i64, aggr = #rgnn<aggregation add>, root = false} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, tensor<32xf32>) -> tensor<?x32xf32>
+  return %y : tensor<?x32xf32>
+}
+
+// aggr max: per relation; a root term without bias.
+// CHECK-LABEL: func.func @rgcn_max_no_bias(
+// CHECK-SAME:    %[[X:[^:]+]]: tensor<?x16xf32>, %[[EI:[^:]+]]: tensor<2x?xi64>, %[[ET:[^:]+]]: tensor<?xi64>, %[[W:[^:]+]]: tensor<3x16x32xf32>, %[[ROOT:[^:]+]]: tensor<16x32xf32>)
+// CHECK:         %[[AGG:.+]] = rgnn.aggregate %{{.+}}, %[[EI]] types(%[[ET]]) nodes %{{.+}} {reduce = #rgnn<reduce max>, relations = 3 : i64}
+// CHECK:         %[[R:.+]] = rgnn.typed_linear %[[X]], %{{.+}} : (tensor<?x16xf32>, tensor<1x16x32xf32>) -> tensor<?x32xf32>
+// CHECK:         %[[Y:.+]] = linalg.generic {{.*}} ins(%[[R]], %[[AGG]] :
+// CHECK:         return %[[Y]]
+func.func @rgcn_max_no_bias(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x16x32xf32>, %root: tensor<16x32xf32>) -> tensor<?x32xf32> {
+  %y = rgnn.rgcn %x, %ei, %et weights(%w, %root) {out = 32 : i64, relations = 3 : i64, aggr = #rgnn<aggregation max>, bias = false} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, tensor<16x32xf32>) -> tensor<?x32xf32>
+  return %y : tensor<?x32xf32>
+}
+
 // Heads as one [R, in, out] weight; scores per head from both ends.
 // CHECK-LABEL: func.func @rgat(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x16xf32>, %[[EI:[^:]+]]: tensor<2x?xi64>, %[[ET:[^:]+]]: tensor<?xi64>

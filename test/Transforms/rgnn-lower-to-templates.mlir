@@ -28,6 +28,18 @@ func.func @rgcn(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, 
   return %y, %z : tensor<?x32xf32>, tensor<?x32xf32>
 }
 
+// RGCN's max: per (relation, destination) segment, then summed.
+// CHECK-LABEL: func.func @rgcn_max(
+// CHECK:         %[[SRC:.+]], %[[DST:.+]], %[[T:.+]], %{{.+}}, %[[SEG:.+]] = rgnn.graph_layout
+// CHECK:         %[[E:.+]] = rgnn.gemm
+// CHECK:         %[[Z:.+]] = rgnn.node_reduce %[[E]] over %[[SEG]] edges %[[SRC]], %[[DST]], %[[T]] nodes %{{.+}} {heads = 1 : i64, kind = #rgnn<node_reduce_kind max_per_relation>, mode = #rgnn<row_mode edge>}
+// CHECK:         return %[[Z]]
+func.func @rgcn_max(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x16x32xf32>, %n: index) -> tensor<?x32xf32> {
+  %e = rgnn.relation_linear %x, %ei, %et, %w nodes %n {side = #rgnn<side src>} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, index) -> tensor<?x32xf32>
+  %z = rgnn.aggregate %e, %ei types(%et) nodes %n {reduce = #rgnn<reduce max>, relations = 3 : i64} : (tensor<?x32xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x32xf32>
+  return %z : tensor<?x32xf32>
+}
+
 // Node-type linears sort the nodes by type (node_layout) and gather and
 // scatter through that order. A gather is not computed: its consumer reads
 // the node rows (mode "dst"). Compact transforms are read through their

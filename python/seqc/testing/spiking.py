@@ -81,8 +81,9 @@ class Neuron:
                              " 1/tau=sigmoid(%.4g)" % self.w[
                                  self.name + ".w"] if self.w else "")
 
-    def node(self, x):
-        n = {"name": self.name, "op": self.kind, "inputs": [x]}
+    def node(self, x, v0=None):
+        n = {"name": self.name, "op": self.kind,
+             "inputs": [x] if v0 is None else [x, v0]}
         if self.attrs:
             n["attrs"] = self.attrs
         return n
@@ -95,19 +96,27 @@ class Neuron:
             return g / 4.0
         return g if self.decay_input else g / self.tau
 
-    def __call__(self, x, follow=None):
-        """(spikes, V_T, H − v_threshold) in float64."""
+    def __call__(self, x, follow=None, v0=None):
+        """(spikes, V_T, H − v_threshold) in float64, from the potential v0
+        (None: the reset value)."""
         if self.kind == "lif":
             s, v, h = ref.lif(x, self.tau, self.v_threshold, self.v_reset,
-                              self.decay_input, follow=follow)
+                              self.decay_input, follow=follow, v0=v0)
         elif self.kind == "plif":
             s, v, h = ref.plif(x, w64(self.w, self.name + ".w"),
                                self.v_threshold, self.v_reset,
-                               self.decay_input, follow=follow)
+                               self.decay_input, follow=follow, v0=v0)
         else:
             s, v, h = ref.if_neuron(x, self.v_threshold, self.v_reset,
-                                    follow=follow)
+                                    follow=follow, v0=v0)
         return s, v, h - self.v_threshold
+
+    def draw_v0(self, rng, shape):
+        """A starting potential [B, ...] from below rest to the threshold,
+        as a previous call may have left it."""
+        vr = 0.0 if self.v_reset is None else self.v_reset
+        lo, hi = min(vr, self.v_threshold), max(vr, self.v_threshold)
+        return rng.uniform(lo - (hi - lo), hi, shape).astype(np.float32)
 
 
 def clear_of_threshold(dist):
@@ -129,11 +138,11 @@ def unfollowed(dist):
             % near} if near else {}
 
 
-def neuron_reference(n, a, got, outputs):
-    """The reference of neuron `n` on charges `a`, following seqc's spikes
-    where they came back; its spike density and the unfollowed-run skip
-    where the spikes are not an output."""
-    s, v, dist = n(a, followed(got, "y", a.shape))
+def neuron_reference(n, a, got, outputs, v0=None):
+    """The reference of neuron `n` on charges `a` from the potential v0,
+    following seqc's spikes where they came back; its spike density and the
+    unfollowed-run skip where the spikes are not an output."""
+    s, v, dist = n(a, followed(got, "y", a.shape), v0)
     out = {"y": s, "v": v, "@dist:y": dist}
     if "y" not in outputs:
         out["@density:y"] = s
@@ -161,6 +170,11 @@ def gen_neuron(kind):
         outputs = neuron_outputs(i)
         scale = n.gap()
         mean = pick(rng, [0.5, 0.8, 1.5])
+        # Some cases continue from a given potential v0 [B, ...].
+        with_v0 = i % 7 in (1, 4, 5)
+        inputs = {"x": {"dtype": "f32", "shape": ["B", "T"] + tail}}
+        if with_v0:
+            inputs["v0"] = {"dtype": "f32", "shape": ["B"] + tail}
 
         def make(rng, B, T):
             # Mean drive below, near or above the firing point. Without
@@ -169,16 +183,18 @@ def gen_neuron(kind):
             for _ in range(50):
                 x = normal(rng, [B, T] + tail, abs(scale)) + np.float32(
                     mean * scale)
-                if "y" in outputs or clear_of_threshold(n(x)[2]):
+                v0 = n.draw_v0(rng, [B] + tail) if with_v0 else None
+                if "y" in outputs or clear_of_threshold(n(x, v0=v0)[2]):
                     break
-            return {"x": x}
+            return {"x": x, "v0": v0} if with_v0 else {"x": x}
 
         def reference(x, got):
-            return neuron_reference(n, x["x"], got, outputs)
-        return Config("%s x=%s outputs=%s"
-                      % (n.desc(), ["B", "T"] + tail, ",".join(outputs)),
-                      {"x": {"dtype": "f32", "shape": ["B", "T"] + tail}},
-                      [n.node("x")], outputs, n.w, make, reference,
+            return neuron_reference(n, x["x"], got, outputs, x.get("v0"))
+        return Config("%s x=%s v0=%d outputs=%s"
+                      % (n.desc(), ["B", "T"] + tail, with_v0,
+                         ",".join(outputs)),
+                      inputs, [n.node("x", "v0" if with_v0 else None)],
+                      outputs, n.w, make, reference,
                       neuron_sizes(rng, i, unfollowed_times(outputs, "y")),
                       follow=True)
     return gen
@@ -201,6 +217,10 @@ def gen_linear_into_neuron(rng, i):
     # A fixed offset per input feature: some neurons are driven to fire
     # often, some hardly ever.
     offset = uniform(rng, (inp,), 6.0 * g)
+    with_v0 = i % 7 in (2, 3)
+    inputs = {"x": {"dtype": "f32", "shape": lead + [inp]}}
+    if with_v0:
+        inputs["v0"] = {"dtype": "f32", "shape": lead[:1] + lead[2:] + [out]}
 
     def charge_in(x):
         b = w64(w, "l.bias") if bias else None
@@ -211,18 +231,22 @@ def gen_linear_into_neuron(rng, i):
         for _ in range(50):
             # x W^T has standard deviation about 0.58·xs.
             x = normal(rng, shape + [inp], 4.0 * g) + offset
-            if "y" in outputs or clear_of_threshold(n(charge_in(x))[2]):
+            v0 = (n.draw_v0(rng, shape[:1] + shape[2:] + [out]) if with_v0
+                  else None)
+            if "y" in outputs or clear_of_threshold(
+                    n(charge_in(x), v0=v0)[2]):
                 break
-        return {"x": x}
+        return {"x": x, "v0": v0} if with_v0 else {"x": x}
 
     def reference(x, got):
-        return neuron_reference(n, charge_in(x["x"]), got, outputs)
-    return Config("in=%d out=%d bias=%d lead=%s %s outputs=%s"
+        return neuron_reference(n, charge_in(x["x"]), got, outputs,
+                                x.get("v0"))
+    return Config("in=%d out=%d bias=%d lead=%s %s v0=%d outputs=%s"
                   % (inp, out, bias, "".join(map(str, lead)), n.desc(),
-                     ",".join(outputs)),
-                  {"x": {"dtype": "f32", "shape": lead + [inp]}},
+                     with_v0, ",".join(outputs)),
+                  inputs,
                   [{"name": "l", "op": "linear", "inputs": ["x"],
-                    "attrs": attrs}, n.node("l")],
+                    "attrs": attrs}, n.node("l", "v0" if with_v0 else None)],
                   outputs, w, make, reference,
                   neuron_sizes(rng, i, unfollowed_times(outputs, "y")),
                   follow=True)

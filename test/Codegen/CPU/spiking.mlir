@@ -29,6 +29,22 @@ func.func @lif(%x: tensor<?x?x20xf32>) -> (tensor<?x?x20xf32>, tensor<?x20xf32>)
 
 // -----
 
+// From a given potential v0 (a stream continued): the register starts
+// from v0's block instead of the reset value.
+// CHECK-LABEL: func.func @lif_from_v0
+// CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x20xf32>, %[[V0:[^:]+]]: tensor<?x20xf32>)
+// CHECK: %[[V0B:.*]] = bufferization.to_buffer %[[V0]]
+// CHECK: scf.parallel (%[[B:.*]], %[[N:.*]]) =
+// CHECK:   scf.if %{{.*}} {
+// CHECK:     %[[START:.*]] = vector.load %[[V0B]][%[[B]], %{{.*}}] : {{.*}}, vector<128xf32>
+// CHECK:     scf.for %{{.*}} = {{.*}} iter_args(%{{.*}} = %[[START]]) -> (vector<128xf32>)
+func.func @lif_from_v0(%x: tensor<?x?x20xf32>, %v0: tensor<?x20xf32>) -> (tensor<?x?x20xf32>, tensor<?x20xf32>) {
+  %s, %v = seq.lif %x v0(%v0) {tau = 2.0 : f64, v_threshold = 1.0 : f64, v_reset = 0.0 : f64, decay_input = true} : (tensor<?x?x20xf32>, tensor<?x20xf32>) -> (tensor<?x?x20xf32>, tensor<?x20xf32>)
+  return %s, %v : tensor<?x?x20xf32>, tensor<?x20xf32>
+}
+
+// -----
+
 // A linear layer used only by a neuron is computed inside the neuron's
 // loop nest: no contraction is materialized, the membrane input is a dot
 // product over the transposed weight, step by step.

@@ -261,8 +261,8 @@ func.func @aggregate_msgs_rank(%m: tensor<?xf32>, %ei: tensor<2x?xi64>, %n: inde
 // -----
 
 func.func @aggregate_reduce_kind(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %n: index) {
-  // expected-error @+1 {{expected ::seqc::rgnn::Reduce to be one of: sum, mean}}
-  %y = rgnn.aggregate %m, %ei nodes %n {reduce = #rgnn<reduce max>} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
+  // expected-error @+1 {{expected ::seqc::rgnn::Reduce to be one of: sum, mean, max}}
+  %y = rgnn.aggregate %m, %ei nodes %n {reduce = #rgnn<reduce min>} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
   return
 }
 
@@ -277,8 +277,16 @@ func.func @aggregate_msgs_edge_count(%m: tensor<5x16xf32>, %ei: tensor<2x7xi64>,
 // -----
 
 func.func @aggregate_types_with_sum(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %n: index) {
-  // expected-error @+1 {{per-relation aggregation ('edge_type') needs reduce mean}}
+  // expected-error @+1 {{per-relation aggregation ('edge_type') needs reduce mean or max}}
   %y = rgnn.aggregate %m, %ei types(%et) nodes %n {reduce = #rgnn<reduce sum>, relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
+  return
+}
+
+// -----
+
+func.func @aggregate_max_without_types(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %n: index) {
+  // expected-error @+1 {{reduce max needs operand 'edge_type'}}
+  %y = rgnn.aggregate %m, %ei nodes %n {reduce = #rgnn<reduce max>} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
   return
 }
 

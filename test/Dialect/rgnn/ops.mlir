@@ -10,6 +10,14 @@ func.func @rgcn(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, 
   return %y : tensor<?x32xf32>
 }
 
+// CHECK-LABEL: func.func @rgcn_max_no_root_no_bias(
+// CHECK-SAME:    %[[X:[^:]+]]: tensor<?x16xf32>, %[[EI:[^:]+]]: tensor<2x?xi64>, %[[ET:[^:]+]]: tensor<?xi64>, %[[W:[^:]+]]: tensor<3x16x32xf32>)
+// CHECK:         %[[Y:.+]] = rgnn.rgcn %[[X]], %[[EI]], %[[ET]] weights(%[[W]]) {aggr = #rgnn<aggregation max>, bias = false, out = 32 : i64, relations = 3 : i64, root = false} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>) -> tensor<?x32xf32>
+func.func @rgcn_max_no_root_no_bias(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x16x32xf32>) -> tensor<?x32xf32> {
+  %y = rgnn.rgcn %x, %ei, %et weights(%w) {out = 32 : i64, relations = 3 : i64, aggr = #rgnn<aggregation max>, root = false, bias = false} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>) -> tensor<?x32xf32>
+  return %y : tensor<?x32xf32>
+}
+
 // CHECK-LABEL: func.func @rgat(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x16xf32>, %[[EI:[^:]+]]: tensor<2x?xi64>, %[[ET:[^:]+]]: tensor<?xi64>, %[[W:[^:]+]]: tensor<3x4x16x8xf32>, %[[AL:[^:]+]]: tensor<3x4x8xf32>, %[[AR:[^:]+]]: tensor<3x4x8xf32>, %[[LW:[^:]+]]: tensor<16x32xf32>, %[[B:[^:]+]]: tensor<32xf32>)
 // CHECK:         %[[Y:.+]] = rgnn.rgat %[[X]], %[[EI]], %[[ET]] weights(%[[W]], %[[AL]], %[[AR]], %[[LW]], %[[B]]) {heads = 4 : i64, negative_slope = 2.000000e-01 : f64, out = 32 : i64, relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x4x16x8xf32>, tensor<3x4x8xf32>, tensor<3x4x8xf32>, tensor<16x32xf32>, tensor<32xf32>) -> tensor<?x32xf32>

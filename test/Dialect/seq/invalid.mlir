@@ -314,7 +314,7 @@ func.func @causal_conv1d_kernel_shape(%x: tensor<?x?x16xf32>, %w: tensor<16x3xf3
 // -----
 
 func.func @rnn_gru_c0(%x: tensor<?x?x16xf32>, %h0: tensor<1x?x8xf32>, %c0: tensor<1x?x8xf32>, %wih: tensor<24x16xf32>, %whh: tensor<24x8xf32>, %b: tensor<24xf32>) {
-  // expected-error @+1 {{a gru has no cell state 'c0'}}
+  // expected-error @+1 {{only an lstm has a cell state 'c0'}}
   %y, %hn = seq.rnn %x h0(%h0) c0(%c0) weights(%wih, %whh, %b, %b) {cell = #seq<rnn_cell gru>, hidden = 8 : i64, layers = 1 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<1x?x8xf32>, tensor<1x?x8xf32>, tensor<24x16xf32>, tensor<24x8xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>)
   return
 }
@@ -322,8 +322,8 @@ func.func @rnn_gru_c0(%x: tensor<?x?x16xf32>, %h0: tensor<1x?x8xf32>, %c0: tenso
 // -----
 
 func.func @rnn_unknown_cell(%x: tensor<?x?x16xf32>, %wih: tensor<24x16xf32>, %whh: tensor<24x8xf32>, %b: tensor<24xf32>) {
-  // expected-error @+1 {{expected ::seqc::seq::RNNCell to be one of: gru, lstm}}
-  %y, %hn = seq.rnn %x weights(%wih, %whh, %b, %b) {cell = #seq<rnn_cell rnn_tanh>, hidden = 8 : i64, layers = 1 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<24x16xf32>, tensor<24x8xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>)
+  // expected-error @+1 {{expected ::seqc::seq::RNNCell to be one of: gru, lstm, rnn_tanh, rnn_relu}}
+  %y, %hn = seq.rnn %x weights(%wih, %whh, %b, %b) {cell = #seq<rnn_cell elman>, hidden = 8 : i64, layers = 1 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<24x16xf32>, tensor<24x8xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<?x?x8xf32>, tensor<1x?x8xf32>)
   return
 }
 
@@ -477,9 +477,17 @@ func.func @gated_attention_gqa_kv_shape(%x: tensor<?x?x16xf32>, %w: tensor<16x16
 
 // -----
 
-func.func @lif_tau_zero(%x: tensor<?x?x16xf32>) {
-  // expected-error @+1 {{attribute 'tau' must be positive}}
-  %y, %v = seq.lif %x {tau = 0.0 : f64, v_threshold = 1.0 : f64, decay_input = true} : (tensor<?x?x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x16xf32>)
+func.func @lif_v0_shape(%x: tensor<?x?x16xf32>, %v0: tensor<?x8xf32>) {
+  // expected-error @+1 {{operand 'v0' must have shape [?, 16], got [?, 8]}}
+  %y, %v = seq.lif %x v0(%v0) {tau = 2.0 : f64, v_threshold = 1.0 : f64, decay_input = true} : (tensor<?x?x16xf32>, tensor<?x8xf32>) -> (tensor<?x?x16xf32>, tensor<?x16xf32>)
+  return
+}
+
+// -----
+
+func.func @lif_tau_one(%x: tensor<?x?x16xf32>) {
+  // expected-error @+1 {{attribute 'tau' must be greater than 1, got 1.000000}}
+  %y, %v = seq.lif %x {tau = 1.0 : f64, v_threshold = 1.0 : f64, decay_input = true} : (tensor<?x?x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x16xf32>)
   return
 }
 
@@ -567,7 +575,7 @@ func.func @spiking_rwkv_ffn_value_shape(%x: tensor<?x?x16xf32>, %vd: tensor<16xf
 // -----
 
 func.func @spiking_rwkv_tau_negative(%x: tensor<?x?x16xf32>, %vd: tensor<16xf32>, %mdd: tensor<16x16xf32>, %mfd: tensor<32x16xf32>, %mdf: tensor<16x32xf32>) {
-  // expected-error @+1 {{'seq.spiking_rwkv' op attribute 'tau' must be positive}}
+  // expected-error @+1 {{'seq.spiking_rwkv' op attribute 'tau' must be greater than 1}}
   %y = seq.spiking_rwkv %x weights(%vd, %vd, %vd, %vd, %vd, %vd, %vd, %vd, %vd, %mdd, %mdd, %mdd, %mdd, %vd, %vd, %mfd, %mdd, %mdf) {ffn_hidden = 32 : i64, first = false, tau = -2.0 : f64, v_threshold = 1.0 : f64} : (tensor<?x?x16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<32x16xf32>, tensor<16x16xf32>, tensor<16x32xf32>) -> tensor<?x?x16xf32>
   return
 }

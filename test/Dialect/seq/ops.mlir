@@ -216,6 +216,15 @@ func.func @rnn_lstm(%x: tensor<?x?x16xf32>, %h0: tensor<2x?x8xf32>, %c0: tensor<
   return %y, %hn, %cn : tensor<?x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x8xf32>
 }
 
+// CHECK-LABEL: func.func @rnn_relu_bidirectional_no_bias(
+// CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x16xf32>, %[[WIH:[^:]+]]: tensor<8x16xf32>, %[[WHH:[^:]+]]: tensor<8x8xf32>, %[[WIHR:[^:]+]]: tensor<8x16xf32>, %[[WHHR:[^:]+]]: tensor<8x8xf32>)
+// CHECK:         %[[Y:.+]], %[[HN:.+]] = seq.rnn %[[X]] weights(%[[WIH]], %[[WHH]], %[[WIHR]], %[[WHHR]]) {bias = false, bidirectional = true, cell = #seq<rnn_cell rnn_relu>, hidden = 8 : i64, layers = 1 : i64, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<8x16xf32>, tensor<8x8xf32>, tensor<8x16xf32>, tensor<8x8xf32>) -> (tensor<?x?x16xf32>, tensor<2x?x8xf32>)
+// CHECK:         return %[[Y]], %[[HN]] : tensor<?x?x16xf32>, tensor<2x?x8xf32>
+func.func @rnn_relu_bidirectional_no_bias(%x: tensor<?x?x16xf32>, %wih: tensor<8x16xf32>, %whh: tensor<8x8xf32>, %wihr: tensor<8x16xf32>, %whhr: tensor<8x8xf32>) -> (tensor<?x?x16xf32>, tensor<2x?x8xf32>) {
+  %y, %hn = seq.rnn %x weights(%wih, %whh, %wihr, %whhr) {cell = #seq<rnn_cell rnn_relu>, hidden = 8 : i64, layers = 1 : i64, bias = false, bidirectional = true, solver = #seq<solver_request auto>} : (tensor<?x?x16xf32>, tensor<8x16xf32>, tensor<8x8xf32>, tensor<8x16xf32>, tensor<8x8xf32>) -> (tensor<?x?x16xf32>, tensor<2x?x8xf32>)
+  return %y, %hn : tensor<?x?x16xf32>, tensor<2x?x8xf32>
+}
+
 // CHECK-LABEL: func.func @para_gru(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x16xf32>, %[[H0:[^:]+]]: tensor<?x8xf32>, %[[BZ:[^:]+]]: tensor<8x16xf32>, %[[BR:[^:]+]]: tensor<8x16xf32>, %[[BH:[^:]+]]: tensor<8x16xf32>, %[[CZ:[^:]+]]: tensor<8xf32>, %[[CR:[^:]+]]: tensor<8xf32>, %[[CH:[^:]+]]: tensor<8xf32>, %[[AZ:[^:]+]]: tensor<8xf32>, %[[AR:[^:]+]]: tensor<8xf32>, %[[AH:[^:]+]]: tensor<8xf32>)
 // CHECK:         %[[Y:.+]], %[[H:.+]] = seq.para_gru %[[X]] h0(%[[H0]]) weights(%[[BZ]], %[[BR]], %[[BH]], %[[CZ]], %[[CR]], %[[CH]], %[[AZ]], %[[AR]], %[[AH]]) {hidden = 8 : i64, solver = #seq<solver_request newton>} : (tensor<?x?x16xf32>, tensor<?x8xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>)
@@ -304,6 +313,15 @@ func.func @lif_soft(%x: tensor<?x?x4x4xf32>) -> (tensor<?x?x4x4xf32>, tensor<?x4
 func.func @plif(%x: tensor<?x?x16xf32>, %w: tensor<f32>) -> (tensor<?x?x16xf32>, tensor<?x16xf32>) {
   %y, %v = seq.plif %x weights(%w) {v_threshold = 1.0 : f64, v_reset = 0.0 : f64, decay_input = true} : (tensor<?x?x16xf32>, tensor<f32>) -> (tensor<?x?x16xf32>, tensor<?x16xf32>)
   return %y, %v : tensor<?x?x16xf32>, tensor<?x16xf32>
+}
+
+// CHECK-LABEL: func.func @plif_from_v0(
+// CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x4x4xf32>, %[[V0:[^:]+]]: tensor<?x4x4xf32>, %[[W:[^:]+]]: tensor<f32>)
+// CHECK:         %[[Y:.+]], %[[V:.+]] = seq.plif %[[X]] v0(%[[V0]]) weights(%[[W]]) {decay_input = true, v_threshold = 1.000000e+00 : f64} : (tensor<?x?x4x4xf32>, tensor<?x4x4xf32>, tensor<f32>) -> (tensor<?x?x4x4xf32>, tensor<?x4x4xf32>)
+// CHECK:         return %[[Y]], %[[V]] : tensor<?x?x4x4xf32>, tensor<?x4x4xf32>
+func.func @plif_from_v0(%x: tensor<?x?x4x4xf32>, %v0: tensor<?x4x4xf32>, %w: tensor<f32>) -> (tensor<?x?x4x4xf32>, tensor<?x4x4xf32>) {
+  %y, %v = seq.plif %x v0(%v0) weights(%w) {v_threshold = 1.0 : f64, decay_input = true} : (tensor<?x?x4x4xf32>, tensor<?x4x4xf32>, tensor<f32>) -> (tensor<?x?x4x4xf32>, tensor<?x4x4xf32>)
+  return %y, %v : tensor<?x?x4x4xf32>, tensor<?x4x4xf32>
 }
 
 // CHECK-LABEL: func.func @if_neuron(

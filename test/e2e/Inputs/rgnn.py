@@ -29,6 +29,19 @@ from seqc.run_model import (TOL, parse_case_args, relative_error,  # noqa: E402
 OPS = ("rgcn", "rgat", "hgt")
 
 
+def rgcn_options(k):
+    """PyG RGCNConv's options in turn: aggr mean/add/max, now and then no
+    root weight or no bias (the defaults left out of the model)."""
+    options = {}
+    if k % 3:
+        options["aggr"] = ["mean", "add", "max"][k % 3]
+    if k % 4 == 3:
+        options["root"] = False
+    if k % 5 == 2:
+        options["bias"] = False
+    return options
+
+
 def make_weights(rng, op, f, attrs):
     w = {name: rng.uniform(-0.5, 0.5, shape).astype(np.float32)
          for name, shape in reference_rgnn.weight_shapes(op, f, **attrs).items()}
@@ -72,7 +85,8 @@ def cases(opts):
         f = [3, 8, 13, 5, 16][case % 5]
         if op == "hgt" and case % 2 == 0:
             f = out
-        attrs = reference_rgnn.attrs(op, out, heads, 1 + case % 4, 1 + (case // 6) % 3)
+        attrs = reference_rgnn.attrs(op, out, heads, 1 + case % 4, 1 + (case // 6) % 3,
+                                     rgcn_options(case // 3))
         w = make_weights(rng, op, f, attrs)
         inputs = graph_inputs(rng, op, n, e, f, attrs)
         err = run_and_compare(opts, os.path.join(opts.work, f"case{case}"), op, f, attrs,

@@ -340,6 +340,33 @@ FailureOr<Value> nodeReduce(TensorBuilder &b, rgnn::NodeReduceOp op) {
       storeHeads(ib, out, node);
       return;
     }
+    if (kind == rgnn::NodeReduceKind::max_per_relation) {
+      // Σ_r of the elementwise max over segment r (0 when it is empty).
+      Value lowest = splatF32(ib, vt, -std::numeric_limits<float>::infinity());
+      auto afterRelation = [&](IB &rb, ValueRange total, ValueRange seg, Value,
+                               Value count) {
+        Value some = cmp(rb, CmpIPredicate::ugt, count, idx(rb, 0));
+        Value max = arith::SelectOp::create(rb, some, seg[0], zero);
+        return SmallVector<Value>{arith::AddFOp::create(rb, total[0], max)};
+      };
+      Value total = forCarry(
+          ib, idx(ib, 0), relations, {zero},
+          [&](IB &rb, Value rel, ValueRange carried) {
+            Value key = add(rb, mul(rb, rel, n), node);
+            Value lo = loadIndex(rb, segments, key);
+            Value hi = loadIndex(rb, segments, add(rb, key, idx(rb, 1)));
+            ValueRange seg = forCarry(
+                rb, lo, hi, {lowest}, [&](IB &pb, Value p, ValueRange c) {
+                  prefetchRow(pb, reader, table, p, last, w);
+                  return SmallVector<Value>{arith::MaximumFOp::create(
+                      pb, c[0], value(pb, p, rel, node, 0))};
+                });
+            return afterRelation(rb, carried, seg, rel,
+                                 arith::SubIOp::create(rb, hi, lo));
+          })[0];
+      storeHeads(ib, {total}, node);
+      return;
+    }
     // sum (optionally scaled per head), mean, mean_per_relation.
     bool perRelation = kind == rgnn::NodeReduceKind::mean_per_relation;
     SmallVector<Value> init(heads, zero);

@@ -118,20 +118,23 @@ static std::pair<Value, Value> step(ImplicitLocOpBuilder &ib,
   return {s, next};
 }
 
-/// Runs neurons over x3 [B, T, N] (or a fused linear); returns spikes
+/// Runs neurons over x3 [B, T, N] (or a fused linear) from the potential
+/// `v0` [B, N] (a buffer, or null: the reset value); returns spikes
 /// [B, T, N] and the final potential [B, N].
 static std::pair<Value, Value> runNeurons(TensorBuilder &b, const Neuron &n,
-                                          const MembraneInput &input) {
+                                          const MembraneInput &input,
+                                          Value v0) {
   Value batch = input.batch, steps = input.steps, width = input.width;
   Value spikes = allocBuffer(b, {batch, steps, width});
   Value final = allocBuffer(b, {batch, width});
   forEachLaneBlock(
       b, {batch}, width, kNeuronLanes,
       [&](ImplicitLocOpBuilder &ib, const LaneBlock &lb) {
-        Value v0 = lb.splat(ib, n.reset.value_or(0.0));
+        Value start =
+            v0 ? lb.load(ib, v0, {lb.b}) : lb.splat(ib, n.reset.value_or(0.0));
         auto loop = scf::ForOp::create(
             ib, arith::ConstantIndexOp::create(ib, 0), steps,
-            arith::ConstantIndexOp::create(ib, 1), ValueRange{v0},
+            arith::ConstantIndexOp::create(ib, 1), ValueRange{start},
             [&](OpBuilder &nested, Location loc, Value t, ValueRange carried) {
               ImplicitLocOpBuilder nb(loc, nested);
               auto [s, v] =
@@ -186,11 +189,18 @@ Results buildNeurons(TensorBuilder &b, DictionaryAttr kernel,
   n.decayInput = kernel.getAs<BoolAttr>("decay_input").getValue();
   if (auto tau = kernel.getAs<FloatAttr>("tau"))
     n.tau = tau.getValueAsDouble();
+  // (the membrane's operands [, PLIF's weight] [, v0])
+  Value v0;
+  if (kernel.getAs<BoolAttr>("v0").getValue()) {
+    v0 = operands.back();
+    operands = operands.drop_back();
+  }
   if (n.kind == Neuron::PLIF)
     n.invTau =
         sigmoid(b, tensor::ExtractOp::create(b, operands.back(), ValueRange{}));
   bool bias = fused && kernel.getAs<BoolAttr>("bias").getValue();
-  auto [spikes, v] = runNeurons(b, n, membraneInput(b, operands, fused, bias));
+  MembraneInput input = membraneInput(b, operands, fused, bias);
+  auto [spikes, v] = runNeurons(b, n, input, v0 ? readBuffer(b, v0) : v0);
   return {spikes, v};
 }
 

@@ -257,6 +257,42 @@ struct NodeFolds {
     return b.zeros({size});
   }
 
+  /// Σ_r of the elementwise max over segment r, an empty one adding 0.
+  Value maxes(TensorBuilder &b, Value node) const {
+    ValueRange total = forLoop(
+        b, idx(b, 0), relations, {zeros(b, width)},
+        [&](TensorBuilder &rb, Value rel, ValueRange c) {
+          Value lowest = linalg::FillOp::create(
+                             rb,
+                             ValueRange{constF32(
+                                 rb, -std::numeric_limits<float>::infinity())},
+                             ValueRange{rb.empty({width})})
+                             .getResult(0);
+          auto [seg, count] = overSegment(
+              rb, key(rb, rel, node), {lowest},
+              [&](TensorBuilder &pb, Value e, ValueRange m) {
+                Value row = reader.row(pb, e);
+                return SmallVector<Value>{pb.generic(
+                    {}, {}, m[0], pb.identity(1), loopTypes(1),
+                    [&](IB &ib, ValueRange a) -> SmallVector<Value> {
+                      Value v =
+                          at(ib, table, {row, linalg::IndexOp::create(ib, 0)});
+                      return {arith::MaximumFOp::create(ib, a[0], v)};
+                    })};
+              });
+          Value some = arith::CmpIOp::create(rb, arith::CmpIPredicate::ugt,
+                                             count, idx(rb, 0));
+          Value max =
+              rb.map({c[0], seg[0]}, c[0], [&](IB &ib, ValueRange a) -> Value {
+                Value m =
+                    arith::SelectOp::create(ib, some, a[1], constF32(ib, 0.0));
+                return arith::AddFOp::create(ib, a[0], m);
+              });
+          return SmallVector<Value>{max};
+        });
+    return total[0];
+  }
+
   /// sum (scaled per head by `scores` if any), mean, mean_per_relation.
   Value sums(TensorBuilder &b, Value node, rgnn::NodeReduceKind kind) const {
     bool perRelation = kind == rgnn::NodeReduceKind::mean_per_relation;
@@ -402,8 +438,9 @@ Results nodeReduceBody(TensorBuilder &b, Checks &, rgnn::NodeReduceOp op,
   TensorBuilder nb(b.getLoc(), b);
   nb.setInsertionPoint(forall.getTerminator());
   Value node = forall.getBody()->getArgument(0);
-  Value row = kind == rgnn::NodeReduceKind::softmax_sum
-                  ? f.softmaxSum(nb, node)
+  Value row = kind == rgnn::NodeReduceKind::softmax_sum ? f.softmaxSum(nb, node)
+              : kind == rgnn::NodeReduceKind::max_per_relation
+                  ? f.maxes(nb, node)
                   : f.sums(nb, node, kind);
   nb.setInsertionPointToStart(forall.getTerminator().getBody());
   tensor::ParallelInsertSliceOp::create(

@@ -1,10 +1,12 @@
-//===- RNN.cpp - Lowering of seq.rnn: torch.nn.GRU / torch.nn.LSTM --------===//
+//===- RNN.cpp - Lowering of seq.rnn: torch.nn.GRU / LSTM / RNN -----------===//
 //
-// Per layer: the input projections of all steps are one contraction
-// (x W_ihᵀ + b_ih over [B, T]); a loop over time then adds the recurrent
-// projection h W_hhᵀ + b_hh (a contraction in the loop whose W a target
-// may prepare once, outside) and applies the gates elementwise, exactly in
-// PyTorch's gate order (r, z, n for GRU; i, f, g, o for LSTM).
+// Per layer and direction: the input projections of all steps are one
+// contraction (x W_ihᵀ + b_ih over [B, T]); a loop over time then adds the
+// recurrent projection h W_hhᵀ + b_hh (a contraction in the loop whose W a
+// target may prepare once, outside) and applies the gates elementwise, as in
+// PyTorch's gate order (r, z, n for GRU; i, f, g, o for LSTM). A backward
+// direction walks time from the end; the directions' outputs are
+// concatenated along features for the next layer.
 //
 //===----------------------------------------------------------------------===//
 #include "Lowering.h"
@@ -122,52 +124,125 @@ static std::pair<Value, Value> lstmStep(TensorBuilder &b, Value gi, Value gh,
   return {hNext, cNext};
 }
 
-static Results buildRNN(TensorBuilder &b, RNNOp op) {
-  bool lstm = op.getCell() == RNNCell::lstm;
-  int64_t hidden = op.getHidden(), layers = op.getLayers();
-  ValueRange w = op.getWeights();
-  Value input = op.getX();
+/// One plain RNN step on [B, H]: act(gi + gh), act tanh or relu.
+static Value plainStep(TensorBuilder &b, Value gi, Value gh, bool relu) {
+  return b.map({gi, gh}, gi, [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+    Value s = arith::AddFOp::create(ib, a[0], a[1]);
+    return relu
+               ? arith::MaximumFOp::create(ib, s, constF32(ib, 0.0)).getResult()
+               : math::TanhOp::create(ib, s).getResult();
+  });
+}
+
+/// The weights of one (layer, direction): W_ih, W_hh and the biases (null
+/// without `bias`).
+struct DirectionWeights {
+  Value wih, whh, bih, bhh;
+};
+
+/// The carried state of a direction's scan: h_T and c_T (lstm), and its
+/// outputs [B, T, H].
+struct DirectionResult {
+  Value h, c, ys;
+};
+
+/// One direction of one layer over `input` [B, T, in]: forward from t = 0
+/// or, `reverse`, from t = T − 1 down.
+static DirectionResult scanDirection(TensorBuilder &b, RNNOp op, Value input,
+                                     const DirectionWeights &w, Value h,
+                                     Value c, bool reverse) {
+  RNNCell cell = op.getCell();
+  bool lstm = cell == RNNCell::lstm;
+  int64_t hidden = op.getHidden();
   // B and T as attributes where the model fixes them: a size held in a
   // Value is dynamic to the slice ops, even when it is a constant, so the
   // per-step slices of a fixed batch would not match their static types.
   SmallVector<OpFoldResult> inputSizes = b.sizes(input);
   OpFoldResult batch = inputSizes[0], stepCount = inputSizes[1];
-  Value steps = b.dim(input, 1); // the loop bound
-  SmallVector<OpFoldResult> stateSizes{b.getIndexAttr(layers), batch,
+  Value steps = b.dim(input, 1);                  // the loop bound
+  Value gi = buildLinear(b, input, w.wih, w.bih); // [B, T, G·H], all steps
+  Value ys = b.empty({batch, stepCount, b.getIndexAttr(hidden)});
+  SmallVector<Value> init{h, ys};
+  if (lstm)
+    init.push_back(c);
+  auto loop = scf::ForOp::create(
+      b, b.index(0), steps, b.index(1), init,
+      [&](OpBuilder &nested, Location loc, Value i, ValueRange carried) {
+        TensorBuilder lb(loc, nested);
+        Value t = i;
+        if (reverse) // T − 1 − i
+          t = arith::SubIOp::create(
+              lb, arith::SubIOp::create(lb, steps, lb.index(1)), i);
+        Value git = lb.timeSlice(gi, t, batch);
+        Value gh = buildLinear(lb, carried[0], w.whh, w.bhh);
+        SmallVector<Value> next;
+        if (lstm) {
+          auto [hn, cn] = lstmStep(lb, git, gh, carried[2], hidden);
+          next = {hn, lb.insertTime(hn, carried[1], t), cn};
+        } else {
+          Value hn = cell == RNNCell::gru
+                         ? gruStep(lb, git, gh, carried[0], hidden)
+                         : plainStep(lb, git, gh, cell == RNNCell::rnn_relu);
+          next = {hn, lb.insertTime(hn, carried[1], t)};
+        }
+        scf::YieldOp::create(lb, next);
+      });
+  return {loop.getResult(0), lstm ? loop.getResult(2) : Value(),
+          loop.getResult(1)};
+}
+
+/// [B, T, H] per direction → [B, T, dirs·H], directions side by side.
+static Value concatDirections(TensorBuilder &b, ArrayRef<Value> ys,
+                              int64_t hidden) {
+  if (ys.size() == 1)
+    return ys[0];
+  SmallVector<OpFoldResult> sizes = b.sizes(ys[0]);
+  SmallVector<OpFoldResult> all = sizes;
+  all[2] = b.getIndexAttr(hidden * int64_t(ys.size()));
+  Value out = b.empty(all);
+  for (auto [d, y] : llvm::enumerate(ys))
+    out = tensor::InsertSliceOp::create(
+        b, y, out,
+        SmallVector<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0),
+                                  b.getIndexAttr(int64_t(d) * hidden)},
+        sizes, SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
+  return out;
+}
+
+static Results buildRNN(TensorBuilder &b, RNNOp op) {
+  bool lstm = op.getCell() == RNNCell::lstm;
+  int64_t hidden = op.getHidden(), layers = op.getLayers();
+  int64_t dirs = op.getBidirectional() ? 2 : 1;
+  ValueRange w = op.getWeights();
+  Value input = op.getX();
+  OpFoldResult batch = b.sizes(input)[0];
+  SmallVector<OpFoldResult> stateSizes{b.getIndexAttr(layers * dirs), batch,
                                        b.getIndexAttr(hidden)};
   Value hN = b.empty(stateSizes), cN = b.empty(stateSizes);
+  unsigned next = 0;
+  auto weight = [&] { return w[next++]; };
   for (int64_t l = 0; l < layers; ++l) {
-    Value wih = w[4 * l], whh = w[4 * l + 1], bih = w[4 * l + 2],
-          bhh = w[4 * l + 3];
-    Value gi = buildLinear(b, input, wih, bih); // [B, T, G·H], all steps
-    Value h = op.getH0() ? layerOf(b, op.getH0(), l)
-                         : b.zeros({batch, b.getIndexAttr(hidden)});
-    Value c = op.getC0() ? layerOf(b, op.getC0(), l)
-                         : b.zeros({batch, b.getIndexAttr(hidden)});
-    Value ys = b.empty({batch, stepCount, b.getIndexAttr(hidden)});
-    SmallVector<Value> init{h, ys};
-    if (lstm)
-      init.push_back(c);
-    auto loop = scf::ForOp::create(
-        b, b.index(0), steps, b.index(1), init,
-        [&](OpBuilder &nested, Location loc, Value t, ValueRange carried) {
-          TensorBuilder lb(loc, nested);
-          Value git = lb.timeSlice(gi, t, batch);
-          Value gh = buildLinear(lb, carried[0], whh, bhh);
-          SmallVector<Value> next;
-          if (lstm) {
-            auto [hn, cn] = lstmStep(lb, git, gh, carried[2], hidden);
-            next = {hn, lb.insertTime(hn, carried[1], t), cn};
-          } else {
-            Value hn = gruStep(lb, git, gh, carried[0], hidden);
-            next = {hn, lb.insertTime(hn, carried[1], t)};
-          }
-          scf::YieldOp::create(lb, next);
-        });
-    input = loop.getResult(1);
-    hN = setLayer(b, hN, loop.getResult(0), l);
-    if (lstm)
-      cN = setLayer(b, cN, loop.getResult(2), l);
+    SmallVector<Value> ys;
+    for (int64_t d = 0; d < dirs; ++d) {
+      DirectionWeights dw;
+      dw.wih = weight();
+      dw.whh = weight();
+      if (op.getBias()) {
+        dw.bih = weight();
+        dw.bhh = weight();
+      }
+      int64_t row = l * dirs + d;
+      Value h = op.getH0() ? layerOf(b, op.getH0(), row)
+                           : b.zeros({batch, b.getIndexAttr(hidden)});
+      Value c = op.getC0() ? layerOf(b, op.getC0(), row)
+                           : b.zeros({batch, b.getIndexAttr(hidden)});
+      DirectionResult r = scanDirection(b, op, input, dw, h, c, d == 1);
+      ys.push_back(r.ys);
+      hN = setLayer(b, hN, r.h, row);
+      if (lstm)
+        cN = setLayer(b, cN, r.c, row);
+    }
+    input = concatDirections(b, ys, hidden);
   }
   Results results{input, hN};
   if (lstm)

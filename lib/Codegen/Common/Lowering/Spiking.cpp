@@ -48,14 +48,17 @@ struct Neuron {
   }
 };
 
-/// Runs neurons over x [B, T, N]; `invTau` is PLIF's σ(w) (an f32 scalar).
-/// (spikes [B, T, N], the final potential [B, N]).
-Results runNeurons(TensorBuilder &b, const Neuron &n, Value x, Value invTau) {
+/// Runs neurons over x [B, T, N] from the potential `v0` [B, N] (null: the
+/// reset value); `invTau` is PLIF's σ(w) (an f32 scalar). (spikes [B, T, N],
+/// the final potential [B, N]).
+Results runNeurons(TensorBuilder &b, const Neuron &n, Value x, Value invTau,
+                   Value v0) {
   SmallVector<OpFoldResult> sizes = b.sizes(x);
   SmallVector<OpFoldResult> state{sizes[0], sizes[2]};
-  Value v0 = linalg::FillOp::create(b, ValueRange{b.f32(n.reset.value_or(0))},
-                                    ValueRange{b.empty(state)})
-                 .getResult(0);
+  if (!v0)
+    v0 = linalg::FillOp::create(b, ValueRange{b.f32(n.reset.value_or(0))},
+                                ValueRange{b.empty(state)})
+             .getResult(0);
   auto loop = scf::ForOp::create(
       b, b.index(0), b.dim(x, 1), b.index(1), ValueRange{v0, b.empty(sizes)},
       [&](OpBuilder &nested, Location loc, Value t, ValueRange carried) {
@@ -146,6 +149,30 @@ Value flatten(TensorBuilder &b, Value x) {
       SmallVector<ReassociationIndices>{{0}, {1}, rest});
 }
 
+/// A potential [B, ...] as [B, N], as flatten() sees its neurons.
+Value flattenPotential(TensorBuilder &b, Value v) {
+  auto t = cast<RankedTensorType>(v.getType());
+  if (t.getRank() == 2)
+    return v;
+  if (t.getRank() == 1)
+    return tensor::ExpandShapeOp::create(
+        b, t.clone({t.getDimSize(0), 1}), v,
+        SmallVector<ReassociationIndices>{{0, 1}},
+        SmallVector<OpFoldResult>{b.sizes(v)[0], b.getIndexAttr(1)});
+  ReassociationIndices rest;
+  int64_t n = 1;
+  for (int64_t i = 1; i < t.getRank(); ++i) {
+    rest.push_back(i);
+    int64_t d = t.getDimSize(i);
+    n = ShapedType::isDynamic(d) || ShapedType::isDynamic(n)
+            ? ShapedType::kDynamic
+            : n * d;
+  }
+  return tensor::CollapseShapeOp::create(
+      b, t.clone({t.getDimSize(0), n}), v,
+      SmallVector<ReassociationIndices>{{0}, rest});
+}
+
 /// The inverse of flatten() for spikes (like x) and potentials ([B, ...]).
 Results unflatten(TensorBuilder &b, Value x, Value spikes, Value v) {
   auto t = cast<RankedTensorType>(x.getType());
@@ -176,44 +203,62 @@ Results unflatten(TensorBuilder &b, Value x, Value spikes, Value v) {
   return {y, vt};
 }
 
-/// Neurons on x [B, T, N]: the "neurons" kernel call; `plif` the PLIF
-/// weight or null.
-Results neuronCall(TensorBuilder &b, const Neuron &n, Value x, Value plif) {
+/// The attributes of a neuron call: the neuron's, and whether its last
+/// operand is the initial potential.
+SmallVector<NamedAttribute> callAttrs(TensorBuilder &b, const Neuron &n,
+                                      Value v0) {
+  SmallVector<NamedAttribute> attrs = n.attrs(b);
+  attrs.push_back(b.getNamedAttr("v0", b.getBoolAttr(bool(v0))));
+  return attrs;
+}
+
+/// Neurons on x [B, T, N] from v0 [B, N] (or null): the "neurons" kernel
+/// call, operands (x [, PLIF's weight] [, v0]).
+Results neuronCall(TensorBuilder &b, const Neuron &n, Value x, Value plif,
+                   Value v0 = Value()) {
   SmallVector<Value> operands{x};
   if (plif)
     operands.push_back(plif);
-  return buildKernelCall(b, "neurons", n.attrs(b), operands,
+  if (v0)
+    operands.push_back(v0);
+  return buildKernelCall(b, "neurons", callAttrs(b, n, v0), operands,
                          [&](TensorBuilder &kb, ValueRange args) {
-                           Value inv = args.size() == 2
-                                           ? inverseTau(kb, args[1])
-                                           : Value();
-                           return runNeurons(kb, n, args[0], inv);
+                           Value inv = plif ? inverseTau(kb, args[1]) : Value();
+                           return runNeurons(kb, n, args[0], inv,
+                                             v0 ? args.back() : Value());
                          });
 }
 
-/// A neuron op on x, whose operand may be a linear fused into it.
-Results neuronOp(TensorBuilder &b, Value x, const Neuron &n, Value plif) {
+/// A neuron op on x from the potential v0 (or null), whose operand may be a
+/// linear fused into it.
+Results neuronOp(TensorBuilder &b, Value x, Value v0, const Neuron &n,
+                 Value plif) {
+  if (v0)
+    v0 = flattenPotential(b, v0);
   auto lin = x.getDefiningOp<LinearOp>();
   if (!lin || !isFusedIntoNeuron(lin)) {
-    Results r = neuronCall(b, n, flatten(b, x), plif);
+    Results r = neuronCall(b, n, flatten(b, x), plif, v0);
     return unflatten(b, x, r[0], r[1]);
   }
-  // (in, W [, bias] [, PLIF's weight]); the linear, dead once its neuron is
-  // replaced, goes with it (seq-lower-to-tensors erases it).
+  // (in, W [, bias] [, PLIF's weight] [, v0]); the linear, dead once its
+  // neuron is replaced, goes with it (seq-lower-to-tensors erases it).
   SmallVector<Value> operands{lin.getX(), lin.getWeights()[0]};
   bool bias = lin.getBias();
   if (bias)
     operands.push_back(lin.getWeights()[1]);
   if (plif)
     operands.push_back(plif);
-  SmallVector<NamedAttribute> attrs = n.attrs(b);
+  if (v0)
+    operands.push_back(v0);
+  SmallVector<NamedAttribute> attrs = callAttrs(b, n, v0);
   attrs.push_back(b.getNamedAttr("bias", b.getBoolAttr(bias)));
   return buildKernelCall(
       b, "neurons_linear", attrs, operands,
       [&](TensorBuilder &kb, ValueRange args) {
         Value in = buildLinear(kb, args[0], args[1], bias ? args[2] : Value());
-        Value inv = plif ? inverseTau(kb, args.back()) : Value();
-        return runNeurons(kb, n, in, inv);
+        ValueRange rest = v0 ? args.drop_back() : args;
+        Value inv = plif ? inverseTau(kb, rest.back()) : Value();
+        return runNeurons(kb, n, in, inv, v0 ? args.back() : Value());
       });
 }
 
@@ -423,17 +468,19 @@ void populateSpikingPatterns(RewritePatternSet &patterns, Checks &checks) {
       ctx, checks, [](TensorBuilder &b, LIFOp op, Checks &) {
         Neuron n = neuronOf(op, "lif");
         n.tau = op.getTau().convertToDouble();
-        return FailureOr<Results>(neuronOp(b, op.getX(), n, Value()));
+        return FailureOr<Results>(
+            neuronOp(b, op.getX(), op.getV0(), n, Value()));
       });
   patterns.add<LowerOpPattern<PLIFOp>>(
       ctx, checks, [](TensorBuilder &b, PLIFOp op, Checks &) {
-        return FailureOr<Results>(
-            neuronOp(b, op.getX(), neuronOf(op, "plif"), op.getWeights()[0]));
+        return FailureOr<Results>(neuronOp(b, op.getX(), op.getV0(),
+                                           neuronOf(op, "plif"),
+                                           op.getWeights()[0]));
       });
   patterns.add<LowerOpPattern<IFNeuronOp>>(
       ctx, checks, [](TensorBuilder &b, IFNeuronOp op, Checks &) {
         return FailureOr<Results>(
-            neuronOp(b, op.getX(), neuronOf(op, "if"), Value()));
+            neuronOp(b, op.getX(), op.getV0(), neuronOf(op, "if"), Value()));
       });
   patterns.add<LowerOpPattern<WKVOp>>(
       ctx, checks, [](TensorBuilder &b, WKVOp op, Checks &checks) {
