@@ -1,13 +1,17 @@
 # Installs the tools, the runtime library and headers, and the CMake package
-# that exports them (find_package(seqc) → seqc::runtime).
+# that exports them (find_package(seqc) → seqc::runtime, and the shared
+# libseqc_runtime.so as seqc::runtime_shared).
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 install(TARGETS seqc seqc-opt RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 set_target_properties(SeqcRuntime PROPERTIES EXPORT_NAME runtime)
 set_target_properties(SeqcTensorFiles PROPERTIES EXPORT_NAME tensor_files)
-install(TARGETS SeqcRuntime SeqcTensorFiles EXPORT seqcTargets
+set_target_properties(SeqcRuntimeShared PROPERTIES EXPORT_NAME runtime_shared)
+install(TARGETS SeqcRuntime SeqcTensorFiles SeqcRuntimeShared
+  EXPORT seqcTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(FILES
   ${PROJECT_SOURCE_DIR}/runtime/include/seqc/Runtime/seqc_runtime.h

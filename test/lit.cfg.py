@@ -23,6 +23,15 @@ config.substitutions.append(("%link_runtime", " ".join([
     os.path.join(config.seqc_obj_root, "runtime", "libSeqcRuntime.a"),
     os.path.join(config.seqc_obj_root, "runtime", "libSeqcTensorFiles.a"),
     "-lstdc++ -ldl -lm"])))
+# The Python package's tests (test/Python) run the checkout's python/ on
+# this build (SEQC_BUILD_DIR).
+config.substitutions.append(("%seqc_src_root", config.seqc_src_root))
+config.substitutions.append(("%seqc_obj_root", config.seqc_obj_root))
+import importlib.util
+if importlib.util.find_spec("torch"):
+    config.available_features.add("python-torch")
+if all(importlib.util.find_spec(m) for m in ("pip", "setuptools", "wheel")):
+    config.available_features.add("python-pip")
 config.substitutions.append(("%mkweights",
     sys.executable + " " + os.path.join(config.test_source_root, "Frontend",
                                         "Inputs", "mkweights.py")))

@@ -67,14 +67,28 @@ SEQC_INFER(RGCNOp) {
 SEQC_WEIGHT_SPECS(RGATOp) {
   auto r = c.intAttr("relations");
   auto o = outAndHeads(c, true);
-  if (failed(r) || failed(o) || failed(c.floatAttr("negative_slope")))
+  auto attention =
+      c.optEnumAttr<AttentionAttr>("attention", Attention::per_relation);
+  auto concat = c.optBoolAttr("concat", true);
+  auto bias = c.optBoolAttr("bias", true);
+  if (failed(r) || failed(o) || failed(c.floatAttr("negative_slope")) ||
+      failed(attention) || failed(concat) || failed(bias))
     return failure();
   int64_t f = lastDim(inputs[0]), out = o->first, h = o->second;
-  return WeightSpecs{{"weight", {*r, h, f, out / h}},
-                     {"attn_l", {*r, h, out / h}},
-                     {"attn_r", {*r, h, out / h}},
-                     {"loop_weight", {f, out}},
-                     {"bias", {out}}};
+  WeightSpecs specs;
+  if (*attention == Attention::shared) {
+    specs = {{"weight", {*r, f, out}}, {"q", {out, h}}, {"k", {out, h}}};
+  } else {
+    if (!*concat)
+      return c.error("'concat' false needs attention 'shared'");
+    specs = {{"weight", {*r, h, f, out / h}},
+             {"attn_l", {*r, h, out / h}},
+             {"attn_r", {*r, h, out / h}},
+             {"loop_weight", {f, out}}};
+  }
+  if (*bias)
+    specs.push_back({"bias", {*concat ? out : out / h}});
+  return specs;
 }
 
 SEQC_INFER(RGATOp) {
@@ -83,7 +97,10 @@ SEQC_INFER(RGATOp) {
       failed(checkWeights<RGATOp>(
           c, loc, {a.getX(), a.getEdgeIndex(), a.getEdgeType()}, a)))
     return failure();
-  out.push_back(c.f32({x->getDimSize(0), *c.intAttr("out")}));
+  int64_t width = *c.intAttr("out");
+  if (!*c.optBoolAttr("concat", true))
+    width /= *c.intAttr("heads");
+  out.push_back(c.f32({x->getDimSize(0), width}));
   return success();
 }
 

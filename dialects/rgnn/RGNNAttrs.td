@@ -30,6 +30,12 @@ def RGNN_Aggregation : RGNN_Enum<"Aggregation",
 def RGNN_AggregationAttr
     : EnumAttr<RGNN_Dialect, RGNN_Aggregation, "aggregation">;
 
+def RGNN_Attention : RGNN_Enum<"Attention",
+    "rgat's scores: q/k vectors per relation and head (Pigeon) or dense q/k "
+    "matrices shared by all relations (PyG's RGATConv)", [
+    I32EnumAttrCase<"per_relation", 0>, I32EnumAttrCase<"shared", 1>]>;
+def RGNN_AttentionAttr : EnumAttr<RGNN_Dialect, RGNN_Attention, "attention">;
+
 def RGNN_Materialize : RGNN_Enum<"Materialize",
     "the rows of a per-relation table: per edge, per pair present, all "
     "(relation, node) pairs, or pair/dense chosen at run time", [

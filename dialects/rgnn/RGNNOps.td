@@ -50,19 +50,30 @@ def RGNN_RGCNOp : RGNN_LayerOp<"rgcn"> {
 }
 
 def RGNN_RGATOp : RGNN_LayerOp<"rgat"> {
-  let summary = "relational graph attention (Pigeon RGAT)";
+  let summary = "relational graph attention (Pigeon RGAT, PyG RGATConv)";
   let description = [{
-    Edge e = (j→i) of type r, head h, D = out/H:
+    Edge e = (j→i) of type r, head h, D = out/H. `attention` per_relation
+    (Pigeon):
     `zs = x_j W_{r,h}`, `zd = x_i W_{r,h}`,
     `s_e = LeakyReLU(attn_l[r,h]·zs + attn_r[r,h]·zd)` (negative_slope),
     `α = softmax of s over the edges into i`, `out_{i,h} = Σ α zs`;
     `x'_i = concat_h out_{i,h} + x_i·loop_weight + bias`.
     Weights, in order: `weight[R,H,F,D]`, `attn_l[R,H,D]`, `attn_r[R,H,D]`,
     `loop_weight[F,out]`, `bias[out]`.
+    `attention` shared (PyG RGATConv's default, additive self-attention
+    across relations): `zs = x_j W_r`, `zd = x_i W_r` (all heads, [out]),
+    `s_{e,h} = LeakyReLU(zd·q[:,h] + zs·k[:,h])`, α and out as above;
+    `x'_i = concat_h out_{i,h}` (or, without `concat`, their mean over h)
+    `+ bias`. Weights: `weight[R,F,out]`, `q[out,H]`, `k[out,H]`, and
+    `bias[out]` (`[out/H]` without concat) unless `bias` is false.
   }];
   let arguments = (ins RGNN_F32Tensor:$x, RGNN_IndexTensor:$edge_index,
                    RGNN_IndexTensor:$edge_type, I64Attr:$out, I64Attr:$heads,
                    I64Attr:$relations, F64Attr:$negative_slope,
+                   DefaultValuedAttr<RGNN_AttentionAttr,
+                       "::seqc::rgnn::Attention::per_relation">:$attention,
+                   DefaultValuedAttr<BoolAttr, "true">:$concat,
+                   DefaultValuedAttr<BoolAttr, "true">:$bias,
                    Variadic<RGNN_F32Tensor>:$weights);
   let results = (outs RGNN_F32Tensor:$y);
   let assemblyFormat = [{

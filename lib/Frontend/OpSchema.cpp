@@ -51,7 +51,8 @@ std::optional<double> sameAsHeads(llvm::ArrayRef<RankedTensorType>,
 
 /// An enum's value from its name, in whichever dialect's namespace it is.
 template <typename E> std::optional<E> symbolize(llvm::StringRef value) {
-  if constexpr (std::is_same_v<E, seqc::rgnn::Aggregation>)
+  if constexpr (std::is_same_v<E, seqc::rgnn::Aggregation> ||
+                std::is_same_v<E, seqc::rgnn::Attention>)
     return seqc::rgnn::symbolizeEnum<E>(value);
   else
     return seqc::seq::symbolizeEnum<E>(value);
@@ -228,7 +229,10 @@ const std::vector<OpSchema> &schemas() {
        {{"out", AttrKind::Int},
         {"heads", AttrKind::Int},
         {"relations", AttrKind::Int},
-        {"negative_slope", AttrKind::Float, "0.2"}}},
+        {"negative_slope", AttrKind::Float, "0.2"},
+        enumAttr<seqc::rgnn::AttentionAttr>("attention", "\"per_relation\""),
+        {"concat", AttrKind::Bool, "true"},
+        {"bias", AttrKind::Bool, "true"}}},
       {"hgt",
        "rgnn.hgt",
        {"x", "edge_index", "edge_type", "node_type"},

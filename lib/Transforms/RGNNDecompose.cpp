@@ -82,6 +82,17 @@ struct Graph {
   Value x, edgeIndex, edgeType, n;
 };
 
+/// y [M, w] + bias [w].
+Value addBias(TensorBuilder &b, Value y, Value bias) {
+  return b.generic(
+      {y, bias}, {b.identity(2), b.select(2, {1})}, b.empty(b.sizes(y)),
+      b.identity(2),
+      {utils::IteratorType::parallel, utils::IteratorType::parallel},
+      [](ImplicitLocOpBuilder &ib, ValueRange v) {
+        return SmallVector<Value>{arith::AddFOp::create(ib, v[0], v[1])};
+      });
+}
+
 Value decomposeRGCN(TensorBuilder &b, RGCNOp op, const Graph &g) {
   auto w = op.getWeights();
   int64_t r = op.getRelations();
@@ -104,18 +115,87 @@ Value decomposeRGCN(TensorBuilder &b, RGCNOp op, const Graph &g) {
                TypedLinearOp::create(b, g.x, Value(), oneType(b, root),
                                      bias ? oneType(b, bias) : Value()),
                agg);
-  if (!bias)
-    return agg;
-  return b.generic(
-      {agg, bias}, {b.identity(2), b.select(2, {1})}, b.empty(b.sizes(agg)),
-      b.identity(2),
-      {utils::IteratorType::parallel, utils::IteratorType::parallel},
+  return bias ? addBias(b, agg, bias) : agg;
+}
+
+/// LeakyReLU(sl + sr), elementwise.
+Value leakyScores(TensorBuilder &b, Value sl, Value sr, double slope) {
+  return b.map({sl, sr}, sl, [&](ImplicitLocOpBuilder &ib, ValueRange v) {
+    Value s = arith::AddFOp::create(ib, v[0], v[1]);
+    Value pos = arith::CmpFOp::create(ib, arith::CmpFPredicate::OGT, s,
+                                      constF32(ib, 0.0));
+    Value neg = arith::MulFOp::create(ib, s, constF32(ib, slope));
+    return arith::SelectOp::create(ib, pos, s, neg).getResult();
+  });
+}
+
+/// Σ_c W[r, i, c]·q[c, h]: [R, F, C] and [C, H] → [R, F, H], the weights
+/// that give a row's scores straight from the node's features.
+Value projectWeight(TensorBuilder &b, Value w, Value q) {
+  ArrayRef<int64_t> ws = cast<RankedTensorType>(w.getType()).getShape();
+  int64_t h = cast<RankedTensorType>(q.getType()).getDimSize(1);
+  using IT = utils::IteratorType;
+  SmallVector<OpFoldResult> sizes{b.getIndexAttr(ws[0]), b.getIndexAttr(ws[1]),
+                                  b.getIndexAttr(h)};
+  return b.generic({w, q}, {dims(b, 4, {0, 1, 3}), dims(b, 4, {3, 2})},
+                   b.zeros(sizes), dims(b, 4, {0, 1, 2}),
+                   {IT::parallel, IT::parallel, IT::parallel, IT::reduction},
+                   [](ImplicitLocOpBuilder &ib, ValueRange v) {
+                     return SmallVector<Value>{arith::AddFOp::create(
+                         ib, v[2], arith::MulFOp::create(ib, v[0], v[1]))};
+                   });
+}
+
+/// [N, H·D] → [N, D], the mean of the heads.
+Value meanOverHeads(TensorBuilder &b, Value y, int64_t heads) {
+  auto t = cast<RankedTensorType>(y.getType());
+  int64_t d = t.getDimSize(1) / heads;
+  OpFoldResult n = b.sizes(y)[0];
+  Value split = tensor::ExpandShapeOp::create(
+      b, t.clone({t.getDimSize(0), heads, d}), y,
+      SmallVector<ReassociationIndices>{{0}, {1, 2}},
+      SmallVector<OpFoldResult>{n, b.getIndexAttr(heads), b.getIndexAttr(d)});
+  using IT = utils::IteratorType;
+  // Loops (n, c, h), h reduced.
+  Value sum = b.generic(
+      {split}, {dims(b, 3, {0, 2, 1})}, b.zeros({n, b.getIndexAttr(d)}),
+      dims(b, 3, {0, 1}), {IT::parallel, IT::parallel, IT::reduction},
       [](ImplicitLocOpBuilder &ib, ValueRange v) {
-        return SmallVector<Value>{arith::AddFOp::create(ib, v[0], v[1])};
+        return SmallVector<Value>{arith::AddFOp::create(ib, v[1], v[0])};
       });
+  return b.map({sum}, sum, [&](ImplicitLocOpBuilder &ib, ValueRange v) {
+    return arith::MulFOp::create(ib, v[0], constF32(ib, 1.0 / double(heads)))
+        .getResult();
+  });
+}
+
+/// PyG's RGATConv: scores from dense q/k shared by all relations. zd·q[:,h]
+/// = x_i·(W_r q)[:, h], so both score terms are relation_linears of x with
+/// the projected weights W·q and W·k: no per-edge contraction remains.
+Value decomposeSharedRGAT(TensorBuilder &b, RGATOp op, const Graph &g) {
+  auto w = op.getWeights();
+  int64_t h = op.getHeads();
+  Value wq = projectWeight(b, w[0], w[1]), wk = projectWeight(b, w[0], w[2]);
+  auto transform = [&](Value weight, Side side) {
+    return RelationLinearOp::create(b, g.x, g.edgeIndex, g.edgeType, weight,
+                                    g.n, side, Materialize::edge)
+        .getResult();
+  };
+  Value zs = transform(w[0], Side::src);
+  Value sl = transform(wk, Side::src), sr = transform(wq, Side::dst);
+  Value scores =
+      leakyScores(b, sl, sr, op.getNegativeSlope().convertToDouble());
+  Value alpha = EdgeSoftmaxOp::create(b, scores, g.edgeIndex, g.n);
+  Value agg = AggregateOp::create(b, zs, g.edgeIndex, Value(), alpha, g.n,
+                                  Reduce::sum, IntegerAttr());
+  if (!op.getConcat())
+    agg = meanOverHeads(b, agg, h);
+  return op.getBias() ? addBias(b, agg, w[3]) : agg;
 }
 
 Value decomposeRGAT(TensorBuilder &b, RGATOp op, const Graph &g) {
+  if (op.getAttention() == Attention::shared)
+    return decomposeSharedRGAT(b, op, g);
   auto w = op.getWeights();
   ArrayRef<int64_t> ws = cast<RankedTensorType>(w[0].getType()).getShape();
   int64_t r = ws[0], h = ws[1], f = ws[2], d = ws[3];
@@ -133,20 +213,13 @@ Value decomposeRGAT(TensorBuilder &b, RGATOp op, const Graph &g) {
                                       Side::dst, Materialize::edge);
   Value sl = EdgeDotOp::create(b, zs, attnL, g.edgeType, h);
   Value sr = EdgeDotOp::create(b, zd, attnR, g.edgeType, h);
-  double slope = op.getNegativeSlope().convertToDouble();
   Value scores =
-      b.map({sl, sr}, sl, [&](ImplicitLocOpBuilder &ib, ValueRange v) {
-        Value s = arith::AddFOp::create(ib, v[0], v[1]);
-        Value pos = arith::CmpFOp::create(ib, arith::CmpFPredicate::OGT, s,
-                                          constF32(ib, 0.0));
-        Value neg = arith::MulFOp::create(ib, s, constF32(ib, slope));
-        return arith::SelectOp::create(ib, pos, s, neg).getResult();
-      });
+      leakyScores(b, sl, sr, op.getNegativeSlope().convertToDouble());
   Value alpha = EdgeSoftmaxOp::create(b, scores, g.edgeIndex, g.n);
   Value agg = AggregateOp::create(b, zs, g.edgeIndex, Value(), alpha, g.n,
                                   Reduce::sum, IntegerAttr());
   Value loop = TypedLinearOp::create(b, g.x, Value(), oneType(b, w[3]),
-                                     oneType(b, w[4]));
+                                     op.getBias() ? oneType(b, w[4]) : Value());
   return add(b, loop, agg);
 }
 

@@ -65,7 +65,46 @@ def rgcn(x, edge_index, edge_type, w, out, relations, aggr="mean", root=True,
     return y
 
 
-def rgat(x, edge_index, edge_type, w, out, heads, relations, negative_slope=0.2):
+def rgat(x, edge_index, edge_type, w, out, heads, relations, negative_slope=0.2,
+         attention="per_relation", concat=True, bias=True):
+    """rgat; `attention` shared is PyG's RGATConv (rgat_shared below)."""
+    if attention == "shared":
+        return rgat_shared(x, edge_index, edge_type, w, out, heads,
+                           negative_slope, concat, bias)
+    return rgat_per_relation(x, edge_index, edge_type, w, out, heads,
+                             negative_slope, bias)
+
+
+def rgat_shared(x, edge_index, edge_type, w, out, heads, negative_slope,
+                concat, bias):
+    """PyG RGATConv (across-relation, additive self-attention, dim 1): for
+    edge e = (j→i) of type r, zs = x_j W_r, zd = x_i W_r ([out], all heads),
+    s_{e,h} = LeakyReLU(zd·q[:,h] + zs·k[:,h]), α = softmax of s over the
+    edges into i, out_{i,h} = Σ_e α_{e,h} zs[h·D:(h+1)·D]; x'_i = concat_h
+    out_{i,h} (or their mean over h without concat) + bias. w: weight
+    [R,in,out], q/k [out,H], bias [out] ([out/H] without concat)."""
+    x = np.asarray(x, np.float64)
+    f = _f64(w)
+    src, dst = np.asarray(edge_index[0]), np.asarray(edge_index[1])
+    n, e_count, d = x.shape[0], len(src), out // heads
+    zs = np.zeros((e_count, out))
+    scores = np.zeros((e_count, heads))
+    for e in range(e_count):
+        r = edge_type[e]
+        zs[e] = x[src[e]] @ f["weight"][r]
+        zd = x[dst[e]] @ f["weight"][r]
+        s = zd @ f["q"] + zs[e] @ f["k"]
+        scores[e] = np.where(s >= 0, s, negative_slope * s)
+    alpha = _edge_softmax(scores, dst, n)
+    agg = np.zeros((n, heads, d))
+    for e in range(e_count):
+        agg[dst[e]] += alpha[e][:, None] * zs[e].reshape(heads, d)
+    y = agg.reshape(n, out) if concat else agg.mean(axis=1)
+    return y + f["bias"] if bias else y
+
+
+def rgat_per_relation(x, edge_index, edge_type, w, out, heads, negative_slope,
+                      bias):
     """Pigeon RGAT: for edge e = (j→i) of type r and head h,
     zs = x_j W_{r,h}, zd = x_i W_{r,h},
     s_e = LeakyReLU(attn_l[r,h]·zs + attn_r[r,h]·zd), α = softmax of s over
@@ -90,7 +129,8 @@ def rgat(x, edge_index, edge_type, w, out, heads, relations, negative_slope=0.2)
     agg = np.zeros((n, heads, d))
     for e in range(e_count):
         agg[dst[e]] += alpha[e][:, None] * zs[e]
-    return agg.reshape(n, out) + x @ f["loop_weight"] + f["bias"]
+    y = agg.reshape(n, out) + x @ f["loop_weight"]
+    return y + f["bias"] if bias else y
 
 
 def hgt(x, edge_index, edge_type, node_type, w, out, heads, relations, node_types):
@@ -168,7 +208,8 @@ def random_graph(rng, n, e, relations, node_types=None):
 
 
 def weight_shapes(op, f, out, heads=1, relations=1, node_types=1,
-                  aggr="mean", root=True, bias=True):
+                  aggr="mean", root=True, bias=True, negative_slope=0.2,
+                  attention="per_relation", concat=True):
     """The SPEC §4.6 weights of `op` with input width f: name → shape."""
     r, h, k, d = relations, heads, node_types, out // heads
     if op == "rgcn":
@@ -179,8 +220,14 @@ def weight_shapes(op, f, out, heads=1, relations=1, node_types=1,
             shapes["bias"] = (out,)
         return shapes
     if op == "rgat":
-        return {"weight": (r, h, f, d), "attn_l": (r, h, d), "attn_r": (r, h, d),
-                "loop_weight": (f, out), "bias": (out,)}
+        if attention == "shared":
+            shapes = {"weight": (r, f, out), "q": (out, h), "k": (out, h)}
+        else:
+            shapes = {"weight": (r, h, f, d), "attn_l": (r, h, d),
+                      "attn_r": (r, h, d), "loop_weight": (f, out)}
+        if bias:
+            shapes["bias"] = (out if concat else d,)
+        return shapes
     shapes = {}
     for lin in ("k_lin", "q_lin", "v_lin"):
         shapes[lin + ".weight"], shapes[lin + ".bias"] = (k, out, f), (k, out)
@@ -204,12 +251,12 @@ def model(op, f, attrs):
             "outputs": {"y": "g"}}
 
 
-def attrs(op, out, heads, relations, node_types, rgcn_options=None):
+def attrs(op, out, heads, relations, node_types, options=None):
     """The model attrs of `op` (SPEC §4.6): heads for rgat and hgt, node
-    types for hgt, rgcn's aggr/root/bias where given."""
+    types for hgt, and `options` (rgcn's aggr/root/bias, rgat's attention/
+    concat/bias) where given."""
     a = {"out": out, "relations": relations}
-    if op == "rgcn":
-        a.update(rgcn_options or {})
+    a.update(options or {})
     if op != "rgcn":
         a["heads"] = heads
     if op == "hgt":

@@ -86,3 +86,59 @@ def write_arrays(path, arrays, dtypes=None):
     text += b" " * (-len(text) % 8)
     with open(path, "wb") as f:
         f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
+def read_arrays(path):
+    """Reads a safetensors file into NumPy arrays (writable, in memory).
+
+    Returns (arrays, bf16): `arrays` maps tensor name → np.ndarray in the
+    file's order; BF16 tensors come back as float32 (exactly: a bfloat16 is
+    the high half of a float32) and their names are in the set `bf16`, so
+    that write_arrays(path, arrays, dict.fromkeys(bf16, "bf16")) writes the
+    same file contents back. Raises ValueError naming the file for anything
+    malformed (header, dtype, offsets outside the data or not matching the
+    shape)."""
+    import numpy as np
+    kinds = {"F32": np.float32, "F16": np.float16, "BF16": np.uint16,
+             "I32": np.int32, "I64": np.int64}
+
+    def bad(what):
+        return ValueError("%s: %s" % (path, what))
+
+    with open(path, "rb") as f:
+        blob = f.read()
+    if len(blob) < 8:
+        raise bad("too short for a safetensors header")
+    (length,) = struct.unpack("<Q", blob[:8])
+    if length > len(blob) - 8:
+        raise bad("header length %d runs past the end of the file" % length)
+    try:
+        header = json.loads(blob[8:8 + length].decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as e:
+        raise bad("malformed header: %s" % e) from None
+    if not isinstance(header, dict):
+        raise bad("the header is not a JSON object")
+    data = bytearray(blob[8 + length:])
+    arrays, bf16 = {}, set()
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        try:
+            kind, shape = entry["dtype"], [int(d) for d in entry["shape"]]
+            start, end = (int(o) for o in entry["data_offsets"])
+        except (KeyError, TypeError, ValueError):
+            raise bad("tensor '%s': malformed entry" % name) from None
+        if kind not in kinds:
+            raise bad("tensor '%s': unsupported dtype %s" % (name, kind))
+        itemsize = np.dtype(kinds[kind]).itemsize
+        if (min(shape + [0]) < 0 or not 0 <= start <= end <= len(data)
+                or end - start != numel(shape) * itemsize):
+            raise bad("tensor '%s': data offsets [%d, %d) do not hold %s %s"
+                      % (name, start, end, kind, shape))
+        array = np.frombuffer(data, kinds[kind], numel(shape), start)
+        array = array.reshape(shape)
+        if kind == "BF16":
+            array = (array.astype(np.uint32) << 16).view(np.float32)
+            bf16.add(name)
+        arrays[name] = array
+    return arrays, bf16

@@ -40,6 +40,29 @@ func.func @rgcn_max_no_bias(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: ten
   return %y : tensor<?x32xf32>
 }
 
+// PyG's form: q and k folded into the relation weights (W·q, W·k), so the
+// scores are relation_linears of the nodes at both ends; the heads' mean
+// without concat.
+// CHECK-LABEL: func.func @rgat_shared(
+// CHECK-SAME:    %[[X:[^:]+]]: tensor<?x16xf32>, %[[EI:[^:]+]]: tensor<2x?xi64>, %[[ET:[^:]+]]: tensor<?xi64>, %[[W:[^:]+]]: tensor<3x16x32xf32>
+// CHECK:         %[[WQ:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[W]], %{{.+}} : tensor<3x16x32xf32>, tensor<32x4xf32>)
+// CHECK:         %[[WK:.+]] = linalg.generic {{.*}} ins(%[[W]], %{{.+}} : tensor<3x16x32xf32>, tensor<32x4xf32>)
+// CHECK:         %[[ZS:.+]] = rgnn.relation_linear %[[X]], %[[EI]], %[[ET]], %[[W]] nodes %[[N:.+]] {side = #rgnn<side src>}
+// CHECK:         %[[SL:.+]] = rgnn.relation_linear %[[X]], %[[EI]], %[[ET]], %[[WK]] nodes %[[N]] {side = #rgnn<side src>}
+// CHECK:         %[[SR:.+]] = rgnn.relation_linear %[[X]], %[[EI]], %[[ET]], %[[WQ]] nodes %[[N]] {side = #rgnn<side dst>}
+// CHECK:         %[[S:.+]] = linalg.generic {{.*}} ins(%[[SL]], %[[SR]] :
+// CHECK:         %[[A:.+]] = rgnn.edge_softmax %[[S]], %[[EI]] nodes %[[N]]
+// CHECK:         %[[AGG:.+]] = rgnn.aggregate %[[ZS]], %[[EI]] scale(%[[A]]) nodes %[[N]] {reduce = #rgnn<reduce sum>}
+// CHECK:         tensor.expand_shape %[[AGG]] {{\[}}[0], [1, 2]]
+// CHECK:         iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK:         arith.mulf %{{.+}}, %{{.+}} : f32
+// CHECK:         %[[Y:.+]] = linalg.generic {{.*}} ins(%{{.+}}, %{{.+}} : tensor<?x8xf32>, tensor<8xf32>)
+// CHECK:         return %[[Y]]
+func.func @rgat_shared(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x16x32xf32>, %q: tensor<32x4xf32>, %k: tensor<32x4xf32>, %b: tensor<8xf32>) -> tensor<?x8xf32> {
+  %y = rgnn.rgat %x, %ei, %et weights(%w, %q, %k, %b) {out = 32 : i64, heads = 4 : i64, relations = 3 : i64, negative_slope = 2.000000e-01 : f64, attention = #rgnn<attention shared>, concat = false} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, tensor<32x4xf32>, tensor<32x4xf32>, tensor<8xf32>) -> tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}
+
 // Heads as one [R, in, out] weight; scores per head from both ends.
 // CHECK-LABEL: func.func @rgat(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x16xf32>, %[[EI:[^:]+]]: tensor<2x?xi64>, %[[ET:[^:]+]]: tensor<?xi64>

@@ -35,7 +35,7 @@ func.func @linear(%x: tensor<?x?x8xf32>, %w: tensor<4x8xf32>, %b: tensor<4xf32>)
 // CHECK-NOT: seq.
 // CHECK: func.func private @seqc_kernel_spike_linear({{.*}}seq.kernel = {name = "spike_linear"}
 // CHECK:   linalg.contract
-// CHECK: func.func private @[[NL]]({{.*}}seq.kernel = {bias = false, decay_input = true, kind = "lif", name = "neurons_linear", reset = 0.000000e+00 : f64, tau = 2.000000e+00 : f64, threshold = 1.000000e+00 : f64}
+// CHECK: func.func private @[[NL]]({{.*}}seq.kernel = {bias = false, decay_input = true, kind = "lif", name = "neurons_linear", reset = 0.000000e+00 : f64, tau = 2.000000e+00 : f64, threshold = 1.000000e+00 : f64, v0 = false}
 // CHECK:   linalg.contract
 // CHECK:   scf.for {{.*}} -> (tensor<2x4xf32>, tensor<2x?x4xf32>)
 // CHECK:     arith.cmpf oge

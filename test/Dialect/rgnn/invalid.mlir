@@ -378,3 +378,11 @@ func.func @node_reduce_mode(%table: tensor<?x16xf32>, %seg: tensor<?xi64>, %src:
   %y = rgnn.node_reduce %table over %seg edges %src, %dst, %t nodes %n {kind = #rgnn<node_reduce_kind sum>, mode = #rgnn<row_mode sideways>, heads = 1 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x16xf32>) -> tensor<?x16xf32>
   return
 }
+
+// -----
+
+func.func @rgat_mean_per_relation(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x4x16x8xf32>, %al: tensor<3x4x8xf32>, %lw: tensor<16x32xf32>) {
+  // expected-error @+1 {{'concat' false needs attention 'shared'}}
+  %y = rgnn.rgat %x, %ei, %et weights(%w, %al, %al, %lw) {out = 32 : i64, heads = 4 : i64, relations = 3 : i64, negative_slope = 2.0e-01 : f64, concat = false, bias = false} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x4x16x8xf32>, tensor<3x4x8xf32>, tensor<3x4x8xf32>, tensor<16x32xf32>) -> tensor<?x8xf32>
+  return
+}

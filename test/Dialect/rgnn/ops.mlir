@@ -18,6 +18,14 @@ func.func @rgcn_max_no_root_no_bias(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, 
   return %y : tensor<?x32xf32>
 }
 
+// CHECK-LABEL: func.func @rgat_shared_mean(
+// CHECK-SAME:    %[[X:[^:]+]]: tensor<?x16xf32>, %[[EI:[^:]+]]: tensor<2x?xi64>, %[[ET:[^:]+]]: tensor<?xi64>, %[[W:[^:]+]]: tensor<3x16x32xf32>, %[[Q:[^:]+]]: tensor<32x4xf32>, %[[K:[^:]+]]: tensor<32x4xf32>, %[[B:[^:]+]]: tensor<8xf32>)
+// CHECK:         %[[Y:.+]] = rgnn.rgat %[[X]], %[[EI]], %[[ET]] weights(%[[W]], %[[Q]], %[[K]], %[[B]]) {attention = #rgnn<attention shared>, concat = false, heads = 4 : i64, negative_slope = 2.000000e-01 : f64, out = 32 : i64, relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, tensor<32x4xf32>, tensor<32x4xf32>, tensor<8xf32>) -> tensor<?x8xf32>
+func.func @rgat_shared_mean(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x16x32xf32>, %q: tensor<32x4xf32>, %k: tensor<32x4xf32>, %b: tensor<8xf32>) -> tensor<?x8xf32> {
+  %y = rgnn.rgat %x, %ei, %et weights(%w, %q, %k, %b) {out = 32 : i64, heads = 4 : i64, relations = 3 : i64, negative_slope = 2.000000e-01 : f64, attention = #rgnn<attention shared>, concat = false} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, tensor<32x4xf32>, tensor<32x4xf32>, tensor<8xf32>) -> tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}
+
 // CHECK-LABEL: func.func @rgat(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x16xf32>, %[[EI:[^:]+]]: tensor<2x?xi64>, %[[ET:[^:]+]]: tensor<?xi64>, %[[W:[^:]+]]: tensor<3x4x16x8xf32>, %[[AL:[^:]+]]: tensor<3x4x8xf32>, %[[AR:[^:]+]]: tensor<3x4x8xf32>, %[[LW:[^:]+]]: tensor<16x32xf32>, %[[B:[^:]+]]: tensor<32xf32>)
 // CHECK:         %[[Y:.+]] = rgnn.rgat %[[X]], %[[EI]], %[[ET]] weights(%[[W]], %[[AL]], %[[AR]], %[[LW]], %[[B]]) {heads = 4 : i64, negative_slope = 2.000000e-01 : f64, out = 32 : i64, relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x4x16x8xf32>, tensor<3x4x8xf32>, tensor<3x4x8xf32>, tensor<16x32xf32>, tensor<32xf32>) -> tensor<?x32xf32>

@@ -42,6 +42,16 @@ def rgcn_options(k):
     return options
 
 
+def rgat_options(k):
+    """rgat's forms in turn: Pigeon's (per relation), PyG's (shared q/k),
+    PyG's with the heads' mean; now and then no bias."""
+    options = [{}, {"attention": "shared"},
+               {"attention": "shared", "concat": False}][k % 3]
+    if k % 4 == 1:
+        options = dict(options, bias=False)
+    return options
+
+
 def make_weights(rng, op, f, attrs):
     w = {name: rng.uniform(-0.5, 0.5, shape).astype(np.float32)
          for name, shape in reference_rgnn.weight_shapes(op, f, **attrs).items()}
@@ -85,8 +95,10 @@ def cases(opts):
         f = [3, 8, 13, 5, 16][case % 5]
         if op == "hgt" and case % 2 == 0:
             f = out
+        options = (rgcn_options(case // 3) if op == "rgcn"
+                   else rgat_options(case // 3) if op == "rgat" else {})
         attrs = reference_rgnn.attrs(op, out, heads, 1 + case % 4, 1 + (case // 6) % 3,
-                                     rgcn_options(case // 3))
+                                     options)
         w = make_weights(rng, op, f, attrs)
         inputs = graph_inputs(rng, op, n, e, f, attrs)
         err = run_and_compare(opts, os.path.join(opts.work, f"case{case}"), op, f, attrs,
