@@ -8,6 +8,7 @@ PACKAGES=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   nlohmann-json3-dev libgtest-dev libbenchmark-dev libomp-dev
   python3 python3-numpy python3-pip python3-setuptools python3-wheel
+  python3-venv
   clang-22 libclang-rt-22-dev valgrind
 )
 

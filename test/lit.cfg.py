@@ -27,9 +27,33 @@ config.substitutions.append(("%link_runtime", " ".join([
 # this build (SEQC_BUILD_DIR).
 config.substitutions.append(("%seqc_src_root", config.seqc_src_root))
 config.substitutions.append(("%seqc_obj_root", config.seqc_obj_root))
+# The package's tests against PyTorch, SpikingJelly, PyG, NIR and Ray
+# (test/Python) run on the Python of scripts/install-python-deps.sh:
+# SEQC_TEST_PYTHON, else $SEQC_TEST_VENV/bin/python (default
+# /var/cache/seqc/venv-test), else lit's own. Features say which libraries
+# that Python finds (importlib's find_spec: nothing is imported, which would
+# take seconds); pip's tools are asked of lit's Python, which the install
+# test uses.
 import importlib.util
-if importlib.util.find_spec("torch"):
-    config.available_features.add("python-torch")
+import subprocess
+_ml_python = os.environ.get("SEQC_TEST_PYTHON") or os.path.join(
+    os.environ.get("SEQC_TEST_VENV", "/var/cache/seqc/venv-test"), "bin",
+    "python")
+if not os.path.exists(_ml_python):
+    _ml_python = sys.executable
+_features = {"python-torch": ["torch"], "python-nir": ["nir"],
+             "python-ray": ["ray", "pyarrow"],
+             "python-export": ["torch", "spikingjelly", "torch_geometric"]}
+_probe = subprocess.run(
+    [_ml_python, "-c", "import importlib.util as u, sys; print(' '.join("
+     "m for m in sys.argv[1:] if u.find_spec(m)))"]
+    + sorted({m for ms in _features.values() for m in ms}),
+    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+_found = set(_probe.stdout.split()) if _probe.returncode == 0 else set()
+for _feature, _modules in _features.items():
+    if all(m in _found for m in _modules):
+        config.available_features.add(_feature)
+config.substitutions.append(("%ml_python", _ml_python))
 if all(importlib.util.find_spec(m) for m in ("pip", "setuptools", "wheel")):
     config.available_features.add("python-pip")
 config.substitutions.append(("%mkweights",

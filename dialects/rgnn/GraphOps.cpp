@@ -93,16 +93,17 @@ SEQC_INFER(AggregateOp) {
   if (a.getEdgeType()) {
     if (failed(indexVector(c, a.getEdgeType(), "edge_type", *e)))
       return failure();
-    if (*reduce == Reduce::sum)
+    if (*reduce != Reduce::mean)
       return c.error("per-relation aggregation ('edge_type') needs reduce "
-                     "mean or max");
+                     "mean");
     if (failed(c.intAttr("relations")))
       return failure();
   } else if (c.attrs() && c.attrs().get("relations")) {
     return c.error("attribute 'relations' needs operand 'edge_type'");
-  } else if (*reduce == Reduce::max) {
-    return c.error("reduce max needs operand 'edge_type'");
   }
+  if (*reduce == Reduce::max)
+    return c.error("reduce max is a pair_mean's (the max of the sources "
+                   "before a relation's weight)");
   if (*scale) {
     if (*reduce != Reduce::sum)
       return c.error("operand 'scale' needs reduce sum");
@@ -130,6 +131,8 @@ SEQC_INFER(PairMeanOp) {
   if (a.getMaterialize() == Materialize::edge)
     return c.error("attribute 'materialize' must be one of pair, dense, "
                    "auto, got 'edge'");
+  if (a.getReduce() == Reduce::sum)
+    return c.error("attribute 'reduce' must be mean or max, got 'sum'");
   out.push_back(c.f32({mulDim(*r, x->getDimSize(0)), x->getDimSize(1)}));
   return success();
 }

@@ -66,7 +66,7 @@ def RGNN_NodeReduceKind : RGNN_Enum<"NodeReduceKind",
     I32EnumAttrCase<"sum", 0>, I32EnumAttrCase<"mean", 1>,
     I32EnumAttrCase<"mean_per_relation", 2>,
     I32EnumAttrCase<"softmax_sum", 3>, I32EnumAttrCase<"pair_mean", 4>,
-    I32EnumAttrCase<"max_per_relation", 5>]>;
+    I32EnumAttrCase<"pair_max", 5>]>;
 def RGNN_NodeReduceKindAttr
     : EnumAttr<RGNN_Dialect, RGNN_NodeReduceKind, "node_reduce_kind">;
 

@@ -200,10 +200,8 @@ def RGNN_AggregateOp : RGNN_Op<"aggregate", [AttrSizedOperandSegments]> {
     multiplied by `scale[e,h]`. `reduce` sum: `y_i = Σ_{e→i} m_e`.
     `reduce` mean with `edge_type` given and `relations` R:
     `y_i = Σ_r (1/|N_r(i)|) Σ_{e→i of type r} m_e` (RGCN's mean); without
-    `edge_type`: `y_i = (1/|N(i)|) Σ_{e→i} m_e`. `reduce` max (with
-    `edge_type`, no `scale`): `y_i = Σ_r max_{e→i of type r} m_e`
-    elementwise, an empty relation contributing 0 (RGCN's max). Nodes with
-    no incoming edge get 0.
+    `edge_type`: `y_i = (1/|N(i)|) Σ_{e→i} m_e`. Nodes with no incoming edge
+    get 0.
   }];
   let arguments = (ins RGNN_F32Tensor:$msgs, RGNN_IndexTensor:$edge_index,
                    Optional<RGNN_IndexTensor>:$edge_type,
@@ -216,19 +214,23 @@ def RGNN_AggregateOp : RGNN_Op<"aggregate", [AttrSizedOperandSegments]> {
 }
 
 def RGNN_PairMeanOp : RGNN_Op<"pair_mean"> {
-  let summary = "mean of the sources per (relation, destination) pair";
+  let summary = "mean (or max) of the sources per (relation, destination) pair";
   let description = [{
-    `x[N,F]` → `y[R·N,F]`, row `r·N + i` = `(1/|N_r(i)|) Σ_{j∈N_r(i)} x_j`,
-    0 when `N_r(i)` is empty. Written by `rgnn-reorder-linear` in place of
-    per-edge transforms that a mean would follow. `materialize` as for
-    `relation_linear`: `dense` stores all R·N rows, `pair` only the pairs
-    present, `auto` chooses at run time.
+    `x[N,F]` → `y[R·N,F]`, row `r·N + i` = `(1/|N_r(i)|) Σ_{j∈N_r(i)} x_j`
+    (`reduce` mean) or the elementwise `max_{j∈N_r(i)} x_j` (`reduce` max:
+    PyG RGCNConv's max, taken before the relation's weight), 0 when
+    `N_r(i)` is empty. Written by `rgnn-reorder-linear` in place of
+    per-edge transforms that a mean would follow, and by `rgnn-decompose`
+    for rgcn's max. `materialize` as for `relation_linear`: `dense` stores
+    all R·N rows, `pair` only the pairs present, `auto` chooses at run time.
   }];
   let arguments = (ins RGNN_F32Tensor:$x, RGNN_IndexTensor:$edge_index,
                    RGNN_IndexTensor:$edge_type, Index:$num_nodes,
                    I64Attr:$relations,
                    DefaultValuedAttr<RGNN_MaterializeAttr,
-                                     "Materialize::dense">:$materialize);
+                                     "Materialize::dense">:$materialize,
+                   DefaultValuedAttr<RGNN_ReduceAttr,
+                                     "::seqc::rgnn::Reduce::mean">:$reduce);
   let results = (outs RGNN_F32Tensor:$y);
   let assemblyFormat = [{
     $x `,` $edge_index `,` $edge_type `nodes` $num_nodes attr-dict `:` functional-type(operands, results)
@@ -383,7 +385,9 @@ def RGNN_NodeReduceOp : RGNN_TemplateOp<"node_reduce", [AttrSizedOperandSegments
     `softmax_sum` (Σ_e α_e·value with α the per-head softmax of
     `scores[E,H]` over the edges into i, max-subtracted, fused: no α is
     stored), `pair_mean` (the mean of segment r written to row
-    `out_rows[r·N + i]` of a per-pair table of `rows` rows instead).
+    `out_rows[r·N + i]` of a per-pair table of `rows` rows instead),
+    `pair_max` (as pair_mean with the elementwise max, 0 for an empty
+    segment).
   }];
   let arguments = (ins RGNN_IndexTensor:$src, RGNN_IndexTensor:$dst,
                    RGNN_IndexTensor:$types, RGNN_IndexTensor:$segments,

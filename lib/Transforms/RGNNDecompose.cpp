@@ -96,18 +96,24 @@ Value addBias(TensorBuilder &b, Value y, Value bias) {
 Value decomposeRGCN(TensorBuilder &b, RGCNOp op, const Graph &g) {
   auto w = op.getWeights();
   int64_t r = op.getRelations();
-  Value msgs = RelationLinearOp::create(b, g.x, g.edgeIndex, g.edgeType, w[0],
-                                        g.n, Side::src, Materialize::edge);
-  // add: one sum over all edges (Σ_r of the per-relation sums); mean and
-  // max: per relation, then summed.
-  Value agg =
-      op.getAggr() == Aggregation::add
-          ? AggregateOp::create(b, msgs, g.edgeIndex, Value(), Value(), g.n,
-                                Reduce::sum, IntegerAttr())
-          : AggregateOp::create(b, msgs, g.edgeIndex, g.edgeType, Value(), g.n,
-                                op.getAggr() == Aggregation::max ? Reduce::max
-                                                                 : Reduce::mean,
-                                b.getI64IntegerAttr(r));
+  // add: one sum over all edges (Σ_r of the per-relation sums); mean: per
+  // relation, then summed; max (PyG's): of the sources per relation, then
+  // through the relation's weight, Σ_r (max_{j∈N_r(i)} x_j)·W_r — a max
+  // does not commute with W_r, so there is no per-edge form.
+  Value agg;
+  if (op.getAggr() == Aggregation::max) {
+    Value maxes = PairMeanOp::create(b, g.x, g.edgeIndex, g.edgeType, g.n, r,
+                                     Materialize::dense, Reduce::max);
+    agg = PairLinearOp::create(b, maxes, w[0]);
+  } else {
+    Value msgs = RelationLinearOp::create(b, g.x, g.edgeIndex, g.edgeType, w[0],
+                                          g.n, Side::src, Materialize::edge);
+    agg = op.getAggr() == Aggregation::add
+              ? AggregateOp::create(b, msgs, g.edgeIndex, Value(), Value(), g.n,
+                                    Reduce::sum, IntegerAttr())
+              : AggregateOp::create(b, msgs, g.edgeIndex, g.edgeType, Value(),
+                                    g.n, Reduce::mean, b.getI64IntegerAttr(r));
+  }
   Value root = op.getRoot() ? w[1] : Value();
   Value bias = op.getBias() ? w.back() : Value();
   if (root)

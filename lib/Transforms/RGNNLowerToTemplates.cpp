@@ -319,8 +319,6 @@ LogicalResult Lowering::aggregate(ImplicitLocOpBuilder &b, AggregateOp op) {
         return failure();
       scores = *s;
     }
-  } else if (op.getReduce() == Reduce::max) {
-    kind = NodeReduceKind::max_per_relation;
   } else {
     kind = op.getEdgeType() ? NodeReduceKind::mean_per_relation
                             : NodeReduceKind::mean;
@@ -345,8 +343,10 @@ void Lowering::pairMean(ImplicitLocOpBuilder &b, PairMeanOp op) {
                                     b.getF32Type());
   Value table = NodeReduceOp::create(
       b, type, l.src, l.dst, l.types, l.segments, op.getNumNodes(), op.getX(),
-      Value(), Value(), p.rowOf, rows, NodeReduceKind::pair_mean, RowMode::src,
-      1);
+      Value(), Value(), p.rowOf, rows,
+      op.getReduce() == Reduce::max ? NodeReduceKind::pair_max
+                                    : NodeReduceKind::pair_mean,
+      RowMode::src, 1);
   pairMeans[op.getResult()] = p;
   edgeValues[op.getResult()] = {table, std::nullopt, {}};
 }

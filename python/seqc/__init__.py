@@ -17,6 +17,9 @@ seqc.Model(description, tensors)
     a model description and its weights in memory; .save(dir), Model.load.
 seqc.export(torch_module, example_inputs)
     a PyTorch module (torch.nn, SpikingJelly, PyG layers) as a seqc.Model.
+seqc.from_nir(graph, dt)
+    a NIR graph (Affine, Linear, LIF, IF, CubaLIF) as a seqc.Model,
+    forward Euler at the time step dt (docs/nir.md).
 seqc.Error
     what the compiler or runtime reports, with the CLI's message;
     seqc.ExportError for models the exporters cannot express.
@@ -29,13 +32,13 @@ torch tensors are passed), and is imported on first use.
 from .errors import Error, ExportError
 
 __all__ = ["compile", "load", "Module", "Model", "TensorSpec", "Error",
-           "ExportError", "export"]
+           "ExportError", "export", "from_nir"]
 __version__ = "0.1.0"
 
 # Imported on first use: `import seqc.safetensors_io` (the tests, the
 # examples' build) must work on a Python without NumPy.
 _LAZY = {"compile": "compiler", "load": "compiler", "Module": "module",
-         "TensorSpec": "module", "Model": "model"}
+         "TensorSpec": "module", "Model": "model", "from_nir": "nir"}
 
 
 def __getattr__(name):

@@ -38,9 +38,11 @@ def _edge_softmax(scores, dst, n):
 
 def rgcn(x, edge_index, edge_type, w, out, relations, aggr="mean", root=True,
          bias=True):
-    """PyG RGCNConv: x'_i = x_i·root + Σ_r AGG_{j∈N_r(i)} x_j·W_r + b with
-    AGG the mean, sum (`add`) or elementwise max of the relation's messages
-    (PyG aggregates x_j·W_r per relation), an empty N_r(i) contributing 0;
+    """PyG RGCNConv: x'_i = x_i·root + Σ_r (AGG_{j∈N_r(i)} x_j)·W_r + b
+    with AGG the mean, sum (`add`) or elementwise max of the relation's
+    source rows, as PyG aggregates them before W_r (for the mean and the
+    sum the same as aggregating x_j·W_r; not for the max), an empty N_r(i)
+    contributing 0;
     the root term only with `root`, b only with `bias`. w: weight
     [R,in,out], root [in,out], bias [out]. Returns [N, out]."""
     x = np.asarray(x, np.float64)
@@ -58,9 +60,10 @@ def rgcn(x, edge_index, edge_type, w, out, relations, aggr="mean", root=True,
             js = src[(dst == i) & (edge_type == r)]
             if len(js) == 0:
                 continue
-            msgs = x[js] @ f["weight"][r]
-            y[i] += {"mean": msgs.mean(axis=0), "add": msgs.sum(axis=0),
-                     "max": msgs.max(axis=0)}[aggr]
+            rows = x[js]
+            agg = {"mean": rows.mean(axis=0), "add": rows.sum(axis=0),
+                   "max": rows.max(axis=0)}[aggr]
+            y[i] += agg @ f["weight"][r]
     assert y.shape == (n, out)
     return y
 

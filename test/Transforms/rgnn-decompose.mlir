@@ -28,10 +28,13 @@ func.func @rgcn_add_no_root(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: ten
   return %y : tensor<?x32xf32>
 }
 
-// aggr max: per relation; a root term without bias.
+// aggr max (PyG's): the sources' max per (relation, destination) pair,
+// then each relation's weight; a root term without bias.
 // CHECK-LABEL: func.func @rgcn_max_no_bias(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x16xf32>, %[[EI:[^:]+]]: tensor<2x?xi64>, %[[ET:[^:]+]]: tensor<?xi64>, %[[W:[^:]+]]: tensor<3x16x32xf32>, %[[ROOT:[^:]+]]: tensor<16x32xf32>)
-// CHECK:         %[[AGG:.+]] = rgnn.aggregate %{{.+}}, %[[EI]] types(%[[ET]]) nodes %{{.+}} {reduce = #rgnn<reduce max>, relations = 3 : i64}
+// CHECK-NOT:     rgnn.relation_linear
+// CHECK:         %[[M:.+]] = rgnn.pair_mean %[[X]], %[[EI]], %[[ET]] nodes %{{.+}} {reduce = #rgnn<reduce max>, relations = 3 : i64}
+// CHECK:         %[[AGG:.+]] = rgnn.pair_linear %[[M]], %[[W]]
 // CHECK:         %[[R:.+]] = rgnn.typed_linear %[[X]], %{{.+}} : (tensor<?x16xf32>, tensor<1x16x32xf32>) -> tensor<?x32xf32>
 // CHECK:         %[[Y:.+]] = linalg.generic {{.*}} ins(%[[R]], %[[AGG]] :
 // CHECK:         return %[[Y]]

@@ -28,16 +28,18 @@ func.func @rgcn(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, 
   return %y, %z : tensor<?x32xf32>, tensor<?x32xf32>
 }
 
-// RGCN's max: per (relation, destination) segment, then summed.
+// RGCN's max (PyG's): the sources' max per (relation, destination) pair
+// into a per-pair table, then the pairs' GEMM per relation.
 // CHECK-LABEL: func.func @rgcn_max(
 // CHECK:         %[[SRC:.+]], %[[DST:.+]], %[[T:.+]], %{{.+}}, %[[SEG:.+]] = rgnn.graph_layout
-// CHECK:         %[[E:.+]] = rgnn.gemm
-// CHECK:         %[[Z:.+]] = rgnn.node_reduce %[[E]] over %[[SEG]] edges %[[SRC]], %[[DST]], %[[T]] nodes %{{.+}} {heads = 1 : i64, kind = #rgnn<node_reduce_kind max_per_relation>, mode = #rgnn<row_mode edge>}
-// CHECK:         return %[[Z]]
+// CHECK:         %[[PN:.+]], %[[POFF:.+]], %[[PROW:.+]], %{{.+}}, %{{.+}} = rgnn.pair_rows %[[DST]], %[[T]], %[[SEG]]
+// CHECK:         %[[M:.+]] = rgnn.node_reduce %[[X:.+]] over %[[SEG]] edges %[[SRC]], %[[DST]], %[[T]] nodes %{{.+}} out_rows(%[[PROW]]) rows %{{.+}} {heads = 1 : i64, kind = #rgnn<node_reduce_kind pair_max>, mode = #rgnn<row_mode src>}
+// CHECK:         %[[Y:.+]] = rgnn.gemm %[[M]], %{{.+}} segments %[[POFF]] into %{{.+}} scatter(%[[PN]]) {accumulate}
+// CHECK:         return %[[Y]]
 func.func @rgcn_max(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x16x32xf32>, %n: index) -> tensor<?x32xf32> {
-  %e = rgnn.relation_linear %x, %ei, %et, %w nodes %n {side = #rgnn<side src>} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x16x32xf32>, index) -> tensor<?x32xf32>
-  %z = rgnn.aggregate %e, %ei types(%et) nodes %n {reduce = #rgnn<reduce max>, relations = 3 : i64} : (tensor<?x32xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x32xf32>
-  return %z : tensor<?x32xf32>
+  %m = rgnn.pair_mean %x, %ei, %et nodes %n {relations = 3 : i64, reduce = #rgnn<reduce max>} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
+  %y = rgnn.pair_linear %m, %w : (tensor<?x16xf32>, tensor<3x16x32xf32>) -> tensor<?x32xf32>
+  return %y : tensor<?x32xf32>
 }
 
 // Node-type linears sort the nodes by type (node_layout) and gather and

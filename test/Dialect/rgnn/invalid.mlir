@@ -277,15 +277,15 @@ func.func @aggregate_msgs_edge_count(%m: tensor<5x16xf32>, %ei: tensor<2x7xi64>,
 // -----
 
 func.func @aggregate_types_with_sum(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %n: index) {
-  // expected-error @+1 {{per-relation aggregation ('edge_type') needs reduce mean or max}}
+  // expected-error @+1 {{per-relation aggregation ('edge_type') needs reduce mean}}
   %y = rgnn.aggregate %m, %ei types(%et) nodes %n {reduce = #rgnn<reduce sum>, relations = 3 : i64} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
   return
 }
 
 // -----
 
-func.func @aggregate_max_without_types(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %n: index) {
-  // expected-error @+1 {{reduce max needs operand 'edge_type'}}
+func.func @aggregate_max(%m: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %n: index) {
+  // expected-error @+1 {{reduce max is a pair_mean's (the max of the sources before a relation's weight)}}
   %y = rgnn.aggregate %m, %ei nodes %n {reduce = #rgnn<reduce max>} : (tensor<?x16xf32>, tensor<2x?xi64>, index) -> tensor<?x16xf32>
   return
 }
@@ -384,5 +384,13 @@ func.func @node_reduce_mode(%table: tensor<?x16xf32>, %seg: tensor<?xi64>, %src:
 func.func @rgat_mean_per_relation(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %w: tensor<3x4x16x8xf32>, %al: tensor<3x4x8xf32>, %lw: tensor<16x32xf32>) {
   // expected-error @+1 {{'concat' false needs attention 'shared'}}
   %y = rgnn.rgat %x, %ei, %et weights(%w, %al, %al, %lw) {out = 32 : i64, heads = 4 : i64, relations = 3 : i64, negative_slope = 2.0e-01 : f64, concat = false, bias = false} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, tensor<3x4x16x8xf32>, tensor<3x4x8xf32>, tensor<3x4x8xf32>, tensor<16x32xf32>) -> tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @pair_mean_sum(%x: tensor<?x16xf32>, %ei: tensor<2x?xi64>, %et: tensor<?xi64>, %n: index) {
+  // expected-error @+1 {{attribute 'reduce' must be mean or max, got 'sum'}}
+  %y = rgnn.pair_mean %x, %ei, %et nodes %n {relations = 3 : i64, reduce = #rgnn<reduce sum>} : (tensor<?x16xf32>, tensor<2x?xi64>, tensor<?xi64>, index) -> tensor<?x16xf32>
   return
 }

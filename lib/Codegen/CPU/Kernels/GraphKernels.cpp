@@ -219,8 +219,9 @@ FailureOr<Value> nodeReduce(TensorBuilder &b, rgnn::NodeReduceOp op) {
   Value relations = arith::DivUIOp::create(
       b, arith::SubIOp::create(b, b.dim(op.getSegments(), 0), idx(b, 1)),
       nonZero);
-  Value outRowsCount =
-      kind == rgnn::NodeReduceKind::pair_mean ? op.getRows() : n;
+  bool pairs = kind == rgnn::NodeReduceKind::pair_mean ||
+               kind == rgnn::NodeReduceKind::pair_max;
+  Value outRowsCount = pairs ? op.getRows() : n;
   Value src = readBuffer(b, op.getSrc()), dst = readBuffer(b, op.getDst());
   Value types = readBuffer(b, op.getTypes());
   Value segments = readBuffer(b, op.getSegments());
@@ -276,20 +277,33 @@ FailureOr<Value> nodeReduce(TensorBuilder &b, rgnn::NodeReduceOp op) {
   };
 
   parallelRange(b, idx(b, 0), n, [&](IB &ib, Value node) {
-    if (kind == rgnn::NodeReduceKind::pair_mean) {
+    if (pairs) {
+      // The mean or the max of segment r·N + i into its row of the table.
+      bool max = kind == rgnn::NodeReduceKind::pair_max;
+      Value start =
+          max ? splatF32(ib, vt, -std::numeric_limits<float>::infinity())
+              : zero;
       forRange(ib, idx(ib, 0), relations, [&](IB &rb, Value rel) {
         Value key = add(rb, mul(rb, rel, n), node);
         Value row = memref::LoadOp::create(rb, outRows, ValueRange{key});
         ifThen(rb, cmp(rb, CmpIPredicate::sge, row, i64(rb, 0)), [&](IB &tb) {
           Value lo = loadIndex(tb, segments, key);
           Value hi = loadIndex(tb, segments, add(tb, key, idx(tb, 1)));
-          Value sum =
-              forCarry(tb, lo, hi, {zero}, [&](IB &pb, Value p, ValueRange c) {
-                return SmallVector<Value>{arith::AddFOp::create(
-                    pb, c[0], value(pb, p, rel, node, 0))};
+          Value fold =
+              forCarry(tb, lo, hi, {start}, [&](IB &pb, Value p, ValueRange c) {
+                Value v = value(pb, p, rel, node, 0);
+                return SmallVector<Value>{
+                    max ? arith::MaximumFOp::create(pb, c[0], v).getResult()
+                        : arith::AddFOp::create(pb, c[0], v).getResult()};
               })[0];
-          storeHeads(tb, {meanOf(tb, sum, arith::SubIOp::create(tb, hi, lo))},
-                     toIndex(tb, row));
+          Value count = arith::SubIOp::create(tb, hi, lo);
+          Value out =
+              max ? arith::SelectOp::create(
+                        tb, cmp(tb, CmpIPredicate::ugt, count, idx(tb, 0)),
+                        fold, zero)
+                        .getResult()
+                  : meanOf(tb, fold, count);
+          storeHeads(tb, {out}, toIndex(tb, row));
         });
       });
       return;
@@ -338,33 +352,6 @@ FailureOr<Value> nodeReduce(TensorBuilder &b, rgnn::NodeReduceOp op) {
             ib, sums[heads + h], vector::BroadcastOp::create(ib, vt, inv)));
       }
       storeHeads(ib, out, node);
-      return;
-    }
-    if (kind == rgnn::NodeReduceKind::max_per_relation) {
-      // Σ_r of the elementwise max over segment r (0 when it is empty).
-      Value lowest = splatF32(ib, vt, -std::numeric_limits<float>::infinity());
-      auto afterRelation = [&](IB &rb, ValueRange total, ValueRange seg, Value,
-                               Value count) {
-        Value some = cmp(rb, CmpIPredicate::ugt, count, idx(rb, 0));
-        Value max = arith::SelectOp::create(rb, some, seg[0], zero);
-        return SmallVector<Value>{arith::AddFOp::create(rb, total[0], max)};
-      };
-      Value total = forCarry(
-          ib, idx(ib, 0), relations, {zero},
-          [&](IB &rb, Value rel, ValueRange carried) {
-            Value key = add(rb, mul(rb, rel, n), node);
-            Value lo = loadIndex(rb, segments, key);
-            Value hi = loadIndex(rb, segments, add(rb, key, idx(rb, 1)));
-            ValueRange seg = forCarry(
-                rb, lo, hi, {lowest}, [&](IB &pb, Value p, ValueRange c) {
-                  prefetchRow(pb, reader, table, p, last, w);
-                  return SmallVector<Value>{arith::MaximumFOp::create(
-                      pb, c[0], value(pb, p, rel, node, 0))};
-                });
-            return afterRelation(rb, carried, seg, rel,
-                                 arith::SubIOp::create(rb, hi, lo));
-          })[0];
-      storeHeads(ib, {total}, node);
       return;
     }
     // sum (optionally scaled per head), mean, mean_per_relation.

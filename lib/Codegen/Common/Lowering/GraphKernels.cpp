@@ -251,46 +251,20 @@ struct NodeFolds {
                        return {arith::AddFOp::create(ib, a[0], v)};
                      });
   }
+  /// max(s, table[row of e, c]) over a [w] row.
+  Value maxEdge(TensorBuilder &b, Value s, Value e) const {
+    Value row = reader.row(b, e);
+    return b.generic(
+        {}, {}, s, b.identity(1), loopTypes(1),
+        [&](IB &ib, ValueRange a) -> SmallVector<Value> {
+          Value v = at(ib, table, {row, linalg::IndexOp::create(ib, 0)});
+          return {arith::MaximumFOp::create(ib, a[0], v)};
+        });
+  }
   Value head(IB &b, Value c) const { return arith::DivUIOp::create(b, c, d); }
   Value score(IB &b, Value e, Value h) const { return at(b, scores, {e, h}); }
   Value zeros(TensorBuilder &b, OpFoldResult size) const {
     return b.zeros({size});
-  }
-
-  /// Σ_r of the elementwise max over segment r, an empty one adding 0.
-  Value maxes(TensorBuilder &b, Value node) const {
-    ValueRange total = forLoop(
-        b, idx(b, 0), relations, {zeros(b, width)},
-        [&](TensorBuilder &rb, Value rel, ValueRange c) {
-          Value lowest = linalg::FillOp::create(
-                             rb,
-                             ValueRange{constF32(
-                                 rb, -std::numeric_limits<float>::infinity())},
-                             ValueRange{rb.empty({width})})
-                             .getResult(0);
-          auto [seg, count] = overSegment(
-              rb, key(rb, rel, node), {lowest},
-              [&](TensorBuilder &pb, Value e, ValueRange m) {
-                Value row = reader.row(pb, e);
-                return SmallVector<Value>{pb.generic(
-                    {}, {}, m[0], pb.identity(1), loopTypes(1),
-                    [&](IB &ib, ValueRange a) -> SmallVector<Value> {
-                      Value v =
-                          at(ib, table, {row, linalg::IndexOp::create(ib, 0)});
-                      return {arith::MaximumFOp::create(ib, a[0], v)};
-                    })};
-              });
-          Value some = arith::CmpIOp::create(rb, arith::CmpIPredicate::ugt,
-                                             count, idx(rb, 0));
-          Value max =
-              rb.map({c[0], seg[0]}, c[0], [&](IB &ib, ValueRange a) -> Value {
-                Value m =
-                    arith::SelectOp::create(ib, some, a[1], constF32(ib, 0.0));
-                return arith::AddFOp::create(ib, a[0], m);
-              });
-          return SmallVector<Value>{max};
-        });
-    return total[0];
   }
 
   /// sum (scaled per head by `scores` if any), mean, mean_per_relation.
@@ -379,9 +353,10 @@ struct NodeFolds {
                      });
   }
 
-  /// pair_mean: the mean of segment r·N + i into row out_rows[r·N + i] of
-  /// a table of `rows` rows, for each pair present.
-  Value pairMeans(TensorBuilder &b, Value outRows, Value rows) const {
+  /// pair_mean / pair_max: the mean (or the elementwise max, 0 when empty)
+  /// of segment r·N + i into row out_rows[r·N + i] of a table of `rows`
+  /// rows, for each pair present.
+  Value pairRows(TensorBuilder &b, Value outRows, Value rows, bool max) const {
     Value y = b.zeros({rows, width});
     Value keys = mul(b, relations, n);
     return forLoop(
@@ -392,14 +367,33 @@ struct NodeFolds {
               lb, has,
               [&](OpBuilder &tb, Location loc) {
                 TensorBuilder wb(loc, tb);
-                auto [sum, count] = overSegment(
-                    wb, k, {zeros(wb, width)},
+                Value start =
+                    max ? linalg::FillOp::create(
+                              wb,
+                              ValueRange{constF32(
+                                  wb, -std::numeric_limits<float>::infinity())},
+                              ValueRange{wb.empty({width})})
+                              .getResult(0)
+                        : zeros(wb, width);
+                auto [fold, count] = overSegment(
+                    wb, k, {start},
                     [&](TensorBuilder &pb, Value e, ValueRange s) {
-                      return SmallVector<Value>{addEdge(pb, s[0], e)};
+                      return SmallVector<Value>{max ? maxEdge(pb, s[0], e)
+                                                    : addEdge(pb, s[0], e)};
                     });
-                Value mean = scaled(wb, sum[0], inverseCount(wb, count));
+                Value out;
+                if (max) {
+                  Value some = cmp(wb, CmpIPredicate::ugt, count, idx(wb, 0));
+                  out = wb.map({fold[0]}, fold[0],
+                               [&](IB &ib, ValueRange a) -> Value {
+                                 return arith::SelectOp::create(
+                                     ib, some, a[0], constF32(ib, 0.0));
+                               });
+                } else {
+                  out = scaled(wb, fold[0], inverseCount(wb, count));
+                }
                 scf::YieldOp::create(
-                    wb, ValueRange{intoRow(wb, mean, c[0], toIndex(wb, row))});
+                    wb, ValueRange{intoRow(wb, out, c[0], toIndex(wb, row))});
               },
               [&](OpBuilder &eb, Location loc) {
                 scf::YieldOp::create(eb, loc, c[0]);
@@ -429,8 +423,10 @@ Results nodeReduceBody(TensorBuilder &b, Checks &, rgnn::NodeReduceOp op,
       b, arith::SubIOp::create(b, b.dim(f.segments, 0), idx(b, 1)),
       arith::MaxUIOp::create(b, f.n, idx(b, 1)));
   rgnn::NodeReduceKind kind = op.getKind();
-  if (kind == rgnn::NodeReduceKind::pair_mean)
-    return {f.pairMeans(b, in(op.getOutRows()), in(op.getRows()))};
+  if (kind == rgnn::NodeReduceKind::pair_mean ||
+      kind == rgnn::NodeReduceKind::pair_max)
+    return {f.pairRows(b, in(op.getOutRows()), in(op.getRows()),
+                       kind == rgnn::NodeReduceKind::pair_max)};
   // A parallel loop over destination nodes, each writing its own row.
   auto forall =
       scf::ForallOp::create(b, ArrayRef<OpFoldResult>{f.n},
@@ -438,9 +434,8 @@ Results nodeReduceBody(TensorBuilder &b, Checks &, rgnn::NodeReduceOp op,
   TensorBuilder nb(b.getLoc(), b);
   nb.setInsertionPoint(forall.getTerminator());
   Value node = forall.getBody()->getArgument(0);
-  Value row = kind == rgnn::NodeReduceKind::softmax_sum ? f.softmaxSum(nb, node)
-              : kind == rgnn::NodeReduceKind::max_per_relation
-                  ? f.maxes(nb, node)
+  Value row = kind == rgnn::NodeReduceKind::softmax_sum
+                  ? f.softmaxSum(nb, node)
                   : f.sums(nb, node, kind);
   nb.setInsertionPointToStart(forall.getTerminator().getBody());
   tensor::ParallelInsertSliceOp::create(
