@@ -2,6 +2,9 @@
 
 - RGCNConv -> rgcn: weight [R, in, out] (basis and block decompositions
   expanded exactly), root [in, out], bias [out].
+- RGATConv -> rgat (attention "shared"): weight [R, in, heads·out]
+  (basis and block decompositions expanded exactly), q/k [heads·out,
+  heads], bias.
 - HGTConv -> hgt: kqv_lin split into k_lin/q_lin/v_lin [K, out, in];
   k_rel/v_rel into rel_att/rel_msg [R, H, D, D]; p_rel into rel_pri
   [R, H]; out_lin as a_lin [K, out, out]; skip [K].
@@ -75,12 +78,20 @@ def _rgcn_weight(layer):
         return (layer.comp.detach() @ weight.view(layer.num_bases, -1)).view(
             R, layer.in_channels_l, out)
     if layer.num_blocks is not None:
-        blocks, ib, ob = weight.shape[1], weight.shape[2], weight.shape[3]
-        dense = weight.new_zeros(R, blocks * ib, blocks * ob)
-        for b in range(blocks):
-            dense[:, b * ib:(b + 1) * ib, b * ob:(b + 1) * ob] = weight[:, b]
-        return dense
+        return _block_diagonal(weight)
     return weight
+
+
+def _block_diagonal(weight):
+    """Blocks [R, blocks, in_b, out_b] as a dense [R, blocks·in_b,
+    blocks·out_b] with block c on the diagonal: what PyG's block
+    decompositions multiply x by (x's block c times block c, the blocks'
+    outputs side by side)."""
+    r, blocks, ib, ob = weight.shape
+    dense = weight.new_zeros(r, blocks * ib, blocks * ob)
+    for b in range(blocks):
+        dense[:, b * ib:(b + 1) * ib, b * ob:(b + 1) * ob] = weight[:, b]
+    return dense
 
 
 @module("torch_geometric.nn.conv.RGCNConv")
@@ -115,6 +126,75 @@ def rgcn(ctx, layer, x, edge_index, edge_type=None):
     name = ctx.emit("rgcn", [x, edge_index, edge_type], attrs,
                     {"weight": _rgcn_weight(layer), "root": layer.root,
                      "bias": layer.bias})
+    return _graph_output(ctx, name, ctx.real_out)
+
+
+# -- RGATConv ----------------------------------------------------------------
+
+
+def _rgat_weight(layer):
+    """RGATConv's relation weights as a dense [R, in, heads·out_channels],
+    exactly as its message() forms them: bases combined by att (the same
+    product); blocks placed on the diagonal (its einsum multiplies block c
+    of x by weight[r, c] and concatenates the blocks' outputs)."""
+    R, out = layer.num_relations, layer.heads * layer.out_channels
+    if layer.num_bases is not None:
+        return (layer.att.detach() @ layer.basis.detach().view(
+            layer.num_bases, -1)).view(R, layer.in_channels, out)
+    weight = layer.weight.detach()
+    if layer.num_blocks is not None:
+        return _block_diagonal(weight)
+    return weight
+
+
+@module("torch_geometric.nn.conv.RGATConv")
+def rgat(ctx, layer, x, edge_index, edge_type=None, edge_attr=None,
+         size=None, return_attention_weights=None):
+    """RGATConv: seqc rgat with attention "shared" (docs/graph-ops.md):
+    PyG's default form (across-relation, additive self-attention, dim 1,
+    no mod, no edge features); weight (bases and blocks expanded), q, k,
+    bias as they are."""
+    if layer.attention_mechanism != "across-relation":
+        ctx.error("attention_mechanism=%r" % layer.attention_mechanism,
+                  "seqc's rgat normalizes the attention over all the edges "
+                  "into a node (across-relation), not per relation")
+    if layer.dim != 1:
+        ctx.error("dim=%r" % layer.dim, "seqc's rgat has one query/key "
+                  "dimension per head")
+    if layer.attention_mode != "additive-self-attention":
+        ctx.error("attention_mode=%r" % layer.attention_mode,
+                  "seqc's rgat scores edges by additive self-attention "
+                  "(LeakyReLU(q_i + k_j)) only")
+    if layer.mod is not None:
+        ctx.error("mod=%r" % layer.mod, "the cardinality-preservation "
+                  "options are not in seqc's rgat")
+    if layer.lin_edge is not None or edge_attr is not None:
+        ctx.error("edge_dim=%r / edge_attr" % layer.edge_dim,
+                  "edge features in the attention are not expressible")
+    if layer.training and layer.dropout > 0:
+        ctx.error("dropout=%r in training mode" % layer.dropout,
+                  "attention dropout is random")
+    if layer.aggr != "add":
+        ctx.error("aggr=%r" % (layer.aggr,), "seqc's rgat sums the "
+                  "attention-weighted messages (PyG's default 'add')")
+    if layer.flow != "source_to_target":
+        ctx.error("flow=%r" % layer.flow, "seqc's edges run from row 0 "
+                  "(source) to row 1 (destination)")
+    if size is not None:
+        ctx.error("size=%r" % (size,), "seqc's rgat takes the node count "
+                  "from x (no bipartite size)")
+    if return_attention_weights is not None:
+        ctx.error("return_attention_weights", "seqc's rgat returns only "
+                  "the node features")
+    x, edge_index, edge_type = _graph_inputs(ctx, x, edge_index, edge_type)
+    attrs = {"out": layer.heads * layer.out_channels, "heads": layer.heads,
+             "relations": layer.num_relations,
+             "negative_slope": float(layer.negative_slope),
+             "attention": "shared", "concat": bool(layer.concat),
+             "bias": layer.bias is not None}
+    name = ctx.emit("rgat", [x, edge_index, edge_type], attrs,
+                    {"weight": _rgat_weight(layer), "q": layer.q,
+                     "k": layer.k, "bias": layer.bias})
     return _graph_output(ctx, name, ctx.real_out)
 
 

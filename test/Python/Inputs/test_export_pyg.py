@@ -1,6 +1,8 @@
 """seqc.export on PyTorch Geometric layers (SPEC §4.6, §7): RGCNConv
 (dense, basis and block decompositions expanded, aggr mean/add/max, without
-root or bias, stacked) and HGTConv (2 and 3 node types, 3 edge types, in
+root or bias, stacked), RGATConv (1 and 3 heads, concat or the heads' mean,
+without bias, bases and blocks expanded, negative_slope; empty graphs and
+isolated nodes) and HGTConv (2 and 3 node types, 3 edge types, in
 == out with the skip gate and in != out, stacked), exported, compiled and
 run by seqc, compared with PyG's own forward within SPEC §5, at the
 example's graph and at other sizes (the model's symbolic N and E); every
@@ -14,7 +16,7 @@ import sys
 import torch
 import torch.nn as nn
 import torch_geometric
-from torch_geometric.nn import HGTConv, RGCNConv
+from torch_geometric.nn import HGTConv, RGATConv, RGCNConv
 
 import seqc
 from seqc.export import pyg
@@ -92,6 +94,52 @@ numeric(check, "two RGCN layers with relu (symbolic N, E)",
         (torch.randn(9, 6),) + graph(9, 25, 3),
         more_inputs=[(torch.randn(20, 6),) + graph(20, 70, 3)],
         expect=node_and_edge_symbols)
+
+
+# -- RGATConv -------------------------------------------------------------------
+
+
+def rgat_case(name, conv, f_in, n=11, e=40):
+    """At n nodes (two isolated), at 5 nodes / 3 edges and at 4 nodes
+    without edges (E = 0: the output is the bias)."""
+    randomize(conv, scale=0.5, seed=len(name))
+    relations = conv.num_relations
+    empty = (torch.randn(4, f_in), torch.zeros(2, 0, dtype=torch.int64),
+             torch.zeros(0, dtype=torch.int64))
+    numeric(check, name, conv, (torch.randn(n, f_in),) +
+            graph(n, e, relations, isolated=2),
+            more_inputs=[(torch.randn(5, f_in),) + graph(5, 3, relations),
+                         empty])
+
+
+rgat_case("RGAT 1 head", RGATConv(6, 5, 3), 6)
+rgat_case("RGAT 3 heads", RGATConv(6, 4, 3, heads=3), 6)
+rgat_case("RGAT 3 heads concat=False", RGATConv(5, 4, 2, heads=3,
+                                                concat=False), 5)
+rgat_case("RGAT 1 head concat=False no bias", RGATConv(4, 6, 3, concat=False,
+                                                       bias=False), 4)
+rgat_case("RGAT 3 heads no bias", RGATConv(5, 2, 2, heads=3, bias=False), 5)
+rgat_case("RGAT bases, 2 heads", RGATConv(6, 4, 4, num_bases=2, heads=2), 6,
+          e=60)
+rgat_case("RGAT blocks, 2 heads", RGATConv(6, 3, 2, num_blocks=3, heads=2), 6)
+rgat_case("RGAT negative_slope 0.1, 3 heads concat=False",
+          RGATConv(4, 3, 3, heads=3, concat=False, negative_slope=0.1), 4)
+
+
+class RGATThenRGCN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = RGATConv(5, 4, 3, heads=2)
+        self.conv2 = RGCNConv(8, 3, 3, aggr="add")
+
+    def forward(self, x, edge_index, edge_type):
+        h = torch.relu(self.conv1(x, edge_index, edge_type))
+        return self.conv2(h, edge_index, edge_type)
+
+
+numeric(check, "RGAT then RGCN with relu",
+        randomize(RGATThenRGCN(), 0.5), (torch.randn(9, 5),) + graph(9, 25, 3),
+        more_inputs=[(torch.randn(20, 5),) + graph(20, 70, 3)])
 
 
 # -- HGTConv --------------------------------------------------------------------
@@ -229,6 +277,53 @@ def segmm_mean():
 
 check.case("refuses RGCN mean with pyg-lib segment_matmul", segmm_mean,
            refusal=True)
+
+check.refuses("RGAT within-relation",
+              RGATConv(4, 3, 2, attention_mechanism="within-relation"),
+              (x, ei, et), "attention_mechanism='within-relation'")
+check.refuses("RGAT multiplicative attention",
+              RGATConv(4, 3, 2,
+                       attention_mode="multiplicative-self-attention"),
+              (x, ei, et), "attention_mode='multiplicative-self-attention'")
+check.refuses("RGAT dim=2",
+              RGATConv(4, 3, 2, dim=2,
+                       attention_mode="multiplicative-self-attention"),
+              (x, ei, et), "dim=2")
+check.refuses("RGAT mod additive", RGATConv(4, 3, 2, mod="additive"),
+              (x, ei, et), "mod='additive'")
+check.refuses("RGAT edge_dim", RGATConv(4, 3, 2, edge_dim=2),
+              (x, ei, et, torch.randn(ei.shape[1], 2)), "edge_dim=2",
+              "edge features")
+check.refuses("RGAT aggr mean", RGATConv(4, 3, 2, aggr="mean"), (x, ei, et),
+              "aggr='mean'")
+check.refuses("RGAT flow target_to_source",
+              RGATConv(4, 3, 2, flow="target_to_source"), (x, ei, et),
+              "flow='target_to_source'")
+
+
+class BipartiteRGAT(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = RGATConv(4, 3, 2)
+
+    def forward(self, x, edge_index, edge_type):
+        return self.conv((x, x), edge_index, edge_type)
+
+
+class RGATAttention(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = RGATConv(4, 3, 2)
+
+    def forward(self, x, edge_index, edge_type):
+        return self.conv(x, edge_index, edge_type,
+                         return_attention_weights=True)[0]
+
+
+check.refuses("RGAT bipartite x", BipartiteRGAT(), (x, ei, et), "conv",
+              "bipartite")
+check.refuses("RGAT return_attention_weights", RGATAttention(), (x, ei, et),
+              "return_attention_weights")
 
 xd, eid = hetero_graph({"paper": 4, "author": 3}, META2[1], [5, 5, 5], 6)
 check.refuses("HGT different input sizes per node type",
