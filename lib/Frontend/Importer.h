@@ -130,7 +130,7 @@ private:
   const seqc::SafeTensorsFile &weightsFile(const Node &node);
   const seqc::SafeTensorsFile &openWeights();
   /// Fails for a tensor `n.<x>` of node n that n's op does not use (SPEC §2).
-  void checkUnusedWeights(const std::vector<Node> &nodes);
+  void checkUnusedWeights();
 
   MLIRContext &ctx;
   llvm::StringRef text;

@@ -464,7 +464,7 @@ OwningOpRef<ModuleOp> Importer::run() {
   std::vector<Node *> order = orderNodes(nodes);
   for (Node *n : order)
     buildNode(*n);
-  checkUnusedWeights(nodes);
+  checkUnusedWeights();
 
   const json &outputs = root["outputs"];
   if (outputs.empty())

@@ -88,7 +88,7 @@ SmallVector<Value> Importer::weightsFor(const Node &node,
   return values;
 }
 
-void Importer::checkUnusedWeights(const std::vector<Node> &nodes) {
+void Importer::checkUnusedWeights() {
   // A named file no node needed may be absent (SPEC §2: optional then).
   if (!weightsPath || (!weights && !llvm::sys::fs::exists(*weightsPath)))
     return;
@@ -97,10 +97,11 @@ void Importer::checkUnusedWeights(const std::vector<Node> &nodes) {
       continue;
     // The node whose name, with a dot, begins the tensor's (the longest).
     const Node *owner = nullptr;
-    for (const Node &n : nodes)
-      if (llvm::StringRef(t.name).starts_with(n.name + ".") &&
-          (!owner || n.name.size() > owner->name.size()))
-        owner = &n;
+    llvm::StringRef prefix(t.name);
+    while (!owner && prefix.contains('.')) {
+      prefix = prefix.rsplit('.').first;
+      owner = nodesByName.lookup(prefix);
+    }
     if (owner)
       fail(owner->pointer,
            "weight tensor '" + t.name + "' is not used by op '" + owner->op +

@@ -21,16 +21,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 import seqc  # noqa: E402
 from seqc import reference as ref  # noqa: E402
 from seqc._tensors import HostBuffer  # noqa: E402
+from tally import check, summary  # noqa: E402
 
 TOL = 1e-4  # SPEC §5
 D, O, EPS = 37, 19, 1e-5  # odd sizes: not multiples of the vector width
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(ok)
-    print("%s %s%s" % ("PASS" if ok else "FAIL", name,
-                       (": " + detail) if detail else ""))
 
 
 def raises(fn, kind=seqc.Error):
@@ -274,9 +268,7 @@ def main(seqc_binary, work):
     module.close()
     check("a closed module says so",
           raises(lambda: module(x, z)) == origin + ": the module was closed")
-    print("%d passed, %d failed" % (sum(results),
-                                    len(results) - sum(results)))
-    return 0 if all(results) else 1
+    return summary()
 
 
 if __name__ == "__main__":

@@ -31,16 +31,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "..", "python"))
 import nir  # noqa: E402
 import seqc  # noqa: E402
+from tally import check, summary  # noqa: E402
 
 TOL = 1e-4  # SPEC §5
 B, T = 3, 48
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(bool(ok))
-    print("%s %s%s" % ("PASS" if ok else "FAIL", name,
-                       (": " + detail) if detail else ""))
 
 
 # -- the float64 reference: NIR's equations, forward Euler at dt ----------
@@ -645,9 +639,7 @@ def main(workdir):
             ok = True
         check("dt=%r is a ValueError" % bad, ok)
 
-    print("%d passed, %d failed" % (sum(results),
-                                    len(results) - sum(results)))
-    return 0 if all(results) else 1
+    return summary()
 
 
 if __name__ == "__main__":

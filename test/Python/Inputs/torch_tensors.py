@@ -17,15 +17,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "..", "python"))
 import seqc  # noqa: E402
 from seqc import reference as ref  # noqa: E402
+from tally import check, summary  # noqa: E402
 
 D, O = 21, 13
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(bool(ok))
-    print("%s %s%s" % ("PASS" if ok else "FAIL", name,
-                       (": " + detail) if detail else ""))
 
 
 def close(got, want):
@@ -77,9 +71,7 @@ def main():
     xb = torch.randn(2, 5, D).to(torch.bfloat16)
     check("bfloat16 tensors go in as bf16",
           not bf16.bind(xb)[0].copied and close(bf16(xb)["y"], want(xb)))
-    print("%d passed, %d failed" % (sum(results),
-                                    len(results) - sum(results)))
-    return 0 if all(results) else 1
+    return summary()
 
 
 def seqc_error(fn):

@@ -238,28 +238,31 @@ struct NodeFolds {
   Value key(IB &b, Value rel, Value node) const {
     return add(b, mul(b, rel, n), node);
   }
-  /// s + weight(c) · table[row of e, c] over a [w] row (weight 1 if null).
-  Value addEdge(TensorBuilder &b, Value s, Value e,
-                const std::function<Value(IB &, Value)> &weight = {}) const {
+  /// combine(s[c], table[row of e, c], c) over a [w] row.
+  Value foldEdge(
+      TensorBuilder &b, Value s, Value e,
+      const std::function<Value(IB &, Value, Value, Value)> &combine) const {
     Value row = reader.row(b, e);
     return b.generic({}, {}, s, b.identity(1), loopTypes(1),
                      [&](IB &ib, ValueRange a) -> SmallVector<Value> {
                        Value c = linalg::IndexOp::create(ib, 0);
-                       Value v = at(ib, table, {row, c});
-                       if (weight)
-                         v = arith::MulFOp::create(ib, v, weight(ib, c));
-                       return {arith::AddFOp::create(ib, a[0], v)};
+                       return {combine(ib, a[0], at(ib, table, {row, c}), c)};
                      });
   }
-  /// max(s, table[row of e, c]) over a [w] row.
+  /// s + weight(c) · table[row of e, c] (weight 1 if null).
+  Value addEdge(TensorBuilder &b, Value s, Value e,
+                const std::function<Value(IB &, Value)> &weight = {}) const {
+    return foldEdge(b, s, e, [&](IB &ib, Value acc, Value v, Value c) {
+      if (weight)
+        v = arith::MulFOp::create(ib, v, weight(ib, c));
+      return arith::AddFOp::create(ib, acc, v).getResult();
+    });
+  }
+  /// max(s, table[row of e, c]).
   Value maxEdge(TensorBuilder &b, Value s, Value e) const {
-    Value row = reader.row(b, e);
-    return b.generic(
-        {}, {}, s, b.identity(1), loopTypes(1),
-        [&](IB &ib, ValueRange a) -> SmallVector<Value> {
-          Value v = at(ib, table, {row, linalg::IndexOp::create(ib, 0)});
-          return {arith::MaximumFOp::create(ib, a[0], v)};
-        });
+    return foldEdge(b, s, e, [](IB &ib, Value acc, Value v, Value) {
+      return arith::MaximumFOp::create(ib, acc, v).getResult();
+    });
   }
   Value head(IB &b, Value c) const { return arith::DivUIOp::create(b, c, d); }
   Value score(IB &b, Value e, Value h) const { return at(b, scores, {e, h}); }

@@ -124,56 +124,40 @@ Value inverseTau(TensorBuilder &b, Value w) {
   return sigmoid(b, tensor::ExtractOp::create(b, w, ValueRange{}));
 }
 
-/// [B, T, ...] → [B, T, N]: neurons only see a flat last dim.
-Value flatten(TensorBuilder &b, Value x) {
+/// x with its dims from `lead` on as one (a unit dim where it has none):
+/// [B, T, ...] → [B, T, N] for an input (lead 2), [B, ...] → [B, N] for a
+/// potential (lead 1). Neurons only see a flat last dim.
+Value flattenFrom(TensorBuilder &b, Value x, int64_t lead) {
   auto t = cast<RankedTensorType>(x.getType());
-  if (t.getRank() == 3)
+  if (t.getRank() == lead + 1)
     return x;
-  if (t.getRank() == 2) {
+  SmallVector<int64_t> shape(t.getShape().take_front(lead));
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t i = 0; i + 1 < lead; ++i)
+    groups.push_back({i});
+  if (t.getRank() == lead) {
     SmallVector<OpFoldResult> sizes = b.sizes(x);
     sizes.push_back(b.getIndexAttr(1));
-    return tensor::ExpandShapeOp::create(
-        b, t.clone({t.getDimSize(0), t.getDimSize(1), 1}), x,
-        SmallVector<ReassociationIndices>{{0}, {1, 2}}, sizes);
+    shape.push_back(1);
+    groups.push_back({lead - 1, lead});
+    return tensor::ExpandShapeOp::create(b, t.clone(shape), x, groups, sizes);
   }
-  ReassociationIndices rest;
-  for (int64_t i = 2; i < t.getRank(); ++i)
-    rest.push_back(i);
-  int64_t n = 1;
-  for (int64_t d : t.getShape().drop_front(2))
-    n = ShapedType::isDynamic(d) || ShapedType::isDynamic(n)
-            ? ShapedType::kDynamic
-            : n * d;
-  return tensor::CollapseShapeOp::create(
-      b, t.clone({t.getDimSize(0), t.getDimSize(1), n}), x,
-      SmallVector<ReassociationIndices>{{0}, {1}, rest});
-}
-
-/// A potential [B, ...] as [B, N], as flatten() sees its neurons.
-Value flattenPotential(TensorBuilder &b, Value v) {
-  auto t = cast<RankedTensorType>(v.getType());
-  if (t.getRank() == 2)
-    return v;
-  if (t.getRank() == 1)
-    return tensor::ExpandShapeOp::create(
-        b, t.clone({t.getDimSize(0), 1}), v,
-        SmallVector<ReassociationIndices>{{0, 1}},
-        SmallVector<OpFoldResult>{b.sizes(v)[0], b.getIndexAttr(1)});
+  groups.push_back({lead - 1});
   ReassociationIndices rest;
   int64_t n = 1;
-  for (int64_t i = 1; i < t.getRank(); ++i) {
+  for (int64_t i = lead; i < t.getRank(); ++i) {
     rest.push_back(i);
     int64_t d = t.getDimSize(i);
     n = ShapedType::isDynamic(d) || ShapedType::isDynamic(n)
             ? ShapedType::kDynamic
             : n * d;
   }
-  return tensor::CollapseShapeOp::create(
-      b, t.clone({t.getDimSize(0), n}), v,
-      SmallVector<ReassociationIndices>{{0}, rest});
+  groups.push_back(rest);
+  shape.push_back(n);
+  return tensor::CollapseShapeOp::create(b, t.clone(shape), x, groups);
 }
 
-/// The inverse of flatten() for spikes (like x) and potentials ([B, ...]).
+/// The inverse of flattenFrom() for spikes (like x) and potentials ([B, ...]).
 Results unflatten(TensorBuilder &b, Value x, Value spikes, Value v) {
   auto t = cast<RankedTensorType>(x.getType());
   if (t.getRank() == 3)
@@ -234,10 +218,10 @@ Results neuronCall(TensorBuilder &b, const Neuron &n, Value x, Value plif,
 Results neuronOp(TensorBuilder &b, Value x, Value v0, const Neuron &n,
                  Value plif) {
   if (v0)
-    v0 = flattenPotential(b, v0);
+    v0 = flattenFrom(b, v0, 1);
   auto lin = x.getDefiningOp<LinearOp>();
   if (!lin || !isFusedIntoNeuron(lin)) {
-    Results r = neuronCall(b, n, flatten(b, x), plif, v0);
+    Results r = neuronCall(b, n, flattenFrom(b, x, 2), plif, v0);
     return unflatten(b, x, r[0], r[1]);
   }
   // (in, W [, bias] [, PLIF's weight] [, v0]); the linear, dead once its
