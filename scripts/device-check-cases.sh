@@ -13,7 +13,7 @@ check() {
   fi
   rm -f "$log"
 }
-for op in act add causal_conv1d embedding gated_attention gla gla_core \
+for op in act add causal_conv1d cuba_lif embedding gated_attention gla gla_core \
           glu_mlp if_neuron layer_norm lif linear linear_into_neuron \
           linear_recurrence mul plif rms_norm spike_linear spiking_rwkv wkv; do
   check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op "$op" --cases 3 \

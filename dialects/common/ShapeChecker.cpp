@@ -88,6 +88,9 @@ FailureOr<double> ShapeChecker::floatAttr(StringRef name,
   if (bound == FloatBound::AboveOne && !(v > 1))
     return error("attribute '" + name + "' must be greater than 1, got " +
                  std::to_string(v));
+  if (bound == FloatBound::AtLeastOne && !(v >= 1))
+    return error("attribute '" + name + "' must be at least 1, got " +
+                 std::to_string(v));
   if (bound == FloatBound::NonNegative && v < 0)
     return error("attribute '" + name + "' must not be negative, got " +
                  std::to_string(v));

@@ -29,7 +29,7 @@ struct WeightSpec {
 using WeightSpecs = llvm::SmallVector<WeightSpec>;
 
 /// Bounds on a float attribute.
-enum class FloatBound { Any, NonNegative, Positive, AboveOne };
+enum class FloatBound { Any, NonNegative, Positive, AboveOne, AtLeastOne };
 
 /// The largest integer attribute seqc accepts: sizes past this are
 /// nonsense, and the bound keeps products of two sizes from overflowing.

@@ -336,7 +336,7 @@ def Seq_GatedAttentionOp : Seq_WeightedOp<"gated_attention"> {
 // Spiking units (SPEC §4.5)
 //===----------------------------------------------------------------------===//
 
-def Seq_LIFOp : Seq_Op<"lif"> {
+def Seq_LIFOp : Seq_WeightedOp<"lif", [AttrSizedOperandSegments]> {
   let summary = "leaky integrate-and-fire neurons, multi-step";
   let description = [{
     `x[B,T,...]`, optional `v0[B,...]` → spikes `y[B,T,...]` (f32 0/1),
@@ -346,14 +346,18 @@ def Seq_LIFOp : Seq_Op<"lif"> {
     `decay_input`, else `H = V − (V − V_r)/τ + X`; fire
     `S = [H ≥ v_threshold]`; reset hard `V = H(1−S) + v_reset·S` or, when
     `v_reset` is absent, soft `V = H − v_threshold·S`. `tau` > 1 (as
-    SpikingJelly's LIFNode).
+    SpikingJelly's LIFNode). `per_neuron` names parameters (`tau`,
+    `v_threshold`, `v_reset`) given per neuron by weights of those names,
+    shaped like the neuron dims `[...]`, instead of by their attributes.
   }];
   let arguments = (ins Seq_F32Tensor:$x, Optional<Seq_F32Tensor>:$v0,
                    F64Attr:$tau, F64Attr:$v_threshold,
-                   OptionalAttr<F64Attr>:$v_reset, BoolAttr:$decay_input);
+                   OptionalAttr<F64Attr>:$v_reset, BoolAttr:$decay_input,
+                   OptionalAttr<StrArrayAttr>:$per_neuron,
+                   Variadic<Seq_F32Tensor>:$weights);
   let results = (outs Seq_F32Tensor:$y, Seq_F32Tensor:$v);
   let assemblyFormat = [{
-    $x (`v0` `(` $v0^ `)`)? attr-dict `:` functional-type(operands, results)
+    $x (`v0` `(` $v0^ `)`)? (`weights` `(` $weights^ `)`)? attr-dict `:` functional-type(operands, results)
   }];
 }
 
@@ -372,16 +376,45 @@ def Seq_PLIFOp : Seq_WeightedOp<"plif", [AttrSizedOperandSegments]> {
   }];
 }
 
-def Seq_IFNeuronOp : Seq_Op<"if_neuron"> {
+def Seq_IFNeuronOp : Seq_WeightedOp<"if_neuron", [AttrSizedOperandSegments]> {
   let summary = "integrate-and-fire neurons, multi-step";
   let description = [{
-    As `seq.lif` with charge `H = V + X`.
+    As `seq.lif` with charge `H = V + X`; `per_neuron` may name
+    `v_threshold` and `v_reset`.
   }];
   let arguments = (ins Seq_F32Tensor:$x, Optional<Seq_F32Tensor>:$v0,
-                   F64Attr:$v_threshold, OptionalAttr<F64Attr>:$v_reset);
+                   F64Attr:$v_threshold, OptionalAttr<F64Attr>:$v_reset,
+                   OptionalAttr<StrArrayAttr>:$per_neuron,
+                   Variadic<Seq_F32Tensor>:$weights);
   let results = (outs Seq_F32Tensor:$y, Seq_F32Tensor:$v);
   let assemblyFormat = [{
-    $x (`v0` `(` $v0^ `)`)? attr-dict `:` functional-type(operands, results)
+    $x (`v0` `(` $v0^ `)`)? (`weights` `(` $weights^ `)`)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Seq_CubaLIFOp : Seq_WeightedOp<"cuba_lif", [AttrSizedOperandSegments]> {
+  let summary = "current-based LIF neurons (NIR CubaLIF), multi-step";
+  let description = [{
+    `x[B,T,...]`, optional `v0[B,...]` and `i0[B,...]` → spikes
+    `y[B,T,...]`, final potential `v[B,...]` and synaptic current
+    `i[B,...]`. Time constants in steps (NIR's τ/dt). Per step, I from `i0`
+    (else 0) and V from `v0` (else `v_reset`, 0 when soft):
+    `I = I + (w_in·X − I)/τ_syn`, `H = V + (v_leak − V + r·I)/τ_mem`, then
+    fire and reset as `seq.lif`. `tau_syn` ≥ 1, `tau_mem` > 1.
+    `per_neuron` names parameters (any of `tau_syn`, `tau_mem`, `r`,
+    `w_in`, `v_leak`, `v_threshold`, `v_reset`) given per neuron by weights
+    of those names, shaped like the neuron dims `[...]`.
+  }];
+  let arguments = (ins Seq_F32Tensor:$x, Optional<Seq_F32Tensor>:$v0,
+                   Optional<Seq_F32Tensor>:$i0, F64Attr:$tau_syn,
+                   F64Attr:$tau_mem, F64Attr:$r, F64Attr:$w_in,
+                   F64Attr:$v_leak, F64Attr:$v_threshold,
+                   OptionalAttr<F64Attr>:$v_reset,
+                   OptionalAttr<StrArrayAttr>:$per_neuron,
+                   Variadic<Seq_F32Tensor>:$weights);
+  let results = (outs Seq_F32Tensor:$y, Seq_F32Tensor:$v, Seq_F32Tensor:$i);
+  let assemblyFormat = [{
+    $x (`v0` `(` $v0^ `)`)? (`i0` `(` $i0^ `)`)? (`weights` `(` $weights^ `)`)? attr-dict `:` functional-type(operands, results)
   }];
 }
 

@@ -28,9 +28,51 @@ static LogicalResult neuronResults(const ShapeChecker &c, Value xv, Value v0v,
   return success();
 }
 
+/// The weights of the parameters `per_neuron` names, each shaped like the
+/// neuron dims of x [B, T, ...]; `allowed` lists the op's parameters that
+/// may be given so. A per-neuron `v_reset` needs the hard reset.
+static FailureOr<WeightSpecs> perNeuronSpecs(const ShapeChecker &c, Value x,
+                                             ArrayRef<StringRef> allowed) {
+  auto names =
+      c.attrs() ? c.attrs().getAs<ArrayAttr>("per_neuron") : ArrayAttr();
+  WeightSpecs specs;
+  if (!names)
+    return specs;
+  auto type = x ? dyn_cast<RankedTensorType>(x.getType()) : nullptr;
+  SmallVector<int64_t> shape;
+  if (type && type.getRank() >= 2)
+    llvm::append_range(shape, type.getShape().drop_front(2));
+  for (Attribute a : names) {
+    auto name = dyn_cast<StringAttr>(a);
+    if (!name || !llvm::is_contained(allowed, name.getValue())) {
+      std::string list;
+      for (StringRef n : allowed)
+        list += (list.empty() ? "" : ", ") + n.str();
+      return c.error("attribute 'per_neuron' may name " + list + ", got " +
+                     (name ? "'" + name.getValue().str() + "'"
+                           : std::string("a non-string")));
+    }
+    if (llvm::any_of(specs, [&](const WeightSpec &s) {
+          return s.name == name.getValue();
+        }))
+      return c.error("attribute 'per_neuron' names '" + name.getValue() +
+                     "' twice");
+    if (name.getValue() == "v_reset" && !c.attrs().get("v_reset"))
+      return c.error("attribute 'per_neuron' names 'v_reset', but the reset "
+                     "is soft (v_reset null)");
+    specs.push_back({name.getValue().str(), shape});
+  }
+  return specs;
+}
+
+SEQC_WEIGHT_SPECS(LIFOp) {
+  return perNeuronSpecs(c, inputs[0], {"tau", "v_threshold", "v_reset"});
+}
+
 SEQC_INFER(LIFOp) {
   if (failed(c.floatAttr("tau", FloatBound::AboveOne)) ||
-      failed(c.boolAttr("decay_input")))
+      failed(c.boolAttr("decay_input")) ||
+      failed(checkWeights<LIFOp>(c, loc, {a.getX(), a.getV0()}, a)))
     return failure();
   return neuronResults(c, a.getX(), a.getV0(), out);
 }
@@ -44,7 +86,40 @@ SEQC_INFER(PLIFOp) {
   return neuronResults(c, a.getX(), a.getV0(), out);
 }
 
-SEQC_INFER(IFNeuronOp) { return neuronResults(c, a.getX(), a.getV0(), out); }
+SEQC_WEIGHT_SPECS(IFNeuronOp) {
+  return perNeuronSpecs(c, inputs[0], {"v_threshold", "v_reset"});
+}
+
+SEQC_INFER(IFNeuronOp) {
+  if (failed(checkWeights<IFNeuronOp>(c, loc, {a.getX(), a.getV0()}, a)))
+    return failure();
+  return neuronResults(c, a.getX(), a.getV0(), out);
+}
+
+SEQC_WEIGHT_SPECS(CubaLIFOp) {
+  return perNeuronSpecs(
+      c, inputs[0],
+      {"tau_syn", "tau_mem", "r", "w_in", "v_leak", "v_threshold", "v_reset"});
+}
+
+SEQC_INFER(CubaLIFOp) {
+  if (failed(c.floatAttr("tau_syn", FloatBound::AtLeastOne)) ||
+      failed(c.floatAttr("tau_mem", FloatBound::AboveOne)) ||
+      failed(c.floatAttr("r")) || failed(c.floatAttr("w_in")) ||
+      failed(c.floatAttr("v_leak")) ||
+      failed(
+          checkWeights<CubaLIFOp>(c, loc, {a.getX(), a.getV0(), a.getI0()}, a)))
+    return failure();
+  if (failed(neuronResults(c, a.getX(), a.getV0(), out)))
+    return failure();
+  auto i0 = c.optTensor(a.getI0(), "i0", -1);
+  if (failed(i0) ||
+      (*i0 && failed(c.stateShapeIs(
+                  *i0, "i0", cast<RankedTensorType>(out[1]).getShape()))))
+    return failure();
+  out.push_back(out[1]);
+  return success();
+}
 
 SEQC_WEIGHT_SPECS(WKVOp) {
   int64_t ch = lastDim(inputs[0]);

@@ -25,6 +25,8 @@ static const char *kindName(AttrKind kind) {
     return "a string";
   case AttrKind::FloatOrNull:
     return "a number or null";
+  case AttrKind::Names:
+    return "an array of strings";
   }
   return "";
 }
@@ -42,6 +44,9 @@ static bool hasKind(const json &v, AttrKind kind) {
     return v.is_string();
   case AttrKind::FloatOrNull:
     return v.is_number() || v.is_null();
+  case AttrKind::Names:
+    return v.is_array() &&
+           llvm::all_of(v, [](const json &e) { return e.is_string(); });
   }
   return false;
 }
@@ -93,10 +98,22 @@ NamedAttrList Importer::nodeAttrs(const Node &node, const OpSchema &schema,
     values[a.name] = value;
   }
 
+  // A parameter given per neuron comes from its weight: an attribute of
+  // the same name would be ignored, so it is refused.
+  if (values.count("per_neuron"))
+    for (const json &name : values["per_neuron"])
+      if (given.contains(name.get<std::string>()))
+        fail(ptr(at, name.get<std::string>()),
+             "attribute '" + name.get<std::string>() +
+                 "' is listed in 'per_neuron': its values come from the "
+                 "weight '" +
+                 node.name + "." + name.get<std::string>() +
+                 "', so it must not be given here");
+
   NamedAttrList attrs;
   for (const AttrSchema &a : schema.attrs) {
     const json &v = values[a.name];
-    if (!a.inIR || v.is_null())
+    if (!a.inIR || v.is_null() || (v.is_array() && v.empty()))
       continue;
     Attribute attr;
     switch (a.kind) {
@@ -110,6 +127,12 @@ NamedAttrList Importer::nodeAttrs(const Node &node, const OpSchema &schema,
     case AttrKind::Bool:
       attr = builder.getBoolAttr(v.get<bool>());
       break;
+    case AttrKind::Names: {
+      auto names = v.get<std::vector<std::string>>();
+      attr = builder.getStrArrayAttr(
+          SmallVector<StringRef>(names.begin(), names.end()));
+      break;
+    }
     case AttrKind::Enum: {
       std::string name = v.get<std::string>();
       attr = a.parseEnum(builder.getContext(), name);

@@ -87,6 +87,8 @@ const AttrSchema kSolver =
 const std::vector<AttrSchema> kNeuronReset{
     {"v_threshold", AttrKind::Float, "1.0"},
     {"v_reset", AttrKind::FloatOrNull, "0.0"}};
+/// The parameters a neuron op takes per neuron, from weights of their names.
+const AttrSchema kPerNeuron{"per_neuron", AttrKind::Names, "[]"};
 
 std::vector<AttrSchema> concat(std::vector<AttrSchema> a,
                                const std::vector<AttrSchema> &b) {
@@ -191,7 +193,8 @@ const std::vector<OpSchema> &schemas() {
        {"x", "v0"},
        1,
        concat({{"tau", AttrKind::Float, "2.0"},
-               {"decay_input", AttrKind::Bool, "true"}},
+               {"decay_input", AttrKind::Bool, "true"},
+               kPerNeuron},
               kNeuronReset)},
       // `tau` is ParametricLIFNode's initial value only: the weight `w`
       // holds the trained one.
@@ -202,7 +205,22 @@ const std::vector<OpSchema> &schemas() {
        concat({{"tau", AttrKind::Float, "2.0", nullptr, /*inIR=*/false},
                {"decay_input", AttrKind::Bool, "true"}},
               kNeuronReset)},
-      {"if_neuron", "seq.if_neuron", {"x", "v0"}, 1, kNeuronReset},
+      {"if_neuron",
+       "seq.if_neuron",
+       {"x", "v0"},
+       1,
+       concat({kPerNeuron}, kNeuronReset)},
+      {"cuba_lif",
+       "seq.cuba_lif",
+       {"x", "v0", "i0"},
+       1,
+       concat({{"tau_syn", AttrKind::Float, "2.0"},
+               {"tau_mem", AttrKind::Float, "2.0"},
+               {"r", AttrKind::Float, "1.0"},
+               {"w_in", AttrKind::Float, "1.0"},
+               {"v_leak", AttrKind::Float, "0.0"},
+               kPerNeuron},
+              kNeuronReset)},
       {"wkv", "seq.wkv", {"k", "v"}, 2, {}},
       {"spiking_rwkv",
        "seq.spiking_rwkv",

@@ -25,6 +25,7 @@ enum class AttrKind {
   Bool,        ///< JSON bool
   Enum,        ///< JSON string naming a value of an IR enum attribute
   FloatOrNull, ///< JSON number → f64, or null → attribute left off
+  Names,       ///< JSON array of strings → array of strings ([] left off)
 };
 
 /// Computes a default from the node's input types; nullopt when it cannot

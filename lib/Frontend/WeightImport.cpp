@@ -44,6 +44,8 @@ SmallVector<Value> Importer::weightsFor(const Node &node,
     if (failed(specs))
       failNode(node, diag.message());
   }
+  if (specs->empty())
+    return {};
   const seqc::SafeTensorsFile &file = weightsFile(node);
   SmallVector<const seqc::TensorInfo *> tensors;
   for (const seqc::WeightSpec &spec : *specs) {

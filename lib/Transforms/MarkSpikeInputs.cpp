@@ -17,7 +17,7 @@ struct SeqMarkSpikeInputs
     getOperation().walk([&](LinearOp op) {
       auto spikes = dyn_cast<OpResult>(op.getX());
       if (spikes && spikes.getResultNumber() == 0 &&
-          isa<LIFOp, PLIFOp, IFNeuronOp>(spikes.getOwner()))
+          isa<LIFOp, PLIFOp, IFNeuronOp, CubaLIFOp>(spikes.getOwner()))
         op.setSpikeInput(true);
     });
   }

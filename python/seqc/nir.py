@@ -10,15 +10,19 @@ SPEC §4.1/§4.3/§4.5 ops:
 |-----------------|-------------------------------------------------------|
 | Affine          | linear (weight [out, in], bias)                       |
 | Linear          | linear, "bias": false                                 |
-| LIF             | lif, tau = τ/dt, v_reset (leak to v_reset)            |
+| LIF             | lif, tau = τ/dt (leak to v_reset; input scale folded) |
+|                 | or cuba_lif with tau_syn = 1 (nothing to fold into)   |
 | IF              | if_neuron                                             |
-| CubaLIF         | linear (zero weight, bias a), linear_recurrence, lif  |
+| CubaLIF         | cuba_lif, tau_syn = τ_syn/dt, tau_mem = τ_mem/dt      |
 | Identity, nested NIRGraph, fan-in/fan-out | wiring (fan-in: add)        |
 
-Input scales (r, dt·r, w_in) and the offset v_leak − v_reset, which
-seqc's neurons do not have, are folded into the rows and bias of the
+Parameters that differ across neurons become per-neuron weights
+(docs/spiking-ops.md). LIF's input scale r and offset v_leak − v_reset,
+which `lif` does not have, are folded into the rows and bias of the
 Affine/Linear in front of the neuron (exact up to float32 rounding of the
-weights); without one they must be 1 and 0 (within 1e-6).
+weights); with nothing to fold into, the neuron is a `cuba_lif` with an
+instant synapse, which has both. IF's scale dt·r must be folded (or be 1
+within 1e-6).
 docs/nir.md has the derivations and what is refused; anything not
 expressible exactly raises seqc.ExportError naming the NIR node.
 """
@@ -78,9 +82,9 @@ def from_nir(graph, dt, *, name="nir"):
 
     Raises seqc.ExportError, naming the NIR node, for what seqc's ops
     cannot express exactly: other node types, cycles (recurrent
-    connections), per-neuron tau/v_threshold/v_reset, tau <= dt for the
-    membrane, an input scale or leak offset with no Affine/Linear in front
-    to fold it into, and the like (docs/nir.md).
+    connections), tau <= dt for a membrane (tau_syn < dt for a synapse),
+    an IF input scale with no Affine/Linear in front to fold it into, and
+    the like (docs/nir.md).
     """
     nir = _import_nir()
     if isinstance(graph, (str, bytes, os.PathLike)):
@@ -152,7 +156,6 @@ class _Importer:
         self.tensors = {}
         self.outputs = {}        # Output path -> (name, reference)
         self.names = set()
-        self.narrow = []         # emitted [B, T, k] tensors, for constants
 
     def classes(self, *names):
         """NIR's node classes of these names (Identity is not exported
@@ -235,7 +238,6 @@ class _Importer:
         return ins, outs
 
     def _check_structure(self):
-        nir = self.nir
         self.preds = {p: [] for p in self.nodes}
         self.succs = {p: [] for p in self.nodes}
         for src, dst in self.edges:
@@ -356,9 +358,7 @@ class _Importer:
         if not has_bias:
             attrs["bias"] = False
         name = self.emit(base, "linear", [affine.src.ref], attrs, weights)
-        result = _Tensor(name, (out,), affine.path)
-        self.narrow.append(result)
-        return result
+        return _Tensor(name, (out,), affine.path)
 
     def node_input(self, path):
         """The value flowing into `path`: its one predecessor's, or the sum
@@ -429,10 +429,7 @@ class _Importer:
                         "shape of positive sizes per time step")
         name = self.unique(path)
         self.inputs[name] = {"dtype": "f32", "shape": ["B", "T"] + dims}
-        value = _Tensor(name, dims, path)
-        if len(dims) == 1:
-            self.narrow.append(value)
-        self.values[path] = value
+        self.values[path] = _Tensor(name, dims, path)
 
     def _add_output(self, path):
         value = self.node_input(path)
@@ -501,30 +498,48 @@ class _Importer:
             result.append(a)
         return result
 
-    def _uniform(self, path, field, a):
-        if not np.all(a == a.flat[0]):
-            self.refuse(path, "%s differs across neurons (%s)"
-                        % (field, _describe(a)),
-                        "per-neuron parameters are not supported yet: "
-                        "seqc's neurons take one %s per layer" % field)
-        return float(a.flat[0])
+    @staticmethod
+    def _per_neuron(params):
+        """A neuron's parameters as its attributes and weights: one value
+        as the attribute, values differing across neurons as the weight of
+        that name, listed in "per_neuron" (docs/spiking-ops.md)."""
+        attrs, weights = {}, {}
+        for name, a in params.items():
+            a = np.asarray(a, np.float64)
+            if a.size and np.all(a == a.flat[0]):
+                attrs[name] = float(a.flat[0])
+            else:
+                weights[name] = a
+        if weights:
+            attrs["per_neuron"] = list(weights)
+        return attrs, weights
 
-    def _membrane_tau(self, path, field, tau):
-        tau_steps = tau / self.dt
-        if not tau_steps > 1:
-            self.refuse(path, "%s = %.9g with dt = %.9g" % (field, tau,
-                                                             self.dt),
-                        "seqc's lif needs tau/dt > 1 (tau/dt = %.9g): "
-                        "forward Euler with dt >= tau overshoots the leak"
-                        % tau_steps)
-        return tau_steps
+    def _time_constant(self, path, field, tau, strict=True):
+        """τ/dt, which must be > 1 (≥ 1 for a synapse, `strict` False) for
+        every neuron."""
+        tau = np.asarray(tau, np.float64)
+        steps = tau / self.dt
+        bad = ~(steps > 1) if strict else ~(steps >= 1)
+        if np.any(bad):
+            bound = "> 1" if strict else ">= 1"
+            at = tuple(int(i) for i in np.argwhere(bad)[0])
+            where = "" if tau.size == 1 or np.all(tau == tau.flat[0]) \
+                else "[%s]" % ", ".join(map(str, at))
+            self.refuse(path, "%s%s = %.9g with dt = %.9g"
+                        % (field, where, tau[at], self.dt),
+                        "seqc needs %s/dt %s (%s/dt = %.9g): forward Euler "
+                        "with dt %s %s overshoots the decay"
+                        % (field, bound, field, steps[at],
+                           ">=" if strict else ">", field))
+        return steps
 
-    def _scaled_input(self, path, value, options, why):
+    def _scaled_input(self, path, value, options, why=None):
         """The neuron's input X = scale ⊙ x + offset for the first option
         (attrs, scale, offset) that seqc can build exactly: no change
         needed; folded into the rows of the Affine/Linear in front (the
         first option); or a scale within ONE_TOLERANCE of 1. Returns
-        (tensor, attrs)."""
+        (tensor, attrs); where none can, None when `why` is None, else
+        refuses with `why`."""
         for attrs, scale, offset in options:
             if np.all(scale == 1) and np.all(offset == 0):
                 return self.tensor(value), attrs
@@ -539,6 +554,8 @@ class _Importer:
             if np.all(offset == 0) and np.all(
                     np.abs(scale - 1) <= ONE_TOLERANCE):
                 return self.tensor(value), attrs
+        if why is None:
+            return None
         attrs, scale, offset = options[0]
         needs = []
         if not np.all(scale == 1):
@@ -562,30 +579,34 @@ class _Importer:
         tau, r, v_leak, v_threshold, v_reset = self._params(
             path, node, value.shape,
             ("tau", "r", "v_leak", "v_threshold", "v_reset"))
-        tau = self._uniform(path, "tau", tau)
-        v_threshold = self._uniform(path, "v_threshold", v_threshold)
-        v_reset = self._uniform(path, "v_reset", v_reset)
-        tau_steps = self._membrane_tau(path, "tau", tau)
+        tau_steps = self._time_constant(path, "tau", tau)
         # v + dt/tau (v_leak - v + r x)
         #   = v + (X - (v - v_reset)) / tau_steps,
         #     X = r x + (v_leak - v_reset)
         #   = v - (v - v_reset) / tau_steps + X',   X' = X / tau_steps
+        # (per neuron where the parameters are arrays): lif, its input
+        # scale and offset folded in front.
         offset = v_leak - v_reset
-        x, attrs = self._scaled_input(path, value, [
+        folded = self._scaled_input(path, value, [
             ({"decay_input": True}, r, offset),
-            ({"decay_input": False}, r / tau_steps, offset / tau_steps)],
-            "r = %s, v_leak = %s, v_reset = %.9g need %%s"
-            % (_describe(r), _describe(v_leak), v_reset))
-        attrs = dict(attrs, tau=tau_steps, v_threshold=v_threshold,
-                     v_reset=v_reset)
-        self._neuron(path, "lif", x, attrs)
+            ({"decay_input": False}, r / tau_steps, offset / tau_steps)])
+        if folded is not None:
+            x, attrs = folded
+            attrs = dict(attrs, tau=tau_steps, v_threshold=v_threshold,
+                         v_reset=v_reset)
+            self._neuron(path, "lif", x, attrs)
+            return
+        # Nothing to fold into: cuba_lif with an instant synapse
+        # (tau_syn = 1: I = x) has LIF's r and v_leak.
+        self._neuron(path, "cuba_lif", self.tensor(value), {
+            "tau_syn": 1.0, "tau_mem": tau_steps, "r": r, "w_in": 1.0,
+            "v_leak": v_leak, "v_threshold": v_threshold,
+            "v_reset": v_reset})
 
     def _if(self, path, node):
         value = self.node_input(path)
         r, v_threshold, v_reset = self._params(
             path, node, value.shape, ("r", "v_threshold", "v_reset"))
-        v_threshold = self._uniform(path, "v_threshold", v_threshold)
-        v_reset = self._uniform(path, "v_reset", v_reset)
         # v + dt r x: if_neuron with X = dt r x
         x, attrs = self._scaled_input(
             path, value, [({}, self.dt * r, 0.0)],
@@ -594,62 +615,26 @@ class _Importer:
         self._neuron(path, "if_neuron", x, attrs)
 
     def _cuba_lif(self, path, node):
+        # cuba_lif is NIR's CubaLIF stepped at dt (docs/spiking-ops.md):
+        # its time constants in steps, every parameter as NIR has it.
         value = self.node_input(path)
-        if len(value.shape) != 1:
-            self.refuse(path, "input of shape %s" % list(value.shape),
-                        "seqc.from_nir builds CubaLIF's current on "
-                        "[B, T, D] (one axis per step)")
         tau_syn, tau_mem, r, v_leak, v_threshold, v_reset, w_in = \
             self._params(path, node, value.shape,
                          ("tau_syn", "tau_mem", "r", "v_leak",
                           "v_threshold", "v_reset", "w_in"))
-        tau_mem = self._uniform(path, "tau_mem", tau_mem)
-        v_threshold = self._uniform(path, "v_threshold", v_threshold)
-        v_reset = self._uniform(path, "v_reset", v_reset)
-        tau_steps = self._membrane_tau(path, "tau_mem", tau_mem)
-        if not np.all(tau_syn > 0):
-            self.refuse(path, "tau_syn = %s" % _describe(tau_syn),
-                        "time constants must be positive")
-        if not np.all(v_leak == v_reset):
-            self.refuse(path, "v_leak = %s with v_reset = %.9g"
-                        % (_describe(v_leak), v_reset),
-                        "the leak of seqc's lif goes to v_reset, and the "
-                        "offset v_leak - v_reset cannot be folded through "
-                        "the synaptic current, which starts at 0 "
-                        "(cuba_lif is not in the op catalogue yet)")
-        # I_t = a I_{t-1} + (dt/tau_syn) w_in x_t,  a = 1 - dt/tau_syn:
-        # a linear_recurrence of J = r I (r per neuron commutes with it),
-        # whose input r (dt/tau_syn) w_in x is folded in front; then
-        # v + dt/tau_mem (v_leak - v + J), the lif of _lif.
-        decay = 1.0 - self.dt / tau_syn
-        gain = r * (self.dt / tau_syn) * w_in
-        b, attrs = self._scaled_input(path, value, [
-            ({"decay_input": True}, gain, 0.0),
-            ({"decay_input": False}, gain / tau_steps, 0.0)],
-            "r = %s, w_in = %s, tau_syn = %s with dt = %.9g need %%s"
-            % (_describe(r), _describe(w_in), _describe(tau_syn),
-               self.dt))
-        # The constant a[B, T, D]: a linear with zero weight and bias a
-        # on the narrowest [B, T, k] tensor there is (0·x + a is a,
-        # exactly, for finite x).
-        source = min(self.narrow, key=lambda t: t.shape[0])
-        width = value.shape[0]
-        a = self.emit("%s_decay" % path, "linear", [source.ref],
-                      {"out": int(width)},
-                      {"weight": np.zeros((width, source.shape[0])),
-                       "bias": decay})
-        current = self.emit("%s_current" % path, "linear_recurrence",
-                            [a, b.ref])
-        attrs = dict(attrs, tau=tau_steps, v_threshold=v_threshold,
-                     v_reset=v_reset)
-        self._neuron(path, "lif", _Tensor(current, value.shape, path),
-                     attrs)
+        self._neuron(path, "cuba_lif", self.tensor(value), {
+            "tau_syn": self._time_constant(path, "tau_syn", tau_syn,
+                                           strict=False),
+            "tau_mem": self._time_constant(path, "tau_mem", tau_mem),
+            "r": r, "w_in": w_in, "v_leak": v_leak,
+            "v_threshold": v_threshold, "v_reset": v_reset})
 
-    def _neuron(self, path, op, x, attrs):
-        ordered = {k: attrs[k] for k in ("tau", "decay_input", "v_threshold",
-                                         "v_reset") if k in attrs}
-        name = self.emit(path, op, [x.ref], ordered)
-        result = _Tensor(name, x.shape, path)
-        if len(x.shape) == 1:
-            self.narrow.append(result)
-        self.values[path] = result
+    def _neuron(self, path, op, x, params):
+        """A neuron node on x; `params` holds numbers or arrays of the
+        neurons' shape (attrs like decay_input as they are)."""
+        attrs, weights = self._per_neuron(
+            {k: v for k, v in params.items() if k != "decay_input"})
+        if "decay_input" in params:
+            attrs["decay_input"] = params["decay_input"]
+        name = self.emit(path, op, [x.ref], attrs, weights)
+        self.values[path] = _Tensor(name, x.shape, path)

@@ -287,13 +287,16 @@ def _neurons(x, charge, v_threshold, v_reset, follow, v0=None):
     charges H [B, T, ...]. `follow` (spikes [B, T, ...], e.g. a compiler's)
     decides S_t wherever |H_t − v_threshold| ≤ 1e-4, where SPEC §5 allows
     either spike: the reference then goes on from the same choice.
+    v_threshold and v_reset are numbers or per-neuron arrays shaped like
+    the neuron dims [...].
     """
     x = f64(x)
-    thr = float(v_threshold)
+    thr = f64(v_threshold)
     soft = v_reset is None
-    vr = 0.0 if soft else float(v_reset)
-    V = (np.full(x.shape[:1] + x.shape[2:], vr) if v0 is None
-         else f64(v0).reshape(x.shape[:1] + x.shape[2:]))
+    vr = f64(0.0 if soft else v_reset)
+    state = x.shape[:1] + x.shape[2:]
+    V = (np.broadcast_to(vr, state).copy() if v0 is None
+         else f64(v0).reshape(state))
     S = np.zeros(x.shape)
     Hs = np.zeros(x.shape)
     for t in range(x.shape[1]):
@@ -315,10 +318,10 @@ def lif(x, tau=2.0, v_threshold=1.0, v_reset=0.0, decay_input=True,
     (0 when v_reset is None, the soft reset):
         decay_input:  H = V + (X − (V − V_r)) / τ
         otherwise:    H = V − (V − V_r) / τ + X
-    then fire and reset as in _neurons, from v0 if given. Returns (spikes,
-    V_T, H)."""
-    vr = 0.0 if v_reset is None else float(v_reset)
-    tau = float(tau)
+    then fire and reset as in _neurons, from v0 if given; tau, v_threshold
+    and v_reset may be per-neuron arrays. Returns (spikes, V_T, H)."""
+    vr = f64(0.0 if v_reset is None else v_reset)
+    tau = f64(tau)
     if decay_input:
         def charge(V, X):
             return V + (X - (V - vr)) / tau
@@ -348,8 +351,31 @@ def plif(x, w, v_threshold=1.0, v_reset=0.0, decay_input=True, follow=None,
 
 def if_neuron(x, v_threshold=1.0, v_reset=0.0, follow=None, v0=None):
     """SPEC §4.5 `if_neuron` (SpikingJelly IFNode): H = V + X, then fire and
-    reset as lif. Returns (spikes, V_T, H)."""
+    reset as lif (v_threshold, v_reset numbers or per-neuron arrays).
+    Returns (spikes, V_T, H)."""
     return _neurons(x, lambda V, X: V + X, v_threshold, v_reset, follow, v0)
+
+
+def cuba_lif(x, tau_syn=2.0, tau_mem=2.0, r=1.0, w_in=1.0, v_leak=0.0,
+             v_threshold=1.0, v_reset=0.0, follow=None, v0=None, i0=None):
+    """docs/spiking-ops.md `cuba_lif` (NIR's CubaLIF by forward Euler, the
+    time constants in steps):
+        I_t = I_{t−1} + (w_in X_t − I_{t−1}) / τ_syn      (I_0 = i0, or 0)
+        H_t = V_{t−1} + (v_leak − V_{t−1} + r I_t) / τ_mem
+    then fire and reset as in _neurons, from v0 if given. Every parameter
+    may be a per-neuron array. Returns (spikes, V_T, H, I_T)."""
+    x = f64(x)
+    state = x.shape[:1] + x.shape[2:]
+    current = [np.zeros(state) if i0 is None else f64(i0).reshape(state)]
+    tau_syn, tau_mem, r, w_in, v_leak = map(f64, (tau_syn, tau_mem, r, w_in,
+                                                  v_leak))
+
+    def charge(V, X):
+        # _neurons calls this once per step, in order.
+        current[0] = current[0] + (w_in * X - current[0]) / tau_syn
+        return V + (v_leak - V + r * current[0]) / tau_mem
+    S, V, H = _neurons(x, charge, v_threshold, v_reset, follow, v0)
+    return S, V, H, current[0]
 
 
 def wkv(k, v, time_decay, time_first):

@@ -197,7 +197,7 @@ def SeqLowerToTensors : Pass<"seq-lower-to-tensors", "mlir::ModuleOp"> {
     `embedding`, `rms_norm`, `layer_norm`, `add`, `mul`, `act`, `glu_mlp`),
     `rnn`, `linear_recurrence`, `causal_conv1d`, `pgn`, `gam`, `gla_core`,
     `gla`, `gated_attention`, `para_gru`, `para_lstm`, the neurons (`lif`,
-    `plif`, `if_neuron`), `wkv` and `spiking_rwkv` — every seq op but
+    `plif`, `if_neuron`, `cuba_lif`), `wkv` and `spiking_rwkv` — every seq op but
     `seq.weight` — become linalg, tensor, scf, arith and math ops on
     tensors. Every projection is
     a `linalg.contract` of x [..., K] and w [N, K] into the broadcast bias

@@ -51,8 +51,8 @@ def SeqCopiesToLinalg : Pass<"seq-copies-to-linalg", "mlir::ModuleOp"> {
 def SeqMarkSpikeInputs : Pass<"seq-mark-spike-inputs", "mlir::ModuleOp"> {
   let summary = "Mark linear layers whose input is a spike tensor";
   let description = [{
-    A `seq.linear` whose input is the spike output of `seq.lif`, `seq.plif`
-    or `seq.if_neuron` gets `spike_input`: its input is 0 or 1 everywhere,
+    A `seq.linear` whose input is the spike output of `seq.lif`, `seq.plif`,
+    `seq.if_neuron` or `seq.cuba_lif` gets `spike_input`: its input is 0 or 1 everywhere,
     so its product can be computed by adding weight rows for the spikes
     present, with no multiplies, which `seq-lower-cpu-kernels` does when
     the measured spike density is low.

@@ -29,6 +29,7 @@ GENERATORS = {
     "lif": gen_neuron("lif"),
     "plif": gen_neuron("plif"),
     "if_neuron": gen_neuron("if_neuron"),
+    "cuba_lif": gen_neuron("cuba_lif"),
     "linear_into_neuron": gen_linear_into_neuron,
     "spike_linear": gen_spike_linear,
     "wkv": gen_wkv,
@@ -40,4 +41,4 @@ SEED_ORDER = ["act", "add", "causal_conv1d", "embedding", "gla", "gla_core",
               "glu_mlp", "layer_norm", "linear", "linear_recurrence",
               "mul", "rms_norm", "lif", "plif", "if_neuron",
               "linear_into_neuron", "spike_linear", "wkv", "spiking_rwkv",
-              "gated_attention"]
+              "gated_attention", "cuba_lif"]

@@ -43,12 +43,22 @@ def neuron_lead(rng, i):
     return [[], [pick(rng, NEURONS)], list(pick(rng, NEURONS_2D))][i % 3]
 
 
-class Neuron:
-    """A lif / plif / if_neuron node's attrs and weights, and its reference.
-    `i` cycles the reset (default 0, soft, negative, explicit) and
-    decay_input (default, false, true); tau and v_threshold are random."""
+# Which parameters each kind may take per neuron (docs/spiking-ops.md).
+PER_NEURON = {"lif": ["tau", "v_threshold", "v_reset"],
+              "if_neuron": ["v_threshold", "v_reset"],
+              "cuba_lif": ["tau_syn", "tau_mem", "r", "w_in", "v_leak",
+                           "v_threshold", "v_reset"]}
 
-    def __init__(self, rng, i, kind, name="n"):
+
+class Neuron:
+    """A lif / plif / if_neuron / cuba_lif node's attrs and weights, and its
+    reference. `i` cycles the reset (default 0, soft, negative, explicit)
+    and decay_input (default, false, true); the other parameters are
+    random. Given the neuron dims `tail`, two cases in five (i % 5 in 2,
+    4) of a kind that has them take some parameters per neuron, as
+    weights shaped like `tail`."""
+
+    def __init__(self, rng, i, kind, name="n", tail=None):
         self.kind, self.name = kind, name
         self.attrs, self.w = {}, {}
         reset = i % 4
@@ -73,32 +83,89 @@ class Neuron:
             if i % 5 == 0:
                 # ParametricLIFNode's init_tau: the weight overrides it.
                 self.attrs["tau"] = 4.0
-        if kind != "if_neuron" and decay:
+        elif kind == "cuba_lif":
+            self.cuba = {"tau_syn": pick(rng, [2.0, 1.0, 1.5, 5.0]),
+                         "tau_mem": pick(rng, [2.0, 1.5, 4.0, 10.0]),
+                         "r": pick(rng, [1.0, 0.5, 2.0]),
+                         "w_in": pick(rng, [1.0, 0.7, 1.5]),
+                         "v_leak": pick(rng, [0.0, 0.2, -0.3])}
+            defaults = {"tau_syn": 2.0, "tau_mem": 2.0, "r": 1.0,
+                        "w_in": 1.0, "v_leak": 0.0}
+            for key, value in self.cuba.items():
+                if value != defaults[key] or i % 2:
+                    self.attrs[key] = value
+        if kind in ("lif", "plif") and decay:
             self.attrs["decay_input"] = self.decay_input
+        self.per_neuron = []
+        if tail is not None and kind in PER_NEURON and i % 5 in (2, 4):
+            self._per_neuron(rng, i, [int(d) for d in tail])
+
+    def _per_neuron(self, rng, i, tail):
+        """Moves some parameters to per-neuron weights (values around the
+        scalar ones; time constants kept above 1, or at 1 for tau_syn)."""
+        names = [p for p in PER_NEURON[self.kind]
+                 if p != "v_reset" or self.v_reset is not None]
+        chosen = [p for j, p in enumerate(names) if (i + j) % 2 == 0]
+        for p in chosen:
+            base = self.param(p)
+            if p in ("tau", "tau_mem"):
+                value = rng.uniform(1.1, 2.0 * base + 1.0, tail)
+            elif p == "tau_syn":
+                value = rng.uniform(1.0, 2.0 * base + 1.0, tail)
+            else:
+                value = base * rng.uniform(0.5, 1.5, tail) + rng.uniform(
+                    -0.1, 0.1, tail)
+            value = value.astype(np.float32)
+            self.w["%s.%s" % (self.name, p)] = value
+            self._set(p, value.astype(np.float64))
+            self.attrs.pop(p, None)
+        self.per_neuron = chosen
+        self.attrs["per_neuron"] = chosen
+
+    def param(self, p):
+        if p in ("v_threshold", "v_reset", "tau"):
+            return getattr(self, p)
+        return self.cuba[p]
+
+    def _set(self, p, value):
+        if p in ("v_threshold", "v_reset", "tau"):
+            setattr(self, p, value)
+        else:
+            self.cuba[p] = value
 
     def desc(self):
         return "%s(%s%s)" % (self.kind, json.dumps(self.attrs, sort_keys=True),
                              " 1/tau=sigmoid(%.4g)" % self.w[
-                                 self.name + ".w"] if self.w else "")
+                                 self.name + ".w"] if self.kind == "plif"
+                             else "")
 
-    def node(self, x, v0=None):
-        n = {"name": self.name, "op": self.kind,
-             "inputs": [x] if v0 is None else [x, v0]}
+    def node(self, x, v0=None, i0=None):
+        inputs = [x]
+        if v0 is not None or i0 is not None:
+            inputs.append(v0)  # null: left off
+        if i0 is not None:
+            inputs.append(i0)
+        n = {"name": self.name, "op": self.kind, "inputs": inputs}
         if self.attrs:
             n["attrs"] = self.attrs
         return n
 
     def gap(self):
         """The input X that brings V from rest to the threshold for good."""
-        vr = 0.0 if self.v_reset is None else self.v_reset
-        g = self.v_threshold - vr
+        vr = 0.0 if self.v_reset is None else np.mean(self.v_reset)
+        g = float(np.mean(self.v_threshold) - vr)
         if self.kind == "if_neuron":
             return g / 4.0
-        return g if self.decay_input else g / self.tau
+        if self.kind == "cuba_lif":
+            c = {k: float(np.mean(v)) for k, v in self.cuba.items()}
+            return (float(np.mean(self.v_threshold)) - c["v_leak"]) / (
+                c["r"] * c["w_in"])
+        return g if self.decay_input else g / float(np.mean(self.tau))
 
-    def __call__(self, x, follow=None, v0=None):
-        """(spikes, V_T, H − v_threshold) in float64, from the potential v0
-        (None: the reset value)."""
+    def run(self, x, follow=None, v0=None, i0=None):
+        """{"y": spikes, "v": V_T, "dist": H − v_threshold [, "i": I_T]}
+        in float64, from the potential v0 and current i0 (None: the reset
+        value, 0)."""
         if self.kind == "lif":
             s, v, h = ref.lif(x, self.tau, self.v_threshold, self.v_reset,
                               self.decay_input, follow=follow, v0=v0)
@@ -106,16 +173,28 @@ class Neuron:
             s, v, h = ref.plif(x, w64(self.w, self.name + ".w"),
                                self.v_threshold, self.v_reset,
                                self.decay_input, follow=follow, v0=v0)
+        elif self.kind == "cuba_lif":
+            s, v, h, i = ref.cuba_lif(x, v_threshold=self.v_threshold,
+                                      v_reset=self.v_reset, follow=follow,
+                                      v0=v0, i0=i0, **self.cuba)
+            return {"y": s, "v": v, "i": i, "dist": h - self.v_threshold}
         else:
             s, v, h = ref.if_neuron(x, self.v_threshold, self.v_reset,
                                     follow=follow, v0=v0)
-        return s, v, h - self.v_threshold
+        return {"y": s, "v": v, "dist": h - self.v_threshold}
+
+    def __call__(self, x, follow=None, v0=None):
+        """(spikes, V_T, H − v_threshold) in float64, from the potential v0
+        (None: the reset value)."""
+        r = self.run(x, follow, v0)
+        return r["y"], r["v"], r["dist"]
 
     def draw_v0(self, rng, shape):
         """A starting potential [B, ...] from below rest to the threshold,
         as a previous call may have left it."""
         vr = 0.0 if self.v_reset is None else self.v_reset
-        lo, hi = min(vr, self.v_threshold), max(vr, self.v_threshold)
+        lo = np.minimum(vr, self.v_threshold)
+        hi = np.maximum(vr, self.v_threshold)
         return rng.uniform(lo - (hi - lo), hi, shape).astype(np.float32)
 
 
@@ -138,14 +217,16 @@ def unfollowed(dist):
             % near} if near else {}
 
 
-def neuron_reference(n, a, got, outputs, v0=None):
-    """The reference of neuron `n` on charges `a` from the potential v0,
-    following seqc's spikes where they came back; its spike density and the
-    unfollowed-run skip where the spikes are not an output."""
-    s, v, dist = n(a, followed(got, "y", a.shape), v0)
-    out = {"y": s, "v": v, "@dist:y": dist}
+def neuron_reference(n, a, got, outputs, v0=None, i0=None):
+    """The reference of neuron `n` on charges `a` from the potential v0
+    (and cuba_lif's current i0), following seqc's spikes where they came
+    back; its spike density and the unfollowed-run skip where the spikes
+    are not an output."""
+    out = n.run(a, followed(got, "y", a.shape), v0, i0)
+    dist = out.pop("dist")
+    out["@dist:y"] = dist
     if "y" not in outputs:
-        out["@density:y"] = s
+        out["@density:y"] = out["y"]
         out.update(unfollowed(dist))
     return out
 
@@ -156,25 +237,33 @@ def unfollowed_times(outputs, spikes):
     return T_NEURON if spikes in outputs else [1, 2, 5, 16, 37]
 
 
-def neuron_outputs(i, name="n"):
+def neuron_outputs(i, name="n", kind=None):
     """Spikes and final potential; every fifth case spikes alone, every
-    fifth the potential alone (the other output then left unused)."""
-    return ({"y": name} if i % 5 == 3 else {"v": name + ":1"} if i % 5 == 4
-            else {"y": name, "v": name + ":1"})
+    fifth the potential alone (the other output then left unused);
+    cuba_lif's final current as well in every other case."""
+    out = ({"y": name} if i % 5 == 3 else {"v": name + ":1"} if i % 5 == 4
+           else {"y": name, "v": name + ":1"})
+    if kind == "cuba_lif" and i % 2 == 0:
+        out["i"] = name + ":2"
+    return out
 
 
 def gen_neuron(kind):
     def gen(rng, i):
-        n = Neuron(rng, i, kind)
         tail = neuron_lead(rng, i)
-        outputs = neuron_outputs(i)
+        n = Neuron(rng, i, kind, tail=tail)
+        outputs = neuron_outputs(i, kind=kind)
         scale = n.gap()
         mean = pick(rng, [0.5, 0.8, 1.5])
-        # Some cases continue from a given potential v0 [B, ...].
+        # Some cases continue from a given potential v0 [B, ...] (and
+        # cuba_lif's current i0).
         with_v0 = i % 7 in (1, 4, 5)
+        with_i0 = kind == "cuba_lif" and i % 7 in (2, 4)
         inputs = {"x": {"dtype": "f32", "shape": ["B", "T"] + tail}}
         if with_v0:
             inputs["v0"] = {"dtype": "f32", "shape": ["B"] + tail}
+        if with_i0:
+            inputs["i0"] = {"dtype": "f32", "shape": ["B"] + tail}
 
         def make(rng, B, T):
             # Mean drive below, near or above the firing point. Without
@@ -184,16 +273,26 @@ def gen_neuron(kind):
                 x = normal(rng, [B, T] + tail, abs(scale)) + np.float32(
                     mean * scale)
                 v0 = n.draw_v0(rng, [B] + tail) if with_v0 else None
-                if "y" in outputs or clear_of_threshold(n(x, v0=v0)[2]):
+                i0 = (normal(rng, [B] + tail, abs(scale)) if with_i0
+                      else None)
+                if "y" in outputs or clear_of_threshold(
+                        n.run(x, v0=v0, i0=i0)["dist"]):
                     break
-            return {"x": x, "v0": v0} if with_v0 else {"x": x}
+            got = {"x": x}
+            if with_v0:
+                got["v0"] = v0
+            if with_i0:
+                got["i0"] = i0
+            return got
 
         def reference(x, got):
-            return neuron_reference(n, x["x"], got, outputs, x.get("v0"))
-        return Config("%s x=%s v0=%d outputs=%s"
-                      % (n.desc(), ["B", "T"] + tail, with_v0,
+            return neuron_reference(n, x["x"], got, outputs, x.get("v0"),
+                                    x.get("i0"))
+        return Config("%s x=%s v0=%d i0=%d outputs=%s"
+                      % (n.desc(), ["B", "T"] + tail, with_v0, with_i0,
                          ",".join(outputs)),
-                      inputs, [n.node("x", "v0" if with_v0 else None)],
+                      inputs, [n.node("x", "v0" if with_v0 else None,
+                                      "i0" if with_i0 else None)],
                       outputs, n.w, make, reference,
                       neuron_sizes(rng, i, unfollowed_times(outputs, "y")),
                       follow=True)
@@ -202,11 +301,12 @@ def gen_neuron(kind):
 
 def gen_linear_into_neuron(rng, i):
     """linear → neuron, the linear's only user: the compiler fuses them."""
-    kind = ["lif", "if_neuron", "lif", "if_neuron", "plif"][i % 5]
-    n = Neuron(rng, i, kind)
+    kind = ["lif", "if_neuron", "cuba_lif", "lif", "if_neuron", "plif",
+            "cuba_lif"][i % 7]
     inp, out = pick(rng, [1, 3, 5, 17, 33, 70]), pick(rng, NEURONS)
     bias = i % 2 == 0
     lead = [["B", "T"], ["B", "T"], ["B", "T", pick(rng, [1, 3, 5])]][i % 3]
+    n = Neuron(rng, i, kind, tail=lead[2:] + [out])
     w = dict(n.w)
     w["l.weight"] = lin_w(rng, out, inp)
     g = abs(n.gap())

@@ -66,6 +66,29 @@ func.func @linear_into_lif(%x: tensor<?x?x12xf32>, %w: tensor<20x12xf32>, %b: te
 
 // -----
 
+// cuba_lif carries the current and the potential in two registers; a
+// parameter given per neuron is loaded once per lane block, before the
+// time loop (a time constant as its inverse), and the final current is
+// stored with the potential.
+// CHECK-LABEL: func.func @cuba_lif_per_neuron
+// CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x20xf32>, %[[TAU:[^:]+]]: tensor<20xf32>)
+// CHECK: %[[TAUB:.*]] = bufferization.to_buffer %[[TAU]]
+// CHECK: scf.parallel (%[[B:.*]], %[[N:.*]]) =
+// CHECK:   scf.if %{{.*}} {
+// CHECK:     %[[TV:.*]] = vector.load %[[TAUB]][%{{.*}}] : {{.*}}, vector<128xf32>
+// CHECK:     arith.divf %{{.*}}, %[[TV]]
+// CHECK:     %[[S:.*]]:2 = scf.for %{{.*}} iter_args({{.*}}) -> (vector<128xf32>, vector<128xf32>)
+// CHECK:       vector.fma
+// CHECK:       arith.cmpf oge
+// CHECK:     vector.store %[[S]]#0
+// CHECK:     vector.store %[[S]]#1
+func.func @cuba_lif_per_neuron(%x: tensor<?x?x20xf32>, %tau: tensor<20xf32>) -> (tensor<?x?x20xf32>, tensor<?x20xf32>, tensor<?x20xf32>) {
+  %s, %v, %i = seq.cuba_lif %x weights(%tau) {tau_syn = 2.0 : f64, tau_mem = 10.0 : f64, r = 1.0 : f64, w_in = 1.0 : f64, v_leak = 0.0 : f64, v_threshold = 1.0 : f64, v_reset = 0.0 : f64, per_neuron = ["tau_mem"]} : (tensor<?x?x20xf32>, tensor<20xf32>) -> (tensor<?x?x20xf32>, tensor<?x20xf32>, tensor<?x20xf32>)
+  return %s, %v, %i : tensor<?x?x20xf32>, tensor<?x20xf32>, tensor<?x20xf32>
+}
+
+// -----
+
 // WKV in the running-max form: three vectors of state per lane block.
 // CHECK-LABEL: func.func @wkv
 // CHECK: scf.parallel

@@ -517,6 +517,62 @@ func.func @lif_infinite_reset(%x: tensor<?x?x16xf32>) {
 
 // -----
 
+func.func @lif_per_neuron_unknown(%x: tensor<?x?x16xf32>, %w: tensor<16xf32>) {
+  // expected-error @+1 {{attribute 'per_neuron' may name tau, v_threshold, v_reset, got 'v_leak'}}
+  %y, %v = seq.lif %x weights(%w) {tau = 2.0 : f64, v_threshold = 1.0 : f64, decay_input = true, per_neuron = ["v_leak"]} : (tensor<?x?x16xf32>, tensor<16xf32>) -> (tensor<?x?x16xf32>, tensor<?x16xf32>)
+  return
+}
+
+// -----
+
+func.func @lif_per_neuron_soft_reset(%x: tensor<?x?x16xf32>, %w: tensor<16xf32>) {
+  // expected-error @+1 {{attribute 'per_neuron' names 'v_reset', but the reset is soft (v_reset null)}}
+  %y, %v = seq.lif %x weights(%w) {tau = 2.0 : f64, v_threshold = 1.0 : f64, decay_input = true, per_neuron = ["v_reset"]} : (tensor<?x?x16xf32>, tensor<16xf32>) -> (tensor<?x?x16xf32>, tensor<?x16xf32>)
+  return
+}
+
+// -----
+
+func.func @if_neuron_per_neuron_shape(%x: tensor<?x?x4x4xf32>, %w: tensor<16xf32>) {
+  // expected-error @+1 {{weight 'v_threshold' must have shape [4, 4], got [16]}}
+  %y, %v = seq.if_neuron %x weights(%w) {v_threshold = 1.0 : f64, per_neuron = ["v_threshold"]} : (tensor<?x?x4x4xf32>, tensor<16xf32>) -> (tensor<?x?x4x4xf32>, tensor<?x4x4xf32>)
+  return
+}
+
+// -----
+
+func.func @if_neuron_per_neuron_twice(%x: tensor<?x?x16xf32>, %w: tensor<16xf32>) {
+  // expected-error @+1 {{attribute 'per_neuron' names 'v_threshold' twice}}
+  %y, %v = seq.if_neuron %x weights(%w, %w) {v_threshold = 1.0 : f64, per_neuron = ["v_threshold", "v_threshold"]} : (tensor<?x?x16xf32>, tensor<16xf32>, tensor<16xf32>) -> (tensor<?x?x16xf32>, tensor<?x16xf32>)
+  return
+}
+
+// -----
+
+func.func @cuba_lif_tau_syn(%x: tensor<?x?x16xf32>) {
+  // expected-error @+1 {{attribute 'tau_syn' must be at least 1, got 0.500000}}
+  %y, %v, %i = seq.cuba_lif %x {tau_syn = 0.5 : f64, tau_mem = 10.0 : f64, r = 1.0 : f64, w_in = 1.0 : f64, v_leak = 0.0 : f64, v_threshold = 1.0 : f64} : (tensor<?x?x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>)
+  return
+}
+
+// -----
+
+func.func @cuba_lif_tau_mem(%x: tensor<?x?x16xf32>) {
+  // expected-error @+1 {{attribute 'tau_mem' must be greater than 1, got 1.000000}}
+  %y, %v, %i = seq.cuba_lif %x {tau_syn = 1.0 : f64, tau_mem = 1.0 : f64, r = 1.0 : f64, w_in = 1.0 : f64, v_leak = 0.0 : f64, v_threshold = 1.0 : f64} : (tensor<?x?x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>)
+  return
+}
+
+// -----
+
+func.func @cuba_lif_i0_shape(%x: tensor<?x?x16xf32>, %i0: tensor<?x8xf32>) {
+  // expected-error @+1 {{operand 'i0' must have shape [?, 16], got [?, 8]}}
+  %y, %v, %i = seq.cuba_lif %x i0(%i0) {tau_syn = 2.0 : f64, tau_mem = 10.0 : f64, r = 1.0 : f64, w_in = 1.0 : f64, v_leak = 0.0 : f64, v_threshold = 1.0 : f64} : (tensor<?x?x16xf32>, tensor<?x8xf32>) -> (tensor<?x?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>)
+  return
+}
+
+// -----
+
 func.func @plif_w_not_scalar(%x: tensor<?x?x16xf32>, %w: tensor<1xf32>) {
   // expected-error @+1 {{weight 'w' must have shape [], got [1]}}
   %y, %v = seq.plif %x weights(%w) {v_threshold = 1.0 : f64, decay_input = true} : (tensor<?x?x16xf32>, tensor<1xf32>) -> (tensor<?x?x16xf32>, tensor<?x16xf32>)

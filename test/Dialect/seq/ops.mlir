@@ -333,6 +333,22 @@ func.func @if_neuron(%x: tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?xf32>) {
   return %y, %v : tensor<?x?xf32>, tensor<?xf32>
 }
 
+// CHECK-LABEL: func.func @lif_per_neuron(
+// CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x4x4xf32>, %[[TAU:[^:]+]]: tensor<4x4xf32>, %[[TH:[^:]+]]: tensor<4x4xf32>)
+// CHECK:         seq.lif %[[X]] weights(%[[TAU]], %[[TH]]) {decay_input = true, per_neuron = ["tau", "v_threshold"], tau = 2.000000e+00 : f64, v_reset = 0.000000e+00 : f64, v_threshold = 1.000000e+00 : f64}
+func.func @lif_per_neuron(%x: tensor<?x?x4x4xf32>, %tau: tensor<4x4xf32>, %th: tensor<4x4xf32>) -> (tensor<?x?x4x4xf32>, tensor<?x4x4xf32>) {
+  %y, %v = seq.lif %x weights(%tau, %th) {tau = 2.0 : f64, v_threshold = 1.0 : f64, v_reset = 0.0 : f64, decay_input = true, per_neuron = ["tau", "v_threshold"]} : (tensor<?x?x4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>) -> (tensor<?x?x4x4xf32>, tensor<?x4x4xf32>)
+  return %y, %v : tensor<?x?x4x4xf32>, tensor<?x4x4xf32>
+}
+
+// CHECK-LABEL: func.func @cuba_lif(
+// CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x16xf32>, %[[V0:[^:]+]]: tensor<?x16xf32>, %[[I0:[^:]+]]: tensor<?x16xf32>, %[[LEAK:[^:]+]]: tensor<16xf32>)
+// CHECK:         %{{.+}}, %{{.+}}, %{{.+}} = seq.cuba_lif %[[X]] v0(%[[V0]]) i0(%[[I0]]) weights(%[[LEAK]]) {per_neuron = ["v_leak"], r = 1.000000e+00 : f64, tau_mem = 1.000000e+01 : f64, tau_syn = 5.000000e+00 : f64, v_leak = 0.000000e+00 : f64, v_threshold = 1.000000e+00 : f64, w_in = 1.000000e+00 : f64} : (tensor<?x?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>, tensor<16xf32>) -> (tensor<?x?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>)
+func.func @cuba_lif(%x: tensor<?x?x16xf32>, %v0: tensor<?x16xf32>, %i0: tensor<?x16xf32>, %leak: tensor<16xf32>) -> (tensor<?x?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>) {
+  %y, %v, %i = seq.cuba_lif %x v0(%v0) i0(%i0) weights(%leak) {tau_syn = 5.0 : f64, tau_mem = 10.0 : f64, r = 1.0 : f64, w_in = 1.0 : f64, v_leak = 0.0 : f64, v_threshold = 1.0 : f64, per_neuron = ["v_leak"]} : (tensor<?x?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>, tensor<16xf32>) -> (tensor<?x?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>)
+  return %y, %v, %i : tensor<?x?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>
+}
+
 // CHECK-LABEL: func.func @wkv(
 // CHECK-SAME:    %[[K:[^:]+]]: tensor<?x?x16xf32>, %[[V:[^:]+]]: tensor<?x?x16xf32>, %[[DECAY:[^:]+]]: tensor<16xf32>, %[[FIRST:[^:]+]]: tensor<16xf32>)
 // CHECK:         %[[Y:.+]] = seq.wkv %[[K]], %[[V]] weights(%[[DECAY]], %[[FIRST]]) : (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<?x?x16xf32>

@@ -412,28 +412,78 @@ def main(workdir):
     run_case("Input[3,4]->LIF", g, 1e-3,
              x[..., :12].reshape(B, T, 3, 4), ("spikingjelly",), ["lif"])
     # CubaLIF in SpikingJelly's and snnTorch's form (r = tau_mem/dt,
-    # w_in = tau_syn/dt, v_leak = 0): linear_recurrence then lif.
+    # w_in = tau_syn/dt, v_leak = 0): cuba_lif, time constants in steps.
     g = chain(("fc", affine(rng, H1, F, 0.12, bias=0.03)),
               ("cuba", cuba(H1, 2e-4, 5e-4, r=5.0, w_in=2.0)), shape=[F])
     model = run_case("Affine->CubaLIF", g, 1e-4, x,
-                     ("spikingjelly", "snntorch"),
-                     ["linear", "linear", "linear_recurrence", "lif"])
+                     ("spikingjelly", "snntorch"), ["linear", "cuba_lif"])
     if model is not None:
-        check("CubaLIF's decay constant is 1 - dt/tau_syn",
-              np.all(model.tensors["cuba_decay.weight"] == 0)
-              and np.allclose(model.tensors["cuba_decay.bias"], 0.5))
-    # CubaLIF with r = w_in = 1 (folded) and per-neuron tau_syn, v_reset
-    # = v_leak = 0.1, after a LIF layer (its spikes are the current's
-    # source).
+        attrs = model.description["nodes"][1]["attrs"]
+        check("CubaLIF's time constants in steps: tau/dt",
+              np.isclose(attrs["tau_syn"], 2.0)
+              and np.isclose(attrs["tau_mem"], 5.0)
+              and attrs["r"] == 5.0 and attrs["w_in"] == 2.0, str(attrs))
+    # CubaLIF with per-neuron tau_syn, v_leak != v_reset, after a LIF
+    # layer (its spikes are the current's source).
     tau_syn = np.linspace(2e-3, 8e-3, H2).astype(np.float32)
     g = chain(("fc1", affine(rng, H1, F, 2.0, bias=0.6)),
               ("lif1", lif(H1, 3e-3)),
               ("fc2", affine(rng, H2, H1, 4.0, bias=1.2)),
               ("cuba", cuba(H2, tau_syn, 4e-3, r=1.0, w_in=1.0,
-                            v_leak=0.1, v_reset=0.1)), shape=[F])
-    run_case("Affine->LIF->Affine->CubaLIF (folded, per-neuron tau_syn)",
-             g, 1e-3, x, (), ["linear", "lif", "linear", "linear",
-                              "linear_recurrence", "lif"])
+                            v_leak=0.3, v_reset=0.1)), shape=[F])
+    model = run_case("Affine->LIF->Affine->CubaLIF (per-neuron tau_syn, "
+                     "v_leak != v_reset)", g, 1e-3, x, (),
+                     ["linear", "lif", "linear", "cuba_lif"])
+    if model is not None:
+        node = model.description["nodes"][3]
+        check("per-neuron tau_syn is the weight cuba.tau_syn in steps",
+              node["attrs"].get("per_neuron") == ["tau_syn"]
+              and np.allclose(model.tensors["cuba.tau_syn"],
+                              tau_syn / 1e-3), str(node["attrs"]))
+    # Every CubaLIF parameter per neuron, straight from the Input [3, 4].
+    shape = [3, 4]
+    g = chain(("cuba", nir.CubaLIF(
+        tau_syn=rng.uniform(1e-3, 4e-3, shape),
+        tau_mem=rng.uniform(2e-3, 8e-3, shape),
+        r=rng.uniform(0.5, 2.0, shape), v_leak=rng.uniform(-0.2, 0.2, shape),
+        v_threshold=rng.uniform(0.5, 1.0, shape),
+        v_reset=rng.uniform(-0.2, 0.1, shape),
+        w_in=rng.uniform(0.5, 1.5, shape))), shape=shape)
+    run_case("Input[3,4]->CubaLIF, every parameter per neuron", g, 1e-3,
+             x[..., :12].reshape(B, T, 3, 4), (), ["cuba_lif"])
+    # Per-neuron LIF and IF parameters (SpikingJelly's import takes one
+    # value per layer, so the float64 reference alone).
+    tau = np.linspace(2e-3, 9e-3, H1)
+    thr = np.linspace(0.5, 1.5, H1)
+    vr = np.linspace(-0.3, 0.2, H1)
+    g = chain(("fc", affine(rng, H1, F, 2.0, bias=0.5)),
+              ("lif", lif(H1, tau, v_threshold=thr, v_reset=vr,
+                          v_leak=vr)), shape=[F])
+    model = run_case("Affine->LIF per-neuron tau, v_threshold, v_reset", g,
+                     1e-3, x, (), ["linear", "lif"])
+    if model is not None:
+        check("per-neuron LIF parameters are weights",
+              model.description["nodes"][1]["attrs"].get("per_neuron")
+              == ["tau", "v_threshold", "v_reset"])
+    g = chain(("fc", linear(rng, H1, F, 0.6)), ("if", nir.IF(
+        r=full(H1, 1e3), v_threshold=thr.astype(np.float32),
+        v_reset=vr.astype(np.float32))), shape=[F])
+    run_case("Linear->IF per-neuron v_threshold, v_reset", g, 1e-3, x, (),
+             ["linear", "if_neuron"])
+    # LIF with r and v_leak but nothing to fold them into: cuba_lif with an
+    # instant synapse (tau_syn = 1).
+    g = chain(("lif", lif(F, 5e-3, r=2.0, v_leak=0.2)), shape=[F])
+    model = run_case("Input->LIF r=2 v_leak=0.2 (cuba_lif, tau_syn=1)", g,
+                     1e-3, 0.5 * x, (), ["cuba_lif"])
+    if model is not None:
+        attrs = model.description["nodes"][0]["attrs"]
+        check("an unfoldable LIF is cuba_lif with tau_syn = 1",
+              attrs["tau_syn"] == 1.0 and attrs["r"] == 2.0, str(attrs))
+    g = chain(("fc", affine(rng, H1, F, 3.0, bias=1.0)),
+              ("lif1", lif(H1, 5e-3)),
+              ("lif2", lif(H1, 5e-3, r=6.0)), shape=[F])
+    run_case("LIF after LIF with r=6 (spikes cannot be scaled)", g, 1e-3, x,
+             (), ["linear", "lif", "cuba_lif"])
 
     # Compositions: a nested graph, an Identity, an Affine feeding two
     # neurons that fold it differently, their spikes summed into an IF,
@@ -522,64 +572,27 @@ def main(workdir):
             lambda: seqc.from_nir(recurrent(), dt=1e-3),
             "cycle", "'lif' -> 'w_rec' -> 'lif'", "feed-forward")
     tau = full(H1, 5e-3)
-    tau[3] = 6e-3
-    refuses("per-neuron tau",
+    tau[3] = 9e-4
+    refuses("tau <= dt for one neuron",
             lambda: seqc.from_nir(chain(("fc", fc), ("lif", lif(H1, tau)),
                                         shape=[F]), dt=1e-3),
-            "'lif'", "tau differs", "per-neuron parameters are not "
-            "supported yet")
-    thr = np.linspace(0.5, 1.5, H1).astype(np.float32)
-    refuses("per-neuron v_threshold",
-            lambda: seqc.from_nir(chain(("fc", fc), ("lif", lif(
-                H1, 5e-3, v_threshold=thr)), shape=[F]), dt=1e-3),
-            "'lif'", "v_threshold differs", "per-neuron")
-    vr = full(H1, 0.0)
-    vr[0] = 0.1
-    refuses("per-neuron v_reset (IF)",
-            lambda: seqc.from_nir(chain(("fc", fc), ("if", nir.IF(
-                r=full(H1, 1e3), v_threshold=full(H1, 1.0), v_reset=vr)),
-                shape=[F]), dt=1e-3),
-            "'if'", "v_reset differs")
+            "'lif'", "tau/dt > 1", "tau[3] = 0.000899")
     refuses("tau <= dt",
             lambda: seqc.from_nir(chain(("fc", fc), ("lif", lif(H1, 5e-4)),
                                         shape=[F]), dt=1e-3),
             "'lif'", "tau/dt > 1")
-    refuses("r != 1 with no Affine/Linear in front",
-            lambda: seqc.from_nir(chain(("lif", lif(F, 5e-3, r=2.0)),
-                                        shape=[F]), dt=1e-3),
-            "'lif'", "scaling its input by 2", "'input' (Input)")
-    refuses("v_leak != v_reset with no Affine/Linear in front",
-            lambda: seqc.from_nir(chain(("lif", lif(F, 5e-3, v_leak=0.2)),
-                                        shape=[F]), dt=1e-3),
-            "'lif'", "adding 0.2")
     refuses("IF with dt r != 1 and no Affine/Linear in front",
             lambda: seqc.from_nir(chain(("if", if_(F, 1.0)), shape=[F]),
                                   dt=1e-3),
             "'if'", "scaling its input by 0.001")
-    refuses("LIF after LIF with r != 1 (spikes can't be scaled)",
-            lambda: seqc.from_nir(chain(("fc", fc), ("lif1", lif(H1, 5e-3)),
-                                        ("lif2", lif(H1, 5e-3, r=3.0)),
-                                        shape=[F]), dt=1e-3),
-            "'lif2'", "'lif1' (LIF)")
-    refuses("CubaLIF with v_leak != v_reset",
-            lambda: seqc.from_nir(chain(("fc", fc), ("cuba", cuba(
-                H1, 2e-3, 5e-3, 1.0, 1.0, v_leak=0.2)), shape=[F]),
-                dt=1e-3),
-            "'cuba'", "v_leak", "cuba_lif is not in the op catalogue yet")
-    tm = full(H1, 5e-3)
-    tm[1] = 4e-3
-    refuses("CubaLIF with per-neuron tau_mem",
-            lambda: seqc.from_nir(chain(("fc", fc), ("cuba", cuba(
-                H1, 2e-3, tm, 1.0, 1.0)), shape=[F]), dt=1e-3),
-            "'cuba'", "tau_mem differs")
     refuses("CubaLIF tau_mem <= dt",
             lambda: seqc.from_nir(chain(("fc", fc), ("cuba", cuba(
                 H1, 2e-3, 5e-4, 1.0, 1.0)), shape=[F]), dt=1e-3),
-            "'cuba'", "tau_mem", "tau/dt > 1")
-    refuses("CubaLIF gain != 1 with no Affine/Linear in front",
-            lambda: seqc.from_nir(chain(("cuba", cuba(
-                F, 2e-3, 5e-3, 1.0, 1.0)), shape=[F]), dt=1e-3),
-            "'cuba'", "scaling its input by 0.49999")
+            "'cuba'", "tau_mem", "tau_mem/dt > 1")
+    refuses("CubaLIF tau_syn < dt",
+            lambda: seqc.from_nir(chain(("fc", fc), ("cuba", cuba(
+                H1, 5e-4, 5e-3, 1.0, 1.0)), shape=[F]), dt=1e-3),
+            "'cuba'", "tau_syn", "tau_syn/dt >= 1")
     refuses("a 3-D Affine weight",
             lambda: seqc.from_nir(chain(("fc", nir.Affine(
                 weight=np.ones((2, H1, F), np.float32),
@@ -590,15 +603,15 @@ def main(workdir):
     def fan_in_scaled():
         nodes = {"input": nir.Input(input_type={"input": np.array([F])}),
                  "fa": affine(rng, H1, F, 1.0), "fb": affine(rng, H1, F, 1.0),
-                 "lif": lif(H1, 5e-3, r=2.0),
+                 "if": if_(H1, 2.0),
                  "output": nir.Output(output_type={"output":
                                                    np.array([H1])})}
         return nir.NIRGraph(nodes=nodes, edges=[
-            ("input", "fa"), ("input", "fb"), ("fa", "lif"), ("fb", "lif"),
-            ("lif", "output")])
-    refuses("r != 1 on a sum of inputs",
+            ("input", "fa"), ("input", "fb"), ("fa", "if"), ("fb", "if"),
+            ("if", "output")])
+    refuses("IF with dt r != 1 on a sum of inputs",
             lambda: seqc.from_nir(fan_in_scaled(), dt=1e-3),
-            "'lif'", "scaling its input by 2", "the sum of 'fa' and 'fb'")
+            "'if'", "scaling its input by 0.002", "the sum of 'fa' and 'fb'")
 
     def no_output():
         g = chain(("fc", fc), shape=[F])

@@ -79,9 +79,9 @@ Results buildParaRNN(TensorBuilder &b, Checks &checks,
 mlir::Value buildSpikeLinear(TensorBuilder &b, mlir::Value x, mlir::Value w,
                              mlir::Value bias, mlir::Type resultType);
 /// Neurons per a "neurons" call's attributes (`kernel`) on its operands (x
-/// [B, T, N] [, PLIF's weight]), or, `fused`, a "neurons_linear" call's
-/// (in, W [, bias] [, PLIF's weight]): (spikes [B, T, N], potential
-/// [B, N]).
+/// [B, T, N], or, `fused`, a "neurons_linear" call's in, W [, bias]; then
+/// [PLIF's weight] [per-neuron parameters [N]] [v0] [i0]): (spikes
+/// [B, T, N], potential [B, N] [, cuba_lif's current [B, N]]).
 Results buildNeurons(TensorBuilder &b, mlir::DictionaryAttr kernel,
                      mlir::ValueRange operands, bool fused);
 /// WKV on k, v [B, T, D] with the decay and bonus [D].

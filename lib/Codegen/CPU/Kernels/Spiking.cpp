@@ -27,14 +27,54 @@ namespace seqc {
 static constexpr int64_t kPrefetchSteps = 4;
 
 namespace {
-/// How a neuron charges, fires and resets (SPEC §4.5).
+/// How a neuron charges, fires and resets (SPEC §4.5; cuba_lif in
+/// docs/spiking-ops.md), and which parameters it reads per neuron.
 struct Neuron {
-  enum Kind { LIF, PLIF, IF } kind = LIF;
+  enum Kind { LIF, PLIF, IF, CUBA } kind = LIF;
   double tau = 2.0; // LIF
   Value invTau;     // PLIF: σ(w), an f32 scalar
   double threshold = 1.0;
   std::optional<double> reset; // none: soft reset
   bool decayInput = true;
+  // CUBA
+  double tauSyn = 2.0, tauMem = 2.0, r = 1.0, wIn = 1.0, vLeak = 0.0;
+  /// Kernel names of the parameters given per neuron, and their buffers
+  /// [N] in that order.
+  SmallVector<std::string> perNeuron;
+  SmallVector<Value> paramBuffers;
+};
+
+/// A lane block's parameters as vectors: splat constants, or loaded once
+/// per block where given per neuron (time constants as their inverses).
+struct BlockParams {
+  Value threshold, vr, invTau, invTauSyn, invTauMem, r, wIn, vLeak;
+
+  BlockParams(ImplicitLocOpBuilder &ib, const LaneBlock &lb, const Neuron &n) {
+    auto param = [&](StringRef name, double value) {
+      for (auto [p, buffer] : llvm::zip(n.perNeuron, n.paramBuffers))
+        if (p == name)
+          return lb.load(ib, buffer, {});
+      return lb.splat(ib, value);
+    };
+    // Multiplying by 1/τ instead of dividing by τ moves H by at most an
+    // ulp: a spike can only change at a tie, which SPEC §5 exempts.
+    auto inverse = [&](StringRef name, double value) -> Value {
+      if (!llvm::is_contained(n.perNeuron, name))
+        return lb.splat(ib, 1.0 / value);
+      return arith::DivFOp::create(ib, lb.splat(ib, 1.0), param(name, value));
+    };
+    threshold = param("threshold", n.threshold);
+    vr = n.reset ? param("reset", *n.reset) : lb.splat(ib, 0.0);
+    invTau =
+        n.kind == Neuron::PLIF ? lb.splat(ib, n.invTau) : inverse("tau", n.tau);
+    if (n.kind == Neuron::CUBA) {
+      invTauSyn = inverse("tau_syn", n.tauSyn);
+      invTauMem = inverse("tau_mem", n.tauMem);
+      r = param("r", n.r);
+      wIn = param("w_in", n.wIn);
+      vLeak = param("v_leak", n.vLeak);
+    }
+  }
 };
 
 /// The membrane input: either read from a [B, T, N] buffer or computed by a
@@ -83,68 +123,84 @@ struct MembraneInput {
 };
 } // namespace
 
-/// One step: charge from (V, X), fire, reset; returns (spikes, new V).
-static std::pair<Value, Value> step(ImplicitLocOpBuilder &ib,
-                                    const LaneBlock &lb, const Neuron &n,
-                                    Value v, Value x) {
-  Value vr = lb.splat(ib, n.reset.value_or(0.0));
-  Value h;
-  if (n.kind == Neuron::IF) {
+/// One step: charge from (V [, I], X), fire, reset; returns (spikes, new V
+/// [, new I]).
+static SmallVector<Value> step(ImplicitLocOpBuilder &ib, const LaneBlock &lb,
+                               const Neuron &n, const BlockParams &p, Value v,
+                               Value i, Value x) {
+  Value h, current;
+  if (n.kind == Neuron::CUBA) {
+    // I' = I + (w_in X − I)/τ_syn; H = V + (v_leak − V + r I')/τ_mem.
+    current = vector::FMAOp::create(
+        ib, arith::SubFOp::create(ib, arith::MulFOp::create(ib, p.wIn, x), i),
+        p.invTauSyn, i);
+    Value in = vector::FMAOp::create(ib, p.r, current,
+                                     arith::SubFOp::create(ib, p.vLeak, v));
+    h = vector::FMAOp::create(ib, in, p.invTauMem, v);
+  } else if (n.kind == Neuron::IF) {
     h = arith::AddFOp::create(ib, v, x);
   } else {
-    Value leak = arith::SubFOp::create(ib, v, vr);
-    // Multiplying by 1/τ instead of dividing by τ moves H by at most an
-    // ulp: a spike can only change at a tie, which SPEC §5 exempts.
+    Value leak = arith::SubFOp::create(ib, v, p.vr);
     auto scale = [&](Value e) -> Value {
-      Value inv = n.kind == Neuron::PLIF ? lb.splat(ib, n.invTau)
-                                         : lb.splat(ib, 1.0 / n.tau);
-      return arith::MulFOp::create(ib, e, inv);
+      return arith::MulFOp::create(ib, e, p.invTau);
     };
     h = n.decayInput ? arith::AddFOp::create(
                            ib, v, scale(arith::SubFOp::create(ib, x, leak)))
                      : arith::AddFOp::create(
                            ib, arith::SubFOp::create(ib, v, scale(leak)), x);
   }
-  Value fired = arith::CmpFOp::create(ib, arith::CmpFPredicate::OGE, h,
-                                      lb.splat(ib, n.threshold));
+  Value fired =
+      arith::CmpFOp::create(ib, arith::CmpFPredicate::OGE, h, p.threshold);
   Value one = lb.splat(ib, 1.0), zero = lb.splat(ib, 0.0);
   Value s = arith::SelectOp::create(ib, fired, one, zero);
-  Value next =
-      n.reset
-          ? arith::SelectOp::create(ib, fired, vr, h).getResult()
-          : arith::SubFOp::create(
-                ib, h, arith::MulFOp::create(ib, s, lb.splat(ib, n.threshold)))
-                .getResult();
-  return {s, next};
+  Value next = n.reset ? arith::SelectOp::create(ib, fired, p.vr, h).getResult()
+                       : arith::SubFOp::create(
+                             ib, h, arith::MulFOp::create(ib, s, p.threshold))
+                             .getResult();
+  SmallVector<Value> out{s, next};
+  if (current)
+    out.push_back(current);
+  return out;
 }
 
 /// Runs neurons over x3 [B, T, N] (or a fused linear) from the potential
-/// `v0` [B, N] (a buffer, or null: the reset value); returns spikes
-/// [B, T, N] and the final potential [B, N].
-static std::pair<Value, Value> runNeurons(TensorBuilder &b, const Neuron &n,
-                                          const MembraneInput &input,
-                                          Value v0) {
+/// `v0` and, for cuba_lif, the current `i0` ([B, N] buffers, or null: the
+/// reset value and 0); returns spikes [B, T, N], the final potential [B, N]
+/// and, for cuba_lif, the final current [B, N].
+static Results runNeurons(TensorBuilder &b, const Neuron &n,
+                          const MembraneInput &input, Value v0, Value i0) {
   Value batch = input.batch, steps = input.steps, width = input.width;
+  bool cuba = n.kind == Neuron::CUBA;
   Value spikes = allocBuffer(b, {batch, steps, width});
   Value final = allocBuffer(b, {batch, width});
+  Value current = cuba ? allocBuffer(b, {batch, width}) : Value();
   forEachLaneBlock(
       b, {batch}, width, kNeuronLanes,
       [&](ImplicitLocOpBuilder &ib, const LaneBlock &lb) {
-        Value start =
-            v0 ? lb.load(ib, v0, {lb.b}) : lb.splat(ib, n.reset.value_or(0.0));
+        BlockParams p(ib, lb, n);
+        // V starts at v0, else at the reset value (0 when soft).
+        SmallVector<Value> start{v0 ? lb.load(ib, v0, {lb.b}) : p.vr};
+        if (cuba)
+          start.push_back(i0 ? lb.load(ib, i0, {lb.b}) : lb.splat(ib, 0.0));
         auto loop = scf::ForOp::create(
             ib, arith::ConstantIndexOp::create(ib, 0), steps,
-            arith::ConstantIndexOp::create(ib, 1), ValueRange{start},
+            arith::ConstantIndexOp::create(ib, 1), start,
             [&](OpBuilder &nested, Location loc, Value t, ValueRange carried) {
               ImplicitLocOpBuilder nb(loc, nested);
-              auto [s, v] =
-                  step(nb, lb, n, carried[0], input.at(nb, lb, t, steps));
-              lb.store(nb, s, spikes, {lb.b, t});
-              scf::YieldOp::create(nb, v);
+              SmallVector<Value> out =
+                  step(nb, lb, n, p, carried[0], cuba ? carried[1] : Value(),
+                       input.at(nb, lb, t, steps));
+              lb.store(nb, out[0], spikes, {lb.b, t});
+              scf::YieldOp::create(nb, ArrayRef<Value>(out).drop_front());
             });
         lb.store(ib, loop.getResult(0), final, {lb.b});
+        if (cuba)
+          lb.store(ib, loop.getResult(1), current, {lb.b});
       });
-  return {bufferTensor(b, spikes), bufferTensor(b, final)};
+  Results r{bufferTensor(b, spikes), bufferTensor(b, final)};
+  if (cuba)
+    r.push_back(bufferTensor(b, current));
+  return r;
 }
 
 /// The membrane input of a "neurons" call (x [B, T, N]) or of a
@@ -180,28 +236,52 @@ Results buildNeurons(TensorBuilder &b, DictionaryAttr kernel,
                      ValueRange operands, bool fused) {
   Neuron n;
   StringRef kind = kernel.getAs<StringAttr>("kind").getValue();
-  n.kind = kind == "if"     ? Neuron::IF
-           : kind == "plif" ? Neuron::PLIF
-                            : Neuron::LIF;
-  n.threshold = kernel.getAs<FloatAttr>("threshold").getValueAsDouble();
+  n.kind = kind == "if"         ? Neuron::IF
+           : kind == "plif"     ? Neuron::PLIF
+           : kind == "cuba_lif" ? Neuron::CUBA
+                                : Neuron::LIF;
+  auto number = [&](StringRef name, double &into) {
+    if (auto a = kernel.getAs<FloatAttr>(name))
+      into = a.getValueAsDouble();
+  };
+  number("threshold", n.threshold);
   if (auto reset = kernel.getAs<FloatAttr>("reset"))
     n.reset = reset.getValueAsDouble();
   n.decayInput = kernel.getAs<BoolAttr>("decay_input").getValue();
-  if (auto tau = kernel.getAs<FloatAttr>("tau"))
-    n.tau = tau.getValueAsDouble();
-  // (the membrane's operands [, PLIF's weight] [, v0])
-  Value v0;
+  number("tau", n.tau);
+  number("tau_syn", n.tauSyn);
+  number("tau_mem", n.tauMem);
+  number("r", n.r);
+  number("w_in", n.wIn);
+  number("v_leak", n.vLeak);
+  // (the membrane's operands [, PLIF's weight] [, per-neuron parameters]
+  // [, v0] [, i0])
+  Value v0, i0;
+  auto i0Attr = kernel.getAs<BoolAttr>("i0");
+  if (i0Attr && i0Attr.getValue()) {
+    i0 = operands.back();
+    operands = operands.drop_back();
+  }
   if (kernel.getAs<BoolAttr>("v0").getValue()) {
     v0 = operands.back();
     operands = operands.drop_back();
+  }
+  SmallVector<Value> params;
+  if (auto names = kernel.getAs<ArrayAttr>("per_neuron")) {
+    for (StringRef name : names.getAsValueRange<StringAttr>())
+      n.perNeuron.push_back(name.str());
+    params = llvm::to_vector(operands.take_back(names.size()));
+    operands = operands.drop_back(names.size());
   }
   if (n.kind == Neuron::PLIF)
     n.invTau =
         sigmoid(b, tensor::ExtractOp::create(b, operands.back(), ValueRange{}));
   bool bias = fused && kernel.getAs<BoolAttr>("bias").getValue();
   MembraneInput input = membraneInput(b, operands, fused, bias);
-  auto [spikes, v] = runNeurons(b, n, input, v0 ? readBuffer(b, v0) : v0);
-  return {spikes, v};
+  for (Value p : params)
+    n.paramBuffers.push_back(readBuffer(b, p));
+  return runNeurons(b, n, input, v0 ? readBuffer(b, v0) : v0,
+                    i0 ? readBuffer(b, i0) : i0);
 }
 
 /// WKV in the running-max form, state (aa, bb, pp) in registers per lane.

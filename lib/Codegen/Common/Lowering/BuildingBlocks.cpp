@@ -14,7 +14,7 @@ bool isFusedIntoNeuron(LinearOp op) {
       cast<RankedTensorType>(op.getX().getType()).getRank() != 3)
     return false;
   Operation *user = *op->user_begin();
-  return isa<LIFOp, PLIFOp, IFNeuronOp>(user) &&
+  return isa<LIFOp, PLIFOp, IFNeuronOp, CubaLIFOp>(user) &&
          user->getOperand(0) == op.getY();
 }
 

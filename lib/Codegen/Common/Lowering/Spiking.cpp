@@ -27,13 +27,22 @@ namespace {
 
 using IT = utils::IteratorType;
 
-/// How a neuron charges, fires and resets, as the kernel call's attributes.
+/// How a neuron charges, fires and resets, as the kernel call's attributes:
+/// its kind, its parameters, and the names of those given per neuron
+/// instead (operands [N] of the call, in that order).
 struct Neuron {
-  StringRef kind = "lif"; // lif, plif, if
+  StringRef kind = "lif"; // lif, plif, if, cuba_lif
   double tau = 2.0;       // lif
   double threshold = 1.0;
   std::optional<double> reset; // none: soft reset
   bool decayInput = true;
+  // cuba_lif
+  double tauSyn = 2.0, tauMem = 2.0, r = 1.0, wIn = 1.0, vLeak = 0.0;
+  /// Kernel names (tau, threshold, reset, tau_syn, tau_mem, r, w_in,
+  /// v_leak) of the parameters given per neuron.
+  SmallVector<std::string> perNeuron;
+
+  bool cuba() const { return kind == "cuba_lif"; }
 
   SmallVector<NamedAttribute> attrs(Builder &b) const {
     SmallVector<NamedAttribute> a{
@@ -44,79 +53,146 @@ struct Neuron {
       a.push_back(b.getNamedAttr("tau", b.getF64FloatAttr(tau)));
     if (reset)
       a.push_back(b.getNamedAttr("reset", b.getF64FloatAttr(*reset)));
+    if (cuba())
+      for (auto [name, v] : std::initializer_list<std::pair<StringRef, double>>{
+               {"tau_syn", tauSyn},
+               {"tau_mem", tauMem},
+               {"r", r},
+               {"w_in", wIn},
+               {"v_leak", vLeak}})
+        a.push_back(b.getNamedAttr(name, b.getF64FloatAttr(v)));
+    if (!perNeuron.empty())
+      a.push_back(b.getNamedAttr("per_neuron",
+                                 b.getStrArrayAttr(SmallVector<StringRef>(
+                                     perNeuron.begin(), perNeuron.end()))));
     return a;
   }
 };
 
+/// A neuron parameter in a step's body: the per-neuron block argument, or
+/// the constant.
+struct StepParams {
+  const Neuron &n;
+  ValueRange perNeuron; // block arguments, in n.perNeuron's order
+
+  Value get(ImplicitLocOpBuilder &ib, StringRef name, double value) const {
+    for (auto [i, p] : llvm::enumerate(n.perNeuron))
+      if (p == name)
+        return perNeuron[i];
+    return constF32(ib, value);
+  }
+  /// 1/p: a constant, or a division where p is per neuron.
+  Value inverse(ImplicitLocOpBuilder &ib, StringRef name, double value) const {
+    if (!llvm::is_contained(n.perNeuron, name))
+      return constF32(ib, 1.0 / value);
+    return arith::DivFOp::create(ib, constF32(ib, 1.0), get(ib, name, value));
+  }
+};
+
+/// One step of neurons on (V, [I,] X) with their parameters: (S, V', [I']).
+/// `invTau` is PLIF's σ(w).
+SmallVector<Value> neuronStep(ImplicitLocOpBuilder &ib, const Neuron &n,
+                              const StepParams &p, Value v, Value i, Value x,
+                              Value invTau) {
+  Value vr = n.reset ? p.get(ib, "reset", *n.reset) : constF32(ib, 0.0);
+  Value threshold = p.get(ib, "threshold", n.threshold);
+  Value h, current;
+  if (n.cuba()) {
+    // I' = I + (w_in X − I)/τ_syn; H = V + (v_leak − V + r I')/τ_mem.
+    Value drive = arith::MulFOp::create(ib, p.get(ib, "w_in", n.wIn), x);
+    current = arith::AddFOp::create(
+        ib, i,
+        arith::MulFOp::create(ib, arith::SubFOp::create(ib, drive, i),
+                              p.inverse(ib, "tau_syn", n.tauSyn)));
+    Value in = arith::AddFOp::create(
+        ib, arith::SubFOp::create(ib, p.get(ib, "v_leak", n.vLeak), v),
+        arith::MulFOp::create(ib, p.get(ib, "r", n.r), current));
+    h = arith::AddFOp::create(
+        ib, v,
+        arith::MulFOp::create(ib, in, p.inverse(ib, "tau_mem", n.tauMem)));
+  } else if (n.kind == "if") {
+    h = arith::AddFOp::create(ib, v, x);
+  } else {
+    // LIF/PLIF: V + (X − (V − V_r))/τ with decay_input, else
+    // V − (V − V_r)/τ + X (1/τ multiplied).
+    Value leak = arith::SubFOp::create(ib, v, vr);
+    Value inv = invTau ? invTau : p.inverse(ib, "tau", n.tau);
+    auto scale = [&](Value e) { return arith::MulFOp::create(ib, e, inv); };
+    h = n.decayInput ? arith::AddFOp::create(
+                           ib, v, scale(arith::SubFOp::create(ib, x, leak)))
+                           .getResult()
+                     : arith::AddFOp::create(
+                           ib, arith::SubFOp::create(ib, v, scale(leak)), x)
+                           .getResult();
+  }
+  // S = [H ≥ threshold]; V = V_r where fired (hard) or H − threshold (soft).
+  Value fired =
+      arith::CmpFOp::create(ib, arith::CmpFPredicate::OGE, h, threshold);
+  Value s =
+      arith::SelectOp::create(ib, fired, constF32(ib, 1.0), constF32(ib, 0.0));
+  Value reset =
+      n.reset ? vr : arith::SubFOp::create(ib, h, threshold).getResult();
+  Value next = arith::SelectOp::create(ib, fired, reset, h);
+  SmallVector<Value> out{s, next};
+  if (current)
+    out.push_back(current);
+  return out;
+}
+
 /// Runs neurons over x [B, T, N] from the potential `v0` [B, N] (null: the
-/// reset value); `invTau` is PLIF's σ(w) (an f32 scalar). (spikes [B, T, N],
-/// the final potential [B, N]).
+/// reset value) and, for cuba_lif, the current `i0` (null: 0); `params` are
+/// the per-neuron parameters [N]; `invTau` is PLIF's σ(w) (an f32 scalar).
+/// (spikes [B, T, N], the final potential [B, N] [, the final current]).
 Results runNeurons(TensorBuilder &b, const Neuron &n, Value x, Value invTau,
-                   Value v0) {
+                   ValueRange params, Value v0, Value i0) {
   SmallVector<OpFoldResult> sizes = b.sizes(x);
   SmallVector<OpFoldResult> state{sizes[0], sizes[2]};
-  if (!v0)
-    v0 = linalg::FillOp::create(b, ValueRange{b.f32(n.reset.value_or(0))},
-                                ValueRange{b.empty(state)})
-             .getResult(0);
+  if (!v0) {
+    // The reset value (0 when soft), per neuron where given so.
+    auto reset = llvm::find(n.perNeuron, "reset");
+    if (reset != n.perNeuron.end())
+      v0 =
+          b.generic({params[reset - n.perNeuron.begin()]}, {b.select(2, {1})},
+                    b.empty(state), b.identity(2), {IT::parallel, IT::parallel},
+                    [](ImplicitLocOpBuilder &, ValueRange a) {
+                      return SmallVector<Value>{a[0]};
+                    });
+    else
+      v0 = linalg::FillOp::create(b, ValueRange{b.f32(n.reset.value_or(0))},
+                                  ValueRange{b.empty(state)})
+               .getResult(0);
+  }
+  SmallVector<Value> init{v0};
+  if (n.cuba())
+    init.push_back(i0 ? i0 : b.zeros(state));
+  init.push_back(b.empty(sizes));
   auto loop = scf::ForOp::create(
-      b, b.index(0), b.dim(x, 1), b.index(1), ValueRange{v0, b.empty(sizes)},
+      b, b.index(0), b.dim(x, 1), b.index(1), init,
       [&](OpBuilder &nested, Location loc, Value t, ValueRange carried) {
         TensorBuilder lb(loc, nested);
-        Value xt = lb.timeSlice(x, t, sizes[0]);
-        // H from (V, X): IF V + X; LIF/PLIF V + (X − (V − V_r))/τ with
-        // decay_input, else V − (V − V_r)/τ + X (1/τ multiplied).
-        Value h = lb.map(
-            {carried[0], xt}, carried[0],
-            [&](ImplicitLocOpBuilder &ib, ValueRange a) -> Value {
-              Value v = a[0], in = a[1];
-              if (n.kind == "if")
-                return arith::AddFOp::create(ib, v, in);
-              Value leak = arith::SubFOp::create(
-                  ib, v, constF32(ib, n.reset.value_or(0)));
-              Value inv = invTau ? invTau : constF32(ib, 1.0 / n.tau);
-              auto scale = [&](Value e) {
-                return arith::MulFOp::create(ib, e, inv);
-              };
-              return n.decayInput
-                         ? arith::AddFOp::create(
-                               ib, v,
-                               scale(arith::SubFOp::create(ib, in, leak)))
-                               .getResult()
-                         : arith::AddFOp::create(
-                               ib, arith::SubFOp::create(ib, v, scale(leak)),
-                               in)
-                               .getResult();
+        // (V [, I], X_t, params...) → (S, V' [, I']).
+        SmallVector<Value> ins = llvm::to_vector(carried.drop_back());
+        ins.push_back(lb.timeSlice(x, t, sizes[0]));
+        SmallVector<AffineMap> maps(ins.size(), lb.identity(2));
+        llvm::append_range(ins, params);
+        maps.append(params.size(), lb.select(2, {1}));
+        SmallVector<Value> inits(n.cuba() ? 3 : 2, lb.empty(state));
+        SmallVector<Value> out = lb.generics(
+            ins, maps, inits, lb.identity(2), {IT::parallel, IT::parallel},
+            [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+              unsigned k = n.cuba() ? 3 : 2;
+              StepParams p{n, a.slice(k, params.size())};
+              return neuronStep(ib, n, p, a[0], n.cuba() ? a[1] : Value(),
+                                a[k - 1], invTau);
             });
-        // S = [H ≥ threshold]; V = V_r where fired (hard) or H − S·threshold
-        // (soft).
-        auto fired = [&](ImplicitLocOpBuilder &ib, Value hv) {
-          return arith::CmpFOp::create(ib, arith::CmpFPredicate::OGE, hv,
-                                       constF32(ib, n.threshold));
-        };
-        Value s = lb.map({h}, h, [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-          return arith::SelectOp::create(ib, fired(ib, a[0]), constF32(ib, 1.0),
-                                         constF32(ib, 0.0))
-              .getResult();
-        });
-        Value next =
-            lb.map({h}, h, [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-              Value on = fired(ib, a[0]);
-              if (n.reset)
-                return arith::SelectOp::create(ib, on, constF32(ib, *n.reset),
-                                               a[0])
-                    .getResult();
-              return arith::SelectOp::create(
-                         ib, on,
-                         arith::SubFOp::create(ib, a[0],
-                                               constF32(ib, n.threshold)),
-                         a[0])
-                  .getResult();
-            });
-        scf::YieldOp::create(lb,
-                             ValueRange{next, lb.insertTime(s, carried[1], t)});
+        SmallVector<Value> next(ArrayRef<Value>(out).drop_front());
+        next.push_back(lb.insertTime(out[0], carried.back(), t));
+        scf::YieldOp::create(lb, next);
       });
-  return {loop.getResult(1), loop.getResult(0)};
+  Results r{loop.getResults().back(), loop.getResult(0)};
+  if (n.cuba())
+    r.push_back(loop.getResult(1));
+  return r;
 }
 
 /// PLIF's 1/τ = σ(w) from its weight (a 0-d tensor).
@@ -126,7 +202,8 @@ Value inverseTau(TensorBuilder &b, Value w) {
 
 /// x with its dims from `lead` on as one (a unit dim where it has none):
 /// [B, T, ...] → [B, T, N] for an input (lead 2), [B, ...] → [B, N] for a
-/// potential (lead 1). Neurons only see a flat last dim.
+/// potential (lead 1), [...] → [N] for a per-neuron parameter (lead 0).
+/// Neurons only see a flat last dim.
 Value flattenFrom(TensorBuilder &b, Value x, int64_t lead) {
   auto t = cast<RankedTensorType>(x.getType());
   if (t.getRank() == lead + 1)
@@ -139,10 +216,12 @@ Value flattenFrom(TensorBuilder &b, Value x, int64_t lead) {
     SmallVector<OpFoldResult> sizes = b.sizes(x);
     sizes.push_back(b.getIndexAttr(1));
     shape.push_back(1);
-    groups.push_back({lead - 1, lead});
+    if (lead > 0)
+      groups.push_back({lead - 1, lead});
     return tensor::ExpandShapeOp::create(b, t.clone(shape), x, groups, sizes);
   }
-  groups.push_back({lead - 1});
+  if (lead > 0)
+    groups.push_back({lead - 1});
   ReassociationIndices rest;
   int64_t n = 1;
   for (int64_t i = lead; i < t.getRank(); ++i) {
@@ -157,22 +236,24 @@ Value flattenFrom(TensorBuilder &b, Value x, int64_t lead) {
   return tensor::CollapseShapeOp::create(b, t.clone(shape), x, groups);
 }
 
-/// The inverse of flattenFrom() for spikes (like x) and potentials ([B, ...]).
-Results unflatten(TensorBuilder &b, Value x, Value spikes, Value v) {
+/// The inverse of flattenFrom() for spikes (like x) and states ([B, ...]).
+Results unflatten(TensorBuilder &b, Value x, Results flat) {
   auto t = cast<RankedTensorType>(x.getType());
   if (t.getRank() == 3)
-    return {spikes, v};
+    return flat;
   SmallVector<OpFoldResult> xs = b.sizes(x);
   SmallVector<OpFoldResult> vs{xs[0]};
   vs.append(xs.begin() + 2, xs.end());
   SmallVector<int64_t> vshape{t.getDimSize(0)};
   llvm::append_range(vshape, t.getShape().drop_front(2));
+  Results out;
   if (t.getRank() == 2) {
-    auto y = tensor::CollapseShapeOp::create(
-        b, t, spikes, SmallVector<ReassociationIndices>{{0}, {1, 2}});
-    auto vt = tensor::CollapseShapeOp::create(
-        b, t.clone(vshape), v, SmallVector<ReassociationIndices>{{0, 1}});
-    return {y, vt};
+    out.push_back(tensor::CollapseShapeOp::create(
+        b, t, flat[0], SmallVector<ReassociationIndices>{{0}, {1, 2}}));
+    for (Value v : ArrayRef<Value>(flat).drop_front())
+      out.push_back(tensor::CollapseShapeOp::create(
+          b, t.clone(vshape), v, SmallVector<ReassociationIndices>{{0, 1}}));
+    return out;
   }
   ReassociationIndices rest;
   for (int64_t i = 2; i < t.getRank(); ++i)
@@ -180,69 +261,95 @@ Results unflatten(TensorBuilder &b, Value x, Value spikes, Value v) {
   ReassociationIndices vrest;
   for (int64_t i = 1; i < t.getRank() - 1; ++i)
     vrest.push_back(i);
-  Value y = tensor::ExpandShapeOp::create(
-      b, t, spikes, SmallVector<ReassociationIndices>{{0}, {1}, rest}, xs);
-  Value vt = tensor::ExpandShapeOp::create(
-      b, t.clone(vshape), v, SmallVector<ReassociationIndices>{{0}, vrest}, vs);
-  return {y, vt};
+  out.push_back(tensor::ExpandShapeOp::create(
+      b, t, flat[0], SmallVector<ReassociationIndices>{{0}, {1}, rest}, xs));
+  for (Value v : ArrayRef<Value>(flat).drop_front())
+    out.push_back(tensor::ExpandShapeOp::create(
+        b, t.clone(vshape), v, SmallVector<ReassociationIndices>{{0}, vrest},
+        vs));
+  return out;
 }
 
+/// What a neuron call reads besides its membrane input: PLIF's weight, the
+/// per-neuron parameters [N], the starting potential and current (each
+/// may be null or empty).
+struct NeuronExtras {
+  Value plif;
+  SmallVector<Value> params;
+  Value v0, i0;
+
+  void appendTo(SmallVectorImpl<Value> &operands) const {
+    if (plif)
+      operands.push_back(plif);
+    llvm::append_range(operands, params);
+    if (v0)
+      operands.push_back(v0);
+    if (i0)
+      operands.push_back(i0);
+  }
+  /// The kernel body's run on membrane input `in`; `args` are the call's
+  /// block arguments from the first extra on.
+  Results run(TensorBuilder &kb, const Neuron &n, Value in,
+              ValueRange args) const {
+    unsigned k = 0;
+    Value inv = plif ? inverseTau(kb, args[k++]) : Value();
+    ValueRange p = args.slice(k, params.size());
+    k += params.size();
+    Value v = v0 ? args[k++] : Value();
+    Value i = i0 ? args[k++] : Value();
+    return runNeurons(kb, n, in, inv, p, v, i);
+  }
+};
+
 /// The attributes of a neuron call: the neuron's, and whether its last
-/// operand is the initial potential.
+/// operands are the initial potential (and current).
 SmallVector<NamedAttribute> callAttrs(TensorBuilder &b, const Neuron &n,
-                                      Value v0) {
+                                      const NeuronExtras &e) {
   SmallVector<NamedAttribute> attrs = n.attrs(b);
-  attrs.push_back(b.getNamedAttr("v0", b.getBoolAttr(bool(v0))));
+  attrs.push_back(b.getNamedAttr("v0", b.getBoolAttr(bool(e.v0))));
+  if (n.cuba())
+    attrs.push_back(b.getNamedAttr("i0", b.getBoolAttr(bool(e.i0))));
   return attrs;
 }
 
-/// Neurons on x [B, T, N] from v0 [B, N] (or null): the "neurons" kernel
-/// call, operands (x [, PLIF's weight] [, v0]).
-Results neuronCall(TensorBuilder &b, const Neuron &n, Value x, Value plif,
-                   Value v0 = Value()) {
+/// Neurons on x [B, T, N]: the "neurons" kernel call, operands (x [, PLIF's
+/// weight] [, per-neuron parameters] [, v0] [, i0]).
+Results neuronCall(TensorBuilder &b, const Neuron &n, Value x,
+                   const NeuronExtras &e) {
   SmallVector<Value> operands{x};
-  if (plif)
-    operands.push_back(plif);
-  if (v0)
-    operands.push_back(v0);
-  return buildKernelCall(b, "neurons", callAttrs(b, n, v0), operands,
+  e.appendTo(operands);
+  return buildKernelCall(b, "neurons", callAttrs(b, n, e), operands,
                          [&](TensorBuilder &kb, ValueRange args) {
-                           Value inv = plif ? inverseTau(kb, args[1]) : Value();
-                           return runNeurons(kb, n, args[0], inv,
-                                             v0 ? args.back() : Value());
+                           return e.run(kb, n, args[0], args.drop_front());
                          });
 }
 
-/// A neuron op on x from the potential v0 (or null), whose operand may be a
-/// linear fused into it.
-Results neuronOp(TensorBuilder &b, Value x, Value v0, const Neuron &n,
-                 Value plif) {
-  if (v0)
-    v0 = flattenFrom(b, v0, 1);
+/// A neuron op on x, whose operand may be a linear fused into it; the
+/// extras' states and parameters as the op has them ([B, ...], [...]).
+Results neuronOp(TensorBuilder &b, Value x, const Neuron &n, NeuronExtras e) {
+  if (e.v0)
+    e.v0 = flattenFrom(b, e.v0, 1);
+  if (e.i0)
+    e.i0 = flattenFrom(b, e.i0, 1);
+  for (Value &p : e.params)
+    p = flattenFrom(b, p, 0);
   auto lin = x.getDefiningOp<LinearOp>();
-  if (!lin || !isFusedIntoNeuron(lin)) {
-    Results r = neuronCall(b, n, flattenFrom(b, x, 2), plif, v0);
-    return unflatten(b, x, r[0], r[1]);
-  }
-  // (in, W [, bias] [, PLIF's weight] [, v0]); the linear, dead once its
-  // neuron is replaced, goes with it (seq-lower-to-tensors erases it).
+  if (!lin || !isFusedIntoNeuron(lin))
+    return unflatten(b, x, neuronCall(b, n, flattenFrom(b, x, 2), e));
+  // (in, W [, bias], extras...); the linear, dead once its neuron is
+  // replaced, goes with it (seq-lower-to-tensors erases it).
   SmallVector<Value> operands{lin.getX(), lin.getWeights()[0]};
   bool bias = lin.getBias();
   if (bias)
     operands.push_back(lin.getWeights()[1]);
-  if (plif)
-    operands.push_back(plif);
-  if (v0)
-    operands.push_back(v0);
-  SmallVector<NamedAttribute> attrs = callAttrs(b, n, v0);
+  e.appendTo(operands);
+  SmallVector<NamedAttribute> attrs = callAttrs(b, n, e);
   attrs.push_back(b.getNamedAttr("bias", b.getBoolAttr(bias)));
   return buildKernelCall(
       b, "neurons_linear", attrs, operands,
       [&](TensorBuilder &kb, ValueRange args) {
         Value in = buildLinear(kb, args[0], args[1], bias ? args[2] : Value());
-        ValueRange rest = v0 ? args.drop_back() : args;
-        Value inv = plif ? inverseTau(kb, rest.back()) : Value();
-        return runNeurons(kb, n, in, inv, v0 ? args.back() : Value());
+        return e.run(kb, n, in, args.drop_front(bias ? 3 : 2));
       });
 }
 
@@ -362,7 +469,7 @@ Value timeMix(TensorBuilder &b, Value z, Value mu) {
 
 /// x + the spikes of neurons charged by a.
 Value addSpikes(TensorBuilder &b, Value x, Value a, const Neuron &n) {
-  Value spikes = neuronCall(b, n, a, Value())[0];
+  Value spikes = neuronCall(b, n, a, NeuronExtras())[0];
   return b.map({x, spikes}, x, [](ImplicitLocOpBuilder &ib, ValueRange v) {
     return arith::AddFOp::create(ib, v[0], v[1]);
   });
@@ -428,9 +535,57 @@ template <typename OpTy> Neuron neuronOf(OpTy op, StringRef kind) {
   n.kind = kind;
   n.threshold = op.getVThreshold().convertToDouble();
   n.reset = resetOf(op.getVReset());
-  if constexpr (!std::is_same_v<OpTy, IFNeuronOp>)
+  if constexpr (std::is_same_v<OpTy, LIFOp> || std::is_same_v<OpTy, PLIFOp>)
     n.decayInput = op.getDecayInput();
   return n;
+}
+
+/// The per-neuron parameters of a neuron op (its `per_neuron` names, its
+/// weights in that order): their kernel names into `n`, the weights into
+/// `e`; a time constant given so is checked at run time (> 1, or ≥ 1 for
+/// tau_syn), as the attribute's verifier does for one value.
+template <typename OpTy>
+void perNeuronOf(TensorBuilder &b, OpTy op, Checks &checks, Neuron &n,
+                 NeuronExtras &e) {
+  std::optional<ArrayAttr> names = op.getPerNeuron();
+  if (!names)
+    return;
+  for (auto [name, w] : llvm::zip(names->template getAsValueRange<StringAttr>(),
+                                  op.getWeights())) {
+    std::string kernelName = name == "v_threshold" ? "threshold"
+                             : name == "v_reset"   ? "reset"
+                                                   : name.str();
+    n.perNeuron.push_back(kernelName);
+    e.params.push_back(w);
+    if (name != "tau" && name != "tau_mem" && name != "tau_syn")
+      continue;
+    bool strict = name != "tau_syn";
+    // Whether any value is ≤ 1 (< 1 for tau_syn) or NaN.
+    Value flat = flattenFrom(b, w, 0);
+    Value bad = b.generic(
+        {flat}, {b.identity(1)},
+        linalg::FillOp::create(b, ValueRange{b.f32(0.0)},
+                               ValueRange{b.empty({})})
+            .getResult(0),
+        b.select(1, {}), {IT::reduction},
+        [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+          Value out = arith::CmpFOp::create(ib,
+                                            strict ? arith::CmpFPredicate::ULE
+                                                   : arith::CmpFPredicate::ULT,
+                                            a[0], constF32(ib, 1.0));
+          Value flag = arith::SelectOp::create(ib, out, constF32(ib, 1.0),
+                                               constF32(ib, 0.0));
+          return SmallVector<Value>{arith::MaximumFOp::create(ib, a[1], flag)};
+        });
+    Value any = arith::CmpFOp::create(
+        b, arith::CmpFPredicate::OGT,
+        tensor::ExtractOp::create(b, bad, ValueRange{}), b.f32(0.0));
+    checks.failIf(b, any,
+                  "node '" + nodeName(op) + "': weight '" + nodeName(op) + "." +
+                      name.str() + "' must be " +
+                      (strict ? "greater than 1" : "at least 1") +
+                      " for every neuron");
+  }
 }
 
 } // namespace
@@ -449,22 +604,43 @@ Value buildSpikeLinearCall(TensorBuilder &b, LinearOp op) {
 void populateSpikingPatterns(RewritePatternSet &patterns, Checks &checks) {
   MLIRContext *ctx = patterns.getContext();
   patterns.add<LowerOpPattern<LIFOp>>(
-      ctx, checks, [](TensorBuilder &b, LIFOp op, Checks &) {
+      ctx, checks, [](TensorBuilder &b, LIFOp op, Checks &checks) {
         Neuron n = neuronOf(op, "lif");
         n.tau = op.getTau().convertToDouble();
-        return FailureOr<Results>(
-            neuronOp(b, op.getX(), op.getV0(), n, Value()));
+        NeuronExtras e;
+        e.v0 = op.getV0();
+        perNeuronOf(b, op, checks, n, e);
+        return FailureOr<Results>(neuronOp(b, op.getX(), n, e));
       });
   patterns.add<LowerOpPattern<PLIFOp>>(
       ctx, checks, [](TensorBuilder &b, PLIFOp op, Checks &) {
-        return FailureOr<Results>(neuronOp(b, op.getX(), op.getV0(),
-                                           neuronOf(op, "plif"),
-                                           op.getWeights()[0]));
+        NeuronExtras e;
+        e.plif = op.getWeights()[0];
+        e.v0 = op.getV0();
+        return FailureOr<Results>(
+            neuronOp(b, op.getX(), neuronOf(op, "plif"), e));
       });
   patterns.add<LowerOpPattern<IFNeuronOp>>(
-      ctx, checks, [](TensorBuilder &b, IFNeuronOp op, Checks &) {
-        return FailureOr<Results>(
-            neuronOp(b, op.getX(), op.getV0(), neuronOf(op, "if"), Value()));
+      ctx, checks, [](TensorBuilder &b, IFNeuronOp op, Checks &checks) {
+        Neuron n = neuronOf(op, "if");
+        NeuronExtras e;
+        e.v0 = op.getV0();
+        perNeuronOf(b, op, checks, n, e);
+        return FailureOr<Results>(neuronOp(b, op.getX(), n, e));
+      });
+  patterns.add<LowerOpPattern<CubaLIFOp>>(
+      ctx, checks, [](TensorBuilder &b, CubaLIFOp op, Checks &checks) {
+        Neuron n = neuronOf(op, "cuba_lif");
+        n.tauSyn = op.getTauSyn().convertToDouble();
+        n.tauMem = op.getTauMem().convertToDouble();
+        n.r = op.getR().convertToDouble();
+        n.wIn = op.getWIn().convertToDouble();
+        n.vLeak = op.getVLeak().convertToDouble();
+        NeuronExtras e;
+        e.v0 = op.getV0();
+        e.i0 = op.getI0();
+        perNeuronOf(b, op, checks, n, e);
+        return FailureOr<Results>(neuronOp(b, op.getX(), n, e));
       });
   patterns.add<LowerOpPattern<WKVOp>>(
       ctx, checks, [](TensorBuilder &b, WKVOp op, Checks &checks) {
