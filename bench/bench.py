@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """seqc against PyTorch eager, on this machine with the same thread count.
 
-For each case: writes a model description and random weights, compiles it
-with `seqc compile`, times it with `seqc run --repeat N` (median of N runs
-after one warm-up, as seqc prints it) and times the same math in PyTorch
-eager (median of N runs after one warm-up), the two in turn for R rounds.
+For each case: builds a model description and random weights, compiles
+them through the Python package (seqc.Model → seqc.compile; the module
+saved with Module.save), times the saved module with `seqc run --repeat N`
+(median of N runs after one warm-up, as seqc prints it) and times the same
+math in PyTorch eager (median of N runs after one warm-up), the two in
+turn for R rounds.
 Prints a table of medians over the rounds, the median (and range) of the
 rounds' ratios and, where a case counts its FLOPs, seqc's GFLOP/s against
 the measured FMA peak (fma_peak, times the threads), and writes the
@@ -30,17 +32,10 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
-from seqc.safetensors_io import safetensors_bytes  # noqa: E402
+from seqc.testing import package  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from models import (GLA_LM, gla_lm, gla_weights, rand,  # noqa: E402,F401
                     spiking_rwkv_weights)
-
-
-def write_weights(path, arrays):
-    tensors = [(name, "f32", list(a.shape), a.astype(np.float32).ravel().tolist())
-               for name, a in arrays.items()]
-    with open(path, "wb") as f:
-        f.write(safetensors_bytes(tensors))
 
 
 # ---- cases: (model json, weights, inputs, torch function[, work]) -------------
@@ -387,22 +382,22 @@ def memory_bandwidth():
 
 def seqc_timer(seqc, model, weights, inputs, workdir, threads, repeat,
                flags=()):
-    """Compiles (with `flags`) into a new directory under `workdir`:
-    (timer, compile s), where timer() runs `seqc run --repeat` and returns
-    its median ms (while `workdir` lasts)."""
+    """Compiles the model through the package (seqc.Model → seqc.compile,
+    the `seqc compile` flags `flags` as its options, with the build of the
+    binary `seqc`) and saves the module into a new directory under
+    `workdir`: (timer, compile s), where timer() runs the saved module with
+    `seqc run --repeat` (the runtime's own timer, no Python in the loop)
+    and returns its median ms (while `workdir` lasts)."""
     workdir = tempfile.mkdtemp(dir=workdir)
-    mpath = os.path.join(workdir, "model.json")
-    wpath = os.path.join(workdir, "w.safetensors")
-    with open(mpath, "w") as f:
-        json.dump(model, f)
-    write_weights(wpath, weights)
-    so = os.path.join(workdir, "model.so")
+    package.use_build_of(seqc)
     start = time.perf_counter()
-    subprocess.run([seqc, "compile", mpath, "--weights", wpath, "-o", so]
-                   + list(flags), check=True)
-    compile_s = time.perf_counter() - start
-    args = [seqc, "run", so, "--weights", wpath, "--threads", str(threads),
-            "--repeat", str(repeat)]
+    with package.compile_model(model, weights, flags) as module:
+        compile_s = time.perf_counter() - start
+        so = module.save(os.path.join(workdir, "model.so"))
+    args = [seqc, "run", so, "--threads", str(threads), "--repeat", str(repeat)]
+    wpath = os.path.join(workdir, "model.safetensors")   # Module.save's
+    if os.path.exists(wpath):
+        args += ["--weights", wpath]
     for name, a in inputs.items():
         p = os.path.join(workdir, name + ".npy")
         np.save(p, a)

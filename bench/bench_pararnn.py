@@ -16,15 +16,14 @@ usage: bench_pararnn.py [--seqc build/bin/seqc] [--threads 2] [--repeat 10]
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import (bench_parser, interleave, one_node, rand,  # noqa: E402
-                   ratio_of_rounds, seqc_timer, write_weights)
+from bench import (bench_parser, interleave, one_node, package,  # noqa: E402
+                   rand, ratio_of_rounds, seqc_timer)
 
 # (B, D = H, T): one lane block of 32 units (the case Newton is for: the
 # sequential loop has too little parallel work) and a wide layer.
@@ -44,30 +43,26 @@ def para_gru(rng, b, h, t, solver):
     return model, weights, {"x": rand(rng, b, t, h, scale=1.0)}
 
 
-def converges_with(seqc, workdir, model, weights, inputs, cap):
+def converges_with(seqc, model, weights, inputs, cap):
     """Whether the Newton run succeeds within `cap` iterations."""
-    mpath = os.path.join(workdir, "cap.json")
-    wpath = os.path.join(workdir, "cap.safetensors")
-    with open(mpath, "w") as f:
-        json.dump(model, f)
-    write_weights(wpath, weights)
-    args = [seqc, "run", mpath, "--weights", wpath,
-            f"--pass-options=seq-select-scan{{newton-max-iterations={cap}}}"]
-    for name, a in inputs.items():
-        p = os.path.join(workdir, name + ".npy")
-        np.save(p, a)
-        args += ["--input", f"{name}={p}"]
-    return subprocess.run(args, capture_output=True).returncode == 0
+    package.use_build_of(seqc)
+    flag = f"--pass-options=seq-select-scan{{newton-max-iterations={cap}}}"
+    try:
+        with package.compile_model(model, weights, [flag]) as module:
+            module(**inputs)
+        return True
+    except package.seqc.Error:
+        return False
 
 
-def iterations(seqc, workdir, model, weights, inputs, limit=64):
+def iterations(seqc, model, weights, inputs, limit=64):
     """The smallest cap that converges (binary search), or None."""
-    if not converges_with(seqc, workdir, model, weights, inputs, limit):
+    if not converges_with(seqc, model, weights, inputs, limit):
         return None
     lo, hi = 0, limit  # fails at lo (0 never converges for T > 1), works at hi
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if converges_with(seqc, workdir, model, weights, inputs, mid):
+        if converges_with(seqc, model, weights, inputs, mid):
             hi = mid
         else:
             lo = mid
@@ -89,7 +84,7 @@ def main():
                 timers[solver], _ = seqc_timer(opts.seqc, model, weights, inputs,
                                                wd, opts.threads, opts.repeat)
                 if solver == "newton":
-                    its = iterations(opts.seqc, wd, model, weights, inputs)
+                    its = iterations(opts.seqc, model, weights, inputs)
             runs = interleave(timers, opts.rounds)
         times = {solver: statistics.median(ms) for solver, ms in runs.items()}
         row = {"B": b, "H": h, "T": t, "sequential_median_ms": times["sequential"],

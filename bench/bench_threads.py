@@ -30,7 +30,7 @@ import numpy as np
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 sys.path.insert(0, os.path.join(ROOT, "python"))
-from seqc.safetensors_io import safetensors_bytes  # noqa: E402
+import seqc as seqc_package  # noqa: E402
 
 BEFORE = "--pass-options=seq-cpu-serial-small-parallel{threshold=0}"
 
@@ -71,18 +71,14 @@ def main():
            "nodes": [{"name": "gru", "op": "rnn", "inputs": ["x"],
                       "attrs": {"cell": "gru", "hidden": 256}}],
            "outputs": {"y": "gru"}}
-    with open(os.path.join(work, "gru.json"), "w") as f:
-        json.dump(gru, f)
-    tensors = [(f"gru.{n}", "f32", list(s),
-                (rng.standard_normal(s) * 0.06).astype(np.float32).ravel().tolist())
+    tensors = {f"gru.{n}": (rng.standard_normal(s) * 0.06).astype(np.float32)
                for n, s in (("weight_ih_l0", (768, 256)), ("weight_hh_l0", (768, 256)),
-                            ("bias_ih_l0", (768,)), ("bias_hh_l0", (768,)))]
-    with open(os.path.join(work, "gru.safetensors"), "wb") as f:
-        f.write(safetensors_bytes(tensors))
+                            ("bias_ih_l0", (768,)), ("bias_hh_l0", (768,)))}
+    # model.json and model.safetensors, which the JSON names.
+    gru_json = seqc_package.Model(gru, tensors).save(os.path.join(work, "gru"))
     np.save(os.path.join(work, "x.npy"),
             rng.standard_normal((8, 512, 256)).astype(np.float32))
-    subprocess.run([seqc, "compile", os.path.join(work, "gru.json"), "--weights",
-                    os.path.join(work, "gru.safetensors"), "-o",
+    subprocess.run([seqc, "compile", gru_json, "-o",
                     os.path.join(work, "gru.so")], check=True)
 
     def lm_run(version, ids, repeat):
@@ -92,7 +88,7 @@ def main():
 
     def gru_run(threads):
         return [seqc, "run", os.path.join(work, "gru.so"), "--weights",
-                os.path.join(work, "gru.safetensors"), "--input",
+                os.path.join(work, "gru", "model.safetensors"), "--input",
                 f"x={os.path.join(work, 'x.npy')}", "--threads", str(threads),
                 "--repeat", "20"]
 

@@ -15,7 +15,6 @@ usage: compare_builds.py OLD_SEQC NEW_SEQC [--rounds 3] [--repeat 10]
                          [--threads 2] [--only a,b] [--work DIR]
 """
 import argparse
-import json
 import os
 import re
 import statistics
@@ -27,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "python"))
-from seqc.safetensors_io import safetensors_bytes  # noqa: E402
+import seqc as seqc_package  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from models import gla_lm, gla_weights, rand, spiking_rwkv_weights  # noqa: E402
 
@@ -141,20 +140,16 @@ def cases(rng):
 
 
 def write_case(d, case):
+    """model.json, model.safetensors (seqc.Model.save) and the inputs."""
     model, weights, inputs, _ = case
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "model.json"), "w") as f:
-        json.dump(model, f)
-    tensors = [(k, "f32", list(a.shape), a.ravel().tolist()) for k, a in weights.items()]
-    with open(os.path.join(d, "w.safetensors"), "wb") as f:
-        f.write(safetensors_bytes(tensors))
+    seqc_package.Model(model, weights).save(d)
     for k, a in inputs.items():
         np.save(os.path.join(d, k + ".npy"), a)
 
 
 def compile_case(seqc, d, flags, out, emit):
-    subprocess.run([seqc, "compile", os.path.join(d, "model.json"), "--weights",
-                    os.path.join(d, "w.safetensors"), "-o", out, f"--emit={emit}"]
+    subprocess.run([seqc, "compile", os.path.join(d, "model.json"), "-o", out,
+                    f"--emit={emit}"]
                    + flags, check=True)
     return out
 
@@ -185,7 +180,7 @@ def main():
             compile_case(s, d, flags, os.path.join(d, f"{t}.so"), "so")
         for t in ("old", "new"):
             args = [opts.new, "run", os.path.join(d, f"{t}.so"), "--weights",
-                    os.path.join(d, "w.safetensors"), "--threads", str(opts.threads),
+                    os.path.join(d, "model.safetensors"), "--threads", str(opts.threads),
                     "--repeat", str(opts.repeat)]
             for k in all_cases[name][2]:
                 args += ["--input", f"{k}={os.path.join(d, k + '.npy')}"]

@@ -43,7 +43,8 @@ if not os.path.exists(_ml_python):
     _ml_python = sys.executable
 _features = {"python-torch": ["torch"], "python-nir": ["nir"],
              "python-ray": ["ray", "pyarrow"],
-             "python-export": ["torch", "spikingjelly", "torch_geometric"]}
+             "python-export": ["torch", "spikingjelly", "torch_geometric"],
+             "python-fla": ["torch", "triton", "fla"]}
 _probe = subprocess.run(
     [_ml_python, "-c", "import importlib.util as u, sys; print(' '.join("
      "m for m in sys.argv[1:] if u.find_spec(m)))"]

@@ -76,7 +76,9 @@ def compile(model, weights=None, target="cpu", precision="f32", *,
         --weights`).
     target
         "cpu" (this machine's x86-64 CPU via LLVM) or "cuda" (GPU kernels
-        for `gpu_arch`; the module then runs on a CUDA GPU).
+        for `gpu_arch`; the module then runs on a CUDA GPU);
+        "cuda-simulation" runs the CUDA target's lowering on this CPU (for
+        tests of that lowering on machines without a GPU).
     precision
         "f32", or "bf16": matrix products read bf16 operands and
         accumulate in f32 (SPEC §5; CPU target).
@@ -108,8 +110,9 @@ def compile(model, weights=None, target="cpu", precision="f32", *,
         m = seqc.compile("gla.json", threads=4)
         y = m(x=np.zeros((1, 16, 256), np.float32))["y"]
     """
-    if target not in ("cpu", "cuda"):
-        raise ValueError("target must be 'cpu' or 'cuda', got %r" % (target,))
+    if target not in ("cpu", "cuda", "cuda-simulation"):
+        raise ValueError("target must be 'cpu', 'cuda' or 'cuda-simulation', "
+                         "got %r" % (target,))
     if precision not in ("f32", "bf16"):
         raise ValueError("precision must be 'f32' or 'bf16', got %r"
                          % (precision,))

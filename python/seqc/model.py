@@ -10,6 +10,7 @@ from .errors import Error
 
 #: The file names Model.save writes in its directory.
 MODEL_JSON, MODEL_WEIGHTS = "model.json", "model.safetensors"
+MODEL_META = "model.meta.json"
 _WEIGHT_DTYPES = (np.float32, np.float16, np.int32, np.int64)
 
 
@@ -49,9 +50,14 @@ class Model:
         float32, bfloat16 as float32 values marked in `bf16` (written back
         as BF16). None: a model without weights.
 
+    ``meta`` is a dict of what the exporters record about the model (the
+    time-major inputs, the module paths, PyG's type order: docs/export.md);
+    seqc does not read it.
+
     ``save(directory)`` writes ``model.json`` and ``model.safetensors``
-    there; ``Model.load(path)`` reads them (or any model JSON and the
-    weights file it names) back.
+    there (and ``model.meta.json`` when ``meta`` is not empty);
+    ``Model.load(path)`` reads them (or any model JSON and the weights file
+    it names) back.
     """
 
     def __init__(self, description, tensors=None):
@@ -67,6 +73,8 @@ class Model:
         self.tensors = {}
         #: Names of the tensors stored as bfloat16.
         self.bf16 = set()
+        #: What an exporter records about the model (JSON-serializable).
+        self.meta = {}
         for name, value in (tensors or {}).items():
             array, is_bf16 = _to_numpy(name, value)
             self.tensors[name] = array
@@ -86,6 +94,7 @@ class Model:
     def save(self, directory):
         """Writes `directory`/model.json and, when the model has tensors,
         `directory`/model.safetensors (which the JSON's "weights" names),
+        and, when `meta` is not empty, `directory`/model.meta.json,
         creating the directory if needed. Returns the JSON file's path."""
         directory = os.fspath(directory)
         os.makedirs(directory, exist_ok=True)
@@ -99,6 +108,13 @@ class Model:
         with open(path, "w") as f:
             json.dump(description, f, indent=1)
             f.write("\n")
+        meta_path = os.path.join(directory, MODEL_META)
+        if self.meta:
+            with open(meta_path, "w") as f:
+                json.dump(self.meta, f, indent=1)
+                f.write("\n")
+        elif os.path.exists(meta_path):
+            os.remove(meta_path)
         return path
 
     @classmethod
@@ -106,8 +122,9 @@ class Model:
         """Reads a model: `path` is a directory holding model.json (as
         save writes it) or a model JSON file; the weights are the
         safetensors file its "weights" names (relative to the JSON file),
-        read into memory. Raises seqc.Error naming the file for a missing
-        or malformed file."""
+        read into memory; `meta` is model.meta.json beside it, when there
+        (JSON: tuples come back as lists). Raises seqc.Error naming the
+        file for a missing or malformed file."""
         path = os.fspath(path)
         if os.path.isdir(path):
             path = os.path.join(path, MODEL_JSON)
@@ -141,4 +158,11 @@ class Model:
                 raise Error(str(e)) from None
         model = cls(description, tensors)
         model.bf16 = bf16
+        meta_path = os.path.join(os.path.dirname(path), MODEL_META)
+        if os.path.isfile(meta_path):
+            try:
+                with open(meta_path, encoding="utf-8") as f:
+                    model.meta = json.load(f)
+            except (OSError, ValueError) as e:
+                raise Error("%s: cannot read: %s" % (meta_path, e)) from None
         return model

@@ -1,37 +1,35 @@
-"""Shared by the model-level end-to-end tests: write a one-model case, run it
-through `seqc run`, and compare its outputs with a reference (SPEC §5)."""
+"""Shared by the model-level end-to-end tests: compile a one-model case
+through the package (seqc.Model → seqc.compile → Module) and compare its
+outputs with a reference (SPEC §5)."""
 import json
 import os
-import subprocess
 
 import numpy as np
 
-from seqc.safetensors_io import write_arrays
+import seqc
+from seqc.testing import package
 
 TOL = 1e-4
 
 
-def run_model(seqc, work, model, weights, inputs, flags=()):
-    """Writes model.json (+ w.safetensors when `weights`) and the input
-    .npy files into `work`, runs `seqc run` (with `flags`), and returns the
-    outputs as a list in the model's output order, or the error text."""
+def run_model(seqc_path, work, model, weights, inputs, flags=()):
+    """Compiles `model` (a description) with `weights` ({name: array})
+    through the package, with the `seqc compile` flags `flags` as
+    seqc.compile's options, using the build of the `seqc` binary at
+    `seqc_path`; runs it on `inputs` ({name: array}). Returns the outputs
+    as a list in the model's output order, or the error's message (the
+    CLI's, without its "seqc: error: "). `work` receives model.json, for
+    reading a failure."""
+    package.use_build_of(seqc_path)
     os.makedirs(work, exist_ok=True)
-    if weights:
-        write_arrays(os.path.join(work, "w.safetensors"), weights)
-        model = dict(model, weights="w.safetensors")
-    with open(os.path.join(work, "m.json"), "w") as f:
-        json.dump(model, f)
-    args = [seqc, "run", os.path.join(work, "m.json"),
-            "--output-dir", os.path.join(work, "out")] + list(flags)
-    for name, array in inputs.items():
-        path = os.path.join(work, name + ".npy")
-        np.save(path, array)
-        args += ["--input", f"{name}={path}"]
-    run = subprocess.run(args, capture_output=True, text=True)
-    if run.returncode != 0:
-        return run.stderr.strip()
-    return [np.load(os.path.join(work, "out", name + ".npy"))
-            for name in model["outputs"]]
+    with open(os.path.join(work, "model.json"), "w") as f:
+        json.dump(model, f, indent=1)
+    try:
+        with package.compile_model(model, weights, flags) as module:
+            got = module(**inputs)
+            return [got[name] for name in model["outputs"]]
+    except seqc.Error as e:
+        return e.message
 
 
 def relative_error(got, want, perturb=False):
@@ -54,7 +52,8 @@ def parse_case_args(description, extra=None):
     ap.add_argument("--cases", type=int, default=20)
     ap.add_argument("--perturb", action="store_true")
     ap.add_argument("--flag", action="append", default=[],
-                    help="a flag for `seqc run` (repeatable)")
+                    help="a `seqc compile` flag, given to seqc.compile as "
+                    "its option (repeatable)")
     if extra:
         extra(ap)
     return ap.parse_args()

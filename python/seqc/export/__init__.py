@@ -12,8 +12,9 @@ seqc.ExportError naming the module path and the option; nothing is
 dropped silently.
 
 The libraries' converters are this package's torch_nn.py (torch.nn),
-spikingjelly.py (LIFNode, ParametricLIFNode, IFNode) and pyg.py
-(RGCNConv, HGTConv, and the helpers that flatten PyG's hetero dicts).
+spikingjelly.py (LIFNode, ParametricLIFNode, IFNode), pyg.py (RGCNConv,
+RGATConv, HGTConv, and the helpers that flatten PyG's hetero dicts) and
+fla.py (flash-linear-attention's GatedLinearAttention).
 """
 import copy
 import sys
@@ -40,7 +41,8 @@ def _flatten(result):
 
 def _outputs(builder, result):
     """Model outputs from the traced result: one tensor is "y"; a tuple or
-    list, nested or not, y0, y1, ... in order; a dict its keys. An HGTConv
+    list, nested or not, y0, y1, ... in order, its None leaves (fla's
+    (o, None, None)) skipped but counted; a dict its keys. An HGTConv
     result is one tensor over all nodes (model.meta["hetero"])."""
     def add(name, value):
         if getattr(value, "seqc_output", None) is not None:
@@ -52,7 +54,8 @@ def _outputs(builder, result):
             add(str(key), value)
     elif isinstance(result, (tuple, list)):
         for i, value in enumerate(_flatten(result)):
-            add("y%d" % i, value)
+            if value is not None:
+                add("y%d" % i, value)
     else:
         add("y", result)
 
@@ -67,7 +70,8 @@ def export(torch_module, example_inputs, name=None, dynamic=True):
         Embedding, LayerNorm, RMSNorm, GRU, LSTM, RNN, ReLU, GELU, SiLU,
         Sigmoid, Tanh, Softplus, Dropout, Identity and add/mul;
         SpikingJelly LIFNode, ParametricLIFNode, IFNode (multi-step); PyG
-        RGCNConv and HGTConv.
+        RGCNConv, RGATConv and HGTConv; flash-linear-attention's
+        GatedLinearAttention.
     example_inputs
         a tensor or a tuple of the forward's positional arguments (PyG's
         x_dict/edge_index_dict for HGTConv). The module is run on them
@@ -91,6 +95,10 @@ def export(torch_module, example_inputs, name=None, dynamic=True):
         model.meta["module_paths"] = {seqc node: torch module path}
         model.meta["hetero"]       # HGTConv: node/edge type order, see
                                    # seqc.export.pyg.hetero_inputs
+        model.meta["state_v_first"] = {"inputs": [...], "outputs": [...]}
+                                   # fla's recurrent states: torch's are
+                                   # seqc's with the last two axes
+                                   # swapped (seqc.export.fla.Stateful)
 
     Raises seqc.ExportError for a layer, function, option or data flow
     seqc cannot express exactly.

@@ -73,6 +73,7 @@ class ModelBuilder:
         self.outputs = {}         # name -> Tensor
         self.meta = {}
         self.paths = {}           # node name -> module path
+        self.swapped = {}         # ref -> (why, nodes that may read it)
         self._taken = set()
 
     def unique(self, base):
@@ -96,6 +97,25 @@ class ModelBuilder:
         self.inputs.append(_Input(name, dtype, tuple(example.shape),
                                   value.group))
         return value
+
+    def is_input(self, ref):
+        return any(spec.name == ref for spec in self.inputs)
+
+    def swap_last_axes(self, value, why, reader=None):
+        """Records that seqc holds `value`, a model input or a node output,
+        with its last two axes swapped against torch (fla's recurrent state
+        [B, H, V, K] is seqc's [B, H, K, V]): an input is declared so. Only
+        `reader` (a node name) may read it; build() refuses any other
+        reader, saying `why`, and lists the inputs and outputs in
+        meta["state_v_first"]."""
+        if value.ref not in self.swapped:
+            self.swapped[value.ref] = (why, set())
+            for i, spec in enumerate(self.inputs):
+                if spec.name == value.ref:
+                    shape = spec.shape[:-2] + spec.shape[:-3:-1]
+                    self.inputs[i] = spec._replace(shape=shape)
+        if reader is not None:
+            self.swapped[value.ref][1].add(reader)
 
     def add_node(self, name, op, inputs, attrs=None, weights=None, path=""):
         """Appends a node; `inputs` are Tensors or None (optional inputs,
@@ -163,10 +183,29 @@ class ModelBuilder:
             result.append((spec, shape, flip))
         return result
 
+    def _state_v_first(self):
+        """meta["state_v_first"] (see swap_last_axes); ExportError for a
+        node that reads a swapped tensor it may not."""
+        for node in self.nodes:
+            for ref in node["inputs"]:
+                if ref in self.swapped and \
+                        node["name"] not in self.swapped[ref][1]:
+                    raise ExportError(
+                        "%s (seqc node %s, %s) reads %s: %s" % (
+                            self.paths.get(node["name"]) or "<root>",
+                            node["name"], node["op"], ref,
+                            self.swapped[ref][0]))
+        return {"inputs": [i.name for i in self.inputs
+                           if i.name in self.swapped],
+                "outputs": [name for name, value in self.outputs.items()
+                            if value.ref in self.swapped]}
+
     def build(self):
         """The seqc.Model, with ``model.meta`` saying how its signature
         relates to the torch module's (see seqc.export)."""
         from ..model import Model
+        if self.swapped:
+            self.meta["state_v_first"] = self._state_v_first()
         inputs, time_major_in = {}, []
         for spec, shape, flip in self._input_shapes():
             inputs[spec.name] = {"dtype": spec.dtype, "shape": shape}

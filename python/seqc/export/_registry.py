@@ -1,8 +1,8 @@
 """Which converter handles which layer, function and method.
 
 Each library's converters live in one file of this package (torch_nn.py,
-spikingjelly.py, pyg.py, ...), listed in LIBRARIES, and register themselves
-with the decorators below:
+spikingjelly.py, pyg.py, fla.py), listed in LIBRARIES, and register
+themselves with the decorators below:
 
     @module("torch.nn.Linear")              # a layer class (exact type)
     def linear(ctx, layer, x): ...
@@ -25,9 +25,9 @@ only itself, not its subclasses, whose forward may differ.
 import importlib
 import sys
 
-#: The converter files, imported on first use. Adding a library (fla's
-#: GatedLinearAttention, RGATConv, NIR) is one more file and one more name.
-LIBRARIES = ("torch_nn", "spikingjelly", "pyg")
+#: The converter files, imported on first use. Adding a library is one
+#: more file and one more name.
+LIBRARIES = ("torch_nn", "spikingjelly", "pyg", "fla")
 
 _MODULES = {}       # "pkg.Class" -> converter
 _FUNCTIONS = {}     # function object -> converter

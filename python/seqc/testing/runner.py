@@ -12,9 +12,10 @@ where the charge is further than 2e-2 from v_threshold.
 
 A case is one random static configuration (feature sizes, heads, kernel,
 attrs, weights), compiled once, then run at several batch/time sizes bound
-to the model's symbolic dims "B" and "T". Cases vary how weights reach the
-module (compile-time --weights, the model's "weights" key, `seqc run
-MODEL.json`) and the thread count. One line per case; the last line is
+to the model's symbolic dims "B" and "T". Cases vary how the case reaches
+seqc (the CLI with compile-time --weights, with the model's "weights" key,
+`seqc run MODEL.json`; or the Python package: seqc.Model → seqc.compile →
+Module) and the thread count. One line per case; the last line is
 `N passed, M failed`; the exit status is 1 when any case failed.
 
 Spike outputs of the spiking ops (SPEC §4.5) are checked as SPEC §5 says:
@@ -45,9 +46,10 @@ import time
 
 import numpy as np
 
+import seqc as seqc_package
 from seqc import reference as ref
 from seqc.safetensors_io import write_arrays
-from seqc.testing import random_shapes
+from seqc.testing import package, random_shapes
 from seqc.testing.cases import GENERATORS, SEED_ORDER
 
 TOL = 1e-4
@@ -86,11 +88,14 @@ def shell(argv):
     return " ".join(argv)
 
 
-# How weights reach the module, cycled per case.
+# How the case reaches seqc, cycled per case.
 #   compile: `seqc compile --weights W`, `seqc run m.so --weights W`
 #   model:   the model's "weights" key; `seqc compile`, `seqc run m.so`
 #   json:    `seqc run MODEL.json --weights W` (compiles on the fly)
-MODES = ["compile", "model", "json"]
+#   package: the Python package: seqc.Model (description and weights in
+#            memory) → seqc.compile (the compile flags as its options) →
+#            Module, called on the arrays
+MODES = ["compile", "model", "json", "package"]
 
 
 def run_case(seqc, op, index, cfg, mode, threads, workdir, rng, perturb,
@@ -114,8 +119,20 @@ def run_case(seqc, op, index, cfg, mode, threads, workdir, rng, perturb,
     wargs = ["--weights", wpath] if cfg.weights and mode != "model" else []
 
     details = []
+    module = None
     if mode == "json":
         target = mpath
+    elif mode == "package":
+        target = "seqc.compile(%s)" % mpath
+        try:
+            module = package.compile_model(model, cfg.weights,
+                                           seqc.compile_flags,
+                                           cfg.weight_dtypes)
+        except seqc_package.Error as e:
+            details.append("  seqc.compile failed: %s\n    %s"
+                           % (target, e.message))
+            return False, "compile failed", details
+        module.threads = threads
     else:
         target = os.path.join(cdir, "m.so")
         rc, out, argv = seqc(["compile", mpath, "-o", target] + wargs)
@@ -141,19 +158,33 @@ def run_case(seqc, op, index, cfg, mode, threads, workdir, rng, perturb,
             p = os.path.join(rdir, name + ".npy")
             np.save(p, arr)
             args += ["--input", "%s=%s" % (name, p)]
-        rc, out, argv = seqc(args)
-        if rc != 0:
-            ok = False
-            details.append("  B=%d T=%d: seqc run failed (exit %d): %s\n    %s"
-                           % (B, T, rc, shell(argv), out.strip()))
-            continue
+        if module is not None:
+            argv = ["module(%s) of" % ", ".join(
+                "%s=%s.npy" % (n, n) for n in inputs), target, "in", rdir]
+            try:
+                loaded = module(**inputs)
+            except seqc_package.Error as e:
+                ok = False
+                details.append("  B=%d T=%d: the module's run failed: %s\n"
+                               "    %s" % (B, T, shell(argv), e.message))
+                continue
+        else:
+            rc, out, argv = seqc(args)
+            if rc != 0:
+                ok = False
+                details.append("  B=%d T=%d: seqc run failed (exit %d): %s"
+                               "\n    %s" % (B, T, rc, shell(argv),
+                                            out.strip()))
+                continue
+            loaded = {}
         got, problems = {}, {}
         for name in cfg.outputs:
             path = os.path.join(odir, name + ".npy")
             try:
-                y = np.load(path)
+                y = loaded[name] if module is not None else np.load(path)
             except Exception as e:  # noqa: BLE001 - report any load error
-                problems[name] = "cannot load %s: %s" % (path, e)
+                problems[name] = "cannot load %s: %s" % (
+                    "output " + name if module is not None else path, e)
             else:
                 if y.dtype != np.float32:
                     problems[name] = "dtype %s, expected float32" % y.dtype
@@ -286,6 +317,7 @@ def main(argv=None):
         ref.SPIKE_MARGIN = BF16_TOL   # also where the reference follows
     seqc = Seqc(os.path.abspath(seqc_path), args.compile_flag +
                 (["--precision=bf16"] if bf16 else []))
+    package.use_build_of(seqc.path)
     if args.work_dir:
         workdir = os.path.abspath(args.work_dir)
         os.makedirs(workdir, exist_ok=True)
@@ -301,9 +333,9 @@ def main(argv=None):
     for i in range(args.cases):
         rng = np.random.default_rng(seed + [i])
         cfg = GENERATORS[args.op](rng, i)
-        mode = MODES[i % len(MODES)] if cfg.weights else (
-            "json" if i % 3 == 2 else "compile")
-        threads = [1, 3][i % 2]
+        mode = MODES[i % len(MODES)]
+        # Each mode in turn with one thread and with three.
+        threads = [1, 3][(i + i // len(MODES)) % 2]
         ok, summary, details = run_case(seqc, args.op, i, cfg, mode, threads,
                                         workdir, rng, args.perturb, bf16)
         print("%s %s #%d %s sizes=%s mode=%s threads=%d: %s"

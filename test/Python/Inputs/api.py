@@ -207,6 +207,17 @@ def main(seqc_binary, work):
           loaded.description["nodes"] == model.description["nodes"]
           and sorted(loaded.tensors) == sorted(w)
           and all(np.array_equal(loaded.tensors[k], w[k]) for k in w))
+    model.meta = {"module_paths": {"l0": "encoder.proj"},
+                  "time_major": {"inputs": ["x"], "outputs": []}}
+    model.save(model_dir)
+    check("Model.meta round trips through model.meta.json",
+          seqc.Model.load(model_dir).meta == model.meta
+          and os.path.isfile(os.path.join(model_dir, "model.meta.json")))
+    model.meta = {}
+    model.save(model_dir)
+    check("an empty meta leaves no model.meta.json",
+          seqc.Model.load(model_dir).meta == {}
+          and not os.path.exists(os.path.join(model_dir, "model.meta.json")))
     from_file = seqc.compile(json_path, threads=1)
     check("compiling the saved model.json gives the same outputs",
           all(np.array_equal(from_file(x, z)[k], out[k]) for k in out))

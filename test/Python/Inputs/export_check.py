@@ -129,31 +129,45 @@ def run_exported(module, inputs, seqc_inputs=None, compile_kwargs=None):
     return model, compiled(**seqc_inputs)
 
 
+def _swapped(model, side):
+    """The model's inputs or outputs whose torch tensors have their last
+    two axes swapped against seqc's (fla's recurrent states)."""
+    return set(model.meta.get("state_v_first", {}).get(side, ()))
+
+
 def to_seqc_inputs(model, inputs):
     """The torch inputs by model input name, time-major ones transposed
-    (model.meta["time_major"])."""
+    (model.meta["time_major"]), fla's states too (meta["state_v_first"])."""
     names = list(model.description["inputs"])
     flipped = set(model.meta["time_major"]["inputs"])
+    swapped = _swapped(model, "inputs")
     result = {}
     for name, value in zip(names, inputs):
         if name in flipped:
             value = value.transpose(0, 1)
+        if name in swapped:
+            value = value.transpose(-1, -2)
         result[name] = value.contiguous()
     return result
 
 
 def torch_outputs(model, result):
     """The module's result by the model's output names, time-major ones
-    transposed to seqc's batch-first layout."""
+    transposed to seqc's batch-first layout, fla's states to seqc's."""
     names = list(model.description["outputs"])
     if isinstance(result, dict):
         leaves = [result[n] for n in names]
     else:
         leaves = _flatten(result)
     flipped = set(model.meta["time_major"]["outputs"])
+    swapped = _swapped(model, "outputs")
     out = {}
     for name, value in zip(names, leaves):
-        out[name] = value.transpose(0, 1) if name in flipped else value
+        if name in flipped:
+            value = value.transpose(0, 1)
+        if name in swapped:
+            value = value.transpose(-1, -2)
+        out[name] = value
     return out
 
 

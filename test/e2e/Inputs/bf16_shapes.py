@@ -3,8 +3,8 @@
 linear layers whose rows, inputs and outputs cross the AMX kernel's tiles
 (16 rows, 16 pairs of k), blocks (32 rows), chunks (64 rows) and panel
 groups (256 columns), and GLA layers and GLU MLPs of realistic head sizes,
-through `seqc run MODEL.json --precision=bf16`, against the float64
-reference (python/seqc/reference.py) within SPEC §5's bf16 bound,
+through the package (seqc.compile with precision="bf16"), against the
+float64 reference (python/seqc/reference.py) within SPEC §5's bf16 bound,
 2e-2 · max(1, max|ref|).
 
 On a CPU with AMX-BF16 or AVX512_BF16 the products round their operands to
@@ -112,7 +112,7 @@ def main():
                         ["--precision=bf16"] + opts.flag)
         if isinstance(got, str):
             failed += 1
-            print(f"FAIL case {case} {desc}: seqc run failed: {got}")
+            print(f"FAIL case {case} {desc}: seqc failed: {got}")
             continue
         shift = 10 * BF16_TOL if opts.perturb else 0.0
         err = max(relative_error(g, np.asarray(e, np.float64) + shift)

@@ -2,8 +2,9 @@
 """Shape attributes past the sizes the lowerings unroll: pgn windows,
 causal_conv1d and gam kernels (loops over the taps above 16) and gla value
 widths (loops over heads and 16-column pieces in the per-head norm above 64
-pieces), through `seqc run` against the float64 references, on small B and
-T, with the last unrolled sizes next to the first loop ones.
+pieces), through the package (seqc.compile, Module) against the float64
+references, on small B and T, with the last unrolled sizes next to the
+first loop ones.
 
 usage: large_attrs.py SEQC WORKDIR [--cases N] [--perturb]
 """
@@ -88,7 +89,7 @@ def main():
         desc = f"case {i} {op} {attrs} c={c} B={b} T={t}"
         if isinstance(got, str):
             failed += 1
-            print(f"FAIL {desc}: seqc run failed: {got}")
+            print(f"FAIL {desc}: seqc failed: {got}")
             continue
         err = relative_error(got[0], reference(x), opts.perturb)
         ok = err <= TOL

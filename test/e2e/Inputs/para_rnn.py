@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""seq.para_gru / seq.para_lstm through `seqc run` against the float64
-reference (python/seqc/reference_rnn.py), for every `solver` value (which
-never changes the result).
+"""seq.para_gru / seq.para_lstm through the package (seqc.compile, Module)
+against the float64 reference (python/seqc/reference_rnn.py), for every
+`solver` value (which never changes the result).
 
 usage: para_rnn.py SEQC WORKDIR [--cases N] [--perturb] [--flag F]...
                    [--solver S] [--long] [--expect-error TEXT]
@@ -97,7 +97,7 @@ def main():
             continue
         if isinstance(got, str):
             failed += 1
-            print(f"FAIL case {case}: seqc run failed: {got}")
+            print(f"FAIL case {case}: seqc failed: {got}")
             continue
         if lstm:
             want = para_lstm(x, w, h, h0 if with_state else None,

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""seq.pgn and seq.gam through `seqc run` against the float64 reference
-(python/seqc/reference_rnn.py).
+"""seq.pgn and seq.gam through the package (seqc.compile, Module) against
+the float64 reference (python/seqc/reference_rnn.py).
 
 usage: pgn_gam.py SEQC WORKDIR [--cases N] [--perturb]
 """
@@ -46,7 +46,7 @@ def main():
                         {"n." + k_: v for k_, v in w.items()}, {"x": x})
         if isinstance(got, str):
             failed += 1
-            print(f"FAIL case {case}: seqc run failed: {got}")
+            print(f"FAIL case {case}: seqc failed: {got}")
             continue
         want = pgn(x, w, **attrs) if is_pgn else gam(x, w, attrs["kernel"])
         err = relative_error(got[0], want, opts.perturb)

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """seq.rnn (GRU, LSTM, RNN tanh/relu; with and without bias, one or two
-directions) through `seqc run` against the float64 reference
-(python/seqc/reference_rnn.py) and, where PyTorch is installed, against
-torch.nn.GRU / LSTM / RNN themselves (in float64).
+directions) through the package (seqc.compile, Module) against the float64
+reference (python/seqc/reference_rnn.py) and, where PyTorch is installed,
+against torch.nn.GRU / LSTM / RNN themselves (in float64).
 
 usage: rnn.py SEQC WORKDIR [--cases N] [--perturb] [--static-dims]
 
@@ -121,7 +121,7 @@ def main():
                         {"r." + k: v for k, v in w.items()}, arrays)
         if isinstance(got, str):
             failed += 1
-            print(f"FAIL case {case} {cell}: seqc run failed: {got}")
+            print(f"FAIL case {case} {cell}: seqc failed: {got}")
             continue
         want = reference(x, w, cell, h, layers, h0, c0, bias, bidirectional)
         checks = [("reference", want)]

@@ -10,9 +10,7 @@ the chunks).
 
 usage: streaming.py SEQC WORKDIR [COMPILE-FLAG]...
 """
-import json
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -20,7 +18,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "..", "python"))
 from seqc import reference as ref  # noqa: E402
-from seqc.safetensors_io import write_arrays  # noqa: E402
+from seqc.testing import package  # noqa: E402
 
 D, HEADS, RANK = 12, 3, 4
 KEY, VALUE = D // 2, D
@@ -35,30 +33,19 @@ def main(seqc, work, flags=()):
         "l.gk_proj.1.bias": (KEY,),
         "l.g_norm_swish_gate.weight": (VALUE // HEADS,),
         "l.o_proj.weight": (D, VALUE)}.items()}
-    os.makedirs(work, exist_ok=True)
-    write_arrays(os.path.join(work, "w.safetensors"), w)
-    model = {"seqc_model": 1, "name": "gla-stream", "weights": "w.safetensors",
+    model = {"seqc_model": 1, "name": "gla-stream",
              "inputs": {"x": {"dtype": "f32", "shape": ["B", "T", D]},
                         "s0": {"dtype": "f32", "shape": ["B", HEADS, KEY // HEADS,
                                                          VALUE // HEADS]}},
              "nodes": [{"name": "l", "op": "gla", "inputs": ["x", "s0"],
                         "attrs": {"heads": HEADS, "gate_rank": RANK}}],
              "outputs": {"y": "l", "s": "l:1"}}
-    with open(os.path.join(work, "m.json"), "w") as f:
-        json.dump(model, f)
-    so = os.path.join(work, "m.so")
-    subprocess.run([seqc, "compile", os.path.join(work, "m.json"), "-o", so]
-                   + list(flags), check=True)
+    package.use_build_of(seqc)
+    module = package.compile_model(model, w, flags)
 
     def run(x, s0, tag):
-        np.save(os.path.join(work, tag + "x.npy"), x)
-        np.save(os.path.join(work, tag + "s0.npy"), s0)
-        out = os.path.join(work, tag + "out")
-        subprocess.run([seqc, "run", so, "--input", f"x={work}/{tag}x.npy",
-                        "--input", f"s0={work}/{tag}s0.npy",
-                        "--output-dir", out], check=True,
-                       stdout=subprocess.DEVNULL)
-        return np.load(os.path.join(out, "y.npy")), np.load(os.path.join(out, "s.npy"))
+        out = module(x=x, s0=s0)
+        return out["y"], out["s"]
 
     b, t = 2, 101
     x = rng.standard_normal((b, t, D)).astype(np.float32)
