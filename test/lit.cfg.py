@@ -101,3 +101,10 @@ if os.path.exists(os.path.join(_cuda, "bin", "ptxas")):
 # The runtime's CUDA tests run a fake driver; cuBLASLt is the fake one they
 # name, or none (the toolkit's library, which loads here, is never used).
 config.environment["SEQC_CUBLASLT"] = "none"
+
+# The sanitizer tier's build (SEQC_SANITIZE) has a runtime library that
+# only its own instrumented executables can load: the tests that drive
+# seqc from Python go through its `seqc compile` and `seqc run` instead of
+# loading the library (python/seqc/testing/package.py, CliModule).
+if getattr(config, "seqc_sanitize", "OFF").upper() in ("ON", "TRUE", "1"):
+    config.environment["SEQC_E2E_VIA"] = "cli"

@@ -1,12 +1,21 @@
 """The package as the e2e tests and the benchmarks drive seqc: a model
 description and its weights in memory → seqc.Model → seqc.compile → a
 Module, called on NumPy arrays. `seqc compile`'s flags, which the tests
-and benches take on their command lines, become compile()'s options."""
+and benches take on their command lines, become compile()'s options.
+
+Where the Python process cannot load the build's runtime library (the
+sanitizer tier's, instrumented with ASan and libFuzzer's coverage), lit
+sets SEQC_E2E_VIA=cli and compile_model returns a CliModule instead: the
+same calls through that build's `seqc compile` and `seqc run`, so that the
+sanitized executables run every case."""
 import os
 import re
 import shutil
+import subprocess
+import tempfile
 
 import seqc
+from seqc import _paths
 
 
 def use_build_of(seqc_path):
@@ -57,7 +66,77 @@ def model_of(description, weights, weight_dtypes=None):
 
 
 def compile_model(description, weights, flags=(), weight_dtypes=None):
-    """seqc.compile of the model (with `flags` as its options): a Module.
-    Raises seqc.Error with the compiler's message."""
-    return seqc.compile(model_of(description, weights, weight_dtypes),
-                        **compile_kwargs(flags))
+    """seqc.compile of the model (with `flags` as its options): a Module,
+    or a CliModule under SEQC_E2E_VIA=cli. Raises seqc.Error with the
+    compiler's message."""
+    model = model_of(description, weights, weight_dtypes)
+    if os.environ.get("SEQC_E2E_VIA") == "cli":
+        return CliModule(model, flags)
+    return seqc.compile(model, **compile_kwargs(flags))
+
+
+def _error(stderr):
+    """seqc's stderr as a seqc.Error, as the package words it (each
+    "seqc: error: " prefix dropped)."""
+    prefix = "seqc: error: "
+    return seqc.Error("\n".join(
+        line[len(prefix):] if line.startswith(prefix) else line
+        for line in stderr.strip().splitlines()) or "no message")
+
+
+class CliModule:
+    """A Module's calls (``module(**inputs)`` → {output: array},
+    ``threads``, ``close``, ``save``) through the build's `seqc` executable:
+    `seqc compile` once, `seqc run` on .npy files per call."""
+
+    def __init__(self, model, flags=()):
+        self._work = tempfile.mkdtemp(prefix="seqc-cli-")
+        self._seqc = _paths.compiler()
+        self._outputs = list(model.description["outputs"])
+        self._calls = 0
+        self.threads = 0
+        path = model.save(os.path.join(self._work, "model"))
+        self._library = os.path.join(self._work, "model.so")
+        self._run(["compile", path, "-o", self._library] + list(flags))
+
+    def _run(self, args):
+        run = subprocess.run([self._seqc] + args, stdin=subprocess.DEVNULL,
+                             capture_output=True, text=True, errors="replace")
+        if run.returncode != 0:
+            raise _error(run.stderr)
+
+    def __call__(self, **inputs):
+        import numpy as np
+        call = os.path.join(self._work, "call%d" % self._calls)
+        self._calls += 1
+        os.makedirs(call)
+        args = ["run", self._library, "--output-dir",
+                os.path.join(call, "out")]
+        if self.threads:
+            args += ["--threads", str(self.threads)]
+        for name, array in inputs.items():
+            np.save(os.path.join(call, name + ".npy"), array)
+            args += ["--input", "%s=%s" % (name, os.path.join(
+                call, name + ".npy"))]
+        self._run(args)
+        return {name: np.load(os.path.join(call, "out", name + ".npy"))
+                for name in self._outputs}
+
+    def save(self, path):
+        """The library at `path`, its weights beside it as the .safetensors
+        of the same name (as Module.save)."""
+        shutil.copyfile(self._library, path)
+        weights = os.path.join(self._work, "model", "model.safetensors")
+        if os.path.exists(weights):
+            shutil.copyfile(weights, os.path.splitext(path)[0] +
+                            ".safetensors")
+        return path
+
+    def close(self):
+        shutil.rmtree(self._work, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
