@@ -389,9 +389,9 @@ def seqc_timer(seqc, model, weights, inputs, workdir, threads, repeat,
     `seqc run --repeat` (the runtime's own timer, no Python in the loop)
     and returns its median ms (while `workdir` lasts)."""
     workdir = tempfile.mkdtemp(dir=workdir)
-    package.use_build_of(seqc)
     start = time.perf_counter()
-    with package.compile_model(model, weights, flags) as module:
+    with package.compile_model(model, weights, flags,
+                               seqc_path=seqc) as module:
         compile_s = time.perf_counter() - start
         so = module.save(os.path.join(workdir, "model.so"))
     args = [seqc, "run", so, "--threads", str(threads), "--repeat", str(repeat)]

@@ -45,10 +45,10 @@ def para_gru(rng, b, h, t, solver):
 
 def converges_with(seqc, model, weights, inputs, cap):
     """Whether the Newton run succeeds within `cap` iterations."""
-    package.use_build_of(seqc)
     flag = f"--pass-options=seq-select-scan{{newton-max-iterations={cap}}}"
     try:
-        with package.compile_model(model, weights, [flag]) as module:
+        with package.compile_model(model, weights, [flag],
+                                   seqc_path=seqc) as module:
             module(**inputs)
         return True
     except package.seqc.Error:

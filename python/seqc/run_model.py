@@ -16,16 +16,17 @@ def run_model(seqc_path, work, model, weights, inputs, flags=()):
     """Compiles `model` (a description) with `weights` ({name: array})
     through the package, with the `seqc compile` flags `flags` as
     seqc.compile's options, using the build of the `seqc` binary at
-    `seqc_path`; runs it on `inputs` ({name: array}). Returns the outputs
+    `seqc_path` (package.compile_model); runs it on `inputs` ({name:
+    array}). Returns the outputs
     as a list in the model's output order, or the error's message (the
     CLI's, without its "seqc: error: "). `work` receives model.json, for
     reading a failure."""
-    package.use_build_of(seqc_path)
     os.makedirs(work, exist_ok=True)
     with open(os.path.join(work, "model.json"), "w") as f:
         json.dump(model, f, indent=1)
     try:
-        with package.compile_model(model, weights, flags) as module:
+        with package.compile_model(model, weights, flags,
+                                   seqc_path=seqc_path) as module:
             got = module(**inputs)
             return [got[name] for name in model["outputs"]]
     except seqc.Error as e:

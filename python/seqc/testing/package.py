@@ -3,11 +3,14 @@ description and its weights in memory → seqc.Model → seqc.compile → a
 Module, called on NumPy arrays. `seqc compile`'s flags, which the tests
 and benches take on their command lines, become compile()'s options.
 
-Where the Python process cannot load the build's runtime library (the
-sanitizer tier's, instrumented with ASan and libFuzzer's coverage), lit
-sets SEQC_E2E_VIA=cli and compile_model returns a CliModule instead: the
-same calls through that build's `seqc compile` and `seqc run`, so that the
-sanitized executables run every case."""
+compile_model returns a CliModule instead, the same calls through the
+`seqc` executable (`seqc compile` once, `seqc run` per call), where the
+package cannot drive that seqc's build itself: the executable the caller
+was given is no build's binary (the device check's stand-in, which
+compiles on this machine and runs on the GPU's), or the Python process
+cannot load the build's runtime library (the sanitizer tier's,
+instrumented with ASan and libFuzzer's coverage: lit sets
+SEQC_E2E_VIA=cli there)."""
 import os
 import re
 import shutil
@@ -21,14 +24,18 @@ from seqc import _paths
 def use_build_of(seqc_path):
     """Makes the package use the build that holds the `seqc` binary at
     `seqc_path` (its bin/ directory's parent; a bare name is looked up on
-    PATH), so that a test of one build never runs another."""
+    PATH), so that a test of one build never runs another. False when
+    `seqc_path` is no build's binary (the device check's stand-in, say):
+    the package then has no build of that seqc to use."""
     if os.sep not in seqc_path:
         seqc_path = shutil.which(seqc_path) or seqc_path
     path = os.path.realpath(seqc_path)
     build = os.path.dirname(os.path.dirname(path))
-    if os.path.basename(os.path.dirname(path)) == "bin" and os.path.isfile(
+    if os.path.basename(os.path.dirname(path)) != "bin" or not os.path.isfile(
             os.path.join(build, "lib", "libseqc_runtime.so")):
-        os.environ["SEQC_BUILD_DIR"] = build
+        return False
+    os.environ["SEQC_BUILD_DIR"] = build
+    return True
 
 
 _PASS_OPTIONS = re.compile(r"--pass-options=([A-Za-z0-9-]+)\{(.*)\}$")
@@ -65,13 +72,16 @@ def model_of(description, weights, weight_dtypes=None):
     return model
 
 
-def compile_model(description, weights, flags=(), weight_dtypes=None):
-    """seqc.compile of the model (with `flags` as its options): a Module,
-    or a CliModule under SEQC_E2E_VIA=cli. Raises seqc.Error with the
-    compiler's message."""
+def compile_model(description, weights, flags=(), weight_dtypes=None,
+                  seqc_path=None):
+    """seqc.compile of the model (with `flags` as its options), using the
+    build of the executable `seqc_path` when given: a Module, or a
+    CliModule (module docstring). Raises seqc.Error with the compiler's
+    message."""
     model = model_of(description, weights, weight_dtypes)
-    if os.environ.get("SEQC_E2E_VIA") == "cli":
-        return CliModule(model, flags)
+    own_build = seqc_path is None or use_build_of(seqc_path)
+    if not own_build or os.environ.get("SEQC_E2E_VIA") == "cli":
+        return CliModule(model, flags, seqc_path)
     return seqc.compile(model, **compile_kwargs(flags))
 
 
@@ -89,13 +99,17 @@ class CliModule:
     ``threads``, ``close``, ``save``) through the build's `seqc` executable:
     `seqc compile` once, `seqc run` on .npy files per call."""
 
-    def __init__(self, model, flags=()):
+    def __init__(self, model, flags=(), seqc_path=None):
         self._work = tempfile.mkdtemp(prefix="seqc-cli-")
-        self._seqc = _paths.compiler()
+        if seqc_path and os.sep not in seqc_path:
+            seqc_path = shutil.which(seqc_path) or seqc_path
+        self._seqc = seqc_path or _paths.compiler()
         self._outputs = list(model.description["outputs"])
         self._calls = 0
         self.threads = 0
         path = model.save(os.path.join(self._work, "model"))
+        self._weights = (os.path.join(self._work, "model", "model.safetensors")
+                         if model.tensors else None)
         self._library = os.path.join(self._work, "model.so")
         self._run(["compile", path, "-o", self._library] + list(flags))
 
@@ -112,6 +126,8 @@ class CliModule:
         os.makedirs(call)
         args = ["run", self._library, "--output-dir",
                 os.path.join(call, "out")]
+        if self._weights:
+            args += ["--weights", self._weights]
         if self.threads:
             args += ["--threads", str(self.threads)]
         for name, array in inputs.items():
@@ -126,9 +142,8 @@ class CliModule:
         """The library at `path`, its weights beside it as the .safetensors
         of the same name (as Module.save)."""
         shutil.copyfile(self._library, path)
-        weights = os.path.join(self._work, "model", "model.safetensors")
-        if os.path.exists(weights):
-            shutil.copyfile(weights, os.path.splitext(path)[0] +
+        if self._weights:
+            shutil.copyfile(self._weights, os.path.splitext(path)[0] +
                             ".safetensors")
         return path
 

@@ -40,8 +40,7 @@ def main(seqc, work, flags=()):
              "nodes": [{"name": "l", "op": "gla", "inputs": ["x", "s0"],
                         "attrs": {"heads": HEADS, "gate_rank": RANK}}],
              "outputs": {"y": "l", "s": "l:1"}}
-    package.use_build_of(seqc)
-    module = package.compile_model(model, w, flags)
+    module = package.compile_model(model, w, flags, seqc_path=seqc)
 
     def run(x, s0, tag):
         out = module(x=x, s0=s0)
