@@ -19,6 +19,7 @@ import tempfile
 
 import seqc
 from seqc import _paths
+from seqc.compiler import _message
 
 
 def use_build_of(seqc_path):
@@ -85,15 +86,6 @@ def compile_model(description, weights, flags=(), weight_dtypes=None,
     return seqc.compile(model, **compile_kwargs(flags))
 
 
-def _error(stderr):
-    """seqc's stderr as a seqc.Error, as the package words it (each
-    "seqc: error: " prefix dropped)."""
-    prefix = "seqc: error: "
-    return seqc.Error("\n".join(
-        line[len(prefix):] if line.startswith(prefix) else line
-        for line in stderr.strip().splitlines()) or "no message")
-
-
 class CliModule:
     """A Module's calls (``module(**inputs)`` → {output: array},
     ``threads``, ``close``, ``save``) through the build's `seqc` executable:
@@ -117,7 +109,8 @@ class CliModule:
         run = subprocess.run([self._seqc] + args, stdin=subprocess.DEVNULL,
                              capture_output=True, text=True, errors="replace")
         if run.returncode != 0:
-            raise _error(run.stderr)
+            # As seqc.compile words it (each "seqc: error: " dropped).
+            raise seqc.Error(_message(run.stderr, ()) or "no message")
 
     def __call__(self, **inputs):
         import numpy as np
