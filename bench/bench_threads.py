@@ -11,7 +11,10 @@ Two CPU-runtime changes, each measured against its absence in the same run
 - OpenMP teams sized to the free cores (the runtime's load-balance mode;
   "before" sets OMP_DYNAMIC=false, which the runtime leaves alone), on a
   GRU (B = 8, T = 512, D = H = 256) at 1 and 2 threads, idle and while
-  another process keeps one core busy.
+  another process keeps one core busy;
+- and, for the time loop's team kept across steps (RNNScan.cpp), the LSTM
+  of the same shape at 1 and 2 threads, idle and loaded (2 threads should
+  take no longer than 1).
 
 usage: bench_threads.py [--seqc build/bin/seqc] [--rounds 5]
                         [--json bench/results-threads.json]
@@ -65,30 +68,32 @@ def main():
         subprocess.run([seqc, "compile", lm, "--weights", lm_weights, "-o",
                         os.path.join(work, f"lm-{version}.so")] + flags, check=True)
 
-    # The GRU.
-    gru = {"seqc_model": 1, "name": "gru",
-           "inputs": {"x": {"dtype": "f32", "shape": [8, 512, 256]}},
-           "nodes": [{"name": "gru", "op": "rnn", "inputs": ["x"],
-                      "attrs": {"cell": "gru", "hidden": 256}}],
-           "outputs": {"y": "gru"}}
-    tensors = {f"gru.{n}": (rng.standard_normal(s) * 0.06).astype(np.float32)
-               for n, s in (("weight_ih_l0", (768, 256)), ("weight_hh_l0", (768, 256)),
-                            ("bias_ih_l0", (768,)), ("bias_hh_l0", (768,)))}
-    # model.json and model.safetensors, which the JSON names.
-    gru_json = seqc_package.Model(gru, tensors).save(os.path.join(work, "gru"))
+    # The GRU and the LSTM.
+    for cell, g in (("gru", 3), ("lstm", 4)):
+        model = {"seqc_model": 1, "name": cell,
+                 "inputs": {"x": {"dtype": "f32", "shape": [8, 512, 256]}},
+                 "nodes": [{"name": cell, "op": "rnn", "inputs": ["x"],
+                            "attrs": {"cell": cell, "hidden": 256}}],
+                 "outputs": {"y": cell}}
+        tensors = {f"{cell}.{n}": (rng.standard_normal(s) * 0.06).astype(np.float32)
+                   for n, s in (("weight_ih_l0", (g * 256, 256)),
+                                ("weight_hh_l0", (g * 256, 256)),
+                                ("bias_ih_l0", (g * 256,)), ("bias_hh_l0", (g * 256,)))}
+        # model.json and model.safetensors, which the JSON names.
+        path = seqc_package.Model(model, tensors).save(os.path.join(work, cell))
+        subprocess.run([seqc, "compile", path, "-o",
+                        os.path.join(work, f"{cell}.so")], check=True)
     np.save(os.path.join(work, "x.npy"),
             rng.standard_normal((8, 512, 256)).astype(np.float32))
-    subprocess.run([seqc, "compile", gru_json, "-o",
-                    os.path.join(work, "gru.so")], check=True)
 
     def lm_run(version, ids, repeat):
         return [seqc, "run", os.path.join(work, f"lm-{version}.so"), "--weights",
                 lm_weights, "--input", f"ids={os.path.join(work, f'ids-{ids}.npy')}",
                 "--threads", "2", "--repeat", str(repeat)]
 
-    def gru_run(threads):
-        return [seqc, "run", os.path.join(work, "gru.so"), "--weights",
-                os.path.join(work, "gru", "model.safetensors"), "--input",
+    def rnn_run(cell, threads):
+        return [seqc, "run", os.path.join(work, f"{cell}.so"), "--weights",
+                os.path.join(work, cell, "model.safetensors"), "--input",
                 f"x={os.path.join(work, 'x.npy')}", "--threads", str(threads),
                 "--repeat", "20"]
 
@@ -99,11 +104,14 @@ def main():
             cases[f"gla_lm {ids} 2 threads, {version}"] = (lm_run(version, ids, repeat),
                                                           None, False)
     for busy in (False, True):
+        load = "one core busy" if busy else "idle"
         for threads in (1, 2):
             for version, env in (("before", static), ("after", None)):
-                load = "one core busy" if busy else "idle"
                 cases[f"gru {threads} thread(s) {load}, {version}"] = (
-                    gru_run(threads), env, busy)
+                    rnn_run("gru", threads), env, busy)
+        for threads in (1, 2):
+            cases[f"lstm {threads} thread(s) {load}"] = (
+                rnn_run("lstm", threads), None, busy)
 
     times = {name: [] for name in cases}
     for r in range(opts.rounds):

@@ -7,7 +7,7 @@ times `seqc run --threads T --repeat R` of both shared objects (run by the
 NEW binary's runtime), in interleaved rounds. Needs numpy only.
 
 Cases: the bench.py shapes of mlp, the GLA layer, the GLA LM example,
-gated attention, LIF, spiking RWKV, GRU and LSTM, PGN and GAM, para_gru by
+gated attention, LIF, PLIF, IF (soft reset), spiking RWKV, GRU and LSTM, PGN and GAM, para_gru by
 Newton, the chunked and sequential scans, gla_core chunkwise, a 32-tap
 convolution, and rgcn and hgt on a uniform graph (bench_rgnn.py's size).
 
@@ -78,6 +78,10 @@ def cases(rng):
          "gate_proj.weight": rand(rng, H * Dh, d, scale=0.05),
          "o_proj.weight": rand(rng, d, H * Dh, scale=0.05)})
     c["lif"] = one_node("lif", {"x": rand(rng, 16, 64, 16384, scale=1.5)}, {}, {})
+    c["plif"] = one_node("plif", {"x": rand(rng, 16, 64, 16384, scale=1.5)}, {},
+                         {"w": np.array(0.3, dtype=np.float32)})
+    c["if_neuron"] = one_node("if_neuron", {"x": rand(rng, 16, 64, 16384, scale=1.5)},
+                              {"v_reset": None}, {})
     for cell, g in (("gru", 3), ("lstm", 4)):
         c[cell] = one_node("rnn", {"x": rand(rng, 8, 512, 256, scale=1.0)},
                            {"cell": cell, "hidden": 256},

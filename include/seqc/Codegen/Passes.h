@@ -25,6 +25,16 @@ enum class HeadChoice { Auto, BTHD, BHTD };
 /// module's seqc_cuda_calls; the CPU simulation defines it in loops.
 constexpr llvm::StringLiteral kCUDAGemm = "seqc_cuda_gemm";
 
+/// A team of threads until seq-cpu-team-regions: an `scf.parallel` with
+/// this unit attribute, whose body each member of an OpenMP team runs once
+/// (it asks omp_get_thread_num/omp_get_num_threads who it is; the loop's
+/// bounds are not used), with calls of kTeamBarrier (no arguments) in it
+/// for the team's barriers. (An OpenMP region and barrier before
+/// bufferization would stop the buffer deallocation pipeline, which knows
+/// neither.)
+constexpr llvm::StringLiteral kTeamAttr = "seq.team";
+constexpr llvm::StringLiteral kTeamBarrier = "seqc_team_barrier";
+
 #define GEN_PASS_DECL
 #include "seqc/Codegen/Passes.h.inc"
 

@@ -459,7 +459,11 @@ def SeqLowerCPUKernels : Pass<"seq-lower-cpu-kernels", "mlir::ModuleOp"> {
   let options = [
     Option<"kernels", "kernels", "bool", /*default=*/"true",
            "Replace kernel calls by the CPU's own kernels (false: compile "
-           "their target-independent bodies, e.g. to test them)">
+           "their target-independent bodies, e.g. to test them)">,
+    Option<"rnnTeamWork", "rnn-team-work", "int64_t", /*default=*/"65536",
+           "seq.rnn's time loop runs on a team of threads kept across the "
+           "steps when a step's recurrent product has this many FMAs and "
+           "the loop 16 times that (0: always, with more than one thread)">
   ];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
@@ -520,6 +524,22 @@ def SeqVectorizeElementwise
   let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::vector::VectorDialect",
                            "mlir::memref::MemRefDialect"];
+}
+
+def SeqCPUTeamRegions : Pass<"seq-cpu-team-regions", "mlir::ModuleOp"> {
+  let summary = "Make the CPU kernels' thread teams OpenMP parallel regions";
+  let description = [{
+    After bufferization: each `scf.parallel` marked `seq.team` (a kernel's
+    team of threads, e.g. seq.rnn's time loop, Passes.h) becomes an
+    `omp.parallel` whose region is the loop's body, run once by each
+    member of the team; the calls of `seqc_team_barrier` in it become
+    `omp.barrier`. The loop's bounds are not used: the body asks OpenMP
+    for its thread number and the team's size. A barrier call outside a
+    team is an error.
+  }];
+  let dependentDialects = ["mlir::omp::OpenMPDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect"];
 }
 
 def SeqCPUSerialSmallParallel

@@ -27,6 +27,7 @@ void seqc::buildCPUPipeline(OpPassManager &pm, PipelineBuilder &b) {
 }
 
 void seqc::buildCPULoopsToLLVM(OpPassManager &pm, PipelineBuilder &b) {
+  b.add(pm, createSeqCPUTeamRegions());
   b.add(pm, createForallToParallelLoopPass());
   b.add(pm, createSeqSerializeNestedParallel());
   b.add(pm, createSeqApproximateMath());

@@ -19,10 +19,11 @@ namespace seqc {
 /// The CPU's own kernel for a kernel call of the common lowering
 /// (linear_recurrence, causal_conv_taps, unfold_window, gla_core,
 /// gla_norm_gate, gated_attention, neurons, neurons_linear, wkv,
-/// spike_linear, para_rnn), built at `b`;
-/// failure for a kernel it has none for.
-mlir::FailureOr<Results>
-lowerKernelCall(TensorBuilder &b, mlir::func::CallOp call, Checks &checks);
+/// spike_linear, para_rnn, rnn_scan), built at `b`; failure for a kernel
+/// it has none for. `rnnTeamWork`: see buildRNNScan.
+mlir::FailureOr<Results> lowerKernelCall(TensorBuilder &b,
+                                         mlir::func::CallOp call,
+                                         Checks &checks, int64_t rnnTeamWork);
 /// rgnn templates: graph_layout, node_layout, pair_rows (checked here).
 mlir::FailureOr<Results> lowerGraphLayout(mlir::Operation *op, TensorBuilder &b,
                                           Checks &checks);
@@ -73,6 +74,14 @@ mlir::Value buildAttentionHeads(TensorBuilder &b, mlir::Value fused,
 /// by seq-select-scan): (y, h_T[, c_T]).
 Results buildParaRNN(TensorBuilder &b, Checks &checks,
                      mlir::DictionaryAttr kernel, mlir::ValueRange operands);
+/// seq.rnn's time loop, an "rnn_scan" call (`kernel`: cell, hidden,
+/// reverse, bias) on (gi [B, T, G·H], W_hh [G·H, H], [b_hh], h0 [B, H],
+/// [c0]): (ys [B, T, H], h_T[, c_T]). On a team of threads (a `kTeamAttr`
+/// loop with `kTeamBarrier` calls, Passes.h) when a step's product has at least
+/// `teamWork` FMAs, the loop 16 times that, and more than one thread may
+/// run; else on the calling thread.
+Results buildRNNScan(TensorBuilder &b, mlir::DictionaryAttr kernel,
+                     mlir::ValueRange operands, int64_t teamWork);
 /// A linear layer x Wᵀ (+ bias) on spikes: accumulate-only when the
 /// measured spike density is low, the dense contraction otherwise; of
 /// `resultType`.

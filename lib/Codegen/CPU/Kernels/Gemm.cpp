@@ -478,6 +478,47 @@ static void gemmBlock(ImplicitLocOpBuilder &ib, Value x, Value panels,
   (void)loopUnrollByFactor(loop, 4);
 }
 
+void gemmTask(ImplicitLocOpBuilder &ib, Value x, Value panels,
+              ValueRange panelLead, Value bias, ValueRange biasLead, Value y,
+              Value n, Value k, Value r0, Value r1, Value p,
+              const GemmRows &rows) {
+  auto vt = VectorType::get({kGemmLanes}, ib.getF32Type());
+  Value zeroIdx = arith::ConstantIndexOp::create(ib, 0);
+  Value n0 = arith::MulIOp::create(
+      ib, p, arith::ConstantIndexOp::create(ib, kGemmPanel));
+  // Slices after the first start from zeros (they add to y).
+  PanelPieces pieces = panelPieces(ib, n, n0, bias, biasLead);
+  PanelPieces zeroPieces = pieces;
+  zeroPieces.init.assign(pieces.init.size(), splatF32(ib, vt, 0.0));
+  // The rows, a slice of kGemmDepth steps of k at a time (its part of the
+  // panel stays in L1 across the row blocks); slices after the first add
+  // to y.
+  auto slice = [&](ImplicitLocOpBuilder &sb, Value k0,
+                   const PanelPieces &blockPieces, bool accumulate) {
+    Value k1 = arith::MinUIOp::create(
+        sb, k,
+        arith::AddIOp::create(sb, k0,
+                              arith::ConstantIndexOp::create(sb, kGemmDepth)));
+    scf::ForOp::create(
+        sb, r0, r1, arith::ConstantIndexOp::create(sb, kGemmRows), ValueRange{},
+        [&](OpBuilder &fb, Location fl, Value row0, ValueRange) {
+          ImplicitLocOpBuilder bb(fl, fb);
+          gemmBlock(bb, x, panels, panelLead, y, rows, row0, r1, p, n0,
+                    blockPieces, k0, k1, accumulate);
+          scf::YieldOp::create(bb);
+        });
+  };
+  slice(ib, zeroIdx, pieces, rows.accumulate);
+  scf::ForOp::create(ib, arith::ConstantIndexOp::create(ib, kGemmDepth), k,
+                     arith::ConstantIndexOp::create(ib, kGemmDepth),
+                     ValueRange{},
+                     [&](OpBuilder &fb, Location fl, Value k0, ValueRange) {
+                       ImplicitLocOpBuilder sb(fl, fb);
+                       slice(sb, k0, zeroPieces, true);
+                       scf::YieldOp::create(sb);
+                     });
+}
+
 void gemmRows(ImplicitLocOpBuilder &b, Value x, Value panels,
               ValueRange panelLead, Value bias, ValueRange biasLead, Value y,
               Value n, Value k, Value lo, Value hi, const GemmRows &rows) {
@@ -486,7 +527,6 @@ void gemmRows(ImplicitLocOpBuilder &b, Value x, Value panels,
   Value chunks = arith::CeilDivUIOp::create(b, count, chunk);
   Value numPanels = arith::CeilDivUIOp::create(
       b, n, arith::ConstantIndexOp::create(b, kGemmPanel));
-  auto vt = VectorType::get({kGemmLanes}, b.getF32Type());
   Value zeroIdx = arith::ConstantIndexOp::create(b, 0);
   Value oneIdx = arith::ConstantIndexOp::create(b, 1);
   scf::ParallelOp::create(
@@ -494,13 +534,6 @@ void gemmRows(ImplicitLocOpBuilder &b, Value x, Value panels,
       ValueRange{oneIdx, oneIdx},
       [&](OpBuilder &nested, Location loc, ValueRange ivs) {
         ImplicitLocOpBuilder ib(loc, nested);
-        Value p = ivs[1];
-        Value n0 = arith::MulIOp::create(
-            ib, p, arith::ConstantIndexOp::create(ib, kGemmPanel));
-        // Slices after the first start from zeros (they add to y).
-        PanelPieces pieces = panelPieces(ib, n, n0, bias, biasLead);
-        PanelPieces zeroPieces = pieces;
-        zeroPieces.init.assign(pieces.init.size(), splatF32(ib, vt, 0.0));
         Value r0 = arith::AddIOp::create(
             ib, lo,
             arith::MulIOp::create(
@@ -509,34 +542,8 @@ void gemmRows(ImplicitLocOpBuilder &b, Value x, Value panels,
             ib, hi,
             arith::AddIOp::create(
                 ib, r0, arith::ConstantIndexOp::create(ib, kGemmChunk)));
-        // The rows of the chunk, a slice of kGemmDepth steps of k at a
-        // time (its part of the panel stays in L1 across the row blocks);
-        // slices after the first add to y.
-        auto slice = [&](ImplicitLocOpBuilder &sb, Value k0,
-                         const PanelPieces &blockPieces, bool accumulate) {
-          Value k1 = arith::MinUIOp::create(
-              sb, k,
-              arith::AddIOp::create(
-                  sb, k0, arith::ConstantIndexOp::create(sb, kGemmDepth)));
-          scf::ForOp::create(
-              sb, r0, r1, arith::ConstantIndexOp::create(sb, kGemmRows),
-              ValueRange{},
-              [&](OpBuilder &fb, Location fl, Value row0, ValueRange) {
-                ImplicitLocOpBuilder bb(fl, fb);
-                gemmBlock(bb, x, panels, panelLead, y, rows, row0, r1, p, n0,
-                          blockPieces, k0, k1, accumulate);
-                scf::YieldOp::create(bb);
-              });
-        };
-        slice(ib, zeroIdx, pieces, rows.accumulate);
-        scf::ForOp::create(
-            ib, arith::ConstantIndexOp::create(ib, kGemmDepth), k,
-            arith::ConstantIndexOp::create(ib, kGemmDepth), ValueRange{},
-            [&](OpBuilder &fb, Location fl, Value k0, ValueRange) {
-              ImplicitLocOpBuilder sb(fl, fb);
-              slice(sb, k0, zeroPieces, true);
-              scf::YieldOp::create(sb);
-            });
+        gemmTask(ib, x, panels, panelLead, bias, biasLead, y, n, k, r0, r1,
+                 ivs[1], rows);
       });
 }
 

@@ -105,6 +105,13 @@ void gemmRows(mlir::ImplicitLocOpBuilder &b, mlir::Value x, mlir::Value panels,
               mlir::Value k, mlir::Value lo, mlir::Value hi,
               const GemmRows &rows);
 
+/// One task of gemmRows, serially: rows [r0, r1) by panel `p`.
+void gemmTask(mlir::ImplicitLocOpBuilder &b, mlir::Value x, mlir::Value panels,
+              mlir::ValueRange panelLead, mlir::Value bias,
+              mlir::ValueRange biasLead, mlir::Value y, mlir::Value n,
+              mlir::Value k, mlir::Value r0, mlir::Value r1, mlir::Value p,
+              const GemmRows &rows);
+
 /// A panel's kGemmPanel columns from n0 as vectors of kGemmLanes: the
 /// masks of the columns below n, and the accumulators' first values (the
 /// bias at `bias[biasLead..., :]`, or zeros without one).

@@ -9,6 +9,7 @@
 // neurons and WKV with their state in registers along time (Spiking.cpp),
 // a linear on spikes sparsely when they are few (SpikeLinear.cpp),
 // ParaRNN's recurrence sequentially or by Newton iterations (ParaRNN.cpp),
+// seq.rnn's time loop on a team of threads kept across steps (RNNScan.cpp),
 // and the rgnn templates by the graph layouts and kernels of
 // GraphLayout.cpp and GraphKernels.cpp.
 //
@@ -152,7 +153,7 @@ static FailureOr<Results> graphTemplate(TensorBuilder &b, func::CallOp call,
 }
 
 FailureOr<Results> lowerKernelCall(TensorBuilder &b, func::CallOp call,
-                                   Checks &checks) {
+                                   Checks &checks, int64_t rnnTeamWork) {
   DictionaryAttr kernel = kernelOf(call);
   if (!kernel)
     return failure();
@@ -201,6 +202,8 @@ FailureOr<Results> lowerKernelCall(TensorBuilder &b, func::CallOp call,
     results = {buildAttentionHeads(b, operands[0], shape)};
   } else if (name == "neurons" || name == "neurons_linear") {
     results = buildNeurons(b, kernel, operands, name == "neurons_linear");
+  } else if (name == "rnn_scan") {
+    results = buildRNNScan(b, kernel, operands, rnnTeamWork);
   } else if (name == "para_rnn") {
     results = buildParaRNN(b, checks, kernel, operands);
   } else if (name == "wkv") {

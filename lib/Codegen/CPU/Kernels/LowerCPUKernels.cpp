@@ -27,7 +27,7 @@ struct SeqLowerCPUKernels
     ModuleOp module = getOperation();
     seqc::Checks checks(module);
     auto own = [&](seqc::TensorBuilder &b, func::CallOp call) {
-      return seqc::lowerKernelCall(b, call, checks);
+      return seqc::lowerKernelCall(b, call, checks, rnnTeamWork);
     };
     seqc::lowerKernelCalls(module, kernels ? seqc::OwnKernelFn(own) : nullptr);
     if (failed(seqc::checkNothingOfSeqLeft(module, "CPU")))

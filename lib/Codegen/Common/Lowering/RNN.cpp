@@ -2,11 +2,12 @@
 //
 // Per layer and direction: the input projections of all steps are one
 // contraction (x W_ihᵀ + b_ih over [B, T]); a loop over time then adds the
-// recurrent projection h W_hhᵀ + b_hh (a contraction in the loop whose W a
-// target may prepare once, outside) and applies the gates elementwise, as in
-// PyTorch's gate order (r, z, n for GRU; i, f, g, o for LSTM). A backward
-// direction walks time from the end; the directions' outputs are
-// concatenated along features for the next layer.
+// recurrent projection h W_hhᵀ + b_hh and applies the gates elementwise, as
+// in PyTorch's gate order (r, z, n for GRU; i, f, g, o for LSTM). The loop
+// is the kernel call "rnn_scan", whose body is this target-independent
+// form (the CPU runs its own kernel: RNNScan.cpp). A backward direction
+// walks time from the end; the directions' outputs are concatenated along
+// features for the next layer.
 //
 //===----------------------------------------------------------------------===//
 #include "Lowering.h"
@@ -146,21 +147,23 @@ struct DirectionResult {
   Value h, c, ys;
 };
 
-/// One direction of one layer over `input` [B, T, in]: forward from t = 0
-/// or, `reverse`, from t = T − 1 down.
-static DirectionResult scanDirection(TensorBuilder &b, RNNOp op, Value input,
-                                     const DirectionWeights &w, Value h,
-                                     Value c, bool reverse) {
-  RNNCell cell = op.getCell();
+/// The time loop of one direction on its kernel call's operands: gi [B, T,
+/// G·H] (the input projections of all steps), W_hh, [b_hh], h0, [c0]:
+/// (ys [B, T, H], h_T[, c_T]). Forward from t = 0 or, `reverse`, from
+/// t = T − 1 down.
+static Results scanBody(TensorBuilder &b, RNNCell cell, int64_t hidden,
+                        bool reverse, bool bias, ValueRange args) {
   bool lstm = cell == RNNCell::lstm;
-  int64_t hidden = op.getHidden();
+  Value gi = args[0], whh = args[1];
+  Value bhh = bias ? args[2] : Value();
+  Value h = args[bias ? 3 : 2];
+  Value c = lstm ? args[bias ? 4 : 3] : Value();
   // B and T as attributes where the model fixes them: a size held in a
   // Value is dynamic to the slice ops, even when it is a constant, so the
   // per-step slices of a fixed batch would not match their static types.
-  SmallVector<OpFoldResult> inputSizes = b.sizes(input);
-  OpFoldResult batch = inputSizes[0], stepCount = inputSizes[1];
-  Value steps = b.dim(input, 1);                  // the loop bound
-  Value gi = buildLinear(b, input, w.wih, w.bih); // [B, T, G·H], all steps
+  SmallVector<OpFoldResult> giSizes = b.sizes(gi);
+  OpFoldResult batch = giSizes[0], stepCount = giSizes[1];
+  Value steps = b.dim(gi, 1); // the loop bound
   Value ys = b.empty({batch, stepCount, b.getIndexAttr(hidden)});
   SmallVector<Value> init{h, ys};
   if (lstm)
@@ -174,7 +177,7 @@ static DirectionResult scanDirection(TensorBuilder &b, RNNOp op, Value input,
           t = arith::SubIOp::create(
               lb, arith::SubIOp::create(lb, steps, lb.index(1)), i);
         Value git = lb.timeSlice(gi, t, batch);
-        Value gh = buildLinear(lb, carried[0], w.whh, w.bhh);
+        Value gh = buildLinear(lb, carried[0], whh, bhh);
         SmallVector<Value> next;
         if (lstm) {
           auto [hn, cn] = lstmStep(lb, git, gh, carried[2], hidden);
@@ -187,8 +190,40 @@ static DirectionResult scanDirection(TensorBuilder &b, RNNOp op, Value input,
         }
         scf::YieldOp::create(lb, next);
       });
-  return {loop.getResult(0), lstm ? loop.getResult(2) : Value(),
-          loop.getResult(1)};
+  Results results{loop.getResult(1), loop.getResult(0)};
+  if (lstm)
+    results.push_back(loop.getResult(2));
+  return results;
+}
+
+/// One direction of one layer over `input` [B, T, in]: the input
+/// projections of all steps, then the time loop as the kernel call
+/// "rnn_scan" {cell, hidden, reverse, bias} (a target may run the loop as
+/// one kernel: the CPU's keeps its threads across the steps).
+static DirectionResult scanDirection(TensorBuilder &b, RNNOp op, Value input,
+                                     const DirectionWeights &w, Value h,
+                                     Value c, bool reverse) {
+  RNNCell cell = op.getCell();
+  bool lstm = cell == RNNCell::lstm;
+  int64_t hidden = op.getHidden();
+  Value gi = buildLinear(b, input, w.wih, w.bih); // [B, T, G·H], all steps
+  SmallVector<Value> operands{gi, w.whh};
+  if (w.bhh)
+    operands.push_back(w.bhh);
+  operands.push_back(h);
+  if (lstm)
+    operands.push_back(c);
+  bool bias = bool(w.bhh);
+  SmallVector<NamedAttribute> attrs{
+      b.getNamedAttr("cell", b.getStringAttr(stringifyRNNCell(cell))),
+      b.getNamedAttr("hidden", b.getI64IntegerAttr(hidden)),
+      b.getNamedAttr("reverse", b.getBoolAttr(reverse)),
+      b.getNamedAttr("bias", b.getBoolAttr(bias))};
+  Results r = buildKernelCall(
+      b, "rnn_scan", attrs, operands, [&](TensorBuilder &kb, ValueRange args) {
+        return scanBody(kb, cell, hidden, reverse, bias, args);
+      });
+  return {r[1], lstm ? r[2] : Value(), r[0]};
 }
 
 /// [B, T, H] per direction → [B, T, dirs·H], directions side by side.
