@@ -8,21 +8,31 @@
 // head, groups of 4 value blocks of 16 columns) walking blocks of 32
 // steps. Per step block, pairs of value blocks (here V = 20: one pair)
 // walk the key rows in register tiles of up to 8 rows (here K = 4): the
-// tile's 4 × 2 state rows are carried in vector registers along the steps
-// and kept in a scratch buffer between step blocks; a last value block
-// without a pair goes alone.
+// tile's 4 × 2 state rows are carried in vector registers along the steps;
+// they enter from s0 (here zeros) in the first step block, else from a
+// scratch buffer, and leave to the final state in the last step block,
+// else to the scratch (a decode step touches the state once, no scratch).
+// A last value block without a pair goes alone. With no steps at all the
+// final state is s0 (a loop of its own, first).
 // CHECK-LABEL: func.func @recurrent
+// CHECK:         %[[FINAL:.+]] = memref.alloc(%{{.+}}) : memref<?x2x4x20xf32>
 // CHECK:         %[[DECAY:.+]] = memref.alloc(%{{.+}}, %{{.+}}) : memref<?x?x8xf32>
 // CHECK:         scf.parallel (%{{.+}}, %{{.+}}) =
 // CHECK:           scf.for
 // CHECK:             math.exp %{{.+}} : vector<16xf32>
 // CHECK:         %[[STATE:.+]] = memref.alloc(%{{.+}}) : memref<?x2x2x4x16xf32>
 // CHECK:         scf.parallel (%{{.+}}, %{{.+}}, %{{.+}}) =
+// CHECK:           scf.if
+// CHECK:             vector.maskedstore %[[FINAL]][
 // CHECK:           scf.for
-// CHECK:           scf.for
+// CHECK:             %[[ENTERING:.+]] = arith.cmpi eq
+// CHECK:             %[[LEAVING:.+]] = arith.cmpi eq
 // CHECK:             scf.for
-// CHECK-COUNT-8:       vector.load %[[STATE]]
-// CHECK:               scf.for {{.*}} -> ({{(vector<16xf32>, ){7}vector<16xf32>}})
+// CHECK:               %[[ROWS:.+]]:8 = scf.if %[[ENTERING]] -> ({{(vector<16xf32>, ){7}vector<16xf32>}})
+// CHECK-NOT:             vector.load %[[STATE]]
+// CHECK:               } else {
+// CHECK-COUNT-8:         vector.load %[[STATE]]
+// CHECK:               scf.for {{.*}} iter_args(%{{.+}} = %[[ROWS]]#0, {{.*}} -> ({{(vector<16xf32>, ){7}vector<16xf32>}})
 // CHECK-COUNT-2:         vector.maskedload %{{.+}} : memref<?x?x40xf32>
 // CHECK:                 memref.load %[[DECAY]]
 // CHECK:                 memref.load %{{.+}} : memref<?x?x8xf32>
@@ -30,8 +40,12 @@
 // CHECK:                 vector.fma
 // CHECK:                 vector.maskedstore
 // CHECK:                 vector.maskedstore
-// CHECK-COUNT-8:       vector.store %{{.+}}, %[[STATE]]
+// CHECK:               scf.if %[[LEAVING]] {
+// CHECK-COUNT-8:         vector.maskedstore %[[FINAL]][
+// CHECK:               } else {
+// CHECK-COUNT-8:         vector.store %{{.+}}, %[[STATE]]
 // CHECK:             scf.if
+// CHECK:               scf.if %[[ENTERING]] -> ({{(vector<16xf32>, ){3}vector<16xf32>}})
 // CHECK:               scf.for {{.*}} -> ({{(vector<16xf32>, ){3}vector<16xf32>}})
 func.func @recurrent(%q: tensor<?x?x8xf32>, %v: tensor<?x?x40xf32>) -> (tensor<?x?x40xf32>, tensor<?x2x4x20xf32>) {
   %o, %s = seq.gla_core %q, %q, %v, %q {heads = 2 : i64, scale = 0.5 : f64} : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x40xf32>, tensor<?x?x8xf32>) -> (tensor<?x?x40xf32>, tensor<?x2x4x20xf32>)

@@ -256,21 +256,42 @@ constexpr int64_t kStepBlock = 32;
 constexpr int64_t kBlocksPerTask = 4;
 
 /// Steps [t0, t1) of key rows [k0, k0 + rows) of the value blocks vbs (one
-/// or two): the tile's state rows come from the blocks' scratch into
-/// registers and go back after the steps. Per step and row, S[k] = e^{g_k} S[k]
-/// + k_k v; the tile's share of o, scale·Σ_k q_k S[k], is stored (the block's
-/// first tile) or added.
+/// or two): the tile's state rows come into registers from s0 (or zeros)
+/// in the first block of steps (`entering`), else from the blocks' scratch,
+/// and go after the steps to the final state in the last block of steps
+/// (`leaving`), else back to the scratch: a sequence of one block of steps
+/// (decode) reads and writes the state once, without the scratch. Per step
+/// and row, S[k] = e^{g_k} S[k] + k_k v; the tile's share of o, scale·Σ_k
+/// q_k S[k], is stored (the block's first tile) or added.
 void tileStepsKV(IB &b, const GLABuffers &g, ArrayRef<ValueBlock> vbs,
                  const KeyRows &keys, Value k0, int64_t rows, bool first,
-                 Value t0, Value t1) {
+                 Value t0, Value t1, Value entering, Value leaving) {
   const ValueBlock &vb0 = vbs.front();
   int64_t cols = vbs.size();
   Value zero = splatF32(b, vb0.type, 0);
   // init[r · cols + c]: key row k0 + r of value block c.
-  SmallVector<Value> init;
-  for (int64_t r = 0; r < rows; ++r)
-    for (const ValueBlock &vb : vbs)
-      init.push_back(StateRows{g, vb}.load(b, add(b, k0, idx(b, r))));
+  auto rowsOf = [&](IB &ib, bool fromS0) {
+    SmallVector<Value> rowsIn;
+    for (int64_t r = 0; r < rows; ++r)
+      for (const ValueBlock &vb : vbs) {
+        Value k = add(ib, k0, idx(ib, r));
+        if (!fromS0)
+          rowsIn.push_back(StateRows{g, vb}.load(ib, k));
+        else if (g.s0)
+          rowsIn.push_back(vb.load(ib, g.s0, ValueRange{vb.b, vb.h, k, vb.v0}));
+        else
+          rowsIn.push_back(splatF32(ib, vb.type, 0));
+      }
+    return rowsIn;
+  };
+  SmallVector<Type> rowTypes(rows * cols, vb0.type);
+  auto enter = scf::IfOp::create(b, rowTypes, entering, true);
+  for (bool fromS0 : {true, false}) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(fromS0 ? enter.thenBlock() : enter.elseBlock());
+    scf::YieldOp::create(b, rowsOf(b, fromS0));
+  }
+  SmallVector<Value> init(enter.getResults());
   Value scale = splatF32(b, vb0.type, g.scale);
   ValueRange last =
       forCarry(b, t0, t1, init, [&](IB &tb, Value t, ValueRange s) {
@@ -308,9 +329,30 @@ void tileStepsKV(IB &b, const GLABuffers &g, ArrayRef<ValueBlock> vbs,
         }
         return next;
       });
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < cols; ++c)
-      StateRows{g, vbs[c]}.store(b, last[r * cols + c], add(b, k0, idx(b, r)));
+  auto rowsOut = [&](IB &ib, bool toFinal) {
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c) {
+        Value k = add(ib, k0, idx(ib, r));
+        const ValueBlock &vb = vbs[c];
+        if (toFinal)
+          vb.store(ib, last[r * cols + c], g.s,
+                   ValueRange{vb.b, vb.h, k, vb.v0});
+        else
+          StateRows{g, vb}.store(ib, last[r * cols + c], k);
+      }
+  };
+  scf::IfOp::create(
+      b, leaving,
+      [&](OpBuilder &nb, Location l) {
+        IB ib(l, nb);
+        rowsOut(ib, true);
+        scf::YieldOp::create(ib);
+      },
+      [&](OpBuilder &nb, Location l) {
+        IB ib(l, nb);
+        rowsOut(ib, false);
+        scf::YieldOp::create(ib);
+      });
 }
 
 /// The recurrent form with the state [K, V]: parallel over (batch, head,
@@ -332,25 +374,35 @@ void recurrentKV(TensorBuilder &b, GLABuffers g) {
         auto block = [&](IB &bb, Value blk) {
           return valueBlock(bb, g, ivs[0], ivs[1], blk);
         };
-        forRange(ib, first, end, [&](IB &bb, Value blk) {
-          initialState(bb, g, block(bb, blk));
-        });
         // Every key row of the value blocks `vbs`, steps [t0, t1).
+        Value entering, leaving;
         auto tiles = [&](IB &bb, ArrayRef<ValueBlock> vbs, Value t0, Value t1) {
           if (full > 0)
-            tileStepsKV(bb, g, vbs, keys, idx(bb, 0), kTileRows, true, t0, t1);
+            tileStepsKV(bb, g, vbs, keys, idx(bb, 0), kTileRows, true, t0, t1,
+                        entering, leaving);
           if (full > 1)
             forRange(bb, idx(bb, 1), idx(bb, full), [&](IB &kb, Value tile) {
               tileStepsKV(kb, g, vbs, keys, mul(kb, tile, idx(kb, kTileRows)),
-                          kTileRows, false, t0, t1);
+                          kTileRows, false, t0, t1, entering, leaving);
             });
           if (tail > 0)
             tileStepsKV(bb, g, vbs, keys, idx(bb, full * kTileRows), tail,
-                        full == 0, t0, t1);
+                        full == 0, t0, t1, entering, leaving);
         };
         Value stepBlocks =
             arith::CeilDivUIOp::create(ib, g.steps, idx(ib, kStepBlock));
+        // No steps: the final state is s0 (or zeros).
+        ifThen(ib, cmp(ib, CmpIPredicate::eq, stepBlocks, idx(ib, 0)),
+               [&](IB &zb) {
+                 forRange(zb, first, end, [&](IB &bb, Value blk) {
+                   ValueBlock vb = block(bb, blk);
+                   storeFinalState(bb, g, vb, initialState(bb, g, vb));
+                 });
+               });
         forRange(ib, idx(ib, 0), stepBlocks, [&](IB &sb, Value n) {
+          entering = cmp(sb, CmpIPredicate::eq, n, idx(sb, 0));
+          leaving =
+              cmp(sb, CmpIPredicate::eq, add(sb, n, idx(sb, 1)), stepBlocks);
           Value t0 = mul(sb, n, idx(sb, kStepBlock));
           Value t1 = arith::MinUIOp::create(
               sb, add(sb, t0, idx(sb, kStepBlock)), g.steps);
@@ -364,10 +416,6 @@ void recurrentKV(TensorBuilder &b, GLABuffers g) {
           Value lone = add(sb, first, mul(sb, pairs, idx(sb, 2)));
           ifThen(sb, cmp(sb, CmpIPredicate::ult, lone, end),
                  [&](IB &lb) { tiles(lb, {block(lb, lone)}, t0, t1); });
-        });
-        forRange(ib, first, end, [&](IB &bb, Value blk) {
-          ValueBlock vb = block(bb, blk);
-          storeFinalState(bb, g, vb, StateRows{g, vb});
         });
       });
 }
