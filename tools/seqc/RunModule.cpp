@@ -214,7 +214,7 @@ int runModule(const RunRequest &r) {
   }
   if (r.repeat > 0) {
     std::fflush(stdout);
-    std::fprintf(stderr, "run: %u runs, min %.3f ms, median %.3f ms\n",
+    std::fprintf(stderr, "run: %u runs, min %.4f ms, median %.4f ms\n",
                  r.repeat, *std::min_element(times.begin(), times.end()),
                  median(times));
   }
