@@ -43,7 +43,8 @@ def main():
                             "inputs": ["x"], "attrs": attrs}],
                  "outputs": {"y": "n"}}
         got = run_model(opts.seqc, os.path.join(opts.work, f"case{case}"), model,
-                        {"n." + k_: v for k_, v in w.items()}, {"x": x})
+                        {"n." + k_: v for k_, v in w.items()}, {"x": x},
+                        opts.flag)
         if isinstance(got, str):
             failed += 1
             print(f"FAIL case {case}: seqc failed: {got}")
