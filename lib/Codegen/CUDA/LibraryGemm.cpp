@@ -1,5 +1,6 @@
 //===- LibraryGemm.cpp - The library call and its CPU stand-in ------------===//
 #include "lib/Codegen/CUDA/LibraryGemm.h"
+#include "lib/Codegen/Common/Lowering/Lowering.h"
 #include "seqc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -24,15 +25,11 @@ MemRefType matrixType(MLIRContext *ctx) {
 }
 
 func::FuncOp declareGemm(ModuleOp module) {
-  if (auto gemm = module.lookupSymbol<func::FuncOp>(seqc::kCUDAGemm))
-    return gemm;
-  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
   MemRefType matrix = matrixType(module.getContext());
-  auto gemm = func::FuncOp::create(
-      b, module.getLoc(), seqc::kCUDAGemm,
-      b.getFunctionType({matrix, matrix, matrix}, {b.getI32Type()}));
-  gemm.setPrivate();
-  return gemm;
+  return seqc::declareFunction(
+      module, seqc::kCUDAGemm,
+      FunctionType::get(module.getContext(), {matrix, matrix, matrix},
+                        {IntegerType::get(module.getContext(), 32)}));
 }
 
 /// A buffer as a matrix: its leading dims flattened into rows, and whether

@@ -54,20 +54,10 @@ struct Scan {
   Value batch, steps, width;            // B, T, G·H
 };
 
-/// A function of the module, declared (private, no body) where missing.
-func::FuncOp declare(ModuleOp module, StringRef name, FunctionType type) {
-  if (auto fn = module.lookupSymbol<func::FuncOp>(name))
-    return fn;
-  OpBuilder mb(module.getBodyRegion());
-  auto fn = func::FuncOp::create(mb, module.getLoc(), name, type);
-  fn.setPrivate();
-  return fn;
-}
-
 /// omp_get_<what>() as an index.
 Value ompQuery(ImplicitLocOpBuilder &b, ModuleOp module, StringRef what) {
-  auto fn = declare(module, ("omp_get_" + what).str(),
-                    b.getFunctionType({}, {b.getI32Type()}));
+  auto fn = declareFunction(module, ("omp_get_" + what).str(),
+                            b.getFunctionType({}, {b.getI32Type()}));
   Value v = func::CallOp::create(b, fn, ValueRange{}).getResult(0);
   return arith::IndexCastOp::create(b, b.getIndexType(), v);
 }
@@ -296,8 +286,8 @@ Results buildRNNScan(TensorBuilder &b, DictionaryAttr kernel,
             ValueRange{b.index(1)},
             [&](OpBuilder &pb, Location pl, ValueRange) {
               ImplicitLocOpBuilder mb(pl, pb);
-              func::FuncOp barrier =
-                  declare(module, kTeamBarrier, mb.getFunctionType({}, {}));
+              func::FuncOp barrier = declareFunction(
+                  module, kTeamBarrier, mb.getFunctionType({}, {}));
               timeLoop(mb, s, ompQuery(mb, module, "thread_num"),
                        ompQuery(mb, module, "num_threads"),
                        [&](ImplicitLocOpBuilder &bb) {

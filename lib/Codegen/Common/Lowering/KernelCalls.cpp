@@ -45,6 +45,16 @@ Results buildKernelCall(TensorBuilder &b, StringRef name,
   return Results(call.getResults());
 }
 
+func::FuncOp declareFunction(ModuleOp module, StringRef name,
+                             FunctionType type) {
+  if (auto fn = module.lookupSymbol<func::FuncOp>(name))
+    return fn;
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  auto fn = func::FuncOp::create(b, module.getLoc(), name, type);
+  fn.setPrivate();
+  return fn;
+}
+
 DictionaryAttr kernelOf(func::CallOp call) {
   auto fn = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
       call, call.getCalleeAttr());

@@ -73,6 +73,10 @@ using KernelBodyFn =
 Results buildKernelCall(TensorBuilder &b, llvm::StringRef name,
                         llvm::ArrayRef<mlir::NamedAttribute> attrs,
                         mlir::ValueRange operands, const KernelBodyFn &body);
+/// The module's function `name`, declared (private, no body, at the end of
+/// the module) where it is missing: an external the generated code calls.
+mlir::func::FuncOp declareFunction(mlir::ModuleOp module, llvm::StringRef name,
+                                   mlir::FunctionType type);
 /// The `seq.kernel` of the function `call` calls, or null.
 mlir::DictionaryAttr kernelOf(mlir::func::CallOp call);
 /// The body of the kernel function `call` calls, built at `b` on the call's
