@@ -10,7 +10,9 @@ pool, as llama.cpp keeps one), and bench/ggml_gla_timer.c times
 ggml_graph_compute on one gated_linear_attn node. seqc: a gla_core model
 (q, k, v, g [1, T, H·S], s0 [1, H, S, S] → o and the final state) timed by
 `seqc run --repeat`, whose timer covers what a decode call costs (the
-checks of the inputs, the run, the outputs allocated). The two compute the
+checks of the inputs, the run, the outputs allocated), and at decode also
+with `--carry state=s0`: the state kept in one buffer from call to call,
+updated in place (seqc_module_run_into), as a decode loop runs it. The two compute the
 same recurrence (seqc's g is the log of ggml's decay factor: one exp more
 per key per step for seqc).
 
@@ -114,28 +116,44 @@ def main():
     timer = build_ggml(opts.ggml, opts.build or os.path.join(work, "ggml"))
     rows = []
     print(f"threads={opts.threads} rounds={opts.rounds}")
-    print(f"{'case':32} {'seqc us':>10} {'ggml us':>10} {'ggml/seqc':>10}  (range)")
+    print(f"{'case':32} {'seqc us':>10} {'in place':>10} {'ggml us':>10} "
+          f"{'ggml/seqc':>10}  (range)  in place (range)")
     for label, t, heads, size, calls in SHAPES:
         case_dir = os.path.join(work, f"seqc-{t}-{heads}-{size}")
         seqc_args = seqc_case(opts.seqc, case_dir, t, heads, size) + [
             "--threads", str(opts.threads), "--repeat", str(calls)]
         ggml_args = [timer, str(t), str(heads), str(size), str(opts.threads),
                      str(calls)]
-        seqc_us, ggml_us = [], []
+        seqc_us, carry_us, ggml_us = [], [], []
         for _ in range(opts.rounds):
             seqc_us.append(median_us(seqc_args, r"median ([0-9.]+) ms", 1e3))
+            if t == 1:
+                carry_us.append(median_us(seqc_args + ["--carry", "state=s0"],
+                                          r"median ([0-9.]+) ms", 1e3))
             ggml_us.append(median_us(ggml_args, r"median ([0-9.]+) us", 1.0))
         ratios = [g / s for g, s in zip(ggml_us, seqc_us)]
+        carried = [g / s for g, s in zip(ggml_us, carry_us)]
         row = {"case": label, "T": t, "heads": heads, "head_size": size,
                "seqc_median_us": statistics.median(seqc_us),
                "ggml_median_us": statistics.median(ggml_us),
                "ratio_ggml_over_seqc": statistics.median(ratios),
                "ratio_range": [min(ratios), max(ratios)],
                "rounds": {"seqc": seqc_us, "ggml": ggml_us}}
+        in_place = ""
+        if carried:
+            row.update({"seqc_in_place_median_us": statistics.median(carry_us),
+                        "ratio_ggml_over_seqc_in_place":
+                            statistics.median(carried),
+                        "ratio_in_place_range": [min(carried), max(carried)]})
+            row["rounds"]["seqc_in_place"] = carry_us
+            in_place = (f"  {statistics.median(carried):.2f}x "
+                        f"({min(carried):.2f}-{max(carried):.2f})")
         rows.append(row)
-        print(f"{label:32} {row['seqc_median_us']:10.2f} "
+        carry_text = (f"{row['seqc_in_place_median_us']:10.2f}" if carried
+                      else f"{'-':>10}")
+        print(f"{label:32} {row['seqc_median_us']:10.2f} {carry_text} "
               f"{row['ggml_median_us']:10.2f} {row['ratio_ggml_over_seqc']:9.2f}x"
-              f"  ({min(ratios):.2f}-{max(ratios):.2f})")
+              f"  ({min(ratios):.2f}-{max(ratios):.2f}){in_place}")
     if opts.json:
         with open(opts.json, "w") as f:
             json.dump({"threads": opts.threads, "rounds": opts.rounds,

@@ -5,7 +5,10 @@
 // different threads; each module's results depend only on its own weights
 // and inputs. A linear layer (packed weight panels, 72 = 2¼ panels of 32
 // columns) compiled as a shared library and as two linked objects; every
-// result is checked against a float64 reference of y = x Wᵀ + b.
+// result is checked against a float64 reference of y = x Wᵀ + b. Also
+// seqc_module_run_into: y in the caller's buffer (written by the module's
+// kernels when aligned, copied when misaligned or overlapping the input),
+// from several threads at once (each run's offer is its own).
 //
 //===----------------------------------------------------------------------===//
 #include "seqc/Runtime/seqc_runtime.h"
@@ -23,6 +26,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -86,21 +90,41 @@ double relativeError(const Weights &ws, const std::vector<float> &x,
 }
 
 /// Runs `m` on `x` and returns the relative error against `ws` (a failed
-/// run counts as infinitely wrong).
+/// run counts as infinitely wrong). With `into`, y goes into that buffer
+/// (seqc_module_run_into), which must come back as the output's data.
 double runAndCheck(seqc_module *m, const Weights &ws,
-                   const std::vector<float> &x) {
+                   const std::vector<float> &x, float *into = nullptr) {
   seqc_tensor in = {
       SEQC_F32, 3, {kBatch, kSteps, kIn}, (void *)x.data(), SEQC_HOST};
-  seqc_tensor out;
-  if (seqc_error *e = seqc_module_run(m, &in, 1, &out, 1)) {
+  seqc_tensor out = {SEQC_F32, 3, {kBatch, kSteps, kOut}, into, SEQC_HOST};
+  seqc_error *e = into ? seqc_module_run_into(m, &in, 1, &out, 1)
+                       : seqc_module_run(m, &in, 1, &out, 1);
+  if (e) {
     ADD_FAILURE() << seqc_error_message(e);
     seqc_error_free(e);
     return INFINITY;
   }
+  if (into && out.data != into) {
+    ADD_FAILURE() << "run_into returned another buffer";
+    return INFINITY;
+  }
   double error = relativeError(ws, x, static_cast<const float *>(out.data));
-  seqc_tensor_release(&out);
+  if (!into)
+    seqc_tensor_release(&out);
   return error;
 }
+
+/// `floats` floats at `skew` floats past a 64-byte boundary.
+struct CallerBuffer {
+  explicit CallerBuffer(size_t floats, size_t skew = 0)
+      : storage(floats + skew + 16), data(aligned() + skew) {}
+  float *aligned() {
+    auto p = reinterpret_cast<uintptr_t>(storage.data());
+    return storage.data() + (-p % 64) / sizeof(float);
+  }
+  std::vector<float> storage;
+  float *data;
+};
 
 class ModuleConcurrency : public ::testing::Test {
 protected:
@@ -136,9 +160,11 @@ void runConcurrently(Loader loader, const Weights &w1, const Weights &w2,
   seqc_module *a = load(loader, w1), *b = load(loader, w2);
   ASSERT_TRUE(a && b);
   std::atomic<int> wrong{0};
+  // Every other run into a buffer of the thread's own.
   auto worker = [&](seqc_module *m, const Weights &ws) {
+    CallerBuffer y(kBatch * kSteps * kOut);
     for (int i = 0; i < 400; ++i)
-      if (!(runAndCheck(m, ws, x) <= 1e-5))
+      if (!(runAndCheck(m, ws, x, i % 2 ? y.data : nullptr) <= 1e-5))
         ++wrong;
   };
   std::thread ta(worker, a, std::cref(w1)), tb(worker, b, std::cref(w2));
@@ -212,6 +238,48 @@ TEST_F(ModuleConcurrency, OneInstanceFromManyThreads) {
   for (std::thread &t : threads)
     t.join();
   EXPECT_EQ(wrong.load(), 0);
+  seqc_module_free(m);
+}
+
+/// seqc_module_run_into's buffers: written where they are, whatever their
+/// alignment, also when they overlap the input (the runtime then copies
+/// after the run, which still read the input intact); a buffer of another
+/// shape or dtype is an error naming the output, and the caller's tensor
+/// is left as it was.
+TEST_F(ModuleConcurrency, RunIntoCallerBuffers) {
+  seqc_module *m = load(loadLibrary, w1);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(seqc_module_in_place(m, 0), -1);
+  EXPECT_EQ(seqc_module_in_place(m, 1), -1);
+  size_t ys = kBatch * kSteps * kOut;
+  CallerBuffer aligned(ys), skewed(ys, 1);
+  EXPECT_LE(runAndCheck(m, w1, x, aligned.data), 1e-5);
+  EXPECT_LE(runAndCheck(m, w1, x, skewed.data), 1e-5);
+  // y's buffer starts inside x's.
+  CallerBuffer shared(x.size() + ys);
+  std::copy(x.begin(), x.end(), shared.data);
+  seqc_tensor in = {SEQC_F32, 3, {kBatch, kSteps, kIn}, shared.data, SEQC_HOST};
+  float *y = shared.data + 64;
+  seqc_tensor out = {SEQC_F32, 3, {kBatch, kSteps, kOut}, y, SEQC_HOST};
+  seqc_error *e = seqc_module_run_into(m, &in, 1, &out, 1);
+  ASSERT_EQ(e, nullptr) << seqc_error_message(e);
+  EXPECT_EQ(out.data, y);
+  EXPECT_LE(relativeError(w1, x, y), 1e-5);
+
+  for (auto [dtype, steps, message] :
+       {std::tuple{SEQC_F32, kSteps + 1,
+                   "output 'y' is [2,5,72], the buffer given is [2,6,72]"},
+        std::tuple{SEQC_I32, kSteps,
+                   "output 'y' is f32, the buffer given is i32"}}) {
+    in.data = const_cast<float *>(x.data());
+    out = {dtype, 3, {kBatch, steps, kOut}, aligned.data, SEQC_HOST};
+    seqc_error *bad = seqc_module_run_into(m, &in, 1, &out, 1);
+    ASSERT_NE(bad, nullptr);
+    EXPECT_EQ(std::string(seqc_error_message(bad)), message);
+    EXPECT_EQ(out.data, aligned.data);
+    EXPECT_EQ(out.shape[1], steps);
+    seqc_error_free(bad);
+  }
   seqc_module_free(m);
 }
 

@@ -60,6 +60,8 @@ def _declare(lib):
         "seqc_module_set_stream": (None, [P, P]),
         "seqc_module_last_run_gpu_ms": (ctypes.c_double, [P]),
         "seqc_module_run": (P, [P, TP, I, TP, I]),
+        "seqc_module_run_into": (P, [P, TP, I, TP, I]),
+        "seqc_module_in_place": (ctypes.c_int64, [P, I]),
         "seqc_tensor_release": (None, [TP]),
     }
     for name, (restype, argtypes) in signatures.items():

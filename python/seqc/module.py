@@ -47,6 +47,11 @@ class Module:
     views the buffer the runtime produced; nothing is copied out. The
     inputs are only read.
 
+    ``module.run_into(out, ...)`` writes chosen outputs into arrays the
+    caller owns; a decode loop passes its state array as both the input
+    and the output ``module.in_place`` pairs, and the state stays where it
+    is from step to step.
+
     Runs from several threads may overlap (the GIL is released while the
     model runs); runs of one module take turns.
     """
@@ -108,6 +113,19 @@ class Module:
         """The outputs, in order: a tuple of TensorSpec(name, dtype,
         shape), as for `inputs`."""
         return self._outputs
+
+    @property
+    def in_place(self):
+        """The outputs whose array may be an input's in run_into, without
+        a copy: a dict from output name to input name (a GLA state and its
+        s0 on the CPU)."""
+        lib, handle = rt.lib(), self._live()
+        pairs = {}
+        for i, spec in enumerate(self._outputs):
+            j = lib.seqc_module_in_place(handle, i)
+            if j >= 0:
+                pairs[spec.name] = self._inputs[j].name
+        return pairs
 
     @property
     def library(self):
@@ -183,7 +201,44 @@ class Module:
         """Runs the model: see the class documentation. Returns a dict from
         output name to array (NumPy, or torch when a torch tensor went
         in)."""
+        return self._run(self.bind(*args, **kwargs), {})
+
+    def run_into(self, out, *args, **kwargs):
+        """Runs the model on the inputs (as __call__ takes them) and writes
+        the outputs named in `out`, a dict from output name to an array the
+        caller owns — writable, dense in C order, of the output's dtype and
+        the shape the run produces — into those arrays; the others come
+        back as from __call__. Returns the dict of every output (the given
+        arrays for those in `out`).
+
+        An output's array may be one of the inputs: the runtime copies the
+        result into it after the run, except where ``in_place`` pairs the
+        two, when the kernels update it where it is (a decode step's state:
+        ``module.run_into({"state": s}, q, k, v, g, s0=s)``)."""
         bound = self.bind(*args, **kwargs)
+        names = [spec.name for spec in self._outputs]
+        given = {}
+        for name, array in out.items():
+            if name not in names:
+                raise TypeError("the model has no output '%s' (its outputs: "
+                                "%s)" % (name, ", ".join(names)))
+            spec = self._outputs[names.index(name)]
+            try:
+                b = _tensors.bind(name, spec.dtype, array)
+                flags = getattr(array, "flags", None)  # (torch: none)
+                usable = (b.keep is array and not b.copied
+                          and b.tensor.dtype == rt.DTYPES.index(spec.dtype)
+                          and (flags is None or flags.writeable))
+            except Error:
+                usable = False
+            if not usable:
+                raise Error("%s: output '%s': run_into writes into a "
+                            "writable array, dense in C order, of the "
+                            "output's dtype" % (self._origin, name))
+            given[names.index(name)] = b
+        return self._run(bound, given)
+
+    def _run(self, bound, given):
         as_torch = any(_tensors.is_torch_tensor(b.keep) for b in bound)
         on_gpu = any(b.tensor.memory == rt.DEVICE for b in bound)
         lib = rt.lib()
@@ -197,16 +252,21 @@ class Module:
             lib.seqc_module_set_stream(handle, stream)
         inputs = (rt.Tensor * max(1, len(bound)))(*[b.tensor for b in bound])
         outputs = (rt.Tensor * max(1, len(self._outputs)))()
-        if on_gpu:
-            for i in range(len(self._outputs)):
+        for i in range(len(self._outputs)):
+            if i in given:
+                outputs[i] = given[i].tensor
+            elif on_gpu:
                 outputs[i].memory = rt.DEVICE
-        rt.check(lib.seqc_module_run(handle, inputs, len(bound), outputs,
-                                     len(self._outputs)), self._origin)
+        run = lib.seqc_module_run_into if given else lib.seqc_module_run
+        rt.check(run(handle, inputs, len(bound), outputs, len(self._outputs)),
+                 self._origin)
         del bound  # the run is over: the inputs may go
         result = {}
         for i, spec in enumerate(self._outputs):
-            result[spec.name] = _tensors.wrap_output(
-                rt.Tensor.from_buffer_copy(outputs[i]), as_torch)
+            result[spec.name] = (given[i].keep if i in given else
+                                 _tensors.wrap_output(
+                                     rt.Tensor.from_buffer_copy(outputs[i]),
+                                     as_torch))
         return result
 
     # --- keeping it --------------------------------------------------------

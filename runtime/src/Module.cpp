@@ -178,6 +178,18 @@ static seqc_error *initModule(seqc_module *m, const char *weightsPath,
     }
     for (const IdRange &r : m->idRanges)
       m->kernelOnly[r.input] = false;
+    m->inPlace.assign(m->outputs.size(), -1);
+    for (const json &j : sig.value("in_place", json::array())) {
+      auto find = [&](const std::vector<TensorSpec> &specs, const char *key) {
+        std::string name = j.at(key).get<std::string>();
+        for (size_t i = 0; i < specs.size(); ++i)
+          if (specs[i].name == name)
+            return int64_t(i);
+        throw std::runtime_error(std::string("in place: no ") + key + " '" +
+                                 name + "'");
+      };
+      m->inPlace[find(m->outputs, "output")] = find(m->inputs, "input");
+    }
     for (const json &j : sig.at("checks"))
       m->checks.push_back(j.get<std::string>());
   } catch (const std::exception &e) {

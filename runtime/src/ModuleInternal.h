@@ -71,6 +71,9 @@ struct seqc_module {
   /// Per input: whether only the device's kernels read it (a device input
   /// is then used where it is).
   std::vector<bool> kernelOnly;
+  /// Per output: the input whose buffer it may share in
+  /// seqc_module_run_into (the signature's "in_place"), or -1.
+  std::vector<int64_t> inPlace;
   std::vector<std::string> checks;
   std::unique_ptr<seqc::SafeTensorsFile> weightsFile;
 };

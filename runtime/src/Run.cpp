@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "ModuleInternal.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -130,10 +131,133 @@ static seqc_error *checkIds(const TensorSpec &spec, const seqc_tensor &t,
   return nullptr;
 }
 
-extern "C" seqc_error *seqc_module_run(seqc_module *m,
-                                       const seqc_tensor *inputs,
-                                       size_t numInputs, seqc_tensor *outputs,
-                                       size_t numOutputs) {
+/// The caller's buffer for an output (seqc_module_run_into), checked
+/// against the output's spec before the run.
+struct GivenOutput {
+  void *data = nullptr;
+  size_t bytes = 0;
+  seqc_tensor tensor{};
+};
+
+static seqc_error *checkGiven(const seqc_module *m, size_t o,
+                              const seqc_tensor &t, GivenOutput &given) {
+  const TensorSpec &spec = m->outputs[o];
+  std::string what = "output '" + spec.name + "'";
+  if (t.dtype != spec.dtype)
+    return fail(what + " is " + dtypeName(spec.dtype) +
+                ", the buffer given is " + dtypeName(t.dtype));
+  if (t.rank != int32_t(spec.dims.size()))
+    return fail(what + " has rank " + std::to_string(spec.dims.size()) +
+                ", the buffer given " + std::to_string(t.rank));
+  if (t.memory != SEQC_HOST &&
+      (t.memory != SEQC_DEVICE || m->executor->readsHostMemory()))
+    return fail(what + ": the buffer given is not in " +
+                (m->executor->readsHostMemory() ? "host memory"
+                                                : "host or device memory"));
+  size_t elements = 1;
+  for (int32_t i = 0; i < t.rank; ++i) {
+    std::string dim = " in dim " + std::to_string(i);
+    if (spec.dims[i] >= 0 && t.shape[i] != spec.dims[i])
+      return fail(what + " has size " + std::to_string(spec.dims[i]) + dim +
+                  ", the buffer given " + std::to_string(t.shape[i]));
+    if (t.shape[i] < 0 ||
+        __builtin_mul_overflow(elements, size_t(t.shape[i]), &elements))
+      return fail(what + ": the buffer given has an invalid size " +
+                  std::to_string(t.shape[i]) + dim);
+  }
+  given.data = t.data;
+  given.tensor = t;
+  if (__builtin_mul_overflow(elements, elementSize(t.dtype), &given.bytes))
+    return fail(what + ": the buffer given is too large");
+  return nullptr;
+}
+
+/// Whether [a, a + n) and [b, b + m) share a byte.
+static bool overlap(const void *a, size_t n, const void *b, size_t m) {
+  auto x = reinterpret_cast<uintptr_t>(a), y = reinterpret_cast<uintptr_t>(b);
+  return n && m && x < y + m && y < x + n;
+}
+
+/// Which given buffers the module may write itself (seqc_module_run_into):
+/// host memory the module reads, 64-byte aligned, overlapping no input and
+/// no other given buffer, except the very input the output is in place
+/// with. Their offers go into the results' descriptors.
+static void offerGiven(const seqc_module *m, const seqc_tensor *inputs,
+                       const std::vector<GivenOutput> &given,
+                       std::vector<int64_t> &results) {
+  if (!m->executor->readsHostMemory())
+    return;
+  size_t at = 0;
+  for (size_t o = 0; o < given.size(); ++o) {
+    size_t word = at;
+    at += 3 + 2 * m->outputs[o].dims.size();
+    const GivenOutput &g = given[o];
+    if (!g.data || !g.bytes || reinterpret_cast<uintptr_t>(g.data) % 64)
+      continue;
+    bool alone = true;
+    for (size_t i = 0; i < m->inputs.size(); ++i) {
+      size_t bytes = size_t(seqc_tensor_num_elements(&inputs[i])) *
+                     elementSize(inputs[i].dtype);
+      bool partner = m->inPlace[o] == int64_t(i) && inputs[i].data == g.data &&
+                     bytes == g.bytes;
+      alone &= partner || !overlap(g.data, g.bytes, inputs[i].data, bytes);
+    }
+    for (size_t p = 0; p < given.size(); ++p)
+      alone &=
+          p == o || !overlap(g.data, g.bytes, given[p].data, given[p].bytes);
+    if (!alone)
+      continue;
+    results[word] = int64_t(reinterpret_cast<intptr_t>(g.data));
+    results[word + 2] = int64_t(g.bytes);
+  }
+}
+
+/// Result `d` (a descriptor of `rank`) in the caller's buffer `out`: the
+/// module wrote it there when the descriptor starts at it; else a copy
+/// (through the executor when the module's memory is not the host's).
+/// False, with `why`, when the shapes differ or the copy failed.
+static bool copyIntoGiven(Executor &executor, bool hostMemory,
+                          const TensorSpec &spec, const int64_t *d, size_t rank,
+                          const seqc_tensor &out, std::string &why) {
+  if (!std::equal(out.shape, out.shape + rank, d + 3)) {
+    std::string made, buffer;
+    for (size_t i = 0; i < rank; ++i) {
+      made += (i ? "," : "") + std::to_string(d[3 + i]);
+      buffer += (i ? "," : "") + std::to_string(out.shape[i]);
+    }
+    why = "output '" + spec.name + "' is [" + made +
+          "], the buffer given is [" + buffer + "]";
+    return false;
+  }
+  size_t esize = elementSize(spec.dtype);
+  auto base = reinterpret_cast<const char *>(d[1]) + d[2] * esize;
+  if (reinterpret_cast<const void *>(d[0]) == out.data && base == out.data)
+    return true;
+  int64_t n = seqc_tensor_num_elements(&out), stride = 1;
+  bool dense = true;
+  for (size_t i = rank; i-- > 0;) {
+    dense &= d[3 + i] == 1 || d[3 + rank + i] == stride;
+    stride *= d[3 + i];
+  }
+  std::vector<char> packed;
+  if (!dense) {
+    packed.resize(size_t(n) * esize);
+    copyStrided(packed.data(), base, d, rank, esize, n);
+    base = packed.data();
+  }
+  if (hostMemory) {
+    memmove(out.data, base, size_t(n) * esize);
+    return true;
+  }
+  if (executor.copy(out.data, base, size_t(n) * esize, why))
+    return true;
+  why = "output '" + spec.name + "': " + why;
+  return false;
+}
+
+static seqc_error *run(seqc_module *m, const seqc_tensor *inputs,
+                       size_t numInputs, seqc_tensor *outputs,
+                       size_t numOutputs, bool into) {
   std::lock_guard<std::mutex> turn(m->runLock);
   if (numInputs != m->inputs.size())
     return fail("the module takes " + std::to_string(m->inputs.size()) +
@@ -145,6 +269,11 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
   for (size_t i = 0; i < numInputs; ++i)
     if (seqc_error *e = checkInput(m->inputs[i], inputs[i], symbols))
       return e;
+  std::vector<GivenOutput> given(numOutputs);
+  for (size_t o = 0; into && o < numOutputs; ++o)
+    if (outputs[o].data)
+      if (seqc_error *e = checkGiven(m, o, outputs[o], given[o]))
+        return e;
 
   // A device that does not read host memory gets copies of the inputs (in
   // memory its host code shares with its kernels), from host or device
@@ -217,6 +346,7 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
   for (const TensorSpec &o : m->outputs)
     resultWords += 3 + 2 * o.dims.size();
   std::vector<int64_t> results(resultWords);
+  offerGiven(m, inputs, given, results);
 
   uint64_t failedBytes = 0;
   int32_t status = executor.run(args.data(), results.data(), failedBytes);
@@ -231,11 +361,13 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
   // its allocation and is no one else's; copy it out densely otherwise.
   // Every other buffer the module allocated is freed, once.
   std::set<void *> owned, handedOut, foreign;
-  std::string outputFailed;
+  std::string outputFailed, why;
   for (size_t i = 0; i < numInputs; ++i)
     foreign.insert(inputs[i].data);
   for (void *p : copies)
     foreign.insert(p);
+  for (const GivenOutput &g : given)
+    foreign.insert(g.data);
   for (const BoundWeight &w : m->weights)
     foreign.insert(const_cast<void *>(w.data));
   size_t at = 0;
@@ -262,6 +394,14 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
       stride *= d[3 + i];
     }
     n = stride;
+    if (given[o].data) {
+      // The caller's buffer: written by the module, or copied into now.
+      out = given[o].tensor;
+      if (status == 0 &&
+          !copyIntoGiven(executor, hostMemory, spec, d, rank, out, why))
+        outputFailed = why;
+      continue;
+    }
     if (status != 0)
       continue;
     size_t esize = elementSize(spec.dtype);
@@ -315,6 +455,26 @@ extern "C" seqc_error *seqc_module_run(seqc_module *m,
   if (outputFailed.empty())
     return nullptr;
   for (size_t o = 0; o < numOutputs; ++o)
-    seqc_tensor_release(&outputs[o]);
+    if (!given[o].data)
+      seqc_tensor_release(&outputs[o]);
   return fail(outputFailed);
+}
+
+extern "C" seqc_error *seqc_module_run(seqc_module *m,
+                                       const seqc_tensor *inputs,
+                                       size_t numInputs, seqc_tensor *outputs,
+                                       size_t numOutputs) {
+  return run(m, inputs, numInputs, outputs, numOutputs, /*into=*/false);
+}
+
+extern "C" seqc_error *seqc_module_run_into(seqc_module *m,
+                                            const seqc_tensor *inputs,
+                                            size_t numInputs,
+                                            seqc_tensor *outputs,
+                                            size_t numOutputs) {
+  return run(m, inputs, numInputs, outputs, numOutputs, /*into=*/true);
+}
+
+extern "C" int64_t seqc_module_in_place(const seqc_module *m, size_t output) {
+  return output < m->inPlace.size() ? m->inPlace[output] : -1;
 }

@@ -5,7 +5,7 @@
 // scripts/device-check.sh). Takes `seqc run`'s options for a module:
 //   seqc-run [run] MODULE.so [--input NAME=FILE.npy]... [--inputs-dir DIR]
 //            [--weights FILE] [--output-dir DIR] [--threads N] [--repeat N]
-//            [--device cpu|cuda]
+//            [--device cpu|cuda] [--carry OUTPUT=INPUT]...
 //
 //===----------------------------------------------------------------------===//
 #include "../seqc/RunModule.h"
@@ -19,7 +19,8 @@ static int usage() {
   std::fprintf(stderr,
                "usage: seqc-run [run] MODULE.so [--input NAME=FILE.npy]... "
                "[--inputs-dir DIR] [--weights FILE] [--output-dir DIR] "
-               "[--threads N] [--repeat N] [--device cpu|cuda]\n");
+               "[--threads N] [--repeat N] [--device cpu|cuda] "
+               "[--carry OUTPUT=INPUT]...\n");
   return 2;
 }
 
@@ -58,6 +59,9 @@ int main(int argc, char **argv) {
     }
     if (name == "--input") {
       if (!seqc::cli::addInputSpec(value, r.inputs))
+        return 2;
+    } else if (name == "--carry") {
+      if (!seqc::cli::addCarrySpec(value, r.carries))
         return 2;
     } else if (name == "--inputs-dir") {
       r.inputsDir = value;

@@ -24,6 +24,11 @@ struct RunOptions {
       cl::Positional, cl::desc("<MODEL.json | MODULE.so>"), cl::cat(cat)};
   cl::list<std::string> inputs{"input", cl::desc("An input: NAME=FILE.npy"),
                                cl::value_desc("NAME=FILE.npy"), cl::cat(cat)};
+  cl::list<std::string> carries{
+      "carry",
+      cl::desc("Feed each run's OUTPUT to the next run as INPUT (a decode's "
+               "state, updated in place across --repeat)"),
+      cl::value_desc("OUTPUT=INPUT"), cl::cat(cat)};
   cl::opt<std::string> inputsDir{
       "inputs-dir", cl::desc("Read DIR/NAME.npy for every model input"),
       cl::value_desc("DIR"), cl::cat(cat)};
@@ -103,6 +108,9 @@ int run(const RunOptions &opts) {
   RunRequest request;
   for (const std::string &spec : opts.inputs)
     if (!addInputSpec(spec, request.inputs))
+      return 2;
+  for (const std::string &spec : opts.carries)
+    if (!addCarrySpec(spec, request.carries))
       return 2;
   request.library = request.origin = opts.model;
   request.weights = opts.weights;

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -94,24 +96,64 @@ double median(std::vector<double> v) {
 
 } // namespace
 
-bool addInputSpec(const std::string &spec,
-                  std::vector<std::pair<std::string, std::string>> &inputs) {
+/// Parses `spec` as A=B for `option` into `pairs`, A not given before;
+/// false after a message naming `form` (A=B's meaning).
+static bool addPair(const char *option, const char *form,
+                    const std::string &spec,
+                    std::vector<std::pair<std::string, std::string>> &pairs) {
   size_t eq = spec.find('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
-    std::fprintf(stderr, "seqc run: --input takes NAME=FILE.npy, got '%s'\n",
+    std::fprintf(stderr, "seqc run: %s takes %s, got '%s'\n", option, form,
                  spec.c_str());
     return false;
   }
   std::string name = spec.substr(0, eq);
-  for (auto &[n, file] : inputs)
+  for (auto &[n, value] : pairs)
     if (n == name) {
-      std::fprintf(stderr, "seqc run: --input %s is given twice\n",
+      std::fprintf(stderr, "seqc run: %s %s is given twice\n", option,
                    name.c_str());
       return false;
     }
-  inputs.emplace_back(name, spec.substr(eq + 1));
+  pairs.emplace_back(name, spec.substr(eq + 1));
   return true;
 }
+
+bool addInputSpec(const std::string &spec,
+                  std::vector<std::pair<std::string, std::string>> &inputs) {
+  return addPair("--input", "NAME=FILE.npy", spec, inputs);
+}
+
+bool addCarrySpec(const std::string &spec,
+                  std::vector<std::pair<std::string, std::string>> &carries) {
+  return addPair("--carry", "OUTPUT=INPUT", spec, carries);
+}
+
+namespace {
+
+/// The index of the module's input (or output) `name`, or -1.
+int64_t indexOf(seqc_module *m, const std::string &name, bool output) {
+  size_t n = output ? seqc_module_num_outputs(m) : seqc_module_num_inputs(m);
+  for (size_t i = 0; i < n; ++i) {
+    seqc_tensor_info info;
+    (output ? seqc_module_output : seqc_module_input)(m, i, &info);
+    if (name == info.name)
+      return int64_t(i);
+  }
+  return -1;
+}
+
+/// A buffer that outlives the runs: 64-byte aligned (so that the module's
+/// kernels may write it in place).
+struct AlignedBuffer {
+  void *data = nullptr;
+  explicit AlignedBuffer(size_t bytes)
+      : data(std::aligned_alloc(64, (bytes + 63) / 64 * 64)) {}
+  ~AlignedBuffer() { std::free(data); }
+  AlignedBuffer(const AlignedBuffer &) = delete;
+  AlignedBuffer &operator=(const AlignedBuffer &) = delete;
+};
+
+} // namespace
 
 int runModule(const RunRequest &r) {
   seqc_module *m = nullptr;
@@ -159,11 +201,34 @@ int runModule(const RunRequest &r) {
   }
 
   std::vector<seqc_tensor> outputs(seqc_module_num_outputs(m));
+  // Carried outputs: one buffer, the input's copy, in and out of every run.
+  std::vector<bool> carried(outputs.size(), false);
+  std::vector<std::unique_ptr<AlignedBuffer>> carries;
+  for (auto &[output, input] : r.carries) {
+    int64_t o = indexOf(m, output, true), i = indexOf(m, input, false);
+    if (o < 0 || i < 0)
+      return error(r.origin, "",
+                   "--carry " + output + "=" + input + ": the model has no " +
+                       (o < 0 ? "output '" + output : "input '" + input) + "'");
+    seqc_tensor &t = inputs[i];
+    if (t.data != arrays[i]->data())
+      return error(r.origin, "",
+                   "--carry: input '" + input + "' is carried into twice");
+    size_t bytes = size_t(arrays[i]->nbytes());
+    carries.push_back(std::make_unique<AlignedBuffer>(bytes));
+    if (!carries.back()->data)
+      return error(files[i], "", "out of memory for --carry");
+    std::memcpy(carries.back()->data, t.data, bytes);
+    t.data = carries.back()->data;
+    outputs[o] = t;
+    carried[o] = true;
+  }
   auto runOnce = [&]() -> seqc_error * {
-    for (seqc_tensor &o : outputs)
-      seqc_tensor_release(&o);
-    return seqc_module_run(m, inputs.data(), inputs.size(), outputs.data(),
-                           outputs.size());
+    for (size_t o = 0; o < outputs.size(); ++o)
+      if (!carried[o])
+        seqc_tensor_release(&outputs[o]);
+    return seqc_module_run_into(m, inputs.data(), inputs.size(), outputs.data(),
+                                outputs.size());
   };
   std::vector<double> times;
   for (unsigned i = 0; i <= r.repeat; ++i) {
@@ -210,7 +275,8 @@ int runModule(const RunRequest &r) {
     for (size_t i = 0; i < shape.size(); ++i)
       line += (i ? ", " : "") + std::to_string(shape[i]);
     std::printf("%s]\n", line.c_str());
-    seqc_tensor_release(&outputs[o]);
+    if (!carried[o])
+      seqc_tensor_release(&outputs[o]);
   }
   if (r.repeat > 0) {
     std::fflush(stdout);

@@ -23,6 +23,9 @@ struct RunRequest {
   /// --input NAME=FILE.npy, in order; --inputs-dir.
   std::vector<std::pair<std::string, std::string>> inputs;
   std::string inputsDir, outputDir;
+  /// --carry OUTPUT=INPUT: each run's OUTPUT is the next run's INPUT (a
+  /// decode's state), one buffer for both (seqc_module_run_into).
+  std::vector<std::pair<std::string, std::string>> carries;
   unsigned threads = 1, repeat = 0;
   /// cpu or cuda: where the module must run.
   std::string device = "cpu";
@@ -39,6 +42,11 @@ int runModule(const RunRequest &request);
 /// exit status 2) when malformed or given twice.
 bool addInputSpec(const std::string &spec,
                   std::vector<std::pair<std::string, std::string>> &inputs);
+
+/// Parses OUTPUT=INPUT into `carries`; false (after a message on stderr)
+/// when malformed.
+bool addCarrySpec(const std::string &spec,
+                  std::vector<std::pair<std::string, std::string>> &carries);
 
 } // namespace seqc::cli
 

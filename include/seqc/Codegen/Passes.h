@@ -35,6 +35,13 @@ constexpr llvm::StringLiteral kCUDAGemm = "seqc_cuda_gemm";
 constexpr llvm::StringLiteral kTeamAttr = "seq.team";
 constexpr llvm::StringLiteral kTeamBarrier = "seqc_team_barrier";
 
+/// What a CPU module's results are allocated through (seq-cpu-caller-
+/// buffers): `seqc_result_buffer(word, bytes) -> memref<?xi8>`, `word`
+/// the result's first word in the entry's results (seqc_module_abi.h).
+/// It returns the buffer the runtime offered there when that buffer holds
+/// exactly `bytes`, else a new allocation; lib/Target/CPU defines it.
+constexpr llvm::StringLiteral kResultBuffer = "seqc_result_buffer";
+
 #define GEN_PASS_DECL
 #include "seqc/Codegen/Passes.h.inc"
 

@@ -526,6 +526,24 @@ def SeqVectorizeElementwise
                            "mlir::memref::MemRefDialect"];
 }
 
+def SeqCPUCallerBuffers : Pass<"seq-cpu-caller-buffers", "mlir::ModuleOp"> {
+  let summary = "Allocate @main's results where the caller asked for them";
+  let description = [{
+    After bufferization: each result of the model function that is a
+    fresh allocation (a `memref.alloc` with the identity layout in its
+    body, returned once) is allocated by a call of `seqc_result_buffer`
+    (Passes.h) and viewed with the result's type. The call returns the
+    buffer the runtime offered for that result (a caller's buffer, see
+    seqc_module_run_into) when it has exactly the result's bytes, else
+    allocates one; the module's kernels then write the result there, with
+    no copy after the run. Results that are not such an allocation (an
+    input returned, a view) are left: the runtime copies them.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def SeqCPUTeamRegions : Pass<"seq-cpu-team-regions", "mlir::ModuleOp"> {
   let summary = "Make the CPU kernels' thread teams OpenMP parallel regions";
   let description = [{

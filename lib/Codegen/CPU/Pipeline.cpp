@@ -20,6 +20,7 @@ void seqc::buildCPUPipeline(OpPassManager &pm, PipelineBuilder &b) {
   b.add(pm, createSeqLowerCPUKernels());
   b.add(pm, createSeqLowerLinearToGemm());
   buildBufferizePipeline(pm, b);
+  b.add(pm, createSeqCPUCallerBuffers());
   // Loops, vectors and OpenMP.
   b.add(pm, createSeqVectorizeElementwise());
   b.addToFunctions(pm, createConvertLinalgToParallelLoopsPass());

@@ -1,4 +1,5 @@
 //===- LowerModule.cpp - seq IR → LLVM dialect, with the module's entry ---===//
+#include "seqc/Codegen/Passes.h"
 #include "seqc/Codegen/Pipelines.h"
 #include "seqc/Codegen/TargetInfo.h"
 #include "seqc/Target/CPU.h"
@@ -26,6 +27,9 @@ static std::string withTargetFacts(const std::string &signature,
   sig["target"] = cuda ? "cuda" : "cpu";
   if (cuda)
     sig["gpu_archs"] = options.cuda.archs;
+  // (The CPU's kernels are the ones known to read s0 before writing there.)
+  if (options.target != "cpu")
+    sig.erase("in_place");
   return sig.dump();
 }
 
@@ -41,6 +45,8 @@ static constexpr llvm::StringLiteral kAllocFn =
     "_mlir_memref_to_llvm_aligned_alloc";
 static constexpr llvm::StringLiteral kFreeFn = "_mlir_memref_to_llvm_free";
 static constexpr llvm::StringLiteral kFailureHook = "seqc_on_alloc_failure";
+/// This thread's run's results, where the runtime may offer buffers.
+static constexpr llvm::StringLiteral kOffered = "seqc_results_offered";
 
 /// Defines the allocation functions the memref lowering calls: `with`'s
 /// (aligned_alloc and free on the CPU), and on a failed allocation the
@@ -104,6 +110,86 @@ static void defineAllocation(ModuleOp module, Allocator with) {
                          body->getArguments());
     LLVM::ReturnOp::create(b, loc, ValueRange{});
   }
+}
+
+/// Defines seqc_result_buffer(word, bytes) (seq-cpu-caller-buffers), when
+/// the module calls it: the buffer the runtime offered in the run's
+/// results at `word` ({buffer, 0, its bytes} in the descriptor's first
+/// three words, seqc_module_abi.h) when it holds exactly `bytes`, else a new
+/// allocation (64-byte aligned); returned as a memref<?xi8> descriptor.
+/// The entry stores the results' address in the thread-local kOffered.
+static void defineResultBuffer(ModuleOp module) {
+  auto fn = module.lookupSymbol<LLVM::LLVMFuncOp>(seqc::kResultBuffer);
+  if (!fn || !fn.isExternal())
+    return;
+  MLIRContext *ctx = module.getContext();
+  Location loc = module.getLoc();
+  OpBuilder b(module.getBodyRegion());
+  b.setInsertionPointToEnd(module.getBody());
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  auto i64 = IntegerType::get(ctx, 64);
+  LLVM::GlobalOp::create(b, loc, ptr, /*isConstant=*/false,
+                         LLVM::Linkage::Internal, kOffered,
+                         LLVM::ZeroAttr::get(ctx), /*alignment=*/0,
+                         /*addrSpace=*/0, /*dsoLocal=*/true,
+                         /*thread_local_=*/true);
+  if (!module.lookupSymbol(kAllocFn))
+    LLVM::LLVMFuncOp::create(b, loc, kAllocFn,
+                             LLVM::LLVMFunctionType::get(ptr, {i64, i64}));
+  fn.setLinkage(LLVM::Linkage::Internal);
+  Block *body = fn.addEntryBlock(b);
+  Value word = body->getArgument(0), bytes = body->getArgument(1);
+  Block *allocate = b.createBlock(&fn.getBody());
+  Block *done = b.createBlock(&fn.getBody(), {}, {ptr}, {loc});
+  b.setInsertionPointToStart(body);
+  auto constant = [&](int64_t v) {
+    return LLVM::ConstantOp::create(b, loc, i64, v).getResult();
+  };
+  auto wordAt = [&](Value base, Value at) {
+    return LLVM::GEPOp::create(b, loc, ptr, i64, base, ValueRange{at});
+  };
+  Value results = LLVM::LoadOp::create(
+      b, loc, ptr, LLVM::AddressOfOp::create(b, loc, ptr, kOffered));
+  Value null = LLVM::ZeroOp::create(b, loc, ptr);
+  Block *look = b.createBlock(allocate);
+  b.setInsertionPointToEnd(body);
+  LLVM::CondBrOp::create(
+      b, loc,
+      LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq, results, null),
+      allocate, look);
+  b.setInsertionPointToStart(look);
+  Value offered = LLVM::LoadOp::create(b, loc, ptr, wordAt(results, word));
+  Value capacity = LLVM::LoadOp::create(
+      b, loc, i64,
+      wordAt(results, LLVM::AddOp::create(b, loc, word, constant(2))));
+  Value usable = LLVM::AndOp::create(
+      b, loc,
+      LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ne, offered, null),
+      LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq, capacity, bytes));
+  LLVM::CondBrOp::create(b, loc, usable, done, ValueRange{offered}, allocate,
+                         ValueRange{});
+  b.setInsertionPointToStart(allocate);
+  // aligned_alloc wants a multiple of the alignment.
+  Value rounded = LLVM::AndOp::create(
+      b, loc, LLVM::AddOp::create(b, loc, bytes, constant(63)), constant(-64));
+  Value fresh = LLVM::CallOp::create(b, loc, TypeRange{ptr}, kAllocFn,
+                                     ValueRange{constant(64), rounded})
+                    .getResult();
+  LLVM::BrOp::create(b, loc, ValueRange{fresh}, done);
+  b.setInsertionPointToStart(done);
+  Value p = done->getArgument(0);
+  auto descType =
+      cast<LLVM::LLVMStructType>(fn.getFunctionType().getReturnType());
+  Value desc = LLVM::UndefOp::create(b, loc, descType);
+  auto set = [&](Value v, ArrayRef<int64_t> at) {
+    desc = LLVM::InsertValueOp::create(b, loc, desc, v, at);
+  };
+  set(p, {0});
+  set(p, {1});
+  set(constant(0), {2});
+  set(bytes, {3, 0});
+  set(constant(1), {4, 0});
+  LLVM::ReturnOp::create(b, loc, desc);
 }
 
 /// Whether the module multiplies by AMX tiles (the bf16 GEMM's kernel).
@@ -205,6 +291,9 @@ static void addEntryPoint(ModuleOp module, unsigned numArgs, bool hasStatus,
   Value args = body->getArgument(0), results = body->getArgument(1);
   LLVM::StoreOp::create(b, loc, body->getArgument(2),
                         LLVM::AddressOfOp::create(b, loc, ptr, kFailureHook));
+  if (module.lookupSymbol(kOffered))
+    LLVM::StoreOp::create(b, loc, results,
+                          LLVM::AddressOfOp::create(b, loc, ptr, kOffered));
   Value zero = LLVM::ConstantOp::create(b, loc, i32, 0);
   SmallVector<Value> callArgs{results};
   unsigned given = hasStatus ? numArgs - 1 : numArgs;
@@ -338,6 +427,7 @@ LogicalResult seqc::lowerToLLVMDialect(ModuleOp module,
       LLVM::LLVMFuncOp::create(b, module.getLoc(), kFreeFn,
                                LLVM::LLVMFunctionType::get(voidTy, {ptr}));
   }
+  defineResultBuffer(module);
   defineAllocation(module, cuda ? kCUDAAllocator : kHostAllocator);
   addEntryPoint(module, numArgs, module->hasAttr("seq.status_arg"),
                 options.prefix + "_entry", cuda, usesAMX(module));

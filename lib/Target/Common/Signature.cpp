@@ -45,6 +45,36 @@ static std::string str(Attribute a) {
   return s ? s.str() : "";
 }
 
+/// The outputs whose buffer may be an input's (seqc_module_run_into): a
+/// GLA layer's or core's final state and its s0, when s0 is an input only
+/// it reads and the state an output only once. Their CPU kernels
+/// (lib/Codegen/CPU/Kernels/GLACore.cpp) read each element of s0 before
+/// they write that element of the state, and only in the task that writes
+/// it, so one buffer can carry a decode's state from step to step.
+static json inPlacePairs(func::FuncOp main) {
+  json pairs = json::array();
+  auto ret = cast<func::ReturnOp>(main.getBody().front().getTerminator());
+  auto pair = [&](Value s0, Value state) {
+    auto arg = dyn_cast_or_null<BlockArgument>(s0);
+    if (!arg || arg.getOwner()->getParentOp() != main || !arg.hasOneUse() ||
+        !state.hasOneUse() || state.getType() != arg.getType())
+      return;
+    for (OpOperand &use : state.getUses())
+      if (use.getOwner() == ret)
+        pairs.push_back(
+            {{"output",
+              str(main.getResultAttr(use.getOperandNumber(), "seq.name"))},
+             {"input", str(main.getArgAttr(arg.getArgNumber(), "seq.name"))}});
+  };
+  main.walk([&](Operation *op) {
+    if (auto core = dyn_cast<seqc::seq::GLACoreOp>(op))
+      pair(core.getS0(), core.getS());
+    else if (auto layer = dyn_cast<seqc::seq::GLAOp>(op))
+      pair(layer.getS0(), layer.getS());
+  });
+  return pairs;
+}
+
 std::string seqc::moduleSignature(ModuleOp module) {
   // The weights file as an absolute path: the module may be run from
   // anywhere.
@@ -92,6 +122,7 @@ std::string seqc::moduleSignature(ModuleOp module) {
   sig["weights"] = weights;
   sig["outputs"] = outputs;
   sig["id_ranges"] = ranges;
+  sig["in_place"] = inPlacePairs(main);
   sig["checks"] = json::array();
   return sig.dump();
 }

@@ -30,7 +30,7 @@ import sys
 # `seqc run` options that seqc-run takes (each with a value); every other
 # option is a compile flag.
 RUN_OPTIONS = {"--input", "--inputs-dir", "--weights", "--output-dir",
-               "--threads", "--repeat", "--device"}
+               "--threads", "--repeat", "--device", "--carry"}
 
 
 def split(args):

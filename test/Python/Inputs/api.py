@@ -248,6 +248,27 @@ def main(seqc_binary, work):
           not bf16_module.bind(words, z)[0].copied
           and close(bf16_module(words, z), reference(w, exact, z)))
 
+    # run_into: outputs into the caller's arrays (y here, h as usual),
+    # also into an input's array (no in-place pair: copied after the run);
+    # arrays it cannot write into are errors.
+    y = np.full((2, 7, O), np.nan, np.float32)
+    got = module.run_into({"y": y}, x, z)
+    zc = z.copy()
+    into_z = module.run_into({"y": zc}, x, zc)
+    check("run_into writes the caller's arrays",
+          got["y"] is y and close(got, want) and module.in_place == {}
+          and into_z["y"] is zc and close(into_z, want))
+    check("run_into refuses arrays it cannot write",
+          raises(lambda: module.run_into({"y": y[:, ::2]}, x, z)).endswith(
+              "output 'y': run_into writes into a writable array, dense in "
+              "C order, of the output's dtype")
+          and raises(lambda: module.run_into({"y": y.astype(np.float64)},
+                                             x, z)).endswith("dtype")
+          and "output 'y' is [2,7,%d], the buffer given is [2,6,%d]" % (O, O)
+          in raises(lambda: module.run_into({"y": y[:, :6].copy()}, x, z))
+          and raises(lambda: module.run_into({"q": y}, x, z), TypeError)
+          == "the model has no output 'q' (its outputs: y, h)")
+
     # Threads: a module's thread count, and runs from several threads.
     module.threads = 1
     check("Module.threads", module.threads == 1

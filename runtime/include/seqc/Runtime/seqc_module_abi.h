@@ -13,7 +13,8 @@
  *    "state":   [{"name", "dtype", "shape"}],
  *    "outputs": [{"name", "dtype", "dims": [int or -1]}],
  *    "id_ranges": [{"input", "num"}],  "checks": [message, ...],
- *    "kernel_only_inputs": [input name, ...] (optional)}
+ *    "kernel_only_inputs": [input name, ...] (optional),
+ *    "in_place": [{"output", "input"}] (optional)}
  *
  * The entry takes one memref descriptor per argument: the inputs, the
  * weights, then the module's state buffers, in the signature's orders.
@@ -24,6 +25,13 @@
  * weight panels and the weights' address they were packed from).
  * The results come back as descriptors, back to back; their buffers were
  * allocated by the module with aligned_alloc and are released with free.
+ * Before the call the runtime may offer a buffer for a result: the
+ * result's descriptor then starts {buffer, 0, its size in bytes}, and is
+ * all zero otherwise. A CPU module allocates a result its kernels write
+ * there when the sizes agree (seqc_result_buffer, lib/Target/CPU), and the
+ * runtime sees it in the returned descriptor. An "in_place" pair names an
+ * output whose offered buffer may be that input's buffer: the module reads
+ * each element of the input before it writes the output's element.
  * When an allocation fails, the module calls `on_alloc_failure(bytes)`,
  * which must not return (the runtime's handler jumps back to the run).
  * The entry returns 0, or the 1-based number of the run-time check that

@@ -136,6 +136,30 @@ seqc_error *seqc_module_run(seqc_module *module, const seqc_tensor *inputs,
                             size_t num_inputs, seqc_tensor *outputs,
                             size_t num_outputs);
 
+/** Runs the module as seqc_module_run does, but each output whose `data`
+ *  the caller set (not NULL) is written into that buffer: its `dtype`,
+ *  `rank`, `shape` and `memory` must be the output's (the shape the run
+ *  produces; otherwise the run fails, and the buffer's contents are
+ *  unspecified); the caller keeps owning it. Outputs with NULL `data` are
+ *  returned as by seqc_module_run. A CPU module's kernels write a buffer
+ *  of the caller's directly when it is 64-byte aligned, overlaps no input
+ *  and no other output's buffer — or is, exactly, the input that
+ *  seqc_module_in_place names for this output — and the result is a buffer
+ *  of the module's own; in every other case the result is copied into the
+ *  buffer after the run, so any buffers give the right result. A decode
+ *  loop passes the state's buffer as both the input and the output that
+ *  seqc_module_in_place pairs: the state then stays where it is, read and
+ *  written once per step. */
+seqc_error *seqc_module_run_into(seqc_module *module, const seqc_tensor *inputs,
+                                 size_t num_inputs, seqc_tensor *outputs,
+                                 size_t num_outputs);
+
+/** The input whose buffer output `output` may be, in place, in
+ *  seqc_module_run_into without a copy (a GLA state and its s0 on the CPU:
+ *  the kernels read each element of the input before they write that
+ *  element of the output); -1 when none (or out of range). */
+int64_t seqc_module_in_place(const seqc_module *module, size_t output);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
