@@ -117,8 +117,8 @@ class Module:
     @property
     def in_place(self):
         """The outputs whose array may be an input's in run_into, without
-        a copy: a dict from output name to input name (a GLA state and its
-        s0 on the CPU)."""
+        a copy: a dict from output name to input name (on the CPU, a
+        recurrent state and its initial value, e.g. {"s": "s0"})."""
         lib, handle = rt.lib(), self._live()
         pairs = {}
         for i, spec in enumerate(self._outputs):

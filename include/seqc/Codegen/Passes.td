@@ -531,8 +531,8 @@ def SeqCPUCallerBuffers : Pass<"seq-cpu-caller-buffers", "mlir::ModuleOp"> {
   let description = [{
     After bufferization: each result of the model function that is a
     fresh allocation (a `memref.alloc` with the identity layout in its
-    body, returned once) is allocated by a call of `seqc_result_buffer`
-    (Passes.h) and viewed with the result's type. The call returns the
+    body, or a reshape of one, returned once) is allocated by a call of
+    `seqc_result_buffer` (Passes.h) and viewed with the allocation's type. The call returns the
     buffer the runtime offered for that result (a caller's buffer, see
     seqc_module_run_into) when it has exactly the result's bytes, else
     allocates one; the module's kernels then write the result there, with

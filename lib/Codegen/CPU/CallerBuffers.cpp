@@ -68,18 +68,28 @@ struct SeqCPUCallerBuffers
     auto ret = cast<func::ReturnOp>(main.getBody().front().getTerminator());
     int64_t word = 0;
     bool used = false;
+    llvm::SmallPtrSet<Operation *, 4> hooked;
     for (Value result : ret.getOperands()) {
       auto type = dyn_cast<MemRefType>(result.getType());
       if (!type)
         return; // (not a module's signature: leave it)
       int64_t at = word;
       word += 3 + 2 * type.getRank();
-      auto alloc = result.getDefiningOp<memref::AllocOp>();
-      if (!alloc || alloc->getParentOp() != main || type.getRank() == 0 ||
-          !type.getLayout().isIdentity() ||
+      // (Through reshapes, which keep the buffer's start and bytes.)
+      Value source = result;
+      while (Operation *reshape = source.getDefiningOp()) {
+        if (!isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(reshape))
+          break;
+        source = reshape->getOperand(0);
+      }
+      auto alloc = source.getDefiningOp<memref::AllocOp>();
+      if (!alloc || alloc->getParentOp() != main ||
+          alloc.getType().getRank() == 0 ||
+          !alloc.getType().getLayout().isIdentity() ||
           !type.getElementType().isIntOrFloat() ||
           !elementBytes(type.getElementType()) ||
-          llvm::count(ret.getOperands(), result) != 1)
+          llvm::count(ret.getOperands(), result) != 1 ||
+          !hooked.insert(alloc).second)
         continue;
       allocateThroughCaller(alloc, at);
       used = true;

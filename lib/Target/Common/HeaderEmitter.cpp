@@ -99,30 +99,41 @@ std::string seqc::emitHeader(const std::string &signature,
     << "static inline seqc_error *" << model
     << "_load(const char *weights_path, seqc_module **module) {\n"
     << "  return seqc_module_from_entry(" << model << "_entry, " << model
-    << "_signature, weights_path, module);\n}\n\n"
-    << "/** Runs the model; release the outputs with seqc_tensor_release. "
-       "An output's\n    `memory` says where the caller wants it (zero the "
-       "struct for host memory). */\n"
-    << "static inline seqc_error *" << model << "_run(seqc_module *module";
+    << "_signature, weights_path, module);\n}\n\n";
   std::set<std::string> taken;
   std::vector<std::string> inNames = parameterNames(ins, "in_", taken);
   std::vector<std::string> outNames = parameterNames(outs, "out_", taken);
-  for (const std::string &n : inNames)
-    h << ",\n    const seqc_tensor *" << n;
-  for (const std::string &n : outNames)
-    h << ",\n    seqc_tensor *" << n;
-  h << ") {\n  seqc_tensor seqc_ins_[" << std::max<size_t>(ins.size(), 1)
-    << "];\n  seqc_tensor seqc_outs_[" << outs.size() << "];\n";
-  for (size_t i = 0; i < inNames.size(); ++i)
-    h << "  seqc_ins_[" << i << "] = *" << inNames[i] << ";\n";
-  for (size_t i = 0; i < outNames.size(); ++i)
-    h << "  seqc_outs_[" << i << "] = *" << outNames[i] << ";\n";
-  h << "  seqc_error *seqc_err_ = seqc_module_run(module, seqc_ins_, "
-    << ins.size() << ", seqc_outs_, " << outs.size()
-    << ");\n  if (seqc_err_)\n    return seqc_err_;\n";
-  for (size_t i = 0; i < outNames.size(); ++i)
-    h << "  *" << outNames[i] << " = seqc_outs_[" << i << "];\n";
-  h << "  return 0;\n}\n\n#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n"
+  // <model>_run and <model>_run_into: the runtime's two calls.
+  for (bool into : {false, true}) {
+    h << (into ? "/** Runs the model, writing each output whose `data` is "
+                 "set into that buffer\n    (seqc_module_run_into; a state "
+                 "may be its input's buffer where\n    seqc_module_in_place "
+                 "says so). */\n"
+               : "/** Runs the model; release the outputs with "
+                 "seqc_tensor_release. An output's\n    `memory` says where "
+                 "the caller wants it (zero the struct for host memory). "
+                 "*/\n")
+      << "static inline seqc_error *" << model << (into ? "_run_into" : "_run")
+      << "(seqc_module *module";
+    for (const std::string &n : inNames)
+      h << ",\n    const seqc_tensor *" << n;
+    for (const std::string &n : outNames)
+      h << ",\n    seqc_tensor *" << n;
+    h << ") {\n  seqc_tensor seqc_ins_[" << std::max<size_t>(ins.size(), 1)
+      << "];\n  seqc_tensor seqc_outs_[" << outs.size() << "];\n";
+    for (size_t i = 0; i < inNames.size(); ++i)
+      h << "  seqc_ins_[" << i << "] = *" << inNames[i] << ";\n";
+    for (size_t i = 0; i < outNames.size(); ++i)
+      h << "  seqc_outs_[" << i << "] = *" << outNames[i] << ";\n";
+    h << "  seqc_error *seqc_err_ = "
+      << (into ? "seqc_module_run_into" : "seqc_module_run")
+      << "(module, seqc_ins_, " << ins.size() << ", seqc_outs_, " << outs.size()
+      << ");\n  if (seqc_err_)\n    return seqc_err_;\n";
+    for (size_t i = 0; i < outNames.size(); ++i)
+      h << "  *" << outNames[i] << " = seqc_outs_[" << i << "];\n";
+    h << "  return 0;\n}\n\n";
+  }
+  h << "#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n"
     << "#endif /* " << guard << " */\n";
   return h.str();
 }

@@ -45,32 +45,57 @@ static std::string str(Attribute a) {
   return s ? s.str() : "";
 }
 
+/// The (state input, state result) pairs of `op` whose CPU kernels read
+/// each element of the input before they write that element of the
+/// result, and only in the task that writes it: the GLA kernels
+/// (lib/Codegen/CPU/Kernels/GLACore.cpp, every form), the scans and the
+/// neurons (Scan.cpp, Spiking.cpp: per lane block, the state in registers
+/// from the first step to the last), and rnn, whose time loop starts from
+/// a copy of its h0 (and c0) row and whose final states are copied into
+/// h_n (c_n) row by row after it (RNNScan.cpp, Lowering/RNN.cpp).
+static SmallVector<std::pair<Value, Value>> statePairs(Operation *op) {
+  using namespace seqc::seq;
+  if (auto o = dyn_cast<GLACoreOp>(op))
+    return {{o.getS0(), o.getS()}};
+  if (auto o = dyn_cast<GLAOp>(op))
+    return {{o.getS0(), o.getS()}};
+  if (auto o = dyn_cast<LinearRecurrenceOp>(op))
+    return {{o.getH0(), o.getHLast()}};
+  if (auto o = dyn_cast<LIFOp>(op))
+    return {{o.getV0(), o.getV()}};
+  if (auto o = dyn_cast<PLIFOp>(op))
+    return {{o.getV0(), o.getV()}};
+  if (auto o = dyn_cast<IFNeuronOp>(op))
+    return {{o.getV0(), o.getV()}};
+  if (auto o = dyn_cast<CubaLIFOp>(op))
+    return {{o.getV0(), o.getV()}, {o.getI0(), o.getI()}};
+  if (auto o = dyn_cast<RNNOp>(op))
+    return {{o.getH0(), o.getHN()}, {o.getC0(), o.getCN()}};
+  return {};
+}
+
 /// The outputs whose buffer may be an input's (seqc_module_run_into): a
-/// GLA layer's or core's final state and its s0, when s0 is an input only
-/// it reads and the state an output only once. Their CPU kernels
-/// (lib/Codegen/CPU/Kernels/GLACore.cpp) read each element of s0 before
-/// they write that element of the state, and only in the task that writes
-/// it, so one buffer can carry a decode's state from step to step.
+/// state result of statePairs and its input, when that input is a model
+/// input only its op reads and the state a model output once, of the same
+/// type. One buffer then carries a decode's state from call to call.
 static json inPlacePairs(func::FuncOp main) {
   json pairs = json::array();
   auto ret = cast<func::ReturnOp>(main.getBody().front().getTerminator());
-  auto pair = [&](Value s0, Value state) {
-    auto arg = dyn_cast_or_null<BlockArgument>(s0);
-    if (!arg || arg.getOwner()->getParentOp() != main || !arg.hasOneUse() ||
-        !state.hasOneUse() || state.getType() != arg.getType())
-      return;
-    for (OpOperand &use : state.getUses())
-      if (use.getOwner() == ret)
-        pairs.push_back(
-            {{"output",
-              str(main.getResultAttr(use.getOperandNumber(), "seq.name"))},
-             {"input", str(main.getArgAttr(arg.getArgNumber(), "seq.name"))}});
-  };
   main.walk([&](Operation *op) {
-    if (auto core = dyn_cast<seqc::seq::GLACoreOp>(op))
-      pair(core.getS0(), core.getS());
-    else if (auto layer = dyn_cast<seqc::seq::GLAOp>(op))
-      pair(layer.getS0(), layer.getS());
+    for (auto [input, state] : statePairs(op)) {
+      auto arg = dyn_cast_or_null<BlockArgument>(input);
+      if (!arg || !state || arg.getOwner()->getParentOp() != main ||
+          !arg.hasOneUse() || !state.hasOneUse() ||
+          state.getType() != arg.getType())
+        continue;
+      for (OpOperand &use : state.getUses())
+        if (use.getOwner() == ret)
+          pairs.push_back(
+              {{"output",
+                str(main.getResultAttr(use.getOperandNumber(), "seq.name"))},
+               {"input",
+                str(main.getArgAttr(arg.getArgNumber(), "seq.name"))}});
+    }
   });
   return pairs;
 }

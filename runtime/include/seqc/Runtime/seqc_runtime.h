@@ -155,9 +155,12 @@ seqc_error *seqc_module_run_into(seqc_module *module, const seqc_tensor *inputs,
                                  size_t num_outputs);
 
 /** The input whose buffer output `output` may be, in place, in
- *  seqc_module_run_into without a copy (a GLA state and its s0 on the CPU:
- *  the kernels read each element of the input before they write that
- *  element of the output); -1 when none (or out of range). */
+ *  seqc_module_run_into without a copy (on the CPU, a recurrent state and
+ *  its initial value: gla/gla_core s0, linear_recurrence h0, rnn h0 and
+ *  c0, lif/plif/if_neuron v0, cuba_lif v0 and i0, when the model feeds
+ *  that input only to the op and returns the state once; the kernels read
+ *  each element of the input before they write that element of the
+ *  output); -1 when none (or out of range). */
 int64_t seqc_module_in_place(const seqc_module *module, size_t output);
 
 #ifdef __cplusplus
