@@ -42,17 +42,10 @@ struct SeqStateToArgs : seqc::impl::SeqStateToArgsBase<SeqStateToArgs> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
-    // The model function: the module's one public function with a body
-    // (@main, renamed @seqc_main by `seqc compile`).
-    func::FuncOp main;
-    for (auto fn : module.getOps<func::FuncOp>())
-      if (fn.isPublic() && !fn.isExternal()) {
-        if (main) {
-          fn.emitError("a second public function; expected only the model's");
-          return signalPassFailure();
-        }
-        main = fn;
-      }
+    FailureOr<func::FuncOp> model = seqc::modelFunction(module);
+    if (failed(model))
+      return signalPassFailure();
+    func::FuncOp main = *model;
     if (!main)
       return;
     // The status word last: the entry point, not the runtime, passes it.

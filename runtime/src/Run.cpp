@@ -134,9 +134,8 @@ static seqc_error *checkIds(const TensorSpec &spec, const seqc_tensor &t,
 /// The caller's buffer for an output (seqc_module_run_into), checked
 /// against the output's spec before the run.
 struct GivenOutput {
-  void *data = nullptr;
+  seqc_tensor tensor{}; // tensor.data: null when none was given
   size_t bytes = 0;
-  seqc_tensor tensor{};
 };
 
 static seqc_error *checkGiven(const seqc_module *m, size_t o,
@@ -165,7 +164,6 @@ static seqc_error *checkGiven(const seqc_module *m, size_t o,
       return fail(what + ": the buffer given has an invalid size " +
                   std::to_string(t.shape[i]) + dim);
   }
-  given.data = t.data;
   given.tensor = t;
   if (__builtin_mul_overflow(elements, elementSize(t.dtype), &given.bytes))
     return fail(what + ": the buffer given is too large");
@@ -192,67 +190,25 @@ static void offerGiven(const seqc_module *m, const seqc_tensor *inputs,
     size_t word = at;
     at += 3 + 2 * m->outputs[o].dims.size();
     const GivenOutput &g = given[o];
-    if (!g.data || !g.bytes || reinterpret_cast<uintptr_t>(g.data) % 64)
+    void *data = g.tensor.data;
+    if (!data || !g.bytes || reinterpret_cast<uintptr_t>(data) % 64)
       continue;
     bool alone = true;
     for (size_t i = 0; i < m->inputs.size(); ++i) {
       size_t bytes = size_t(seqc_tensor_num_elements(&inputs[i])) *
                      elementSize(inputs[i].dtype);
-      bool partner = m->inPlace[o] == int64_t(i) && inputs[i].data == g.data &&
+      bool partner = m->inPlace[o] == int64_t(i) && inputs[i].data == data &&
                      bytes == g.bytes;
-      alone &= partner || !overlap(g.data, g.bytes, inputs[i].data, bytes);
+      alone &= partner || !overlap(data, g.bytes, inputs[i].data, bytes);
     }
     for (size_t p = 0; p < given.size(); ++p)
-      alone &=
-          p == o || !overlap(g.data, g.bytes, given[p].data, given[p].bytes);
+      alone &= p == o ||
+               !overlap(data, g.bytes, given[p].tensor.data, given[p].bytes);
     if (!alone)
       continue;
-    results[word] = int64_t(reinterpret_cast<intptr_t>(g.data));
+    results[word] = int64_t(reinterpret_cast<intptr_t>(data));
     results[word + 2] = int64_t(g.bytes);
   }
-}
-
-/// Result `d` (a descriptor of `rank`) in the caller's buffer `out`: the
-/// module wrote it there when the descriptor starts at it; else a copy
-/// (through the executor when the module's memory is not the host's).
-/// False, with `why`, when the shapes differ or the copy failed.
-static bool copyIntoGiven(Executor &executor, bool hostMemory,
-                          const TensorSpec &spec, const int64_t *d, size_t rank,
-                          const seqc_tensor &out, std::string &why) {
-  if (!std::equal(out.shape, out.shape + rank, d + 3)) {
-    std::string made, buffer;
-    for (size_t i = 0; i < rank; ++i) {
-      made += (i ? "," : "") + std::to_string(d[3 + i]);
-      buffer += (i ? "," : "") + std::to_string(out.shape[i]);
-    }
-    why = "output '" + spec.name + "' is [" + made +
-          "], the buffer given is [" + buffer + "]";
-    return false;
-  }
-  size_t esize = elementSize(spec.dtype);
-  auto base = reinterpret_cast<const char *>(d[1]) + d[2] * esize;
-  if (reinterpret_cast<const void *>(d[0]) == out.data && base == out.data)
-    return true;
-  int64_t n = seqc_tensor_num_elements(&out), stride = 1;
-  bool dense = true;
-  for (size_t i = rank; i-- > 0;) {
-    dense &= d[3 + i] == 1 || d[3 + rank + i] == stride;
-    stride *= d[3 + i];
-  }
-  std::vector<char> packed;
-  if (!dense) {
-    packed.resize(size_t(n) * esize);
-    copyStrided(packed.data(), base, d, rank, esize, n);
-    base = packed.data();
-  }
-  if (hostMemory) {
-    memmove(out.data, base, size_t(n) * esize);
-    return true;
-  }
-  if (executor.copy(out.data, base, size_t(n) * esize, why))
-    return true;
-  why = "output '" + spec.name + "': " + why;
-  return false;
 }
 
 static seqc_error *run(seqc_module *m, const seqc_tensor *inputs,
@@ -367,7 +323,7 @@ static seqc_error *run(seqc_module *m, const seqc_tensor *inputs,
   for (void *p : copies)
     foreign.insert(p);
   for (const GivenOutput &g : given)
-    foreign.insert(g.data);
+    foreign.insert(g.tensor.data);
   for (const BoundWeight &w : m->weights)
     foreign.insert(const_cast<void *>(w.data));
   size_t at = 0;
@@ -394,18 +350,38 @@ static seqc_error *run(seqc_module *m, const seqc_tensor *inputs,
       stride *= d[3 + i];
     }
     n = stride;
-    if (given[o].data) {
-      // The caller's buffer: written by the module, or copied into now.
+    // A buffer the caller gave is the caller's, also when the run failed.
+    void *into = given[o].tensor.data;
+    if (into)
       out = given[o].tensor;
-      if (status == 0 &&
-          !copyIntoGiven(executor, hostMemory, spec, d, rank, out, why))
-        outputFailed = why;
-      continue;
-    }
     if (status != 0)
       continue;
     size_t esize = elementSize(spec.dtype);
     const char *base = reinterpret_cast<const char *>(d[1]) + d[2] * esize;
+    if (into) {
+      // Written there by the module, or copied there now (densely).
+      if (!std::equal(out.shape, out.shape + rank, d + 3)) {
+        std::string made, buffer;
+        for (size_t i = 0; i < rank; ++i) {
+          made += (i ? "," : "") + std::to_string(d[3 + i]);
+          buffer += (i ? "," : "") + std::to_string(out.shape[i]);
+        }
+        outputFailed = "output '" + spec.name + "' is [" + made +
+                       "], the buffer given is [" + buffer + "]";
+      } else if (allocated != into || base != into) {
+        std::vector<char> packed;
+        if (!dense) {
+          packed.resize(size_t(n) * esize);
+          copyStrided(packed.data(), base, d, rank, esize, n);
+          base = packed.data();
+        }
+        if (hostMemory)
+          memmove(into, base, size_t(n) * esize);
+        else if (!executor.copy(into, base, size_t(n) * esize, why))
+          outputFailed = "output '" + spec.name + "': " + why;
+      }
+      continue;
+    }
     // The module's own buffer, when it is dense, starts at its allocation
     // and is no one else's: host memory on a device that reads it, or the
     // executor's memory for a device output. Otherwise a dense copy, into
@@ -455,7 +431,7 @@ static seqc_error *run(seqc_module *m, const seqc_tensor *inputs,
   if (outputFailed.empty())
     return nullptr;
   for (size_t o = 0; o < numOutputs; ++o)
-    if (!given[o].data)
+    if (!given[o].tensor.data)
       seqc_tensor_release(&outputs[o]);
   return fail(outputFailed);
 }

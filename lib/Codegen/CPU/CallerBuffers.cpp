@@ -7,6 +7,7 @@
 // themselves rather than copied into after the run.
 //
 //===----------------------------------------------------------------------===//
+#include "lib/Codegen/Common/Lowering/Lowering.h"
 #include "seqc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -58,11 +59,10 @@ struct SeqCPUCallerBuffers
     : seqc::impl::SeqCPUCallerBuffersBase<SeqCPUCallerBuffers> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    // The model function: the one public function with a body.
-    func::FuncOp main;
-    for (auto fn : module.getOps<func::FuncOp>())
-      if (fn.isPublic() && !fn.isExternal())
-        main = fn;
+    FailureOr<func::FuncOp> model = seqc::modelFunction(module);
+    if (failed(model))
+      return signalPassFailure();
+    func::FuncOp main = *model;
     if (!main || !main.getBody().hasOneBlock())
       return;
     auto ret = cast<func::ReturnOp>(main.getBody().front().getTerminator());

@@ -48,6 +48,22 @@ static constexpr llvm::StringLiteral kFailureHook = "seqc_on_alloc_failure";
 /// This thread's run's results, where the runtime may offer buffers.
 static constexpr llvm::StringLiteral kOffered = "seqc_results_offered";
 
+/// Declares the allocation functions the memref lowering calls where the
+/// lowering did not (the module's own code calls them too).
+static void declareAllocation(ModuleOp module) {
+  OpBuilder b(module.getBodyRegion());
+  b.setInsertionPointToEnd(module.getBody());
+  auto ptr = LLVM::LLVMPointerType::get(module.getContext());
+  auto i64 = IntegerType::get(module.getContext(), 64);
+  auto voidTy = LLVM::LLVMVoidType::get(module.getContext());
+  if (!module.lookupSymbol(kAllocFn))
+    LLVM::LLVMFuncOp::create(b, module.getLoc(), kAllocFn,
+                             LLVM::LLVMFunctionType::get(ptr, {i64, i64}));
+  if (!module.lookupSymbol(kFreeFn))
+    LLVM::LLVMFuncOp::create(b, module.getLoc(), kFreeFn,
+                             LLVM::LLVMFunctionType::get(voidTy, {ptr}));
+}
+
 /// Defines the allocation functions the memref lowering calls: `with`'s
 /// (aligned_alloc and free on the CPU), and on a failed allocation the
 /// runtime's handler, which the entry point stored in `seqc_on_alloc_failure`
@@ -133,9 +149,7 @@ static void defineResultBuffer(ModuleOp module) {
                          LLVM::ZeroAttr::get(ctx), /*alignment=*/0,
                          /*addrSpace=*/0, /*dsoLocal=*/true,
                          /*thread_local_=*/true);
-  if (!module.lookupSymbol(kAllocFn))
-    LLVM::LLVMFuncOp::create(b, loc, kAllocFn,
-                             LLVM::LLVMFunctionType::get(ptr, {i64, i64}));
+  declareAllocation(module);
   fn.setLinkage(LLVM::Linkage::Internal);
   Block *body = fn.addEntryBlock(b);
   Value word = body->getArgument(0), bytes = body->getArgument(1);
@@ -413,20 +427,8 @@ LogicalResult seqc::lowerToLLVMDialect(ModuleOp module,
     return module.emitError("lowering lost @seqc_main");
   unsigned numArgs = ciface.getNumArguments() - 1;
   internalizeAll(module);
-  if (cuda) {
-    // The status word's allocation.
-    OpBuilder b(module.getBodyRegion());
-    b.setInsertionPointToEnd(module.getBody());
-    auto ptr = LLVM::LLVMPointerType::get(module.getContext());
-    auto i64 = IntegerType::get(module.getContext(), 64);
-    auto voidTy = LLVM::LLVMVoidType::get(module.getContext());
-    if (!module.lookupSymbol(kAllocFn))
-      LLVM::LLVMFuncOp::create(b, module.getLoc(), kAllocFn,
-                               LLVM::LLVMFunctionType::get(ptr, {i64, i64}));
-    if (!module.lookupSymbol(kFreeFn))
-      LLVM::LLVMFuncOp::create(b, module.getLoc(), kFreeFn,
-                               LLVM::LLVMFunctionType::get(voidTy, {ptr}));
-  }
+  if (cuda)
+    declareAllocation(module); // (the status word's)
   defineResultBuffer(module);
   defineAllocation(module, cuda ? kCUDAAllocator : kHostAllocator);
   addEntryPoint(module, numArgs, module->hasAttr("seq.status_arg"),

@@ -55,6 +55,18 @@ func::FuncOp declareFunction(ModuleOp module, StringRef name,
   return fn;
 }
 
+FailureOr<func::FuncOp> modelFunction(ModuleOp module) {
+  func::FuncOp main;
+  for (auto fn : module.getOps<func::FuncOp>())
+    if (fn.isPublic() && !fn.isExternal()) {
+      if (main)
+        return fn.emitError(
+            "a second public function; expected only the model's");
+      main = fn;
+    }
+  return main;
+}
+
 DictionaryAttr kernelOf(func::CallOp call) {
   auto fn = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
       call, call.getCalleeAttr());

@@ -77,6 +77,10 @@ Results buildKernelCall(TensorBuilder &b, llvm::StringRef name,
 /// the module) where it is missing: an external the generated code calls.
 mlir::func::FuncOp declareFunction(mlir::ModuleOp module, llvm::StringRef name,
                                    mlir::FunctionType type);
+/// The model function: the module's one public function with a body
+/// (@main, renamed @seqc_main by `seqc compile`); null when there is none,
+/// failure (an error emitted) when there is a second.
+mlir::FailureOr<mlir::func::FuncOp> modelFunction(mlir::ModuleOp module);
 /// The `seq.kernel` of the function `call` calls, or null.
 mlir::DictionaryAttr kernelOf(mlir::func::CallOp call);
 /// The body of the kernel function `call` calls, built at `b` on the call's
