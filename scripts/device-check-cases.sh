@@ -29,6 +29,17 @@ check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op linear_recurrence --cases
 # (where the GPU machine has it, the cases above use it).
 SEQC_CUBLASLT=none check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op glu_mlp \
   --cases 3 --work-dir "$WORK/glu_mlp-tiles"
+check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op linear_recurrence --cases 3 \
+  --work-dir "$WORK/scan-sequential" \
+  '--compile-flag=--pass-options=seq-select-scan{scan=sequential}'
+# --precision=bf16: cuBLASLt's bf16 tensor cores (CUBLAS_COMPUTE_32F_FAST_16BF)
+# and the tiles' rounded operands, within SPEC §5's bf16 bound.
+for op in linear glu_mlp gated_attention linear_into_neuron; do
+  check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op "$op" --cases 3 \
+    --precision bf16 --work-dir "$WORK/$op-bf16"
+done
+SEQC_CUBLASLT=none check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op glu_mlp \
+  --cases 3 --precision bf16 --work-dir "$WORK/glu_mlp-bf16-tiles"
 check "$PYTHON" test/e2e/Inputs/rnn.py "$SEQC" "$WORK/rnn" --cases 6
 check "$PYTHON" test/e2e/Inputs/para_rnn.py "$SEQC" "$WORK/para-rnn" --cases 6
 check "$PYTHON" test/e2e/Inputs/para_rnn.py "$SEQC" "$WORK/para-newton" --cases 4 \

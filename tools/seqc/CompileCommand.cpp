@@ -182,10 +182,6 @@ int seqc::cli::targetForCommand(const std::string &model,
     return reportError(
         {model, "",
          "unsupported --precision=" + precision + " (expected f32 or bf16)"});
-  if (precision == "bf16" && target != "cpu")
-    return reportError({model, "",
-                        "--precision=bf16 is not supported on --target=" +
-                            target + " yet (the CPU target has it)"});
   options.precision = precision;
   std::string error;
   if (failed(seqc::parseGPUArchs(gpuArchs, options.cuda.archs, error)))

@@ -18,11 +18,15 @@ enum class HeadChoice { Auto, BTHD, BHTD };
 
 /// The function through which a CUDA module's host code hands a projection
 /// y += x wᵀ to the GPU's BLAS library (cuBLASLt, which the runtime loads):
-/// `seqc_cuda_gemm(x, w, y) -> i32` on three 2-D f32 views with unit column
-/// stride, x [M, K], w [N, K], y [M, N]. It returns 0 when it added x wᵀ to
-/// y, nonzero when it declined (no library, no algorithm for the shapes);
-/// the module's own kernels then run. lib/Target/CUDA makes it a call of the
-/// module's seqc_cuda_calls; the CPU simulation defines it in loops.
+/// `seqc_cuda_gemm(x, w, y, bf16 : i32) -> i32` on three 2-D f32 views with
+/// unit column stride, x [M, K], w [N, K], y [M, N]. It returns 0 when it added
+/// x wᵀ to y, nonzero when it declined (no library, no algorithm for the
+/// shapes); the module's own kernels then run. lib/Target/CUDA makes it a call
+/// of the module's seqc_cuda_calls; the CPU simulation defines it in loops.
+/// With `bf16` nonzero (a product of a `seq.precision = "bf16"` module that is
+/// not marked kF32Product) the product reads x and w rounded to bf16 and
+/// accumulates in f32 (the runtime asks cuBLASLt for
+/// CUBLAS_COMPUTE_32F_FAST_16BF: tensor cores).
 constexpr llvm::StringLiteral kCUDAGemm = "seqc_cuda_gemm";
 
 /// A team of threads until seq-cpu-team-regions: an `scf.parallel` with

@@ -260,23 +260,8 @@ def SeqCheckCommonContract
 }
 
 //===----------------------------------------------------------------------===//
-// Every target's last mile starts here (lib/Codegen/Common)
+// What every target's last mile shares (lib/Codegen/Common)
 //===----------------------------------------------------------------------===//
-
-def SeqInlineKernelCalls : Pass<"seq-inline-kernel-calls", "mlir::ModuleOp"> {
-  let summary = "Compute every kernel call by its target-independent body";
-  let description = [{
-    For a target with no hand-written kernels (CUDA, for now): each kernel
-    call (`func.call` of a function marked `seq.kernel`) is replaced by the
-    function's body, and the kernel functions are erased. A seq op (but
-    `seq.weight`) or an rgnn op left is an error.
-  }];
-  let dependentDialects = [
-    "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
-    "mlir::math::MathDialect", "mlir::scf::SCFDialect",
-    "mlir::tensor::TensorDialect"
-  ];
-}
 
 def SeqSerializeNestedParallel
     : Pass<"seq-serialize-nested-parallel", "mlir::ModuleOp"> {
@@ -298,6 +283,32 @@ def SeqSerializeNestedParallel
 // over blocks and threads (seq-cuda-distribute, which a test pipeline runs
 // on the CPU), then those loops as GPU launches (seq-cuda-map-to-gpu).
 //===----------------------------------------------------------------------===//
+
+def SeqLowerCUDAKernels : Pass<"seq-lower-cuda-kernels", "mlir::ModuleOp"> {
+  let summary = "Compute the common lowering's kernel calls by CUDA kernels";
+  let description = [{
+    Each kernel call (`func.call` of a function marked `seq.kernel`)
+    becomes the CUDA target's own kernel for it
+    (lib/Codegen/CUDA/Kernels: the neurons, WKV and a sequential
+    linear_recurrence as one parallel loop over (batch, channel) whose
+    iterations carry their state through the whole time loop; a fused
+    linear as its own product first) or, with `kernels=false` or where it
+    has none, the function's target-independent body inlined; the kernel
+    functions are then erased. A seq op (but `seq.weight`) or an rgnn op
+    left is an error.
+  }];
+  let options = [
+    Option<"kernels", "kernels", "bool", /*default=*/"true",
+           "Replace kernel calls by the CUDA target's own kernels (false: "
+           "compile their target-independent bodies)">
+  ];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::bufferization::BufferizationDialect",
+    "mlir::linalg::LinalgDialect", "mlir::math::MathDialect",
+    "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
+    "mlir::tensor::TensorDialect"
+  ];
+}
 
 def SeqCUDADistribute : Pass<"seq-cuda-distribute", "mlir::ModuleOp"> {
   let summary = "Distribute each outermost parallel loop over GPU blocks and threads";
@@ -332,16 +343,19 @@ def SeqCUDATileLinear : Pass<"seq-cuda-tile-linear", "mlir::ModuleOp"> {
     `linalg.contract` of seqc's lowering, y[..., n] += x[..., k] w[n, k],
     on buffers, outside any parallel loop). With `library` (the default),
     where x, w and y are matrices at run time (unit last stride, leading
-    dims contiguous), a call `seqc_cuda_gemm(x, w, y) -> i32` on their 2-D
-    views hands the product to the GPU's BLAS library (cuBLASLt, which the
-    runtime loads); where they are not, or the call returns nonzero (no
+    dims contiguous), a call `seqc_cuda_gemm(x, w, y, bf16) -> i32` on their
+    2-D views hands the product to the GPU's BLAS library (cuBLASLt, which
+    the runtime loads; `bf16` is 1 where the product reads bf16 operands:
+    a module of `seq.precision = "bf16"`, a product not marked
+    `seq.f32_product`); where they are not, or the call returns nonzero (no
     library, no algorithm), the module's own kernel runs: a grid of `tile` x `tile`
     output tiles, `scf.forall` mapped to `#gpu.block<x>` (rows, the leading
     dims flattened) and `#gpu.block<y>` (columns), with three buffers in
     workgroup memory: x's tile, w's tile (padded by a column against bank
     conflicts, since it is read down its columns), the accumulators. Per k-tile, one thread loop (`#gpu.thread<x>`,
     `#gpu.thread<y>`) stages both tiles from global memory (zeros past the
-    edges), the next accumulates their product; a last one adds the
+    edges; rounded to bf16 in a module of `seq.precision = "bf16"`), the
+    next accumulates their product; a last one adds the
     accumulators to y. Consecutive thread loops are separated by a
     barrier when mapped (seq-cuda-map-to-gpu); run one after another on
     the CPU they mean the same.

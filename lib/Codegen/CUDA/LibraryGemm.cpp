@@ -28,8 +28,10 @@ func::FuncOp declareGemm(ModuleOp module) {
   MemRefType matrix = matrixType(module.getContext());
   return seqc::declareFunction(
       module, seqc::kCUDAGemm,
-      FunctionType::get(module.getContext(), {matrix, matrix, matrix},
-                        {IntegerType::get(module.getContext(), 32)}));
+      FunctionType::get(
+          module.getContext(),
+          {matrix, matrix, matrix, IntegerType::get(module.getContext(), 32)},
+          {IntegerType::get(module.getContext(), 32)}));
 }
 
 /// A buffer as a matrix: its leading dims flattened into rows, and whether
@@ -83,6 +85,15 @@ struct SeqCUDASimulateLibrary
     };
     if (!available)
       return status(1);
+    // The operands as the library reads them: rounded to bf16 where the
+    // call says so.
+    Value bf16 = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ne, body->getArgument(3),
+        arith::ConstantIntOp::create(b, loc, 0, 32));
+    auto operand = [&](Value v) -> Value {
+      return arith::SelectOp::create(b, loc, bf16,
+                                     seqc::roundedToBF16(b, loc, v), v);
+    };
     Value x = body->getArgument(0), w = body->getArgument(1),
           y = body->getArgument(2);
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
@@ -101,9 +112,9 @@ struct SeqCUDASimulateLibrary
         scf::ForOp::create(b, loc, zero, dim(x, 1), one, ValueRange{start});
     b.setInsertionPointToStart(dot.getBody());
     Value k = dot.getInductionVar();
-    Value product = arith::MulFOp::create(
-        b, loc, memref::LoadOp::create(b, loc, x, ValueRange{m, k}),
-        memref::LoadOp::create(b, loc, w, ValueRange{n, k}));
+    Value xv = operand(memref::LoadOp::create(b, loc, x, ValueRange{m, k}));
+    Value wv = operand(memref::LoadOp::create(b, loc, w, ValueRange{n, k}));
+    Value product = arith::MulFOp::create(b, loc, xv, wv);
     scf::YieldOp::create(b, loc,
                          ValueRange{arith::AddFOp::create(
                              b, loc, dot.getRegionIterArgs()[0], product)});
@@ -116,7 +127,37 @@ struct SeqCUDASimulateLibrary
 
 } // namespace
 
-Value seqc::buildLibraryGemm(OpBuilder &b, linalg::ContractOp linear) {
+bool seqc::bf16Operands(linalg::ContractOp linear) {
+  auto module = linear->getParentOfType<ModuleOp>();
+  auto precision = module->getAttrOfType<StringAttr>("seq.precision");
+  return precision && precision.getValue() == "bf16" &&
+         !linear->hasAttr(seqc::kF32ProductAttr);
+}
+
+Value seqc::roundedToBF16(OpBuilder &b, Location loc, Value value) {
+  // In integer arithmetic, which every target has (an f32 → bf16 truncf
+  // is a library call on x86 CPUs without AVX512_BF16): add half a bf16
+  // ulp, less where the kept bit is even, and drop the low 16 bits. NaN
+  // stays itself.
+  Type i32 = b.getI32Type();
+  auto constant = [&](int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, i32, v).getResult();
+  };
+  Value bits = arith::BitcastOp::create(b, loc, i32, value);
+  Value kept = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, bits, constant(16)), constant(1));
+  Value up = arith::AddIOp::create(
+      b, loc, bits, arith::AddIOp::create(b, loc, kept, constant(0x7FFF)));
+  Value rounded = arith::BitcastOp::create(
+      b, loc, b.getF32Type(),
+      arith::AndIOp::create(b, loc, up, constant(int32_t(0xFFFF0000u))));
+  Value nan =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, value, value);
+  return arith::SelectOp::create(b, loc, nan, value, rounded);
+}
+
+Value seqc::buildLibraryGemm(OpBuilder &b, linalg::ContractOp linear,
+                             bool bf16) {
   Location loc = linear.getLoc();
   func::FuncOp gemm = declareGemm(linear->getParentOfType<ModuleOp>());
   Matrix x = asMatrix(b, loc, linear.getDpsInputs()[0]);
@@ -129,7 +170,10 @@ Value seqc::buildLibraryGemm(OpBuilder &b, linalg::ContractOp linear) {
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(call.thenBlock());
   Value status =
-      func::CallOp::create(b, loc, gemm, ValueRange{x.view, w.view, y.view})
+      func::CallOp::create(
+          b, loc, gemm,
+          ValueRange{x.view, w.view, y.view,
+                     arith::ConstantIntOp::create(b, loc, bf16 ? 1 : 0, 32)})
           .getResult(0);
   Value zero = arith::ConstantIntOp::create(b, loc, 0, 32);
   scf::YieldOp::create(b, loc,

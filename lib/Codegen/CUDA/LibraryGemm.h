@@ -15,9 +15,17 @@ namespace seqc {
 /// are matrices with unit column stride (x and y's leading dims collapsing
 /// into rows), the call of seqc_cuda_gemm on their 2-D views. The result
 /// is true where the module's kernels must do the product: the buffers are
-/// not matrices, or the library declined.
+/// not matrices, or the library declined. `bf16`: the call asks for bf16
+/// operands.
 mlir::Value buildLibraryGemm(mlir::OpBuilder &b,
-                             mlir::linalg::ContractOp linear);
+                             mlir::linalg::ContractOp linear, bool bf16);
+
+/// Whether `linear` reads bf16 operands: its module's products do
+/// (`seq.precision = "bf16"`, SPEC §5) and it is not kF32ProductAttr.
+bool bf16Operands(mlir::linalg::ContractOp linear);
+/// `value` (f32) rounded to the nearest bf16 (ties to even), as f32.
+mlir::Value roundedToBF16(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value value);
 
 } // namespace seqc
 

@@ -16,8 +16,9 @@ using namespace mlir;
 void seqc::buildCUDADistributionPipeline(OpPassManager &pm,
                                          PipelineBuilder &b) {
   buildCommonPipeline(pm, b);
-  // No hand-written CUDA kernels yet: every kernel call's body.
-  b.add(pm, createSeqInlineKernelCalls());
+  // The CUDA target's own kernels (time loops in registers), every other
+  // kernel call's body.
+  b.add(pm, createSeqLowerCUDAKernels());
   buildBufferizePipeline(pm, b);
   // The lowering's own foralls as parallel loops (before any loop with a
   // GPU mapping exists); the projections as shared-memory tiles; every

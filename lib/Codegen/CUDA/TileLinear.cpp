@@ -31,8 +31,9 @@ namespace {
 class LinearTiler {
 public:
   /// At `b`'s insertion point.
-  LinearTiler(OpBuilder b, linalg::ContractOp op, int64_t tile)
-      : b(b), loc(op.getLoc()), tile(tile), x(op.getDpsInputs()[0]),
+  /// `bf16`: the operands are staged rounded to bf16 (SPEC §5).
+  LinearTiler(OpBuilder b, linalg::ContractOp op, int64_t tile, bool bf16)
+      : b(b), loc(op.getLoc()), tile(tile), bf16(bf16), x(op.getDpsInputs()[0]),
         w(op.getDpsInputs()[1]), y(op.getDpsInits()[0]) {}
 
   void build() {
@@ -159,7 +160,7 @@ private:
     return seqc::delinearize(b, loc, row, lead);
   }
 
-  /// tile[tm, tn] = inside ? source[at] : 0.
+  /// tile[tm, tn] = inside ? source[at] : 0 (rounded to bf16 if `bf16`).
   void stage(Value tileBuffer, Value source, ArrayRef<Value> at, Value inside,
              Value tm, Value tn) {
     auto load = scf::IfOp::create(b, loc, TypeRange{b.getF32Type()}, inside,
@@ -167,8 +168,9 @@ private:
     {
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPointToStart(load.thenBlock());
+      Value v = memref::LoadOp::create(b, loc, source, at);
       scf::YieldOp::create(
-          b, loc, ValueRange{memref::LoadOp::create(b, loc, source, at)});
+          b, loc, ValueRange{bf16 ? seqc::roundedToBF16(b, loc, v) : v});
       b.setInsertionPointToStart(load.elseBlock());
       scf::YieldOp::create(b, loc, zero);
     }
@@ -179,6 +181,7 @@ private:
   OpBuilder b;
   Location loc;
   int64_t tile;
+  bool bf16;
   Value x, w, y, depth, zero;
   SmallVector<Value> lead;
 };
@@ -203,14 +206,15 @@ struct SeqCUDATileLinear
         linears.push_back(op);
     });
     for (linalg::ContractOp op : linears) {
+      bool bf16 = seqc::bf16Operands(op);
       OpBuilder b(op);
       if (library) {
         // The tiles where the library did not do the product.
-        auto fallback = scf::IfOp::create(b, op.getLoc(),
-                                          seqc::buildLibraryGemm(b, op), false);
+        auto fallback = scf::IfOp::create(
+            b, op.getLoc(), seqc::buildLibraryGemm(b, op, bf16), false);
         b.setInsertionPointToStart(fallback.thenBlock());
       }
-      LinearTiler(b, op, tile).build();
+      LinearTiler(b, op, tile, bf16).build();
       op.erase();
     }
   }

@@ -2,7 +2,9 @@
 #include "lib/Codegen/Common/TensorBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -279,6 +281,35 @@ Value TensorBuilder::mergeLast(Value x) {
     re.push_back({i});
   re.push_back({t.getRank() - 2, t.getRank() - 1});
   return tensor::CollapseShapeOp::create(*this, t.clone(shape), x, re);
+}
+
+Value readBuffer(TensorBuilder &b, Value tensor) {
+  auto t = cast<RankedTensorType>(tensor.getType());
+  auto type = MemRefType::get(t.getShape(), t.getElementType());
+  return bufferization::ToBufferOp::create(b, type, tensor,
+                                           /*read_only=*/true);
+}
+
+Value allocBuffer(TensorBuilder &b, ArrayRef<Value> sizes, Type element) {
+  SmallVector<int64_t> shape;
+  SmallVector<Value> dynamic;
+  for (Value s : sizes) {
+    if (auto c = getConstantIntValue(s)) {
+      shape.push_back(*c);
+    } else {
+      shape.push_back(ShapedType::kDynamic);
+      dynamic.push_back(s);
+    }
+  }
+  return memref::AllocOp::create(
+      b, MemRefType::get(shape, element ? element : b.getF32Type()), dynamic);
+}
+
+Value bufferTensor(TensorBuilder &b, Value buffer) {
+  auto m = cast<MemRefType>(buffer.getType());
+  return bufferization::ToTensorOp::create(
+      b, RankedTensorType::get(m.getShape(), m.getElementType()), buffer,
+      /*restrict=*/b.getUnitAttr(), /*writable=*/b.getUnitAttr());
 }
 
 } // namespace seqc

@@ -87,6 +87,17 @@ public:
   mlir::Value mergeLast(mlir::Value x);
 };
 
+// Buffers in a lowering on tensors (a kernel of memref loops inside it).
+/// A read-only buffer of a tensor. Bufferization sees the tensor read
+/// here, not where the buffer is used: build every tensor a lowering needs
+/// before taking the buffers, so that no tensor op between them can reuse
+/// (overwrite) a buffer still to be read.
+mlir::Value readBuffer(TensorBuilder &b, mlir::Value tensor);
+/// A new buffer (f32 unless said), and the tensor it becomes once written.
+mlir::Value allocBuffer(TensorBuilder &b, llvm::ArrayRef<mlir::Value> sizes,
+                        mlir::Type element = {});
+mlir::Value bufferTensor(TensorBuilder &b, mlir::Value buffer);
+
 // Scalar math used by several lowerings (f32 values or vectors of f32).
 mlir::Value sigmoid(mlir::ImplicitLocOpBuilder &b, mlir::Value x);
 mlir::Value silu(mlir::ImplicitLocOpBuilder &b, mlir::Value x);

@@ -194,9 +194,10 @@ void defineCalls(ModuleOp module, int64_t numImages) {
                    images);
 }
 
-/// Defines the host code's seqc_cuda_gemm(x, w, y) (seqc/Codegen/Passes.h),
-/// three expanded 2-D descriptors, as calls->gemm(context, m, n, k, x, ldx,
-/// w, ldw, y, ldy) through a trampoline.
+/// Defines the host code's seqc_cuda_gemm(x, w, y, bf16) (seqc/Codegen/
+/// Passes.h), three expanded 2-D descriptors and the flag, as
+/// calls->gemm(context, m, n, k, x, ldx, w, ldw, y, ldy, bf16) through a
+/// trampoline.
 LogicalResult defineGemm(ModuleOp module, LLVM::LLVMFuncOp gemm) {
   MLIRContext *ctx = module.getContext();
   Location loc = gemm.getLoc();
@@ -205,11 +206,12 @@ LogicalResult defineGemm(ModuleOp module, LLVM::LLVMFuncOp gemm) {
   auto i32 = IntegerType::get(ctx, 32);
   // A 2-D descriptor: allocated, aligned, offset, sizes[2], strides[2].
   constexpr unsigned kWords = 7;
-  if (gemm.getNumArguments() != 3 * kWords)
-    return gemm.emitOpError("is not seqc_cuda_gemm on three 2-D descriptors");
+  if (gemm.getNumArguments() != 3 * kWords + 1)
+    return gemm.emitOpError(
+        "is not seqc_cuda_gemm on three 2-D descriptors and a flag");
   StringRef trampoline = "seqc_cuda_gemm_call";
   defineTrampoline(module, trampoline, i32,
-                   {i64, i64, i64, ptr, i64, ptr, i64, ptr, i64}, kGemm);
+                   {i64, i64, i64, ptr, i64, ptr, i64, ptr, i64, i32}, kGemm);
   gemm.setLinkage(LLVM::Linkage::Internal);
   OpBuilder b(ctx);
   Block *body = gemm.addEntryBlock(b);
@@ -226,6 +228,7 @@ LogicalResult defineGemm(ModuleOp module, LLVM::LLVMFuncOp gemm) {
   SmallVector<Value> operands{word(0, 3), word(1, 3), word(0, 4)};
   for (unsigned m = 0; m < 3; ++m)
     llvm::append_range(operands, data(m));
+  operands.push_back(body->getArgument(3 * kWords));
   Value status =
       LLVM::CallOp::create(b, loc, TypeRange{i32}, trampoline, operands)
           .getResult();

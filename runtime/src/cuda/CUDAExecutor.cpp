@@ -254,7 +254,8 @@ void CUDAExecutor::launchCall(void *self, const seqc_cuda_image *images,
 
 int32_t CUDAExecutor::gemmCall(void *self, int64_t m, int64_t n, int64_t k,
                                const float *x, int64_t ldx, const float *w,
-                               int64_t ldw, float *y, int64_t ldy) {
+                               int64_t ldw, float *y, int64_t ldy,
+                               int32_t bf16) {
   auto *e = static_cast<CUDAExecutor *>(self);
   if (!e->error.empty())
     return 0;
@@ -264,7 +265,8 @@ int32_t CUDAExecutor::gemmCall(void *self, int64_t m, int64_t n, int64_t k,
     return 0;
   std::string failure;
   int32_t declined =
-      e->gemm->run(e->queue(), m, n, k, x, ldx, w, ldw, y, ldy, failure);
+      e->gemm->run(e->queue(), m, n, k, x, ldx, w, ldw, y, ldy,
+                   bf16 ? kComputeF32FastBF16 : kComputeF32, failure);
   if (!failure.empty())
     e->fail(failure);
   else if (!declined)

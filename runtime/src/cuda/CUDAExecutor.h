@@ -67,7 +67,7 @@ private:
   void prefetch(void *data, size_t bytes);
   static int32_t gemmCall(void *self, int64_t m, int64_t n, int64_t k,
                           const float *x, int64_t ldx, const float *w,
-                          int64_t ldw, float *y, int64_t ldy);
+                          int64_t ldw, float *y, int64_t ldy, int32_t bf16);
   /// Before and after queuing `what` (a kernel, a product): the run's
   /// timing events, then the wait for it; false after setting `error`.
   bool beforeWork();

@@ -97,12 +97,12 @@ CublasLtGemm::Plan &CublasLtGemm::plan(const Shape &shape) {
   Plan &p = known->second;
   if (!made)
     return p;
-  auto [m, n, k, ldx, ldw, ldy, alignX, alignW, alignY] = shape;
+  auto [m, n, k, ldx, ldw, ldy, alignX, alignW, alignY, compute] = shape;
   // Row-major y [m, n] is column-major yᵀ [n, m]: yᵀ += wᵀ-as-stored
   // (column-major [k, n], transposed) times xᵀ-as-stored ([k, m]).
   int transW = kOpT, transX = kOpN;
   void *preference = nullptr;
-  bool ok = !lt->cublasLtMatmulDescCreate(&p.desc, kComputeF32, kDataF32) &&
+  bool ok = !lt->cublasLtMatmulDescCreate(&p.desc, compute, kDataF32) &&
             !lt->cublasLtMatmulDescSetAttribute(p.desc, kDescTransA, &transW,
                                                 sizeof transW) &&
             !lt->cublasLtMatmulDescSetAttribute(p.desc, kDescTransB, &transX,
@@ -138,7 +138,7 @@ CublasLtGemm::Plan &CublasLtGemm::plan(const Shape &shape) {
 
 int32_t CublasLtGemm::run(CUstream stream, int64_t m, int64_t n, int64_t k,
                           const float *x, int64_t ldx, const float *w,
-                          int64_t ldw, float *y, int64_t ldy,
+                          int64_t ldw, float *y, int64_t ldy, int compute,
                           std::string &error) {
   if (m <= 0 || n <= 0 || k <= 0)
     return 0; // nothing to add
@@ -151,8 +151,8 @@ int32_t CublasLtGemm::run(CUstream stream, int64_t m, int64_t n, int64_t k,
     ldw = std::max(ldw, k);
   if (ldx < k || ldw < k || ldy < n)
     return 1;
-  Plan &p = plan(
-      {m, n, k, ldx, ldw, ldy, alignmentOf(x), alignmentOf(w), alignmentOf(y)});
+  Plan &p = plan({m, n, k, ldx, ldw, ldy, alignmentOf(x), alignmentOf(w),
+                  alignmentOf(y), compute});
   if (!p.found)
     return 1;
   const float one = 1;

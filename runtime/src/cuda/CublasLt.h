@@ -34,14 +34,15 @@ struct CublasLtHeuristic {
   float wavesCount;
   int reserved[4];
 };
-constexpr int kComputeF32 = 68;      // CUBLAS_COMPUTE_32F
-constexpr int kDataF32 = 0;          // CUDA_R_32F
-constexpr int kOpN = 0, kOpT = 1;    // CUBLAS_OP_N, CUBLAS_OP_T
-constexpr int kDescTransA = 3;       // CUBLASLT_MATMUL_DESC_TRANSA
-constexpr int kDescTransB = 4;       // CUBLASLT_MATMUL_DESC_TRANSB
-constexpr int kPrefMaxWorkspace = 1; // ..._PREF_MAX_WORKSPACE_BYTES
-constexpr int kPrefAlignA = 5;       // ..._PREF_MIN_ALIGNMENT_A_BYTES (B,
-                                     // C, D: 6, 7, 8)
+constexpr int kComputeF32 = 68;         // CUBLAS_COMPUTE_32F
+constexpr int kComputeF32FastBF16 = 75; // CUBLAS_COMPUTE_32F_FAST_16BF
+constexpr int kDataF32 = 0;             // CUDA_R_32F
+constexpr int kOpN = 0, kOpT = 1;       // CUBLAS_OP_N, CUBLAS_OP_T
+constexpr int kDescTransA = 3;          // CUBLASLT_MATMUL_DESC_TRANSA
+constexpr int kDescTransB = 4;          // CUBLASLT_MATMUL_DESC_TRANSB
+constexpr int kPrefMaxWorkspace = 1;    // ..._PREF_MAX_WORKSPACE_BYTES
+constexpr int kPrefAlignA = 5;          // ..._PREF_MIN_ALIGNMENT_A_BYTES (B,
+                                        // C, D: 6, 7, 8)
 
 struct CublasLt {
   cublasStatus (*cublasLtCreate)(void **);
@@ -84,12 +85,14 @@ public:
   CublasLtGemm(const CublasLtGemm &) = delete;
   CublasLtGemm &operator=(const CublasLtGemm &) = delete;
 
-  /// y += x wᵀ queued on `stream` (seqc_cuda_calls::gemm's operands): 0,
-  /// with `error` set if cuBLASLt failed; 1 where it declined (no library,
-  /// no algorithm, a row stride it cannot take).
+  /// y += x wᵀ queued on `stream` (seqc_cuda_calls::gemm's operands),
+  /// computed as `compute` says (kComputeF32, or kComputeF32FastBF16: bf16
+  /// operands on the tensor cores, f32 accumulation): 0, with `error` set
+  /// if cuBLASLt failed; 1 where it declined (no library, no algorithm, a
+  /// row stride it cannot take).
   int32_t run(CUstream stream, int64_t m, int64_t n, int64_t k, const float *x,
               int64_t ldx, const float *w, int64_t ldw, float *y, int64_t ldy,
-              std::string &error);
+              int compute, std::string &error);
 
 private:
   struct Plan {
@@ -97,9 +100,10 @@ private:
     CublasLtAlgo algo{};
     bool found = false;
   };
-  /// m, n, k, ldx, ldw, ldy and the operands' alignments.
+  /// m, n, k, ldx, ldw, ldy, the operands' alignments and the compute
+  /// type.
   using Shape = std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
-                           unsigned, unsigned, unsigned>;
+                           unsigned, unsigned, unsigned, int>;
   /// Whether cuBLASLt is there, its handle and workspace made.
   bool ready();
   Plan &plan(const Shape &shape);

@@ -35,15 +35,17 @@ module {
         : memref<2x2xf32> to memref<?x?xf32, strided<[?, 1], offset: ?>>
     %ov = memref.reinterpret_cast %o to offset: [0], sizes: [2, 2], strides: [2, 1]
         : memref<2x2xf32> to memref<?x?xf32, strided<[?, 1], offset: ?>>
-    %done = func.call @seqc_cuda_gemm(%pv, %pv, %pv)
+    %f32 = arith.constant 0 : i32
+    %done = func.call @seqc_cuda_gemm(%pv, %pv, %pv, %f32)
         : (memref<?x?xf32, strided<[?, 1], offset: ?>>,
            memref<?x?xf32, strided<[?, 1], offset: ?>>,
-           memref<?x?xf32, strided<[?, 1], offset: ?>>) -> i32
+           memref<?x?xf32, strided<[?, 1], offset: ?>>, i32) -> i32
     func.call @other(%ov) : (memref<?x?xf32, strided<[?, 1], offset: ?>>) -> ()
     return %r : memref<4xf32>
   }
   func.func private @seqc_cuda_gemm(memref<?x?xf32, strided<[?, 1], offset: ?>>,
                                     memref<?x?xf32, strided<[?, 1], offset: ?>>,
-                                    memref<?x?xf32, strided<[?, 1], offset: ?>>) -> i32
+                                    memref<?x?xf32, strided<[?, 1], offset: ?>>,
+                                    i32) -> i32
   func.func private @other(memref<?x?xf32, strided<[?, 1], offset: ?>>)
 }

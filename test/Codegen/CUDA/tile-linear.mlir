@@ -32,7 +32,8 @@ func.func @linear(%x: memref<?x?x24xf32>, %w: memref<10x24xf32>,
 // LIBRARY: %[[W:.*]] = memref.reinterpret_cast
 // LIBRARY: %[[Y:.*]] = memref.reinterpret_cast
 // LIBRARY: %[[TILES:.*]] = scf.if %{{.*}} -> (i1) {
-// LIBRARY-NEXT: %[[S:.*]] = func.call @seqc_cuda_gemm(%[[X]], %[[W]], %[[Y]])
+// LIBRARY-NEXT: %[[F32:.*]] = arith.constant 0 : i32
+// LIBRARY-NEXT: %[[S:.*]] = func.call @seqc_cuda_gemm(%[[X]], %[[W]], %[[Y]], %[[F32]])
 // LIBRARY: arith.cmpi ne, %[[S]], %c0_i32
 // LIBRARY: } else {
 // LIBRARY-NEXT: %true = arith.constant true
@@ -41,7 +42,7 @@ func.func @linear(%x: memref<?x?x24xf32>, %w: memref<10x24xf32>,
 // LIBRARY: } {mapping = [#gpu.block<x>, #gpu.block<y>]}
 // LIBRARY-NEXT: }
 // LIBRARY-NEXT: return
-// LIBRARY: func.func private @seqc_cuda_gemm(memref<?x?xf32, strided<[?, 1], offset: ?>>, memref<?x?xf32, strided<[?, 1], offset: ?>>, memref<?x?xf32, strided<[?, 1], offset: ?>>) -> i32
+// LIBRARY: func.func private @seqc_cuda_gemm(memref<?x?xf32, strided<[?, 1], offset: ?>>, memref<?x?xf32, strided<[?, 1], offset: ?>>, memref<?x?xf32, strided<[?, 1], offset: ?>>, i32) -> i32
 // NOLIB-NOT: seqc_cuda_gemm
 
 // TILE-LABEL: func.func @linear

@@ -110,12 +110,13 @@ func.func @glu_mlp(%x: tensor<?x4xf32>, %g: tensor<6x4xf32>, %u: tensor<6x4xf32>
 
 // GRU: the input projections of all steps are one contraction before the
 // loop over time; the recurrent one is a contraction in the loop, on the
-// carried state [B, H] and W_hh [3H, H].
+// carried state [B, H] and W_hh [3H, H], marked to stay f32 with bf16
+// products (its rounding would add up along the steps).
 // CHECK-LABEL: func.func @gru
-// CHECK: linalg.contract {{.*}} ins(%{{.+}}, %{{.+}} : tensor<2x?x3xf32>, tensor<12x3xf32>)
+// CHECK: linalg.contract {{.*}}] ins(%{{.+}}, %{{.+}} : tensor<2x?x3xf32>, tensor<12x3xf32>)
 // CHECK: scf.for
 // CHECK:   linalg.broadcast
-// CHECK:   linalg.contract {{.*}} ins(%{{.+}}, %{{.+}} : tensor<2x4xf32>, tensor<12x4xf32>)
+// CHECK:   linalg.contract {{.*}} {seq.f32_product} ins(%{{.+}}, %{{.+}} : tensor<2x4xf32>, tensor<12x4xf32>)
 // CHECK:   math.tanh
 // CHECK:   scf.yield
 // CHECK-NOT: seq.rnn

@@ -119,7 +119,9 @@ struct SeqLowerLinearToGemm
       Value init = op.getDpsInits()[0];
       Value bias = biasOf(init);
       seqc::TensorBuilder pb(op->getLoc(), packPoint(op, w));
-      seqc::PackedWeight packed = seqc::packWeight(pb, w, kind);
+      seqc::PackedWeight packed = seqc::packWeight(
+          pb, w,
+          op->hasAttr(seqc::kF32ProductAttr) ? seqc::GemmKind::F32 : kind);
       seqc::TensorBuilder b(op->getLoc(), op);
       Value y = seqc::linearPacked(b, x, packed, bias);
       if (y.getType() != op.getResultTypes()[0])

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "CPUKernels.h"
 #include "VectorLoops.h"
+#include "lib/Codegen/Common/Lowering/Neurons.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -27,20 +28,11 @@ namespace seqc {
 static constexpr int64_t kPrefetchSteps = 4;
 
 namespace {
-/// How a neuron charges, fires and resets (SPEC §4.5; cuba_lif in
-/// docs/spiking-ops.md), and which parameters it reads per neuron.
-struct Neuron {
-  enum Kind { LIF, PLIF, IF, CUBA } kind = LIF;
-  double tau = 2.0; // LIF
-  Value invTau;     // PLIF: σ(w), an f32 scalar
-  double threshold = 1.0;
-  std::optional<double> reset; // none: soft reset
-  bool decayInput = true;
-  // CUBA
-  double tauSyn = 2.0, tauMem = 2.0, r = 1.0, wIn = 1.0, vLeak = 0.0;
-  /// Kernel names of the parameters given per neuron, and their buffers
-  /// [N] in that order.
-  SmallVector<std::string> perNeuron;
+/// A neuron (Neurons.h; cuba_lif in docs/spiking-ops.md) and what the
+/// loops read of it: PLIF's σ(w) (an f32 scalar) and the buffers [N] of
+/// the parameters given per neuron, in perNeuron's order.
+struct NeuronKernel : Neuron {
+  Value invTau;
   SmallVector<Value> paramBuffers;
 };
 
@@ -49,7 +41,8 @@ struct Neuron {
 struct BlockParams {
   Value threshold, vr, invTau, invTauSyn, invTauMem, r, wIn, vLeak;
 
-  BlockParams(ImplicitLocOpBuilder &ib, const LaneBlock &lb, const Neuron &n) {
+  BlockParams(ImplicitLocOpBuilder &ib, const LaneBlock &lb,
+              const NeuronKernel &n) {
     auto param = [&](StringRef name, double value) {
       for (auto [p, buffer] : llvm::zip(n.perNeuron, n.paramBuffers))
         if (p == name)
@@ -65,9 +58,8 @@ struct BlockParams {
     };
     threshold = param("threshold", n.threshold);
     vr = n.reset ? param("reset", *n.reset) : lb.splat(ib, 0.0);
-    invTau =
-        n.kind == Neuron::PLIF ? lb.splat(ib, n.invTau) : inverse("tau", n.tau);
-    if (n.kind == Neuron::CUBA) {
+    invTau = n.kind == "plif" ? lb.splat(ib, n.invTau) : inverse("tau", n.tau);
+    if (n.cuba()) {
       invTauSyn = inverse("tau_syn", n.tauSyn);
       invTauMem = inverse("tau_mem", n.tauMem);
       r = param("r", n.r);
@@ -126,10 +118,10 @@ struct MembraneInput {
 /// One step: charge from (V [, I], X), fire, reset; returns (spikes, new V
 /// [, new I]).
 static SmallVector<Value> step(ImplicitLocOpBuilder &ib, const LaneBlock &lb,
-                               const Neuron &n, const BlockParams &p, Value v,
-                               Value i, Value x) {
+                               const NeuronKernel &n, const BlockParams &p,
+                               Value v, Value i, Value x) {
   Value h, current;
-  if (n.kind == Neuron::CUBA) {
+  if (n.cuba()) {
     // I' = I + (w_in X − I)/τ_syn; H = V + (v_leak − V + r I')/τ_mem.
     current = vector::FMAOp::create(
         ib, arith::SubFOp::create(ib, arith::MulFOp::create(ib, p.wIn, x), i),
@@ -137,7 +129,7 @@ static SmallVector<Value> step(ImplicitLocOpBuilder &ib, const LaneBlock &lb,
     Value in = vector::FMAOp::create(ib, p.r, current,
                                      arith::SubFOp::create(ib, p.vLeak, v));
     h = vector::FMAOp::create(ib, in, p.invTauMem, v);
-  } else if (n.kind == Neuron::IF) {
+  } else if (n.kind == "if") {
     h = arith::AddFOp::create(ib, v, x);
   } else {
     Value leak = arith::SubFOp::create(ib, v, p.vr);
@@ -167,10 +159,10 @@ static SmallVector<Value> step(ImplicitLocOpBuilder &ib, const LaneBlock &lb,
 /// `v0` and, for cuba_lif, the current `i0` ([B, N] buffers, or null: the
 /// reset value and 0); returns spikes [B, T, N], the final potential [B, N]
 /// and, for cuba_lif, the final current [B, N].
-static Results runNeurons(TensorBuilder &b, const Neuron &n,
+static Results runNeurons(TensorBuilder &b, const NeuronKernel &n,
                           const MembraneInput &input, Value v0, Value i0) {
   Value batch = input.batch, steps = input.steps, width = input.width;
-  bool cuba = n.kind == Neuron::CUBA;
+  bool cuba = n.cuba();
   Value spikes = allocBuffer(b, {batch, steps, width});
   Value final = allocBuffer(b, {batch, width});
   Value current = cuba ? allocBuffer(b, {batch, width}) : Value();
@@ -234,54 +226,16 @@ static MembraneInput membraneInput(TensorBuilder &b, ValueRange operands,
 
 Results buildNeurons(TensorBuilder &b, DictionaryAttr kernel,
                      ValueRange operands, bool fused) {
-  Neuron n;
-  StringRef kind = kernel.getAs<StringAttr>("kind").getValue();
-  n.kind = kind == "if"         ? Neuron::IF
-           : kind == "plif"     ? Neuron::PLIF
-           : kind == "cuba_lif" ? Neuron::CUBA
-                                : Neuron::LIF;
-  auto number = [&](StringRef name, double &into) {
-    if (auto a = kernel.getAs<FloatAttr>(name))
-      into = a.getValueAsDouble();
-  };
-  number("threshold", n.threshold);
-  if (auto reset = kernel.getAs<FloatAttr>("reset"))
-    n.reset = reset.getValueAsDouble();
-  n.decayInput = kernel.getAs<BoolAttr>("decay_input").getValue();
-  number("tau", n.tau);
-  number("tau_syn", n.tauSyn);
-  number("tau_mem", n.tauMem);
-  number("r", n.r);
-  number("w_in", n.wIn);
-  number("v_leak", n.vLeak);
-  // (the membrane's operands [, PLIF's weight] [, per-neuron parameters]
-  // [, v0] [, i0])
-  Value v0, i0;
-  auto i0Attr = kernel.getAs<BoolAttr>("i0");
-  if (i0Attr && i0Attr.getValue()) {
-    i0 = operands.back();
-    operands = operands.drop_back();
-  }
-  if (kernel.getAs<BoolAttr>("v0").getValue()) {
-    v0 = operands.back();
-    operands = operands.drop_back();
-  }
-  SmallVector<Value> params;
-  if (auto names = kernel.getAs<ArrayAttr>("per_neuron")) {
-    for (StringRef name : names.getAsValueRange<StringAttr>())
-      n.perNeuron.push_back(name.str());
-    params = llvm::to_vector(operands.take_back(names.size()));
-    operands = operands.drop_back(names.size());
-  }
-  if (n.kind == Neuron::PLIF)
-    n.invTau =
-        sigmoid(b, tensor::ExtractOp::create(b, operands.back(), ValueRange{}));
+  NeuronKernel n{Neuron::of(kernel)};
+  NeuronOperands o = NeuronOperands::of(kernel, operands);
+  if (o.plif)
+    n.invTau = sigmoid(b, tensor::ExtractOp::create(b, o.plif, ValueRange{}));
   bool bias = fused && kernel.getAs<BoolAttr>("bias").getValue();
-  MembraneInput input = membraneInput(b, operands, fused, bias);
-  for (Value p : params)
+  MembraneInput input = membraneInput(b, o.membrane, fused, bias);
+  for (Value p : o.params)
     n.paramBuffers.push_back(readBuffer(b, p));
-  return runNeurons(b, n, input, v0 ? readBuffer(b, v0) : v0,
-                    i0 ? readBuffer(b, i0) : i0);
+  return runNeurons(b, n, input, o.v0 ? readBuffer(b, o.v0) : o.v0,
+                    o.i0 ? readBuffer(b, o.i0) : o.i0);
 }
 
 /// WKV in the running-max form, state (aa, bb, pp) in registers per lane.

@@ -2,7 +2,6 @@
 #include "VectorLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -37,35 +36,6 @@ Value LaneBlock::splat(ImplicitLocOpBuilder &ib, Value scalar) const {
 
 Value LaneBlock::splat(ImplicitLocOpBuilder &ib, double v) const {
   return splat(ib, constF32(ib, v));
-}
-
-Value readBuffer(TensorBuilder &b, Value tensor) {
-  auto t = cast<RankedTensorType>(tensor.getType());
-  auto type = MemRefType::get(t.getShape(), t.getElementType());
-  return bufferization::ToBufferOp::create(b, type, tensor,
-                                           /*read_only=*/true);
-}
-
-Value allocBuffer(TensorBuilder &b, ArrayRef<Value> sizes, Type element) {
-  SmallVector<int64_t> shape;
-  SmallVector<Value> dynamic;
-  for (Value s : sizes) {
-    if (auto c = getConstantIntValue(s)) {
-      shape.push_back(*c);
-    } else {
-      shape.push_back(ShapedType::kDynamic);
-      dynamic.push_back(s);
-    }
-  }
-  return memref::AllocOp::create(
-      b, MemRefType::get(shape, element ? element : b.getF32Type()), dynamic);
-}
-
-Value bufferTensor(TensorBuilder &b, Value buffer) {
-  auto m = cast<MemRefType>(buffer.getType());
-  return bufferization::ToTensorOp::create(
-      b, RankedTensorType::get(m.getShape(), m.getElementType()), buffer,
-      /*restrict=*/b.getUnitAttr(), /*writable=*/b.getUnitAttr());
 }
 
 void forEachLaneBlock(TensorBuilder &b, ValueRange outer, Value width,

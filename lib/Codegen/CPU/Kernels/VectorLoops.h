@@ -41,16 +41,6 @@ struct LaneBlock {
   mlir::Value splat(mlir::ImplicitLocOpBuilder &ib, double v) const;
 };
 
-/// A read-only buffer of a tensor. Bufferization sees the tensor read
-/// here, not where the buffer is used: build every tensor a lowering needs
-/// before taking the buffers, so that no tensor op between them can reuse
-/// (overwrite) a buffer still to be read.
-mlir::Value readBuffer(TensorBuilder &b, mlir::Value tensor);
-/// A new buffer (f32 unless said), and the tensor it becomes once written.
-mlir::Value allocBuffer(TensorBuilder &b, llvm::ArrayRef<mlir::Value> sizes,
-                        mlir::Type element = {});
-mlir::Value bufferTensor(TensorBuilder &b, mlir::Value buffer);
-
 /// scf.parallel over (outer indices in [0, outer[i]), blocks of `lanes` in
 /// [0, width)), calling `body` for each block.
 void forEachLaneBlock(TensorBuilder &b, mlir::ValueRange outer,

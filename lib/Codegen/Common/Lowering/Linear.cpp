@@ -32,7 +32,8 @@ static SmallVector<AffineMap> linearMaps(MLIRContext *ctx, unsigned rank) {
           AffineMap::get(loops, 0, y, ctx)};
 }
 
-Value buildLinear(TensorBuilder &b, Value x, Value w, Value bias) {
+Value buildLinear(TensorBuilder &b, Value x, Value w, Value bias,
+                  bool keepF32) {
   unsigned rank = cast<RankedTensorType>(x.getType()).getRank();
   SmallVector<OpFoldResult> sizes = b.sizes(x);
   sizes.back() = b.sizes(w)[0];
@@ -49,9 +50,11 @@ Value buildLinear(TensorBuilder &b, Value x, Value w, Value bias) {
   SmallVector<Attribute> maps;
   for (AffineMap map : linearMaps(b.getContext(), rank))
     maps.push_back(AffineMapAttr::get(map));
-  return linalg::ContractOp::create(b, ValueRange{x, w}, ValueRange{init},
-                                    b.getArrayAttr(maps))
-      .getResult(0);
+  auto product = linalg::ContractOp::create(
+      b, ValueRange{x, w}, ValueRange{init}, b.getArrayAttr(maps));
+  if (keepF32)
+    product->setAttr(kF32ProductAttr, b.getUnitAttr());
+  return product.getResult(0);
 }
 
 bool isLinearContraction(linalg::ContractOp op) {

@@ -196,10 +196,18 @@ Results buildGLACoreCall(TensorBuilder &b, Checks &checks, mlir::Operation *op,
 /// seq.weight and a linear lowered with its neuron, and the rgnn templates.
 bool lowersToTensors(mlir::Operation *op);
 
+/// A unit attribute on a linear contraction whose operands stay f32 in a
+/// module of bf16 products (`--precision=bf16`): a product inside a time
+/// loop (rnn's recurrent one) or one feeding a neuron's, whose rounding
+/// would add up along the steps past SPEC §5's bound. Every target's
+/// product kernels honour it.
+constexpr llvm::StringLiteral kF32ProductAttr = "seq.f32_product";
+
 /// y[..., n] = Σ_k x[..., k] · w[n, k] (+ bias[n]): nn.Linear as a
-/// `linalg.contract` into the broadcast bias (or zeros).
+/// `linalg.contract` into the broadcast bias (or zeros); `keepF32` marks
+/// it kF32ProductAttr.
 mlir::Value buildLinear(TensorBuilder &b, mlir::Value x, mlir::Value w,
-                        mlir::Value bias = {});
+                        mlir::Value bias = {}, bool keepF32 = false);
 /// x · [W_1; W_2; ...]ᵀ: projections of one input as one contraction over
 /// their stacked weights (`tensor.concat`); the outputs side by side,
 /// [..., ΣN_i].

@@ -177,7 +177,8 @@ static Results scanBody(TensorBuilder &b, RNNCell cell, int64_t hidden,
           t = arith::SubIOp::create(
               lb, arith::SubIOp::create(lb, steps, lb.index(1)), i);
         Value git = lb.timeSlice(gi, t, batch);
-        Value gh = buildLinear(lb, carried[0], whh, bhh);
+        // The recurrent product stays f32 (its rounding would add up).
+        Value gh = buildLinear(lb, carried[0], whh, bhh, /*keepF32=*/true);
         SmallVector<Value> next;
         if (lstm) {
           auto [hn, cn] = lstmStep(lb, git, gh, carried[2], hidden);

@@ -12,7 +12,7 @@
 // ("spike_linear", a contraction) that a target may compute sparsely.
 //
 //===----------------------------------------------------------------------===//
-#include "Lowering.h"
+#include "Neurons.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -23,74 +23,96 @@ using namespace seqc::seq;
 
 namespace seqc {
 
-namespace {
+SmallVector<NamedAttribute> Neuron::attrs(Builder &b) const {
+  SmallVector<NamedAttribute> a{
+      b.getNamedAttr("kind", b.getStringAttr(kind)),
+      b.getNamedAttr("threshold", b.getF64FloatAttr(threshold)),
+      b.getNamedAttr("decay_input", b.getBoolAttr(decayInput))};
+  if (kind == "lif")
+    a.push_back(b.getNamedAttr("tau", b.getF64FloatAttr(tau)));
+  if (reset)
+    a.push_back(b.getNamedAttr("reset", b.getF64FloatAttr(*reset)));
+  if (cuba())
+    for (auto [name, v] : std::initializer_list<std::pair<StringRef, double>>{
+             {"tau_syn", tauSyn},
+             {"tau_mem", tauMem},
+             {"r", r},
+             {"w_in", wIn},
+             {"v_leak", vLeak}})
+      a.push_back(b.getNamedAttr(name, b.getF64FloatAttr(v)));
+  if (!perNeuron.empty())
+    a.push_back(
+        b.getNamedAttr("per_neuron", b.getStrArrayAttr(SmallVector<StringRef>(
+                                         perNeuron.begin(), perNeuron.end()))));
+  return a;
+}
 
-using IT = utils::IteratorType;
+Neuron Neuron::of(DictionaryAttr kernel) {
+  Neuron n;
+  n.kind = kernel.getAs<StringAttr>("kind").getValue();
+  auto number = [&](StringRef name, double &into) {
+    if (auto a = kernel.getAs<FloatAttr>(name))
+      into = a.getValueAsDouble();
+  };
+  number("threshold", n.threshold);
+  if (auto reset = kernel.getAs<FloatAttr>("reset"))
+    n.reset = reset.getValueAsDouble();
+  n.decayInput = kernel.getAs<BoolAttr>("decay_input").getValue();
+  number("tau", n.tau);
+  number("tau_syn", n.tauSyn);
+  number("tau_mem", n.tauMem);
+  number("r", n.r);
+  number("w_in", n.wIn);
+  number("v_leak", n.vLeak);
+  if (auto names = kernel.getAs<ArrayAttr>("per_neuron"))
+    for (StringRef name : names.getAsValueRange<StringAttr>())
+      n.perNeuron.push_back(name.str());
+  return n;
+}
 
-/// How a neuron charges, fires and resets, as the kernel call's attributes:
-/// its kind, its parameters, and the names of those given per neuron
-/// instead (operands [N] of the call, in that order).
-struct Neuron {
-  StringRef kind = "lif"; // lif, plif, if, cuba_lif
-  double tau = 2.0;       // lif
-  double threshold = 1.0;
-  std::optional<double> reset; // none: soft reset
-  bool decayInput = true;
-  // cuba_lif
-  double tauSyn = 2.0, tauMem = 2.0, r = 1.0, wIn = 1.0, vLeak = 0.0;
-  /// Kernel names (tau, threshold, reset, tau_syn, tau_mem, r, w_in,
-  /// v_leak) of the parameters given per neuron.
-  SmallVector<std::string> perNeuron;
-
-  bool cuba() const { return kind == "cuba_lif"; }
-
-  SmallVector<NamedAttribute> attrs(Builder &b) const {
-    SmallVector<NamedAttribute> a{
-        b.getNamedAttr("kind", b.getStringAttr(kind)),
-        b.getNamedAttr("threshold", b.getF64FloatAttr(threshold)),
-        b.getNamedAttr("decay_input", b.getBoolAttr(decayInput))};
-    if (kind == "lif")
-      a.push_back(b.getNamedAttr("tau", b.getF64FloatAttr(tau)));
-    if (reset)
-      a.push_back(b.getNamedAttr("reset", b.getF64FloatAttr(*reset)));
-    if (cuba())
-      for (auto [name, v] : std::initializer_list<std::pair<StringRef, double>>{
-               {"tau_syn", tauSyn},
-               {"tau_mem", tauMem},
-               {"r", r},
-               {"w_in", wIn},
-               {"v_leak", vLeak}})
-        a.push_back(b.getNamedAttr(name, b.getF64FloatAttr(v)));
-    if (!perNeuron.empty())
-      a.push_back(b.getNamedAttr("per_neuron",
-                                 b.getStrArrayAttr(SmallVector<StringRef>(
-                                     perNeuron.begin(), perNeuron.end()))));
-    return a;
+NeuronOperands NeuronOperands::of(DictionaryAttr kernel, ValueRange operands) {
+  // (the membrane's operands [, PLIF's weight] [, per-neuron parameters]
+  // [, v0] [, i0])
+  NeuronOperands o;
+  auto flag = [&](StringRef name) {
+    auto a = kernel.getAs<BoolAttr>(name);
+    return a && a.getValue();
+  };
+  if (flag("i0")) {
+    o.i0 = operands.back();
+    operands = operands.drop_back();
   }
-};
-
-/// A neuron parameter in a step's body: the per-neuron block argument, or
-/// the constant.
-struct StepParams {
-  const Neuron &n;
-  ValueRange perNeuron; // block arguments, in n.perNeuron's order
-
-  Value get(ImplicitLocOpBuilder &ib, StringRef name, double value) const {
-    for (auto [i, p] : llvm::enumerate(n.perNeuron))
-      if (p == name)
-        return perNeuron[i];
-    return constF32(ib, value);
+  if (flag("v0")) {
+    o.v0 = operands.back();
+    operands = operands.drop_back();
   }
-  /// 1/p: a constant, or a division where p is per neuron.
-  Value inverse(ImplicitLocOpBuilder &ib, StringRef name, double value) const {
-    if (!llvm::is_contained(n.perNeuron, name))
-      return constF32(ib, 1.0 / value);
-    return arith::DivFOp::create(ib, constF32(ib, 1.0), get(ib, name, value));
+  if (auto names = kernel.getAs<ArrayAttr>("per_neuron")) {
+    o.params = operands.take_back(names.size());
+    operands = operands.drop_back(names.size());
   }
-};
+  if (kernel.getAs<StringAttr>("kind").getValue() == "plif") {
+    o.plif = operands.back();
+    operands = operands.drop_back();
+  }
+  o.membrane = operands;
+  return o;
+}
 
-/// One step of neurons on (V, [I,] X) with their parameters: (S, V', [I']).
-/// `invTau` is PLIF's σ(w).
+Value StepParams::get(ImplicitLocOpBuilder &ib, StringRef name,
+                      double value) const {
+  for (auto [i, p] : llvm::enumerate(n.perNeuron))
+    if (p == name)
+      return perNeuron[i];
+  return constF32(ib, value);
+}
+
+Value StepParams::inverse(ImplicitLocOpBuilder &ib, StringRef name,
+                          double value) const {
+  if (!llvm::is_contained(n.perNeuron, name))
+    return constF32(ib, 1.0 / value);
+  return arith::DivFOp::create(ib, constF32(ib, 1.0), get(ib, name, value));
+}
+
 SmallVector<Value> neuronStep(ImplicitLocOpBuilder &ib, const Neuron &n,
                               const StepParams &p, Value v, Value i, Value x,
                               Value invTau) {
@@ -138,6 +160,40 @@ SmallVector<Value> neuronStep(ImplicitLocOpBuilder &ib, const Neuron &n,
     out.push_back(current);
   return out;
 }
+
+std::pair<Value, WKVState> wkvStep(ImplicitLocOpBuilder &ib, const WKVState &s,
+                                   Value k, Value v, Value u, Value w) {
+  auto sub = [&](Value x, Value y) {
+    return arith::SubFOp::create(ib, x, y).getResult();
+  };
+  auto mulAdd = [&](Value x, Value y, Value z) {
+    return arith::AddFOp::create(ib, arith::MulFOp::create(ib, x, y), z)
+        .getResult();
+  };
+  Value uk = arith::AddFOp::create(ib, u, k);
+  Value p = arith::MaximumFOp::create(ib, s.pp, uk);
+  Value e1 = math::ExpOp::create(ib, sub(s.pp, p));
+  Value e2 = math::ExpOp::create(ib, sub(uk, p));
+  Value out = arith::DivFOp::create(
+      ib, mulAdd(e1, s.aa, arith::MulFOp::create(ib, e2, v)),
+      mulAdd(e1, s.bb, e2));
+  // The decayed history w + pp against k.
+  Value wp = arith::AddFOp::create(ib, w, s.pp);
+  Value next = arith::MaximumFOp::create(ib, wp, k);
+  Value f1 = math::ExpOp::create(ib, sub(wp, next));
+  Value f2 = math::ExpOp::create(ib, sub(k, next));
+  WKVState n{mulAdd(f1, s.aa, arith::MulFOp::create(ib, f2, v)),
+             mulAdd(f1, s.bb, f2), next};
+  return {out, n};
+}
+
+WKVState wkvStart(ImplicitLocOpBuilder &ib) {
+  return {constF32(ib, 0.0), constF32(ib, 0.0), constF32(ib, -1e38)};
+}
+
+namespace {
+
+using IT = utils::IteratorType;
 
 /// Runs neurons over x [B, T, N] from the potential `v0` [B, N] (null: the
 /// reset value) and, for cuba_lif, the current `i0` (null: 0); `params` are
@@ -353,11 +409,8 @@ Results neuronOp(TensorBuilder &b, Value x, const Neuron &n, NeuronExtras e) {
       });
 }
 
-/// WKV in the running-max form over k, v [B, T, D]: per step, with w =
-/// −e^{decay} and u = first, out = (e^{pp−p} aa + e^{u+k−p} v) /
-/// (e^{pp−p} bb + e^{u+k−p}) for p = max(pp, u + k); then, for p' = max(w
-/// + pp, k), aa = e^{w+pp−p'} aa + e^{k−p'} v, bb = e^{w+pp−p'} bb +
-/// e^{k−p'}, pp = p'.
+/// WKV in the running-max form over k, v [B, T, D] (wkvStep per step,
+/// on [B, D] slices).
 Value wkvBody(TensorBuilder &b, Value k, Value v, Value decay, Value first) {
   SmallVector<OpFoldResult> sizes = b.sizes(k);
   SmallVector<OpFoldResult> state{sizes[0], sizes[2]};
@@ -370,68 +423,27 @@ Value wkvBody(TensorBuilder &b, Value k, Value v, Value decay, Value first) {
       ValueRange{b.zeros(state), b.zeros(state), lowest, b.empty(sizes)},
       [&](OpBuilder &nested, Location loc, Value t, ValueRange s) {
         TensorBuilder lb(loc, nested);
-        Value kt = lb.timeSlice(k, t, sizes[0]);
-        Value vt = lb.timeSlice(v, t, sizes[0]);
-        auto step =
-            [&](ArrayRef<Value> ins, ArrayRef<AffineMap> maps,
-                const std::function<Value(ImplicitLocOpBuilder &, ValueRange)>
-                    &fn) {
-              SmallVector<AffineMap> all(maps);
-              return lb.generic(ins, all, lb.empty(state), id,
-                                {IT::parallel, IT::parallel},
-                                [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-                                  return SmallVector<Value>{fn(ib, a)};
-                                });
-            };
-        auto sub = [](ImplicitLocOpBuilder &ib, Value x, Value y) {
-          return arith::SubFOp::create(ib, x, y).getResult();
-        };
-        auto mulAdd = [](ImplicitLocOpBuilder &ib, Value x, Value y, Value z) {
-          return arith::AddFOp::create(ib, arith::MulFOp::create(ib, x, y), z)
-              .getResult();
-        };
-        // (aa, bb, pp, k, v, u, decay) per element.
-        SmallVector<Value> ins{s[0], s[1], s[2], kt, vt, first, decay};
+        // (aa, bb, pp, k, v, u, decay) per element → (out, aa, bb, pp).
+        SmallVector<Value> ins{s[0],
+                               s[1],
+                               s[2],
+                               lb.timeSlice(k, t, sizes[0]),
+                               lb.timeSlice(v, t, sizes[0]),
+                               first,
+                               decay};
         SmallVector<AffineMap> maps{id, id, id, id, id, channel, channel};
-        Value out =
-            step(ins, maps, [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-              Value uk = arith::AddFOp::create(ib, a[5], a[3]);
-              Value p = arith::MaximumFOp::create(ib, a[2], uk);
-              Value e1 = math::ExpOp::create(ib, sub(ib, a[2], p));
-              Value e2 = math::ExpOp::create(ib, sub(ib, uk, p));
-              return arith::DivFOp::create(
-                         ib,
-                         mulAdd(ib, e1, a[0],
-                                arith::MulFOp::create(ib, e2, a[4])),
-                         mulAdd(ib, e1, a[1], e2))
-                  .getResult();
+        SmallVector<Value> out = lb.generics(
+            ins, maps, SmallVector<Value>(4, lb.empty(state)), id,
+            {IT::parallel, IT::parallel},
+            [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+              Value w =
+                  arith::NegFOp::create(ib, math::ExpOp::create(ib, a[6]));
+              auto [y, next] =
+                  wkvStep(ib, {a[0], a[1], a[2]}, a[3], a[4], a[5], w);
+              return SmallVector<Value>{y, next.aa, next.bb, next.pp};
             });
-        // The decayed history w + pp against k.
-        auto decayed = [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-          Value w = arith::NegFOp::create(ib, math::ExpOp::create(ib, a[6]));
-          return arith::AddFOp::create(ib, w, a[2]).getResult();
-        };
-        auto factors = [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-          Value wp = decayed(ib, a);
-          Value p = arith::MaximumFOp::create(ib, wp, a[3]);
-          return std::make_pair(
-              math::ExpOp::create(ib, sub(ib, wp, p)).getResult(),
-              math::ExpOp::create(ib, sub(ib, a[3], p)).getResult());
-        };
-        Value aa = step(ins, maps, [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-          auto [f1, f2] = factors(ib, a);
-          return mulAdd(ib, f1, a[0], arith::MulFOp::create(ib, f2, a[4]));
-        });
-        Value bb = step(ins, maps, [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-          auto [f1, f2] = factors(ib, a);
-          return mulAdd(ib, f1, a[1], f2);
-        });
-        Value pp = step(ins, maps, [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-          return arith::MaximumFOp::create(ib, decayed(ib, a), a[3])
-              .getResult();
-        });
-        scf::YieldOp::create(
-            lb, ValueRange{aa, bb, pp, lb.insertTime(out, s[3], t)});
+        scf::YieldOp::create(lb, ValueRange{out[1], out[2], out[3],
+                                            lb.insertTime(out[0], s[3], t)});
       });
   return loop.getResult(3);
 }

@@ -58,7 +58,7 @@
 
 #include <stdint.h>
 
-#define SEQC_MODULE_ABI_VERSION 4
+#define SEQC_MODULE_ABI_VERSION 5
 
 /** An entry's answer when the process may not use AMX tiles. */
 #define SEQC_ENTRY_NO_AMX (-3)
@@ -88,7 +88,9 @@ typedef struct seqc_cuda_image {
  *  adds x wᵀ to y (row-major f32: x [m, k], w [n, k], y [m, n], rows `ld*`
  *  floats apart) on the device, synchronously, and returns 0; nonzero
  *  when it declined (no BLAS library, no algorithm), and the module then
- *  computes the product with its own kernels. */
+ *  computes the product with its own kernels. With `bf16` nonzero the
+ *  product reads x and w rounded to bf16 and accumulates in f32 (SPEC §5;
+ *  `--precision=bf16`). */
 typedef struct seqc_cuda_calls {
   void *context;
   void *(*alloc)(void *context, uint64_t bytes);
@@ -98,7 +100,7 @@ typedef struct seqc_cuda_calls {
                  void **params);
   int32_t (*gemm)(void *context, int64_t m, int64_t n, int64_t k,
                   const float *x, int64_t ldx, const float *w, int64_t ldw,
-                  float *y, int64_t ldy);
+                  float *y, int64_t ldy, int32_t bf16);
 } seqc_cuda_calls;
 
 #ifdef __cplusplus

@@ -9,6 +9,7 @@
 using namespace seqc::runtime;
 
 static_assert(kComputeF32 == CUBLAS_COMPUTE_32F);
+static_assert(kComputeF32FastBF16 == CUBLAS_COMPUTE_32F_FAST_16BF);
 static_assert(kDataF32 == CUDA_R_32F);
 static_assert(kOpN == CUBLAS_OP_N && kOpT == CUBLAS_OP_T);
 static_assert(kDescTransA == CUBLASLT_MATMUL_DESC_TRANSA);

@@ -1,0 +1,27 @@
+//===- CUDAKernels.h - The CUDA target's own kernels ------------*- C++ -*-===//
+//
+// The CUDA target's kernels for kernel calls of the common lowering whose
+// target-independent body does not suit a GPU; every other call is
+// computed by its body (seq-lower-cuda-kernels). Each is built at the
+// builder's point, as memref loops between the call's tensors, and
+// returns the values that replace the call's results; its parallel loops
+// become the grid (seq-cuda-distribute), its projections products of their
+// own (seq-cuda-tile-linear).
+//
+//===----------------------------------------------------------------------===//
+#ifndef SEQC_LIB_CODEGEN_CUDA_KERNELS_CUDAKERNELS_H
+#define SEQC_LIB_CODEGEN_CUDA_KERNELS_CUDAKERNELS_H
+
+#include "lib/Codegen/Common/Lowering/Lowering.h"
+
+namespace seqc {
+
+/// The CUDA target's own kernel for `call` (neurons, neurons_linear, wkv,
+/// a sequential linear_recurrence), built at `b`; failure where it has
+/// none.
+mlir::FailureOr<Results> lowerCUDAKernelCall(TensorBuilder &b,
+                                             mlir::func::CallOp call);
+
+} // namespace seqc
+
+#endif // SEQC_LIB_CODEGEN_CUDA_KERNELS_CUDAKERNELS_H

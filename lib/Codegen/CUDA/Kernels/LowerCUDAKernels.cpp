@@ -1,0 +1,36 @@
+//===- LowerCUDAKernels.cpp - The seq-lower-cuda-kernels pass -------------===//
+#include "CUDAKernels.h"
+#include "seqc/Codegen/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+namespace seqc {
+#define GEN_PASS_DEF_SEQLOWERCUDAKERNELS
+#include "seqc/Codegen/Passes.h.inc"
+} // namespace seqc
+
+using namespace mlir;
+
+namespace {
+struct SeqLowerCUDAKernels
+    : seqc::impl::SeqLowerCUDAKernelsBase<SeqLowerCUDAKernels> {
+  using SeqLowerCUDAKernelsBase::SeqLowerCUDAKernelsBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto own = [](seqc::TensorBuilder &b, func::CallOp call) {
+      return seqc::lowerCUDAKernelCall(b, call);
+    };
+    seqc::lowerKernelCalls(module, kernels ? seqc::OwnKernelFn(own) : nullptr);
+    if (failed(seqc::checkNothingOfSeqLeft(module, "CUDA")))
+      signalPassFailure();
+  }
+};
+} // namespace
