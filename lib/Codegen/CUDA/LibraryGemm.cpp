@@ -127,13 +127,6 @@ struct SeqCUDASimulateLibrary
 
 } // namespace
 
-bool seqc::bf16Operands(linalg::ContractOp linear) {
-  auto module = linear->getParentOfType<ModuleOp>();
-  auto precision = module->getAttrOfType<StringAttr>("seq.precision");
-  return precision && precision.getValue() == "bf16" &&
-         !linear->hasAttr(seqc::kF32ProductAttr);
-}
-
 Value seqc::roundedToBF16(OpBuilder &b, Location loc, Value value) {
   // In integer arithmetic, which every target has (an f32 → bf16 truncf
   // is a library call on x86 CPUs without AVX512_BF16): add half a bf16

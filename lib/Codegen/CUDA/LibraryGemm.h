@@ -20,9 +20,6 @@ namespace seqc {
 mlir::Value buildLibraryGemm(mlir::OpBuilder &b,
                              mlir::linalg::ContractOp linear, bool bf16);
 
-/// Whether `linear` reads bf16 operands: its module's products do
-/// (`seq.precision = "bf16"`, SPEC §5) and it is not kF32ProductAttr.
-bool bf16Operands(mlir::linalg::ContractOp linear);
 /// `value` (f32) rounded to the nearest bf16 (ties to even), as f32.
 mlir::Value roundedToBF16(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Value value);

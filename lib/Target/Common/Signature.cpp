@@ -13,6 +13,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FileSystem.h"
 
 #include <nlohmann/json.hpp>
@@ -55,23 +56,24 @@ static std::string str(Attribute a) {
 /// h_n (c_n) row by row after it (RNNScan.cpp, Lowering/RNN.cpp).
 static SmallVector<std::pair<Value, Value>> statePairs(Operation *op) {
   using namespace seqc::seq;
-  if (auto o = dyn_cast<GLACoreOp>(op))
-    return {{o.getS0(), o.getS()}};
-  if (auto o = dyn_cast<GLAOp>(op))
-    return {{o.getS0(), o.getS()}};
-  if (auto o = dyn_cast<LinearRecurrenceOp>(op))
-    return {{o.getH0(), o.getHLast()}};
-  if (auto o = dyn_cast<LIFOp>(op))
-    return {{o.getV0(), o.getV()}};
-  if (auto o = dyn_cast<PLIFOp>(op))
-    return {{o.getV0(), o.getV()}};
-  if (auto o = dyn_cast<IFNeuronOp>(op))
-    return {{o.getV0(), o.getV()}};
-  if (auto o = dyn_cast<CubaLIFOp>(op))
-    return {{o.getV0(), o.getV()}, {o.getI0(), o.getI()}};
-  if (auto o = dyn_cast<RNNOp>(op))
-    return {{o.getH0(), o.getHN()}, {o.getC0(), o.getCN()}};
-  return {};
+  using Pairs = SmallVector<std::pair<Value, Value>>;
+  return llvm::TypeSwitch<Operation *, Pairs>(op)
+      .Case<GLACoreOp, GLAOp>([](auto o) {
+        return Pairs{{o.getS0(), o.getS()}};
+      })
+      .Case<LinearRecurrenceOp>([](auto o) {
+        return Pairs{{o.getH0(), o.getHLast()}};
+      })
+      .Case<LIFOp, PLIFOp, IFNeuronOp>([](auto o) {
+        return Pairs{{o.getV0(), o.getV()}};
+      })
+      .Case<CubaLIFOp>([](auto o) {
+        return Pairs{{o.getV0(), o.getV()}, {o.getI0(), o.getI()}};
+      })
+      .Case<RNNOp>([](auto o) {
+        return Pairs{{o.getH0(), o.getHN()}, {o.getC0(), o.getCN()}};
+      })
+      .Default([](Operation *) { return Pairs{}; });
 }
 
 /// The outputs whose buffer may be an input's (seqc_module_run_into): a

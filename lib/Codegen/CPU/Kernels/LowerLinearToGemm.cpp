@@ -81,13 +81,12 @@ Operation *packPoint(Operation *op, Value w) {
 /// asks for one, failing where the target lacks it); f32 otherwise (also
 /// SPEC §5's fallback on a target with neither).
 FailureOr<seqc::GemmKind> gemmKind(ModuleOp module, StringRef forced) {
-  auto precision = module->getAttrOfType<StringAttr>("seq.precision");
   auto target = module->getAttrOfType<seqc::seq::TargetAttr>("seq.target");
   if (forced != "auto" && forced != "tiles" && forced != "dot")
     return module.emitError("seq-lower-linear-to-gemm: bf16-kernel is auto, "
                             "tiles or dot, not '")
            << forced << "'";
-  if (!precision || precision != "bf16" || !target)
+  if (!seqc::bf16Products(module) || !target)
     return seqc::GemmKind::F32;
   bool tiles = target.getBf16Tiles(), dot = target.getBf16Dot();
   if ((forced == "tiles" && !tiles) || (forced == "dot" && !dot))
@@ -120,8 +119,7 @@ struct SeqLowerLinearToGemm
       Value bias = biasOf(init);
       seqc::TensorBuilder pb(op->getLoc(), packPoint(op, w));
       seqc::PackedWeight packed = seqc::packWeight(
-          pb, w,
-          op->hasAttr(seqc::kF32ProductAttr) ? seqc::GemmKind::F32 : kind);
+          pb, w, seqc::bf16Operands(op) ? kind : seqc::GemmKind::F32);
       seqc::TensorBuilder b(op->getLoc(), op);
       Value y = seqc::linearPacked(b, x, packed, bias);
       if (y.getType() != op.getResultTypes()[0])

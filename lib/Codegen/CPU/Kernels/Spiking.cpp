@@ -247,8 +247,7 @@ Value buildWKV(TensorBuilder &b, Value k, Value v, Value decay, Value first) {
   forEachLaneBlock(
       b, {batch}, width, kWKVLanes,
       [&](ImplicitLocOpBuilder &ib, const LaneBlock &lb) {
-        Value w = arith::NegFOp::create(
-            ib, math::ExpOp::create(ib, lb.load(ib, db, {})));
+        Value w = wkvDecay(ib, lb.load(ib, db, {}));
         Value u = lb.load(ib, fb, {});
         Value init[] = {lb.splat(ib, 0.0), lb.splat(ib, 0.0),
                         lb.splat(ib, -1e38)};

@@ -105,8 +105,8 @@ Results neurons(TensorBuilder &b, DictionaryAttr kernel, ValueRange operands,
           given.push_back(load(ib, p, c));
         StepParams p{n, given};
         Value invTau = plif ? sigmoid(ib, load(ib, plif, {})) : Value();
-        // V starts at v0, else at the reset value (0 when soft); I at i0, else
-        // 0.
+        // V starts at v0, else at the reset value (0 when soft); I at i0,
+        // else at 0.
         SmallVector<Value> init{v0 ? load(ib, v0, {bi, c})
                                    : p.get(ib, "reset", n.reset.value_or(0))};
         if (n.cuba())
@@ -138,8 +138,7 @@ Value wkv(TensorBuilder &b, ValueRange operands) {
   Value out = allocBuffer(b, {batch, steps, width});
   forEachLane(
       b, batch, width, [&](ImplicitLocOpBuilder &ib, Value bi, Value c) {
-        Value w = arith::NegFOp::create(
-            ib, math::ExpOp::create(ib, load(ib, in[2], c)));
+        Value w = wkvDecay(ib, load(ib, in[2], c));
         Value u = load(ib, in[3], c);
         WKVState start = wkvStart(ib);
         timeLoop(ib, steps, {start.aa, start.bb, start.pp},

@@ -57,6 +57,16 @@ Value buildLinear(TensorBuilder &b, Value x, Value w, Value bias,
   return product.getResult(0);
 }
 
+bool bf16Products(ModuleOp module) {
+  auto precision = module->getAttrOfType<StringAttr>("seq.precision");
+  return precision && precision.getValue() == "bf16";
+}
+
+bool bf16Operands(linalg::ContractOp linear) {
+  return bf16Products(linear->getParentOfType<ModuleOp>()) &&
+         !linear->hasAttr(kF32ProductAttr);
+}
+
 bool isLinearContraction(linalg::ContractOp op) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
       op->getNumResults() != (op.hasPureTensorSemantics() ? 1u : 0u))

@@ -202,6 +202,12 @@ bool lowersToTensors(mlir::Operation *op);
 /// would add up along the steps past SPEC §5's bound. Every target's
 /// product kernels honour it.
 constexpr llvm::StringLiteral kF32ProductAttr = "seq.f32_product";
+/// Whether `module`'s products read bf16 operands (`seq.precision =
+/// "bf16"`, SPEC §5).
+bool bf16Products(mlir::ModuleOp module);
+/// Whether the linear contraction `linear` reads bf16 operands: its
+/// module's products do and it is not marked kF32ProductAttr.
+bool bf16Operands(mlir::linalg::ContractOp linear);
 
 /// y[..., n] = Σ_k x[..., k] · w[n, k] (+ bias[n]): nn.Linear as a
 /// `linalg.contract` into the broadcast bias (or zeros); `keepF32` marks

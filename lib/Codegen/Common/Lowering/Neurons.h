@@ -86,6 +86,8 @@ std::pair<mlir::Value, WKVState> wkvStep(mlir::ImplicitLocOpBuilder &ib,
                                          const WKVState &s, mlir::Value k,
                                          mlir::Value v, mlir::Value u,
                                          mlir::Value w);
+/// WKV's per-step decay w = −e^{decay} (f32 or a vector of f32).
+mlir::Value wkvDecay(mlir::ImplicitLocOpBuilder &ib, mlir::Value decay);
 /// WKV's starting state: (0, 0, −1e38).
 WKVState wkvStart(mlir::ImplicitLocOpBuilder &ib);
 

@@ -187,6 +187,10 @@ std::pair<Value, WKVState> wkvStep(ImplicitLocOpBuilder &ib, const WKVState &s,
   return {out, n};
 }
 
+Value wkvDecay(ImplicitLocOpBuilder &ib, Value decay) {
+  return arith::NegFOp::create(ib, math::ExpOp::create(ib, decay));
+}
+
 WKVState wkvStart(ImplicitLocOpBuilder &ib) {
   return {constF32(ib, 0.0), constF32(ib, 0.0), constF32(ib, -1e38)};
 }
@@ -436,10 +440,8 @@ Value wkvBody(TensorBuilder &b, Value k, Value v, Value decay, Value first) {
             ins, maps, SmallVector<Value>(4, lb.empty(state)), id,
             {IT::parallel, IT::parallel},
             [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-              Value w =
-                  arith::NegFOp::create(ib, math::ExpOp::create(ib, a[6]));
-              auto [y, next] =
-                  wkvStep(ib, {a[0], a[1], a[2]}, a[3], a[4], a[5], w);
+              auto [y, next] = wkvStep(ib, {a[0], a[1], a[2]}, a[3], a[4], a[5],
+                                       wkvDecay(ib, a[6]));
               return SmallVector<Value>{y, next.aa, next.bb, next.pp};
             });
         scf::YieldOp::create(lb, ValueRange{out[1], out[2], out[3],
