@@ -44,6 +44,16 @@ check "$PYTHON" test/e2e/Inputs/rnn.py "$SEQC" "$WORK/rnn" --cases 6
 check "$PYTHON" test/e2e/Inputs/para_rnn.py "$SEQC" "$WORK/para-rnn" --cases 6
 check "$PYTHON" test/e2e/Inputs/para_rnn.py "$SEQC" "$WORK/para-newton" --cases 4 \
   --solver newton
+# ParaRNN's Newton launch over 1000 to 4500 steps, its error at the cap
+# and its sequential finish.
+check "$PYTHON" test/e2e/Inputs/para_rnn.py "$SEQC" "$WORK/para-newton-long" --cases 2 \
+  --long --solver newton
+check "$PYTHON" test/e2e/Inputs/para_rnn.py "$SEQC" "$WORK/para-newton-cap" --cases 2 \
+  --long --solver newton --expect-error "did not converge in 1 iterations" \
+  '--flag=--pass-options=seq-select-scan{newton-max-iterations=1}'
+check "$PYTHON" test/e2e/Inputs/para_rnn.py "$SEQC" "$WORK/para-newton-fallback" --cases 2 \
+  --long --solver auto \
+  '--flag=--pass-options=seq-select-scan{auto-solver=newton newton-max-iterations=1}'
 check "$PYTHON" test/e2e/Inputs/pgn_gam.py "$SEQC" "$WORK/pgn-gam" --cases 6
 check "$PYTHON" test/e2e/Inputs/rgnn.py "$SEQC" "$WORK/rgnn" --cases 9
 check "$PYTHON" test/e2e/Inputs/streaming.py "$SEQC" "$WORK/streaming"

@@ -289,10 +289,13 @@ def SeqLowerCUDAKernels : Pass<"seq-lower-cuda-kernels", "mlir::ModuleOp"> {
   let description = [{
     Each kernel call (`func.call` of a function marked `seq.kernel`)
     becomes the CUDA target's own kernel for it
-    (lib/Codegen/CUDA/Kernels: the neurons, WKV and a sequential
-    linear_recurrence as one parallel loop over (batch, channel) whose
-    iterations carry their state through the whole time loop; a fused
-    linear as its own product first) or, with `kernels=false` or where it
+    (lib/Codegen/CUDA/Kernels: the neurons, WKV, a sequential
+    linear_recurrence and a sequential para_rnn as one parallel loop over
+    (batch, channel) whose iterations carry their state through the whole
+    time loop; a fused linear as its own product first; ParaRNN's Newton
+    solve as one launch, `scf.forall` over blocks of 4 lanes around thread
+    loops over (lane, segment) of 128 segments, its iterations an
+    `scf.while` in the block) or, with `kernels=false` or where it
     has none, the function's target-independent body inlined; the kernel
     functions are then erased. A seq op (but `seq.weight`) or an rgnn op
     left is an error.
@@ -304,6 +307,7 @@ def SeqLowerCUDAKernels : Pass<"seq-lower-cuda-kernels", "mlir::ModuleOp"> {
   ];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::bufferization::BufferizationDialect",
+    "mlir::gpu::GPUDialect",
     "mlir::linalg::LinalgDialect", "mlir::math::MathDialect",
     "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
     "mlir::tensor::TensorDialect"
@@ -334,6 +338,19 @@ def SeqCUDADistribute : Pass<"seq-cuda-distribute", "mlir::ModuleOp"> {
                            "mlir::memref::MemRefDialect",
                            "mlir::arith::ArithDialect",
                            "mlir::affine::AffineDialect"];
+}
+
+def SeqCUDAForallToParallel
+    : Pass<"seq-cuda-forall-to-parallel", "mlir::ModuleOp"> {
+  let summary = "The lowering's unmapped scf.forall loops as scf.parallel";
+  let description = [{
+    Each `scf.forall` without a GPU mapping (the common lowering's phases
+    over chunks, heads, nodes) becomes an `scf.parallel` for
+    seq-cuda-distribute; a CUDA kernel's own block and thread loops
+    (`#gpu.block`, `#gpu.thread`: ParaRNN's Newton launch) are left for
+    seq-cuda-map-to-gpu.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect"];
 }
 
 def SeqCUDATileLinear : Pass<"seq-cuda-tile-linear", "mlir::ModuleOp"> {
@@ -376,8 +393,11 @@ def SeqCUDAHostSharedMemory : Pass<"seq-cuda-host-shared-memory", "mlir::ModuleO
   let summary = "Workgroup buffers as host memory (test-only CPU simulation)";
   let description = [{
     For `--target=cuda-simulation`: each `memref.alloc` in the GPU's
-    workgroup address space gets the default one, so that the CPU's last
-    mile can run step one's loops (a block's buffers are its own).
+    workgroup address space gets the default one, and each `memref.alloca`
+    there becomes such an allocation freed at the end of its block (an
+    alloca scope on the CPU cannot hold the loops around it), so that the
+    CPU's last mile can run step one's loops (a block's buffers are its
+    own).
   }];
 }
 
@@ -410,8 +430,9 @@ def SeqCUDAMapToGPU : Pass<"seq-cuda-map-to-gpu", "mlir::ModuleOp"> {
     possibly inside sequential loops) set the block's size (the largest
     per dim); each becomes its body for the threads below its size, its
     induction variables the thread ids, with a `gpu.barrier` after it
-    unless it ends the kernel. Workgroup-memory allocations at the top of
-    the body become the launch's workgroup attributions.
+    unless it ends the kernel. Workgroup-memory allocations (`memref.alloc`
+    or `memref.alloca`) at the top of the body become the launch's
+    workgroup attributions.
     `gpu-kernel-outlining` then makes each launch a kernel.
   }];
   let dependentDialects = ["mlir::gpu::GPUDialect"];

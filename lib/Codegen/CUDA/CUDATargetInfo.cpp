@@ -21,6 +21,9 @@ namespace {
 
 /// Steps per chunk of scans and of chunkwise GLA: one chunk per block.
 constexpr int64_t kChunk = 64, kSubChunk = 16;
+/// The most state elements for which Newton pays: a sixteenth of an
+/// H100's resident threads.
+constexpr int64_t kNewtonStates = 16384;
 
 class CUDATargetInfo : public TargetInfo {
 public:
@@ -30,8 +33,16 @@ public:
     return ShapedType::isDynamic(r.steps) || r.steps >= 2 * kChunk;
   }
   int64_t scanChunk(const RecurrenceShape &) const override { return kChunk; }
+  /// Newton's launch (Kernels/ParaRNN.cpp) walks T/128 + 128 + T/128
+  /// steps per thread and iteration where the sequential kernel walks T,
+  /// but reads the sequence twice per iteration where that reads it once:
+  /// it pays for long sequences (static T ≥ 1024) while the lanes are few
+  /// enough that the sequential kernel waits on latency, not on bandwidth
+  /// (at most kNewtonStates state elements B·H·n). A first model, for the
+  /// GPU benchmark to refine (bench/bench_cuda_pararnn.sh).
   bool newtonPays(const RecurrenceShape &r) const override {
-    return !ShapedType::isDynamic(r.steps) && r.steps >= 1024;
+    return !ShapedType::isDynamic(r.steps) && r.steps >= 1024 &&
+           r.batch * r.width * r.n <= kNewtonStates;
   }
   bool chunkedGLAPays(const GLAShape &) const override { return true; }
   int64_t glaChunk() const override { return kChunk; }

@@ -4,7 +4,9 @@
 // function as a grid of blocks of threads, one iteration per thread, in
 // loops that say so (scf.forall with #gpu.block / #gpu.thread mappings).
 // seq-cuda-map-to-gpu turns them into launches; a test pipeline runs them
-// on the CPU instead.
+// on the CPU instead. Before it, the common lowering's foralls become
+// parallel loops (seq-cuda-forall-to-parallel), the kernels' mapped ones
+// stay.
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Codegen/Common/Loops.h"
@@ -16,9 +18,12 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/IR/PatternMatch.h"
 
 namespace seqc {
 #define GEN_PASS_DEF_SEQCUDADISTRIBUTE
+#define GEN_PASS_DEF_SEQCUDAFORALLTOPARALLEL
 #include "seqc/Codegen/Passes.h.inc"
 } // namespace seqc
 
@@ -140,6 +145,21 @@ struct SeqCUDADistribute
       allocateOnStack(loop);
       distribute(loop, threads);
     }
+  }
+};
+
+struct SeqCUDAForallToParallel
+    : seqc::impl::SeqCUDAForallToParallelBase<SeqCUDAForallToParallel> {
+  void runOnOperation() override {
+    SmallVector<scf::ForallOp> unmapped;
+    getOperation().walk([&](scf::ForallOp loop) {
+      if (!loop.getMapping())
+        unmapped.push_back(loop);
+    });
+    IRRewriter rewriter(&getContext());
+    for (scf::ForallOp loop : unmapped)
+      if (failed(scf::forallToParallelLoop(rewriter, loop)))
+        return signalPassFailure();
   }
 };
 

@@ -49,9 +49,11 @@ SmallVector<unsigned> mappedDims(scf::ForallOp loop) {
 }
 
 bool isWorkgroupAlloc(Operation *op) {
-  auto alloc = dyn_cast<memref::AllocOp>(op);
-  return alloc && alloc.getType().hasStaticShape() &&
-         gpu::GPUDialect::hasWorkgroupMemoryAddressSpace(alloc.getType());
+  if (!isa<memref::AllocOp, memref::AllocaOp>(op))
+    return false;
+  auto type = cast<MemRefType>(op->getResult(0).getType());
+  return type.hasStaticShape() &&
+         gpu::GPUDialect::hasWorkgroupMemoryAddressSpace(type);
 }
 
 /// Maps one block loop and the thread loops in it.

@@ -20,11 +20,11 @@ void seqc::buildCUDADistributionPipeline(OpPassManager &pm,
   // kernel call's body.
   b.add(pm, createSeqLowerCUDAKernels());
   buildBufferizePipeline(pm, b);
-  // The lowering's own foralls as parallel loops (before any loop with a
-  // GPU mapping exists); the projections as shared-memory tiles; every
-  // other linalg op as parallel loops, each outermost one distributed over
-  // blocks and threads, the ones inside it run by each thread.
-  b.add(pm, createForallToParallelLoopPass());
+  // The lowering's own foralls as parallel loops (a kernel's mapped ones
+  // stay); the projections as shared-memory tiles; every other linalg op
+  // as parallel loops, each outermost one distributed over blocks and
+  // threads, the ones inside it run by each thread.
+  b.add(pm, createSeqCUDAForallToParallel());
   b.add(pm, createSeqCUDATileLinear());
   b.addToFunctions(pm, createConvertLinalgToParallelLoopsPass());
   b.add(pm, createSeqSerializeNestedParallel());

@@ -223,13 +223,30 @@ struct SeqCUDATileLinear
 struct SeqCUDAHostSharedMemory
     : seqc::impl::SeqCUDAHostSharedMemoryBase<SeqCUDAHostSharedMemory> {
   void runOnOperation() override {
-    getOperation().walk([](memref::AllocOp alloc) {
-      MemRefType type = alloc.getType();
+    SmallVector<memref::AllocaOp> allocas;
+    getOperation().walk([&](Operation *op) {
+      if (!isa<memref::AllocOp, memref::AllocaOp>(op))
+        return;
+      auto type = cast<MemRefType>(op->getResult(0).getType());
       if (!gpu::GPUDialect::hasWorkgroupMemoryAddressSpace(type))
         return;
-      alloc.getResult().setType(MemRefType::get(
+      op->getResult(0).setType(MemRefType::get(
           type.getShape(), type.getElementType(), type.getLayout()));
+      if (auto alloca = dyn_cast<memref::AllocaOp>(op))
+        allocas.push_back(alloca);
     });
+    // A block's stack buffers on the heap, freed at the end of the block's
+    // body: on the CPU the body may hold loops, which an alloca scope
+    // cannot.
+    for (memref::AllocaOp alloca : allocas) {
+      OpBuilder b(alloca);
+      auto alloc =
+          memref::AllocOp::create(b, alloca.getLoc(), alloca.getType());
+      b.setInsertionPoint(alloca->getBlock()->getTerminator());
+      memref::DeallocOp::create(b, alloca.getLoc(), alloc);
+      alloca.replaceAllUsesWith(alloc.getResult());
+      alloca.erase();
+    }
   }
 };
 

@@ -17,10 +17,15 @@
 namespace seqc {
 
 /// The CUDA target's own kernel for `call` (neurons, neurons_linear, wkv,
-/// a sequential linear_recurrence), built at `b`; failure where it has
-/// none.
-mlir::FailureOr<Results> lowerCUDAKernelCall(TensorBuilder &b,
-                                             mlir::func::CallOp call);
+/// a sequential linear_recurrence, para_rnn), built at `b`; failure where
+/// it has none. Its run-time checks report through `checks`.
+mlir::FailureOr<Results>
+lowerCUDAKernelCall(TensorBuilder &b, mlir::func::CallOp call, Checks &checks);
+
+/// para_gru / para_lstm's recurrence (a "para_rnn" call's operands),
+/// sequential or by Newton (ParaRNN.cpp): (y, h_T[, c_T]).
+Results lowerParaRNN(TensorBuilder &b, Checks &checks,
+                     mlir::DictionaryAttr kernel, mlir::ValueRange operands);
 
 } // namespace seqc
 

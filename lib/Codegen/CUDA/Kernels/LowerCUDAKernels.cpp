@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -25,12 +26,14 @@ struct SeqLowerCUDAKernels
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto own = [](seqc::TensorBuilder &b, func::CallOp call) {
-      return seqc::lowerCUDAKernelCall(b, call);
+    seqc::Checks checks(module);
+    auto own = [&](seqc::TensorBuilder &b, func::CallOp call) {
+      return seqc::lowerCUDAKernelCall(b, call, checks);
     };
     seqc::lowerKernelCalls(module, kernels ? seqc::OwnKernelFn(own) : nullptr);
     if (failed(seqc::checkNothingOfSeqLeft(module, "CUDA")))
-      signalPassFailure();
+      return signalPassFailure();
+    checks.finish();
   }
 };
 } // namespace

@@ -18,6 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "CUDAKernels.h"
+#include "Lanes.h"
 #include "lib/Codegen/Common/Lowering/Neurons.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -30,52 +31,6 @@ using namespace mlir;
 namespace seqc {
 
 namespace {
-
-/// One lane's body: its batch row and channel.
-using LaneFn = function_ref<void(ImplicitLocOpBuilder &, Value b, Value c)>;
-/// One step: the state after step `t` from the state before it.
-using StepFn = function_ref<SmallVector<Value>(ImplicitLocOpBuilder &, Value t,
-                                               ValueRange state)>;
-
-/// An scf.parallel over the lanes (b, c) of [0, batch) × [0, width).
-void forEachLane(TensorBuilder &b, Value batch, Value width, LaneFn body) {
-  Value zero = b.index(0), one = b.index(1);
-  scf::ParallelOp::create(b, ValueRange{zero, zero}, ValueRange{batch, width},
-                          ValueRange{one, one},
-                          [&](OpBuilder &nested, Location loc, ValueRange ivs) {
-                            ImplicitLocOpBuilder ib(loc, nested);
-                            body(ib, ivs[0], ivs[1]);
-                          });
-}
-
-/// The state carried through steps [0, steps) from `init`: the final one.
-SmallVector<Value> timeLoop(ImplicitLocOpBuilder &ib, Value steps,
-                            ValueRange init, StepFn step) {
-  auto loop = scf::ForOp::create(
-      ib, arith::ConstantIndexOp::create(ib, 0), steps,
-      arith::ConstantIndexOp::create(ib, 1), init,
-      [&](OpBuilder &nested, Location loc, Value t, ValueRange state) {
-        ImplicitLocOpBuilder nb(loc, nested);
-        scf::YieldOp::create(nb, step(nb, t, state));
-      });
-  return SmallVector<Value>(loop.getResults());
-}
-
-Value load(ImplicitLocOpBuilder &ib, Value buffer, ValueRange at) {
-  return memref::LoadOp::create(ib, buffer, at);
-}
-
-void store(ImplicitLocOpBuilder &ib, Value value, Value buffer, ValueRange at) {
-  memref::StoreOp::create(ib, value, buffer, at);
-}
-
-/// A buffer of each tensor, null for null.
-SmallVector<Value> readBuffers(TensorBuilder &b, ValueRange tensors) {
-  SmallVector<Value> out;
-  for (Value t : tensors)
-    out.push_back(t ? readBuffer(b, t) : Value());
-  return out;
-}
 
 /// Neurons per a "neurons" call (or, `fused`, a "neurons_linear" one):
 /// (spikes [B, T, N], potential [B, N] [, cuba_lif's current [B, N]]).
@@ -91,6 +46,7 @@ Results neurons(TensorBuilder &b, DictionaryAttr kernel, ValueRange operands,
                     /*keepF32=*/true);
   }
   Value batch = b.dim(x, 0), steps = b.dim(x, 1), width = b.dim(x, 2);
+  Value zero = b.index(0);
   // Every tensor is built before the buffers are taken (readBuffer).
   SmallVector<Value> in = readBuffers(b, {x, o.plif, o.v0, o.i0});
   Value xb = in[0], plif = in[1], v0 = in[2], i0 = in[3];
@@ -112,7 +68,7 @@ Results neurons(TensorBuilder &b, DictionaryAttr kernel, ValueRange operands,
         if (n.cuba())
           init.push_back(i0 ? load(ib, i0, {bi, c}) : constF32(ib, 0.0));
         SmallVector<Value> last = timeLoop(
-            ib, steps, init,
+            ib, zero, steps, init,
             [&](ImplicitLocOpBuilder &nb, Value t, ValueRange state) {
               SmallVector<Value> out =
                   neuronStep(nb, n, p, state[0], n.cuba() ? state[1] : Value(),
@@ -133,7 +89,7 @@ Results neurons(TensorBuilder &b, DictionaryAttr kernel, ValueRange operands,
 /// WKV on k, v [B, T, D] with the decay and bonus [D] (Neurons.h's step).
 Value wkv(TensorBuilder &b, ValueRange operands) {
   Value batch = b.dim(operands[0], 0), steps = b.dim(operands[0], 1),
-        width = b.dim(operands[0], 2);
+        width = b.dim(operands[0], 2), zero = b.index(0);
   SmallVector<Value> in = readBuffers(b, operands);
   Value out = allocBuffer(b, {batch, steps, width});
   forEachLane(
@@ -141,7 +97,7 @@ Value wkv(TensorBuilder &b, ValueRange operands) {
         Value w = wkvDecay(ib, load(ib, in[2], c));
         Value u = load(ib, in[3], c);
         WKVState start = wkvStart(ib);
-        timeLoop(ib, steps, {start.aa, start.bb, start.pp},
+        timeLoop(ib, zero, steps, {start.aa, start.bb, start.pp},
                  [&](ImplicitLocOpBuilder &nb, Value t, ValueRange s) {
                    auto [y, next] = wkvStep(nb, {s[0], s[1], s[2]},
                                             load(nb, in[0], {bi, t, c}),
@@ -156,7 +112,7 @@ Value wkv(TensorBuilder &b, ValueRange operands) {
 /// h_t = a_t ⊙ h_{t−1} + b_t on (a, b [, h0]): (h [B, T, D], h_T [B, D]).
 Results linearRecurrence(TensorBuilder &b, ValueRange operands) {
   Value batch = b.dim(operands[0], 0), steps = b.dim(operands[0], 1),
-        width = b.dim(operands[0], 2);
+        width = b.dim(operands[0], 2), zero = b.index(0);
   SmallVector<Value> in = readBuffers(b, operands);
   Value h = allocBuffer(b, {batch, steps, width});
   Value final = allocBuffer(b, {batch, width});
@@ -165,7 +121,7 @@ Results linearRecurrence(TensorBuilder &b, ValueRange operands) {
         Value h0 =
             in.size() == 3 ? load(ib, in[2], {bi, c}) : constF32(ib, 0.0);
         SmallVector<Value> last =
-            timeLoop(ib, steps, h0,
+            timeLoop(ib, zero, steps, h0,
                      [&](ImplicitLocOpBuilder &nb, Value t, ValueRange s) {
                        Value next = math::FmaOp::create(
                            nb, load(nb, in[0], {bi, t, c}), s[0],
@@ -180,7 +136,8 @@ Results linearRecurrence(TensorBuilder &b, ValueRange operands) {
 
 } // namespace
 
-FailureOr<Results> lowerCUDAKernelCall(TensorBuilder &b, func::CallOp call) {
+FailureOr<Results> lowerCUDAKernelCall(TensorBuilder &b, func::CallOp call,
+                                       Checks &checks) {
   DictionaryAttr kernel = kernelOf(call);
   auto name = kernel.getAs<StringAttr>("name");
   if (!name)
@@ -196,6 +153,8 @@ FailureOr<Results> lowerCUDAKernelCall(TensorBuilder &b, func::CallOp call) {
                  seq::ScanMethod::sequential) {
     // A chunked scan stays the common body: its chunks are parallel.
     results = linearRecurrence(b, operands);
+  } else if (name == "para_rnn") {
+    results = lowerParaRNN(b, checks, kernel, operands);
   } else {
     return failure();
   }

@@ -41,13 +41,6 @@ struct Scalars {
   Value dtanh(Value y) { return sub(one, mul(y, y)); }
 };
 
-/// The cell on one element (ParaRNNCell.h) in scalars.
-Values cell(ImplicitLocOpBuilder &ib, bool lstm, ValueRange s, ValueRange p,
-            ValueRange w, Values *jacobian) {
-  Scalars m{ib};
-  return paraCell(m, lstm, s, p, w, jacobian);
-}
-
 /// The recurrence's operands in the kernel body.
 struct ParaOperands {
   bool lstm;
@@ -88,12 +81,13 @@ Results sequentialBody(TensorBuilder &b, const ParaOperands &po) {
         Values in(carried.take_front(n));
         for (Value p : po.proj)
           in.push_back(lb.timeSlice(p, t, sizes[0]));
-        Values next = elementwise(
-            lb, po, in, lb.sizes(carried[0]), n,
-            [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-              return cell(ib, po.lstm, a.take_front(n), a.slice(n, 3),
-                          a.slice(n + 3, po.weights.size()), nullptr);
-            });
+        Values next =
+            elementwise(lb, po, in, lb.sizes(carried[0]), n,
+                        [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+                          return paraCellScalars(
+                              ib, po.lstm, a.take_front(n), a.slice(n, 3),
+                              a.slice(n + 3, po.weights.size()), nullptr);
+                        });
         Values yield(next);
         yield.push_back(lb.insertTime(next[0], carried[n], t));
         scf::YieldOp::create(lb, yield);
@@ -138,12 +132,12 @@ Results newtonBody(TensorBuilder &b, Checks &checks, const ParaOperands &po,
   int n = po.n();
   unsigned nw = po.weights.size();
   SmallVector<OpFoldResult> sizes = b.sizes(po.proj[0]);
-  Values first = elementwise(b, po, po.proj, sizes, n,
-                             [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-                               Values zero(n, constF32(ib, 0.0));
-                               return cell(ib, po.lstm, zero, a.take_front(3),
-                                           a.slice(3, nw), nullptr);
-                             });
+  Values first = elementwise(
+      b, po, po.proj, sizes, n, [&](ImplicitLocOpBuilder &ib, ValueRange a) {
+        Values zero(n, constF32(ib, 0.0));
+        return paraCellScalars(ib, po.lstm, zero, a.take_front(3),
+                               a.slice(3, nw), nullptr);
+      });
   Type index = b.getIndexType(), f32 = b.getF32Type();
   Values init{b.index(0), b.f32(0.0)};
   llvm::append_range(init, first);
@@ -179,8 +173,8 @@ Results newtonBody(TensorBuilder &b, Checks &checks, const ParaOperands &po,
                     tensor::ExtractOp::create(ib, s[i],
                                               ValueRange{bi, before, h})));
               Values jac;
-              Values f = cell(ib, po.lstm, prev, a.slice(n, 3),
-                              a.slice(n + 3, nw), &jac);
+              Values f = paraCellScalars(ib, po.lstm, prev, a.slice(n, 3),
+                                         a.slice(n + 3, nw), &jac);
               Scalars m{ib};
               Values out(jac);
               Value res = constF32(ib, 0.0);
@@ -316,6 +310,12 @@ Results paraRNN(TensorBuilder &b, OpTy op, Checks &checks) {
 }
 
 } // namespace
+
+Values paraCellScalars(ImplicitLocOpBuilder &ib, bool lstm, ValueRange s,
+                       ValueRange p, ValueRange w, Values *jacobian) {
+  Scalars m{ib};
+  return paraCell(m, lstm, s, p, w, jacobian);
+}
 
 ParaSolve ParaSolve::of(DictionaryAttr kernel) {
   ParaSolve s;

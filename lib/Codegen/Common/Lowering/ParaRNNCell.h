@@ -10,6 +10,7 @@
 #ifndef SEQC_LIB_CODEGEN_COMMON_LOWERING_PARARNNCELL_H
 #define SEQC_LIB_CODEGEN_COMMON_LOWERING_PARARNNCELL_H
 
+#include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -63,6 +64,13 @@ paraCell(M &m, bool lstm, mlir::ValueRange s, mlir::ValueRange p,
   }
   return {m.mul(o, th), cn};
 }
+
+/// paraCell in scalar f32 arithmetic (the common body's and the GPU
+/// kernels' form).
+llvm::SmallVector<mlir::Value>
+paraCellScalars(mlir::ImplicitLocOpBuilder &ib, bool lstm, mlir::ValueRange s,
+                mlir::ValueRange p, mlir::ValueRange w,
+                llvm::SmallVector<mlir::Value> *jacobian);
 
 } // namespace seqc
 

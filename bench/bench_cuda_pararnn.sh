@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# ParaRNN on the GPU (lib/Codegen/CUDA/Kernels/ParaRNN.cpp): para_gru
+# (D = H = 256) solved by Newton in one launch against our own sequential
+# kernel (a thread per lane, h in a register through the time loop) and
+# against the same diagonal GRU cell stepped by PyTorch eager on the GPU
+# (the sequential loop ParaRNN compares with), in two shapes:
+#   long:  B = 4,  T = 16384 (1024 lanes: issue 21 asks Newton ≥ 10x our
+#          sequential solve here; `auto` picks Newton)
+#   wide:  B = 64, T = 1024, H = 1024 (65536 lanes: the sequential kernel
+#          fills the GPU; `auto` picks it)
+# Two stages, like the device check:
+#
+#   bench/bench_cuda_pararnn.sh prepare   here: compiles the modules for
+#       sm_90 into build/gpu-bench-pararnn with seqc-run and the weights
+#   bench/bench_cuda_pararnn.sh run       on the GPU machine, from the
+#       repository root with that folder carried over (python3 with numpy
+#       and torch): three interleaved rounds.
+#
+# With the device tool: run(command="bash bench/bench_cuda_pararnn.sh run",
+# carry=["build/gpu-bench-pararnn"]). Not yet run on a GPU.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=build/gpu-bench-pararnn
+case "${1:-}" in
+prepare)
+  mkdir -p "$dir"
+  flags=(--target=cuda --gpu-arch=sm_90 --cpu=x86-64-v3)
+  for shape in "long 4 16384 256" "wide 64 1024 1024"; do
+    read -r name b t h <<< "$shape"
+    /usr/bin/python3 - "$dir/$name.safetensors" "$h" <<'PY'
+import json, struct, sys
+import numpy as np
+path, h = sys.argv[1], int(sys.argv[2])
+rng = np.random.default_rng(0)
+tensors = {}
+for g in "zrh":
+    tensors[f"p.B_{g}"] = rng.uniform(-0.06, 0.06, (h, 256))
+    tensors[f"p.b_{g}"] = rng.uniform(-0.5, 0.5, h)
+    tensors[f"p.A_{g}"] = rng.uniform(-0.9, 0.9, h)
+header, blobs, offset = {}, [], 0
+for name, a in tensors.items():
+    blob = a.astype("<f4").tobytes()
+    header[name] = {"dtype": "F32", "shape": list(a.shape),
+                    "data_offsets": [offset, offset + len(blob)]}
+    blobs.append(blob)
+    offset += len(blob)
+text = json.dumps(header).encode()
+with open(path, "wb") as f:
+    f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+PY
+    for solver in newton sequential auto; do
+      cat > "$dir/$name-$solver.json" <<JSON
+{"seqc_model": 1, "name": "para",
+ "inputs": {"x": {"dtype": "f32", "shape": [$b, $t, 256]}},
+ "nodes": [{"name": "p", "op": "para_gru", "inputs": ["x"],
+            "attrs": {"hidden": $h, "solver": "$solver"}}],
+ "outputs": {"y": "p"}}
+JSON
+      build/bin/seqc compile "$dir/$name-$solver.json" "${flags[@]}" \
+        --weights "$dir/$name.safetensors" -o "$dir/$name-$solver.so"
+    done
+  done
+  cp build/bin/seqc-run "$dir/"
+  echo "bench_cuda_pararnn: prepared $(du -sh "$dir" | cut -f1) in $dir"
+  ;;
+run)
+  nvidia-smi -L
+  cd "$dir"
+  python3 -c "
+import numpy as np
+rng = np.random.default_rng(1)
+np.save('long.npy', rng.standard_normal((4, 16384, 256)).astype(np.float32))
+np.save('wide.npy', rng.standard_normal((64, 1024, 256)).astype(np.float32))"
+  for round in 1 2 3; do
+    for name in long wide; do
+      for solver in newton sequential auto; do
+        ./seqc-run "$name-$solver.so" --device=cuda --input "x=$name.npy" \
+          --repeat 5 2>&1 | tail -1 | sed "s/^/seqc $name $solver: /"
+      done
+      python3 - "$name" <<'PY'
+import json, struct, sys
+import numpy as np
+import torch
+name = sys.argv[1]
+with open(f"{name}.safetensors", "rb") as f:
+    n = struct.unpack("<Q", f.read(8))[0]
+    header = json.loads(f.read(n)); data = f.read()
+w = {k: torch.from_numpy(np.frombuffer(data, np.float32, int(np.prod(v["shape"])),
+                                       v["data_offsets"][0]).reshape(v["shape"]).copy()).cuda()
+     for k, v in header.items()}
+x = torch.from_numpy(np.load(f"{name}.npy")).cuda()
+def gru():  # SPEC 4.3's diagonal GRU, the projections hoisted
+    p = {g: x @ w[f"p.B_{g}"].T + w[f"p.b_{g}"] for g in "zrh"}
+    h = torch.zeros(x.shape[0], w["p.A_z"].shape[0], device="cuda")
+    ys = []
+    for t in range(x.shape[1]):
+        z = torch.sigmoid(w["p.A_z"] * h + p["z"][:, t])
+        r = torch.sigmoid(w["p.A_r"] * h + p["r"][:, t])
+        c = torch.tanh(w["p.A_h"] * (h * r) + p["h"][:, t])
+        h = h + z * (c - h)
+        ys.append(h)
+    return torch.stack(ys, 1)
+s, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+gru(); torch.cuda.synchronize()
+s.record(); gru(); e.record(); e.synchronize()
+print(f"torch {torch.__version__} eager loop {name}: {s.elapsed_time(e):.3f} ms")
+PY
+    done
+  done
+  ;;
+*)
+  echo "usage: bench/bench_cuda_pararnn.sh prepare|run" >&2
+  exit 2
+  ;;
+esac

@@ -1,0 +1,48 @@
+//===- Lanes.cpp - A GPU thread per lane, its loop over time --------------===//
+#include "Lanes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+
+namespace seqc {
+
+void forEachLane(TensorBuilder &b, Value batch, Value width, LaneFn body) {
+  Value zero = b.index(0), one = b.index(1);
+  scf::ParallelOp::create(b, ValueRange{zero, zero}, ValueRange{batch, width},
+                          ValueRange{one, one},
+                          [&](OpBuilder &nested, Location loc, ValueRange ivs) {
+                            ImplicitLocOpBuilder ib(loc, nested);
+                            body(ib, ivs[0], ivs[1]);
+                          });
+}
+
+SmallVector<Value> timeLoop(ImplicitLocOpBuilder &ib, Value from, Value to,
+                            ValueRange init, StepFn step) {
+  auto loop = scf::ForOp::create(
+      ib, from, to, arith::ConstantIndexOp::create(ib, 1), init,
+      [&](OpBuilder &nested, Location loc, Value t, ValueRange state) {
+        ImplicitLocOpBuilder nb(loc, nested);
+        scf::YieldOp::create(nb, step(nb, t, state));
+      });
+  return SmallVector<Value>(loop.getResults());
+}
+
+Value load(ImplicitLocOpBuilder &ib, Value buffer, ValueRange at) {
+  return memref::LoadOp::create(ib, buffer, at);
+}
+
+void store(ImplicitLocOpBuilder &ib, Value value, Value buffer, ValueRange at) {
+  memref::StoreOp::create(ib, value, buffer, at);
+}
+
+SmallVector<Value> readBuffers(TensorBuilder &b, ValueRange tensors) {
+  SmallVector<Value> out;
+  for (Value t : tensors)
+    out.push_back(t ? readBuffer(b, t) : Value());
+  return out;
+}
+
+} // namespace seqc

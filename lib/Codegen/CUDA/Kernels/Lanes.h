@@ -1,0 +1,42 @@
+//===- Lanes.h - A GPU thread per lane, its loop over time ------*- C++ -*-===//
+//
+// The pieces the CUDA kernels are built from: a parallel loop over lanes
+// (batch, channel), each iteration one GPU thread; a time loop carrying a
+// state in registers; loads and stores in memref form.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SEQC_LIB_CODEGEN_CUDA_KERNELS_LANES_H
+#define SEQC_LIB_CODEGEN_CUDA_KERNELS_LANES_H
+
+#include "lib/Codegen/Common/TensorBuilder.h"
+
+namespace seqc {
+
+/// One lane's body: its batch row and channel.
+using LaneFn = mlir::function_ref<void(mlir::ImplicitLocOpBuilder &,
+                                       mlir::Value b, mlir::Value c)>;
+/// One step: the state after step `t` from the state before it.
+using StepFn = mlir::function_ref<llvm::SmallVector<mlir::Value>(
+    mlir::ImplicitLocOpBuilder &, mlir::Value t, mlir::ValueRange state)>;
+
+/// An scf.parallel over the lanes (b, c) of [0, batch) × [0, width).
+void forEachLane(TensorBuilder &b, mlir::Value batch, mlir::Value width,
+                 LaneFn body);
+
+/// The state carried through steps [from, to) from `init`: the last one.
+llvm::SmallVector<mlir::Value> timeLoop(mlir::ImplicitLocOpBuilder &ib,
+                                        mlir::Value from, mlir::Value to,
+                                        mlir::ValueRange init, StepFn step);
+
+mlir::Value load(mlir::ImplicitLocOpBuilder &ib, mlir::Value buffer,
+                 mlir::ValueRange at);
+void store(mlir::ImplicitLocOpBuilder &ib, mlir::Value value,
+           mlir::Value buffer, mlir::ValueRange at);
+
+/// A buffer of each tensor, null for null.
+llvm::SmallVector<mlir::Value> readBuffers(TensorBuilder &b,
+                                           mlir::ValueRange tensors);
+
+} // namespace seqc
+
+#endif // SEQC_LIB_CODEGEN_CUDA_KERNELS_LANES_H
