@@ -13,12 +13,15 @@ check() {
   fi
   rm -f "$log"
 }
-for op in act add causal_conv1d cuba_lif embedding gated_attention gla gla_core \
+for op in act add causal_conv1d cuba_lif embedding gla gla_core \
           glu_mlp if_neuron layer_norm lif linear linear_into_neuron \
           linear_recurrence mul plif rms_norm spike_linear spiking_rwkv wkv; do
   check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op "$op" --cases 3 \
     --work-dir "$WORK/$op"
 done
+# The flash kernel's shapes: head dims 2 to 136 and 264 (the common body).
+check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op gated_attention --cases 16 \
+  --work-dir "$WORK/gated_attention"
 check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op gla --cases 3 \
   --work-dir "$WORK/gla-chunked" \
   '--compile-flag=--pass-options=seq-chunk-gla{form=chunked chunk=16 subchunk=4}'

@@ -295,7 +295,9 @@ def SeqLowerCUDAKernels : Pass<"seq-lower-cuda-kernels", "mlir::ModuleOp"> {
     time loop; a fused linear as its own product first; ParaRNN's Newton
     solve as one launch, `scf.forall` over blocks of 4 lanes around thread
     loops over (lane, segment) of 128 segments, its iterations an
-    `scf.while` in the block) or, with `kernels=false` or where it
+    `scf.while` in the block; gated attention in flash form, a block per
+    16 query rows of a head staging key and value blocks in workgroup
+    memory) or, with `kernels=false` or where it
     has none, the function's target-independent body inlined; the kernel
     functions are then erased. A seq op (but `seq.weight`) or an rgnn op
     left is an error.

@@ -17,10 +17,29 @@
 namespace seqc {
 
 /// The CUDA target's own kernel for `call` (neurons, neurons_linear, wkv,
-/// a sequential linear_recurrence, para_rnn), built at `b`; failure where
+/// a sequential linear_recurrence, para_rnn, gated_attention), built at
+/// `b`; failure where
 /// it has none. Its run-time checks report through `checks`.
 mlir::FailureOr<Results>
 lowerCUDAKernelCall(TensorBuilder &b, mlir::func::CallOp call, Checks &checks);
+
+/// Neurons per a "neurons" call (or, `fused`, a "neurons_linear" one):
+/// (spikes [B, T, N], potential [B, N] [, cuba_lif's current [B, N]])
+/// (TimeLoops.cpp, as the two below).
+Results lowerNeurons(TensorBuilder &b, mlir::DictionaryAttr kernel,
+                     mlir::ValueRange operands, bool fused);
+/// WKV on k, v [B, T, D] with the decay and bonus [D] (Neurons.h's step).
+mlir::Value lowerWKV(TensorBuilder &b, mlir::ValueRange operands);
+/// A sequential scan h_t = a_t ⊙ h_{t−1} + b_t on (a, b [, h0]):
+/// (h [B, T, D], h_T [B, D]).
+Results lowerSequentialScan(TensorBuilder &b, mlir::ValueRange operands);
+
+/// gated_attention's heads from the fused projection `fused` in flash
+/// form (Attention.cpp): the gated heads [B, T, H·Dh]; failure for head
+/// dims it does not take.
+mlir::FailureOr<Results> lowerGatedAttention(TensorBuilder &b,
+                                             mlir::DictionaryAttr kernel,
+                                             mlir::Value fused);
 
 /// para_gru / para_lstm's recurrence (a "para_rnn" call's operands),
 /// sequential or by Newton (ParaRNN.cpp): (y, h_T[, c_T]).

@@ -2,6 +2,7 @@
 #include "Lanes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -36,6 +37,39 @@ Value load(ImplicitLocOpBuilder &ib, Value buffer, ValueRange at) {
 
 void store(ImplicitLocOpBuilder &ib, Value value, Value buffer, ValueRange at) {
   memref::StoreOp::create(ib, value, buffer, at);
+}
+
+std::pair<ImplicitLocOpBuilder, Value> blockLoop(TensorBuilder &b,
+                                                 Value blocks) {
+  auto grid =
+      scf::ForallOp::create(b, ArrayRef<OpFoldResult>{blocks}, ValueRange{},
+                            b.getArrayAttr(gpu::GPUBlockMappingAttr::get(
+                                b.getContext(), gpu::MappingId::DimX)));
+  ImplicitLocOpBuilder kb(b.getLoc(), b.getContext());
+  kb.setInsertionPointToStart(grid.getBody());
+  return {kb, grid.getInductionVar(0)};
+}
+
+void threadLoop(ImplicitLocOpBuilder &kb, int64_t xs, int64_t ys,
+                ThreadFn body) {
+  MLIRContext *ctx = kb.getContext();
+  auto loop = scf::ForallOp::create(
+      kb, ArrayRef<OpFoldResult>{kb.getIndexAttr(xs), kb.getIndexAttr(ys)},
+      ValueRange{},
+      kb.getArrayAttr(
+          {gpu::GPUThreadMappingAttr::get(ctx, gpu::MappingId::DimX),
+           gpu::GPUThreadMappingAttr::get(ctx, gpu::MappingId::DimY)}));
+  ImplicitLocOpBuilder ib(kb.getLoc(), ctx);
+  ib.setInsertionPointToStart(loop.getBody());
+  body(ib, loop.getInductionVar(0), loop.getInductionVar(1));
+}
+
+Value workgroupBuffer(ImplicitLocOpBuilder &kb, ArrayRef<int64_t> shape) {
+  auto space =
+      gpu::AddressSpaceAttr::get(kb.getContext(), gpu::AddressSpace::Workgroup);
+  return memref::AllocaOp::create(
+      kb, MemRefType::get(shape, kb.getF32Type(), MemRefLayoutAttrInterface{},
+                          space));
 }
 
 SmallVector<Value> readBuffers(TensorBuilder &b, ValueRange tensors) {

@@ -2,7 +2,10 @@
 //
 // The pieces the CUDA kernels are built from: a parallel loop over lanes
 // (batch, channel), each iteration one GPU thread; a time loop carrying a
-// state in registers; loads and stores in memref form.
+// state in registers; loads and stores in memref form; and, for a kernel
+// whose threads share work, a loop over blocks (#gpu.block<x>) holding
+// workgroup buffers and thread loops (#gpu.thread<x, y>), each of which
+// seq-cuda-map-to-gpu ends with a barrier.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SEQC_LIB_CODEGEN_CUDA_KERNELS_LANES_H
@@ -32,6 +35,24 @@ mlir::Value load(mlir::ImplicitLocOpBuilder &ib, mlir::Value buffer,
                  mlir::ValueRange at);
 void store(mlir::ImplicitLocOpBuilder &ib, mlir::Value value,
            mlir::Value buffer, mlir::ValueRange at);
+
+/// A thread loop's body: its thread ids x and y.
+using ThreadFn = mlir::function_ref<void(mlir::ImplicitLocOpBuilder &,
+                                         mlir::Value x, mlir::Value y)>;
+
+/// An scf.forall over `blocks` blocks (#gpu.block<x>) at `b`; its body's
+/// builder (at the start) and the block id.
+std::pair<mlir::ImplicitLocOpBuilder, mlir::Value>
+blockLoop(TensorBuilder &b, mlir::Value blocks);
+
+/// A thread loop over (x, y) of `xs` × `ys` (#gpu.thread<x>,
+/// #gpu.thread<y>) at `kb`, in a block loop.
+void threadLoop(mlir::ImplicitLocOpBuilder &kb, int64_t xs, int64_t ys,
+                ThreadFn body);
+
+/// A block's f32 buffer in workgroup memory (at the top of its body).
+mlir::Value workgroupBuffer(mlir::ImplicitLocOpBuilder &kb,
+                            llvm::ArrayRef<int64_t> shape);
 
 /// A buffer of each tensor, null for null.
 llvm::SmallVector<mlir::Value> readBuffers(TensorBuilder &b,

@@ -19,6 +19,40 @@ namespace seqc {
 
 using namespace mlir;
 
+namespace seqc {
+
+FailureOr<Results> lowerCUDAKernelCall(TensorBuilder &b, func::CallOp call,
+                                       Checks &checks) {
+  DictionaryAttr kernel = kernelOf(call);
+  auto name = kernel.getAs<StringAttr>("name");
+  if (!name)
+    return failure();
+  ValueRange operands = call.getOperands();
+  Results results;
+  if (name == "neurons" || name == "neurons_linear") {
+    results = lowerNeurons(b, kernel, operands, name == "neurons_linear");
+  } else if (name == "wkv") {
+    results = {lowerWKV(b, operands)};
+  } else if (name == "linear_recurrence" &&
+             kernel.getAs<seq::ScanAttr>("scan").getMethod() ==
+                 seq::ScanMethod::sequential) {
+    // A chunked scan stays the common body: its chunks are parallel.
+    results = lowerSequentialScan(b, operands);
+  } else if (name == "para_rnn") {
+    results = lowerParaRNN(b, checks, kernel, operands);
+  } else if (name == "gated_attention") {
+    FailureOr<Results> flash = lowerGatedAttention(b, kernel, operands[0]);
+    if (failed(flash))
+      return failure();
+    results = *flash;
+  } else {
+    return failure();
+  }
+  return castToResultTypes(b, call, results);
+}
+
+} // namespace seqc
+
 namespace {
 struct SeqLowerCUDAKernels
     : seqc::impl::SeqLowerCUDAKernelsBase<SeqLowerCUDAKernels> {

@@ -31,7 +31,6 @@
 #include "lib/Codegen/Common/Lowering/ParaRNNCell.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -133,19 +132,14 @@ public:
   /// Builds the launch at `b`. With an error at the cap: each lane's
   /// final residual, [B, H]; else null.
   Value build() {
-    MLIRContext *ctx = b.getContext();
     Value groups = arith::CeilDivUIOp::create(b, pc.width, b.index(kLanes));
     Value blocks = arith::MulIOp::create(b, pc.batch, groups);
     segment = arith::CeilDivUIOp::create(b, pc.steps, b.index(kSegments));
     Value worst =
         solve.errorAtCap ? allocBuffer(b, {pc.batch, pc.width}) : Value();
-    auto grid =
-        scf::ForallOp::create(b, ArrayRef<OpFoldResult>{blocks}, ValueRange{},
-                              b.getArrayAttr(gpu::GPUBlockMappingAttr::get(
-                                  ctx, gpu::MappingId::DimX)));
-    ImplicitLocOpBuilder kb(b.getLoc(), b.getContext());
-    kb.setInsertionPointToStart(grid.getBody());
-    Value block = grid.getInductionVar(0);
+    auto grid = blockLoop(b, blocks);
+    ImplicitLocOpBuilder &kb = grid.first;
+    Value block = grid.second;
     bi = arith::DivUIOp::create(kb, block, groups);
     firstLane = arith::MulIOp::create(
         kb, arith::RemUIOp::create(kb, block, groups), index(kb, kLanes));
@@ -203,39 +197,26 @@ private:
   void phase(ImplicitLocOpBuilder &kb, int64_t segments,
              function_ref<void(ImplicitLocOpBuilder &, Value, Value)> body,
              function_ref<void(ImplicitLocOpBuilder &, Value)> outside = {}) {
-    MLIRContext *ctx = kb.getContext();
-    auto loop = scf::ForallOp::create(
-        kb,
-        ArrayRef<OpFoldResult>{kb.getIndexAttr(kLanes),
-                               kb.getIndexAttr(segments)},
-        ValueRange{},
-        kb.getArrayAttr(
-            {gpu::GPUThreadMappingAttr::get(ctx, gpu::MappingId::DimX),
-             gpu::GPUThreadMappingAttr::get(ctx, gpu::MappingId::DimY)}));
-    ImplicitLocOpBuilder ib(kb.getLoc(), kb.getContext());
-    ib.setInsertionPointToStart(loop.getBody());
-    Value x = loop.getInductionVar(0), y = loop.getInductionVar(1);
-    if (outside)
-      outside(ib, x);
-    Value h = arith::AddIOp::create(ib, firstLane, x);
-    Value inside =
-        arith::CmpIOp::create(ib, arith::CmpIPredicate::ult, h, pc.width);
-    scf::IfOp::create(ib, inside, [&](OpBuilder &tb, Location loc) {
-      ImplicitLocOpBuilder lb(loc, tb);
-      body(lb, h, y);
-      scf::YieldOp::create(lb);
-    });
+    threadLoop(
+        kb, kLanes, segments, [&](ImplicitLocOpBuilder &ib, Value x, Value y) {
+          if (outside)
+            outside(ib, x);
+          Value h = arith::AddIOp::create(ib, firstLane, x);
+          Value inside =
+              arith::CmpIOp::create(ib, arith::CmpIPredicate::ult, h, pc.width);
+          scf::IfOp::create(ib, inside, [&](OpBuilder &tb, Location loc) {
+            ImplicitLocOpBuilder lb(loc, tb);
+            body(lb, h, y);
+            scf::YieldOp::create(lb);
+          });
+        });
   }
 
   /// Workgroup buffers [kSegments, kLanes] (the lane fastest), and one
   /// residual per lane.
   void allocateShared(ImplicitLocOpBuilder &kb) {
-    auto space = gpu::AddressSpaceAttr::get(kb.getContext(),
-                                            gpu::AddressSpace::Workgroup);
-    auto shared = [&](ArrayRef<int64_t> shape) -> Value {
-      return memref::AllocaOp::create(
-          kb, MemRefType::get(shape, kb.getF32Type(),
-                              MemRefLayoutAttrInterface{}, space));
+    auto shared = [&](ArrayRef<int64_t> shape) {
+      return workgroupBuffer(kb, shape);
     };
     for (int i = 0; i < n * n; ++i)
       segMatrix.push_back(shared({kSegments, kLanes}));

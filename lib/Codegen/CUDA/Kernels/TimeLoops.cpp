@@ -30,12 +30,8 @@ using namespace mlir;
 
 namespace seqc {
 
-namespace {
-
-/// Neurons per a "neurons" call (or, `fused`, a "neurons_linear" one):
-/// (spikes [B, T, N], potential [B, N] [, cuba_lif's current [B, N]]).
-Results neurons(TensorBuilder &b, DictionaryAttr kernel, ValueRange operands,
-                bool fused) {
+Results lowerNeurons(TensorBuilder &b, DictionaryAttr kernel,
+                     ValueRange operands, bool fused) {
   Neuron n = Neuron::of(kernel);
   NeuronOperands o = NeuronOperands::of(kernel, operands);
   Value x = o.membrane[0];
@@ -86,8 +82,7 @@ Results neurons(TensorBuilder &b, DictionaryAttr kernel, ValueRange operands,
   return r;
 }
 
-/// WKV on k, v [B, T, D] with the decay and bonus [D] (Neurons.h's step).
-Value wkv(TensorBuilder &b, ValueRange operands) {
+Value lowerWKV(TensorBuilder &b, ValueRange operands) {
   Value batch = b.dim(operands[0], 0), steps = b.dim(operands[0], 1),
         width = b.dim(operands[0], 2), zero = b.index(0);
   SmallVector<Value> in = readBuffers(b, operands);
@@ -109,8 +104,7 @@ Value wkv(TensorBuilder &b, ValueRange operands) {
   return bufferTensor(b, out);
 }
 
-/// h_t = a_t ⊙ h_{t−1} + b_t on (a, b [, h0]): (h [B, T, D], h_T [B, D]).
-Results linearRecurrence(TensorBuilder &b, ValueRange operands) {
+Results lowerSequentialScan(TensorBuilder &b, ValueRange operands) {
   Value batch = b.dim(operands[0], 0), steps = b.dim(operands[0], 1),
         width = b.dim(operands[0], 2), zero = b.index(0);
   SmallVector<Value> in = readBuffers(b, operands);
@@ -132,33 +126,6 @@ Results linearRecurrence(TensorBuilder &b, ValueRange operands) {
         store(ib, last[0], final, {bi, c});
       });
   return {bufferTensor(b, h), bufferTensor(b, final)};
-}
-
-} // namespace
-
-FailureOr<Results> lowerCUDAKernelCall(TensorBuilder &b, func::CallOp call,
-                                       Checks &checks) {
-  DictionaryAttr kernel = kernelOf(call);
-  auto name = kernel.getAs<StringAttr>("name");
-  if (!name)
-    return failure();
-  ValueRange operands = call.getOperands();
-  Results results;
-  if (name == "neurons" || name == "neurons_linear") {
-    results = neurons(b, kernel, operands, name == "neurons_linear");
-  } else if (name == "wkv") {
-    results = {wkv(b, operands)};
-  } else if (name == "linear_recurrence" &&
-             kernel.getAs<seq::ScanAttr>("scan").getMethod() ==
-                 seq::ScanMethod::sequential) {
-    // A chunked scan stays the common body: its chunks are parallel.
-    results = linearRecurrence(b, operands);
-  } else if (name == "para_rnn") {
-    results = lowerParaRNN(b, checks, kernel, operands);
-  } else {
-    return failure();
-  }
-  return castToResultTypes(b, call, results);
 }
 
 } // namespace seqc

@@ -40,12 +40,7 @@ constexpr int64_t kKeyBlock = 64;
 /// Stands for −∞ in the running max: e^{kMasked − m} is 0 for any real m.
 constexpr double kMasked = -1e30;
 
-struct Attention {
-  int64_t heads, kvHeads, dh;
-  bool headwise;
-  std::optional<double> theta;
-  int64_t group() const { return heads / kvHeads; }
-};
+using Attention = AttentionHeads;
 
 /// [..., lo, lo + n) of the last dim of a 4-D tensor.
 Value lastRange(TensorBuilder &b, Value x, int64_t lo, int64_t n) {
@@ -232,25 +227,15 @@ Value attendTile(TensorBuilder &b, const Attention &a, Value q, Value k,
                    });
 }
 
-/// The gated heads [B, T, H·Dh] from the fused projection [B, T, W] (q, k,
-/// v, then the gate).
-Value attentionBody(TensorBuilder &b, const Attention &a, Value fused) {
-  int64_t qw = a.heads * a.dh, kvw = a.kvHeads * a.dh;
-  Value q = b.splitLast(fusedPart(b, fused, 0, qw), a.heads, a.dh);
-  Value k = b.splitLast(fusedPart(b, fused, qw, kvw), a.kvHeads, a.dh);
-  Value v = b.splitLast(fusedPart(b, fused, qw + kvw, kvw), a.kvHeads, a.dh);
-  if (a.theta) {
-    q = rope(b, q, a.dh, *a.theta);
-    k = rope(b, k, a.dh, *a.theta);
-  }
-  q = groupHeads(b, b.mergeLast(q), a, a.dh); // [B, T, Hkv, G, Dh]
+/// The gated heads [B, T, H·Dh] of `a`.
+Value attentionBody(TensorBuilder &b, const Attention &a) {
+  int64_t qw = a.heads * a.dh;
+  Value k = a.k, v = a.v;
+  Value q = groupHeads(b, b.mergeLast(a.q), a, a.dh); // [B, T, Hkv, G, Dh]
   // [B, T, Hkv, G, Dh], or [B, T, Hkv, G] headwise.
   Value gate =
-      a.headwise
-          ? groupHeads(b, fusedPart(b, fused, qw + 2 * kvw, a.heads), a,
-                       std::nullopt)
-          : groupHeads(b, fusedPart(b, fused, qw + 2 * kvw, qw), a, a.dh);
-  Value steps = b.dim(fused, 1);
+      groupHeads(b, a.gate, a, a.headwise ? std::nullopt : std::optional(a.dh));
+  Value steps = b.dim(a.q, 1);
   Value tiles = arith::CeilDivUIOp::create(b, steps, b.index(kQueryTile));
   ValueRange out = forEachChunk(
       b, tiles, ValueRange{b.empty(b.sizes(q))},
@@ -282,29 +267,46 @@ Value attentionBody(TensorBuilder &b, const Attention &a, Value fused) {
 
 } // namespace
 
+AttentionHeads AttentionHeads::of(TensorBuilder &b, DictionaryAttr kernel,
+                                  Value fused) {
+  AttentionHeads a;
+  a.heads = kernel.getAs<IntegerAttr>("heads").getInt();
+  a.kvHeads = kernel.getAs<IntegerAttr>("kv_heads").getInt();
+  a.dh = kernel.getAs<IntegerAttr>("head_dim").getInt();
+  a.headwise = kernel.getAs<AttentionGateAttr>("gate").getValue() ==
+               AttentionGate::headwise;
+  int64_t qw = a.heads * a.dh, kvw = a.kvHeads * a.dh;
+  a.q = b.splitLast(fusedPart(b, fused, 0, qw), a.heads, a.dh);
+  a.k = b.splitLast(fusedPart(b, fused, qw, kvw), a.kvHeads, a.dh);
+  a.v = b.splitLast(fusedPart(b, fused, qw + kvw, kvw), a.kvHeads, a.dh);
+  if (auto theta = kernel.getAs<FloatAttr>("rope_theta")) {
+    a.q = rope(b, a.q, a.dh, theta.getValueAsDouble());
+    a.k = rope(b, a.k, a.dh, theta.getValueAsDouble());
+  }
+  a.gate = fusedPart(b, fused, qw + 2 * kvw, a.headwise ? a.heads : qw);
+  return a;
+}
+
 static Value gatedAttention(TensorBuilder &b, GatedAttentionOp op) {
   ValueRange w = op.getWeights();
-  Attention a{static_cast<int64_t>(op.getHeads()),
-              static_cast<int64_t>(op.getKvHeads()),
-              static_cast<int64_t>(op.getHeadDim()),
-              op.getGate() == AttentionGate::headwise, std::nullopt};
-  if (auto theta = op.getRopeTheta())
-    a.theta = theta->convertToDouble();
   // q, k, v and the gate read x: one contraction over their stacked
   // weights.
   Value fused = buildFusedLinear(b, op.getX(), {w[0], w[1], w[2], w[3]});
   SmallVector<NamedAttribute> attrs{
-      b.getNamedAttr("heads", b.getI64IntegerAttr(a.heads)),
-      b.getNamedAttr("kv_heads", b.getI64IntegerAttr(a.kvHeads)),
-      b.getNamedAttr("head_dim", b.getI64IntegerAttr(a.dh)),
+      b.getNamedAttr("heads", b.getI64IntegerAttr(op.getHeads())),
+      b.getNamedAttr("kv_heads", b.getI64IntegerAttr(op.getKvHeads())),
+      b.getNamedAttr("head_dim", b.getI64IntegerAttr(op.getHeadDim())),
       b.getNamedAttr("gate", op.getGateAttr())};
-  if (a.theta)
-    attrs.push_back(b.getNamedAttr("rope_theta", b.getF64FloatAttr(*a.theta)));
+  if (auto theta = op.getRopeTheta())
+    attrs.push_back(b.getNamedAttr(
+        "rope_theta", b.getF64FloatAttr(theta->convertToDouble())));
   if (auto layout = op->getAttrOfType<AttentionLayoutAttr>("seq.layout"))
     attrs.push_back(b.getNamedAttr("layout", layout));
+  DictionaryAttr kernel = b.getDictionaryAttr(attrs);
   Value o = buildKernelCall(b, "gated_attention", attrs, {fused},
                             [&](TensorBuilder &kb, ValueRange args) {
-                              return Results{attentionBody(kb, a, args[0])};
+                              return Results{attentionBody(
+                                  kb, AttentionHeads::of(kb, kernel, args[0]))};
                             })[0];
   return buildLinear(b, o, w[4]);
 }

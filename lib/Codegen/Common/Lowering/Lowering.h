@@ -182,6 +182,19 @@ void populateGatedAttentionPatterns(mlir::RewritePatternSet &patterns,
 /// edge_map, node_reduce) as kernel calls carrying the template's
 /// attributes (`template` its op name), with target-independent bodies.
 void populateGraphPatterns(mlir::RewritePatternSet &patterns, Checks &checks);
+/// A "gated_attention" call's heads (GatedAttention.cpp): from its
+/// operand, the fused projection [B, T, W] (q, k, v, then the gate), q
+/// [B, T, H, Dh] and k [B, T, Hkv, Dh] (rotated when the kernel has
+/// rope_theta), v [B, T, Hkv, Dh] and the gate [B, T, H·Dh], or [B, T, H]
+/// when headwise.
+struct AttentionHeads {
+  int64_t heads = 0, kvHeads = 0, dh = 0;
+  bool headwise = false;
+  mlir::Value q, k, v, gate;
+  int64_t group() const { return heads / kvHeads; }
+  static AttentionHeads of(TensorBuilder &b, mlir::DictionaryAttr kernel,
+                           mlir::Value fused);
+};
 /// gla_core on q, k, g [B, T, H·K], v [B, T, H·V] and s0 [B, H, K, V] or
 /// null, their sizes checked, as a kernel call with `op`'s decisions. With
 /// a nonzero `gateNorm` g holds logits (the log decay is

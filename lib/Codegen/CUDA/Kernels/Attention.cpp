@@ -1,0 +1,317 @@
+//===- Attention.cpp - Gated attention in flash form on the GPU -----------===//
+//
+// CUDA's kernel for the "gated_attention" call. The common body is flash
+// attention's tiling as tensors: on the GPU each of its query tiles is one
+// thread walking all the keys. Here a block takes kRows query rows of one
+// head (its kv head shared by the group: GQA), a thread per (part, row)
+// holding the row's dims d ≡ part (mod parts), and walks the keys up to
+// its last row (the causal tiles past it skipped) in blocks of kKeys,
+// three thread loops per block:
+//   1. stage the block's keys and values in workgroup memory (zeros past
+//      the sequence);
+//   2. scores: each thread kKeys / parts of its row's keys against the
+//      staged q row, masked (−∞) past the row;
+//   3. online softmax per row: m' = max(m, max S), α = e^{m − m'},
+//      l' = l·α + Σ e^{S − m'}, acc' = acc·α + Σ e^{S − m'} v on the
+//      thread's dims (m and l kept per thread: no thread writes what
+//      another reads in the same loop);
+// then o = acc / l ⊙ σ(gate) written by the same threads. q and k are
+// rotated (RoPE) before, as the common body does (AttentionHeads), and q
+// staged once, scaled by 1/√Dh. The running state stays in workgroup
+// memory between the thread loops. Head dims above 256 keep the common
+// body.
+//
+//===----------------------------------------------------------------------===//
+#include "CUDAKernels.h"
+#include "Lanes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace seqc {
+
+namespace {
+
+using Values = SmallVector<Value>;
+
+/// Stands for −∞ in the running max: e^{kMasked − m} is 0 for any real m.
+constexpr double kMasked = -1e30;
+
+/// The block's shape for head dim `dh`: rows and keys per block, threads
+/// per row (dividing both dh and the keys).
+struct FlashShape {
+  int64_t rows = 16, keys = 16, parts = 1;
+  static std::optional<FlashShape> of(int64_t dh) {
+    if (dh > 256)
+      return std::nullopt;
+    FlashShape s;
+    if (dh > 128)
+      s.rows = s.keys = 8;
+    for (int64_t p : {8, 4, 2})
+      if (dh % p == 0 && s.keys % p == 0) {
+        s.parts = p;
+        break;
+      }
+    return s;
+  }
+};
+
+Value index(ImplicitLocOpBuilder &ib, int64_t v) {
+  return arith::ConstantIndexOp::create(ib, v);
+}
+Value add(ImplicitLocOpBuilder &ib, Value a, Value c) {
+  return arith::AddIOp::create(ib, a, c);
+}
+Value mul(ImplicitLocOpBuilder &ib, Value a, Value c) {
+  return arith::MulIOp::create(ib, a, c);
+}
+Value below(ImplicitLocOpBuilder &ib, Value a, Value c) {
+  return arith::CmpIOp::create(ib, arith::CmpIPredicate::ult, a, c);
+}
+
+/// `then` under `cond` (no results).
+void when(ImplicitLocOpBuilder &ib, Value cond,
+          function_ref<void(ImplicitLocOpBuilder &)> then) {
+  scf::IfOp::create(ib, cond, [&](OpBuilder &tb, Location loc) {
+    ImplicitLocOpBuilder lb(loc, tb);
+    then(lb);
+    scf::YieldOp::create(lb);
+  });
+}
+
+/// The flash kernel of one call (see the file comment).
+class FlashKernel {
+public:
+  FlashKernel(TensorBuilder &b, const AttentionHeads &a, FlashShape s)
+      : b(b), a(a), s(s) {}
+
+  /// The gated heads [B, T, H·Dh], as a buffer.
+  Value build() {
+    batch = b.dim(a.q, 0);
+    steps = b.dim(a.q, 1);
+    Values in = readBuffers(b, {a.q, a.k, a.v, a.gate});
+    q = in[0], k = in[1], v = in[2], gate = in[3];
+    out = allocBuffer(b, {batch, steps, b.index(a.heads * a.dh)});
+    Value tiles = arith::CeilDivUIOp::create(b, steps, b.index(s.rows));
+    Value blocks = arith::MulIOp::create(
+        b, batch, arith::MulIOp::create(b, b.index(a.heads), tiles));
+    auto grid = blockLoop(b, blocks);
+    ImplicitLocOpBuilder &kb = grid.first;
+    Value block = grid.second;
+    Value tile = arith::RemUIOp::create(kb, block, tiles);
+    Value rest = arith::DivUIOp::create(kb, block, tiles);
+    head = arith::RemUIOp::create(kb, rest, index(kb, a.heads));
+    bi = arith::DivUIOp::create(kb, rest, index(kb, a.heads));
+    kvHead = arith::DivUIOp::create(kb, head, index(kb, a.group()));
+    r0 = mul(kb, tile, index(kb, s.rows));
+    // Rows padded by a word: a warp's rows fall in distinct banks.
+    qs = workgroupBuffer(kb, {s.rows, a.dh + 1});
+    acc = workgroupBuffer(kb, {s.rows, a.dh + 1});
+    ks = workgroupBuffer(kb, {s.keys, a.dh + 1});
+    vs = workgroupBuffer(kb, {s.keys, a.dh + 1});
+    scores = workgroupBuffer(kb, {s.rows, s.keys});
+    runMax = workgroupBuffer(kb, {s.rows, s.parts});
+    runSum = workgroupBuffer(kb, {s.rows, s.parts});
+
+    threadLoop(
+        kb, s.parts, s.rows,
+        [&](ImplicitLocOpBuilder &ib, Value p, Value r) { start(ib, p, r); });
+    // Keys [0, min(T, r0 + rows)): the blocks past the tile's last row
+    // are never visited.
+    Value last =
+        arith::MinUIOp::create(kb, steps, add(kb, r0, index(kb, s.rows)));
+    Value keyBlocks = arith::CeilDivUIOp::create(kb, last, index(kb, s.keys));
+    scf::ForOp::create(kb, index(kb, 0), keyBlocks, index(kb, 1), ValueRange{},
+                       [&](OpBuilder &ob, Location loc, Value kbi, ValueRange) {
+                         ImplicitLocOpBuilder lb(loc, ob);
+                         Value k0 = mul(lb, kbi, index(lb, s.keys));
+                         threadLoop(lb, s.parts, s.rows,
+                                    [&](ImplicitLocOpBuilder &ib, Value p,
+                                        Value r) { stage(ib, p, r, k0); });
+                         threadLoop(lb, s.parts, s.rows,
+                                    [&](ImplicitLocOpBuilder &ib, Value p,
+                                        Value r) { score(ib, p, r, k0); });
+                         threadLoop(lb, s.parts, s.rows,
+                                    [&](ImplicitLocOpBuilder &ib, Value p,
+                                        Value r) { update(ib, p, r); });
+                         scf::YieldOp::create(lb);
+                       });
+    threadLoop(
+        kb, s.parts, s.rows,
+        [&](ImplicitLocOpBuilder &ib, Value p, Value r) { finish(ib, p, r); });
+    return out;
+  }
+
+private:
+  /// `body(d)` for the thread's dims d = p + parts·j, j < dh / parts.
+  void eachDim(ImplicitLocOpBuilder &ib, Value p,
+               function_ref<void(ImplicitLocOpBuilder &, Value)> body) {
+    scf::ForOp::create(ib, index(ib, 0), index(ib, a.dh / s.parts),
+                       index(ib, 1), ValueRange{},
+                       [&](OpBuilder &ob, Location loc, Value j, ValueRange) {
+                         ImplicitLocOpBuilder lb(loc, ob);
+                         body(lb, add(lb, p, mul(lb, j, index(lb, s.parts))));
+                         scf::YieldOp::create(lb);
+                       });
+  }
+
+  /// q's row staged (scaled by 1/√Dh), acc = 0, m = −∞, l = 0.
+  void start(ImplicitLocOpBuilder &ib, Value p, Value r) {
+    Value row = add(ib, r0, r);
+    Value inside = below(ib, row, steps);
+    Value scale = constF32(ib, 1.0 / std::sqrt(double(a.dh)));
+    eachDim(ib, p, [&](ImplicitLocOpBuilder &lb, Value d) {
+      auto value = scf::IfOp::create(
+          lb, inside,
+          [&](OpBuilder &tb, Location loc) {
+            ImplicitLocOpBuilder tl(loc, tb);
+            Value x = load(tl, q, {bi, row, head, d});
+            scf::YieldOp::create(
+                tl, ValueRange{arith::MulFOp::create(tl, x, scale)});
+          },
+          [&](OpBuilder &eb, Location loc) {
+            ImplicitLocOpBuilder el(loc, eb);
+            scf::YieldOp::create(el, ValueRange{constF32(el, 0)});
+          });
+      store(lb, value.getResult(0), qs, {r, d});
+      store(lb, constF32(lb, 0), acc, {r, d});
+    });
+    store(ib, constF32(ib, kMasked), runMax, {r, p});
+    store(ib, constF32(ib, 0), runSum, {r, p});
+  }
+
+  /// Keys and values [k0, k0 + keys) into workgroup memory, the block's
+  /// threads over their elements in order (coalesced along Dh).
+  void stage(ImplicitLocOpBuilder &ib, Value p, Value r, Value k0) {
+    int64_t threads = s.parts * s.rows, elements = s.keys * a.dh;
+    Value id = add(ib, mul(ib, r, index(ib, s.parts)), p);
+    scf::ForOp::create(
+        ib, id, index(ib, elements), index(ib, threads), ValueRange{},
+        [&](OpBuilder &ob, Location loc, Value e, ValueRange) {
+          ImplicitLocOpBuilder lb(loc, ob);
+          Value kk = arith::DivUIOp::create(lb, e, index(lb, a.dh));
+          Value d = arith::RemUIOp::create(lb, e, index(lb, a.dh));
+          Value key = add(lb, k0, kk);
+          auto values = scf::IfOp::create(
+              lb, below(lb, key, steps),
+              [&](OpBuilder &tb, Location tl) {
+                ImplicitLocOpBuilder in(tl, tb);
+                scf::YieldOp::create(
+                    in, ValueRange{load(in, k, {bi, key, kvHead, d}),
+                                   load(in, v, {bi, key, kvHead, d})});
+              },
+              [&](OpBuilder &eb, Location el) {
+                ImplicitLocOpBuilder out(el, eb);
+                Value zero = constF32(out, 0);
+                scf::YieldOp::create(out, ValueRange{zero, zero});
+              });
+          store(lb, values.getResult(0), ks, {kk, d});
+          store(lb, values.getResult(1), vs, {kk, d});
+          scf::YieldOp::create(lb);
+        });
+  }
+
+  /// Row r's scores against keys kk ≡ p (mod parts), −∞ past the row.
+  void score(ImplicitLocOpBuilder &ib, Value p, Value r, Value k0) {
+    int64_t mine = s.keys / s.parts;
+    Values keys;
+    for (int64_t i = 0; i < mine; ++i)
+      keys.push_back(add(ib, p, index(ib, i * s.parts)));
+    auto loop = scf::ForOp::create(
+        ib, index(ib, 0), index(ib, a.dh), index(ib, 1),
+        Values(mine, constF32(ib, 0)),
+        [&](OpBuilder &ob, Location loc, Value d, ValueRange dots) {
+          ImplicitLocOpBuilder lb(loc, ob);
+          Value x = load(lb, qs, {r, d});
+          Values next;
+          for (int64_t i = 0; i < mine; ++i)
+            next.push_back(math::FmaOp::create(
+                lb, x, load(lb, ks, {keys[i], d}), dots[i]));
+          scf::YieldOp::create(lb, next);
+        });
+    Value row = add(ib, r0, r);
+    for (int64_t i = 0; i < mine; ++i) {
+      Value late = arith::CmpIOp::create(ib, arith::CmpIPredicate::ugt,
+                                         add(ib, k0, keys[i]), row);
+      store(ib,
+            arith::SelectOp::create(ib, late, constF32(ib, kMasked),
+                                    loop.getResult(i)),
+            scores, {r, keys[i]});
+    }
+  }
+
+  /// The online softmax step of row r on the thread's dims.
+  void update(ImplicitLocOpBuilder &ib, Value p, Value r) {
+    Values sc;
+    Value m = load(ib, runMax, {r, p});
+    Value mNew = m;
+    for (int64_t kk = 0; kk < s.keys; ++kk) {
+      sc.push_back(load(ib, scores, {r, index(ib, kk)}));
+      mNew = arith::MaximumFOp::create(ib, mNew, sc.back());
+    }
+    auto expOf = [&](Value x) {
+      return math::ExpOp::create(ib, arith::SubFOp::create(ib, x, mNew));
+    };
+    Value alpha = expOf(m);
+    Value l = arith::MulFOp::create(ib, load(ib, runSum, {r, p}), alpha);
+    Values weights;
+    for (Value x : sc) {
+      weights.push_back(expOf(x));
+      l = arith::AddFOp::create(ib, l, weights.back());
+    }
+    eachDim(ib, p, [&](ImplicitLocOpBuilder &lb, Value d) {
+      Value sum = arith::MulFOp::create(lb, load(lb, acc, {r, d}), alpha);
+      for (int64_t kk = 0; kk < s.keys; ++kk)
+        sum = math::FmaOp::create(lb, weights[kk],
+                                  load(lb, vs, {index(lb, kk), d}), sum);
+      store(lb, sum, acc, {r, d});
+    });
+    store(ib, mNew, runMax, {r, p});
+    store(ib, l, runSum, {r, p});
+  }
+
+  /// o = acc / l ⊙ σ(gate) for row r inside the sequence.
+  void finish(ImplicitLocOpBuilder &ib, Value p, Value r) {
+    Value row = add(ib, r0, r);
+    when(ib, below(ib, row, steps), [&](ImplicitLocOpBuilder &lb) {
+      Value l = load(lb, runSum, {r, p});
+      Value base = mul(lb, head, index(lb, a.dh));
+      Value headGate =
+          a.headwise ? sigmoid(lb, load(lb, gate, {bi, row, head})) : Value();
+      eachDim(lb, p, [&](ImplicitLocOpBuilder &eb, Value d) {
+        Value col = add(eb, base, d);
+        Value g =
+            headGate ? headGate : sigmoid(eb, load(eb, gate, {bi, row, col}));
+        Value o = arith::DivFOp::create(eb, load(eb, acc, {r, d}), l);
+        store(eb, arith::MulFOp::create(eb, o, g), out, {bi, row, col});
+      });
+    });
+  }
+
+  TensorBuilder &b;
+  const AttentionHeads &a;
+  FlashShape s;
+  Value batch, steps, q, k, v, gate, out;
+  Value bi, head, kvHead, r0; ///< the block's batch row, head, first row
+  Value qs, acc, ks, vs, scores, runMax, runSum;
+};
+
+} // namespace
+
+FailureOr<Results> lowerGatedAttention(TensorBuilder &b, DictionaryAttr kernel,
+                                       Value fused) {
+  std::optional<FlashShape> shape =
+      FlashShape::of(kernel.getAs<IntegerAttr>("head_dim").getInt());
+  if (!shape)
+    return failure();
+  AttentionHeads a = AttentionHeads::of(b, kernel, fused);
+  return Results{bufferTensor(b, FlashKernel(b, a, *shape).build())};
+}
+
+} // namespace seqc
