@@ -75,7 +75,7 @@ np.save('wide.npy', rng.standard_normal((64, 1024, 256)).astype(np.float32))"
     for name in long wide; do
       for solver in newton sequential auto; do
         ./seqc-run "$name-$solver.so" --device=cuda --input "x=$name.npy" \
-          --repeat 5 2>&1 | tail -1 | sed "s/^/seqc $name $solver: /"
+          --weights "$name.safetensors" --repeat 5 2>&1 | tail -1 | sed "s/^/seqc $name $solver: /"
       done
       python3 - "$name" <<'PY'
 import json, struct, sys
