@@ -258,6 +258,27 @@ private:
         });
   }
 
+  /// Lane h's iterate at step t − 1, or its initial state for t = 0.
+  Values stateBefore(ImplicitLocOpBuilder &ib, Value h, Value t) {
+    Value later =
+        arith::CmpIOp::create(ib, arith::CmpIPredicate::ugt, t, index(ib, 0));
+    auto state = scf::IfOp::create(
+        ib, later,
+        [&](OpBuilder &tb, Location loc) {
+          ImplicitLocOpBuilder lb(loc, tb);
+          Value before = arith::SubIOp::create(lb, t, index(lb, 1));
+          Values s;
+          for (int i = 0; i < n; ++i)
+            s.push_back(load(lb, pc.states[i], {bi, before, h}));
+          scf::YieldOp::create(lb, s);
+        },
+        [&](OpBuilder &eb, Location loc) {
+          ImplicitLocOpBuilder lb(loc, eb);
+          scf::YieldOp::create(lb, initialAt(lb, pc, bi, h));
+        });
+    return Values(state.getResults());
+  }
+
   /// Phase 1 on segment y: its map (A, c), its residual, and the old
   /// iterate before it.
   void linearize(ImplicitLocOpBuilder &ib, Value h, Value y) {
@@ -265,23 +286,7 @@ private:
     Values w = weightsAt(ib, pc, h);
     SmallVector<Value, 2> mine = at(ib, h, y);
     // s⁰ before the segment: the initial state before step 0.
-    Value later =
-        arith::CmpIOp::create(ib, arith::CmpIPredicate::ugt, t0, index(ib, 0));
-    auto prev = scf::IfOp::create(
-        ib, later,
-        [&](OpBuilder &tb, Location loc) {
-          ImplicitLocOpBuilder lb(loc, tb);
-          Value t = arith::SubIOp::create(lb, t0, index(lb, 1));
-          Values s;
-          for (int i = 0; i < n; ++i)
-            s.push_back(load(lb, pc.states[i], {bi, t, h}));
-          scf::YieldOp::create(lb, s);
-        },
-        [&](OpBuilder &eb, Location loc) {
-          ImplicitLocOpBuilder lb(loc, eb);
-          scf::YieldOp::create(lb, initialAt(lb, pc, bi, h));
-        });
-    Values init(prev.getResults());
+    Values init = stateBefore(ib, h, t0);
     for (int i = 0; i < n; ++i)
       store(ib, init[i], before[i], mine);
     for (int i = 0; i < n * n; ++i) // A = I
@@ -399,24 +404,9 @@ private:
   /// (`worst`), or the sequential solve.
   void finish(ImplicitLocOpBuilder &ib, Value h, Value res, Value worst) {
     auto finals = [&](ImplicitLocOpBuilder &lb) {
-      Value any = arith::CmpIOp::create(lb, arith::CmpIPredicate::ugt, pc.steps,
-                                        index(lb, 0));
-      auto last = scf::IfOp::create(
-          lb, any,
-          [&](OpBuilder &tb, Location loc) {
-            ImplicitLocOpBuilder tl(loc, tb);
-            Value t = arith::SubIOp::create(tl, pc.steps, index(tl, 1));
-            Values s;
-            for (int i = 0; i < n; ++i)
-              s.push_back(load(tl, pc.states[i], {bi, t, h}));
-            scf::YieldOp::create(tl, s);
-          },
-          [&](OpBuilder &eb, Location loc) {
-            ImplicitLocOpBuilder el(loc, eb);
-            scf::YieldOp::create(el, initialAt(el, pc, bi, h));
-          });
+      Values last = stateBefore(lb, h, pc.steps);
       for (int i = 0; i < n; ++i)
-        store(lb, last.getResult(i), pc.final[i], {bi, h});
+        store(lb, last[i], pc.final[i], {bi, h});
     };
     if (worst) {
       store(ib, res, worst, {bi, h});
