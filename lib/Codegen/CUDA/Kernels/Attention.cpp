@@ -62,9 +62,6 @@ struct FlashShape {
   }
 };
 
-Value index(ImplicitLocOpBuilder &ib, int64_t v) {
-  return arith::ConstantIndexOp::create(ib, v);
-}
 Value add(ImplicitLocOpBuilder &ib, Value a, Value c) {
   return arith::AddIOp::create(ib, a, c);
 }
@@ -106,10 +103,10 @@ public:
     Value block = grid.second;
     Value tile = arith::RemUIOp::create(kb, block, tiles);
     Value rest = arith::DivUIOp::create(kb, block, tiles);
-    head = arith::RemUIOp::create(kb, rest, index(kb, a.heads));
-    bi = arith::DivUIOp::create(kb, rest, index(kb, a.heads));
-    kvHead = arith::DivUIOp::create(kb, head, index(kb, a.group()));
-    r0 = mul(kb, tile, index(kb, s.rows));
+    head = arith::RemUIOp::create(kb, rest, constIndex(kb, a.heads));
+    bi = arith::DivUIOp::create(kb, rest, constIndex(kb, a.heads));
+    kvHead = arith::DivUIOp::create(kb, head, constIndex(kb, a.group()));
+    r0 = mul(kb, tile, constIndex(kb, s.rows));
     // Rows padded by a word: a warp's rows fall in distinct banks.
     qs = workgroupBuffer(kb, {s.rows, a.dh + 1});
     acc = workgroupBuffer(kb, {s.rows, a.dh + 1});
@@ -125,12 +122,14 @@ public:
     // Keys [0, min(T, r0 + rows)): the blocks past the tile's last row
     // are never visited.
     Value last =
-        arith::MinUIOp::create(kb, steps, add(kb, r0, index(kb, s.rows)));
-    Value keyBlocks = arith::CeilDivUIOp::create(kb, last, index(kb, s.keys));
-    scf::ForOp::create(kb, index(kb, 0), keyBlocks, index(kb, 1), ValueRange{},
+        arith::MinUIOp::create(kb, steps, add(kb, r0, constIndex(kb, s.rows)));
+    Value keyBlocks =
+        arith::CeilDivUIOp::create(kb, last, constIndex(kb, s.keys));
+    scf::ForOp::create(kb, constIndex(kb, 0), keyBlocks, constIndex(kb, 1),
+                       ValueRange{},
                        [&](OpBuilder &ob, Location loc, Value kbi, ValueRange) {
                          ImplicitLocOpBuilder lb(loc, ob);
-                         Value k0 = mul(lb, kbi, index(lb, s.keys));
+                         Value k0 = mul(lb, kbi, constIndex(lb, s.keys));
                          threadLoop(lb, s.parts, s.rows,
                                     [&](ImplicitLocOpBuilder &ib, Value p,
                                         Value r) { stage(ib, p, r, k0); });
@@ -152,11 +151,12 @@ private:
   /// `body(d)` for the thread's dims d = p + parts·j, j < dh / parts.
   void eachDim(ImplicitLocOpBuilder &ib, Value p,
                function_ref<void(ImplicitLocOpBuilder &, Value)> body) {
-    scf::ForOp::create(ib, index(ib, 0), index(ib, a.dh / s.parts),
-                       index(ib, 1), ValueRange{},
+    scf::ForOp::create(ib, constIndex(ib, 0), constIndex(ib, a.dh / s.parts),
+                       constIndex(ib, 1), ValueRange{},
                        [&](OpBuilder &ob, Location loc, Value j, ValueRange) {
                          ImplicitLocOpBuilder lb(loc, ob);
-                         body(lb, add(lb, p, mul(lb, j, index(lb, s.parts))));
+                         body(lb,
+                              add(lb, p, mul(lb, j, constIndex(lb, s.parts))));
                          scf::YieldOp::create(lb);
                        });
   }
@@ -190,13 +190,13 @@ private:
   /// threads over their elements in order (coalesced along Dh).
   void stage(ImplicitLocOpBuilder &ib, Value p, Value r, Value k0) {
     int64_t threads = s.parts * s.rows, elements = s.keys * a.dh;
-    Value id = add(ib, mul(ib, r, index(ib, s.parts)), p);
+    Value id = add(ib, mul(ib, r, constIndex(ib, s.parts)), p);
     scf::ForOp::create(
-        ib, id, index(ib, elements), index(ib, threads), ValueRange{},
+        ib, id, constIndex(ib, elements), constIndex(ib, threads), ValueRange{},
         [&](OpBuilder &ob, Location loc, Value e, ValueRange) {
           ImplicitLocOpBuilder lb(loc, ob);
-          Value kk = arith::DivUIOp::create(lb, e, index(lb, a.dh));
-          Value d = arith::RemUIOp::create(lb, e, index(lb, a.dh));
+          Value kk = arith::DivUIOp::create(lb, e, constIndex(lb, a.dh));
+          Value d = arith::RemUIOp::create(lb, e, constIndex(lb, a.dh));
           Value key = add(lb, k0, kk);
           auto values = scf::IfOp::create(
               lb, below(lb, key, steps),
@@ -222,9 +222,9 @@ private:
     int64_t mine = s.keys / s.parts;
     Values keys;
     for (int64_t i = 0; i < mine; ++i)
-      keys.push_back(add(ib, p, index(ib, i * s.parts)));
+      keys.push_back(add(ib, p, constIndex(ib, i * s.parts)));
     auto loop = scf::ForOp::create(
-        ib, index(ib, 0), index(ib, a.dh), index(ib, 1),
+        ib, constIndex(ib, 0), constIndex(ib, a.dh), constIndex(ib, 1),
         Values(mine, constF32(ib, 0)),
         [&](OpBuilder &ob, Location loc, Value d, ValueRange dots) {
           ImplicitLocOpBuilder lb(loc, ob);
@@ -252,7 +252,7 @@ private:
     Value m = load(ib, runMax, {r, p});
     Value mNew = m;
     for (int64_t kk = 0; kk < s.keys; ++kk) {
-      sc.push_back(load(ib, scores, {r, index(ib, kk)}));
+      sc.push_back(load(ib, scores, {r, constIndex(ib, kk)}));
       mNew = arith::MaximumFOp::create(ib, mNew, sc.back());
     }
     auto expOf = [&](Value x) {
@@ -269,7 +269,7 @@ private:
       Value sum = arith::MulFOp::create(lb, load(lb, acc, {r, d}), alpha);
       for (int64_t kk = 0; kk < s.keys; ++kk)
         sum = math::FmaOp::create(lb, weights[kk],
-                                  load(lb, vs, {index(lb, kk), d}), sum);
+                                  load(lb, vs, {constIndex(lb, kk), d}), sum);
       store(lb, sum, acc, {r, d});
     });
     store(ib, mNew, runMax, {r, p});
@@ -281,7 +281,7 @@ private:
     Value row = add(ib, r0, r);
     when(ib, below(ib, row, steps), [&](ImplicitLocOpBuilder &lb) {
       Value l = load(lb, runSum, {r, p});
-      Value base = mul(lb, head, index(lb, a.dh));
+      Value base = mul(lb, head, constIndex(lb, a.dh));
       Value headGate =
           a.headwise ? sigmoid(lb, load(lb, gate, {bi, row, head})) : Value();
       eachDim(lb, p, [&](ImplicitLocOpBuilder &eb, Value d) {

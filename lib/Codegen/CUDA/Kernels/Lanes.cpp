@@ -31,6 +31,10 @@ SmallVector<Value> timeLoop(ImplicitLocOpBuilder &ib, Value from, Value to,
   return SmallVector<Value>(loop.getResults());
 }
 
+Value constIndex(ImplicitLocOpBuilder &ib, int64_t v) {
+  return arith::ConstantIndexOp::create(ib, v);
+}
+
 Value load(ImplicitLocOpBuilder &ib, Value buffer, ValueRange at) {
   return memref::LoadOp::create(ib, buffer, at);
 }

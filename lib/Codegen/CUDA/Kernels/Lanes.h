@@ -31,6 +31,7 @@ llvm::SmallVector<mlir::Value> timeLoop(mlir::ImplicitLocOpBuilder &ib,
                                         mlir::Value from, mlir::Value to,
                                         mlir::ValueRange init, StepFn step);
 
+mlir::Value constIndex(mlir::ImplicitLocOpBuilder &ib, int64_t v);
 mlir::Value load(mlir::ImplicitLocOpBuilder &ib, mlir::Value buffer,
                  mlir::ValueRange at);
 void store(mlir::ImplicitLocOpBuilder &ib, mlir::Value value,
