@@ -31,11 +31,9 @@
 #include "lib/Codegen/Common/Lowering/ParaRNNCell.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 
@@ -44,7 +42,6 @@ namespace seqc {
 namespace {
 
 using Values = SmallVector<Value>;
-using IT = utils::IteratorType;
 
 /// Newton's block: kLanes consecutive hidden units × kSegments pieces of
 /// the sequence, 512 threads. A warp is 4 lanes of 8 segments: each load
@@ -437,22 +434,6 @@ private:
   Value segResidual, laneResidual;
 };
 
-/// The largest of `values` [B, H] (0 when empty; NaN stays NaN).
-Value largest(TensorBuilder &b, Value values) {
-  auto scalar = RankedTensorType::get({}, b.getF32Type());
-  Value zero = linalg::FillOp::create(
-                   b, ValueRange{b.f32(0.0)},
-                   ValueRange{tensor::EmptyOp::create(b, scalar, ValueRange{})})
-                   .getResult(0);
-  Value worst = b.generic(
-      {values}, {b.identity(2)}, zero, AffineMap::get(2, 0, {}, b.getContext()),
-      SmallVector<IT>(2, IT::reduction),
-      [](ImplicitLocOpBuilder &ib, ValueRange a) {
-        return Values{arith::MaximumFOp::create(ib, a[1], a[0])};
-      });
-  return tensor::ExtractOp::create(b, worst, ValueRange{});
-}
-
 } // namespace
 
 Results lowerParaRNN(TensorBuilder &b, Checks &checks, DictionaryAttr kernel,
@@ -483,7 +464,7 @@ Results lowerParaRNN(TensorBuilder &b, Checks &checks, DictionaryAttr kernel,
                   walkLane(ib, pc, bi, h);
                 });
   } else if (Value worst = NewtonKernel(b, pc, solve).build()) {
-    Value res = largest(b, bufferTensor(b, worst));
+    Value res = largestElement(b, bufferTensor(b, worst));
     checks.failIf(
         b,
         arith::CmpFOp::create(b, arith::CmpFPredicate::UGT, res,

@@ -132,6 +132,11 @@ Results solveLinearRecurrence(TensorBuilder &b, mlir::ValueRange a,
                               mlir::ValueRange bv, mlir::ValueRange s,
                               int64_t chunk);
 
+/// The largest element of the f32 tensor `x` (any rank) as a scalar: 0
+/// when `x` is empty, NaN when an element is (a diverged Newton iterate
+/// never looks converged).
+mlir::Value largestElement(TensorBuilder &b, mlir::Value x);
+
 /// Building blocks (SPEC §4.1): linear, embedding, norms, add/mul, act,
 /// glu_mlp. A linear on spikes (seq-mark-spike-inputs) is a kernel call
 /// ("spike_linear"); one fused into its neuron is lowered with the neuron.

@@ -192,23 +192,8 @@ Results newtonBody(TensorBuilder &b, Checks &checks, const ParaOperands &po,
               out.push_back(res);
               return out;
             });
-        // The worst residual (NaN stays NaN: a diverged iterate never
-        // looks converged).
-        auto scalar = RankedTensorType::get({}, lb.getF32Type());
-        Value zero =
-            linalg::FillOp::create(
-                lb, ValueRange{lb.f32(0.0)},
-                ValueRange{tensor::EmptyOp::create(lb, scalar, ValueRange{})})
-                .getResult(0);
-        Value worst =
-            lb.generic({lin.back()}, {lb.identity(3)}, zero,
-                       AffineMap::get(3, 0, {}, lb.getContext()),
-                       SmallVector<IT>(3, IT::reduction),
-                       [](ImplicitLocOpBuilder &ib, ValueRange a) {
-                         return SmallVector<Value>{
-                             arith::MaximumFOp::create(ib, a[1], a[0])};
-                       });
-        Value res = tensor::ExtractOp::create(lb, worst, ValueRange{});
+        // The worst residual.
+        Value res = largestElement(lb, lin.back());
         Value more = arith::CmpFOp::create(lb, arith::CmpFPredicate::UGT, res,
                                            lb.f32(plan.tolerance));
         Value under =
@@ -310,6 +295,23 @@ Results paraRNN(TensorBuilder &b, OpTy op, Checks &checks) {
 }
 
 } // namespace
+
+Value largestElement(TensorBuilder &b, Value x) {
+  unsigned rank = cast<RankedTensorType>(x.getType()).getRank();
+  auto scalar = RankedTensorType::get({}, b.getF32Type());
+  Value zero = linalg::FillOp::create(
+                   b, ValueRange{b.f32(0.0)},
+                   ValueRange{tensor::EmptyOp::create(b, scalar, ValueRange{})})
+                   .getResult(0);
+  Value largest = b.generic({x}, {b.identity(rank)}, zero,
+                            AffineMap::get(rank, 0, {}, b.getContext()),
+                            SmallVector<IT>(rank, IT::reduction),
+                            [](ImplicitLocOpBuilder &ib, ValueRange a) {
+                              return SmallVector<Value>{
+                                  arith::MaximumFOp::create(ib, a[1], a[0])};
+                            });
+  return tensor::ExtractOp::create(b, largest, ValueRange{});
+}
 
 Values paraCellScalars(ImplicitLocOpBuilder &ib, bool lstm, ValueRange s,
                        ValueRange p, ValueRange w, Values *jacobian) {
