@@ -21,10 +21,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=build/gpu-bench-attention
 weights() {  # the layer's weights, N(0, 1/d), into $dir/attention.safetensors
-  python3 - "$dir/attention.safetensors" <<'PY'
+  PYTHONPATH=python python3 - "$dir/attention.safetensors" <<'PY'
 import sys
 import numpy as np
-sys.path.insert(0, "python")
 from seqc.safetensors_io import write_arrays
 rng = np.random.default_rng(0)
 d, q, kv = 4096, 32 * 128, 8 * 128
@@ -56,6 +55,7 @@ JSON
 run)
   nvidia-smi -L
   weights
+  export PYTHONPATH="$PWD/bench:$PWD/python"
   cd "$dir"
   python3 -c "import numpy as np; np.save('x.npy', np.random.default_rng(1)
     .standard_normal((1, 4096, 4096)).astype(np.float32))"
@@ -63,17 +63,13 @@ run)
     ./seqc-run attention.so --device=cuda --weights attention.safetensors \
       --input x=x.npy --repeat 5 --output-dir out 2>&1 | tail -1 | sed "s/^/seqc cuda f32 flash kernel: /"
     python3 - <<'PY'
-import json, struct
 import numpy as np
 import torch
 import torch.nn.functional as F
-with open("attention.safetensors", "rb") as f:
-    n = struct.unpack("<Q", f.read(8))[0]
-    header = json.loads(f.read(n)); data = f.read()
-W = {k.split(".")[1]: torch.from_numpy(np.frombuffer(
-        data, np.float32, int(np.prod(v["shape"])), v["data_offsets"][0])
-        .reshape(v["shape"]).copy()).cuda() for k, v in header.items()
-     if k != "__metadata__"}
+from cuda_timing import median_ms
+from seqc.safetensors_io import read_arrays
+W = {k.split(".")[1]: torch.from_numpy(a).cuda()
+     for k, a in read_arrays("attention.safetensors")[0].items()}
 x = torch.from_numpy(np.load("x.npy")).cuda()
 H, Hkv, Dh, T = 32, 8, 128, x.shape[1]
 i = torch.arange(Dh // 2, dtype=torch.float64, device="cuda")
@@ -95,12 +91,6 @@ def layer(dtype, backend):
                                            enable_gqa=True)
     o = o.transpose(1, 2).reshape(1, T, H * Dh) * torch.sigmoid(xx @ w["gate_proj"].T)
     return o @ w["o_proj"].T
-def median_ms(fn, n=5):
-    s, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    fn(); torch.cuda.synchronize(); ms = []
-    for _ in range(n):
-        s.record(); fn(); e.record(); e.synchronize(); ms.append(s.elapsed_time(e))
-    return sorted(ms)[n // 2]
 B = torch.nn.attention.SDPBackend
 want = layer(torch.float32, [B.EFFICIENT_ATTENTION, B.MATH]).cpu().numpy()
 got = np.load("out/y.npy")
@@ -109,7 +99,7 @@ print(f"seqc vs torch f32: max rel err "
 for name, dtype, backend in (("bf16 SDPA flash", torch.bfloat16, [B.FLASH_ATTENTION]),
                              ("f32 SDPA", torch.float32, [B.EFFICIENT_ATTENTION, B.MATH])):
     print(f"torch {torch.__version__} {name} layer: median "
-          f"{median_ms(lambda: layer(dtype, backend)):.3f} ms")
+          f"{median_ms(lambda: layer(dtype, backend), 5):.3f} ms")
 PY
   done
   ;;

@@ -47,6 +47,7 @@ JSON
   ;;
 run)
   nvidia-smi -L
+  export PYTHONPATH="$PWD/bench:$PWD/python"
   cd "$dir"
   python3 -c "import numpy as np; np.save('x.npy', np.random.default_rng(0)
     .standard_normal((8, 1024, 2048)).astype(np.float32))"
@@ -59,20 +60,15 @@ run)
       --input x=x.npy --repeat 5 2>&1 | tail -1 | sed 's/^/seqc cuda, own tiles: /'
     python3 - <<'PY'
 import torch
+from cuda_timing import median_ms
 x = torch.randn(8, 1024, 2048, device="cuda")
 w = torch.randn(2048, 2048, device="cuda")
-def median_ms(fn, n=20):
-    s, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    fn(); torch.cuda.synchronize(); ms = []
-    for _ in range(n):
-        s.record(); fn(); e.record(); e.synchronize(); ms.append(s.elapsed_time(e))
-    return sorted(ms)[n // 2]
 flop = 2 * 8 * 1024 * 2048 * 2048
 for name, tf32, dtype in (("f32", False, torch.float32), ("tf32", True, torch.float32),
                           ("bf16", False, torch.bfloat16)):
     torch.backends.cuda.matmul.allow_tf32 = tf32
     xa, wa = x.to(dtype), w.to(dtype)
-    ms = median_ms(lambda: torch.nn.functional.linear(xa, wa))
+    ms = median_ms(lambda: torch.nn.functional.linear(xa, wa), 20)
     print(f"torch {torch.__version__} {name}: median {ms:.3f} ms, "
           f"{flop / ms / 1e9:.1f} TFLOP/s")
 PY

@@ -27,9 +27,10 @@ prepare)
   flags=(--target=cuda --gpu-arch=sm_90 --cpu=x86-64-v3)
   for shape in "long 4 16384 256" "wide 64 1024 1024"; do
     read -r name b t h <<< "$shape"
-    /usr/bin/python3 - "$dir/$name.safetensors" "$h" <<'PY'
-import json, struct, sys
+    PYTHONPATH=python /usr/bin/python3 - "$dir/$name.safetensors" "$h" <<'PY'
+import sys
 import numpy as np
+from seqc.safetensors_io import write_arrays
 path, h = sys.argv[1], int(sys.argv[2])
 rng = np.random.default_rng(0)
 tensors = {}
@@ -37,16 +38,7 @@ for g in "zrh":
     tensors[f"p.B_{g}"] = rng.uniform(-0.06, 0.06, (h, 256))
     tensors[f"p.b_{g}"] = rng.uniform(-0.5, 0.5, h)
     tensors[f"p.A_{g}"] = rng.uniform(-0.9, 0.9, h)
-header, blobs, offset = {}, [], 0
-for name, a in tensors.items():
-    blob = a.astype("<f4").tobytes()
-    header[name] = {"dtype": "F32", "shape": list(a.shape),
-                    "data_offsets": [offset, offset + len(blob)]}
-    blobs.append(blob)
-    offset += len(blob)
-text = json.dumps(header).encode()
-with open(path, "wb") as f:
-    f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+write_arrays(path, {k: v.astype(np.float32) for k, v in tensors.items()})
 PY
     for solver in newton sequential auto; do
       cat > "$dir/$name-$solver.json" <<JSON
@@ -65,6 +57,7 @@ JSON
   ;;
 run)
   nvidia-smi -L
+  export PYTHONPATH="$PWD/bench:$PWD/python"
   cd "$dir"
   python3 -c "
 import numpy as np
@@ -78,16 +71,14 @@ np.save('wide.npy', rng.standard_normal((64, 1024, 256)).astype(np.float32))"
           --weights "$name.safetensors" --repeat 5 2>&1 | tail -1 | sed "s/^/seqc $name $solver: /"
       done
       python3 - "$name" <<'PY'
-import json, struct, sys
+import sys
 import numpy as np
 import torch
+from cuda_timing import median_ms
+from seqc.safetensors_io import read_arrays
 name = sys.argv[1]
-with open(f"{name}.safetensors", "rb") as f:
-    n = struct.unpack("<Q", f.read(8))[0]
-    header = json.loads(f.read(n)); data = f.read()
-w = {k: torch.from_numpy(np.frombuffer(data, np.float32, int(np.prod(v["shape"])),
-                                       v["data_offsets"][0]).reshape(v["shape"]).copy()).cuda()
-     for k, v in header.items()}
+w = {k: torch.from_numpy(a).cuda()
+     for k, a in read_arrays(f"{name}.safetensors")[0].items()}
 x = torch.from_numpy(np.load(f"{name}.npy")).cuda()
 def gru():  # SPEC 4.3's diagonal GRU, the projections hoisted
     p = {g: x @ w[f"p.B_{g}"].T + w[f"p.b_{g}"] for g in "zrh"}
@@ -100,10 +91,7 @@ def gru():  # SPEC 4.3's diagonal GRU, the projections hoisted
         h = h + z * (c - h)
         ys.append(h)
     return torch.stack(ys, 1)
-s, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-gru(); torch.cuda.synchronize()
-s.record(); gru(); e.record(); e.synchronize()
-print(f"torch {torch.__version__} eager loop {name}: {s.elapsed_time(e):.3f} ms")
+print(f"torch {torch.__version__} eager loop {name}: {median_ms(gru, 1):.3f} ms")
 PY
     done
   done

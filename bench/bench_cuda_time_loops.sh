@@ -40,6 +40,7 @@ JSON
   ;;
 run)
   nvidia-smi -L
+  export PYTHONPATH="$PWD/bench:$PWD/python"
   cd "$dir"
   python3 -c "import numpy as np; np.save('x.npy', np.random.default_rng(0)
     .uniform(0, 1.5, (64, 128, 65536)).astype(np.float32))"
@@ -52,13 +53,8 @@ run)
     python3 - <<'PY'
 import numpy as np
 import torch
+from cuda_timing import median_ms
 x = torch.from_numpy(np.load("x.npy")).cuda().transpose(0, 1).contiguous()
-def median_ms(fn, n=10):
-    s, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    fn(); torch.cuda.synchronize(); ms = []
-    for _ in range(n):
-        s.record(); fn(); e.record(); e.synchronize(); ms.append(s.elapsed_time(e))
-    return sorted(ms)[n // 2]
 def lif():  # x [T, B, N], SpikingJelly's step order
     v = torch.zeros_like(x[0]); out = torch.empty_like(x)
     for t in range(x.shape[0]):
@@ -69,7 +65,7 @@ def lif():  # x [T, B, N], SpikingJelly's step order
     return out, v
 gb = 2 * x.numel() * 4 / 1e9
 for name, fn in (("torch eager loop", lif), ("torch copy of x", x.clone)):
-    ms = median_ms(fn)
+    ms = median_ms(fn, 10)
     print(f"{name} ({torch.__version__}): median {ms:.3f} ms, {gb / ms:.0f} GB/s")
 PY
   done
