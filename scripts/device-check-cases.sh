@@ -22,6 +22,13 @@ done
 # The flash kernel's shapes: head dims 2 to 136 and 264 (the common body).
 check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op gated_attention --cases 16 \
   --work-dir "$WORK/gated_attention"
+# gla_core's kernels: chunkwise (chunks of 16 and 8), decode steps, the
+# common body past the workgroup memory; the step kernel for the
+# recurrent form.
+check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op gla_core --cases 12 --seed 3 \
+  --work-dir "$WORK/gla-kernels"
+check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op gla_core --cases 6 --seed 4 \
+  --work-dir "$WORK/gla-steps" '--compile-flag=--pass-options=seq-chunk-gla{form=recurrent}'
 check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op gla --cases 3 \
   --work-dir "$WORK/gla-chunked" \
   '--compile-flag=--pass-options=seq-chunk-gla{form=chunked chunk=16 subchunk=4}'

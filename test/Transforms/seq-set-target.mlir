@@ -16,9 +16,10 @@
 // KIND: Cannot find option named 'tpu'
 
 // One GLA head of 16 value columns: on 2 CPU threads recurrent (the
-// chunkwise form does about 18 times the work); on a GPU chunked.
+// chunkwise form does about 18 times the work); on a GPU chunked, in
+// chunks of 16 (CUDA's kernel has no sub-chunks).
 // CPU-GLA: seq.gla_form = #seq.gla_form<method = recurrent>
-// CUDA-GLA: seq.gla_form = #seq.gla_form<method = chunked, chunk = 64, subchunk = 16>
+// CUDA-GLA: seq.gla_form = #seq.gla_form<method = chunked, chunk = 16, subchunk = 16>
 func.func @few_tasks(%q: tensor<1x?x64xf32>, %v: tensor<1x?x16xf32>) -> (tensor<1x?x16xf32>, tensor<1x1x64x16xf32>) {
   %o, %s = seq.gla_core %q, %q, %v, %q {heads = 1 : i64, scale = 0.125 : f64} : (tensor<1x?x64xf32>, tensor<1x?x64xf32>, tensor<1x?x16xf32>, tensor<1x?x64xf32>) -> (tensor<1x?x16xf32>, tensor<1x1x64x16xf32>)
   return %o, %s : tensor<1x?x16xf32>, tensor<1x1x64x16xf32>

@@ -19,8 +19,12 @@ using seq::StateLayout;
 
 namespace {
 
-/// Steps per chunk of scans and of chunkwise GLA: one chunk per block.
-constexpr int64_t kChunk = 64, kSubChunk = 16;
+/// Steps per chunk of scans: one chunk per block.
+constexpr int64_t kChunk = 64;
+/// Steps per chunk of chunkwise GLA (Kernels/GLA.cpp): a block's chunk of
+/// q, k and the gates in workgroup memory beside its slice of the state
+/// (16 steps of 128 key dims and a 128 × 32 slice: 44 KB).
+constexpr int64_t kGLAChunk = 16;
 /// The most state elements for which Newton pays: a sixteenth of an
 /// H100's resident threads.
 constexpr int64_t kNewtonStates = 16384;
@@ -45,10 +49,9 @@ public:
            r.batch * r.width * r.n <= kNewtonStates;
   }
   bool chunkedGLAPays(const GLAShape &) const override { return true; }
-  int64_t glaChunk() const override { return kChunk; }
-  int64_t glaSubChunk(int64_t chunk) const override {
-    return std::min(kSubChunk, chunk);
-  }
+  int64_t glaChunk() const override { return kGLAChunk; }
+  /// The CUDA kernel has no sub-chunks (the CPU's register tiles).
+  int64_t glaSubChunk(int64_t chunk) const override { return chunk; }
   StateLayout glaState(const GLAShape &) const override {
     return StateLayout::kv;
   }

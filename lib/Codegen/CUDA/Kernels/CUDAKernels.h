@@ -17,9 +17,9 @@
 namespace seqc {
 
 /// The CUDA target's own kernel for `call` (neurons, neurons_linear, wkv,
-/// a sequential linear_recurrence, para_rnn, gated_attention), built at
-/// `b`; failure where
-/// it has none. Its run-time checks report through `checks`.
+/// a sequential linear_recurrence, para_rnn, gated_attention, gla_core),
+/// built at `b`; failure where it has none. Its run-time checks report through
+/// `checks`.
 mlir::FailureOr<Results>
 lowerCUDAKernelCall(TensorBuilder &b, mlir::func::CallOp call, Checks &checks);
 
@@ -40,6 +40,13 @@ Results lowerSequentialScan(TensorBuilder &b, mlir::ValueRange operands);
 mlir::FailureOr<Results> lowerGatedAttention(TensorBuilder &b,
                                              mlir::DictionaryAttr kernel,
                                              mlir::Value fused);
+
+/// gla_core (GLA.cpp): (o [B, T, H·V], S [B, H, K, V]) by the chunkwise
+/// kernel, or the step kernel for decode steps and the recurrent form;
+/// failure for key dims whose chunk does not fit a block.
+mlir::FailureOr<Results> lowerGLACore(TensorBuilder &b,
+                                      mlir::DictionaryAttr kernel,
+                                      mlir::ValueRange operands);
 
 /// para_gru / para_lstm's recurrence (a "para_rnn" call's operands),
 /// sequential or by Newton (ParaRNN.cpp): (y, h_T[, c_T]).

@@ -40,11 +40,13 @@ FailureOr<Results> lowerCUDAKernelCall(TensorBuilder &b, func::CallOp call,
     results = lowerSequentialScan(b, operands);
   } else if (name == "para_rnn") {
     results = lowerParaRNN(b, checks, kernel, operands);
-  } else if (name == "gated_attention") {
-    FailureOr<Results> flash = lowerGatedAttention(b, kernel, operands[0]);
-    if (failed(flash))
+  } else if (name == "gated_attention" || name == "gla_core") {
+    FailureOr<Results> own = name == "gla_core"
+                                 ? lowerGLACore(b, kernel, operands)
+                                 : lowerGatedAttention(b, kernel, operands[0]);
+    if (failed(own))
       return failure();
-    results = *flash;
+    results = *own;
   } else {
     return failure();
   }

@@ -1,0 +1,487 @@
+//===- GLA.cpp - gla_core on the GPU: chunkwise and decode kernels --------===//
+//
+// CUDA's kernels for the "gla_core" call. The common body's chunkwise
+// form is tensors whose chunks each become one GPU thread, with the pass
+// along the chunks a host loop of launches. Here one launch: a block per
+// (batch row, head, tile of `cols` value columns) carries its slice of the
+// state S [K, cols] in workgroup memory along the whole sequence, a chunk
+// of C steps at a time, six thread loops per chunk:
+//   1. stage q, k and the gates g (normalized: log σ(g) / gate_norm) of
+//      the chunk's steps, and v's tile (zeros past the sequence);
+//   2. b_j = Σ_{i ≤ j} g_i per key dim, and b_last;
+//   3. the intra-chunk scores A[j, i] = scale Σ_k q_jk k_ik e^{b_jk − b_ik}
+//      for i ≤ j (the exponent per pair, ≤ 0 whatever the gates);
+//   4. q̃ = scale·q e^{b}, k̂ = k e^{b_last − b} in place;
+//   5. o_j = q̃_j S + Σ_{i ≤ j} A[j, i] v_i (S: the state before the chunk);
+//   6. S = e^{b_last} ⊙ S + Σ_j k̂_jᵀ v_j.
+// Every block recomputes its chunk's scores (C²·K) for its value tile;
+// the products are K·C·cols each way. A decode step (T = 1, chosen at run
+// time) and the recurrent form take a lighter kernel over the same blocks:
+// per step, stage q_t, k_t, e^{g_t}, v_t; each thread updates its rows of
+// S (S = e^{g} ⊙ S + k v) and sums q·S over them; one thread per column
+// adds the partial sums. Key dims whose chunk does not fit the workgroup
+// memory keep the common body.
+//
+//===----------------------------------------------------------------------===//
+#include "CUDAKernels.h"
+#include "Lanes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+
+namespace seqc {
+
+namespace {
+
+using IB = ImplicitLocOpBuilder;
+using Values = SmallVector<Value>;
+
+/// Threads per block.
+constexpr int64_t kThreads = 256;
+/// The most workgroup memory a block's buffers take (static shared
+/// memory ends at 48 KiB).
+constexpr int64_t kSharedBytes = 46 * 1024;
+
+/// The blocks' shape: steps per chunk, value columns per block (the
+/// threads' x; kThreads / cols their y).
+struct GLATile {
+  int64_t chunk, cols;
+
+  int64_t rows() const { return kThreads / cols; }
+  /// Bytes of workgroup memory for key dim `k`.
+  int64_t bytes(int64_t k) const {
+    return 4 *
+           (3 * chunk * (k + 1) + k * cols + chunk * cols + chunk * chunk + k);
+  }
+  /// The tile for key dim `k`, value dim `v` and at most `chunk` steps:
+  /// cols the power of two covering v up to 32, then the chunk and the
+  /// columns halved (to 8 each) until the buffers fit; none past that.
+  static std::optional<GLATile> of(int64_t k, int64_t v, int64_t chunk) {
+    GLATile t{chunk, 1};
+    while (t.cols < std::min<int64_t>(v, 32))
+      t.cols *= 2;
+    while (t.bytes(k) > kSharedBytes && t.chunk > 8)
+      t.chunk = std::max<int64_t>(8, t.chunk / 2);
+    while (t.bytes(k) > kSharedBytes && t.cols > 8)
+      t.cols /= 2;
+    if (t.bytes(k) > kSharedBytes)
+      return std::nullopt;
+    return t;
+  }
+};
+
+Value add(IB &ib, Value a, Value c) { return arith::AddIOp::create(ib, a, c); }
+Value mul(IB &ib, Value a, Value c) { return arith::MulIOp::create(ib, a, c); }
+Value div(IB &ib, Value a, int64_t c) {
+  return arith::DivUIOp::create(ib, a, constIndex(ib, c));
+}
+Value rem(IB &ib, Value a, int64_t c) {
+  return arith::RemUIOp::create(ib, a, constIndex(ib, c));
+}
+Value below(IB &ib, Value a, Value c) {
+  return arith::CmpIOp::create(ib, arith::CmpIPredicate::ult, a, c);
+}
+Value addF(IB &ib, Value a, Value c) { return arith::AddFOp::create(ib, a, c); }
+Value mulF(IB &ib, Value a, Value c) { return arith::MulFOp::create(ib, a, c); }
+Value fma(IB &ib, Value a, Value c, Value d) {
+  return math::FmaOp::create(ib, a, c, d);
+}
+Value expF(IB &ib, Value x) { return math::ExpOp::create(ib, x); }
+
+/// `body(i)` for i in [from, to) by `step`.
+void loop(IB &ib, Value from, Value to, int64_t step,
+          function_ref<void(IB &, Value)> body) {
+  scf::ForOp::create(ib, from, to, constIndex(ib, step), ValueRange{},
+                     [&](OpBuilder &ob, Location loc, Value i, ValueRange) {
+                       IB lb(loc, ob);
+                       body(lb, i);
+                       scf::YieldOp::create(lb);
+                     });
+}
+
+/// Σ over i in [from, to) of `term(i)`, from `init`.
+Value sum(IB &ib, Value from, Value to, int64_t step, Value init,
+          function_ref<Value(IB &, Value i, Value acc)> term) {
+  return scf::ForOp::create(
+             ib, from, to, constIndex(ib, step), ValueRange{init},
+             [&](OpBuilder &ob, Location loc, Value i, ValueRange acc) {
+               IB lb(loc, ob);
+               scf::YieldOp::create(lb, ValueRange{term(lb, i, acc[0])});
+             })
+      .getResult(0);
+}
+
+/// `load()` where `cond`, else 0.
+Value loadIf(IB &ib, Value cond, function_ref<Value(IB &)> load) {
+  return scf::IfOp::create(
+             ib, cond,
+             [&](OpBuilder &tb, Location loc) {
+               IB lb(loc, tb);
+               scf::YieldOp::create(lb, ValueRange{load(lb)});
+             },
+             [&](OpBuilder &eb, Location loc) {
+               IB lb(loc, eb);
+               scf::YieldOp::create(lb, ValueRange{constF32(lb, 0)});
+             })
+      .getResult(0);
+}
+
+void when(IB &ib, Value cond, function_ref<void(IB &)> then) {
+  scf::IfOp::create(ib, cond, [&](OpBuilder &tb, Location loc) {
+    IB lb(loc, tb);
+    then(lb);
+    scf::YieldOp::create(lb);
+  });
+}
+
+/// gla_core's operands: q, k, v, g [B, T, width] buffers whose head h's
+/// dims sit at columns offset + h·dim + i, the initial state, the sizes.
+struct Operands {
+  Value q, k, v, g, s0;
+  int64_t qOff = 0, kOff = 0, vOff = 0, gOff = 0;
+  int64_t heads, keyDim, valueDim;
+  double scale, gateNorm;
+};
+
+/// The kernels of one call: both build the same outputs (o [B, T, H·V],
+/// S [B, H, K, V]) over the same blocks.
+class GLAKernels {
+public:
+  GLAKernels(const Operands &in, GLATile tile) : in(in), tile(tile) {}
+
+  /// The chunkwise kernel (see the file comment) at `b`.
+  Results chunkwise(TensorBuilder &b) {
+    Value chunks = arith::CeilDivUIOp::create(b, steps(b), b.index(tile.chunk));
+    return build(b, [&](IB &kb) {
+      int64_t c = tile.chunk, keys = in.keyDim, cols = tile.cols;
+      Value qs = workgroupBuffer(kb, {c, keys + 1}); // rows padded by a word
+      Value ks = workgroupBuffer(kb, {c, keys + 1});
+      Value cum = workgroupBuffer(kb, {c, keys + 1});
+      Value vs = workgroupBuffer(kb, {c, cols});
+      Value scores = workgroupBuffer(kb, {c, c});
+      Value last = workgroupBuffer(kb, {keys});
+      loop(kb, constIndex(kb, 0), chunks, 1, [&](IB &lb, Value ci) {
+        Value t0 = mul(lb, ci, constIndex(lb, c));
+        // 1. Stage the chunk.
+        threads(lb, [&](IB &ib, Value x, Value y, Value id) {
+          strided(ib, id, c * keys, [&](IB &eb, Value e) {
+            Value j = div(eb, e, keys), i = rem(eb, e, keys);
+            Value t = add(eb, t0, j);
+            Value inside = below(eb, t, T);
+            store(eb,
+                  loadIf(eb, inside,
+                         [&](IB &l) { return key(l, q, in.qOff, t, i); }),
+                  qs, {j, i});
+            store(eb,
+                  loadIf(eb, inside,
+                         [&](IB &l) { return key(l, k, in.kOff, t, i); }),
+                  ks, {j, i});
+            store(eb, loadIf(eb, inside, [&](IB &l) { return gate(l, t, i); }),
+                  cum, {j, i});
+          });
+          strided(ib, id, c * cols, [&](IB &eb, Value e) {
+            Value j = div(eb, e, cols), x = rem(eb, e, cols);
+            store(eb, value(eb, add(eb, t0, j), x), vs, {j, x});
+          });
+        });
+        // 2. The gates' cumulative sums.
+        threads(lb, [&](IB &ib, Value, Value, Value id) {
+          strided(ib, id, keys, [&](IB &eb, Value i) {
+            Value total = sum(eb, constIndex(eb, 0), constIndex(eb, c), 1,
+                              constF32(eb, 0), [&](IB &sb, Value j, Value r) {
+                                Value next = addF(sb, r, load(sb, cum, {j, i}));
+                                store(sb, next, cum, {j, i});
+                                return next;
+                              });
+            store(eb, total, last, {i});
+          });
+        });
+        // 3. The intra-chunk scores.
+        threads(lb, [&](IB &ib, Value, Value, Value id) {
+          strided(ib, id, c * c, [&](IB &eb, Value e) {
+            Value j = div(eb, e, c), i = rem(eb, e, c);
+            Value causal =
+                arith::CmpIOp::create(eb, arith::CmpIPredicate::ule, i, j);
+            Value a = loadIf(eb, causal, [&](IB &sb) {
+              Value dot =
+                  sum(sb, constIndex(sb, 0), constIndex(sb, keys), 1,
+                      constF32(sb, 0), [&](IB &db, Value d, Value acc) {
+                        Value decay = expF(
+                            db, arith::SubFOp::create(db, load(db, cum, {j, d}),
+                                                      load(db, cum, {i, d})));
+                        return fma(db,
+                                   mulF(db, load(db, qs, {j, d}),
+                                        load(db, ks, {i, d})),
+                                   decay, acc);
+                      });
+              return mulF(sb, constF32(sb, in.scale), dot);
+            });
+            store(eb, a, scores, {j, i});
+          });
+        });
+        // 4. q̃ = scale·q e^{b}, k̂ = k e^{b_last − b}.
+        threads(lb, [&](IB &ib, Value, Value, Value id) {
+          strided(ib, id, c * keys, [&](IB &eb, Value e) {
+            Value j = div(eb, e, keys), i = rem(eb, e, keys);
+            Value b = load(eb, cum, {j, i});
+            store(eb,
+                  mulF(eb,
+                       mulF(eb, constF32(eb, in.scale), load(eb, qs, {j, i})),
+                       expF(eb, b)),
+                  qs, {j, i});
+            store(eb,
+                  mulF(eb, load(eb, ks, {j, i}),
+                       expF(eb,
+                            arith::SubFOp::create(eb, load(eb, last, {i}), b))),
+                  ks, {j, i});
+          });
+        });
+        // 5. The chunk's outputs, with S before the chunk.
+        threads(lb, [&](IB &ib, Value x, Value y, Value) {
+          loop(ib, y, constIndex(ib, c), tile.rows(), [&](IB &jb, Value j) {
+            Value o = sum(jb, constIndex(jb, 0), constIndex(jb, keys), 1,
+                          constF32(jb, 0), [&](IB &db, Value d, Value acc) {
+                            return fma(db, load(db, qs, {j, d}),
+                                       load(db, state, {d, x}), acc);
+                          });
+            o = sum(jb, constIndex(jb, 0), add(jb, j, constIndex(jb, 1)), 1, o,
+                    [&](IB &db, Value i, Value acc) {
+                      return fma(db, load(db, scores, {j, i}),
+                                 load(db, vs, {i, x}), acc);
+                    });
+            writeOutput(jb, o, add(jb, t0, j), x);
+          });
+        });
+        // 6. S = e^{b_last} ⊙ S + Σ_j k̂_jᵀ v_j.
+        threads(lb, [&](IB &ib, Value x, Value y, Value) {
+          loop(ib, y, constIndex(ib, keys), tile.rows(), [&](IB &db, Value d) {
+            Value s = mulF(db, expF(db, load(db, last, {d})),
+                           load(db, state, {d, x}));
+            s = sum(db, constIndex(db, 0), constIndex(db, c), 1, s,
+                    [&](IB &jb, Value j, Value acc) {
+                      return fma(jb, load(jb, ks, {j, d}), load(jb, vs, {j, x}),
+                                 acc);
+                    });
+            store(db, s, state, {d, x});
+          });
+        });
+      });
+    });
+  }
+
+  /// The step-by-step kernel (decode and the recurrent form) at `b`.
+  Results stepwise(TensorBuilder &b) {
+    return build(b, [&](IB &kb) {
+      int64_t keys = in.keyDim, cols = tile.cols, rows = tile.rows();
+      Value qs = workgroupBuffer(kb, {keys});
+      Value ks = workgroupBuffer(kb, {keys});
+      Value decay = workgroupBuffer(kb, {keys});
+      Value vs = workgroupBuffer(kb, {cols});
+      Value partial = workgroupBuffer(kb, {rows, cols});
+      loop(kb, constIndex(kb, 0), T, 1, [&](IB &lb, Value t) {
+        threads(lb, [&](IB &ib, Value x, Value y, Value id) {
+          strided(ib, id, keys, [&](IB &eb, Value i) {
+            store(eb,
+                  mulF(eb, constF32(eb, in.scale), key(eb, q, in.qOff, t, i)),
+                  qs, {i});
+            store(eb, key(eb, k, in.kOff, t, i), ks, {i});
+            store(eb, expF(eb, gate(eb, t, i)), decay, {i});
+          });
+          strided(ib, id, cols, [&](IB &eb, Value x) {
+            store(eb, value(eb, t, x), vs, {x});
+          });
+        });
+        threads(lb, [&](IB &ib, Value x, Value y, Value) {
+          Value v = load(ib, vs, {x});
+          Value part = sum(ib, y, constIndex(ib, keys), rows, constF32(ib, 0),
+                           [&](IB &db, Value d, Value acc) {
+                             Value s = fma(db, load(db, decay, {d}),
+                                           load(db, state, {d, x}),
+                                           mulF(db, load(db, ks, {d}), v));
+                             store(db, s, state, {d, x});
+                             return fma(db, load(db, qs, {d}), s, acc);
+                           });
+          store(ib, part, partial, {y, x});
+        });
+        threads(lb, [&](IB &ib, Value x, Value y, Value) {
+          Value first = arith::CmpIOp::create(ib, arith::CmpIPredicate::eq, y,
+                                              constIndex(ib, 0));
+          when(ib, first, [&](IB &eb) {
+            Value o = sum(eb, constIndex(eb, 0), constIndex(eb, rows), 1,
+                          constF32(eb, 0), [&](IB &sb, Value r, Value acc) {
+                            return addF(sb, acc, load(sb, partial, {r, x}));
+                          });
+            writeOutput(eb, o, t, x);
+          });
+        });
+      });
+    });
+  }
+
+private:
+  using ThreadBody = function_ref<void(IB &, Value x, Value y, Value id)>;
+
+  Value steps(TensorBuilder &b) { return b.dim(in.q, 1); }
+
+  /// The outputs over the blocks, `body` between the state's load and
+  /// store.
+  Results build(TensorBuilder &b, function_ref<void(IB &)> body) {
+    Value batch = b.dim(in.q, 0);
+    T = steps(b);
+    Values buffers = readBuffers(b, {in.q, in.k, in.v, in.g, in.s0});
+    q = buffers[0], k = buffers[1], v = buffers[2], g = buffers[3];
+    s0 = buffers[4];
+    int64_t width = in.heads * in.valueDim;
+    out = allocBuffer(b, {batch, T, b.index(width)});
+    finalState = allocBuffer(b, {batch, b.index(in.heads), b.index(in.keyDim),
+                                 b.index(in.valueDim)});
+    int64_t colTiles = (in.valueDim + tile.cols - 1) / tile.cols;
+    Value blocks =
+        arith::MulIOp::create(b, batch, b.index(in.heads * colTiles));
+    auto grid = blockLoop(b, blocks);
+    IB &kb = grid.first;
+    Value block = grid.second;
+    Value rest = div(kb, block, colTiles);
+    col0 = mul(kb, rem(kb, block, colTiles), constIndex(kb, tile.cols));
+    head = rem(kb, rest, in.heads);
+    bi = div(kb, rest, in.heads);
+    state = workgroupBuffer(kb, {in.keyDim, tile.cols});
+    int64_t elements = in.keyDim * tile.cols;
+    threads(kb, [&](IB &ib, Value, Value, Value id) {
+      strided(ib, id, elements, [&](IB &eb, Value e) {
+        Value d = div(eb, e, tile.cols), x = rem(eb, e, tile.cols);
+        Value col = add(eb, col0, x);
+        Value inside = below(eb, col, constIndex(eb, in.valueDim));
+        Value s = s0 ? loadIf(eb, inside,
+                              [&](IB &l) {
+                                return load(l, s0, {bi, head, d, col});
+                              })
+                     : constF32(eb, 0);
+        store(eb, s, state, {d, x});
+      });
+    });
+    body(kb);
+    threads(kb, [&](IB &ib, Value, Value, Value id) {
+      strided(ib, id, elements, [&](IB &eb, Value e) {
+        Value d = div(eb, e, tile.cols), x = rem(eb, e, tile.cols);
+        Value col = add(eb, col0, x);
+        when(eb, below(eb, col, constIndex(eb, in.valueDim)), [&](IB &sb) {
+          store(sb, load(sb, state, {d, x}), finalState, {bi, head, d, col});
+        });
+      });
+    });
+    return {bufferTensor(b, out), bufferTensor(b, finalState)};
+  }
+
+  /// A thread loop over the block's threads (x: value column, y: row).
+  void threads(IB &kb, ThreadBody body) {
+    threadLoop(kb, tile.cols, tile.rows(), [&](IB &ib, Value x, Value y) {
+      body(ib, x, y, add(ib, mul(ib, y, constIndex(ib, tile.cols)), x));
+    });
+  }
+  /// `body(e)` for the thread's elements e ≡ id (mod threads) below n.
+  void strided(IB &ib, Value id, int64_t n,
+               function_ref<void(IB &, Value)> body) {
+    loop(ib, id, constIndex(ib, n), kThreads, body);
+  }
+
+  /// Key dim i of head `head` at step t of `buffer` (q or k).
+  Value key(IB &ib, Value buffer, int64_t offset, Value t, Value i) {
+    Value col = add(ib, constIndex(ib, offset),
+                    add(ib, mul(ib, head, constIndex(ib, in.keyDim)), i));
+    return load(ib, buffer, {bi, t, col});
+  }
+  /// The gate at (t, i), normalized where the call says.
+  Value gate(IB &ib, Value t, Value i) {
+    Value x = key(ib, g, in.gOff, t, i);
+    if (in.gateNorm == 0)
+      return x;
+    return arith::DivFOp::create(ib, logSigmoid(ib, x),
+                                 constF32(ib, in.gateNorm));
+  }
+  /// Column x of the block's value tile at step t, 0 outside.
+  Value value(IB &ib, Value t, Value x) {
+    Value col = add(ib, col0, x);
+    Value inside = arith::AndIOp::create(
+        ib, below(ib, t, T), below(ib, col, constIndex(ib, in.valueDim)));
+    return loadIf(ib, inside, [&](IB &lb) {
+      Value at = add(lb, constIndex(lb, in.vOff),
+                     add(lb, mul(lb, head, constIndex(lb, in.valueDim)), col));
+      return load(lb, v, {bi, t, at});
+    });
+  }
+  /// o at step t, column x of the tile, where both are inside.
+  void writeOutput(IB &ib, Value o, Value t, Value x) {
+    Value col = add(ib, col0, x);
+    Value inside = arith::AndIOp::create(
+        ib, below(ib, t, T), below(ib, col, constIndex(ib, in.valueDim)));
+    when(ib, inside, [&](IB &lb) {
+      Value at = add(lb, mul(lb, head, constIndex(lb, in.valueDim)), col);
+      store(lb, o, out, {bi, t, at});
+    });
+  }
+
+  const Operands &in;
+  GLATile tile;
+  Value T, q, k, v, g, s0, out, finalState;
+  Value bi, head, col0, state; ///< the block's batch row, head, first column
+};
+
+} // namespace
+
+FailureOr<Results> lowerGLACore(TensorBuilder &b, DictionaryAttr kernel,
+                                ValueRange operands) {
+  auto real = [&](StringRef key) {
+    return kernel.getAs<FloatAttr>(key).getValueAsDouble();
+  };
+  Operands in;
+  in.q = operands[0], in.k = operands[1], in.v = operands[2];
+  in.g = operands[3];
+  in.s0 = operands.size() == 5 ? operands[4] : Value();
+  in.heads = kernel.getAs<IntegerAttr>("heads").getInt();
+  in.scale = real("scale");
+  in.gateNorm = real("gate_norm");
+  int64_t keys = cast<ShapedType>(in.q.getType()).getDimSize(2);
+  int64_t values = cast<ShapedType>(in.v.getType()).getDimSize(2);
+  if (auto offsets = kernel.getAs<DenseI64ArrayAttr>("offsets")) {
+    ArrayRef<int64_t> o = offsets.asArrayRef();
+    in.qOff = o[0], in.kOff = o[1], in.vOff = o[2], in.gOff = o[3];
+    keys = o[4], values = o[5];
+  }
+  if (ShapedType::isDynamic(keys) || ShapedType::isDynamic(values))
+    return failure();
+  in.keyDim = keys / in.heads;
+  in.valueDim = values / in.heads;
+
+  auto form = kernel.getAs<seq::GLAFormAttr>("form");
+  bool chunked = form && form.getMethod() == seq::GLAMethod::chunked;
+  std::optional<GLATile> tile =
+      GLATile::of(in.keyDim, in.valueDim, chunked ? form.getChunk() : 1);
+  if (!tile)
+    return failure();
+  GLAKernels kernels(in, *tile);
+  if (!chunked)
+    return kernels.stepwise(b);
+  // A decode step (T = 1) takes the step kernel, longer sequences the
+  // chunkwise one; a static length decides here.
+  int64_t steps = cast<ShapedType>(in.q.getType()).getDimSize(1);
+  if (!ShapedType::isDynamic(steps))
+    return steps == 1 ? kernels.stepwise(b) : kernels.chunkwise(b);
+  Value decode = arith::CmpIOp::create(b, arith::CmpIPredicate::eq,
+                                       b.dim(in.q, 1), b.index(1));
+  auto branch = [&](bool step) {
+    return [&, step](OpBuilder &nested, Location loc) {
+      TensorBuilder lb(loc, nested);
+      Results r = step ? kernels.stepwise(lb) : kernels.chunkwise(lb);
+      scf::YieldOp::create(lb, ValueRange(r));
+    };
+  };
+  auto choice = scf::IfOp::create(b, decode, branch(true), branch(false));
+  return Results(choice.getResults());
+}
+
+} // namespace seqc
