@@ -145,3 +145,31 @@ func.func @too_wide(%q: tensor<?x?x400xf32>, %v: tensor<?x?x8xf32>) -> (tensor<?
   %o, %s = seq.gla_core %q, %q, %v, %q {heads = 1 : i64, scale = 0.125 : f64} : (tensor<?x?x400xf32>, tensor<?x?x400xf32>, tensor<?x?x8xf32>, tensor<?x?x400xf32>) -> (tensor<?x?x8xf32>, tensor<?x1x400x8xf32>)
   return %o, %s : tensor<?x?x8xf32>, tensor<?x1x400x8xf32>
 }
+
+// -----
+
+// The GLA layer: q, k, v read in place from the fused projection's rows
+// (the kernels index columns, no copies), then the norm-gate epilogue as
+// a kernel: a block per (batch row, step), 32 x 8 threads; each head's
+// squares summed by 32 threads into [heads, 32], 1/rms per head, then the
+// row's y = o·(1/rms)·w·silu(gate).
+// CHECK-LABEL: func.func @layer
+// CHECK: scf.if %{{.*}} -> (tensor
+// CHECK: memref.alloca() : memref<16x5xf32, #gpu.address_space<workgroup>>
+// CHECK: scf.forall (%{{.*}}) in (%{{.*}}) {
+// CHECK:   %[[PART:.*]] = memref.alloca() : memref<2x32xf32, #gpu.address_space<workgroup>>
+// CHECK:   %[[INV:.*]] = memref.alloca() : memref<2xf32, #gpu.address_space<workgroup>>
+// CHECK:   scf.forall (%{{.*}}, %{{.*}}) in (32, 8) {
+// CHECK:     math.fma
+// CHECK:     memref.store %{{.*}}, %[[PART]]
+// CHECK:   scf.forall (%{{.*}}, %{{.*}}) in (32, 8) {
+// CHECK:     math.rsqrt
+// CHECK:     memref.store %{{.*}}, %[[INV]]
+// CHECK:   scf.forall (%{{.*}}, %{{.*}}) in (32, 8) {
+// CHECK:     memref.load %[[INV]]
+// CHECK:     math.exp
+// CHECK: } {mapping = [#gpu.block<x>]}
+func.func @layer(%x: tensor<?x?x16xf32>, %wq: tensor<8x16xf32>, %wk: tensor<8x16xf32>, %wv: tensor<16x16xf32>, %wg: tensor<16x16xf32>, %w0: tensor<4x16xf32>, %w1: tensor<8x4xf32>, %b1: tensor<8xf32>, %wn: tensor<8xf32>, %wo: tensor<16x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x2x4x8xf32>) {
+  %y, %s = seq.gla %x weights(%wq, %wk, %wv, %wg, %w0, %w1, %b1, %wn, %wo) {heads = 2 : i64, key_dim = 8 : i64, value_dim = 16 : i64, gate_rank = 4 : i64, gate_norm = 16.0 : f64, eps = 1.0e-05 : f64} : (tensor<?x?x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<4x16xf32>, tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<16x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x2x4x8xf32>)
+  return %y, %s : tensor<?x?x16xf32>, tensor<?x2x4x8xf32>
+}

@@ -17,7 +17,8 @@
 namespace seqc {
 
 /// The CUDA target's own kernel for `call` (neurons, neurons_linear, wkv,
-/// a sequential linear_recurrence, para_rnn, gated_attention, gla_core),
+/// a sequential linear_recurrence, para_rnn, gated_attention, gla_core,
+/// gla_norm_gate),
 /// built at `b`; failure where it has none. Its run-time checks report through
 /// `checks`.
 mlir::FailureOr<Results>
@@ -47,6 +48,13 @@ mlir::FailureOr<Results> lowerGatedAttention(TensorBuilder &b,
 mlir::FailureOr<Results> lowerGLACore(TensorBuilder &b,
                                       mlir::DictionaryAttr kernel,
                                       mlir::ValueRange operands);
+
+/// The GLA layer's per-head norm and swish gate (a "gla_norm_gate" call's
+/// operands o, fused, w; GLA.cpp): y [B, T, H·V]; failure for more heads
+/// than its workgroup buffers take.
+mlir::FailureOr<Results> lowerGLANormGate(TensorBuilder &b,
+                                          mlir::DictionaryAttr kernel,
+                                          mlir::ValueRange operands);
 
 /// para_gru / para_lstm's recurrence (a "para_rnn" call's operands),
 /// sequential or by Newton (ParaRNN.cpp): (y, h_T[, c_T]).

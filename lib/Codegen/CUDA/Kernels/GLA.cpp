@@ -20,7 +20,9 @@
 // per step, stage q_t, k_t, e^{g_t}, v_t; each thread updates its rows of
 // S (S = e^{g} ⊙ S + k v) and sums q·S over them; one thread per column
 // adds the partial sums. Key dims whose chunk does not fit the workgroup
-// memory keep the common body.
+// memory keep the common body. The GLA layer's norm and gate after the
+// core are a kernel too: a block per row, a head's squares summed by 32
+// threads.
 //
 //===----------------------------------------------------------------------===//
 #include "CUDAKernels.h"
@@ -431,7 +433,83 @@ private:
   Value bi, head, col0, state; ///< the block's batch row, head, first column
 };
 
+/// The GLA layer's epilogue: y = rms_norm(o_h) ⊙ w ⊙ silu(gate) per head
+/// (the common body's formula), a block per (batch row, step) of
+/// kThreads threads as 32 columns × 8 heads: each thread sums the squares
+/// of its head's columns ≡ x (mod 32) (a warp reads a head's row in
+/// order), a thread per head adds its 32 partial sums into 1/rms, then
+/// every thread writes its share of the row.
+Value normGateKernel(TensorBuilder &b, Value oTensor, Value fusedTensor,
+                     Value wTensor, int64_t heads, int64_t gateCol,
+                     double eps) {
+  constexpr int64_t kCols = 32, kHeadRows = kThreads / kCols;
+  int64_t width = cast<ShapedType>(oTensor.getType()).getDimSize(2);
+  int64_t vd = width / heads;
+  Value batch = b.dim(oTensor, 0), steps = b.dim(oTensor, 1);
+  Values in = readBuffers(b, {oTensor, fusedTensor, wTensor});
+  Value o = in[0], fused = in[1], w = in[2];
+  Value y = allocBuffer(b, {batch, steps, b.index(width)});
+  auto grid = blockLoop(b, arith::MulIOp::create(b, batch, steps));
+  IB &kb = grid.first;
+  Value bi = arith::DivUIOp::create(kb, grid.second, steps);
+  Value t = arith::RemUIOp::create(kb, grid.second, steps);
+  Value part = workgroupBuffer(kb, {heads, kCols});
+  Value inverse = workgroupBuffer(kb, {heads});
+  auto thread = [&](function_ref<void(IB &, Value, Value, Value)> body) {
+    threadLoop(kb, kCols, kHeadRows, [&](IB &ib, Value x, Value h) {
+      body(ib, x, h, add(ib, mul(ib, h, constIndex(ib, kCols)), x));
+    });
+  };
+  thread([&](IB &ib, Value x, Value h0, Value) {
+    loop(ib, h0, constIndex(ib, heads), kHeadRows, [&](IB &hb, Value h) {
+      Value base = mul(hb, h, constIndex(hb, vd));
+      Value squares = sum(hb, x, constIndex(hb, vd), kCols, constF32(hb, 0),
+                          [&](IB &sb, Value d, Value acc) {
+                            Value v = load(sb, o, {bi, t, add(sb, base, d)});
+                            return fma(sb, v, v, acc);
+                          });
+      store(hb, squares, part, {h, x});
+    });
+  });
+  thread([&](IB &ib, Value, Value, Value id) {
+    loop(ib, id, constIndex(ib, heads), kThreads, [&](IB &hb, Value h) {
+      Value total = sum(hb, constIndex(hb, 0), constIndex(hb, kCols), 1,
+                        constF32(hb, 0), [&](IB &sb, Value x, Value acc) {
+                          return addF(sb, acc, load(sb, part, {h, x}));
+                        });
+      Value mean = mulF(hb, total, constF32(hb, 1.0 / double(vd)));
+      store(hb, math::RsqrtOp::create(hb, addF(hb, mean, constF32(hb, eps))),
+            inverse, {h});
+    });
+  });
+  thread([&](IB &ib, Value, Value, Value id) {
+    loop(ib, id, constIndex(ib, width), kThreads, [&](IB &eb, Value c) {
+      Value h = div(eb, c, vd), d = rem(eb, c, vd);
+      Value gate =
+          load(eb, fused, {bi, t, add(eb, constIndex(eb, gateCol), c)});
+      Value norm = mulF(eb, load(eb, o, {bi, t, c}), load(eb, inverse, {h}));
+      store(eb, mulF(eb, mulF(eb, norm, load(eb, w, {d})), silu(eb, gate)), y,
+            {bi, t, c});
+    });
+  });
+  return bufferTensor(b, y);
+}
+
 } // namespace
+
+FailureOr<Results> lowerGLANormGate(TensorBuilder &b, DictionaryAttr kernel,
+                                    ValueRange operands) {
+  int64_t heads = kernel.getAs<IntegerAttr>("heads").getInt();
+  // Its buffers: 33 words per head.
+  if (heads * 33 * 4 > kSharedBytes ||
+      ShapedType::isDynamic(
+          cast<ShapedType>(operands[0].getType()).getDimSize(2)))
+    return failure();
+  return Results{
+      normGateKernel(b, operands[0], operands[1], operands[2], heads,
+                     kernel.getAs<IntegerAttr>("gate_column").getInt(),
+                     kernel.getAs<FloatAttr>("eps").getValueAsDouble())};
+}
 
 FailureOr<Results> lowerGLACore(TensorBuilder &b, DictionaryAttr kernel,
                                 ValueRange operands) {

@@ -40,10 +40,12 @@ FailureOr<Results> lowerCUDAKernelCall(TensorBuilder &b, func::CallOp call,
     results = lowerSequentialScan(b, operands);
   } else if (name == "para_rnn") {
     results = lowerParaRNN(b, checks, kernel, operands);
-  } else if (name == "gated_attention" || name == "gla_core") {
-    FailureOr<Results> own = name == "gla_core"
-                                 ? lowerGLACore(b, kernel, operands)
-                                 : lowerGatedAttention(b, kernel, operands[0]);
+  } else if (name == "gated_attention" || name == "gla_core" ||
+             name == "gla_norm_gate") {
+    FailureOr<Results> own =
+        name == "gla_core"        ? lowerGLACore(b, kernel, operands)
+        : name == "gla_norm_gate" ? lowerGLANormGate(b, kernel, operands)
+                                  : lowerGatedAttention(b, kernel, operands[0]);
     if (failed(own))
       return failure();
     results = *own;
