@@ -28,6 +28,8 @@ def SeqSetTarget : Pass<"seq-set-target", "mlir::ModuleOp"> {
     Option<"warps", "warps", "int64_t", /*default=*/"4",
            "CUDA warps per block">
   ];
+  // A module of rgnn ops alone has not loaded seq's dialect.
+  let dependentDialects = ["::seqc::seq::SeqDialect"];
 }
 
 def SeqSelectScan : Pass<"seq-select-scan", "mlir::ModuleOp"> {
@@ -297,7 +299,11 @@ def SeqLowerCUDAKernels : Pass<"seq-lower-cuda-kernels", "mlir::ModuleOp"> {
     loops over (lane, segment) of 128 segments, its iterations an
     `scf.while` in the block; gated attention in flash form, a block per
     16 query rows of a head staging key and value blocks in workgroup
-    memory) or, with `kernels=false` or where it
+    memory; gla_core chunkwise, a block per (batch row, head, 32 value
+    columns) carrying its state slice through the chunks, or step by step
+    for decode steps; the GLA layer's norm-gate epilogue; rgnn
+    node_reduce with a warp per destination node) or, with
+    `kernels=false` or where it
     has none, the function's target-independent body inlined; the kernel
     functions are then erased. A seq op (but `seq.weight`) or an rgnn op
     left is an error.

@@ -136,15 +136,8 @@ static GLAForm glaForm(DictionaryAttr kernel) {
 /// the template: it is rebuilt at the call from the call's operands and
 /// the kernel's attributes (all of the template's), lowered, and dropped.
 static FailureOr<Results> graphTemplate(TensorBuilder &b, func::CallOp call,
-                                        DictionaryAttr kernel, StringRef name,
-                                        Checks &checks) {
-  OperationState state(call.getLoc(), name);
-  state.addOperands(call.getOperands());
-  state.addTypes(call.getResultTypes());
-  for (NamedAttribute a : kernel)
-    if (a.getName() != "name" && a.getName() != "template")
-      state.addAttribute(a.getName(), a.getValue());
-  Operation *op = b.create(state);
+                                        DictionaryAttr kernel, Checks &checks) {
+  Operation *op = rebuildTemplate(b, call, kernel);
   FailureOr<Results> results = lowerGraphLayout(op, b, checks);
   if (failed(results))
     results = lowerGraphKernel(op, b);
@@ -157,9 +150,8 @@ FailureOr<Results> lowerKernelCall(TensorBuilder &b, func::CallOp call,
   DictionaryAttr kernel = kernelOf(call);
   if (!kernel)
     return failure();
-  if (auto op = kernel.getAs<StringAttr>("template")) {
-    FailureOr<Results> results =
-        graphTemplate(b, call, kernel, op.getValue(), checks);
+  if (kernel.get("template")) {
+    FailureOr<Results> results = graphTemplate(b, call, kernel, checks);
     if (failed(results))
       return failure();
     return castToResultTypes(b, call, *results);

@@ -18,7 +18,7 @@ namespace seqc {
 
 /// The CUDA target's own kernel for `call` (neurons, neurons_linear, wkv,
 /// a sequential linear_recurrence, para_rnn, gated_attention, gla_core,
-/// gla_norm_gate),
+/// gla_norm_gate, node_reduce),
 /// built at `b`; failure where it has none. Its run-time checks report through
 /// `checks`.
 mlir::FailureOr<Results>
@@ -55,6 +55,12 @@ mlir::FailureOr<Results> lowerGLACore(TensorBuilder &b,
 mlir::FailureOr<Results> lowerGLANormGate(TensorBuilder &b,
                                           mlir::DictionaryAttr kernel,
                                           mlir::ValueRange operands);
+
+/// An rgnn template's kernel call by CUDA's own kernel (Graph.cpp:
+/// node_reduce, a warp per destination node); failure for the others.
+mlir::FailureOr<Results> lowerGraphTemplate(TensorBuilder &b,
+                                            mlir::func::CallOp call,
+                                            mlir::DictionaryAttr kernel);
 
 /// para_gru / para_lstm's recurrence (a "para_rnn" call's operands),
 /// sequential or by Newton (ParaRNN.cpp): (y, h_T[, c_T]).

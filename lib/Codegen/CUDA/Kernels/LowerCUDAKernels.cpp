@@ -29,7 +29,12 @@ FailureOr<Results> lowerCUDAKernelCall(TensorBuilder &b, func::CallOp call,
     return failure();
   ValueRange operands = call.getOperands();
   Results results;
-  if (name == "neurons" || name == "neurons_linear") {
+  if (kernel.get("template")) {
+    FailureOr<Results> own = lowerGraphTemplate(b, call, kernel);
+    if (failed(own))
+      return failure();
+    results = *own;
+  } else if (name == "neurons" || name == "neurons_linear") {
     results = lowerNeurons(b, kernel, operands, name == "neurons_linear");
   } else if (name == "wkv") {
     results = {lowerWKV(b, operands)};

@@ -488,6 +488,18 @@ void addTemplate(RewritePatternSet &patterns, Checks &checks, StringRef kernel,
 
 } // namespace
 
+Operation *rebuildTemplate(TensorBuilder &b, func::CallOp call,
+                           DictionaryAttr kernel) {
+  OperationState state(call.getLoc(),
+                       kernel.getAs<StringAttr>("template").getValue());
+  state.addOperands(call.getOperands());
+  state.addTypes(call.getResultTypes());
+  for (NamedAttribute a : kernel)
+    if (a.getName() != "name" && a.getName() != "template")
+      state.addAttribute(a.getName(), a.getValue());
+  return b.create(state);
+}
+
 void populateGraphPatterns(RewritePatternSet &patterns, Checks &checks) {
   using namespace graph;
   addTemplate<rgnn::GraphLayoutOp>(patterns, checks, "graph_layout",

@@ -187,6 +187,11 @@ void populateGatedAttentionPatterns(mlir::RewritePatternSet &patterns,
 /// edge_map, node_reduce) as kernel calls carrying the template's
 /// attributes (`template` its op name), with target-independent bodies.
 void populateGraphPatterns(mlir::RewritePatternSet &patterns, Checks &checks);
+/// The rgnn template a kernel call of those stands for, rebuilt at `b`
+/// from the call's operands and the kernel's attributes, so that a
+/// target's kernel reads it by its accessors; the caller erases it.
+mlir::Operation *rebuildTemplate(TensorBuilder &b, mlir::func::CallOp call,
+                                 mlir::DictionaryAttr kernel);
 /// A "gated_attention" call's heads (GatedAttention.cpp): from its
 /// operand, the fused projection [B, T, W] (q, k, v, then the gate), q
 /// [B, T, H, Dh] and k [B, T, Hkv, Dh] (rotated when the kernel has
