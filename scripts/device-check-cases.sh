@@ -66,6 +66,8 @@ check "$PYTHON" test/e2e/Inputs/para_rnn.py "$SEQC" "$WORK/para-newton-fallback"
   '--flag=--pass-options=seq-select-scan{auto-solver=newton newton-max-iterations=1}'
 check "$PYTHON" test/e2e/Inputs/pgn_gam.py "$SEQC" "$WORK/pgn-gam" --cases 6
 check "$PYTHON" test/e2e/Inputs/rgnn.py "$SEQC" "$WORK/rgnn" --cases 9
+check "$PYTHON" test/e2e/Inputs/rgnn.py "$SEQC" "$WORK/rgnn-bf16" --cases 3 \
+  --flag=--precision=bf16
 check "$PYTHON" test/e2e/Inputs/streaming.py "$SEQC" "$WORK/streaming"
 # The example language model (compiled only: it has no reference).
 check "$PYTHON" examples/gla-lm/make_weights.py "$WORK/gla-lm.safetensors" > /dev/null

@@ -80,3 +80,25 @@ func.func @mean_per_relation(%src: tensor<?xi64>, %dst: tensor<?xi64>, %t: tenso
   %y = rgnn.node_reduce %e over %seg edges %src, %dst, %t nodes %n {kind = #rgnn<node_reduce_kind mean_per_relation>, mode = #rgnn<row_mode edge>, heads = 1 : i64} : (tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, index, tensor<?x16xf32>) -> tensor<?x16xf32>
   return %y : tensor<?x16xf32>
 }
+
+// -----
+
+// segment_gemm: the weight transposed once ([S, I, O] as nn.Linear's
+// [S, O, I]), then per segment its gathered rows times the segment's
+// matrix as a linear, which the projections' path gives to the library
+// (seqc_cuda_gemm: cuBLASLt, bf16 tensor cores with --precision=bf16);
+// the rows scattered back in parallel.
+// CHECK-LABEL: func.func @segment_gemm
+// CHECK: %[[WT:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<3x16x32xf32>) outs(%{{.*}} : tensor<3x32x16xf32>)
+// CHECK: scf.for
+// CHECK:   tensor.extract_slice %[[WT]]{{.*}} to tensor<32x16xf32>
+// CHECK:   linalg.contract
+// CHECK:   scf.forall
+// CHECK:     tensor.parallel_insert_slice
+// GPU-LABEL: func.func @segment_gemm
+// GPU: scf.for
+// GPU:   call @seqc_cuda_gemm
+func.func @segment_gemm(%x: tensor<?x16xf32>, %w: tensor<3x16x32xf32>, %off: tensor<?xi64>, %init: tensor<?x32xf32>, %rows: tensor<?xi64>, %dense: i1, %out: tensor<?xi64>) -> tensor<?x32xf32> {
+  %y = rgnn.gemm %x, %w segments %off into %init rows(%rows) dense(%dense) scatter(%out) {accumulate} : (tensor<?x16xf32>, tensor<3x16x32xf32>, tensor<?xi64>, tensor<?x32xf32>, tensor<?xi64>, i1, tensor<?xi64>) -> tensor<?x32xf32>
+  return %y : tensor<?x32xf32>
+}

@@ -103,7 +103,8 @@ func.func @pair_rows(%node: tensor<?xi64>, %t: tensor<?xi64>, %seg: tensor<?xi64
 
 // segment_gemm: per segment (in order), its rows gathered (through `rows`,
 // or from 0 when dense), one linalg.matmul by the segment's weight, and the
-// rows added through the scatter list.
+// rows added through the scatter list in parallel (a segment's rows go to
+// distinct rows: each reads and writes its own).
 // CHECK-LABEL: func.func private @seqc_kernel_segment_gemm(
 // CHECK-SAME:      seq.kernel = {accumulate, name = "segment_gemm", operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1, 1, 0>, template = "rgnn.gemm"}
 // CHECK:         scf.for {{.*}} -> (tensor<?x32xf32>)
@@ -112,10 +113,11 @@ func.func @pair_rows(%node: tensor<?xi64>, %t: tensor<?xi64>, %seg: tensor<?xi64
 // CHECK:             tensor.extract
 // CHECK:           tensor.extract_slice {{.*}} : tensor<3x16x32xf32> to tensor<16x32xf32>
 // CHECK:           %[[Y:.+]] = linalg.matmul ins({{.*}} : tensor<?x16xf32>, tensor<16x32xf32>)
-// CHECK:           scf.for
+// CHECK:           scf.forall (%{{.*}}) in (%{{.*}}) shared_outs(%[[OUT:.+]] = %{{.*}}) -> (tensor<?x32xf32>)
 // CHECK:             tensor.extract_slice %[[Y]]
+// CHECK:             tensor.extract_slice %[[OUT]]
 // CHECK:             arith.addf
-// CHECK:             tensor.insert_slice
+// CHECK:             tensor.parallel_insert_slice %{{.*}} into %[[OUT]]
 // BODY-LABEL: func.func @gemm(
 // BODY-NOT: call
 // BODY: return

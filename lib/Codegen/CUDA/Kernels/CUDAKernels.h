@@ -57,7 +57,8 @@ mlir::FailureOr<Results> lowerGLANormGate(TensorBuilder &b,
                                           mlir::ValueRange operands);
 
 /// An rgnn template's kernel call by CUDA's own kernel (Graph.cpp:
-/// node_reduce, a warp per destination node); failure for the others.
+/// node_reduce, a warp per destination node; segment_gemm, linears per
+/// segment); failure for the others.
 mlir::FailureOr<Results> lowerGraphTemplate(TensorBuilder &b,
                                             mlir::func::CallOp call,
                                             mlir::DictionaryAttr kernel);

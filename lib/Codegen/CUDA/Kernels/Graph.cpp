@@ -1,6 +1,10 @@
-//===- Graph.cpp - node_reduce with a warp per destination node -----------===//
+//===- Graph.cpp - The rgnn templates' CUDA kernels -----------------------===//
 //
-// CUDA's kernel for the rgnn "node_reduce" template. The common body is a
+// segment_gemm: per segment, the gathered rows times the segment's weight
+// as a linear (the common body's segmentGemm), so that the projections'
+// path takes each (cuBLASLt; bf16 tensor cores with --precision=bf16).
+//
+// node_reduce: The common body is a
 // parallel loop over destination nodes, each iteration folding a whole
 // row: on the GPU a thread per node, the threads of a warp each reading a
 // different edge's row, a word at a time (no read coalesced). Here a warp
@@ -16,9 +20,9 @@
 // the edges again (their indices are cached).
 //
 //===----------------------------------------------------------------------===//
+#include "lib/Codegen/Common/Lowering/Graph.h"
 #include "CUDAKernels.h"
 #include "Lanes.h"
-#include "dialects/rgnn/RGNNDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -266,10 +270,17 @@ private:
 
 FailureOr<Results> lowerGraphTemplate(TensorBuilder &b, func::CallOp call,
                                       DictionaryAttr kernel) {
-  if (kernel.getAs<StringAttr>("name").getValue() != "node_reduce")
+  StringRef name = kernel.getAs<StringAttr>("name").getValue();
+  if (name != "node_reduce" && name != "segment_gemm")
     return failure();
   Operation *op = rebuildTemplate(b, call, kernel);
-  Value y = WarpPerNode(cast<rgnn::NodeReduceOp>(op)).build(b);
+  Value y;
+  if (auto reduce = dyn_cast<rgnn::NodeReduceOp>(op))
+    y = WarpPerNode(reduce).build(b);
+  else
+    y = graph::segmentGemm(
+        b, cast<rgnn::GemmOp>(op), [](Value v) { return v; },
+        /*asLinears=*/true);
   op->erase();
   return Results{y};
 }

@@ -137,6 +137,11 @@ Results pairRowsBody(TensorBuilder &b, Checks &, rgnn::PairRowsOp op,
                      const BodyOperand &in);
 Results gemmBody(TensorBuilder &b, Checks &, rgnn::GemmOp op,
                  const BodyOperand &in);
+/// gemm's body: per segment its gathered rows times its weight, by
+/// linalg.matmul, or `asLinears` by nn.Linear's contraction (buildLinear,
+/// the weight transposed once) so that a target's projections take it.
+mlir::Value segmentGemm(TensorBuilder &b, rgnn::GemmOp op,
+                        const BodyOperand &in, bool asLinears);
 Results edgeMapBody(TensorBuilder &b, Checks &, rgnn::EdgeMapOp op,
                     const BodyOperand &in);
 Results nodeReduceBody(TensorBuilder &b, Checks &, rgnn::NodeReduceOp op,

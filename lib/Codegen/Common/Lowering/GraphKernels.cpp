@@ -6,8 +6,9 @@
 // of GraphLayout.cpp:
 // - segment_gemm (rgnn.gemm): per segment, the gathered rows [m, I] as a
 //   parallel generic, a linalg.matmul by that segment's weight (from the
-//   broadcast bias), the rows written (or added) in place or through the
-//   scatter list;
+//   broadcast bias) — or, for a target whose projections are its own, a
+//   linear (segmentGemm) — the rows written (or added) in place or through
+//   the scatter list;
 // - edge_map: a parallel generic over (edge, column), or for `dot`
 //   (edge, head) with a reduction over the head's columns, reading rows
 //   by index;
@@ -111,19 +112,30 @@ bool isPairMode(rgnn::RowMode mode) {
 
 Results gemmBody(TensorBuilder &b, Checks &, rgnn::GemmOp op,
                  const BodyOperand &in) {
+  return {segmentGemm(b, op, in, /*asLinears=*/false)};
+}
+
+Value segmentGemm(TensorBuilder &b, rgnn::GemmOp op, const BodyOperand &in,
+                  bool asLinears) {
   Value x = in(op.getX()), w = in(op.getWeight());
   Value offsets = in(op.getOffsets()), init = in(op.getInit());
   Value rows = in(op.getRows()), dense = in(op.getDense());
   Value scatter = in(op.getScatter()), bias = in(op.getBias());
   bool accumulate = op.getAccumulate();
   SmallVector<OpFoldResult> ws = b.sizes(w);
-  auto wt = cast<RankedTensorType>(w.getType());
   // The segments both the weight and the offsets have.
   Value segments = arith::MinUIOp::create(
       b, b.dim(w, 0),
       arith::SubIOp::create(
           b, arith::MaxUIOp::create(b, b.dim(offsets, 0), idx(b, 1)),
           idx(b, 1)));
+  // As linears: W [S, I, O] as [S, O, I] (nn.Linear's layout), once.
+  Value wt;
+  if (asLinears)
+    wt = b.generic(
+        {w}, {b.select(3, {0, 2, 1})}, b.empty({ws[0], ws[2], ws[1]}),
+        b.identity(3), loopTypes(3),
+        [](IB &, ValueRange a) -> SmallVector<Value> { return {a[0]}; });
   auto perSegment = [&](TensorBuilder &lb, Value s, ValueRange c) {
     Value lo = indexAt(lb, offsets, {s});
     Value m = arith::SubIOp::create(
@@ -143,34 +155,56 @@ Results gemmBody(TensorBuilder &b, Checks &, rgnn::GemmOp op,
                      }
                      return {at(ib, x, {row, k})};
                    });
-    Value weight = tensor::ExtractSliceOp::create(
-        lb,
-        RankedTensorType::get({wt.getDimSize(1), wt.getDimSize(2)},
-                              wt.getElementType()),
-        w, SmallVector<OpFoldResult>{s, lb.getIndexAttr(0), lb.getIndexAttr(0)},
-        SmallVector<OpFoldResult>{lb.getIndexAttr(1), ws[1], ws[2]},
-        SmallVector<OpFoldResult>(3, lb.getIndexAttr(1)));
-    Value start = bias ? lb.broadcastLast(rowOf(lb, bias, s), {m, ws[2]})
-                       : lb.zeros({m, ws[2]});
-    Value ys =
-        linalg::MatmulOp::create(lb, TypeRange{start.getType()},
-                                 ValueRange{xs, weight}, ValueRange{start})
-            .getResult(0);
+    // Segment s's [a, b] matrix of the [S, a, b] `weights`.
+    auto matrixOf = [&](Value weights, OpFoldResult rows, OpFoldResult cols) {
+      auto t = cast<RankedTensorType>(weights.getType());
+      return tensor::ExtractSliceOp::create(
+          lb,
+          RankedTensorType::get({t.getDimSize(1), t.getDimSize(2)},
+                                t.getElementType()),
+          weights,
+          SmallVector<OpFoldResult>{s, lb.getIndexAttr(0), lb.getIndexAttr(0)},
+          SmallVector<OpFoldResult>{lb.getIndexAttr(1), rows, cols},
+          SmallVector<OpFoldResult>(3, lb.getIndexAttr(1)));
+    };
+    Value ys;
+    if (asLinears) {
+      ys = buildLinear(lb, xs, matrixOf(wt, ws[2], ws[1]),
+                       bias ? rowOf(lb, bias, s) : Value());
+    } else {
+      Value start = bias ? lb.broadcastLast(rowOf(lb, bias, s), {m, ws[2]})
+                         : lb.zeros({m, ws[2]});
+      ys = linalg::MatmulOp::create(lb, TypeRange{start.getType()},
+                                    ValueRange{xs, matrixOf(w, ws[1], ws[2])},
+                                    ValueRange{start})
+               .getResult(0);
+    }
     if (!scatter) {
       Value v = accumulate ? added(lb, rowsOf(lb, c[0], lo, m), ys) : ys;
       return SmallVector<Value>{intoRows(lb, v, c[0], lo)};
     }
-    return SmallVector<Value>(
-        forLoop(lb, idx(lb, 0), m, {c[0]},
-                [&](TensorBuilder &rb, Value i, ValueRange y) {
-                  Value out = indexAt(rb, scatter, {add(rb, lo, i)});
-                  Value row = rowOf(rb, ys, i);
-                  if (accumulate)
-                    row = added(rb, rowOf(rb, y[0], out), row);
-                  return SmallVector<Value>{intoRow(rb, row, y[0], out)};
-                }));
+    // A segment's rows scatter to distinct rows (the templates' lists: a
+    // permutation of the nodes, or a pair's node per relation), so they
+    // are written in parallel, each reading only its own row.
+    auto rowsOut = scf::ForallOp::create(lb, ArrayRef<OpFoldResult>{m},
+                                         ValueRange{c[0]}, std::nullopt);
+    TensorBuilder rb(lb.getLoc(), lb);
+    rb.setInsertionPoint(rowsOut.getTerminator());
+    Value i = rowsOut.getInductionVar(0);
+    Value y = rowsOut.getRegionIterArgs()[0];
+    Value out = indexAt(rb, scatter, {add(rb, lo, i)});
+    Value row = rowOf(rb, ys, i);
+    if (accumulate)
+      row = added(rb, rowOf(rb, y, out), row);
+    OpFoldResult width = lastSize(rb, y);
+    rb.setInsertionPointToStart(rowsOut.getTerminator().getBody());
+    tensor::ParallelInsertSliceOp::create(
+        rb, row, y, SmallVector<OpFoldResult>{out, rb.getIndexAttr(0)},
+        SmallVector<OpFoldResult>{rb.getIndexAttr(1), width},
+        SmallVector<OpFoldResult>(2, rb.getIndexAttr(1)));
+    return SmallVector<Value>{rowsOut.getResult(0)};
   };
-  return {forLoop(b, idx(b, 0), segments, {init}, perSegment)[0]};
+  return forLoop(b, idx(b, 0), segments, {init}, perSegment)[0];
 }
 
 Results edgeMapBody(TensorBuilder &b, Checks &, rgnn::EdgeMapOp op,
