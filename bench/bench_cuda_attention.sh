@@ -9,17 +9,18 @@
 # like the device check:
 #
 #   bench/bench_cuda_attention.sh prepare   here: compiles the module for
-#       sm_90 into build/gpu-bench-attention with seqc-run (the 235 MB of
+#       sm_90 into build/gpu-bench/attention with seqc-run (the 235 MB of
 #       weights are written again on the GPU machine, not carried)
 #   bench/bench_cuda_attention.sh run       on the GPU machine, from the
-#       repository root with that folder carried over (python3 with numpy
+#       repository root with build/gpu-bench carried over (python3 with numpy
 #       and torch): three interleaved rounds.
 #
 # With the device tool: run(command="bash bench/bench_cuda_attention.sh
-# run", carry=["build/gpu-bench-attention"]). Not yet run on a GPU.
+# run", carry=["build/gpu-bench"]). Not yet run on a GPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir=build/gpu-bench-attention
+source bench/cuda_bench_lib.sh
+dir=build/gpu-bench/attention
 weights() {  # the layer's weights, N(0, 1/d), into $dir/attention.safetensors
   PYTHONPATH=python python3 - "$dir/attention.safetensors" <<'PY'
 import sys
@@ -55,7 +56,7 @@ JSON
 run)
   nvidia-smi -L
   weights
-  export PYTHONPATH="$PWD/bench:$PWD/python"
+  install_wheels
   cd "$dir"
   python3 -c "import numpy as np; np.save('x.npy', np.random.default_rng(1)
     .standard_normal((1, 4096, 4096)).astype(np.float32))"

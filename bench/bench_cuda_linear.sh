@@ -7,7 +7,7 @@
 # stages, like the device check:
 #
 #   bench/bench_cuda_linear.sh prepare   here: compiles the model for sm_90
-#       into build/gpu-bench with seqc-run (the runtime alone) beside it
+#       into build/gpu-bench/linear with seqc-run (the runtime alone) beside it
 #   bench/bench_cuda_linear.sh run       on the GPU machine, from the
 #       repository root with build/gpu-bench carried over (python3 with
 #       numpy and torch): three interleaved rounds of `seqc-run --repeat 20`
@@ -20,7 +20,8 @@
 # carry=["build/gpu-bench"]).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir=build/gpu-bench
+source bench/cuda_bench_lib.sh
+dir=build/gpu-bench/linear
 case "${1:-}" in
 prepare)
   mkdir -p "$dir"
@@ -42,12 +43,14 @@ JSON
   python3 test/Frontend/Inputs/mkweights.py "$dir/w.st" l.weight:f32:2048x2048
   build/bin/seqc compile "$dir/lin.json" --weights "$dir/w.st" --target=cuda \
     --gpu-arch=sm_90 --cpu=x86-64-v3 -o "$dir/lin.so"
+  rm "$dir/w.st"  # written again there (seeded): 16 MB not carried
   cp build/bin/seqc-run "$dir/"
   echo "bench_cuda_linear: prepared $(du -sh "$dir" | cut -f1) in $dir"
   ;;
 run)
   nvidia-smi -L
-  export PYTHONPATH="$PWD/bench:$PWD/python"
+  install_wheels
+  python3 test/Frontend/Inputs/mkweights.py "$dir/w.st" l.weight:f32:2048x2048
   cd "$dir"
   python3 -c "import numpy as np; np.save('x.npy', np.random.default_rng(0)
     .standard_normal((8, 1024, 2048)).astype(np.float32))"

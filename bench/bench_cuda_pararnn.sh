@@ -11,16 +11,17 @@
 # Two stages, like the device check:
 #
 #   bench/bench_cuda_pararnn.sh prepare   here: compiles the modules for
-#       sm_90 into build/gpu-bench-pararnn with seqc-run and the weights
+#       sm_90 into build/gpu-bench/pararnn with seqc-run and the weights
 #   bench/bench_cuda_pararnn.sh run       on the GPU machine, from the
-#       repository root with that folder carried over (python3 with numpy
+#       repository root with build/gpu-bench carried over (python3 with numpy
 #       and torch): three interleaved rounds.
 #
 # With the device tool: run(command="bash bench/bench_cuda_pararnn.sh run",
-# carry=["build/gpu-bench-pararnn"]). Not yet run on a GPU.
+# carry=["build/gpu-bench"]). Not yet run on a GPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir=build/gpu-bench-pararnn
+source bench/cuda_bench_lib.sh
+dir=build/gpu-bench/pararnn
 case "${1:-}" in
 prepare)
   mkdir -p "$dir"
@@ -57,7 +58,7 @@ JSON
   ;;
 run)
   nvidia-smi -L
-  export PYTHONPATH="$PWD/bench:$PWD/python"
+  install_wheels
   cd "$dir"
   python3 -c "
 import numpy as np

@@ -5,22 +5,27 @@
 # model with the common body (seq-lower-cuda-kernels{kernels=false}: two
 # launches and a state buffer per step, the loop on the host), PyTorch's
 # eager multi-step loop (what SpikingJelly's torch backend runs:
-# H = V + (X − V)/τ, S = H ≥ θ, V = H·(1 − S), per step) and a device copy
-# of x (torch clone: the bandwidth the GPU reaches). Each line gives the
+# H = V + (X − V)/τ, S = H ≥ θ, V = H·(1 − S), per step), SpikingJelly's
+# multi-step LIFNode on the CUDA implementation it selects (the wheel
+# carried), and a device copy of x (torch clone: the bandwidth the GPU
+# reaches). Each line gives the
 # GPU time and the bandwidth of the 4.3 GB the kernel must move (x read,
 # spikes written). Two stages, like the device check:
 #
 #   bench/bench_cuda_time_loops.sh prepare   here: compiles both modules for
-#       sm_90 into build/gpu-bench-time-loops with seqc-run beside them
+#       sm_90 into build/gpu-bench/time-loops with seqc-run beside them,
+#       SpikingJelly 2.0.0's wheel (and loguru's, SciencePlots') into
+#       build/gpu-bench/wheels
 #   bench/bench_cuda_time_loops.sh run       on the GPU machine, from the
-#       repository root with that folder carried over (python3 with numpy
+#       repository root with build/gpu-bench carried over (python3 with numpy
 #       and torch): three interleaved rounds.
 #
 # With the device tool: run(command="bash bench/bench_cuda_time_loops.sh
-# run", carry=["build/gpu-bench-time-loops"]). Not yet run on a GPU.
+# run", carry=["build/gpu-bench"]). Not yet run on a GPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir=build/gpu-bench-time-loops
+source bench/cuda_bench_lib.sh
+dir=build/gpu-bench/time-loops
 case "${1:-}" in
 prepare)
   mkdir -p "$dir"
@@ -36,11 +41,12 @@ JSON
   build/bin/seqc compile "$dir/lif.json" "${flags[@]}" \
     '--pass-options=seq-lower-cuda-kernels{kernels=false}' -o "$dir/lif-steps.so"
   cp build/bin/seqc-run "$dir/"
+  download_wheels spikingjelly==2.0.0 loguru==0.7.3 SciencePlots==2.2.2
   echo "bench_cuda_time_loops: prepared $(du -sh "$dir" | cut -f1) in $dir"
   ;;
 run)
   nvidia-smi -L
-  export PYTHONPATH="$PWD/bench:$PWD/python"
+  install_wheels
   cd "$dir"
   python3 -c "import numpy as np; np.save('x.npy', np.random.default_rng(0)
     .uniform(0, 1.5, (64, 128, 65536)).astype(np.float32))"
@@ -67,6 +73,20 @@ gb = 2 * x.numel() * 4 / 1e9
 for name, fn in (("torch eager loop", lif), ("torch copy of x", x.clone)):
     ms = median_ms(fn, 10)
     print(f"{name} ({torch.__version__}): median {ms:.3f} ms, {gb / ms:.0f} GB/s")
+# SpikingJelly's multi-step LIFNode (the same neuron: decay_input, hard
+# reset to 0), on the CUDA implementation it picks itself (named), its
+# spikes against the loop's.
+from spikingjelly.activation_based import functional, neuron
+want = lif()[0]
+node = neuron.LIFNode(tau=2.0, v_threshold=1.0, step_mode="m").cuda()
+def step():
+    node.reset()
+    return node(x)
+impl = functional.neuron_implementation("lif", x.device)["implementation"]
+differ = int((step() != want).sum())
+ms = median_ms(step, 10)
+print(f"spikingjelly LIFNode ({impl}): median {ms:.3f} ms, {gb / ms:.0f} GB/s "
+      f"({differ} spikes differ from the loop's)")
 PY
   done
   ;;
