@@ -155,8 +155,8 @@ Value segmentGemm(TensorBuilder &b, rgnn::GemmOp op, const BodyOperand &in,
                      }
                      return {at(ib, x, {row, k})};
                    });
-    // Segment s's [a, b] matrix of the [S, a, b] `weights`.
-    auto matrixOf = [&](Value weights, OpFoldResult rows, OpFoldResult cols) {
+    // Segment s's [n, k] matrix of the [S, n, k] `weights`.
+    auto matrixOf = [&](Value weights, OpFoldResult n, OpFoldResult k) {
       auto t = cast<RankedTensorType>(weights.getType());
       return tensor::ExtractSliceOp::create(
           lb,
@@ -164,7 +164,7 @@ Value segmentGemm(TensorBuilder &b, rgnn::GemmOp op, const BodyOperand &in,
                                 t.getElementType()),
           weights,
           SmallVector<OpFoldResult>{s, lb.getIndexAttr(0), lb.getIndexAttr(0)},
-          SmallVector<OpFoldResult>{lb.getIndexAttr(1), rows, cols},
+          SmallVector<OpFoldResult>{lb.getIndexAttr(1), n, k},
           SmallVector<OpFoldResult>(3, lb.getIndexAttr(1)));
     };
     Value ys;
