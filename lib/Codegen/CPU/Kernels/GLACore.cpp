@@ -31,8 +31,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "CPUKernels.h"
-#include "LoopBuilders.h"
 #include "VectorLoops.h"
+#include "lib/Codegen/Common/LoopBuilders.h"
 #include "seqc/Codegen/GLAKernelShapes.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"

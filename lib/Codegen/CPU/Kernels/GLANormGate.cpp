@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "CPUKernels.h"
-#include "LoopBuilders.h"
 #include "VectorLoops.h"
+#include "lib/Codegen/Common/LoopBuilders.h"
 #include "seqc/Codegen/GLAKernelShapes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

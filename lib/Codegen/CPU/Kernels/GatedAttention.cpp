@@ -26,8 +26,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "CPUKernels.h"
-#include "LoopBuilders.h"
 #include "VectorLoops.h"
+#include "lib/Codegen/Common/LoopBuilders.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"

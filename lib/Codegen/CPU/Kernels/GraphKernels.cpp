@@ -10,9 +10,9 @@
 //===----------------------------------------------------------------------===//
 #include "CPUKernels.h"
 #include "Gemm.h"
-#include "LoopBuilders.h"
 #include "VectorLoops.h"
 #include "dialects/rgnn/RGNNDialect.h"
+#include "lib/Codegen/Common/LoopBuilders.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"

@@ -9,9 +9,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "CPUKernels.h"
-#include "LoopBuilders.h"
 #include "VectorLoops.h"
 #include "dialects/rgnn/RGNNDialect.h"
+#include "lib/Codegen/Common/LoopBuilders.h"
 #include "lib/Codegen/Common/Lowering/Graph.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

@@ -33,6 +33,7 @@
 #include <cmath>
 
 using namespace mlir;
+using namespace seqc::loops;
 
 namespace seqc {
 
@@ -62,26 +63,6 @@ struct FlashShape {
   }
 };
 
-Value add(ImplicitLocOpBuilder &ib, Value a, Value c) {
-  return arith::AddIOp::create(ib, a, c);
-}
-Value mul(ImplicitLocOpBuilder &ib, Value a, Value c) {
-  return arith::MulIOp::create(ib, a, c);
-}
-Value below(ImplicitLocOpBuilder &ib, Value a, Value c) {
-  return arith::CmpIOp::create(ib, arith::CmpIPredicate::ult, a, c);
-}
-
-/// `then` under `cond` (no results).
-void when(ImplicitLocOpBuilder &ib, Value cond,
-          function_ref<void(ImplicitLocOpBuilder &)> then) {
-  scf::IfOp::create(ib, cond, [&](OpBuilder &tb, Location loc) {
-    ImplicitLocOpBuilder lb(loc, tb);
-    then(lb);
-    scf::YieldOp::create(lb);
-  });
-}
-
 /// The flash kernel of one call (see the file comment).
 class FlashKernel {
 public:
@@ -103,10 +84,10 @@ public:
     Value block = grid.second;
     Value tile = arith::RemUIOp::create(kb, block, tiles);
     Value rest = arith::DivUIOp::create(kb, block, tiles);
-    head = arith::RemUIOp::create(kb, rest, constIndex(kb, a.heads));
-    bi = arith::DivUIOp::create(kb, rest, constIndex(kb, a.heads));
-    kvHead = arith::DivUIOp::create(kb, head, constIndex(kb, a.group()));
-    r0 = mul(kb, tile, constIndex(kb, s.rows));
+    head = arith::RemUIOp::create(kb, rest, idx(kb, a.heads));
+    bi = arith::DivUIOp::create(kb, rest, idx(kb, a.heads));
+    kvHead = arith::DivUIOp::create(kb, head, idx(kb, a.group()));
+    r0 = mul(kb, tile, idx(kb, s.rows));
     // Rows padded by a word: a warp's rows fall in distinct banks.
     qs = workgroupBuffer(kb, {s.rows, a.dh + 1});
     acc = workgroupBuffer(kb, {s.rows, a.dh + 1});
@@ -122,25 +103,24 @@ public:
     // Keys [0, min(T, r0 + rows)): the blocks past the tile's last row
     // are never visited.
     Value last =
-        arith::MinUIOp::create(kb, steps, add(kb, r0, constIndex(kb, s.rows)));
-    Value keyBlocks =
-        arith::CeilDivUIOp::create(kb, last, constIndex(kb, s.keys));
-    scf::ForOp::create(kb, constIndex(kb, 0), keyBlocks, constIndex(kb, 1),
-                       ValueRange{},
-                       [&](OpBuilder &ob, Location loc, Value kbi, ValueRange) {
-                         ImplicitLocOpBuilder lb(loc, ob);
-                         Value k0 = mul(lb, kbi, constIndex(lb, s.keys));
-                         threadLoop(lb, s.parts, s.rows,
-                                    [&](ImplicitLocOpBuilder &ib, Value p,
-                                        Value r) { stage(ib, p, r, k0); });
-                         threadLoop(lb, s.parts, s.rows,
-                                    [&](ImplicitLocOpBuilder &ib, Value p,
-                                        Value r) { score(ib, p, r, k0); });
-                         threadLoop(lb, s.parts, s.rows,
-                                    [&](ImplicitLocOpBuilder &ib, Value p,
-                                        Value r) { update(ib, p, r); });
-                         scf::YieldOp::create(lb);
-                       });
+        arith::MinUIOp::create(kb, steps, add(kb, r0, idx(kb, s.rows)));
+    Value keyBlocks = arith::CeilDivUIOp::create(kb, last, idx(kb, s.keys));
+    forRange(kb, idx(kb, 0), keyBlocks,
+             [&](ImplicitLocOpBuilder &lb, Value kbi) {
+               Value k0 = mul(lb, kbi, idx(lb, s.keys));
+               threadLoop(lb, s.parts, s.rows,
+                          [&](ImplicitLocOpBuilder &ib, Value p, Value r) {
+                            stage(ib, p, r, k0);
+                          });
+               threadLoop(lb, s.parts, s.rows,
+                          [&](ImplicitLocOpBuilder &ib, Value p, Value r) {
+                            score(ib, p, r, k0);
+                          });
+               threadLoop(lb, s.parts, s.rows,
+                          [&](ImplicitLocOpBuilder &ib, Value p, Value r) {
+                            update(ib, p, r);
+                          });
+             });
     threadLoop(
         kb, s.parts, s.rows,
         [&](ImplicitLocOpBuilder &ib, Value p, Value r) { finish(ib, p, r); });
@@ -148,17 +128,10 @@ public:
   }
 
 private:
-  /// `body(d)` for the thread's dims d = p + parts·j, j < dh / parts.
+  /// `body(d)` for the thread's dims d ≡ p (mod parts).
   void eachDim(ImplicitLocOpBuilder &ib, Value p,
                function_ref<void(ImplicitLocOpBuilder &, Value)> body) {
-    scf::ForOp::create(ib, constIndex(ib, 0), constIndex(ib, a.dh / s.parts),
-                       constIndex(ib, 1), ValueRange{},
-                       [&](OpBuilder &ob, Location loc, Value j, ValueRange) {
-                         ImplicitLocOpBuilder lb(loc, ob);
-                         body(lb,
-                              add(lb, p, mul(lb, j, constIndex(lb, s.parts))));
-                         scf::YieldOp::create(lb);
-                       });
+    forRange(ib, p, idx(ib, a.dh), body, s.parts);
   }
 
   /// q's row staged (scaled by 1/√Dh), acc = 0, m = −∞, l = 0.
@@ -167,19 +140,11 @@ private:
     Value inside = below(ib, row, steps);
     Value scale = constF32(ib, 1.0 / std::sqrt(double(a.dh)));
     eachDim(ib, p, [&](ImplicitLocOpBuilder &lb, Value d) {
-      auto value = scf::IfOp::create(
-          lb, inside,
-          [&](OpBuilder &tb, Location loc) {
-            ImplicitLocOpBuilder tl(loc, tb);
-            Value x = load(tl, q, {bi, row, head, d});
-            scf::YieldOp::create(
-                tl, ValueRange{arith::MulFOp::create(tl, x, scale)});
-          },
-          [&](OpBuilder &eb, Location loc) {
-            ImplicitLocOpBuilder el(loc, eb);
-            scf::YieldOp::create(el, ValueRange{constF32(el, 0)});
-          });
-      store(lb, value.getResult(0), qs, {r, d});
+      Value value = loadOrZero(lb, inside, [&](ImplicitLocOpBuilder &tl) {
+        return arith::MulFOp::create(tl, load(tl, q, {bi, row, head, d}), scale)
+            .getResult();
+      });
+      store(lb, value, qs, {r, d});
       store(lb, constF32(lb, 0), acc, {r, d});
     });
     store(ib, constF32(ib, kMasked), runMax, {r, p});
@@ -190,13 +155,12 @@ private:
   /// threads over their elements in order (coalesced along Dh).
   void stage(ImplicitLocOpBuilder &ib, Value p, Value r, Value k0) {
     int64_t threads = s.parts * s.rows, elements = s.keys * a.dh;
-    Value id = add(ib, mul(ib, r, constIndex(ib, s.parts)), p);
-    scf::ForOp::create(
-        ib, id, constIndex(ib, elements), constIndex(ib, threads), ValueRange{},
-        [&](OpBuilder &ob, Location loc, Value e, ValueRange) {
-          ImplicitLocOpBuilder lb(loc, ob);
-          Value kk = arith::DivUIOp::create(lb, e, constIndex(lb, a.dh));
-          Value d = arith::RemUIOp::create(lb, e, constIndex(lb, a.dh));
+    Value id = add(ib, mul(ib, r, idx(ib, s.parts)), p);
+    forRange(
+        ib, id, idx(ib, elements),
+        [&](ImplicitLocOpBuilder &lb, Value e) {
+          Value kk = arith::DivUIOp::create(lb, e, idx(lb, a.dh));
+          Value d = arith::RemUIOp::create(lb, e, idx(lb, a.dh));
           Value key = add(lb, k0, kk);
           auto values = scf::IfOp::create(
               lb, below(lb, key, steps),
@@ -213,8 +177,8 @@ private:
               });
           store(lb, values.getResult(0), ks, {kk, d});
           store(lb, values.getResult(1), vs, {kk, d});
-          scf::YieldOp::create(lb);
-        });
+        },
+        threads);
   }
 
   /// Row r's scores against keys kk ≡ p (mod parts), −∞ past the row.
@@ -222,9 +186,9 @@ private:
     int64_t mine = s.keys / s.parts;
     Values keys;
     for (int64_t i = 0; i < mine; ++i)
-      keys.push_back(add(ib, p, constIndex(ib, i * s.parts)));
+      keys.push_back(add(ib, p, idx(ib, i * s.parts)));
     auto loop = scf::ForOp::create(
-        ib, constIndex(ib, 0), constIndex(ib, a.dh), constIndex(ib, 1),
+        ib, idx(ib, 0), idx(ib, a.dh), idx(ib, 1),
         Values(mine, constF32(ib, 0)),
         [&](OpBuilder &ob, Location loc, Value d, ValueRange dots) {
           ImplicitLocOpBuilder lb(loc, ob);
@@ -252,7 +216,7 @@ private:
     Value m = load(ib, runMax, {r, p});
     Value mNew = m;
     for (int64_t kk = 0; kk < s.keys; ++kk) {
-      sc.push_back(load(ib, scores, {r, constIndex(ib, kk)}));
+      sc.push_back(load(ib, scores, {r, idx(ib, kk)}));
       mNew = arith::MaximumFOp::create(ib, mNew, sc.back());
     }
     auto expOf = [&](Value x) {
@@ -269,7 +233,7 @@ private:
       Value sum = arith::MulFOp::create(lb, load(lb, acc, {r, d}), alpha);
       for (int64_t kk = 0; kk < s.keys; ++kk)
         sum = math::FmaOp::create(lb, weights[kk],
-                                  load(lb, vs, {constIndex(lb, kk), d}), sum);
+                                  load(lb, vs, {idx(lb, kk), d}), sum);
       store(lb, sum, acc, {r, d});
     });
     store(ib, mNew, runMax, {r, p});
@@ -279,9 +243,9 @@ private:
   /// o = acc / l ⊙ σ(gate) for row r inside the sequence.
   void finish(ImplicitLocOpBuilder &ib, Value p, Value r) {
     Value row = add(ib, r0, r);
-    when(ib, below(ib, row, steps), [&](ImplicitLocOpBuilder &lb) {
+    ifThen(ib, below(ib, row, steps), [&](ImplicitLocOpBuilder &lb) {
       Value l = load(lb, runSum, {r, p});
-      Value base = mul(lb, head, constIndex(lb, a.dh));
+      Value base = mul(lb, head, idx(lb, a.dh));
       Value headGate =
           a.headwise ? sigmoid(lb, load(lb, gate, {bi, row, head})) : Value();
       eachDim(lb, p, [&](ImplicitLocOpBuilder &eb, Value d) {

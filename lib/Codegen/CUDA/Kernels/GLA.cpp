@@ -34,6 +34,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
+using namespace seqc::loops;
 
 namespace seqc {
 
@@ -76,16 +77,11 @@ struct GLATile {
   }
 };
 
-Value add(IB &ib, Value a, Value c) { return arith::AddIOp::create(ib, a, c); }
-Value mul(IB &ib, Value a, Value c) { return arith::MulIOp::create(ib, a, c); }
 Value div(IB &ib, Value a, int64_t c) {
-  return arith::DivUIOp::create(ib, a, constIndex(ib, c));
+  return arith::DivUIOp::create(ib, a, idx(ib, c));
 }
 Value rem(IB &ib, Value a, int64_t c) {
-  return arith::RemUIOp::create(ib, a, constIndex(ib, c));
-}
-Value below(IB &ib, Value a, Value c) {
-  return arith::CmpIOp::create(ib, arith::CmpIPredicate::ult, a, c);
+  return arith::RemUIOp::create(ib, a, idx(ib, c));
 }
 Value addF(IB &ib, Value a, Value c) { return arith::AddFOp::create(ib, a, c); }
 Value mulF(IB &ib, Value a, Value c) { return arith::MulFOp::create(ib, a, c); }
@@ -94,50 +90,15 @@ Value fma(IB &ib, Value a, Value c, Value d) {
 }
 Value expF(IB &ib, Value x) { return math::ExpOp::create(ib, x); }
 
-/// `body(i)` for i in [from, to) by `step`.
-void loop(IB &ib, Value from, Value to, int64_t step,
-          function_ref<void(IB &, Value)> body) {
-  scf::ForOp::create(ib, from, to, constIndex(ib, step), ValueRange{},
-                     [&](OpBuilder &ob, Location loc, Value i, ValueRange) {
-                       IB lb(loc, ob);
-                       body(lb, i);
-                       scf::YieldOp::create(lb);
-                     });
-}
-
-/// Σ over i in [from, to) of `term(i)`, from `init`.
+/// Σ over i in [from, to) by `step` of `term(i)`, from `init`.
 Value sum(IB &ib, Value from, Value to, int64_t step, Value init,
           function_ref<Value(IB &, Value i, Value acc)> term) {
-  return scf::ForOp::create(
-             ib, from, to, constIndex(ib, step), ValueRange{init},
-             [&](OpBuilder &ob, Location loc, Value i, ValueRange acc) {
-               IB lb(loc, ob);
-               scf::YieldOp::create(lb, ValueRange{term(lb, i, acc[0])});
-             })
-      .getResult(0);
-}
-
-/// `load()` where `cond`, else 0.
-Value loadIf(IB &ib, Value cond, function_ref<Value(IB &)> load) {
-  return scf::IfOp::create(
-             ib, cond,
-             [&](OpBuilder &tb, Location loc) {
-               IB lb(loc, tb);
-               scf::YieldOp::create(lb, ValueRange{load(lb)});
-             },
-             [&](OpBuilder &eb, Location loc) {
-               IB lb(loc, eb);
-               scf::YieldOp::create(lb, ValueRange{constF32(lb, 0)});
-             })
-      .getResult(0);
-}
-
-void when(IB &ib, Value cond, function_ref<void(IB &)> then) {
-  scf::IfOp::create(ib, cond, [&](OpBuilder &tb, Location loc) {
-    IB lb(loc, tb);
-    then(lb);
-    scf::YieldOp::create(lb);
-  });
+  return forCarry(
+      ib, from, to, {init},
+      [&](IB &lb, Value i, ValueRange acc) -> Values {
+        return {term(lb, i, acc[0])};
+      },
+      step)[0];
 }
 
 /// gla_core's operands: q, k, v, g [B, T, width] buffers whose head h's
@@ -166,52 +127,59 @@ public:
       Value vs = workgroupBuffer(kb, {c, cols});
       Value scores = workgroupBuffer(kb, {c, c});
       Value last = workgroupBuffer(kb, {keys});
-      loop(kb, constIndex(kb, 0), chunks, 1, [&](IB &lb, Value ci) {
-        Value t0 = mul(lb, ci, constIndex(lb, c));
-        // 1. Stage the chunk.
-        threads(lb, [&](IB &ib, Value x, Value y, Value id) {
-          strided(ib, id, c * keys, [&](IB &eb, Value e) {
-            Value j = div(eb, e, keys), i = rem(eb, e, keys);
-            Value t = add(eb, t0, j);
-            Value inside = below(eb, t, T);
-            store(eb,
-                  loadIf(eb, inside,
-                         [&](IB &l) { return key(l, q, in.qOff, t, i); }),
-                  qs, {j, i});
-            store(eb,
-                  loadIf(eb, inside,
-                         [&](IB &l) { return key(l, k, in.kOff, t, i); }),
-                  ks, {j, i});
-            store(eb, loadIf(eb, inside, [&](IB &l) { return gate(l, t, i); }),
-                  cum, {j, i});
-          });
-          strided(ib, id, c * cols, [&](IB &eb, Value e) {
-            Value j = div(eb, e, cols), x = rem(eb, e, cols);
-            store(eb, value(eb, add(eb, t0, j), x), vs, {j, x});
-          });
-        });
-        // 2. The gates' cumulative sums.
-        threads(lb, [&](IB &ib, Value, Value, Value id) {
-          strided(ib, id, keys, [&](IB &eb, Value i) {
-            Value total = sum(eb, constIndex(eb, 0), constIndex(eb, c), 1,
-                              constF32(eb, 0), [&](IB &sb, Value j, Value r) {
-                                Value next = addF(sb, r, load(sb, cum, {j, i}));
-                                store(sb, next, cum, {j, i});
-                                return next;
-                              });
-            store(eb, total, last, {i});
-          });
-        });
-        // 3. The intra-chunk scores.
-        threads(lb, [&](IB &ib, Value, Value, Value id) {
-          strided(ib, id, c * c, [&](IB &eb, Value e) {
-            Value j = div(eb, e, c), i = rem(eb, e, c);
-            Value causal =
-                arith::CmpIOp::create(eb, arith::CmpIPredicate::ule, i, j);
-            Value a = loadIf(eb, causal, [&](IB &sb) {
-              Value dot =
-                  sum(sb, constIndex(sb, 0), constIndex(sb, keys), 1,
-                      constF32(sb, 0), [&](IB &db, Value d, Value acc) {
+      forRange(
+          kb, idx(kb, 0), chunks,
+          [&](IB &lb, Value ci) {
+            Value t0 = mul(lb, ci, idx(lb, c));
+            // 1. Stage the chunk.
+            threads(lb, [&](IB &ib, Value x, Value y, Value id) {
+              strided(ib, id, c * keys, [&](IB &eb, Value e) {
+                Value j = div(eb, e, keys), i = rem(eb, e, keys);
+                Value t = add(eb, t0, j);
+                Value inside = below(eb, t, T);
+                store(
+                    eb,
+                    loadOrZero(eb, inside,
+                               [&](IB &l) { return key(l, q, in.qOff, t, i); }),
+                    qs, {j, i});
+                store(
+                    eb,
+                    loadOrZero(eb, inside,
+                               [&](IB &l) { return key(l, k, in.kOff, t, i); }),
+                    ks, {j, i});
+                store(eb,
+                      loadOrZero(eb, inside,
+                                 [&](IB &l) { return gate(l, t, i); }),
+                      cum, {j, i});
+              });
+              strided(ib, id, c * cols, [&](IB &eb, Value e) {
+                Value j = div(eb, e, cols), x = rem(eb, e, cols);
+                store(eb, value(eb, add(eb, t0, j), x), vs, {j, x});
+              });
+            });
+            // 2. The gates' cumulative sums.
+            threads(lb, [&](IB &ib, Value, Value, Value id) {
+              strided(ib, id, keys, [&](IB &eb, Value i) {
+                Value total =
+                    sum(eb, idx(eb, 0), idx(eb, c), 1, constF32(eb, 0),
+                        [&](IB &sb, Value j, Value r) {
+                          Value next = addF(sb, r, load(sb, cum, {j, i}));
+                          store(sb, next, cum, {j, i});
+                          return next;
+                        });
+                store(eb, total, last, {i});
+              });
+            });
+            // 3. The intra-chunk scores.
+            threads(lb, [&](IB &ib, Value, Value, Value id) {
+              strided(ib, id, c * c, [&](IB &eb, Value e) {
+                Value j = div(eb, e, c), i = rem(eb, e, c);
+                Value causal =
+                    arith::CmpIOp::create(eb, arith::CmpIPredicate::ule, i, j);
+                Value a = loadOrZero(eb, causal, [&](IB &sb) {
+                  Value dot = sum(
+                      sb, idx(sb, 0), idx(sb, keys), 1, constF32(sb, 0),
+                      [&](IB &db, Value d, Value acc) {
                         Value decay = expF(
                             db, arith::SubFOp::create(db, load(db, cum, {j, d}),
                                                       load(db, cum, {i, d})));
@@ -220,58 +188,67 @@ public:
                                         load(db, ks, {i, d})),
                                    decay, acc);
                       });
-              return mulF(sb, constF32(sb, in.scale), dot);
+                  return mulF(sb, constF32(sb, in.scale), dot);
+                });
+                store(eb, a, scores, {j, i});
+              });
             });
-            store(eb, a, scores, {j, i});
-          });
-        });
-        // 4. q̃ = scale·q e^{b}, k̂ = k e^{b_last − b}.
-        threads(lb, [&](IB &ib, Value, Value, Value id) {
-          strided(ib, id, c * keys, [&](IB &eb, Value e) {
-            Value j = div(eb, e, keys), i = rem(eb, e, keys);
-            Value b = load(eb, cum, {j, i});
-            store(eb,
-                  mulF(eb,
-                       mulF(eb, constF32(eb, in.scale), load(eb, qs, {j, i})),
-                       expF(eb, b)),
-                  qs, {j, i});
-            store(eb,
-                  mulF(eb, load(eb, ks, {j, i}),
-                       expF(eb,
-                            arith::SubFOp::create(eb, load(eb, last, {i}), b))),
-                  ks, {j, i});
-          });
-        });
-        // 5. The chunk's outputs, with S before the chunk.
-        threads(lb, [&](IB &ib, Value x, Value y, Value) {
-          loop(ib, y, constIndex(ib, c), tile.rows(), [&](IB &jb, Value j) {
-            Value o = sum(jb, constIndex(jb, 0), constIndex(jb, keys), 1,
-                          constF32(jb, 0), [&](IB &db, Value d, Value acc) {
-                            return fma(db, load(db, qs, {j, d}),
-                                       load(db, state, {d, x}), acc);
-                          });
-            o = sum(jb, constIndex(jb, 0), add(jb, j, constIndex(jb, 1)), 1, o,
-                    [&](IB &db, Value i, Value acc) {
-                      return fma(db, load(db, scores, {j, i}),
-                                 load(db, vs, {i, x}), acc);
-                    });
-            writeOutput(jb, o, add(jb, t0, j), x);
-          });
-        });
-        // 6. S = e^{b_last} ⊙ S + Σ_j k̂_jᵀ v_j.
-        threads(lb, [&](IB &ib, Value x, Value y, Value) {
-          loop(ib, y, constIndex(ib, keys), tile.rows(), [&](IB &db, Value d) {
-            Value s = mulF(db, expF(db, load(db, last, {d})),
-                           load(db, state, {d, x}));
-            s = sum(db, constIndex(db, 0), constIndex(db, c), 1, s,
-                    [&](IB &jb, Value j, Value acc) {
-                      return fma(jb, load(jb, ks, {j, d}), load(jb, vs, {j, x}),
-                                 acc);
-                    });
-            store(db, s, state, {d, x});
-          });
-        });
-      });
+            // 4. q̃ = scale·q e^{b}, k̂ = k e^{b_last − b}.
+            threads(lb, [&](IB &ib, Value, Value, Value id) {
+              strided(ib, id, c * keys, [&](IB &eb, Value e) {
+                Value j = div(eb, e, keys), i = rem(eb, e, keys);
+                Value b = load(eb, cum, {j, i});
+                store(
+                    eb,
+                    mulF(eb,
+                         mulF(eb, constF32(eb, in.scale), load(eb, qs, {j, i})),
+                         expF(eb, b)),
+                    qs, {j, i});
+                store(eb,
+                      mulF(eb, load(eb, ks, {j, i}),
+                           expF(eb, arith::SubFOp::create(
+                                        eb, load(eb, last, {i}), b))),
+                      ks, {j, i});
+              });
+            });
+            // 5. The chunk's outputs, with S before the chunk.
+            threads(lb, [&](IB &ib, Value x, Value y, Value) {
+              forRange(
+                  ib, y, idx(ib, c),
+                  [&](IB &jb, Value j) {
+                    Value o =
+                        sum(jb, idx(jb, 0), idx(jb, keys), 1, constF32(jb, 0),
+                            [&](IB &db, Value d, Value acc) {
+                              return fma(db, load(db, qs, {j, d}),
+                                         load(db, state, {d, x}), acc);
+                            });
+                    o = sum(jb, idx(jb, 0), add(jb, j, idx(jb, 1)), 1, o,
+                            [&](IB &db, Value i, Value acc) {
+                              return fma(db, load(db, scores, {j, i}),
+                                         load(db, vs, {i, x}), acc);
+                            });
+                    writeOutput(jb, o, add(jb, t0, j), x);
+                  },
+                  tile.rows());
+            });
+            // 6. S = e^{b_last} ⊙ S + Σ_j k̂_jᵀ v_j.
+            threads(lb, [&](IB &ib, Value x, Value y, Value) {
+              forRange(
+                  ib, y, idx(ib, keys),
+                  [&](IB &db, Value d) {
+                    Value s = mulF(db, expF(db, load(db, last, {d})),
+                                   load(db, state, {d, x}));
+                    s = sum(db, idx(db, 0), idx(db, c), 1, s,
+                            [&](IB &jb, Value j, Value acc) {
+                              return fma(jb, load(jb, ks, {j, d}),
+                                         load(jb, vs, {j, x}), acc);
+                            });
+                    store(db, s, state, {d, x});
+                  },
+                  tile.rows());
+            });
+          },
+          1);
     });
   }
 
@@ -284,43 +261,47 @@ public:
       Value decay = workgroupBuffer(kb, {keys});
       Value vs = workgroupBuffer(kb, {cols});
       Value partial = workgroupBuffer(kb, {rows, cols});
-      loop(kb, constIndex(kb, 0), T, 1, [&](IB &lb, Value t) {
-        threads(lb, [&](IB &ib, Value x, Value y, Value id) {
-          strided(ib, id, keys, [&](IB &eb, Value i) {
-            store(eb,
-                  mulF(eb, constF32(eb, in.scale), key(eb, q, in.qOff, t, i)),
-                  qs, {i});
-            store(eb, key(eb, k, in.kOff, t, i), ks, {i});
-            store(eb, expF(eb, gate(eb, t, i)), decay, {i});
-          });
-          strided(ib, id, cols, [&](IB &eb, Value x) {
-            store(eb, value(eb, t, x), vs, {x});
-          });
-        });
-        threads(lb, [&](IB &ib, Value x, Value y, Value) {
-          Value v = load(ib, vs, {x});
-          Value part = sum(ib, y, constIndex(ib, keys), rows, constF32(ib, 0),
-                           [&](IB &db, Value d, Value acc) {
-                             Value s = fma(db, load(db, decay, {d}),
-                                           load(db, state, {d, x}),
-                                           mulF(db, load(db, ks, {d}), v));
-                             store(db, s, state, {d, x});
-                             return fma(db, load(db, qs, {d}), s, acc);
-                           });
-          store(ib, part, partial, {y, x});
-        });
-        threads(lb, [&](IB &ib, Value x, Value y, Value) {
-          Value first = arith::CmpIOp::create(ib, arith::CmpIPredicate::eq, y,
-                                              constIndex(ib, 0));
-          when(ib, first, [&](IB &eb) {
-            Value o = sum(eb, constIndex(eb, 0), constIndex(eb, rows), 1,
-                          constF32(eb, 0), [&](IB &sb, Value r, Value acc) {
-                            return addF(sb, acc, load(sb, partial, {r, x}));
-                          });
-            writeOutput(eb, o, t, x);
-          });
-        });
-      });
+      forRange(
+          kb, idx(kb, 0), T,
+          [&](IB &lb, Value t) {
+            threads(lb, [&](IB &ib, Value x, Value y, Value id) {
+              strided(ib, id, keys, [&](IB &eb, Value i) {
+                store(
+                    eb,
+                    mulF(eb, constF32(eb, in.scale), key(eb, q, in.qOff, t, i)),
+                    qs, {i});
+                store(eb, key(eb, k, in.kOff, t, i), ks, {i});
+                store(eb, expF(eb, gate(eb, t, i)), decay, {i});
+              });
+              strided(ib, id, cols, [&](IB &eb, Value x) {
+                store(eb, value(eb, t, x), vs, {x});
+              });
+            });
+            threads(lb, [&](IB &ib, Value x, Value y, Value) {
+              Value v = load(ib, vs, {x});
+              Value part = sum(ib, y, idx(ib, keys), rows, constF32(ib, 0),
+                               [&](IB &db, Value d, Value acc) {
+                                 Value s = fma(db, load(db, decay, {d}),
+                                               load(db, state, {d, x}),
+                                               mulF(db, load(db, ks, {d}), v));
+                                 store(db, s, state, {d, x});
+                                 return fma(db, load(db, qs, {d}), s, acc);
+                               });
+              store(ib, part, partial, {y, x});
+            });
+            threads(lb, [&](IB &ib, Value x, Value y, Value) {
+              Value first = arith::CmpIOp::create(ib, arith::CmpIPredicate::eq,
+                                                  y, idx(ib, 0));
+              ifThen(ib, first, [&](IB &eb) {
+                Value o = sum(eb, idx(eb, 0), idx(eb, rows), 1, constF32(eb, 0),
+                              [&](IB &sb, Value r, Value acc) {
+                                return addF(sb, acc, load(sb, partial, {r, x}));
+                              });
+                writeOutput(eb, o, t, x);
+              });
+            });
+          },
+          1);
     });
   }
 
@@ -348,7 +329,7 @@ private:
     IB &kb = grid.first;
     Value block = grid.second;
     Value rest = div(kb, block, colTiles);
-    col0 = mul(kb, rem(kb, block, colTiles), constIndex(kb, tile.cols));
+    col0 = mul(kb, rem(kb, block, colTiles), idx(kb, tile.cols));
     head = rem(kb, rest, in.heads);
     bi = div(kb, rest, in.heads);
     state = workgroupBuffer(kb, {in.keyDim, tile.cols});
@@ -357,11 +338,11 @@ private:
       strided(ib, id, elements, [&](IB &eb, Value e) {
         Value d = div(eb, e, tile.cols), x = rem(eb, e, tile.cols);
         Value col = add(eb, col0, x);
-        Value inside = below(eb, col, constIndex(eb, in.valueDim));
-        Value s = s0 ? loadIf(eb, inside,
-                              [&](IB &l) {
-                                return load(l, s0, {bi, head, d, col});
-                              })
+        Value inside = below(eb, col, idx(eb, in.valueDim));
+        Value s = s0 ? loadOrZero(eb, inside,
+                                  [&](IB &l) {
+                                    return load(l, s0, {bi, head, d, col});
+                                  })
                      : constF32(eb, 0);
         store(eb, s, state, {d, x});
       });
@@ -371,7 +352,7 @@ private:
       strided(ib, id, elements, [&](IB &eb, Value e) {
         Value d = div(eb, e, tile.cols), x = rem(eb, e, tile.cols);
         Value col = add(eb, col0, x);
-        when(eb, below(eb, col, constIndex(eb, in.valueDim)), [&](IB &sb) {
+        ifThen(eb, below(eb, col, idx(eb, in.valueDim)), [&](IB &sb) {
           store(sb, load(sb, state, {d, x}), finalState, {bi, head, d, col});
         });
       });
@@ -382,19 +363,18 @@ private:
   /// A thread loop over the block's threads (x: value column, y: row).
   void threads(IB &kb, ThreadBody body) {
     threadLoop(kb, tile.cols, tile.rows(), [&](IB &ib, Value x, Value y) {
-      body(ib, x, y, add(ib, mul(ib, y, constIndex(ib, tile.cols)), x));
+      body(ib, x, y, add(ib, mul(ib, y, idx(ib, tile.cols)), x));
     });
   }
   /// `body(e)` for the thread's elements e ≡ id (mod threads) below n.
-  void strided(IB &ib, Value id, int64_t n,
-               function_ref<void(IB &, Value)> body) {
-    loop(ib, id, constIndex(ib, n), kThreads, body);
+  void strided(IB &ib, Value id, int64_t n, const LoopBody &body) {
+    forRange(ib, id, idx(ib, n), body, kThreads);
   }
 
   /// Key dim i of head `head` at step t of `buffer` (q or k).
   Value key(IB &ib, Value buffer, int64_t offset, Value t, Value i) {
-    Value col = add(ib, constIndex(ib, offset),
-                    add(ib, mul(ib, head, constIndex(ib, in.keyDim)), i));
+    Value col =
+        add(ib, idx(ib, offset), add(ib, mul(ib, head, idx(ib, in.keyDim)), i));
     return load(ib, buffer, {bi, t, col});
   }
   /// The gate at (t, i), normalized where the call says.
@@ -408,21 +388,21 @@ private:
   /// Column x of the block's value tile at step t, 0 outside.
   Value value(IB &ib, Value t, Value x) {
     Value col = add(ib, col0, x);
-    Value inside = arith::AndIOp::create(
-        ib, below(ib, t, T), below(ib, col, constIndex(ib, in.valueDim)));
-    return loadIf(ib, inside, [&](IB &lb) {
-      Value at = add(lb, constIndex(lb, in.vOff),
-                     add(lb, mul(lb, head, constIndex(lb, in.valueDim)), col));
+    Value inside = arith::AndIOp::create(ib, below(ib, t, T),
+                                         below(ib, col, idx(ib, in.valueDim)));
+    return loadOrZero(ib, inside, [&](IB &lb) {
+      Value at = add(lb, idx(lb, in.vOff),
+                     add(lb, mul(lb, head, idx(lb, in.valueDim)), col));
       return load(lb, v, {bi, t, at});
     });
   }
   /// o at step t, column x of the tile, where both are inside.
   void writeOutput(IB &ib, Value o, Value t, Value x) {
     Value col = add(ib, col0, x);
-    Value inside = arith::AndIOp::create(
-        ib, below(ib, t, T), below(ib, col, constIndex(ib, in.valueDim)));
-    when(ib, inside, [&](IB &lb) {
-      Value at = add(lb, mul(lb, head, constIndex(lb, in.valueDim)), col);
+    Value inside = arith::AndIOp::create(ib, below(ib, t, T),
+                                         below(ib, col, idx(ib, in.valueDim)));
+    ifThen(ib, inside, [&](IB &lb) {
+      Value at = add(lb, mul(lb, head, idx(lb, in.valueDim)), col);
       store(lb, o, out, {bi, t, at});
     });
   }
@@ -457,40 +437,51 @@ Value normGateKernel(TensorBuilder &b, Value oTensor, Value fusedTensor,
   Value inverse = workgroupBuffer(kb, {heads});
   auto thread = [&](function_ref<void(IB &, Value, Value, Value)> body) {
     threadLoop(kb, kCols, kHeadRows, [&](IB &ib, Value x, Value h) {
-      body(ib, x, h, add(ib, mul(ib, h, constIndex(ib, kCols)), x));
+      body(ib, x, h, add(ib, mul(ib, h, idx(ib, kCols)), x));
     });
   };
   thread([&](IB &ib, Value x, Value h0, Value) {
-    loop(ib, h0, constIndex(ib, heads), kHeadRows, [&](IB &hb, Value h) {
-      Value base = mul(hb, h, constIndex(hb, vd));
-      Value squares = sum(hb, x, constIndex(hb, vd), kCols, constF32(hb, 0),
-                          [&](IB &sb, Value d, Value acc) {
-                            Value v = load(sb, o, {bi, t, add(sb, base, d)});
-                            return fma(sb, v, v, acc);
-                          });
-      store(hb, squares, part, {h, x});
-    });
+    forRange(
+        ib, h0, idx(ib, heads),
+        [&](IB &hb, Value h) {
+          Value base = mul(hb, h, idx(hb, vd));
+          Value squares =
+              sum(hb, x, idx(hb, vd), kCols, constF32(hb, 0),
+                  [&](IB &sb, Value d, Value acc) {
+                    Value v = load(sb, o, {bi, t, add(sb, base, d)});
+                    return fma(sb, v, v, acc);
+                  });
+          store(hb, squares, part, {h, x});
+        },
+        kHeadRows);
   });
   thread([&](IB &ib, Value, Value, Value id) {
-    loop(ib, id, constIndex(ib, heads), kThreads, [&](IB &hb, Value h) {
-      Value total = sum(hb, constIndex(hb, 0), constIndex(hb, kCols), 1,
-                        constF32(hb, 0), [&](IB &sb, Value x, Value acc) {
-                          return addF(sb, acc, load(sb, part, {h, x}));
-                        });
-      Value mean = mulF(hb, total, constF32(hb, 1.0 / double(vd)));
-      store(hb, math::RsqrtOp::create(hb, addF(hb, mean, constF32(hb, eps))),
-            inverse, {h});
-    });
+    forRange(
+        ib, id, idx(ib, heads),
+        [&](IB &hb, Value h) {
+          Value total = sum(hb, idx(hb, 0), idx(hb, kCols), 1, constF32(hb, 0),
+                            [&](IB &sb, Value x, Value acc) {
+                              return addF(sb, acc, load(sb, part, {h, x}));
+                            });
+          Value mean = mulF(hb, total, constF32(hb, 1.0 / double(vd)));
+          store(hb,
+                math::RsqrtOp::create(hb, addF(hb, mean, constF32(hb, eps))),
+                inverse, {h});
+        },
+        kThreads);
   });
   thread([&](IB &ib, Value, Value, Value id) {
-    loop(ib, id, constIndex(ib, width), kThreads, [&](IB &eb, Value c) {
-      Value h = div(eb, c, vd), d = rem(eb, c, vd);
-      Value gate =
-          load(eb, fused, {bi, t, add(eb, constIndex(eb, gateCol), c)});
-      Value norm = mulF(eb, load(eb, o, {bi, t, c}), load(eb, inverse, {h}));
-      store(eb, mulF(eb, mulF(eb, norm, load(eb, w, {d})), silu(eb, gate)), y,
-            {bi, t, c});
-    });
+    forRange(
+        ib, id, idx(ib, width),
+        [&](IB &eb, Value c) {
+          Value h = div(eb, c, vd), d = rem(eb, c, vd);
+          Value gate = load(eb, fused, {bi, t, add(eb, idx(eb, gateCol), c)});
+          Value norm =
+              mulF(eb, load(eb, o, {bi, t, c}), load(eb, inverse, {h}));
+          store(eb, mulF(eb, mulF(eb, norm, load(eb, w, {d})), silu(eb, gate)),
+                y, {bi, t, c});
+        },
+        kThreads);
   });
   return bufferTensor(b, y);
 }

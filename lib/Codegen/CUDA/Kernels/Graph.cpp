@@ -32,6 +32,7 @@
 #include <limits>
 
 using namespace mlir;
+using namespace seqc::loops;
 
 namespace seqc {
 
@@ -44,16 +45,10 @@ using Values = SmallVector<Value>;
 /// Lanes per warp (the columns read together) and warps per block.
 constexpr int64_t kLanes = 32, kWarps = 8;
 
-Value add(IB &ib, Value a, Value c) { return arith::AddIOp::create(ib, a, c); }
-Value mul(IB &ib, Value a, Value c) { return arith::MulIOp::create(ib, a, c); }
-Value asIndex(IB &ib, Value i64) {
-  return arith::IndexCastOp::create(ib, ib.getIndexType(), i64);
-}
 /// v / max(count, 1).
 Value meanOf(IB &ib, Value v, Value count) {
-  Value c = arith::MaxUIOp::create(ib, count, constIndex(ib, 1));
-  Value f = arith::UIToFPOp::create(
-      ib, ib.getF32Type(), arith::IndexCastOp::create(ib, ib.getI64Type(), c));
+  Value c = arith::MaxUIOp::create(ib, count, idx(ib, 1));
+  Value f = arith::UIToFPOp::create(ib, ib.getF32Type(), toI64(ib, c));
   return arith::DivFOp::create(ib, v, f);
 }
 
@@ -84,15 +79,11 @@ public:
     y = allocBuffer(b, {pairs ? op.getRows() : n, width});
     Value blocks = arith::CeilDivUIOp::create(b, n, b.index(kWarps));
     auto grid = blockLoop(b, blocks);
-    Value first = mul(grid.first, grid.second, constIndex(grid.first, kWarps));
+    Value first = mul(grid.first, grid.second, idx(grid.first, kWarps));
     threadLoop(grid.first, kLanes, kWarps, [&](IB &ib, Value lane, Value w) {
       Value node = add(ib, first, w);
-      Value inside =
-          arith::CmpIOp::create(ib, arith::CmpIPredicate::ult, node, n);
-      scf::IfOp::create(ib, inside, [&](OpBuilder &tb, Location loc) {
-        IB lb(loc, tb);
+      ifThen(ib, below(ib, node, n), [&](IB &lb) {
         eachColumn(lb, lane, [&](IB &cb, Value c) { column(cb, node, c); });
-        scf::YieldOp::create(lb);
       });
     });
     return bufferTensor(b, y);
@@ -100,13 +91,8 @@ public:
 
 private:
   /// body(c) for the lane's columns c = lane + 32·j below the width.
-  void eachColumn(IB &ib, Value lane, function_ref<void(IB &, Value)> body) {
-    scf::ForOp::create(ib, lane, width, constIndex(ib, kLanes), ValueRange{},
-                       [&](OpBuilder &ob, Location loc, Value c, ValueRange) {
-                         IB lb(loc, ob);
-                         body(lb, c);
-                         scf::YieldOp::create(lb);
-                       });
+  void eachColumn(IB &ib, Value lane, const LoopBody &body) {
+    forRange(ib, lane, width, body, kLanes);
   }
 
   /// The folds of one node's column c, stored.
@@ -123,10 +109,8 @@ private:
       eachRelation(ib, {}, [&](IB &rb, Value rel, ValueRange) {
         Value key = add(rb, mul(rb, rel, n), node);
         Value out = load(rb, outRows, {key});
-        Value present = arith::CmpIOp::create(rb, arith::CmpIPredicate::sge,
-                                              out, constI64(rb, 0));
-        scf::IfOp::create(rb, present, [&](OpBuilder &tb, Location loc) {
-          IB pb(loc, tb);
+        Value present = cmp(rb, arith::CmpIPredicate::sge, out, i64(rb, 0));
+        ifThen(rb, present, [&](IB &pb) {
           auto [fold, count] =
               overSegment(pb, key, {max ? lowest : zero},
                           [&](IB &eb, Value e, ValueRange acc) -> Values {
@@ -138,13 +122,11 @@ private:
           Value result =
               max ? arith::SelectOp::create(
                         pb,
-                        arith::CmpIOp::create(pb, arith::CmpIPredicate::ugt,
-                                              count, constIndex(pb, 0)),
+                        cmp(pb, arith::CmpIPredicate::ugt, count, idx(pb, 0)),
                         fold[0], zero)
                         .getResult()
                   : meanOf(pb, fold[0], count);
-          store(pb, result, y, {asIndex(pb, out), c});
-          scf::YieldOp::create(pb);
+          store(pb, result, y, {toIndex(pb, out), c});
         });
         return Values{};
       });
@@ -183,7 +165,7 @@ private:
       };
     };
     Values total = eachRelation(
-        ib, {zero, constIndex(ib, 0)},
+        ib, {zero, idx(ib, 0)},
         [&](IB &rb, Value rel, ValueRange carried) -> Values {
           Value key = add(rb, mul(rb, rel, n), node);
           auto [fold, count] = overSegment(
@@ -209,37 +191,25 @@ private:
     case rgnn::RowMode::dst:
       return node;
     case rgnn::RowMode::src:
-      return asIndex(ib, load(ib, src, {e}));
+      return loadIndex(ib, src, {e});
     default:
-      return asIndex(ib, load(ib, rowMap, {e}));
+      return loadIndex(ib, rowMap, {e});
     }
   }
 
   /// The carried values through relations 0..R−1.
   Values eachRelation(IB &ib, ValueRange init,
                       function_ref<Values(IB &, Value, ValueRange)> body) {
-    auto loop = scf::ForOp::create(
-        ib, constIndex(ib, 0), relations, constIndex(ib, 1), init,
-        [&](OpBuilder &ob, Location loc, Value rel, ValueRange carried) {
-          IB lb(loc, ob);
-          scf::YieldOp::create(lb, body(lb, rel, carried));
-        });
-    return Values(loop.getResults());
+    return Values(forCarry(ib, idx(ib, 0), relations, init, body));
   }
 
   /// The fold over segment `key`'s edges from `init`, and their count.
   std::pair<Values, Value> overSegment(IB &ib, Value key, ValueRange init,
                                        EdgeStep step) {
-    Value lo = asIndex(ib, load(ib, segments, {key}));
-    Value hi =
-        asIndex(ib, load(ib, segments, {add(ib, key, constIndex(ib, 1))}));
-    auto loop = scf::ForOp::create(
-        ib, lo, hi, constIndex(ib, 1), init,
-        [&](OpBuilder &ob, Location loc, Value e, ValueRange carried) {
-          IB lb(loc, ob);
-          scf::YieldOp::create(lb, step(lb, e, carried));
-        });
-    return {Values(loop.getResults()), arith::SubIOp::create(ib, hi, lo)};
+    Value lo = loadIndex(ib, segments, {key});
+    Value hi = loadIndex(ib, segments, {add(ib, key, idx(ib, 1))});
+    return {Values(forCarry(ib, lo, hi, init, step)),
+            arith::SubIOp::create(ib, hi, lo)};
   }
 
   /// The fold over every edge into `node`, relation by relation.
@@ -254,10 +224,6 @@ private:
                          })
           .first;
     });
-  }
-
-  static Value constI64(IB &ib, int64_t v) {
-    return arith::ConstantIntOp::create(ib, ib.getI64Type(), v);
   }
 
   rgnn::NodeReduceOp op;

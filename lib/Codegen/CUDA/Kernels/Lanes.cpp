@@ -22,21 +22,26 @@ void forEachLane(TensorBuilder &b, Value batch, Value width, LaneFn body) {
 
 SmallVector<Value> timeLoop(ImplicitLocOpBuilder &ib, Value from, Value to,
                             ValueRange init, StepFn step) {
-  auto loop = scf::ForOp::create(
-      ib, from, to, arith::ConstantIndexOp::create(ib, 1), init,
-      [&](OpBuilder &nested, Location loc, Value t, ValueRange state) {
-        ImplicitLocOpBuilder nb(loc, nested);
-        scf::YieldOp::create(nb, step(nb, t, state));
-      });
-  return SmallVector<Value>(loop.getResults());
-}
-
-Value constIndex(ImplicitLocOpBuilder &ib, int64_t v) {
-  return arith::ConstantIndexOp::create(ib, v);
+  return SmallVector<Value>(loops::forCarry(ib, from, to, init, step));
 }
 
 Value load(ImplicitLocOpBuilder &ib, Value buffer, ValueRange at) {
   return memref::LoadOp::create(ib, buffer, at);
+}
+
+Value loadOrZero(ImplicitLocOpBuilder &ib, Value cond,
+                 function_ref<Value(ImplicitLocOpBuilder &)> load) {
+  return scf::IfOp::create(
+             ib, cond,
+             [&](OpBuilder &tb, Location loc) {
+               ImplicitLocOpBuilder lb(loc, tb);
+               scf::YieldOp::create(lb, ValueRange{load(lb)});
+             },
+             [&](OpBuilder &eb, Location loc) {
+               ImplicitLocOpBuilder lb(loc, eb);
+               scf::YieldOp::create(lb, ValueRange{constF32(lb, 0)});
+             })
+      .getResult(0);
 }
 
 void store(ImplicitLocOpBuilder &ib, Value value, Value buffer, ValueRange at) {

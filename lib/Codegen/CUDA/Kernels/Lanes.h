@@ -1,6 +1,7 @@
 //===- Lanes.h - A GPU thread per lane, its loop over time ------*- C++ -*-===//
 //
-// The pieces the CUDA kernels are built from: a parallel loop over lanes
+// The pieces the CUDA kernels are built from (besides the loops and index
+// arithmetic of Common/LoopBuilders.h): a parallel loop over lanes
 // (batch, channel), each iteration one GPU thread; a time loop carrying a
 // state in registers; loads and stores in memref form; and, for a kernel
 // whose threads share work, a loop over blocks (#gpu.block<x>) holding
@@ -11,6 +12,7 @@
 #ifndef SEQC_LIB_CODEGEN_CUDA_KERNELS_LANES_H
 #define SEQC_LIB_CODEGEN_CUDA_KERNELS_LANES_H
 
+#include "lib/Codegen/Common/LoopBuilders.h"
 #include "lib/Codegen/Common/TensorBuilder.h"
 
 namespace seqc {
@@ -31,9 +33,13 @@ llvm::SmallVector<mlir::Value> timeLoop(mlir::ImplicitLocOpBuilder &ib,
                                         mlir::Value from, mlir::Value to,
                                         mlir::ValueRange init, StepFn step);
 
-mlir::Value constIndex(mlir::ImplicitLocOpBuilder &ib, int64_t v);
 mlir::Value load(mlir::ImplicitLocOpBuilder &ib, mlir::Value buffer,
                  mlir::ValueRange at);
+/// `load()` where `cond` holds (only there), else 0 (f32): a stage's
+/// elements past the sequence or the tile.
+mlir::Value
+loadOrZero(mlir::ImplicitLocOpBuilder &ib, mlir::Value cond,
+           mlir::function_ref<mlir::Value(mlir::ImplicitLocOpBuilder &)> load);
 void store(mlir::ImplicitLocOpBuilder &ib, mlir::Value value,
            mlir::Value buffer, mlir::ValueRange at);
 

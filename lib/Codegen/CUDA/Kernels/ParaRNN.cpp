@@ -36,6 +36,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
+using namespace seqc::loops;
 
 namespace seqc {
 
@@ -87,15 +88,14 @@ Values initialAt(ImplicitLocOpBuilder &ib, const ParaCall &pc, Value bi,
 /// Lane (bi, h) solved sequentially: y and the final state.
 void walkLane(ImplicitLocOpBuilder &ib, const ParaCall &pc, Value bi, Value h) {
   Values w = weightsAt(ib, pc, h);
-  Values last =
-      timeLoop(ib, constIndex(ib, 0), pc.steps, initialAt(ib, pc, bi, h),
-               [&](ImplicitLocOpBuilder &nb, Value t, ValueRange s) {
-                 Values next = paraCellScalars(nb, pc.lstm, s,
-                                               projectionsAt(nb, pc, bi, t, h),
-                                               w, nullptr);
-                 store(nb, next[0], pc.states[0], {bi, t, h});
-                 return next;
-               });
+  Values last = timeLoop(ib, idx(ib, 0), pc.steps, initialAt(ib, pc, bi, h),
+                         [&](ImplicitLocOpBuilder &nb, Value t, ValueRange s) {
+                           Values next = paraCellScalars(
+                               nb, pc.lstm, s, projectionsAt(nb, pc, bi, t, h),
+                               w, nullptr);
+                           store(nb, next[0], pc.states[0], {bi, t, h});
+                           return next;
+                         });
   for (int i = 0; i < pc.n; ++i)
     store(ib, last[i], pc.final[i], {bi, h});
 }
@@ -136,7 +136,7 @@ public:
     Value block = grid.second;
     bi = arith::DivUIOp::create(kb, block, groups);
     firstLane = arith::MulIOp::create(
-        kb, arith::RemUIOp::create(kb, block, groups), constIndex(kb, kLanes));
+        kb, arith::RemUIOp::create(kb, block, groups), idx(kb, kLanes));
     allocateShared(kb);
 
     phase(kb, kSegments, [&](ImplicitLocOpBuilder &ib, Value h, Value y) {
@@ -145,7 +145,7 @@ public:
     Type f32 = kb.getF32Type();
     auto loop = scf::WhileOp::create(
         kb, TypeRange{kb.getIndexType(), f32},
-        ValueRange{constIndex(kb, 0), constF32(kb, 0)},
+        ValueRange{idx(kb, 0), constF32(kb, 0)},
         [&](OpBuilder &ob, Location loc, ValueRange args) {
           ImplicitLocOpBuilder lb(loc, ob);
           phase(lb, kSegments, [&](ImplicitLocOpBuilder &ib, Value h, Value y) {
@@ -164,7 +164,7 @@ public:
                                              constF32(lb, solve.tolerance));
           Value under =
               arith::CmpIOp::create(lb, arith::CmpIPredicate::ult, args[0],
-                                    constIndex(lb, solve.maxIterations));
+                                    idx(lb, solve.maxIterations));
           scf::ConditionOp::create(lb, arith::AndIOp::create(lb, more, under),
                                    ValueRange{args[0], res});
         },
@@ -174,9 +174,8 @@ public:
             solveSegment(ib, h, y);
           });
           scf::YieldOp::create(
-              lb,
-              ValueRange{arith::AddIOp::create(lb, args[0], constIndex(lb, 1)),
-                         args[1]});
+              lb, ValueRange{arith::AddIOp::create(lb, args[0], idx(lb, 1)),
+                             args[1]});
         });
     Value res = loop.getResult(1);
     phase(kb, 1, [&](ImplicitLocOpBuilder &ib, Value h, Value) {
@@ -255,13 +254,13 @@ private:
 
   /// Lane h's iterate at step t − 1, or its initial state for t = 0.
   Values stateBefore(ImplicitLocOpBuilder &ib, Value h, Value t) {
-    Value later = arith::CmpIOp::create(ib, arith::CmpIPredicate::ugt, t,
-                                        constIndex(ib, 0));
+    Value later =
+        arith::CmpIOp::create(ib, arith::CmpIPredicate::ugt, t, idx(ib, 0));
     auto state = scf::IfOp::create(
         ib, later,
         [&](OpBuilder &tb, Location loc) {
           ImplicitLocOpBuilder lb(loc, tb);
-          Value before = arith::SubIOp::create(lb, t, constIndex(lb, 1));
+          Value before = arith::SubIOp::create(lb, t, idx(lb, 1));
           Values s;
           for (int i = 0; i < n; ++i)
             s.push_back(load(lb, pc.states[i], {bi, before, h}));
@@ -340,7 +339,7 @@ private:
     Values init = initialAt(ib, pc, bi, h);
     init.push_back(constF32(ib, 0));
     Values last =
-        timeLoop(ib, constIndex(ib, 0), constIndex(ib, kSegments), init,
+        timeLoop(ib, idx(ib, 0), idx(ib, kSegments), init,
                  [&](ImplicitLocOpBuilder &nb, Value k, ValueRange a) {
                    Values s(a.take_front(n)), m, c;
                    for (int i = 0; i < n; ++i)
@@ -359,10 +358,10 @@ private:
 
   /// The block's residual: the worst of its lanes' (NaN stays NaN).
   Value blockResidual(ImplicitLocOpBuilder &lb) {
-    Value res = load(lb, laneResidual, constIndex(lb, 0));
+    Value res = load(lb, laneResidual, idx(lb, 0));
     for (int64_t x = 1; x < kLanes; ++x)
-      res = arith::MaximumFOp::create(
-          lb, res, load(lb, laneResidual, constIndex(lb, x)));
+      res = arith::MaximumFOp::create(lb, res,
+                                      load(lb, laneResidual, idx(lb, x)));
     return res;
   }
 

@@ -1,13 +1,14 @@
 //===- LoopBuilders.h - scf loops on buffers, in few lines ----------------===//
 //
-// The kernels written as scf loops on buffers — the rgnn templates
+// The kernels written as scf loops on buffers build their loops and
+// index arithmetic with these helpers: the CPU's rgnn templates
 // (GraphLayout.cpp, GraphKernels.cpp: index lists, segments, counting
-// sorts) and the attention kernels (GLACore.cpp, GatedAttention.cpp,
-// GLANormGate.cpp) — build their loops and buffers with these helpers.
+// sorts) and attention kernels (GLACore.cpp, GatedAttention.cpp,
+// GLANormGate.cpp), and the CUDA target's kernels (CUDA/Kernels).
 //
 //===----------------------------------------------------------------------===//
-#ifndef SEQC_LIB_CODEGEN_CPU_KERNELS_LOOPBUILDERS_H
-#define SEQC_LIB_CODEGEN_CPU_KERNELS_LOOPBUILDERS_H
+#ifndef SEQC_LIB_CODEGEN_COMMON_LOOPBUILDERS_H
+#define SEQC_LIB_CODEGEN_COMMON_LOOPBUILDERS_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -53,15 +54,19 @@ inline mlir::Value cmp(IB &b, mlir::arith::CmpIPredicate p, mlir::Value x,
                        mlir::Value y) {
   return mlir::arith::CmpIOp::create(b, p, x, y);
 }
+/// x < y for indices.
+inline mlir::Value below(IB &b, mlir::Value x, mlir::Value y) {
+  return cmp(b, mlir::arith::CmpIPredicate::ult, x, y);
+}
 /// 0 ≤ v < bound for an i64 v and an index bound.
 inline mlir::Value inRange(IB &b, mlir::Value v, mlir::Value bound) {
   return cmp(b, mlir::arith::CmpIPredicate::ult, v, toI64(b, bound));
 }
 
-/// for (i = lo; i < hi; ++i) body(i), sequential.
+/// for (i = lo; i < hi; i += step) body(i), sequential.
 inline void forRange(IB &b, mlir::Value lo, mlir::Value hi,
-                     const LoopBody &body) {
-  mlir::scf::ForOp::create(b, lo, hi, idx(b, 1), mlir::ValueRange{},
+                     const LoopBody &body, int64_t step = 1) {
+  mlir::scf::ForOp::create(b, lo, hi, idx(b, step), mlir::ValueRange{},
                            [&](mlir::OpBuilder &nb, mlir::Location loc,
                                mlir::Value i, mlir::ValueRange) {
                              IB ib(loc, nb);
@@ -69,11 +74,13 @@ inline void forRange(IB &b, mlir::Value lo, mlir::Value hi,
                              mlir::scf::YieldOp::create(ib);
                            });
 }
-/// A sequential loop carrying `init` through body(i, carried) → next.
+/// A sequential loop (by `step`) carrying `init` through
+/// body(i, carried) → next.
 inline mlir::ValueRange forCarry(IB &b, mlir::Value lo, mlir::Value hi,
-                                 mlir::ValueRange init, const CarryBody &body) {
+                                 mlir::ValueRange init, const CarryBody &body,
+                                 int64_t step = 1) {
   auto loop = mlir::scf::ForOp::create(
-      b, lo, hi, idx(b, 1), init,
+      b, lo, hi, idx(b, step), init,
       [&](mlir::OpBuilder &nb, mlir::Location loc, mlir::Value i,
           mlir::ValueRange carried) {
         IB ib(loc, nb);
@@ -117,4 +124,4 @@ inline void ifThen(IB &b, mlir::Value cond,
 
 } // namespace seqc::loops
 
-#endif // SEQC_LIB_CODEGEN_CPU_KERNELS_LOOPBUILDERS_H
+#endif // SEQC_LIB_CODEGEN_COMMON_LOOPBUILDERS_H
