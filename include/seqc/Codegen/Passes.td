@@ -401,7 +401,8 @@ def SeqCUDAHostSharedMemory : Pass<"seq-cuda-host-shared-memory", "mlir::ModuleO
   let summary = "Workgroup buffers as host memory (test-only CPU simulation)";
   let description = [{
     For `--target=cuda-simulation`: each `memref.alloc` in the GPU's
-    workgroup address space gets the default one, and each `memref.alloca`
+    workgroup address space (and each view of one) gets the default one,
+    and each `memref.alloca`
     there becomes such an allocation freed at the end of its block (an
     alloca scope on the CPU cannot hold the loops around it), so that the
     CPU's last mile can run step one's loops (a block's buffers are its
@@ -428,6 +429,31 @@ def SeqCUDASimulateLibrary : Pass<"seq-cuda-simulate-library", "mlir::ModuleOp">
                            "mlir::arith::ArithDialect"];
 }
 
+def SeqCUDAWarpMMA : Pass<"seq-cuda-warp-mma", "mlir::ModuleOp"> {
+  let summary = "A kernel's warp tile products on the tensor cores";
+  let description = [{
+    A CUDA kernel writes a product of bf16 tiles in workgroup memory,
+    accumulated into an f32 tile, as a `linalg.matmul` (default maps, rank
+    2, M a multiple of 16, N of 8, K of 16) inside a warp loop
+    (`scf.forall` mapped to `#gpu.warp<x>`): the warp's 32 lanes compute it
+    together. Each becomes `nvvm.mma.sync` m16n8k16 (bf16 operands, f32
+    accumulation) per 16 x 8 tile of the result and 16 deep step, every
+    lane loading its fragments of A, B and C (`gpu.lane_id`; the PTX ISA's
+    fragment layout) and storing its fragment of the result. With
+    `emulate` (the CPU simulation of the CUDA pipeline, which has no warps)
+    each becomes loops, which the warp loop's one iteration per warp runs.
+    Any other `linalg.matmul` in a warp loop is an error.
+  }];
+  let options = [
+    Option<"emulate", "emulate", "bool", "false",
+           "Loops instead of mma.sync (the CPU simulation)">
+  ];
+  let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::NVVM::NVVMDialect",
+                           "mlir::LLVM::LLVMDialect", "mlir::scf::SCFDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 def SeqCUDAMapToGPU : Pass<"seq-cuda-map-to-gpu", "mlir::ModuleOp"> {
   let summary = "Turn the distributed loops into gpu.launch";
   let description = [{
@@ -438,7 +464,10 @@ def SeqCUDAMapToGPU : Pass<"seq-cuda-map-to-gpu", "mlir::ModuleOp"> {
     possibly inside sequential loops) set the block's size (the largest
     per dim); each becomes its body for the threads below its size, its
     induction variables the thread ids, with a `gpu.barrier` after it
-    unless it ends the kernel. Workgroup-memory allocations (`memref.alloc`
+    unless it ends the kernel. A warp loop (`#gpu.warp<x>`, static size W)
+    is the same for whole warps: its induction variable the warp of the
+    thread (linear id / 32), run by the warps below W; the block has at
+    least 32 W threads (x grows to that where y and z are 1). Workgroup-memory allocations (`memref.alloc`
     or `memref.alloca`) at the top of the body become the launch's
     workgroup attributions.
     `gpu-kernel-outlining` then makes each launch a kernel.

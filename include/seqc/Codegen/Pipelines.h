@@ -62,9 +62,14 @@ void buildCPUPipeline(mlir::OpPassManager &pm, PipelineBuilder &b);
 /// Its last part: parallel loops on OpenMP, everything to the LLVM dialect.
 void buildCPULoopsToLLVM(mlir::OpPassManager &pm, PipelineBuilder &b);
 
+/// How the kernels' warp tile products come out of the first step: as
+/// mma.sync (the GPU) or as loops (the CPU simulation).
+enum class WarpProducts { TensorCores, Loops };
 /// The CUDA pipeline's first step: every outermost parallel loop
 /// distributed over blocks and threads (scf.forall with GPU mappings).
-void buildCUDADistributionPipeline(mlir::OpPassManager &pm, PipelineBuilder &b);
+void buildCUDADistributionPipeline(
+    mlir::OpPassManager &pm, PipelineBuilder &b,
+    WarpProducts products = WarpProducts::TensorCores);
 /// The CUDA pipeline: kernels in one gpu.module of NVVM with a target per
 /// arch of `archs` (not serialized), host code in the LLVM dialect with
 /// gpu.launch_func ops (lib/Target/CUDA finishes both).

@@ -149,6 +149,16 @@ Value seqc::roundedToBF16(OpBuilder &b, Location loc, Value value) {
   return arith::SelectOp::create(b, loc, nan, value, rounded);
 }
 
+Value seqc::toBF16(OpBuilder &b, Location loc, Value value) {
+  Value bits = arith::BitcastOp::create(b, loc, b.getI32Type(),
+                                        roundedToBF16(b, loc, value));
+  Value high = arith::TruncIOp::create(
+      b, loc, b.getI16Type(),
+      arith::ShRUIOp::create(b, loc, bits,
+                             arith::ConstantIntOp::create(b, loc, 16, 32)));
+  return arith::BitcastOp::create(b, loc, b.getBF16Type(), high);
+}
+
 Value seqc::buildLibraryGemm(OpBuilder &b, linalg::ContractOp linear,
                              bool bf16) {
   Location loc = linear.getLoc();

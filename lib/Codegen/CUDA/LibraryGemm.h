@@ -23,6 +23,9 @@ mlir::Value buildLibraryGemm(mlir::OpBuilder &b,
 /// `value` (f32) rounded to the nearest bf16 (ties to even), as f32.
 mlir::Value roundedToBF16(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Value value);
+/// `value` (f32) rounded to the nearest bf16 (ties to even), as bf16 (in
+/// integer arithmetic too).
+mlir::Value toBF16(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value);
 
 } // namespace seqc
 

@@ -1,8 +1,8 @@
 //===- MapToGPU.cpp - The seq-cuda-map-to-gpu pass ------------------------===//
 //
-// Step two of the CUDA mapping: the block and thread loops of
-// seq-cuda-distribute and seq-cuda-tile-linear as gpu.launch, which
-// gpu-kernel-outlining makes into kernels.
+// Step two of the CUDA mapping: the block, thread and warp loops of
+// seq-cuda-distribute, seq-cuda-tile-linear and the kernels as gpu.launch,
+// which gpu-kernel-outlining makes into kernels.
 //
 //===----------------------------------------------------------------------===//
 #include "seqc/Codegen/Passes.h"
@@ -46,6 +46,13 @@ SmallVector<unsigned> mappedDims(scf::ForallOp loop) {
     dims.push_back(unsigned(m.getMappingId()));
   }
   return dims;
+}
+
+/// A normalized forall of static size over #gpu.warp<x>.
+bool isWarpLoop(scf::ForallOp loop) {
+  SmallVector<unsigned> dims = mappedDims<gpu::GPUWarpMappingAttr>(loop);
+  return dims.size() == 1 && dims[0] == 0 &&
+         !ShapedType::isDynamic(loop.getStaticUpperBound()[0]);
 }
 
 bool isWorkgroupAlloc(Operation *op) {
@@ -144,6 +151,11 @@ private:
         }
         return WalkResult::advance();
       }
+      if (isWarpLoop(loop)) {
+        warps = std::max(warps, loop.getStaticUpperBound()[0]);
+        ++threadLoops;
+        return WalkResult::skip();
+      }
       SmallVector<unsigned> dims = mappedDims<gpu::GPUThreadMappingAttr>(loop);
       if (dims.empty() ||
           ShapedType::isDynamicShape(loop.getStaticUpperBound())) {
@@ -159,21 +171,48 @@ private:
     if (succeeded(result) && threadLoops == 0)
       return grid.emitOpError("is mapped to GPU blocks but has no loop "
                               "mapped to threads");
+    // Whole warps for the warp loops.
+    if (succeeded(result) &&
+        threads[0] * threads[1] * threads[2] < 32 * warps) {
+      if (threads[1] * threads[2] != 1)
+        return grid.emitOpError("has thread loops over y or z with fewer "
+                                "threads than its warp loops' warps");
+      threads[0] = 32 * warps;
+    }
     if (succeeded(result) && threads[0] * threads[1] * threads[2] > 1024)
       return grid.emitOpError("needs more than 1024 threads per block");
     return result;
   }
 
-  /// `loop`'s body for the threads below its sizes, then a barrier unless
-  /// it ends the kernel.
+  /// `loop`'s body for the threads (or warps) below its sizes, then a
+  /// barrier unless it ends the kernel.
   void inlineThreadLoop(scf::ForallOp loop, gpu::LaunchOp launch,
                         Operation *end) {
     OpBuilder b(loop);
     Location loc = loop.getLoc();
     gpu::KernelDim3 threadIds = launch.getThreadIds();
     Value ids[3] = {threadIds.x, threadIds.y, threadIds.z};
-    SmallVector<unsigned> dims = mappedDims<gpu::GPUThreadMappingAttr>(loop);
     Value inside;
+    if (isWarpLoop(loop)) {
+      // The thread's warp: its linear id (x fastest) / 32.
+      auto index = [&](int64_t v) -> Value {
+        return arith::ConstantIndexOp::create(b, loc, v);
+      };
+      Value linear = ids[0];
+      int64_t stride = threads[0];
+      for (unsigned d = 1; d < 3; stride *= threads[d], ++d)
+        if (threads[d] > 1)
+          linear = arith::AddIOp::create(
+              b, loc, linear,
+              arith::MulIOp::create(b, loc, ids[d], index(stride)));
+      Value warp = arith::DivUIOp::create(b, loc, linear, index(32));
+      int64_t size = loop.getStaticUpperBound()[0];
+      loop.getInductionVar(0).replaceAllUsesWith(warp);
+      if (32 * size < threads[0] * threads[1] * threads[2])
+        inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, warp,
+                                       index(size));
+    }
+    SmallVector<unsigned> dims = mappedDims<gpu::GPUThreadMappingAttr>(loop);
     for (auto [i, dim] : llvm::enumerate(dims)) {
       int64_t size = loop.getStaticUpperBound()[i];
       loop.getInductionVar(i).replaceAllUsesWith(ids[dim]);
@@ -201,6 +240,7 @@ private:
 
   scf::ForallOp grid;
   int64_t threads[3] = {1, 1, 1};
+  int64_t warps = 0; ///< the most of any warp loop
   int threadLoops = 0;
 };
 

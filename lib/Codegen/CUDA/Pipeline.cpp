@@ -13,13 +13,17 @@
 
 using namespace mlir;
 
-void seqc::buildCUDADistributionPipeline(OpPassManager &pm,
-                                         PipelineBuilder &b) {
+void seqc::buildCUDADistributionPipeline(OpPassManager &pm, PipelineBuilder &b,
+                                         WarpProducts products) {
   buildCommonPipeline(pm, b);
   // The CUDA target's own kernels (time loops in registers), every other
-  // kernel call's body.
+  // kernel call's body; their warps' tile products on the tensor cores
+  // (or as loops, for the simulation).
   b.add(pm, createSeqLowerCUDAKernels());
   buildBufferizePipeline(pm, b);
+  SeqCUDAWarpMMAOptions mma;
+  mma.emulate = products == WarpProducts::Loops;
+  b.add(pm, createSeqCUDAWarpMMA(mma));
   // The lowering's own foralls as parallel loops (a kernel's mapped ones
   // stay); the projections as shared-memory tiles; every other linalg op
   // as parallel loops, each outermost one distributed over blocks and
@@ -61,7 +65,7 @@ void seqc::buildCUDAPipeline(OpPassManager &pm, PipelineBuilder &b,
 }
 
 void seqc::buildCUDASimulationPipeline(OpPassManager &pm, PipelineBuilder &b) {
-  buildCUDADistributionPipeline(pm, b);
+  buildCUDADistributionPipeline(pm, b, WarpProducts::Loops);
   b.add(pm, createSeqCUDAHostSharedMemory());
   b.add(pm, createSeqCUDASimulateLibrary());
   buildCPULoopsToLLVM(pm, b);

@@ -225,15 +225,16 @@ struct SeqCUDAHostSharedMemory
   void runOnOperation() override {
     SmallVector<memref::AllocaOp> allocas;
     getOperation().walk([&](Operation *op) {
-      if (!isa<memref::AllocOp, memref::AllocaOp>(op))
-        return;
-      auto type = cast<MemRefType>(op->getResult(0).getType());
-      if (!gpu::GPUDialect::hasWorkgroupMemoryAddressSpace(type))
-        return;
-      op->getResult(0).setType(MemRefType::get(
-          type.getShape(), type.getElementType(), type.getLayout()));
-      if (auto alloca = dyn_cast<memref::AllocaOp>(op))
-        allocas.push_back(alloca);
+      // The buffers and their views (a kernel's tiles).
+      for (Value result : op->getResults()) {
+        auto type = dyn_cast<MemRefType>(result.getType());
+        if (!type || !gpu::GPUDialect::hasWorkgroupMemoryAddressSpace(type))
+          continue;
+        result.setType(MemRefType::get(type.getShape(), type.getElementType(),
+                                       type.getLayout()));
+        if (auto alloca = dyn_cast<memref::AllocaOp>(op))
+          allocas.push_back(alloca);
+      }
     });
     // A block's stack buffers on the heap, freed at the end of the block's
     // body: on the CPU the body may hold loops, which an alloca scope

@@ -133,9 +133,10 @@ def gen_gla(rng, i):
 def gen_gated_attention(rng, i):
     H = pick(rng, [1, 2, 3, 4, 6])
     Hkv = pick(rng, [h for h in range(1, H + 1) if H % h == 0])
-    # 40: three 16-lane pieces per row, a masked last one; 136: CUDA's
+    # 40: three 16-lane pieces per row, a masked last one; 32 to 128 by
+    # 32: CUDA's bf16 tensor-core tiles (--precision=bf16); 136: CUDA's
     # flash kernel in blocks of 8 rows; 264: past it (the common body).
-    D = pick(rng, [2, 4, 6, 8, 16, 32, 40, 136, 264])
+    D = pick(rng, [2, 4, 6, 8, 16, 32, 40, 64, 96, 128, 136, 264])
     d = pick(rng, FEAT)
     gate = "elementwise" if i % 2 == 0 else "headwise"
     attrs = {"heads": H, "head_dim": D, "gate": gate}

@@ -95,3 +95,58 @@ func.func @too_wide(%x: tensor<?x?x8xf32>, %w: tensor<264x8xf32>, %wo: tensor<8x
   %y = seq.gated_attention %x weights(%w, %w, %w, %w, %wo) {gate = #seq<attention_gate elementwise>, head_dim = 264 : i64, heads = 1 : i64, kv_heads = 1 : i64} : (tensor<?x?x8xf32>, tensor<264x8xf32>, tensor<264x8xf32>, tensor<264x8xf32>, tensor<264x8xf32>, tensor<8x264xf32>) -> tensor<?x?x8xf32>
   return %y : tensor<?x?x8xf32>
 }
+
+// -----
+
+// With bf16 products (SPEC §5) and Dh = 64 the two products are warps'
+// tensor-core tiles (seq-cuda-warp-mma): q (scaled), kᵀ, v and the weights
+// staged as bf16 (rows padded by 8); per key block the stage also zeroes
+// the scores, two warps compute S = q kᵀ (16 x 8 each), the thread loop
+// masks them and takes the softmax's step (acc only scaled by α, the
+// weights of its keys staged), then four warps add P v to acc (16 columns
+// each).
+// CHECK-LABEL: func.func @flash_bf16
+// CHECK: %[[Q:.*]] = memref.alloca() : memref<16x72xbf16, #gpu.address_space<workgroup>>
+// CHECK: %[[ACC:.*]] = memref.alloca() : memref<16x65xf32, #gpu.address_space<workgroup>>
+// CHECK: %[[KT:.*]] = memref.alloca() : memref<64x24xbf16, #gpu.address_space<workgroup>>
+// CHECK: %[[V:.*]] = memref.alloca() : memref<16x72xbf16, #gpu.address_space<workgroup>>
+// CHECK: %[[S:.*]] = memref.alloca() : memref<16x16xf32, #gpu.address_space<workgroup>>
+// CHECK: %[[P:.*]] = memref.alloca() : memref<16x24xbf16, #gpu.address_space<workgroup>>
+// CHECK: scf.for
+// CHECK:   scf.forall (%{{.*}}, %{{.*}}) in (8, 16) {
+// CHECK:     memref.store %{{.*}}, %[[S]]
+// CHECK:     memref.store %{{.*}}, %[[KT]][%[[D:.*]], %[[KK:.*]]] : memref<64x24xbf16
+// CHECK:     memref.store %{{.*}}, %[[V]][%[[KK]], %[[D]]] : memref<16x72xbf16
+// CHECK:   scf.forall (%[[W:.*]]) in (2) {
+// CHECK:     %[[SCOL:.*]] = arith.muli %[[W]], %c8
+// CHECK:     %[[SV:.*]] = memref.subview %[[S]][0, %[[SCOL]]] [16, 8]
+// CHECK:     %[[KV:.*]] = memref.subview %[[KT]][0, %[[SCOL]]] [64, 8]
+// CHECK:     %[[QV:.*]] = memref.subview %[[Q]][0, 0] [16, 64]
+// CHECK:     linalg.matmul ins(%[[QV]], %[[KV]] : {{.*}}) outs(%[[SV]] : {{.*}})
+// CHECK:   } {mapping = [#gpu.warp<x>]}
+// CHECK:   scf.forall (%{{.*}}, %{{.*}}) in (8, 16) {
+// CHECK:     arith.cmpi ugt
+// CHECK:     arith.select
+// CHECK-COUNT-16: arith.maximumf
+// CHECK:     memref.store %{{.*}}, %[[P]]
+// CHECK-NOT: math.fma
+// CHECK:     memref.store %{{.*}}, %[[ACC]]
+// CHECK:   scf.forall (%[[W2:.*]]) in (4) {
+// CHECK:     %[[VCOL:.*]] = arith.muli %[[W2]], %c16
+// CHECK:     %[[AV:.*]] = memref.subview %[[ACC]][0, %[[VCOL]]] [16, 16]
+// CHECK:     %[[VV:.*]] = memref.subview %[[V]][0, %[[VCOL]]] [16, 16]
+// CHECK:     %[[PV:.*]] = memref.subview %[[P]][0, 0] [16, 16]
+// CHECK:     linalg.matmul ins(%[[PV]], %[[VV]] : {{.*}}) outs(%[[AV]] : {{.*}})
+// CHECK:   } {mapping = [#gpu.warp<x>]}
+// Mapped: 128 threads (four warps), mma.sync for both products.
+// GPU-LABEL: func.func @flash_bf16
+// GPU: gpu.launch {{.*}} threads({{.*}}) in (%{{.*}} = %c8{{.*}}, %{{.*}} = %c16{{.*}}, %{{.*}} = %c1{{.*}}) workgroup(
+// GPU: nvvm.mma.sync
+// GPU: nvvm.mma.sync
+// GPU: gpu.terminator
+module attributes {seq.precision = "bf16"} {
+func.func @flash_bf16(%x: tensor<?x?x8xf32>, %w: tensor<128x8xf32>, %wg: tensor<2x8xf32>, %wo: tensor<8x128xf32>) -> tensor<?x?x8xf32> {
+  %y = seq.gated_attention %x weights(%w, %w, %w, %wg, %wo) {gate = #seq<attention_gate headwise>, head_dim = 64 : i64, heads = 2 : i64, kv_heads = 2 : i64} : (tensor<?x?x8xf32>, tensor<128x8xf32>, tensor<128x8xf32>, tensor<128x8xf32>, tensor<2x8xf32>, tensor<8x128xf32>) -> tensor<?x?x8xf32>
+  return %y : tensor<?x?x8xf32>
+}
+}

@@ -50,3 +50,20 @@ func.func @no_threads(%m: memref<?xf32>, %blocks: index) {
   } {mapping = [#gpu.block<x>]}
   return
 }
+
+// -----
+
+// Warps of a 2-D block: the block must already have their threads.
+func.func @warps_past_2d_block(%m: memref<?xf32>, %blocks: index) {
+  %cst = arith.constant 1.0 : f32
+  // expected-error @+1 {{has thread loops over y or z with fewer threads than its warp loops' warps}}
+  scf.forall (%b) in (%blocks) {
+    scf.forall (%x, %y) in (4, 4) {
+      memref.store %cst, %m[%x] : memref<?xf32>
+    } {mapping = [#gpu.thread<x>, #gpu.thread<y>]}
+    scf.forall (%w) in (2) {
+      memref.store %cst, %m[%w] : memref<?xf32>
+    } {mapping = [#gpu.warp<x>]}
+  } {mapping = [#gpu.block<x>]}
+  return
+}

@@ -47,3 +47,29 @@ func.func @two_loops(%m: memref<?xf32>, %n: memref<?x?xf32>, %blocks: index) {
   } {mapping = [#gpu.block<x>]}
   return
 }
+
+// A warp loop in a block of 8 x 16 threads: the thread's warp is its
+// linear id (x + 8 y) / 32, four warps of 32 lanes; two of them run a
+// loop over 2 warps (guarded), then a barrier.
+// CHECK-LABEL: func.func @warps
+// CHECK: gpu.launch blocks({{.*}}) threads(%[[TX:.*]], %[[TY:.*]], %{{.*}}) in (%{{.*}} = %c8{{.*}}, %{{.*}} = %c16{{.*}}, %{{.*}} = %c1{{.*}})
+// CHECK:   gpu.barrier
+// CHECK:   %[[YS:.*]] = arith.muli %[[TY]], %c8
+// CHECK:   %[[LINEAR:.*]] = arith.addi %[[TX]], %[[YS]]
+// CHECK:   %[[WARP:.*]] = arith.divui %[[LINEAR]], %c32
+// CHECK:   %[[IN:.*]] = arith.cmpi ult, %[[WARP]], %c2
+// CHECK:   scf.if %[[IN]] {
+// CHECK:     memref.store %{{.*}}, %{{.*}}[%[[WARP]]]
+// CHECK:   gpu.terminator
+func.func @warps(%m: memref<?xf32>, %blocks: index) {
+  %cst = arith.constant 1.0 : f32
+  scf.forall (%b) in (%blocks) {
+    scf.forall (%x, %y) in (8, 16) {
+      memref.store %cst, %m[%x] : memref<?xf32>
+    } {mapping = [#gpu.thread<x>, #gpu.thread<y>]}
+    scf.forall (%w) in (2) {
+      memref.store %cst, %m[%w] : memref<?xf32>
+    } {mapping = [#gpu.warp<x>]}
+  } {mapping = [#gpu.block<x>]}
+  return
+}

@@ -21,11 +21,20 @@
 // memory between the thread loops. Head dims above 256 keep the common
 // body.
 //
+// With bf16 products (--precision=bf16) and Dh a multiple of 32 up to 128
+// the two products are tensor-core tiles (seq-cuda-warp-mma): q, kᵀ, v
+// and the weights e^{S − m'} are staged as bf16, the scores S = q kᵀ are
+// two warps' 16 x 8 tiles, and acc += P v four warps' Dh/4 columns each;
+// the thread loop between them masks the scores, takes the softmax's step
+// and scales acc by α (m, l and acc stay f32).
+//
 //===----------------------------------------------------------------------===//
 #include "CUDAKernels.h"
 #include "Lanes.h"
+#include "lib/Codegen/CUDA/LibraryGemm.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -44,11 +53,17 @@ using Values = SmallVector<Value>;
 /// Stands for −∞ in the running max: e^{kMasked − m} is 0 for any real m.
 constexpr double kMasked = -1e30;
 
+/// The warps of the score tiles (16 x 8 each) and of the value product
+/// (Dh/4 columns each) with tensor-core tiles.
+constexpr int64_t kScoreWarps = 2, kValueWarps = 4;
+
 /// The block's shape for head dim `dh`: rows and keys per block, threads
-/// per row (dividing both dh and the keys).
+/// per row (dividing both dh and the keys), and whether the products are
+/// tensor-core tiles (`bf16` products, Dh a multiple of 32 up to 128).
 struct FlashShape {
   int64_t rows = 16, keys = 16, parts = 1;
-  static std::optional<FlashShape> of(int64_t dh) {
+  bool mma = false;
+  static std::optional<FlashShape> of(int64_t dh, bool bf16) {
     if (dh > 256)
       return std::nullopt;
     FlashShape s;
@@ -59,9 +74,13 @@ struct FlashShape {
         s.parts = p;
         break;
       }
+    s.mma = bf16 && dh % (8 * kValueWarps) == 0 && dh <= 128;
     return s;
   }
 };
+
+/// Rows of bf16 staging buffers are padded by 8 elements (16 bytes).
+constexpr int64_t kBF16Pad = 8;
 
 /// The flash kernel of one call (see the file comment).
 class FlashKernel {
@@ -88,12 +107,19 @@ public:
     bi = arith::DivUIOp::create(kb, rest, idx(kb, a.heads));
     kvHead = arith::DivUIOp::create(kb, head, idx(kb, a.group()));
     r0 = mul(kb, tile, idx(kb, s.rows));
-    // Rows padded by a word: a warp's rows fall in distinct banks.
-    qs = workgroupBuffer(kb, {s.rows, a.dh + 1});
+    // Rows padded by a word (f32) or 16 bytes (bf16): a warp's rows fall
+    // in distinct banks. With tensor-core tiles the keys are held
+    // transposed (the score tiles' B) and the weights staged (P).
+    Type staging = s.mma ? kb.getBF16Type() : kb.getF32Type();
+    int64_t pad = s.mma ? kBF16Pad : 1;
+    qs = workgroupBuffer(kb, {s.rows, a.dh + pad}, staging);
     acc = workgroupBuffer(kb, {s.rows, a.dh + 1});
-    ks = workgroupBuffer(kb, {s.keys, a.dh + 1});
-    vs = workgroupBuffer(kb, {s.keys, a.dh + 1});
+    ks = s.mma ? workgroupBuffer(kb, {a.dh, s.keys + pad}, staging)
+               : workgroupBuffer(kb, {s.keys, a.dh + 1});
+    vs = workgroupBuffer(kb, {s.keys, a.dh + pad}, staging);
     scores = workgroupBuffer(kb, {s.rows, s.keys});
+    if (s.mma)
+      probs = workgroupBuffer(kb, {s.rows, s.keys + pad}, staging);
     runMax = workgroupBuffer(kb, {s.rows, s.parts});
     runSum = workgroupBuffer(kb, {s.rows, s.parts});
 
@@ -112,14 +138,19 @@ public:
                           [&](ImplicitLocOpBuilder &ib, Value p, Value r) {
                             stage(ib, p, r, k0);
                           });
+               if (s.mma)
+                 scoreTiles(lb);
+               else
+                 threadLoop(lb, s.parts, s.rows,
+                            [&](ImplicitLocOpBuilder &ib, Value p, Value r) {
+                              score(ib, p, r, k0);
+                            });
                threadLoop(lb, s.parts, s.rows,
                           [&](ImplicitLocOpBuilder &ib, Value p, Value r) {
-                            score(ib, p, r, k0);
+                            update(ib, p, r, k0);
                           });
-               threadLoop(lb, s.parts, s.rows,
-                          [&](ImplicitLocOpBuilder &ib, Value p, Value r) {
-                            update(ib, p, r);
-                          });
+               if (s.mma)
+                 valueTiles(lb);
              });
     threadLoop(
         kb, s.parts, s.rows,
@@ -134,6 +165,11 @@ private:
     forRange(ib, p, idx(ib, a.dh), body, s.parts);
   }
 
+  /// `value` as the staging buffers hold it: bf16 with tensor-core tiles.
+  Value staged(ImplicitLocOpBuilder &ib, Value value) {
+    return s.mma ? toBF16(ib, ib.getLoc(), value) : value;
+  }
+
   /// q's row staged (scaled by 1/√Dh), acc = 0, m = −∞, l = 0.
   void start(ImplicitLocOpBuilder &ib, Value p, Value r) {
     Value row = add(ib, r0, r);
@@ -144,7 +180,7 @@ private:
         return arith::MulFOp::create(tl, load(tl, q, {bi, row, head, d}), scale)
             .getResult();
       });
-      store(lb, value, qs, {r, d});
+      store(lb, staged(lb, value), qs, {r, d});
       store(lb, constF32(lb, 0), acc, {r, d});
     });
     store(ib, constF32(ib, kMasked), runMax, {r, p});
@@ -152,10 +188,21 @@ private:
   }
 
   /// Keys and values [k0, k0 + keys) into workgroup memory, the block's
-  /// threads over their elements in order (coalesced along Dh).
+  /// threads over their elements in order (coalesced along Dh); with
+  /// tensor-core tiles the keys transposed and the scores zeroed (the
+  /// tiles add to them).
   void stage(ImplicitLocOpBuilder &ib, Value p, Value r, Value k0) {
     int64_t threads = s.parts * s.rows, elements = s.keys * a.dh;
     Value id = add(ib, mul(ib, r, idx(ib, s.parts)), p);
+    if (s.mma)
+      forRange(
+          ib, id, idx(ib, s.rows * s.keys),
+          [&](ImplicitLocOpBuilder &lb, Value e) {
+            store(lb, constF32(lb, 0), scores,
+                  {arith::DivUIOp::create(lb, e, idx(lb, s.keys)),
+                   arith::RemUIOp::create(lb, e, idx(lb, s.keys))});
+          },
+          threads);
     forRange(
         ib, id, idx(ib, elements),
         [&](ImplicitLocOpBuilder &lb, Value e) {
@@ -175,8 +222,11 @@ private:
                 Value zero = constF32(out, 0);
                 scf::YieldOp::create(out, ValueRange{zero, zero});
               });
-          store(lb, values.getResult(0), ks, {kk, d});
-          store(lb, values.getResult(1), vs, {kk, d});
+          if (s.mma)
+            store(lb, staged(lb, values.getResult(0)), ks, {d, kk});
+          else
+            store(lb, values.getResult(0), ks, {kk, d});
+          store(lb, staged(lb, values.getResult(1)), vs, {kk, d});
         },
         threads);
   }
@@ -210,13 +260,61 @@ private:
     }
   }
 
-  /// The online softmax step of row r on the thread's dims.
-  void update(ImplicitLocOpBuilder &ib, Value p, Value r) {
+  /// `c[rows, cols] += a[rows, depth] b[depth, cols]` as a warp's tile
+  /// product (on views of workgroup buffers).
+  void tileProduct(ImplicitLocOpBuilder &wb, Value aTile, Value bTile,
+                   Value cTile) {
+    linalg::MatmulOp::create(wb, ValueRange{aTile, bTile}, ValueRange{cTile});
+  }
+  /// The [rows, cols] view of `buffer` at (row, col).
+  Value view(ImplicitLocOpBuilder &wb, Value buffer, OpFoldResult row,
+             OpFoldResult col, int64_t rows, int64_t cols) {
+    return memref::SubViewOp::create(
+        wb, buffer, ArrayRef<OpFoldResult>{row, col},
+        ArrayRef<OpFoldResult>{wb.getIndexAttr(rows), wb.getIndexAttr(cols)},
+        ArrayRef<OpFoldResult>{wb.getIndexAttr(1), wb.getIndexAttr(1)});
+  }
+
+  /// S = q kᵀ: a warp per 16 x 8 tile of the block's scores.
+  void scoreTiles(ImplicitLocOpBuilder &lb) {
+    int64_t cols = s.keys / kScoreWarps;
+    warpLoop(lb, kScoreWarps, [&](ImplicitLocOpBuilder &wb, Value w) {
+      Value col = mul(wb, w, idx(wb, cols));
+      OpFoldResult zero = wb.getIndexAttr(0);
+      tileProduct(wb, view(wb, qs, zero, zero, s.rows, a.dh),
+                  view(wb, ks, zero, col, a.dh, cols),
+                  view(wb, scores, zero, col, s.rows, cols));
+    });
+  }
+
+  /// acc += P v: a warp per Dh/4 columns.
+  void valueTiles(ImplicitLocOpBuilder &lb) {
+    int64_t cols = a.dh / kValueWarps;
+    warpLoop(lb, kValueWarps, [&](ImplicitLocOpBuilder &wb, Value w) {
+      Value col = mul(wb, w, idx(wb, cols));
+      OpFoldResult zero = wb.getIndexAttr(0);
+      tileProduct(wb, view(wb, probs, zero, zero, s.rows, s.keys),
+                  view(wb, vs, zero, col, s.keys, cols),
+                  view(wb, acc, zero, col, s.rows, cols));
+    });
+  }
+
+  /// The online softmax step of row r on the thread's dims (with
+  /// tensor-core tiles: the scores masked here, the weights of the keys
+  /// kk ≡ p (mod parts) staged for the value tiles, acc only scaled).
+  void update(ImplicitLocOpBuilder &ib, Value p, Value r, Value k0) {
     Values sc;
     Value m = load(ib, runMax, {r, p});
     Value mNew = m;
+    Value row = add(ib, r0, r);
     for (int64_t kk = 0; kk < s.keys; ++kk) {
       sc.push_back(load(ib, scores, {r, idx(ib, kk)}));
+      if (s.mma) {
+        Value late = arith::CmpIOp::create(ib, arith::CmpIPredicate::ugt,
+                                           add(ib, k0, idx(ib, kk)), row);
+        sc.back() =
+            arith::SelectOp::create(ib, late, constF32(ib, kMasked), sc.back());
+      }
       mNew = arith::MaximumFOp::create(ib, mNew, sc.back());
     }
     auto expOf = [&](Value x) {
@@ -229,11 +327,20 @@ private:
       weights.push_back(expOf(x));
       l = arith::AddFOp::create(ib, l, weights.back());
     }
+    if (s.mma)
+      for (int64_t kk = 0; kk < s.keys; ++kk)
+        ifThen(ib,
+               arith::CmpIOp::create(ib, arith::CmpIPredicate::eq,
+                                     idx(ib, kk % s.parts), p),
+               [&](ImplicitLocOpBuilder &tb) {
+                 store(tb, staged(tb, weights[kk]), probs, {r, idx(tb, kk)});
+               });
     eachDim(ib, p, [&](ImplicitLocOpBuilder &lb, Value d) {
       Value sum = arith::MulFOp::create(lb, load(lb, acc, {r, d}), alpha);
-      for (int64_t kk = 0; kk < s.keys; ++kk)
-        sum = math::FmaOp::create(lb, weights[kk],
-                                  load(lb, vs, {idx(lb, kk), d}), sum);
+      if (!s.mma)
+        for (int64_t kk = 0; kk < s.keys; ++kk)
+          sum = math::FmaOp::create(lb, weights[kk],
+                                    load(lb, vs, {idx(lb, kk), d}), sum);
       store(lb, sum, acc, {r, d});
     });
     store(ib, mNew, runMax, {r, p});
@@ -263,15 +370,17 @@ private:
   FlashShape s;
   Value batch, steps, q, k, v, gate, out;
   Value bi, head, kvHead, r0; ///< the block's batch row, head, first row
-  Value qs, acc, ks, vs, scores, runMax, runSum;
+  Value qs, acc, ks, vs, scores, probs, runMax, runSum;
 };
 
 } // namespace
 
 FailureOr<Results> lowerGatedAttention(TensorBuilder &b, DictionaryAttr kernel,
                                        Value fused) {
-  std::optional<FlashShape> shape =
-      FlashShape::of(kernel.getAs<IntegerAttr>("head_dim").getInt());
+  std::optional<FlashShape> shape = FlashShape::of(
+      kernel.getAs<IntegerAttr>("head_dim").getInt(),
+      bf16Products(
+          b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>()));
   if (!shape)
     return failure();
   AttentionHeads a = AttentionHeads::of(b, kernel, fused);

@@ -73,12 +73,24 @@ void threadLoop(ImplicitLocOpBuilder &kb, int64_t xs, int64_t ys,
   body(ib, loop.getInductionVar(0), loop.getInductionVar(1));
 }
 
-Value workgroupBuffer(ImplicitLocOpBuilder &kb, ArrayRef<int64_t> shape) {
+void warpLoop(ImplicitLocOpBuilder &kb, int64_t warps,
+              function_ref<void(ImplicitLocOpBuilder &, Value)> body) {
+  auto loop = scf::ForallOp::create(
+      kb, ArrayRef<OpFoldResult>{kb.getIndexAttr(warps)}, ValueRange{},
+      kb.getArrayAttr({gpu::GPUWarpMappingAttr::get(kb.getContext(),
+                                                    gpu::MappingId::DimX)}));
+  ImplicitLocOpBuilder ib(kb.getLoc(), kb.getContext());
+  ib.setInsertionPointToStart(loop.getBody());
+  body(ib, loop.getInductionVar(0));
+}
+
+Value workgroupBuffer(ImplicitLocOpBuilder &kb, ArrayRef<int64_t> shape,
+                      Type element) {
   auto space =
       gpu::AddressSpaceAttr::get(kb.getContext(), gpu::AddressSpace::Workgroup);
   return memref::AllocaOp::create(
-      kb, MemRefType::get(shape, kb.getF32Type(), MemRefLayoutAttrInterface{},
-                          space));
+      kb, MemRefType::get(shape, element ? element : kb.getF32Type(),
+                          MemRefLayoutAttrInterface{}, space));
 }
 
 SmallVector<Value> readBuffers(TensorBuilder &b, ValueRange tensors) {

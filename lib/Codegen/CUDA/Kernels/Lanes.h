@@ -5,8 +5,8 @@
 // (batch, channel), each iteration one GPU thread; a time loop carrying a
 // state in registers; loads and stores in memref form; and, for a kernel
 // whose threads share work, a loop over blocks (#gpu.block<x>) holding
-// workgroup buffers and thread loops (#gpu.thread<x, y>), each of which
-// seq-cuda-map-to-gpu ends with a barrier.
+// workgroup buffers, thread loops (#gpu.thread<x, y>) and warp loops
+// (#gpu.warp<x>), each of which seq-cuda-map-to-gpu ends with a barrier.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SEQC_LIB_CODEGEN_CUDA_KERNELS_LANES_H
@@ -57,9 +57,19 @@ blockLoop(TensorBuilder &b, mlir::Value blocks);
 void threadLoop(mlir::ImplicitLocOpBuilder &kb, int64_t xs, int64_t ys,
                 ThreadFn body);
 
-/// A block's f32 buffer in workgroup memory (at the top of its body).
+/// A warp loop over `warps` warps (#gpu.warp<x>) at `kb`, in a block loop:
+/// the 32 lanes of each run `body` together (seq-cuda-warp-mma's tile
+/// products), given the warp id.
+void warpLoop(
+    mlir::ImplicitLocOpBuilder &kb, int64_t warps,
+    mlir::function_ref<void(mlir::ImplicitLocOpBuilder &, mlir::Value warp)>
+        body);
+
+/// A block's buffer in workgroup memory (at the top of its body), f32
+/// unless `element` says otherwise.
 mlir::Value workgroupBuffer(mlir::ImplicitLocOpBuilder &kb,
-                            llvm::ArrayRef<int64_t> shape);
+                            llvm::ArrayRef<int64_t> shape,
+                            mlir::Type element = {});
 
 /// A buffer of each tensor, null for null.
 llvm::SmallVector<mlir::Value> readBuffers(TensorBuilder &b,
