@@ -48,6 +48,11 @@ for op in linear glu_mlp linear_into_neuron; do
   check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op "$op" --cases 3 \
     --precision bf16 --work-dir "$WORK/$op-bf16"
 done
+# gla_core's mma.sync tiles (K = 16, 64; V = 16, 21, 70).
+for seed in 86 238; do
+  check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op gla_core --cases 8 \
+    --seed "$seed" --precision bf16 --work-dir "$WORK/gla_core-bf16-$seed"
+done
 # Gated attention's mma.sync tiles (head dims 32, 64, 96, 128).
 check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op gated_attention --cases 8 \
   --precision bf16 --work-dir "$WORK/gated_attention-bf16"

@@ -173,3 +173,63 @@ func.func @layer(%x: tensor<?x?x16xf32>, %wq: tensor<8x16xf32>, %wk: tensor<8x16
   %y, %s = seq.gla %x weights(%wq, %wk, %wv, %wg, %w0, %w1, %b1, %wn, %wo) {heads = 2 : i64, key_dim = 8 : i64, value_dim = 16 : i64, gate_rank = 4 : i64, gate_norm = 16.0 : f64, eps = 1.0e-05 : f64} : (tensor<?x?x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<4x16xf32>, tensor<8x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<16x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x2x4x8xf32>)
   return %y, %s : tensor<?x?x16xf32>, tensor<?x2x4x8xf32>
 }
+
+// -----
+
+// With bf16 products (SPEC §5), chunks of 16 and K = 64: the chunk's
+// products are tensor-core tiles (seq-cuda-warp-mma). Besides q, k and
+// the cumulative gates (f32: the scores' exponent per pair), bf16 q̃,
+// k̂ᵀ, S before the chunk, the scores and v (rows padded by 8), and the
+// f32 outputs; after q̃ and k̂, the block's eight warps: four the outputs
+// o = q̃ S + A v (8 columns each), four the state update S += k̂ᵀ v (16
+// key rows each, S scaled by e^{b_last} before); then the outputs
+// written. No f32 FMA products remain.
+// CHECK-LABEL: func.func @chunk_tiles
+// CHECK: %[[STATE:.*]] = memref.alloca() : memref<64x32xf32, #gpu.address_space<workgroup>>
+// CHECK: memref.alloca() : memref<16x65xf32, #gpu.address_space<workgroup>>
+// CHECK: %[[QT:.*]] = memref.alloca() : memref<16x72xbf16, #gpu.address_space<workgroup>>
+// CHECK: %[[KT:.*]] = memref.alloca() : memref<64x24xbf16, #gpu.address_space<workgroup>>
+// CHECK: %[[ST:.*]] = memref.alloca() : memref<64x40xbf16, #gpu.address_space<workgroup>>
+// CHECK: %[[A:.*]] = memref.alloca() : memref<16x24xbf16, #gpu.address_space<workgroup>>
+// CHECK: %[[V:.*]] = memref.alloca() : memref<16x40xbf16, #gpu.address_space<workgroup>>
+// CHECK: %[[O:.*]] = memref.alloca() : memref<16x32xf32, #gpu.address_space<workgroup>>
+// CHECK: scf.for
+// CHECK:   memref.store %{{.*}}, %[[V]]
+// CHECK:   memref.store %{{.*}}, %[[O]]
+// CHECK:   memref.store %{{.*}}, %[[A]]
+// CHECK:   memref.store %{{.*}}, %[[QT]]
+// CHECK:   memref.store %{{.*}}, %[[KT]][%[[I:.*]], %[[J:.*]]]
+// CHECK:   memref.store %{{.*}}, %[[ST]]
+// CHECK:   math.exp
+// CHECK:   memref.store %{{.*}}, %[[STATE]]
+// CHECK:   scf.forall (%[[W:.*]]) in (8) {
+// CHECK:     %[[OUTS:.*]] = arith.cmpi ult, %[[W]], %c4
+// CHECK:     scf.if %[[OUTS]] {
+// CHECK:       scf.for %[[N0:.*]] = %{{.*}} to %c32{{.*}} step %c32
+// CHECK:         %[[OV:.*]] = memref.subview %[[O]][0, %[[N0]]] [16, 8]
+// CHECK:         %[[SV:.*]] = memref.subview %[[ST]][0, %[[N0]]] [64, 8]
+// CHECK:         %[[QV:.*]] = memref.subview %[[QT]][0, 0] [16, 64]
+// CHECK:         linalg.matmul ins(%[[QV]], %[[SV]] : {{.*}}) outs(%[[OV]] : {{.*}})
+// CHECK:         %[[VV:.*]] = memref.subview %[[V]][0, %[[N0]]] [16, 8]
+// CHECK:         %[[AV:.*]] = memref.subview %[[A]][0, 0] [16, 16]
+// CHECK:         linalg.matmul ins(%[[AV]], %[[VV]] : {{.*}}) outs(%[[OV]] : {{.*}})
+// CHECK:     } else {
+// CHECK:       scf.for %[[M0:.*]] = %{{.*}} to %c64{{.*}} step %c64
+// CHECK:         %[[SS:.*]] = memref.subview %[[STATE]][%[[M0]], 0] [16, 32]
+// CHECK:         %[[VA:.*]] = memref.subview %[[V]][0, 0] [16, 32]
+// CHECK:         %[[KV:.*]] = memref.subview %[[KT]][%[[M0]], 0] [16, 16]
+// CHECK:         linalg.matmul ins(%[[KV]], %[[VA]] : {{.*}}) outs(%[[SS]] : {{.*}})
+// CHECK:   } {mapping = [#gpu.warp<x>]}
+// CHECK:   scf.forall (%{{.*}}, %{{.*}}) in (32, 8) {
+// CHECK:     memref.load %[[O]]
+// CHECK-NOT: math.fma
+// CHECK: } {mapping = [#gpu.block<x>]}
+// Mapped: mma.sync for the three products.
+// GPU-LABEL: func.func @chunk_tiles
+// GPU-COUNT-3: nvvm.mma.sync
+module attributes {seq.precision = "bf16"} {
+func.func @chunk_tiles(%q: tensor<?x?x128xf32>, %v: tensor<?x?x256xf32>) -> (tensor<?x?x256xf32>, tensor<?x2x64x128xf32>) {
+  %o, %s = seq.gla_core %q, %q, %v, %q {heads = 2 : i64, scale = 0.125 : f64} : (tensor<?x?x128xf32>, tensor<?x?x128xf32>, tensor<?x?x256xf32>, tensor<?x?x128xf32>) -> (tensor<?x?x256xf32>, tensor<?x2x64x128xf32>)
+  return %o, %s : tensor<?x?x256xf32>, tensor<?x2x64x128xf32>
+}
+}

@@ -34,7 +34,6 @@
 #include "lib/Codegen/CUDA/LibraryGemm.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -260,30 +259,15 @@ private:
     }
   }
 
-  /// `c[rows, cols] += a[rows, depth] b[depth, cols]` as a warp's tile
-  /// product (on views of workgroup buffers).
-  void tileProduct(ImplicitLocOpBuilder &wb, Value aTile, Value bTile,
-                   Value cTile) {
-    linalg::MatmulOp::create(wb, ValueRange{aTile, bTile}, ValueRange{cTile});
-  }
-  /// The [rows, cols] view of `buffer` at (row, col).
-  Value view(ImplicitLocOpBuilder &wb, Value buffer, OpFoldResult row,
-             OpFoldResult col, int64_t rows, int64_t cols) {
-    return memref::SubViewOp::create(
-        wb, buffer, ArrayRef<OpFoldResult>{row, col},
-        ArrayRef<OpFoldResult>{wb.getIndexAttr(rows), wb.getIndexAttr(cols)},
-        ArrayRef<OpFoldResult>{wb.getIndexAttr(1), wb.getIndexAttr(1)});
-  }
-
   /// S = q kᵀ: a warp per 16 x 8 tile of the block's scores.
   void scoreTiles(ImplicitLocOpBuilder &lb) {
     int64_t cols = s.keys / kScoreWarps;
     warpLoop(lb, kScoreWarps, [&](ImplicitLocOpBuilder &wb, Value w) {
       Value col = mul(wb, w, idx(wb, cols));
       OpFoldResult zero = wb.getIndexAttr(0);
-      tileProduct(wb, view(wb, qs, zero, zero, s.rows, a.dh),
-                  view(wb, ks, zero, col, a.dh, cols),
-                  view(wb, scores, zero, col, s.rows, cols));
+      warpTileProduct(wb, tileView(wb, qs, zero, zero, s.rows, a.dh),
+                      tileView(wb, ks, zero, col, a.dh, cols),
+                      tileView(wb, scores, zero, col, s.rows, cols));
     });
   }
 
@@ -293,9 +277,9 @@ private:
     warpLoop(lb, kValueWarps, [&](ImplicitLocOpBuilder &wb, Value w) {
       Value col = mul(wb, w, idx(wb, cols));
       OpFoldResult zero = wb.getIndexAttr(0);
-      tileProduct(wb, view(wb, probs, zero, zero, s.rows, s.keys),
-                  view(wb, vs, zero, col, s.keys, cols),
-                  view(wb, acc, zero, col, s.rows, cols));
+      warpTileProduct(wb, tileView(wb, probs, zero, zero, s.rows, s.keys),
+                      tileView(wb, vs, zero, col, s.keys, cols),
+                      tileView(wb, acc, zero, col, s.rows, cols));
     });
   }
 

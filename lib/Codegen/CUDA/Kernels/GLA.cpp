@@ -24,9 +24,20 @@
 // core are a kernel too: a block per row, a head's squares summed by 32
 // threads.
 //
+// With bf16 products (--precision=bf16), chunks of 16 and K a multiple of
+// 16, where the buffers fit (K = 64 with 32 columns; not K = 128), steps 5
+// and 6 are tensor-core tiles (seq-cuda-warp-mma): step 3 stages the
+// scores and step 4 q̃ and k̂ᵀ as bf16, with a bf16 copy of S before the
+// chunk (then S scaled by e^{b_last} in place); the block's eight warps
+// then compute o = q̃ S + A v (four warps) and S += k̂ᵀ v (four warps) at
+// once, and a seventh thread loop writes the outputs. v is staged bf16;
+// the scores are summed in f32 (an exponent per pair) and rounded as an
+// operand, and the state stays f32 (rounded only as the outputs').
+//
 //===----------------------------------------------------------------------===//
 #include "CUDAKernels.h"
 #include "Lanes.h"
+#include "lib/Codegen/CUDA/LibraryGemm.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -49,24 +60,51 @@ constexpr int64_t kThreads = 256;
 /// memory ends at 48 KiB).
 constexpr int64_t kSharedBytes = 46 * 1024;
 
+/// Warps per block (kThreads / 32): half of them the chunk's outputs,
+/// half its state update with tensor-core tiles.
+constexpr int64_t kWarps = kThreads / 32, kHalfWarps = kWarps / 2;
+/// Rows of bf16 staging buffers are padded by 8 elements (16 bytes).
+constexpr int64_t kBF16Pad = 8;
+/// The tensor-core tiles' steps per chunk (mma.sync's depth).
+constexpr int64_t kMMAChunk = 16;
+
 /// The blocks' shape: steps per chunk, value columns per block (the
-/// threads' x; kThreads / cols their y).
+/// threads' x; kThreads / cols their y), and whether the chunk's products
+/// are tensor-core tiles.
 struct GLATile {
   int64_t chunk, cols;
+  bool mma = false;
 
   int64_t rows() const { return kThreads / cols; }
-  /// Bytes of workgroup memory for key dim `k`.
+  /// Bytes of workgroup memory for key dim `k`: q, k and the cumulative
+  /// gates, b_last, the state; then f32 v and scores, or the tiles' bf16
+  /// operands (q̃, k̂ᵀ, S, the scores, v; rows padded) and f32 outputs.
   int64_t bytes(int64_t k) const {
-    return 4 *
-           (3 * chunk * (k + 1) + k * cols + chunk * cols + chunk * chunk + k);
+    int64_t shared = 4 * (3 * chunk * (k + 1) + k + k * cols);
+    if (!mma)
+      return shared + 4 * (chunk * cols + chunk * chunk);
+    int64_t pad = kBF16Pad;
+    return shared + 4 * chunk * cols +
+           2 * (chunk * (k + pad) + k * (chunk + pad) + k * (cols + pad) +
+                chunk * (chunk + pad) + chunk * (cols + pad));
   }
-  /// The tile for key dim `k`, value dim `v` and at most `chunk` steps:
-  /// cols the power of two covering v up to 32, then the chunk and the
-  /// columns halved (to 8 each) until the buffers fit; none past that.
-  static std::optional<GLATile> of(int64_t k, int64_t v, int64_t chunk) {
+  /// The tile for key dim `k`, value dim `v` and at most `chunk` steps.
+  /// With `bf16` products, chunks of 16 and k a multiple of 16: tensor-core
+  /// tiles of 32 or 16 value columns where their buffers fit. Else cols
+  /// the power of two covering v up to 32, then the chunk and the columns
+  /// halved (to 8 each) until the buffers fit; none past that.
+  static std::optional<GLATile> of(int64_t k, int64_t v, int64_t chunk,
+                                   bool bf16) {
     GLATile t{chunk, 1};
     while (t.cols < std::min<int64_t>(v, 32))
       t.cols *= 2;
+    if (bf16 && chunk == kMMAChunk && k % 16 == 0 && t.cols >= 16) {
+      GLATile m{chunk, t.cols, true};
+      while (m.bytes(k) > kSharedBytes && m.cols > 16)
+        m.cols /= 2;
+      if (m.bytes(k) <= kSharedBytes)
+        return m;
+    }
     while (t.bytes(k) > kSharedBytes && t.chunk > 8)
       t.chunk = std::max<int64_t>(8, t.chunk / 2);
     while (t.bytes(k) > kSharedBytes && t.cols > 8)
@@ -124,8 +162,21 @@ public:
       Value qs = workgroupBuffer(kb, {c, keys + 1}); // rows padded by a word
       Value ks = workgroupBuffer(kb, {c, keys + 1});
       Value cum = workgroupBuffer(kb, {c, keys + 1});
-      Value vs = workgroupBuffer(kb, {c, cols});
-      Value scores = workgroupBuffer(kb, {c, c});
+      // f32 v and scores, or the tiles' bf16 operands and f32 outputs.
+      Value vs, scores, qt, kt, st, outs;
+      if (tile.mma) {
+        Type bf16 = kb.getBF16Type();
+        int64_t pad = kBF16Pad;
+        qt = workgroupBuffer(kb, {c, keys + pad}, bf16);
+        kt = workgroupBuffer(kb, {keys, c + pad}, bf16); // k̂ᵀ
+        st = workgroupBuffer(kb, {keys, cols + pad}, bf16);
+        scores = workgroupBuffer(kb, {c, c + pad}, bf16);
+        vs = workgroupBuffer(kb, {c, cols + pad}, bf16);
+        outs = workgroupBuffer(kb, {c, cols});
+      } else {
+        vs = workgroupBuffer(kb, {c, cols});
+        scores = workgroupBuffer(kb, {c, c});
+      }
       Value last = workgroupBuffer(kb, {keys});
       forRange(
           kb, idx(kb, 0), chunks,
@@ -154,7 +205,9 @@ public:
               });
               strided(ib, id, c * cols, [&](IB &eb, Value e) {
                 Value j = div(eb, e, cols), x = rem(eb, e, cols);
-                store(eb, value(eb, add(eb, t0, j), x), vs, {j, x});
+                store(eb, staged(eb, value(eb, add(eb, t0, j), x)), vs, {j, x});
+                if (tile.mma)
+                  store(eb, constF32(eb, 0), outs, {j, x});
               });
             });
             // 2. The gates' cumulative sums.
@@ -190,27 +243,53 @@ public:
                       });
                   return mulF(sb, constF32(sb, in.scale), dot);
                 });
-                store(eb, a, scores, {j, i});
+                store(eb, staged(eb, a), scores, {j, i});
               });
             });
-            // 4. q̃ = scale·q e^{b}, k̂ = k e^{b_last − b}.
+            // 4. q̃ = scale·q e^{b}, k̂ = k e^{b_last − b} (in place, or
+            // the tiles' q̃ and k̂ᵀ; then also their S before the chunk,
+            // and the state scaled by e^{b_last}).
             threads(lb, [&](IB &ib, Value, Value, Value id) {
               strided(ib, id, c * keys, [&](IB &eb, Value e) {
                 Value j = div(eb, e, keys), i = rem(eb, e, keys);
                 Value b = load(eb, cum, {j, i});
-                store(
-                    eb,
-                    mulF(eb,
-                         mulF(eb, constF32(eb, in.scale), load(eb, qs, {j, i})),
-                         expF(eb, b)),
-                    qs, {j, i});
-                store(eb,
-                      mulF(eb, load(eb, ks, {j, i}),
-                           expF(eb, arith::SubFOp::create(
-                                        eb, load(eb, last, {i}), b))),
-                      ks, {j, i});
+                Value qTilde = mulF(
+                    eb, mulF(eb, constF32(eb, in.scale), load(eb, qs, {j, i})),
+                    expF(eb, b));
+                Value kHat = mulF(eb, load(eb, ks, {j, i}),
+                                  expF(eb, arith::SubFOp::create(
+                                               eb, load(eb, last, {i}), b)));
+                if (!tile.mma) {
+                  store(eb, qTilde, qs, {j, i});
+                  store(eb, kHat, ks, {j, i});
+                  return;
+                }
+                store(eb, staged(eb, qTilde), qt, {j, i});
+                store(eb, staged(eb, kHat), kt, {i, j});
               });
+              if (tile.mma)
+                strided(ib, id, keys * cols, [&](IB &eb, Value e) {
+                  Value d = div(eb, e, cols), x = rem(eb, e, cols);
+                  Value s = load(eb, state, {d, x});
+                  store(eb, staged(eb, s), st, {d, x});
+                  store(eb, mulF(eb, expF(eb, load(eb, last, {d})), s), state,
+                        {d, x});
+                });
             });
+            if (tile.mma) {
+              chunkTiles(lb, qt, kt, st, scores, vs, outs);
+              // 7. The chunk's outputs.
+              threads(lb, [&](IB &ib, Value x, Value y, Value) {
+                forRange(
+                    ib, y, idx(ib, c),
+                    [&](IB &jb, Value j) {
+                      writeOutput(jb, load(jb, outs, {j, x}), add(jb, t0, j),
+                                  x);
+                    },
+                    tile.rows());
+              });
+              return;
+            }
             // 5. The chunk's outputs, with S before the chunk.
             threads(lb, [&](IB &ib, Value x, Value y, Value) {
               forRange(
@@ -307,6 +386,54 @@ public:
 
 private:
   using ThreadBody = function_ref<void(IB &, Value x, Value y, Value id)>;
+
+  /// `value` as the chunk's staging buffers hold it: bf16 with tensor-core
+  /// tiles.
+  Value staged(IB &ib, Value value) {
+    return tile.mma ? toBF16(ib, ib.getLoc(), value) : value;
+  }
+
+  /// Steps 5 and 6 as tensor-core tiles, the block's warps in halves:
+  /// the first the outputs o = q̃ S + A v (8 columns per warp at a time),
+  /// the second the state update S += k̂ᵀ v (16 key rows per warp at a
+  /// time; S already scaled by e^{b_last}).
+  void chunkTiles(IB &lb, Value qt, Value kt, Value st, Value scores, Value vs,
+                  Value outs) {
+    int64_t c = tile.chunk, keys = in.keyDim, cols = tile.cols;
+    warpLoop(lb, kWarps, [&](IB &wb, Value w) {
+      OpFoldResult zero = wb.getIndexAttr(0);
+      Value outputs = below(wb, w, idx(wb, kHalfWarps));
+      scf::IfOp::create(
+          wb, outputs,
+          [&](OpBuilder &ob, Location loc) {
+            IB tb(loc, ob);
+            forRange(
+                tb, mul(tb, w, idx(tb, 8)), idx(tb, cols),
+                [&](IB &nb, Value n0) {
+                  Value o = tileView(nb, outs, zero, n0, c, 8);
+                  warpTileProduct(nb, tileView(nb, qt, zero, zero, c, keys),
+                                  tileView(nb, st, zero, n0, keys, 8), o);
+                  warpTileProduct(nb, tileView(nb, scores, zero, zero, c, c),
+                                  tileView(nb, vs, zero, n0, c, 8), o);
+                },
+                8 * kHalfWarps);
+            scf::YieldOp::create(tb);
+          },
+          [&](OpBuilder &ob, Location loc) {
+            IB tb(loc, ob);
+            Value half = arith::SubIOp::create(tb, w, idx(tb, kHalfWarps));
+            forRange(
+                tb, mul(tb, half, idx(tb, 16)), idx(tb, keys),
+                [&](IB &mb, Value m0) {
+                  warpTileProduct(mb, tileView(mb, kt, m0, zero, 16, c),
+                                  tileView(mb, vs, zero, zero, c, cols),
+                                  tileView(mb, state, m0, zero, 16, cols));
+                },
+                16 * kHalfWarps);
+            scf::YieldOp::create(tb);
+          });
+    });
+  }
 
   Value steps(TensorBuilder &b) { return b.dim(in.q, 1); }
 
@@ -528,8 +655,10 @@ FailureOr<Results> lowerGLACore(TensorBuilder &b, DictionaryAttr kernel,
 
   auto form = kernel.getAs<seq::GLAFormAttr>("form");
   bool chunked = form && form.getMethod() == seq::GLAMethod::chunked;
-  std::optional<GLATile> tile =
-      GLATile::of(in.keyDim, in.valueDim, chunked ? form.getChunk() : 1);
+  std::optional<GLATile> tile = GLATile::of(
+      in.keyDim, in.valueDim, chunked ? form.getChunk() : 1,
+      bf16Products(
+          b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>()));
   if (!tile)
     return failure();
   GLAKernels kernels(in, *tile);

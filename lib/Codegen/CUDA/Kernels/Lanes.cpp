@@ -3,6 +3,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -82,6 +83,18 @@ void warpLoop(ImplicitLocOpBuilder &kb, int64_t warps,
   ImplicitLocOpBuilder ib(kb.getLoc(), kb.getContext());
   ib.setInsertionPointToStart(loop.getBody());
   body(ib, loop.getInductionVar(0));
+}
+
+Value tileView(ImplicitLocOpBuilder &wb, Value buffer, OpFoldResult row,
+               OpFoldResult col, int64_t rows, int64_t cols) {
+  return memref::SubViewOp::create(
+      wb, buffer, ArrayRef<OpFoldResult>{row, col},
+      ArrayRef<OpFoldResult>{wb.getIndexAttr(rows), wb.getIndexAttr(cols)},
+      ArrayRef<OpFoldResult>{wb.getIndexAttr(1), wb.getIndexAttr(1)});
+}
+
+void warpTileProduct(ImplicitLocOpBuilder &wb, Value a, Value b, Value c) {
+  linalg::MatmulOp::create(wb, ValueRange{a, b}, ValueRange{c});
 }
 
 Value workgroupBuffer(ImplicitLocOpBuilder &kb, ArrayRef<int64_t> shape,

@@ -65,6 +65,15 @@ void warpLoop(
     mlir::function_ref<void(mlir::ImplicitLocOpBuilder &, mlir::Value warp)>
         body);
 
+/// The [rows, cols] view at (row, col) of a 2-D buffer.
+mlir::Value tileView(mlir::ImplicitLocOpBuilder &wb, mlir::Value buffer,
+                     mlir::OpFoldResult row, mlir::OpFoldResult col,
+                     int64_t rows, int64_t cols);
+/// c += a b on views of workgroup buffers (bf16 a and b, f32 c), in a warp
+/// loop: a tile product seq-cuda-warp-mma writes as mma.sync.
+void warpTileProduct(mlir::ImplicitLocOpBuilder &wb, mlir::Value a,
+                     mlir::Value b, mlir::Value c);
+
 /// A block's buffer in workgroup memory (at the top of its body), f32
 /// unless `element` says otherwise.
 mlir::Value workgroupBuffer(mlir::ImplicitLocOpBuilder &kb,
