@@ -72,14 +72,14 @@ std::string unsupported(linalg::MatmulOp op) {
 
 /// The i32 of two bf16s, `lo` in the low half.
 Value packPair(IB &b, Value lo, Value hi) {
-  auto half = [&](Value v) {
+  auto half = [&](Value v) -> Value {
     return arith::ExtUIOp::create(
         b, b.getI32Type(), arith::BitcastOp::create(b, b.getI16Type(), v));
   };
-  return arith::OrIOp::create(
-      b, half(lo),
-      arith::ShLIOp::create(b, half(hi),
-                            arith::ConstantIntOp::create(b, 16, 32)));
+  Value low = half(lo);
+  Value high = arith::ShLIOp::create(b, half(hi),
+                                     arith::ConstantIntOp::create(b, 16, 32));
+  return arith::OrIOp::create(b, low, high);
 }
 
 Value load(IB &b, Value buffer, Value row, Value col) {
@@ -107,10 +107,11 @@ Values packedFragment(IB &b, Value buffer, Operand op, Value group,
                       Value twiceT, Value row0, Value col0) {
   Values regs;
   auto at = fragment(b, op, group, twiceT, row0, col0);
-  for (size_t e = 0; e < at.size(); e += 2)
-    regs.push_back(
-        packPair(b, load(b, buffer, at[e].first, at[e].second),
-                 load(b, buffer, at[e + 1].first, at[e + 1].second)));
+  for (size_t e = 0; e < at.size(); e += 2) {
+    Value lo = load(b, buffer, at[e].first, at[e].second);
+    Value hi = load(b, buffer, at[e + 1].first, at[e + 1].second);
+    regs.push_back(packPair(b, lo, hi));
+  }
   return regs;
 }
 

@@ -259,28 +259,28 @@ private:
     }
   }
 
-  /// S = q kᵀ: a warp per 16 x 8 tile of the block's scores.
-  void scoreTiles(ImplicitLocOpBuilder &lb) {
-    int64_t cols = s.keys / kScoreWarps;
-    warpLoop(lb, kScoreWarps, [&](ImplicitLocOpBuilder &wb, Value w) {
+  /// c[rows, width] += a[rows, depth] b[depth, width] by `warps` warps,
+  /// each width / warps columns of b and c.
+  void columnTiles(ImplicitLocOpBuilder &lb, int64_t warps, Value a,
+                   int64_t depth, Value b, Value c, int64_t width) {
+    int64_t cols = width / warps;
+    warpLoop(lb, warps, [&](ImplicitLocOpBuilder &wb, Value w) {
       Value col = mul(wb, w, idx(wb, cols));
       OpFoldResult zero = wb.getIndexAttr(0);
-      warpTileProduct(wb, tileView(wb, qs, zero, zero, s.rows, a.dh),
-                      tileView(wb, ks, zero, col, a.dh, cols),
-                      tileView(wb, scores, zero, col, s.rows, cols));
+      // The views in order (an argument list's order is unspecified).
+      Value cView = tileView(wb, c, zero, col, s.rows, cols);
+      Value bView = tileView(wb, b, zero, col, depth, cols);
+      Value aView = tileView(wb, a, zero, zero, s.rows, depth);
+      warpTileProduct(wb, aView, bView, cView);
     });
   }
-
+  /// S = q kᵀ: a warp per 16 x 8 tile of the block's scores.
+  void scoreTiles(ImplicitLocOpBuilder &lb) {
+    columnTiles(lb, kScoreWarps, qs, a.dh, ks, scores, s.keys);
+  }
   /// acc += P v: a warp per Dh/4 columns.
   void valueTiles(ImplicitLocOpBuilder &lb) {
-    int64_t cols = a.dh / kValueWarps;
-    warpLoop(lb, kValueWarps, [&](ImplicitLocOpBuilder &wb, Value w) {
-      Value col = mul(wb, w, idx(wb, cols));
-      OpFoldResult zero = wb.getIndexAttr(0);
-      warpTileProduct(wb, tileView(wb, probs, zero, zero, s.rows, s.keys),
-                      tileView(wb, vs, zero, col, s.keys, cols),
-                      tileView(wb, acc, zero, col, s.rows, cols));
-    });
+    columnTiles(lb, kValueWarps, probs, s.keys, vs, acc, a.dh);
   }
 
   /// The online softmax step of row r on the thread's dims (with

@@ -410,11 +410,14 @@ private:
             forRange(
                 tb, mul(tb, w, idx(tb, 8)), idx(tb, cols),
                 [&](IB &nb, Value n0) {
+                  // The views in order (an argument list's is not).
                   Value o = tileView(nb, outs, zero, n0, c, 8);
-                  warpTileProduct(nb, tileView(nb, qt, zero, zero, c, keys),
-                                  tileView(nb, st, zero, n0, keys, 8), o);
-                  warpTileProduct(nb, tileView(nb, scores, zero, zero, c, c),
-                                  tileView(nb, vs, zero, n0, c, 8), o);
+                  Value s = tileView(nb, st, zero, n0, keys, 8);
+                  warpTileProduct(nb, tileView(nb, qt, zero, zero, c, keys), s,
+                                  o);
+                  Value v = tileView(nb, vs, zero, n0, c, 8);
+                  warpTileProduct(nb, tileView(nb, scores, zero, zero, c, c), v,
+                                  o);
                 },
                 8 * kHalfWarps);
             scf::YieldOp::create(tb);
@@ -425,9 +428,9 @@ private:
             forRange(
                 tb, mul(tb, half, idx(tb, 16)), idx(tb, keys),
                 [&](IB &mb, Value m0) {
-                  warpTileProduct(mb, tileView(mb, kt, m0, zero, 16, c),
-                                  tileView(mb, vs, zero, zero, c, cols),
-                                  tileView(mb, state, m0, zero, 16, cols));
+                  Value s = tileView(mb, state, m0, zero, 16, cols);
+                  Value v = tileView(mb, vs, zero, zero, c, cols);
+                  warpTileProduct(mb, tileView(mb, kt, m0, zero, 16, c), v, s);
                 },
                 16 * kHalfWarps);
             scf::YieldOp::create(tb);
