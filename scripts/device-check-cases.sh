@@ -48,6 +48,9 @@ for op in linear glu_mlp linear_into_neuron; do
   check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op "$op" --cases 3 \
     --precision bf16 --work-dir "$WORK/$op-bf16"
 done
+# Linear layers, MLPs and GLA layers (K = 16 to 128: the chunk kernel's
+# mma.sync tiles) at the bf16 bound.
+check "$PYTHON" test/e2e/Inputs/bf16_shapes.py "$SEQC" "$WORK/bf16-shapes" --cases 16
 # gla_core's mma.sync tiles (K = 16, 64; V = 16, 21, 70).
 for seed in 86 238; do
   check "$PYTHON" python/seqc/e2e.py --seqc "$SEQC" --op gla_core --cases 8 \

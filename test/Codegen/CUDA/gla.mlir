@@ -233,3 +233,32 @@ func.func @chunk_tiles(%q: tensor<?x?x128xf32>, %v: tensor<?x?x256xf32>) -> (ten
   return %o, %s : tensor<?x?x256xf32>, tensor<?x2x64x128xf32>
 }
 }
+
+// -----
+
+// K = 128: the tiles' buffers fit 46 KiB with 16 value columns and q, k
+// staged as bf16 too (q̃ in place of q; the scores from bf16 q and k).
+// CHECK-LABEL: func.func @chunk_tiles_wide_keys
+// CHECK: memref.alloca() : memref<128x16xf32, #gpu.address_space<workgroup>>
+// CHECK: %[[Q:.*]] = memref.alloca() : memref<16x136xbf16, #gpu.address_space<workgroup>>
+// CHECK: %[[K:.*]] = memref.alloca() : memref<16x136xbf16, #gpu.address_space<workgroup>>
+// CHECK: memref.alloca() : memref<16x129xf32, #gpu.address_space<workgroup>>
+// CHECK: %[[KT:.*]] = memref.alloca() : memref<128x24xbf16, #gpu.address_space<workgroup>>
+// CHECK-NOT: memref.alloca() : memref<16x136xbf16
+// CHECK: scf.for
+// CHECK:   memref.store %{{.*}}, %[[Q]]
+// CHECK:   memref.store %{{.*}}, %[[K]]
+// CHECK:   memref.load %[[Q]]
+// CHECK:   arith.extf %{{.*}} : bf16 to f32
+// CHECK:   memref.store %{{.*}}, %[[Q]]
+// CHECK:   memref.store %{{.*}}, %[[KT]]
+// CHECK:   scf.forall (%{{.*}}) in (8) {
+// CHECK:     memref.subview %[[Q]][0, 0] [16, 128]
+// CHECK:     linalg.matmul
+// CHECK:   } {mapping = [#gpu.warp<x>]}
+module attributes {seq.precision = "bf16"} {
+func.func @chunk_tiles_wide_keys(%q: tensor<?x?x128xf32>, %v: tensor<?x?x128xf32>) -> (tensor<?x?x128xf32>, tensor<?x1x128x128xf32>) {
+  %o, %s = seq.gla_core %q, %q, %v, %q {heads = 1 : i64, scale = 0.125 : f64} : (tensor<?x?x128xf32>, tensor<?x?x128xf32>, tensor<?x?x128xf32>, tensor<?x?x128xf32>) -> (tensor<?x?x128xf32>, tensor<?x1x128x128xf32>)
+  return %o, %s : tensor<?x?x128xf32>, tensor<?x1x128x128xf32>
+}
+}

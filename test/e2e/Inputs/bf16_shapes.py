@@ -85,8 +85,10 @@ def glu_case(rng, case):
 
 
 def gla_case(rng, case):
-    d, heads, kh, vh = [(64, 2, 16, 32), (48, 3, 16, 16), (96, 2, 32, 48)][
-        case % 3]
+    # The GLA cases are the odd ones from 9 on; the fourth (case 15) has
+    # K = V = 128 (the CUDA chunk kernel's tiles of 16 columns).
+    d, heads, kh, vh = [(64, 2, 16, 32), (48, 3, 16, 16), (96, 2, 32, 48),
+                        (128, 1, 128, 128)][(case // 2) % 4]
     key_dim, value_dim = heads * kh, heads * vh
     short = gla_weights(rng, d, heads, key_dim, value_dim, 16)
     x = rng.standard_normal((2, 70, d)).astype(np.float32)

@@ -25,14 +25,15 @@
 // threads.
 //
 // With bf16 products (--precision=bf16), chunks of 16 and K a multiple of
-// 16, where the buffers fit (K = 64 with 32 columns; not K = 128), steps 5
-// and 6 are tensor-core tiles (seq-cuda-warp-mma): step 3 stages the
-// scores and step 4 q̃ and k̂ᵀ as bf16, with a bf16 copy of S before the
-// chunk (then S scaled by e^{b_last} in place); the block's eight warps
-// then compute o = q̃ S + A v (four warps) and S += k̂ᵀ v (four warps) at
-// once, and a seventh thread loop writes the outputs. v is staged bf16;
-// the scores are summed in f32 (an exponent per pair) and rounded as an
-// operand, and the state stays f32 (rounded only as the outputs').
+// 16, where the buffers fit (K = 64 with 32 columns; K = 128 with 16 and
+// q, k staged as bf16 too), steps 5 and 6 are tensor-core tiles
+// (seq-cuda-warp-mma): v is staged as bf16, step 3 stages the scores and
+// step 4 q̃ and k̂ᵀ as bf16, with a bf16 copy of S before the chunk (then
+// S scaled by e^{b_last} in place); the block's eight warps then compute
+// o = q̃ S + A v (four warps) and S += k̂ᵀ v (four warps) at once, and a
+// seventh thread loop writes the outputs. The scores are summed in f32
+// (an exponent per pair) and rounded as an operand; the state stays f32
+// (rounded only as the outputs' operand).
 //
 //===----------------------------------------------------------------------===//
 #include "CUDAKernels.h"
@@ -69,42 +70,50 @@ constexpr int64_t kBF16Pad = 8;
 constexpr int64_t kMMAChunk = 16;
 
 /// The blocks' shape: steps per chunk, value columns per block (the
-/// threads' x; kThreads / cols their y), and whether the chunk's products
-/// are tensor-core tiles.
+/// threads' x; kThreads / cols their y), whether the chunk's products are
+/// tensor-core tiles, and whether q and k are then staged as bf16 too
+/// (where f32 ones do not fit: the scores' rounding adds up in a GLA
+/// layer's per-head norm).
 struct GLATile {
   int64_t chunk, cols;
-  bool mma = false;
+  bool mma = false, bf16Keys = false;
 
   int64_t rows() const { return kThreads / cols; }
-  /// Bytes of workgroup memory for key dim `k`: q, k and the cumulative
-  /// gates, b_last, the state; then f32 v and scores, or the tiles' bf16
-  /// operands (q̃, k̂ᵀ, S, the scores, v; rows padded) and f32 outputs.
+  /// Bytes of workgroup memory for key dim `k`: the cumulative gates,
+  /// b_last, the state; q and k (f32, or bf16 with q̃ in place of q); then
+  /// f32 v and scores, or the tiles' bf16 operands (q̃, k̂ᵀ, S, the scores,
+  /// v; rows padded) and f32 outputs.
   int64_t bytes(int64_t k) const {
-    int64_t shared = 4 * (3 * chunk * (k + 1) + k + k * cols);
+    int64_t pad = kBF16Pad;
+    int64_t shared =
+        4 * (chunk * (k + 1) + k + k * cols) +
+        (bf16Keys ? 2 * 2 * chunk * (k + pad) : 4 * 2 * chunk * (k + 1));
     if (!mma)
       return shared + 4 * (chunk * cols + chunk * chunk);
-    int64_t pad = kBF16Pad;
     return shared + 4 * chunk * cols +
-           2 * (chunk * (k + pad) + k * (chunk + pad) + k * (cols + pad) +
-                chunk * (chunk + pad) + chunk * (cols + pad));
+           2 * ((bf16Keys ? 0 : chunk * (k + pad)) + k * (chunk + pad) +
+                k * (cols + pad) + chunk * (chunk + pad) +
+                chunk * (cols + pad));
   }
   /// The tile for key dim `k`, value dim `v` and at most `chunk` steps.
   /// With `bf16` products, chunks of 16 and k a multiple of 16: tensor-core
-  /// tiles of 32 or 16 value columns where their buffers fit. Else cols
-  /// the power of two covering v up to 32, then the chunk and the columns
-  /// halved (to 8 each) until the buffers fit; none past that.
+  /// tiles of 32 or 16 value columns where their buffers fit, f32 q and k
+  /// first (K = 64: 32 columns; K = 128: bf16 q and k, 16 columns). Else
+  /// cols the power of two covering v up to 32, then the chunk and the
+  /// columns halved (to 8 each) until the buffers fit; none past that.
   static std::optional<GLATile> of(int64_t k, int64_t v, int64_t chunk,
                                    bool bf16) {
     GLATile t{chunk, 1};
     while (t.cols < std::min<int64_t>(v, 32))
       t.cols *= 2;
-    if (bf16 && chunk == kMMAChunk && k % 16 == 0 && t.cols >= 16) {
-      GLATile m{chunk, t.cols, true};
-      while (m.bytes(k) > kSharedBytes && m.cols > 16)
-        m.cols /= 2;
-      if (m.bytes(k) <= kSharedBytes)
-        return m;
-    }
+    if (bf16 && chunk == kMMAChunk && k % 16 == 0 && t.cols >= 16)
+      for (bool keys : {false, true}) {
+        GLATile m{chunk, t.cols, true, keys};
+        while (m.bytes(k) > kSharedBytes && m.cols > 16)
+          m.cols /= 2;
+        if (m.bytes(k) <= kSharedBytes)
+          return m;
+      }
     while (t.bytes(k) > kSharedBytes && t.chunk > 8)
       t.chunk = std::max<int64_t>(8, t.chunk / 2);
     while (t.bytes(k) > kSharedBytes && t.cols > 8)
@@ -159,15 +168,20 @@ public:
     Value chunks = arith::CeilDivUIOp::create(b, steps(b), b.index(tile.chunk));
     return build(b, [&](IB &kb) {
       int64_t c = tile.chunk, keys = in.keyDim, cols = tile.cols;
-      Value qs = workgroupBuffer(kb, {c, keys + 1}); // rows padded by a word
-      Value ks = workgroupBuffer(kb, {c, keys + 1});
+      // q and k in f32 (rows padded by a word), or bf16 (by 16 bytes).
+      Type bf16 = kb.getBF16Type();
+      int64_t pad = kBF16Pad;
+      Value qs = tile.bf16Keys ? workgroupBuffer(kb, {c, keys + pad}, bf16)
+                               : workgroupBuffer(kb, {c, keys + 1});
+      Value ks = tile.bf16Keys ? workgroupBuffer(kb, {c, keys + pad}, bf16)
+                               : workgroupBuffer(kb, {c, keys + 1});
       Value cum = workgroupBuffer(kb, {c, keys + 1});
-      // f32 v and scores, or the tiles' bf16 operands and f32 outputs.
-      Value vs, scores, qt, kt, st, outs;
+      // f32 v and scores, or the tiles' bf16 operands (q̃ in place of bf16
+      // q) and f32 outputs.
+      Value vs, scores, qt = qs, kt, st, outs;
       if (tile.mma) {
-        Type bf16 = kb.getBF16Type();
-        int64_t pad = kBF16Pad;
-        qt = workgroupBuffer(kb, {c, keys + pad}, bf16);
+        if (!tile.bf16Keys)
+          qt = workgroupBuffer(kb, {c, keys + pad}, bf16);
         kt = workgroupBuffer(kb, {keys, c + pad}, bf16); // k̂ᵀ
         st = workgroupBuffer(kb, {keys, cols + pad}, bf16);
         scores = workgroupBuffer(kb, {c, c + pad}, bf16);
@@ -188,16 +202,15 @@ public:
                 Value j = div(eb, e, keys), i = rem(eb, e, keys);
                 Value t = add(eb, t0, j);
                 Value inside = below(eb, t, T);
-                store(
-                    eb,
-                    loadOrZero(eb, inside,
-                               [&](IB &l) { return key(l, q, in.qOff, t, i); }),
-                    qs, {j, i});
-                store(
-                    eb,
-                    loadOrZero(eb, inside,
-                               [&](IB &l) { return key(l, k, in.kOff, t, i); }),
-                    ks, {j, i});
+                // q and k (as the buffers hold them), zeros past T.
+                auto stageKey = [&](Value from, int64_t offset, Value to) {
+                  Value value = loadOrZero(eb, inside, [&](IB &l) {
+                    return key(l, from, offset, t, i);
+                  });
+                  store(eb, stagedKey(eb, value), to, {j, i});
+                };
+                stageKey(q, in.qOff, qs);
+                stageKey(k, in.kOff, ks);
                 store(eb,
                       loadOrZero(eb, inside,
                                  [&](IB &l) { return gate(l, t, i); }),
@@ -237,8 +250,8 @@ public:
                             db, arith::SubFOp::create(db, load(db, cum, {j, d}),
                                                       load(db, cum, {i, d})));
                         return fma(db,
-                                   mulF(db, load(db, qs, {j, d}),
-                                        load(db, ks, {i, d})),
+                                   mulF(db, widened(db, load(db, qs, {j, d})),
+                                        widened(db, load(db, ks, {i, d}))),
                                    decay, acc);
                       });
                   return mulF(sb, constF32(sb, in.scale), dot);
@@ -253,19 +266,18 @@ public:
               strided(ib, id, c * keys, [&](IB &eb, Value e) {
                 Value j = div(eb, e, keys), i = rem(eb, e, keys);
                 Value b = load(eb, cum, {j, i});
-                Value qTilde = mulF(
-                    eb, mulF(eb, constF32(eb, in.scale), load(eb, qs, {j, i})),
-                    expF(eb, b));
-                Value kHat = mulF(eb, load(eb, ks, {j, i}),
+                Value qTilde = mulF(eb,
+                                    mulF(eb, constF32(eb, in.scale),
+                                         widened(eb, load(eb, qs, {j, i}))),
+                                    expF(eb, b));
+                Value kHat = mulF(eb, widened(eb, load(eb, ks, {j, i})),
                                   expF(eb, arith::SubFOp::create(
                                                eb, load(eb, last, {i}), b)));
-                if (!tile.mma) {
-                  store(eb, qTilde, qs, {j, i});
-                  store(eb, kHat, ks, {j, i});
-                  return;
-                }
                 store(eb, staged(eb, qTilde), qt, {j, i});
-                store(eb, staged(eb, kHat), kt, {i, j});
+                if (tile.mma)
+                  store(eb, staged(eb, kHat), kt, {i, j});
+                else
+                  store(eb, kHat, ks, {j, i});
               });
               if (tile.mma)
                 strided(ib, id, keys * cols, [&](IB &eb, Value e) {
@@ -391,6 +403,16 @@ private:
   /// tiles.
   Value staged(IB &ib, Value value) {
     return tile.mma ? toBF16(ib, ib.getLoc(), value) : value;
+  }
+  /// `value` as the chunk's q and k buffers hold it.
+  Value stagedKey(IB &ib, Value value) {
+    return tile.bf16Keys ? toBF16(ib, ib.getLoc(), value) : value;
+  }
+  /// A staged value as f32.
+  Value widened(IB &ib, Value value) {
+    if (value.getType().isF32())
+      return value;
+    return arith::ExtFOp::create(ib, ib.getF32Type(), value);
   }
 
   /// Steps 5 and 6 as tensor-core tiles, the block's warps in halves:
