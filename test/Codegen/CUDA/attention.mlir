@@ -3,17 +3,25 @@
 // RUN: seqc-opt %s --seq-set-target=target=cuda --seqc-cuda-distribution-pipeline --seq-cuda-map-to-gpu --split-input-file | FileCheck %s --check-prefix=GPU
 
 // Gated attention in flash form on the GPU
-// (lib/Codegen/CUDA/Kernels/Attention.cpp): q and k rotated first (RoPE,
-// as the common body does); then one grid of blocks of 16 query rows of
-// one head, 8 threads per row (Dh = 128: 16 dims each); q's rows staged
-// once; per block of 16 keys up to the tile's last row (causal blocks
+// (lib/Codegen/CUDA/Kernels/Attention.cpp): RoPE's tables (cos and sin
+// [T, Dh/2], angles in f64) and k rotated by them first (as the common
+// body does: one rotation per half; no rotated q); then one grid of blocks of 16
+// query rows of one head, 8 threads per row (Dh = 128: 16 dims each); q's
+// rows staged once, rotated as they are read (the pair's partner and the
+// tables' entries loaded); per block of 16 keys up to the tile's last row (causal blocks
 // skipped), the keys and values staged in workgroup memory, the scores
 // (two keys per thread, masked past the row), the online softmax's step
 // (m, l per thread, α = e^{m − m'}, acc on the thread's dims); then
 // acc / l times the sigmoid of the head's gate (headwise). GQA: 4 heads on
 // one kv head.
 // CHECK-LABEL: func.func @flash
-// CHECK-COUNT-2: math.cos
+// CHECK: math.cos %{{.*}} : f64
+// CHECK: math.sin %{{.*}} : f64
+// CHECK: %[[COS:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x64xf32>)
+// CHECK: %[[SIN:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x64xf32>)
+// CHECK-NOT: math.cos
+// CHECK-COUNT-2: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %[[COS]], %[[SIN]] : tensor<?x?x1x64xf32>, tensor<?x?x1x64xf32>, tensor<?x64xf32>, tensor<?x64xf32>)
+// CHECK-NOT: math.cos
 // CHECK: %[[TILES:.*]] = arith.ceildivui %{{.*}}, %c16
 // CHECK: scf.forall (%[[BLOCK:.*]]) in (%{{.*}}) {
 // CHECK: %[[HEAD:.*]] = arith.remui %{{.*}}, %c4
@@ -24,6 +32,18 @@
 // CHECK: %[[V:.*]] = memref.alloca() : memref<16x129xf32, #gpu.address_space<workgroup>>
 // CHECK: %[[S:.*]] = memref.alloca() : memref<16x16xf32, #gpu.address_space<workgroup>>
 // CHECK: scf.forall (%{{.*}}, %{{.*}}) in (8, 16) {
+// CHECK:   memref.load %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %[[D:.*]]] : memref<?x?x4x128xf32>
+// CHECK:   arith.cmpi ult, %[[D]], %c64
+// CHECK:   %[[PAIR:.*]] = arith.select
+// CHECK:   %[[PARTNER:.*]] = arith.select
+// CHECK:   memref.load %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %[[PARTNER]]]
+// CHECK:   memref.load %{{.*}}[%{{.*}}, %[[PAIR]]] : memref<?x64xf32>
+// CHECK:   arith.mulf
+// CHECK:   memref.load %{{.*}}[%{{.*}}, %[[PAIR]]] : memref<?x64xf32>
+// CHECK:   arith.mulf
+// CHECK:   arith.subf
+// CHECK:   arith.addf
+// CHECK:   arith.select
 // CHECK:   memref.store %{{.*}}, %[[Q]]
 // CHECK: %[[LAST:.*]] = arith.minui
 // CHECK: %[[KEYBLOCKS:.*]] = arith.ceildivui %[[LAST]], %c16

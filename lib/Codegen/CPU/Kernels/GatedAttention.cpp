@@ -46,9 +46,6 @@ namespace {
 /// and, unlike −∞, never makes NaN in the polynomial exp.
 constexpr double kMasked = -1e30;
 
-/// Positions per step of the RoPE tables' angle addition.
-constexpr int64_t kRopeSteps = 64;
-
 /// The blocked kernel's shapes: query rows per task, keys per block, lanes.
 constexpr int64_t kTileRows = 32;
 constexpr int64_t kBlockKeys = 64;
@@ -60,78 +57,6 @@ constexpr int64_t kBlockRows = 8;
 constexpr int64_t kWorkers = 64;
 /// Steps of the two FMA loops (components in Sᵀ, keys in accᵀ) per iteration.
 constexpr int64_t kUnroll = 2;
-
-/// cos and sin of t·θ^(−2i/Dh), [T, Dh/2] each, in f64 and then rounded
-/// (t·θ^(−2i/Dh) in f32 would be off by about T·1e-7 rad). With t = 64n + j
-/// they come from cos and sin of 64n·f and j·f by angle addition: 2·(64 +
-/// T/64) calls of libm per frequency instead of 2·T.
-std::pair<Value, Value> ropeTables(TensorBuilder &b, Value steps, int64_t dh,
-                                   double theta) {
-  int64_t half = dh / 2;
-  auto f64 = b.getF64Type();
-  using IT = utils::IteratorType;
-  // cos or sin of (t·stride)·θ^(−2i/Dh) for t < count, [count, Dh/2], f64.
-  auto base = [&](OpFoldResult count, int64_t stride, bool isSin) {
-    return b.generic(
-        {}, {},
-        tensor::EmptyOp::create(
-            b, ArrayRef<OpFoldResult>{count, b.getIndexAttr(half)}, f64),
-        b.identity(2), {IT::parallel, IT::parallel},
-        [&](ImplicitLocOpBuilder &ib, ValueRange) {
-          auto asF64 = [&](Value v) {
-            return arith::UIToFPOp::create(
-                ib, f64, arith::IndexCastOp::create(ib, ib.getI64Type(), v));
-          };
-          Value t = linalg::IndexOp::create(ib, 0);
-          Value i = linalg::IndexOp::create(ib, 1);
-          Value freq = math::ExpOp::create(
-              ib,
-              arith::MulFOp::create(
-                  ib, asF64(i),
-                  arith::ConstantOp::create(
-                      ib, ib.getF64FloatAttr(-2.0 * std::log(theta) / dh))));
-          Value angle = arith::MulFOp::create(
-              ib, asF64(mul(ib, t, idx(ib, stride))), freq);
-          Value v = isSin ? math::SinOp::create(ib, angle).getResult()
-                          : math::CosOp::create(ib, angle).getResult();
-          return SmallVector<Value>{v};
-        });
-  };
-  Value blocks = arith::CeilDivUIOp::create(b, steps, b.index(kRopeSteps));
-  Value cosJ = base(b.getIndexAttr(kRopeSteps), 1, false);
-  Value sinJ = base(b.getIndexAttr(kRopeSteps), 1, true);
-  Value cosN = base(blocks, kRopeSteps, false);
-  Value sinN = base(blocks, kRopeSteps, true);
-  auto table = [&](bool isSin) {
-    return b.generic(
-        {}, {}, b.empty({steps, b.getIndexAttr(half)}), b.identity(2),
-        {IT::parallel, IT::parallel},
-        [&](ImplicitLocOpBuilder &ib, ValueRange) {
-          Value t = linalg::IndexOp::create(ib, 0);
-          Value i = linalg::IndexOp::create(ib, 1);
-          Value n = arith::DivUIOp::create(ib, t, idx(ib, kRopeSteps));
-          Value j = arith::RemUIOp::create(ib, t, idx(ib, kRopeSteps));
-          auto at = [&](Value table, Value r) {
-            return tensor::ExtractOp::create(ib, table, ValueRange{r, i})
-                .getResult();
-          };
-          Value cn = at(cosN, n), sn = at(sinN, n);
-          Value cj = at(cosJ, j), sj = at(sinJ, j);
-          // cos(a + b) = ca cb − sa sb; sin(a + b) = sa cb + ca sb.
-          Value wide =
-              isSin
-                  ? arith::AddFOp::create(ib, arith::MulFOp::create(ib, sn, cj),
-                                          arith::MulFOp::create(ib, cn, sj))
-                        .getResult()
-                  : arith::SubFOp::create(ib, arith::MulFOp::create(ib, cn, cj),
-                                          arith::MulFOp::create(ib, sn, sj))
-                        .getResult();
-          return SmallVector<Value>{
-              arith::TruncFOp::create(ib, ib.getF32Type(), wide)};
-        });
-  };
-  return {table(false), table(true)};
-}
 
 /// dst [B, heads, T, Dh] = columns [offset, offset + heads·Dh) of the
 /// fused projection src [B, T, ·] per head, with rotate-half RoPE when

@@ -15,9 +15,12 @@
 //      l' = l·α + Σ e^{S − m'}, acc' = acc·α + Σ e^{S − m'} v on the
 //      thread's dims (m and l kept per thread: no thread writes what
 //      another reads in the same loop);
-// then o = acc / l ⊙ σ(gate) written by the same threads. q and k are
-// rotated (RoPE) before, as the common body does (AttentionHeads), and q
-// staged once, scaled by 1/√Dh. The running state stays in workgroup
+// then o = acc / l ⊙ σ(gate) written by the same threads. q is staged
+// once, scaled by 1/√Dh and rotated (RoPE) as it is read, by tables of
+// the angles' cos and sin [T, Dh/2] made once per call for every batch
+// row and head (no rotated copy of q in global memory); k is rotated
+// before, as the common body does (AttentionHeads), since every later
+// query tile stages each key again. The running state stays in workgroup
 // memory between the thread loops. Head dims above 256 keep the common
 // body.
 //
@@ -91,8 +94,13 @@ public:
   Value build() {
     batch = b.dim(a.q, 0);
     steps = b.dim(a.q, 1);
-    Values in = readBuffers(b, {a.q, a.k, a.v, a.gate});
+    Values tensors{a.q, a.k, a.v, a.gate};
+    if (a.ropeCos)
+      tensors.append({a.ropeCos, a.ropeSin});
+    Values in = readBuffers(b, tensors);
     q = in[0], k = in[1], v = in[2], gate = in[3];
+    if (a.ropeCos)
+      ropeCos = in[4], ropeSin = in[5];
     out = allocBuffer(b, {batch, steps, b.index(a.heads * a.dh)});
     Value tiles = arith::CeilDivUIOp::create(b, steps, b.index(s.rows));
     Value blocks = arith::MulIOp::create(
@@ -169,15 +177,39 @@ private:
     return s.mma ? toBF16(ib, ib.getLoc(), value) : value;
   }
 
-  /// q's row staged (scaled by 1/√Dh), acc = 0, m = −∞, l = 0.
+  /// q[row, d] of the block's head, rotated here by RoPE's tables where
+  /// the model has rope_theta: the lower component of pair i = d (d < Dh/2) is
+  /// x_d cos − x_{d+Dh/2} sin, the upper one (i = d − Dh/2) x_d cos +
+  /// x_{d−Dh/2} sin (RoPE's Dh is even: checked where the model is read).
+  Value query(ImplicitLocOpBuilder &ib, Value row, Value d) {
+    Value x = load(ib, q, {bi, row, head, d});
+    if (!a.ropeCos)
+      return x;
+    int64_t half = a.dh / 2;
+    Value lower =
+        arith::CmpIOp::create(ib, arith::CmpIPredicate::ult, d, idx(ib, half));
+    Value down = arith::SubIOp::create(ib, d, idx(ib, half));
+    Value up = add(ib, d, idx(ib, half));
+    Value pair = arith::SelectOp::create(ib, lower, d, down);
+    Value partner = arith::SelectOp::create(ib, lower, up, down);
+    Value other = load(ib, q, {bi, row, head, partner});
+    Value cosTerm =
+        arith::MulFOp::create(ib, x, load(ib, ropeCos, {row, pair}));
+    Value sinTerm =
+        arith::MulFOp::create(ib, other, load(ib, ropeSin, {row, pair}));
+    Value difference = arith::SubFOp::create(ib, cosTerm, sinTerm);
+    Value sum = arith::AddFOp::create(ib, cosTerm, sinTerm);
+    return arith::SelectOp::create(ib, lower, difference, sum);
+  }
+
+  /// q's row staged (rotated, scaled by 1/√Dh), acc = 0, m = −∞, l = 0.
   void start(ImplicitLocOpBuilder &ib, Value p, Value r) {
     Value row = add(ib, r0, r);
     Value inside = below(ib, row, steps);
     Value scale = constF32(ib, 1.0 / std::sqrt(double(a.dh)));
     eachDim(ib, p, [&](ImplicitLocOpBuilder &lb, Value d) {
       Value value = loadOrZero(lb, inside, [&](ImplicitLocOpBuilder &tl) {
-        return arith::MulFOp::create(tl, load(tl, q, {bi, row, head, d}), scale)
-            .getResult();
+        return arith::MulFOp::create(tl, query(tl, row, d), scale).getResult();
       });
       store(lb, staged(lb, value), qs, {r, d});
       store(lb, constF32(lb, 0), acc, {r, d});
@@ -353,6 +385,7 @@ private:
   const AttentionHeads &a;
   FlashShape s;
   Value batch, steps, q, k, v, gate, out;
+  Value ropeCos, ropeSin;     ///< [T, Dh/2] where q is rotated here
   Value bi, head, kvHead, r0; ///< the block's batch row, head, first row
   Value qs, acc, ks, vs, scores, probs, runMax, runSum;
 };
@@ -367,7 +400,8 @@ FailureOr<Results> lowerGatedAttention(TensorBuilder &b, DictionaryAttr kernel,
           b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>()));
   if (!shape)
     return failure();
-  AttentionHeads a = AttentionHeads::of(b, kernel, fused);
+  AttentionHeads a = AttentionHeads::of(b, kernel, fused,
+                                        /*rotateQueries=*/false);
   return Results{bufferTensor(b, FlashKernel(b, a, *shape).build())};
 }
 

@@ -52,40 +52,21 @@ Value lastRange(TensorBuilder &b, Value x, int64_t lo, int64_t n) {
       b, x, offsets, sizes, SmallVector<OpFoldResult>(4, b.getIndexAttr(1)));
 }
 
-/// NeoX rotate-half RoPE on x [B, T, N, Dh] at positions 0..T−1: with f_i
-/// = θ^(−2i/Dh) and angle t·f_i (in f64), (x_i, x_{i+Dh/2}) → (x_i cos −
-/// x_{i+Dh/2} sin, x_{i+Dh/2} cos + x_i sin); an odd last component stays.
-Value rope(TensorBuilder &b, Value x, int64_t dh, double theta) {
+/// NeoX rotate-half RoPE on x [B, T, N, Dh] by the tables of ropeTables:
+/// (x_i, x_{i+Dh/2}) → (x_i cos − x_{i+Dh/2} sin, x_{i+Dh/2} cos + x_i
+/// sin) at t, i.
+Value rope(TensorBuilder &b, Value x, int64_t dh, Value cos, Value sin) {
   int64_t half = dh / 2;
-  if (half == 0)
-    return x;
   Value lo = lastRange(b, x, 0, half), hi = lastRange(b, x, half, half);
-  double rate = -2.0 * std::log(theta) / double(dh);
+  AffineMap table = b.select(4, {1, 3});
   auto rotated = [&](bool upper) {
     return b.generic(
-        {lo, hi}, {b.identity(4), b.identity(4)}, b.empty(b.sizes(lo)),
-        b.identity(4), loopTypes(4),
+        {lo, hi, cos, sin}, {b.identity(4), b.identity(4), table, table},
+        b.empty(b.sizes(lo)), b.identity(4), loopTypes(4),
         [&](ImplicitLocOpBuilder &ib, ValueRange a) {
-          auto asF64 = [&](Value v) {
-            return arith::UIToFPOp::create(
-                ib, ib.getF64Type(),
-                arith::IndexCastOp::create(ib, ib.getI64Type(), v));
-          };
-          Value t = asF64(linalg::IndexOp::create(ib, 1));
-          Value i = asF64(linalg::IndexOp::create(ib, 3));
-          Value freq = math::ExpOp::create(
-              ib, arith::MulFOp::create(
-                      ib, i,
-                      arith::ConstantOp::create(ib, ib.getF64FloatAttr(rate))));
-          Value angle = arith::MulFOp::create(ib, t, freq);
-          auto asF32 = [&](Value v) {
-            return arith::TruncFOp::create(ib, ib.getF32Type(), v);
-          };
-          Value c = asF32(math::CosOp::create(ib, angle));
-          Value s = asF32(math::SinOp::create(ib, angle));
           Value self = upper ? a[1] : a[0], other = upper ? a[0] : a[1];
-          Value cosTerm = arith::MulFOp::create(ib, self, c);
-          Value sinTerm = arith::MulFOp::create(ib, other, s);
+          Value cosTerm = arith::MulFOp::create(ib, self, a[2]);
+          Value sinTerm = arith::MulFOp::create(ib, other, a[3]);
           Value v =
               upper ? arith::AddFOp::create(ib, cosTerm, sinTerm).getResult()
                     : arith::SubFOp::create(ib, cosTerm, sinTerm).getResult();
@@ -267,8 +248,83 @@ Value attentionBody(TensorBuilder &b, const Attention &a) {
 
 } // namespace
 
+std::pair<Value, Value> ropeTables(TensorBuilder &b, Value steps, int64_t dh,
+                                   double theta) {
+  // Positions per step of the angle addition.
+  constexpr int64_t kRopeSteps = 64;
+  int64_t half = dh / 2;
+  auto f64 = b.getF64Type();
+  using IT = utils::IteratorType;
+  // cos or sin of (t·stride)·θ^(−2i/Dh) for t < count, [count, Dh/2], f64.
+  auto base = [&](OpFoldResult count, int64_t stride, bool isSin) {
+    return b.generic(
+        {}, {},
+        tensor::EmptyOp::create(
+            b, ArrayRef<OpFoldResult>{count, b.getIndexAttr(half)}, f64),
+        b.identity(2), {IT::parallel, IT::parallel},
+        [&](ImplicitLocOpBuilder &ib, ValueRange) {
+          auto asF64 = [&](Value v) {
+            return arith::UIToFPOp::create(
+                ib, f64, arith::IndexCastOp::create(ib, ib.getI64Type(), v));
+          };
+          Value t = linalg::IndexOp::create(ib, 0);
+          Value i = linalg::IndexOp::create(ib, 1);
+          Value freq = math::ExpOp::create(
+              ib,
+              arith::MulFOp::create(
+                  ib, asF64(i),
+                  arith::ConstantOp::create(
+                      ib, ib.getF64FloatAttr(-2.0 * std::log(theta) / dh))));
+          Value angle = arith::MulFOp::create(
+              ib,
+              asF64(arith::MulIOp::create(
+                  ib, t, arith::ConstantIndexOp::create(ib, stride))),
+              freq);
+          Value v = isSin ? math::SinOp::create(ib, angle).getResult()
+                          : math::CosOp::create(ib, angle).getResult();
+          return SmallVector<Value>{v};
+        });
+  };
+  Value blocks = arith::CeilDivUIOp::create(b, steps, b.index(kRopeSteps));
+  Value cosJ = base(b.getIndexAttr(kRopeSteps), 1, false);
+  Value sinJ = base(b.getIndexAttr(kRopeSteps), 1, true);
+  Value cosN = base(blocks, kRopeSteps, false);
+  Value sinN = base(blocks, kRopeSteps, true);
+  auto table = [&](bool isSin) {
+    return b.generic(
+        {}, {}, b.empty({steps, b.getIndexAttr(half)}), b.identity(2),
+        {IT::parallel, IT::parallel},
+        [&](ImplicitLocOpBuilder &ib, ValueRange) {
+          Value t = linalg::IndexOp::create(ib, 0);
+          Value i = linalg::IndexOp::create(ib, 1);
+          Value n = arith::DivUIOp::create(
+              ib, t, arith::ConstantIndexOp::create(ib, kRopeSteps));
+          Value j = arith::RemUIOp::create(
+              ib, t, arith::ConstantIndexOp::create(ib, kRopeSteps));
+          auto at = [&](Value table, Value r) {
+            return tensor::ExtractOp::create(ib, table, ValueRange{r, i})
+                .getResult();
+          };
+          Value cn = at(cosN, n), sn = at(sinN, n);
+          Value cj = at(cosJ, j), sj = at(sinJ, j);
+          // cos(a + b) = ca cb − sa sb; sin(a + b) = sa cb + ca sb.
+          Value wide =
+              isSin
+                  ? arith::AddFOp::create(ib, arith::MulFOp::create(ib, sn, cj),
+                                          arith::MulFOp::create(ib, cn, sj))
+                        .getResult()
+                  : arith::SubFOp::create(ib, arith::MulFOp::create(ib, cn, cj),
+                                          arith::MulFOp::create(ib, sn, sj))
+                        .getResult();
+          return SmallVector<Value>{
+              arith::TruncFOp::create(ib, ib.getF32Type(), wide)};
+        });
+  };
+  return {table(false), table(true)};
+}
+
 AttentionHeads AttentionHeads::of(TensorBuilder &b, DictionaryAttr kernel,
-                                  Value fused) {
+                                  Value fused, bool rotateQueries) {
   AttentionHeads a;
   a.heads = kernel.getAs<IntegerAttr>("heads").getInt();
   a.kvHeads = kernel.getAs<IntegerAttr>("kv_heads").getInt();
@@ -280,8 +336,13 @@ AttentionHeads AttentionHeads::of(TensorBuilder &b, DictionaryAttr kernel,
   a.k = b.splitLast(fusedPart(b, fused, qw, kvw), a.kvHeads, a.dh);
   a.v = b.splitLast(fusedPart(b, fused, qw + kvw, kvw), a.kvHeads, a.dh);
   if (auto theta = kernel.getAs<FloatAttr>("rope_theta")) {
-    a.q = rope(b, a.q, a.dh, theta.getValueAsDouble());
-    a.k = rope(b, a.k, a.dh, theta.getValueAsDouble());
+    auto [cos, sin] =
+        ropeTables(b, b.dim(a.q, 1), a.dh, theta.getValueAsDouble());
+    if (rotateQueries)
+      a.q = rope(b, a.q, a.dh, cos, sin);
+    else
+      a.ropeCos = cos, a.ropeSin = sin;
+    a.k = rope(b, a.k, a.dh, cos, sin);
   }
   a.gate = fusedPart(b, fused, qw + 2 * kvw, a.headwise ? a.heads : qw);
   return a;

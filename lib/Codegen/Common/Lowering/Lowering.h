@@ -192,18 +192,29 @@ void populateGraphPatterns(mlir::RewritePatternSet &patterns, Checks &checks);
 /// target's kernel reads it by its accessors; the caller erases it.
 mlir::Operation *rebuildTemplate(TensorBuilder &b, mlir::func::CallOp call,
                                  mlir::DictionaryAttr kernel);
+/// RoPE's tables (GatedAttention.cpp): cos and sin of t·θ^(−2i/Dh) for t
+/// < `steps`, i < Dh/2, [T, Dh/2] each, in f64 and then rounded (t·θ^(−2i/
+/// Dh) in f32 would be off by about T·1e-7 rad). With t = 64n + j they come
+/// from cos and sin of 64n·f and j·f by angle addition: 2·(64 + T/64)
+/// calls of libm per frequency instead of 2·T. Made once per call for every
+/// batch row and head.
+std::pair<mlir::Value, mlir::Value>
+ropeTables(TensorBuilder &b, mlir::Value steps, int64_t dh, double theta);
 /// A "gated_attention" call's heads (GatedAttention.cpp): from its
 /// operand, the fused projection [B, T, W] (q, k, v, then the gate), q
 /// [B, T, H, Dh] and k [B, T, Hkv, Dh] (rotated when the kernel has
 /// rope_theta), v [B, T, Hkv, Dh] and the gate [B, T, H·Dh], or [B, T, H]
-/// when headwise.
+/// when headwise. `rotateQueries` false leaves q unrotated for a kernel
+/// that rotates it as it reads it, by the tables `ropeCos` and `ropeSin` [T,
+/// Dh/2] of the angles t·θ^(−2i/Dh) (null without rope_theta).
 struct AttentionHeads {
   int64_t heads = 0, kvHeads = 0, dh = 0;
   bool headwise = false;
   mlir::Value q, k, v, gate;
+  mlir::Value ropeCos, ropeSin;
   int64_t group() const { return heads / kvHeads; }
   static AttentionHeads of(TensorBuilder &b, mlir::DictionaryAttr kernel,
-                           mlir::Value fused);
+                           mlir::Value fused, bool rotateQueries = true);
 };
 /// gla_core on q, k, g [B, T, H·K], v [B, T, H·V] and s0 [B, H, K, V] or
 /// null, their sizes checked, as a kernel call with `op`'s decisions. With
