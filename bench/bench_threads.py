@@ -7,7 +7,7 @@ Two CPU-runtime changes, each measured against its absence in the same run
 - small parallel regions on the calling thread (seq-cpu-serial-small-
   parallel; "before" compiles with its threshold at 0: every region forks
   the team), on the GLA LM example at T = 1 and T = 8 (one sequence) and
-  at T = 512 (4 sequences);
+  at T = 512 (4 sequences), each layer's state given;
 - OpenMP teams sized to the free cores (the runtime's load-balance mode;
   "before" sets OMP_DYNAMIC=false, which the runtime leaves alone), on a
   GRU (B = 8, T = 512, D = H = 256) at 1 and 2 threads, idle and while
@@ -64,6 +64,9 @@ def main():
     for name, shape in (("t1", (1, 1)), ("t8", (1, 8)), ("t512", (4, 512))):
         np.save(os.path.join(work, f"ids-{name}.npy"),
                 rng.integers(0, 256, shape).astype(np.int64))
+        # Each GLA layer's state carried in: [B, heads, keys, values].
+        np.save(os.path.join(work, f"state-{name}.npy"),
+                rng.standard_normal((shape[0], 4, 8, 16)).astype(np.float32) * 0.1)
     for version, flags in (("before", [BEFORE]), ("after", [])):
         subprocess.run([seqc, "compile", lm, "--weights", lm_weights, "-o",
                         os.path.join(work, f"lm-{version}.so")] + flags, check=True)
@@ -87,8 +90,10 @@ def main():
             rng.standard_normal((8, 512, 256)).astype(np.float32))
 
     def lm_run(version, ids, repeat):
+        state = os.path.join(work, f"state-{ids}.npy")
         return [seqc, "run", os.path.join(work, f"lm-{version}.so"), "--weights",
                 lm_weights, "--input", f"ids={os.path.join(work, f'ids-{ids}.npy')}",
+                "--input", f"state0={state}", "--input", f"state1={state}",
                 "--threads", "2", "--repeat", str(repeat)]
 
     def rnn_run(cell, threads):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what seqc needs, builds it, and runs the example: a small GLA
 # language model compiled to an object, linked into a C program
-# (examples/gla-lm/main.c) that greedily extends a prompt; then the Python
+# (examples/gla-lm/main.c) that reads a prompt, then greedily generates a
+# token per call with the GLA states carried in place; then the Python
 # package, pip-installed into the test environment of
 # scripts/install-python-deps.sh, on a PyTorch model
 # (examples/python-quickstart/quickstart.py).
