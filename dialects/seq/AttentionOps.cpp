@@ -123,9 +123,26 @@ SEQC_WEIGHT_SPECS(GatedAttentionOp) {
 
 SEQC_INFER(GatedAttentionOp) {
   auto x = c.tensor(a.getX(), "x", 3);
-  if (failed(x) ||
+  auto kPast = c.optTensor(a.getKPast(), "k_past", 3);
+  auto vPast = c.optTensor(a.getVPast(), "v_past", 3);
+  if (failed(x) || failed(kPast) || failed(vPast) ||
       failed(checkWeights<GatedAttentionOp>(c, loc, {a.getX()}, a)))
     return failure();
+  // The weights' check above read the attributes.
+  int64_t kvw = a.getKvHeads() * a.getHeadDim();
+  int64_t b = x->getDimSize(0), t = x->getDimSize(1), past = 0;
+  if (bool(*kPast) != bool(*vPast))
+    return c.error("takes 'k_past' and 'v_past' together");
+  if (RankedTensorType kp = *kPast) {
+    past = kp.getDimSize(1);
+    if (failed(c.sameDim(b, kp.getDimSize(0), "batch of x and k_past")) ||
+        failed(c.shapeIs(kp, "k_past",
+                         {ShapedType::kDynamic, ShapedType::kDynamic, kvw})) ||
+        failed(c.shapeIs(*vPast, "v_past", kp.getShape())))
+      return failure();
+  }
   out.push_back(*x);
+  out.push_back(c.f32({b, addDim(past, t), kvw}));
+  out.push_back(c.f32({b, addDim(past, t), kvw}));
   return success();
 }

@@ -309,26 +309,35 @@ def Seq_GAMOp : Seq_WeightedOp<"gam"> {
 // Gated softmax attention (SPEC §4.4)
 //===----------------------------------------------------------------------===//
 
-def Seq_GatedAttentionOp : Seq_WeightedOp<"gated_attention"> {
+def Seq_GatedAttentionOp
+    : Seq_WeightedOp<"gated_attention", [AttrSizedOperandSegments]> {
   let summary = "causal softmax attention with an output gate (Qwen3)";
   let description = [{
-    `x[B,T,d] → y[B,T,d]`, H = `heads`, Hkv = `kv_heads`, Dh = `head_dim`:
-    `q, k, v = x Wqᵀ, x Wkᵀ, x Wvᵀ`, NeoX rotate-half RoPE on q and k when
-    `rope_theta` is present (positions 0..T−1);
-    `o = softmax(q kᵀ/√Dh + causal mask) v` per head, kv head
-    `h / (H/Hkv)` shared by H/Hkv query heads; `o = o ⊙ σ(x W_gateᵀ)`
-    (`gate` = headwise: one gate per head, broadcast over Dh); `y = o Woᵀ`.
+    `x[B,T,d]`, optional `k_past[B,P,Hkv·Dh]` and `v_past[B,P,Hkv·Dh]`
+    (both or neither; P = 0 without them) → `y[B,T,d]`, `k[B,P+T,Hkv·Dh]`,
+    `v[B,P+T,Hkv·Dh]`; H = `heads`, Hkv = `kv_heads`, Dh = `head_dim`.
+    x's rows are positions P..P+T−1 of a sequence whose earlier positions'
+    keys (before RoPE) and values are `k_past` and `v_past`:
+    `q, k, v = x Wqᵀ, x Wkᵀ, x Wvᵀ`, k and v appended to the past ones
+    (the results `k` and `v`, to pass as the next call's past); NeoX
+    rotate-half RoPE on q and k at their positions when `rope_theta` is
+    present; `o = softmax(q kᵀ/√Dh + causal mask) v` per head (row t sees
+    keys 0..P+t), kv head `h / (H/Hkv)` shared by H/Hkv query heads;
+    `o = o ⊙ σ(x W_gateᵀ)` (`gate` = headwise: one gate per head, broadcast
+    over Dh); `y = o Woᵀ`.
     Weights, in order: `q_proj.weight[H·Dh,d]`, `k_proj.weight[Hkv·Dh,d]`,
     `v_proj.weight[Hkv·Dh,d]`, `gate_proj.weight[H·Dh,d]` (elementwise) or
     `[H,d]` (headwise), `o_proj.weight[d,H·Dh]`.
   }];
-  let arguments = (ins Seq_F32Tensor:$x, I64Attr:$heads, I64Attr:$kv_heads,
-                   I64Attr:$head_dim, Seq_AttentionGateAttr:$gate,
+  let arguments = (ins Seq_F32Tensor:$x, Optional<Seq_F32Tensor>:$k_past,
+                   Optional<Seq_F32Tensor>:$v_past, I64Attr:$heads,
+                   I64Attr:$kv_heads, I64Attr:$head_dim,
+                   Seq_AttentionGateAttr:$gate,
                    OptionalAttr<F64Attr>:$rope_theta,
                    Variadic<Seq_F32Tensor>:$weights);
-  let results = (outs Seq_F32Tensor:$y);
+  let results = (outs Seq_F32Tensor:$y, Seq_F32Tensor:$k, Seq_F32Tensor:$v);
   let assemblyFormat = [{
-    $x (`weights` `(` $weights^ `)`)? attr-dict `:` functional-type(operands, results)
+    $x (`past` `(` $k_past^ `,` $v_past `)`)? (`weights` `(` $weights^ `)`)? attr-dict `:` functional-type(operands, results)
   }];
 }
 

@@ -180,7 +180,7 @@ const std::vector<OpSchema> &schemas() {
       // §4.4 gated softmax attention
       {"gated_attention",
        "seq.gated_attention",
-       {"x"},
+       {"x", "k_past", "v_past"},
        1,
        {{"heads", AttrKind::Int},
         {"kv_heads", AttrKind::Int, "", sameAsHeads},

@@ -186,15 +186,16 @@ def gla(x, w, heads=4, key_dim=None, value_dim=None, gate_norm=16.0,
 
 # --- gated softmax attention (SPEC §4.4) --------------------------------
 
-def rope(x, theta):
+def rope(x, theta, first=0):
     """NeoX-style rotate-half rotary embedding of x [B, T, heads, D] at
-    positions 0..T−1: with f_i = θ^(−2i/D) for i < D/2 and angle t·f_i,
-    (x_i, x_{i+D/2}) → (x_i cos − x_{i+D/2} sin, x_{i+D/2} cos + x_i sin)."""
+    positions first..first+T−1: with f_i = θ^(−2i/D) for i < D/2 and angle
+    t·f_i, (x_i, x_{i+D/2}) → (x_i cos − x_{i+D/2} sin, x_{i+D/2} cos + x_i
+    sin)."""
     x = f64(x)
     T, D = x.shape[1], x.shape[-1]
     half = D // 2
     freq = theta ** (-2.0 * np.arange(half) / D)
-    angle = np.arange(T)[:, None] * freq[None, :]          # [T, D/2]
+    angle = (first + np.arange(T))[:, None] * freq[None, :]   # [T, D/2]
     cos, sin = np.cos(angle)[None, :, None, :], np.sin(angle)[None, :, None, :]
     a, b = x[..., :half], x[..., half:2 * half]
     out = x.copy()
@@ -203,25 +204,34 @@ def rope(x, theta):
     return out
 
 
-def gated_attention(x, w, heads, kv_heads, head_dim, gate, rope_theta=None):
-    """SPEC §4.4 `gated_attention` (Qwen3 gated attention, causal):
+def gated_attention(x, w, heads, kv_heads, head_dim, gate, rope_theta=None,
+                    k_past=None, v_past=None):
+    """SPEC §4.4 `gated_attention` (Qwen3 gated attention, causal), with
+    the past keys and values of a stream (seqc's extension: k_past, v_past
+    [B, P, Hkv·Dh], x's rows at positions P..P+T−1):
         q, k, v = x Wqᵀ, x Wkᵀ, x Wvᵀ   (H, Hkv, Hkv heads of Dh)
-        q, k    = rope(q), rope(k)     (if rope_theta)
-        o       = softmax(q kᵀ/√Dh + causal mask) v   per head; query head h
-                  reads kv head h / (H / Hkv)
+        k, v    = [k_past; k], [v_past; v]   (P + T positions)
+        q, k    = rope(q), rope(k)     (if rope_theta; at their positions)
+        o       = softmax(q kᵀ/√Dh + causal mask) v   per head (row t sees
+                  keys 0..P+t); query head h reads kv head h / (H / Hkv)
         o       = o ⊙ σ(x W_gateᵀ)     (headwise: one gate per head)
         y       = o Woᵀ
-    """
+    Returns y and the keys and values [B, P + T, Hkv·Dh] (before RoPE)."""
     x = f64(x)
     B, T = x.shape[0], x.shape[1]
     H, Hkv, D = heads, kv_heads, head_dim
     q = linear(x, w["q_proj.weight"]).reshape(B, T, H, D)
-    k = linear(x, w["k_proj.weight"]).reshape(B, T, Hkv, D)
-    v = linear(x, w["v_proj.weight"]).reshape(B, T, Hkv, D)
+    keys, values = linear(x, w["k_proj.weight"]), linear(x, w["v_proj.weight"])
+    if k_past is not None:
+        keys = np.concatenate([f64(k_past), keys], axis=1)
+        values = np.concatenate([f64(v_past), values], axis=1)
+    P = keys.shape[1] - T
+    k = keys.reshape(B, P + T, Hkv, D)
+    v = values.reshape(B, P + T, Hkv, D)
     if rope_theta is not None:
-        q, k = rope(q, rope_theta), rope(k, rope_theta)
+        q, k = rope(q, rope_theta, first=P), rope(k, rope_theta)
     o = np.zeros((B, T, H, D))
-    mask = np.tril(np.ones((T, T), dtype=bool))
+    mask = np.arange(P + T)[None, :] <= P + np.arange(T)[:, None]   # [T, P+T]
     for h in range(H):
         kv = h // (H // Hkv)
         s = np.einsum("btd,bsd->bts", q[:, :, h], k[:, :, kv]) / math.sqrt(D)
@@ -232,7 +242,7 @@ def gated_attention(x, w, heads, kv_heads, head_dim, gate, rope_theta=None):
         o[:, :, h] = np.einsum("bts,bsd->btd", p, v[:, :, kv])
     g = sigmoid(linear(x, w["gate_proj.weight"]))
     o = o * (g.reshape(B, T, H, D) if gate == "elementwise" else g[..., None])
-    return linear(o.reshape(B, T, H * D), w["o_proj.weight"])
+    return linear(o.reshape(B, T, H * D), w["o_proj.weight"]), keys, values
 
 
 # --- gated recurrences (SPEC §4.3) --------------------------------------

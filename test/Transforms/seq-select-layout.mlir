@@ -45,9 +45,9 @@ func.func @few_values(%q: tensor<?x?x64xf32>, %v: tensor<?x?x4xf32>) -> (tensor<
 // FORCED-LABEL: func.func @attention
 // FORCED-COUNT-3: seq.layout = #seq.attention_layout<values = bthd>
 func.func @attention(%x: tensor<?x?x32xf32>, %short: tensor<1x64x32xf32>, %long: tensor<1x512x32xf32>, %wq: tensor<64x32xf32>, %wk: tensor<32x32xf32>, %wv: tensor<32x32xf32>, %wg: tensor<4x32xf32>, %wo: tensor<32x64xf32>) -> (tensor<?x?x32xf32>, tensor<1x64x32xf32>, tensor<1x512x32xf32>) {
-  %a = seq.gated_attention %x weights(%wq, %wk, %wv, %wg, %wo) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 16 : i64, gate = #seq<attention_gate headwise>} : (tensor<?x?x32xf32>, tensor<64x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<4x32xf32>, tensor<32x64xf32>) -> tensor<?x?x32xf32>
-  %b = seq.gated_attention %short weights(%wq, %wk, %wv, %wg, %wo) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 16 : i64, gate = #seq<attention_gate headwise>} : (tensor<1x64x32xf32>, tensor<64x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<4x32xf32>, tensor<32x64xf32>) -> tensor<1x64x32xf32>
-  %c = seq.gated_attention %long weights(%wq, %wk, %wv, %wg, %wo) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 16 : i64, gate = #seq<attention_gate headwise>} : (tensor<1x512x32xf32>, tensor<64x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<4x32xf32>, tensor<32x64xf32>) -> tensor<1x512x32xf32>
+  %a, %a_k, %a_v = seq.gated_attention %x weights(%wq, %wk, %wv, %wg, %wo) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 16 : i64, gate = #seq<attention_gate headwise>} : (tensor<?x?x32xf32>, tensor<64x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<4x32xf32>, tensor<32x64xf32>) -> (tensor<?x?x32xf32>, tensor<?x?x32xf32>, tensor<?x?x32xf32>)
+  %b, %b_k, %b_v = seq.gated_attention %short weights(%wq, %wk, %wv, %wg, %wo) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 16 : i64, gate = #seq<attention_gate headwise>} : (tensor<1x64x32xf32>, tensor<64x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<4x32xf32>, tensor<32x64xf32>) -> (tensor<1x64x32xf32>, tensor<1x64x32xf32>, tensor<1x64x32xf32>)
+  %c, %c_k, %c_v = seq.gated_attention %long weights(%wq, %wk, %wv, %wg, %wo) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 16 : i64, gate = #seq<attention_gate headwise>} : (tensor<1x512x32xf32>, tensor<64x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<4x32xf32>, tensor<32x64xf32>) -> (tensor<1x512x32xf32>, tensor<1x512x32xf32>, tensor<1x512x32xf32>)
   return %a, %b, %c : tensor<?x?x32xf32>, tensor<1x64x32xf32>, tensor<1x512x32xf32>
 }
 

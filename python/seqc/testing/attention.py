@@ -152,16 +152,38 @@ def gen_gated_attention(rng, i):
                                        else H, d),
              "o_proj.weight": lin_w(rng, d, H * D)}
     w = {"a." + k: v for k, v in short.items()}
+    # Every third case continues a stream: the keys and values of P earlier
+    # positions given (P drawn per input: 0, a part of a key block, past
+    # one block and tile, several); every fourth without past returns the
+    # keys and values too (what a prefill passes on).
+    with_past = i % 3 == 2
+    outputs = {"y": "a"}
+    if with_past or i % 4 == 1:
+        outputs.update({"k": "a:1", "v": "a:2"})
+    kvw = Hkv * D
+    inputs = {"x": {"dtype": "f32", "shape": ["B", "T", d]}}
+    names = ["x"]
+    if with_past:
+        for n in ("k_past", "v_past"):
+            inputs[n] = {"dtype": "f32", "shape": ["B", "P", kvw]}
+            names.append(n)
 
     def make(rng, B, T):
-        return {"x": normal(rng, (B, T, d))}
+        x = {"x": normal(rng, (B, T, d))}
+        if with_past:
+            P = pick(rng, [0, 5, 70, 131])
+            x["k_past"] = normal(rng, (B, P, kvw))
+            x["v_past"] = normal(rng, (B, P, kvw))
+        return x
 
     def reference(x):
-        return {"y": ref.gated_attention(
+        y, k, v = ref.gated_attention(
             x["x"], {k: v.astype(np.float64) for k, v in short.items()},
-            H, Hkv, D, gate, theta)}
-    return Config("d=%d attrs=%s" % (d, json.dumps(attrs)),
-                  {"x": {"dtype": "f32", "shape": ["B", "T", d]}},
-                  [{"name": "a", "op": "gated_attention", "inputs": ["x"],
+            H, Hkv, D, gate, theta, x.get("k_past"), x.get("v_past"))
+        return {"y": y, "k": k, "v": v}
+    return Config("d=%d attrs=%s past=%d outputs=%s"
+                  % (d, json.dumps(attrs), with_past, ",".join(outputs)),
+                  inputs,
+                  [{"name": "a", "op": "gated_attention", "inputs": names,
                     "attrs": attrs}],
-                  {"y": "a"}, w, make, reference, sizes(rng, T_LONG))
+                  outputs, w, make, reference, sizes(rng, T_LONG))

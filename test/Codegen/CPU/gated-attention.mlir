@@ -113,7 +113,7 @@
 // CHECK:                 math.exp
 // CHECK:                 vector.maskedstore
 func.func @gated(%x: tensor<?x?x32xf32>, %wq: tensor<64x32xf32>, %wk: tensor<32x32xf32>, %wv: tensor<32x32xf32>, %wg: tensor<4x32xf32>, %wo: tensor<32x64xf32>) -> tensor<?x?x32xf32> {
-  %y = seq.gated_attention %x weights(%wq, %wk, %wv, %wg, %wo) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 16 : i64, gate = #seq<attention_gate headwise>, rope_theta = 10000.0 : f64} : (tensor<?x?x32xf32>, tensor<64x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<4x32xf32>, tensor<32x64xf32>) -> tensor<?x?x32xf32>
+  %y, %y_k, %y_v = seq.gated_attention %x weights(%wq, %wk, %wv, %wg, %wo) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 16 : i64, gate = #seq<attention_gate headwise>, rope_theta = 10000.0 : f64} : (tensor<?x?x32xf32>, tensor<64x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<4x32xf32>, tensor<32x64xf32>) -> (tensor<?x?x32xf32>, tensor<?x?x32xf32>, tensor<?x?x32xf32>)
   return %y : tensor<?x?x32xf32>
 }
 
@@ -131,6 +131,41 @@ func.func @gated(%x: tensor<?x?x32xf32>, %wq: tensor<64x32xf32>, %wk: tensor<32x
 // CHECK:                   %[[VCOL:.+]] = arith.addi %{{.+}}, %c96
 // CHECK:                   memref.load %{{.+}}[%{{.+}}, %{{.+}}, %[[VCOL]]] : memref<?x?x192xf32>
 func.func @values_in_place(%x: tensor<?x?x32xf32>, %wq: tensor<64x32xf32>, %wk: tensor<32x32xf32>, %wv: tensor<32x32xf32>, %wg: tensor<64x32xf32>, %wo: tensor<32x64xf32>) -> tensor<?x?x32xf32> {
-  %y = seq.gated_attention %x weights(%wq, %wk, %wv, %wg, %wo) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 16 : i64, gate = #seq<attention_gate elementwise>, seq.layout = #seq.attention_layout<values = bthd>} : (tensor<?x?x32xf32>, tensor<64x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<64x32xf32>, tensor<32x64xf32>) -> tensor<?x?x32xf32>
+  %y, %y_k, %y_v = seq.gated_attention %x weights(%wq, %wk, %wv, %wg, %wo) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 16 : i64, gate = #seq<attention_gate elementwise>, seq.layout = #seq.attention_layout<values = bthd>} : (tensor<?x?x32xf32>, tensor<64x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<64x32xf32>, tensor<32x64xf32>) -> (tensor<?x?x32xf32>, tensor<?x?x32xf32>, tensor<?x?x32xf32>)
   return %y : tensor<?x?x32xf32>
+}
+
+// -----
+
+// Past keys and values (a stream's earlier calls, k_past and v_past [B, P,
+// 32]): x's keys and values appended after them (the op's results 1 and 2);
+// RoPE's tables over all P + T positions, q's rows read from row P + t of
+// them; K per head over P + T keys; V in place in the appended values
+// (column 16·h + d); each tile's rows at positions P + t: the last one
+// bounds its key blocks.
+// CHECK-LABEL: func.func @past(
+// CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x32xf32>, %[[KP:[^:]+]]: tensor<?x?x32xf32>, %[[VP:[^:]+]]: tensor<?x?x32xf32>
+// CHECK:         %[[K0:.+]] = tensor.insert_slice %{{.+}} into %{{.+}}[0, 0, 0]
+// CHECK:         %[[KEYS:.+]] = tensor.insert_slice %{{.+}} into %[[K0]][0, %{{.+}}, 0]
+// CHECK:         %[[V0:.+]] = tensor.insert_slice %{{.+}} into %{{.+}}[0, 0, 0]
+// CHECK:         %[[VALUES:.+]] = tensor.insert_slice %{{.+}} into %[[V0]][0, %{{.+}}, 0]
+// CHECK:         %[[KB:.+]] = bufferization.to_buffer %[[KEYS]] read_only : tensor<?x?x32xf32> to memref<?x?x32xf32>
+// CHECK:         %[[VB:.+]] = bufferization.to_buffer %[[VALUES]] read_only : tensor<?x?x32xf32> to memref<?x?x32xf32>
+// CHECK:         %[[PAST:.+]] = arith.subi %[[NKEYS:.+]], %[[STEPS:.+]] : index
+// CHECK:         memref.alloc(%{{.+}}, %[[STEPS]]) : memref<?x4x?x16xf32>
+// CHECK:         memref.alloc(%{{.+}}, %[[NKEYS]]) : memref<?x2x?x16xf32>
+// CHECK:         scf.parallel
+// CHECK:           %[[ROW:.+]] = arith.addi %[[PAST]], %{{.+}} : index
+// CHECK:           vector.maskedload %{{.+}}[%[[ROW]], %{{.+}}], {{.*}} : memref<?x8xf32>
+// CHECK:         scf.parallel
+// CHECK:           vector.maskedload %[[KB]]
+// CHECK:         scf.parallel
+// CHECK:             %[[TPAST:.+]] = arith.subi %[[NKEYS]], %[[STEPS]] : index
+// CHECK:             %[[TLAST:.+]] = arith.minui
+// CHECK:             %[[POS:.+]] = arith.addi %[[TPAST]], %[[TLAST]] : index
+// CHECK:             arith.ceildivui
+// CHECK:                   memref.load %[[VB]]
+func.func @past(%x: tensor<?x?x32xf32>, %kp: tensor<?x?x32xf32>, %vp: tensor<?x?x32xf32>, %wq: tensor<64x32xf32>, %wk: tensor<32x32xf32>, %wv: tensor<32x32xf32>, %wg: tensor<64x32xf32>, %wo: tensor<32x64xf32>) -> (tensor<?x?x32xf32>, tensor<?x?x32xf32>, tensor<?x?x32xf32>) {
+  %y, %k, %v = seq.gated_attention %x past(%kp, %vp) weights(%wq, %wk, %wv, %wg, %wo) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 16 : i64, gate = #seq<attention_gate elementwise>, rope_theta = 10000.0 : f64, seq.layout = #seq.attention_layout<values = bthd>} : (tensor<?x?x32xf32>, tensor<?x?x32xf32>, tensor<?x?x32xf32>, tensor<64x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<64x32xf32>, tensor<32x64xf32>) -> (tensor<?x?x32xf32>, tensor<?x?x32xf32>, tensor<?x?x32xf32>)
+  return %y, %k, %v : tensor<?x?x32xf32>, tensor<?x?x32xf32>, tensor<?x?x32xf32>
 }

@@ -6,7 +6,8 @@
 // (lib/Codegen/CUDA/Kernels/Attention.cpp): RoPE's tables (cos and sin
 // [T, Dh/2], angles in f64) and k rotated by them first (as the common
 // body does: one rotation per half; no rotated q); then one grid of blocks of 16
-// query rows of one head, 8 threads per row (Dh = 128: 16 dims each); q's
+// query rows of one head (row t at position P + t after the P past keys;
+// here P = 0), 8 threads per row (Dh = 128: 16 dims each); q's
 // rows staged once, rotated as they are read (the pair's partner and the
 // tables' entries loaded); per block of 16 keys up to the tile's last row (causal blocks
 // skipped), the keys and values staged in workgroup memory, the scores
@@ -22,7 +23,8 @@
 // CHECK-NOT: math.cos
 // CHECK-COUNT-2: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %[[COS]], %[[SIN]] : tensor<?x?x1x64xf32>, tensor<?x?x1x64xf32>, tensor<?x64xf32>, tensor<?x64xf32>)
 // CHECK-NOT: math.cos
-// CHECK: %[[TILES:.*]] = arith.ceildivui %{{.*}}, %c16
+// CHECK: %[[PAST:.*]] = arith.subi %[[KEYS:.*]], %[[STEPS:.*]] : index
+// CHECK: %[[TILES:.*]] = arith.ceildivui %[[STEPS]], %c16
 // CHECK: scf.forall (%[[BLOCK:.*]]) in (%{{.*}}) {
 // CHECK: %[[HEAD:.*]] = arith.remui %{{.*}}, %c4
 // CHECK: %[[KV:.*]] = arith.divui %[[HEAD]], %c4
@@ -46,7 +48,8 @@
 // CHECK:   arith.select
 // CHECK:   memref.store %{{.*}}, %[[Q]]
 // CHECK: %[[LAST:.*]] = arith.minui
-// CHECK: %[[KEYBLOCKS:.*]] = arith.ceildivui %[[LAST]], %c16
+// CHECK: %[[END:.*]] = arith.addi %[[PAST]], %[[LAST]]
+// CHECK: %[[KEYBLOCKS:.*]] = arith.ceildivui %[[END]], %c16
 // CHECK: scf.for %{{.*}} = %{{.*}} to %[[KEYBLOCKS]]
 // CHECK:   scf.forall (%{{.*}}, %{{.*}}) in (8, 16) {
 // CHECK:     scf.for %{{.*}} = %{{.*}} to %c2048{{.*}} step %c128
@@ -89,7 +92,32 @@
 // GPU: gpu.barrier
 // GPU: gpu.terminator
 func.func @flash(%x: tensor<?x?x8xf32>, %wq: tensor<512x8xf32>, %wkv: tensor<128x8xf32>, %wg: tensor<4x8xf32>, %wo: tensor<8x512xf32>) -> tensor<?x?x8xf32> {
-  %y = seq.gated_attention %x weights(%wq, %wkv, %wkv, %wg, %wo) {gate = #seq<attention_gate headwise>, head_dim = 128 : i64, heads = 4 : i64, kv_heads = 1 : i64, rope_theta = 1.000000e+04 : f64} : (tensor<?x?x8xf32>, tensor<512x8xf32>, tensor<128x8xf32>, tensor<128x8xf32>, tensor<4x8xf32>, tensor<8x512xf32>) -> tensor<?x?x8xf32>
+  %y, %y_k, %y_v = seq.gated_attention %x weights(%wq, %wkv, %wkv, %wg, %wo) {gate = #seq<attention_gate headwise>, head_dim = 128 : i64, heads = 4 : i64, kv_heads = 1 : i64, rope_theta = 1.000000e+04 : f64} : (tensor<?x?x8xf32>, tensor<512x8xf32>, tensor<128x8xf32>, tensor<128x8xf32>, tensor<4x8xf32>, tensor<8x512xf32>) -> (tensor<?x?x8xf32>, tensor<?x?x128xf32>, tensor<?x?x128xf32>)
+  return %y : tensor<?x?x8xf32>
+}
+
+// -----
+
+// Past keys and values (k_past, v_past [B, P, 128]): x's appended after
+// them; RoPE's tables over the P + T positions, q's the rows from P on;
+// the block's rows at positions P + r0 + r (the key blocks up to the
+// last one's), its staged keys bounded by all P + T.
+// CHECK-LABEL: func.func @flash_past
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, %{{.*}}, 0]
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, %{{.*}}, 0]
+// CHECK: %[[FIRST:.*]] = arith.subi %{{.*}}, %[[NQ:.*]] : index
+// CHECK: tensor.extract_slice %{{.*}}[%[[FIRST]], 0] [%[[NQ]], 64]
+// CHECK: tensor.extract_slice %{{.*}}[%[[FIRST]], 0] [%[[NQ]], 64]
+// CHECK: %[[PAST:.*]] = arith.subi %[[KEYS:.*]], %[[STEPS:.*]] : index
+// CHECK: arith.ceildivui %[[STEPS]], %c16
+// CHECK: scf.forall
+// CHECK:   arith.addi %[[PAST]], %{{.*}} : index
+// CHECK:   %[[LAST:.*]] = arith.minui
+// CHECK:   arith.addi %[[PAST]], %[[LAST]] : index
+// CHECK:   scf.for
+// CHECK:     arith.cmpi ult, %{{.*}}, %[[KEYS]] : index
+func.func @flash_past(%x: tensor<?x?x8xf32>, %kp: tensor<?x?x128xf32>, %vp: tensor<?x?x128xf32>, %wq: tensor<512x8xf32>, %wkv: tensor<128x8xf32>, %wg: tensor<4x8xf32>, %wo: tensor<8x512xf32>) -> tensor<?x?x8xf32> {
+  %y, %k, %v = seq.gated_attention %x past(%kp, %vp) weights(%wq, %wkv, %wkv, %wg, %wo) {gate = #seq<attention_gate headwise>, head_dim = 128 : i64, heads = 4 : i64, kv_heads = 1 : i64, rope_theta = 1.000000e+04 : f64} : (tensor<?x?x8xf32>, tensor<?x?x128xf32>, tensor<?x?x128xf32>, tensor<512x8xf32>, tensor<128x8xf32>, tensor<128x8xf32>, tensor<4x8xf32>, tensor<8x512xf32>) -> (tensor<?x?x8xf32>, tensor<?x?x128xf32>, tensor<?x?x128xf32>)
   return %y : tensor<?x?x8xf32>
 }
 
@@ -101,7 +129,7 @@ func.func @flash(%x: tensor<?x?x8xf32>, %wq: tensor<512x8xf32>, %wkv: tensor<128
 // CHECK: memref.alloca() : memref<8x161xf32, #gpu.address_space<workgroup>>
 // CHECK: scf.forall (%{{.*}}, %{{.*}}) in (8, 8) {
 func.func @wide_heads(%x: tensor<?x?x8xf32>, %w: tensor<160x8xf32>, %wo: tensor<8x160xf32>) -> tensor<?x?x8xf32> {
-  %y = seq.gated_attention %x weights(%w, %w, %w, %w, %wo) {gate = #seq<attention_gate elementwise>, head_dim = 160 : i64, heads = 1 : i64, kv_heads = 1 : i64} : (tensor<?x?x8xf32>, tensor<160x8xf32>, tensor<160x8xf32>, tensor<160x8xf32>, tensor<160x8xf32>, tensor<8x160xf32>) -> tensor<?x?x8xf32>
+  %y, %y_k, %y_v = seq.gated_attention %x weights(%w, %w, %w, %w, %wo) {gate = #seq<attention_gate elementwise>, head_dim = 160 : i64, heads = 1 : i64, kv_heads = 1 : i64} : (tensor<?x?x8xf32>, tensor<160x8xf32>, tensor<160x8xf32>, tensor<160x8xf32>, tensor<160x8xf32>, tensor<8x160xf32>) -> (tensor<?x?x8xf32>, tensor<?x?x160xf32>, tensor<?x?x160xf32>)
   return %y : tensor<?x?x8xf32>
 }
 
@@ -112,7 +140,7 @@ func.func @wide_heads(%x: tensor<?x?x8xf32>, %w: tensor<160x8xf32>, %wo: tensor<
 // CHECK-NOT: #gpu.address_space<workgroup>
 // CHECK: return
 func.func @too_wide(%x: tensor<?x?x8xf32>, %w: tensor<264x8xf32>, %wo: tensor<8x264xf32>) -> tensor<?x?x8xf32> {
-  %y = seq.gated_attention %x weights(%w, %w, %w, %w, %wo) {gate = #seq<attention_gate elementwise>, head_dim = 264 : i64, heads = 1 : i64, kv_heads = 1 : i64} : (tensor<?x?x8xf32>, tensor<264x8xf32>, tensor<264x8xf32>, tensor<264x8xf32>, tensor<264x8xf32>, tensor<8x264xf32>) -> tensor<?x?x8xf32>
+  %y, %y_k, %y_v = seq.gated_attention %x weights(%w, %w, %w, %w, %wo) {gate = #seq<attention_gate elementwise>, head_dim = 264 : i64, heads = 1 : i64, kv_heads = 1 : i64} : (tensor<?x?x8xf32>, tensor<264x8xf32>, tensor<264x8xf32>, tensor<264x8xf32>, tensor<264x8xf32>, tensor<8x264xf32>) -> (tensor<?x?x8xf32>, tensor<?x?x264xf32>, tensor<?x?x264xf32>)
   return %y : tensor<?x?x8xf32>
 }
 
@@ -166,7 +194,7 @@ func.func @too_wide(%x: tensor<?x?x8xf32>, %w: tensor<264x8xf32>, %wo: tensor<8x
 // GPU: gpu.terminator
 module attributes {seq.precision = "bf16"} {
 func.func @flash_bf16(%x: tensor<?x?x8xf32>, %w: tensor<128x8xf32>, %wg: tensor<2x8xf32>, %wo: tensor<8x128xf32>) -> tensor<?x?x8xf32> {
-  %y = seq.gated_attention %x weights(%w, %w, %w, %wg, %wo) {gate = #seq<attention_gate headwise>, head_dim = 64 : i64, heads = 2 : i64, kv_heads = 2 : i64} : (tensor<?x?x8xf32>, tensor<128x8xf32>, tensor<128x8xf32>, tensor<128x8xf32>, tensor<2x8xf32>, tensor<8x128xf32>) -> tensor<?x?x8xf32>
+  %y, %y_k, %y_v = seq.gated_attention %x weights(%w, %w, %w, %wg, %wo) {gate = #seq<attention_gate headwise>, head_dim = 64 : i64, heads = 2 : i64, kv_heads = 2 : i64} : (tensor<?x?x8xf32>, tensor<128x8xf32>, tensor<128x8xf32>, tensor<128x8xf32>, tensor<2x8xf32>, tensor<8x128xf32>) -> (tensor<?x?x8xf32>, tensor<?x?x128xf32>, tensor<?x?x128xf32>)
   return %y : tensor<?x?x8xf32>
 }
 }

@@ -310,7 +310,7 @@ func.func @gla_recurrent(%q: tensor<2x?x8xf32>, %k: tensor<2x?x8xf32>, %v: tenso
 // CHECK:   tensor.collapse_shape {{.*}} into tensor<?x?x8xf32>
 // CHECK-NOT: vector.
 func.func @gated_attention(%x: tensor<?x?x4xf32>, %wq: tensor<8x4xf32>, %wk: tensor<4x4xf32>, %wv: tensor<4x4xf32>, %wg: tensor<8x4xf32>, %wo: tensor<4x8xf32>) -> tensor<?x?x4xf32> {
-  %y = seq.gated_attention %x weights(%wq, %wk, %wv, %wg, %wo) {heads = 2 : i64, kv_heads = 1 : i64, head_dim = 4 : i64, gate = #seq<attention_gate elementwise>, rope_theta = 10000.0 : f64} : (tensor<?x?x4xf32>, tensor<8x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<8x4xf32>, tensor<4x8xf32>) -> tensor<?x?x4xf32>
+  %y, %y_k, %y_v = seq.gated_attention %x weights(%wq, %wk, %wv, %wg, %wo) {heads = 2 : i64, kv_heads = 1 : i64, head_dim = 4 : i64, gate = #seq<attention_gate elementwise>, rope_theta = 10000.0 : f64} : (tensor<?x?x4xf32>, tensor<8x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<8x4xf32>, tensor<4x8xf32>) -> (tensor<?x?x4xf32>, tensor<?x?x4xf32>, tensor<?x?x4xf32>)
   return %y : tensor<?x?x4xf32>
 }
 

@@ -431,7 +431,7 @@ func.func @gam_memory_shape(%x: tensor<?x?x16xf32>, %cw: tensor<16x4xf32>, %cb: 
 
 func.func @gated_attention_kv_heads(%x: tensor<?x?x16xf32>, %w: tensor<16x16xf32>, %wkv: tensor<12x16xf32>) {
   // expected-error @+1 {{attribute 'kv_heads' (3) must divide 'heads' (4)}}
-  %y = seq.gated_attention %x weights(%w, %wkv, %wkv, %w, %w) {heads = 4 : i64, kv_heads = 3 : i64, head_dim = 4 : i64, gate = #seq<attention_gate elementwise>} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<12x16xf32>, tensor<12x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
+  %y, %y_k, %y_v = seq.gated_attention %x weights(%w, %wkv, %wkv, %w, %w) {heads = 4 : i64, kv_heads = 3 : i64, head_dim = 4 : i64, gate = #seq<attention_gate elementwise>} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<12x16xf32>, tensor<12x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x?x12xf32>, tensor<?x?x12xf32>)
   return
 }
 
@@ -439,7 +439,7 @@ func.func @gated_attention_kv_heads(%x: tensor<?x?x16xf32>, %w: tensor<16x16xf32
 
 func.func @gated_attention_rope_theta(%x: tensor<?x?x16xf32>, %w: tensor<16x16xf32>) {
   // expected-error @+1 {{attribute 'rope_theta' must be positive}}
-  %y = seq.gated_attention %x weights(%w, %w, %w, %w, %w) {heads = 4 : i64, kv_heads = 4 : i64, head_dim = 4 : i64, gate = #seq<attention_gate elementwise>, rope_theta = 0.0 : f64} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
+  %y, %y_k, %y_v = seq.gated_attention %x weights(%w, %w, %w, %w, %w) {heads = 4 : i64, kv_heads = 4 : i64, head_dim = 4 : i64, gate = #seq<attention_gate elementwise>, rope_theta = 0.0 : f64} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>)
   return
 }
 
@@ -447,7 +447,7 @@ func.func @gated_attention_rope_theta(%x: tensor<?x?x16xf32>, %w: tensor<16x16xf
 
 func.func @gated_attention_rope_odd_head_dim(%x: tensor<?x?x15xf32>, %w: tensor<15x15xf32>) {
   // expected-error @+1 {{rotary embedding needs an even 'head_dim', got 5}}
-  %y = seq.gated_attention %x weights(%w, %w, %w, %w, %w) {heads = 3 : i64, kv_heads = 3 : i64, head_dim = 5 : i64, gate = #seq<attention_gate elementwise>, rope_theta = 1.0e+04 : f64} : (tensor<?x?x15xf32>, tensor<15x15xf32>, tensor<15x15xf32>, tensor<15x15xf32>, tensor<15x15xf32>, tensor<15x15xf32>) -> tensor<?x?x15xf32>
+  %y, %y_k, %y_v = seq.gated_attention %x weights(%w, %w, %w, %w, %w) {heads = 3 : i64, kv_heads = 3 : i64, head_dim = 5 : i64, gate = #seq<attention_gate elementwise>, rope_theta = 1.0e+04 : f64} : (tensor<?x?x15xf32>, tensor<15x15xf32>, tensor<15x15xf32>, tensor<15x15xf32>, tensor<15x15xf32>, tensor<15x15xf32>) -> (tensor<?x?x15xf32>, tensor<?x?x15xf32>, tensor<?x?x15xf32>)
   return
 }
 
@@ -455,7 +455,7 @@ func.func @gated_attention_rope_odd_head_dim(%x: tensor<?x?x15xf32>, %w: tensor<
 
 func.func @gated_attention_gate_kind(%x: tensor<?x?x16xf32>, %w: tensor<16x16xf32>) {
   // expected-error @+1 {{expected ::seqc::seq::AttentionGate to be one of: elementwise, headwise}}
-  %y = seq.gated_attention %x weights(%w, %w, %w, %w, %w) {heads = 4 : i64, kv_heads = 4 : i64, head_dim = 4 : i64, gate = #seq<attention_gate none>} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
+  %y, %y_k, %y_v = seq.gated_attention %x weights(%w, %w, %w, %w, %w) {heads = 4 : i64, kv_heads = 4 : i64, head_dim = 4 : i64, gate = #seq<attention_gate none>} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>)
   return
 }
 
@@ -463,7 +463,7 @@ func.func @gated_attention_gate_kind(%x: tensor<?x?x16xf32>, %w: tensor<16x16xf3
 
 func.func @gated_attention_headwise_gate_shape(%x: tensor<?x?x16xf32>, %w: tensor<16x16xf32>) {
   // expected-error @+1 {{weight 'gate_proj.weight' must have shape [4, 16], got [16, 16]}}
-  %y = seq.gated_attention %x weights(%w, %w, %w, %w, %w) {heads = 4 : i64, kv_heads = 4 : i64, head_dim = 4 : i64, gate = #seq<attention_gate headwise>} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
+  %y, %y_k, %y_v = seq.gated_attention %x weights(%w, %w, %w, %w, %w) {heads = 4 : i64, kv_heads = 4 : i64, head_dim = 4 : i64, gate = #seq<attention_gate headwise>} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>)
   return
 }
 
@@ -471,7 +471,31 @@ func.func @gated_attention_headwise_gate_shape(%x: tensor<?x?x16xf32>, %w: tenso
 
 func.func @gated_attention_gqa_kv_shape(%x: tensor<?x?x16xf32>, %w: tensor<16x16xf32>) {
   // expected-error @+1 {{weight 'k_proj.weight' must have shape [8, 16], got [16, 16]}}
-  %y = seq.gated_attention %x weights(%w, %w, %w, %w, %w) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 4 : i64, gate = #seq<attention_gate elementwise>} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
+  %y, %y_k, %y_v = seq.gated_attention %x weights(%w, %w, %w, %w, %w) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 4 : i64, gate = #seq<attention_gate elementwise>} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x?x8xf32>, tensor<?x?x8xf32>)
+  return
+}
+
+// -----
+
+func.func @gated_attention_past_width(%x: tensor<?x?x16xf32>, %kp: tensor<?x?x12xf32>, %w: tensor<16x16xf32>) {
+  // expected-error @+1 {{operand 'k_past' must have shape [?, ?, 16], got [?, ?, 12]}}
+  %y, %y_k, %y_v = seq.gated_attention %x past(%kp, %kp) weights(%w, %w, %w, %w, %w) {heads = 4 : i64, kv_heads = 4 : i64, head_dim = 4 : i64, gate = #seq<attention_gate elementwise>} : (tensor<?x?x16xf32>, tensor<?x?x12xf32>, tensor<?x?x12xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>)
+  return
+}
+
+// -----
+
+func.func @gated_attention_past_lengths(%x: tensor<?x?x16xf32>, %kp: tensor<?x3x16xf32>, %vp: tensor<?x4x16xf32>, %w: tensor<16x16xf32>) {
+  // expected-error @+1 {{operand 'v_past' must have shape [?, 3, 16], got [?, 4, 16]}}
+  %y, %y_k, %y_v = seq.gated_attention %x past(%kp, %vp) weights(%w, %w, %w, %w, %w) {heads = 4 : i64, kv_heads = 4 : i64, head_dim = 4 : i64, gate = #seq<attention_gate elementwise>} : (tensor<?x?x16xf32>, tensor<?x3x16xf32>, tensor<?x4x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>)
+  return
+}
+
+// -----
+
+func.func @gated_attention_past_alone(%x: tensor<?x?x16xf32>, %kp: tensor<?x?x16xf32>, %w: tensor<16x16xf32>) {
+  // expected-error @+1 {{takes 'k_past' and 'v_past' together}}
+  %y:3 = "seq.gated_attention"(%x, %kp, %w, %w, %w, %w, %w) <{heads = 4 : i64, kv_heads = 4 : i64, head_dim = 4 : i64, gate = #seq<attention_gate elementwise>, operandSegmentSizes = array<i32: 1, 1, 0, 5>}> : (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>)
   return
 }
 

@@ -272,20 +272,30 @@ func.func @gam(%x: tensor<?x?x16xf32>, %cw: tensor<16x4xf32>, %cb: tensor<16xf32
 
 // CHECK-LABEL: func.func @gated_attention_elementwise(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x16xf32>, %[[WQ:[^:]+]]: tensor<16x16xf32>, %[[WK:[^:]+]]: tensor<16x16xf32>, %[[WV:[^:]+]]: tensor<16x16xf32>, %[[WG:[^:]+]]: tensor<16x16xf32>, %[[WO:[^:]+]]: tensor<16x16xf32>)
-// CHECK:         %[[Y:.+]] = seq.gated_attention %[[X]] weights(%[[WQ]], %[[WK]], %[[WV]], %[[WG]], %[[WO]]) {gate = #seq<attention_gate elementwise>, head_dim = 4 : i64, heads = 4 : i64, kv_heads = 4 : i64, rope_theta = 1.000000e+04 : f64} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
+// CHECK:         %[[Y:[^,]+]], %{{.+}} = seq.gated_attention %[[X]] weights(%[[WQ]], %[[WK]], %[[WV]], %[[WG]], %[[WO]]) {gate = #seq<attention_gate elementwise>, head_dim = 4 : i64, heads = 4 : i64, kv_heads = 4 : i64, rope_theta = 1.000000e+04 : f64} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>)
 // CHECK:         return %[[Y]] : tensor<?x?x16xf32>
 func.func @gated_attention_elementwise(%x: tensor<?x?x16xf32>, %wq: tensor<16x16xf32>, %wk: tensor<16x16xf32>, %wv: tensor<16x16xf32>, %wg: tensor<16x16xf32>, %wo: tensor<16x16xf32>) -> tensor<?x?x16xf32> {
-  %y = seq.gated_attention %x weights(%wq, %wk, %wv, %wg, %wo) {heads = 4 : i64, kv_heads = 4 : i64, head_dim = 4 : i64, gate = #seq<attention_gate elementwise>, rope_theta = 1.0e+04 : f64} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<?x?x16xf32>
+  %y, %y_k, %y_v = seq.gated_attention %x weights(%wq, %wk, %wv, %wg, %wo) {heads = 4 : i64, kv_heads = 4 : i64, head_dim = 4 : i64, gate = #seq<attention_gate elementwise>, rope_theta = 1.0e+04 : f64} : (tensor<?x?x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>)
   return %y : tensor<?x?x16xf32>
 }
 
 // CHECK-LABEL: func.func @gated_attention_headwise_gqa(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x16xf32>, %[[WQ:[^:]+]]: tensor<32x16xf32>, %[[WK:[^:]+]]: tensor<16x16xf32>, %[[WV:[^:]+]]: tensor<16x16xf32>, %[[WG:[^:]+]]: tensor<4x16xf32>, %[[WO:[^:]+]]: tensor<16x32xf32>)
-// CHECK:         %[[Y:.+]] = seq.gated_attention %[[X]] weights(%[[WQ]], %[[WK]], %[[WV]], %[[WG]], %[[WO]]) {gate = #seq<attention_gate headwise>, head_dim = 8 : i64, heads = 4 : i64, kv_heads = 2 : i64} : (tensor<?x?x16xf32>, tensor<32x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<4x16xf32>, tensor<16x32xf32>) -> tensor<?x?x16xf32>
+// CHECK:         %[[Y:[^,]+]], %{{.+}} = seq.gated_attention %[[X]] weights(%[[WQ]], %[[WK]], %[[WV]], %[[WG]], %[[WO]]) {gate = #seq<attention_gate headwise>, head_dim = 8 : i64, heads = 4 : i64, kv_heads = 2 : i64} : (tensor<?x?x16xf32>, tensor<32x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<4x16xf32>, tensor<16x32xf32>) -> (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>)
 // CHECK:         return %[[Y]] : tensor<?x?x16xf32>
 func.func @gated_attention_headwise_gqa(%x: tensor<?x?x16xf32>, %wq: tensor<32x16xf32>, %wk: tensor<16x16xf32>, %wv: tensor<16x16xf32>, %wg: tensor<4x16xf32>, %wo: tensor<16x32xf32>) -> tensor<?x?x16xf32> {
-  %y = seq.gated_attention %x weights(%wq, %wk, %wv, %wg, %wo) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 8 : i64, gate = #seq<attention_gate headwise>} : (tensor<?x?x16xf32>, tensor<32x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<4x16xf32>, tensor<16x32xf32>) -> tensor<?x?x16xf32>
+  %y, %y_k, %y_v = seq.gated_attention %x weights(%wq, %wk, %wv, %wg, %wo) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 8 : i64, gate = #seq<attention_gate headwise>} : (tensor<?x?x16xf32>, tensor<32x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<4x16xf32>, tensor<16x32xf32>) -> (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf32>)
   return %y : tensor<?x?x16xf32>
+}
+
+// CHECK-LABEL: func.func @gated_attention_past(
+// CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x16xf32>, %[[KP:[^:]+]]: tensor<?x?x8xf32>, %[[VP:[^:]+]]: tensor<?x?x8xf32>
+// CHECK:         %[[Y:[^,]+]], %[[K:[^,]+]], %[[V:[^ ]+]] = seq.gated_attention %[[X]] past(%[[KP]], %[[VP]]) weights(
+// CHECK-SAME:    -> (tensor<?x?x16xf32>, tensor<?x?x8xf32>, tensor<?x?x8xf32>)
+// CHECK:         return %[[Y]], %[[K]], %[[V]]
+func.func @gated_attention_past(%x: tensor<?x?x16xf32>, %kp: tensor<?x?x8xf32>, %vp: tensor<?x?x8xf32>, %wq: tensor<16x16xf32>, %wkv: tensor<8x16xf32>, %wg: tensor<4x16xf32>, %wo: tensor<16x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x?x8xf32>, tensor<?x?x8xf32>) {
+  %y, %k, %v = seq.gated_attention %x past(%kp, %vp) weights(%wq, %wkv, %wkv, %wg, %wo) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 4 : i64, gate = #seq<attention_gate headwise>} : (tensor<?x?x16xf32>, tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<16x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<4x16xf32>, tensor<16x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x?x8xf32>, tensor<?x?x8xf32>)
+  return %y, %k, %v : tensor<?x?x16xf32>, tensor<?x?x8xf32>, tensor<?x?x8xf32>
 }
 
 // CHECK-LABEL: func.func @lif_hard(

@@ -64,9 +64,10 @@ struct AttentionShape {
   bool perHeadValues = true; ///< V copied per kv head, or read in place
 };
 /// gated_attention's causal attention, in tiles with online softmax, on
-/// the fused projection [B, T, ·] (q, k, v, then the gate): the gated heads
-/// side by side, [B, T, H·Dh].
-mlir::Value buildAttentionHeads(TensorBuilder &b, mlir::Value fused,
+/// the call's operands: the fused projection [B, T, ·] (q, k, v, then the
+/// gate) and, where there are past keys, every position's keys and values
+/// [B, P + T, Hkv·Dh]: the gated heads side by side, [B, T, H·Dh].
+mlir::Value buildAttentionHeads(TensorBuilder &b, mlir::ValueRange operands,
                                 const AttentionShape &shape);
 /// ParaRNN's para_gru / para_lstm recurrence on a "para_rnn" call's
 /// operands (the three projections [B, T, H], the diagonal weights, [h0],

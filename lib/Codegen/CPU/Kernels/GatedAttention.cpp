@@ -58,14 +58,15 @@ constexpr int64_t kWorkers = 64;
 /// Steps of the two FMA loops (components in Sᵀ, keys in accᵀ) per iteration.
 constexpr int64_t kUnroll = 2;
 
-/// dst [B, heads, T, Dh] = columns [offset, offset + heads·Dh) of the
-/// fused projection src [B, T, ·] per head, with rotate-half RoPE when
-/// there are tables (cos and sin buffers, [T, Dh/2]), times `scale`: in
+/// dst [B, heads, T, Dh] = columns [offset, offset + heads·Dh) of src [B,
+/// T, ·] (the fused projection, or every position's keys or values) per
+/// head, with rotate-half RoPE when there are tables (cos and sin buffers,
+/// [P + T, Dh/2], row t of src at position `first` + t), times `scale`: in
 /// vectors of 16 along each half of a head (masked at its end), a
 /// parallel loop over rows.
 void copyHeads(IB &b, Value src, Value dst, int64_t offset, int64_t heads,
                int64_t dh, std::optional<std::pair<Value, Value>> tables,
-               double scale) {
+               Value first, double scale) {
   auto lanes = VectorType::get({kLanes}, b.getF32Type());
   auto maskType = VectorType::get({kLanes}, b.getI1Type());
   // Rotated halves when there are tables; the whole head otherwise.
@@ -83,10 +84,11 @@ void copyHeads(IB &b, Value src, Value dst, int64_t offset, int64_t heads,
           ib, maskType, ValueRange{idx(ib, std::min(kLanes, part - c))});
       Value cs, sn;
       if (tables) {
+        Value at = add(ib, first, t);
         cs = vector::MaskedLoadOp::create(
-            ib, lanes, tables->first, ValueRange{t, idx(ib, c)}, mask, zero);
+            ib, lanes, tables->first, ValueRange{at, idx(ib, c)}, mask, zero);
         sn = vector::MaskedLoadOp::create(
-            ib, lanes, tables->second, ValueRange{t, idx(ib, c)}, mask, zero);
+            ib, lanes, tables->second, ValueRange{at, idx(ib, c)}, mask, zero);
       }
       for (int64_t h = 0; h < heads; ++h) {
         int64_t col = offset + h * dh + c;
@@ -117,8 +119,9 @@ void copyHeads(IB &b, Value src, Value dst, int64_t offset, int64_t heads,
   });
 }
 
-/// Where the V rows are: per kv head ([B, Hkv, T, Dh], layout bhtd) or in
-/// place in the fused projection's rows from column `col` (bthd).
+/// Where the V rows are: per kv head ([B, Hkv, P + T, Dh], layout bhtd) or
+/// in place in the rows of the fused projection or of every position's
+/// values, from column `col` (bthd).
 struct ValueRows {
   Value mem;
   bool perHead;
@@ -144,9 +147,10 @@ struct TileScratch {
   Value q, p, accT, m, l, acc;
 };
 
-/// One task: query rows t0..t0+31 (those < T) of head h against the keys
-/// up to its last row, in blocks of 64 (flash attention's blocking, on
-/// a CPU). Per block:
+/// One task: query rows t0..t0+31 (those < T; row t is position P + t
+/// after the P past keys) of head h against the `keys` keys up to its last
+/// row's position, in blocks of 64 (flash attention's blocking, on a CPU).
+/// Per block:
 /// - Sᵀ = k qᵀ (q pre-scaled by 1/√Dh), 8 keys × the tile's 32 rows in
 ///   registers per step of Dh (two vectors of q, eight broadcasts of k),
 ///   masked where the key is past the row, stored to the scratch; the
@@ -160,8 +164,8 @@ struct TileScratch {
 /// where the rows are stored.
 void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
                   int64_t gateCol, Value o, const TileScratch &sc, Value slot,
-                  Value bi, Value h, Value tile, Value steps, int64_t heads,
-                  int64_t kvHeads, int64_t dh, bool headwise) {
+                  Value bi, Value h, Value tile, Value steps, Value keys,
+                  int64_t heads, int64_t kvHeads, int64_t dh, bool headwise) {
   auto f32 = b.getF32Type();
   auto lanes = VectorType::get({kLanes}, f32);
   auto maskType = VectorType::get({kLanes}, b.getI1Type());
@@ -179,9 +183,13 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
   Value kvh = arith::DivUIOp::create(b, h, idx(b, heads / kvHeads));
   Value qCol = mul(b, h, idx(b, dh));
   Value last = arith::SubIOp::create(b, steps, idx(b, 1));
+  Value lastKey = arith::SubIOp::create(b, keys, idx(b, 1));
+  Value past = arith::SubIOp::create(b, keys, steps);
   Value t0 = mul(b, tile, idx(b, kTileRows));
+  // The position of the tile's last row.
   Value tLast =
-      arith::MinUIOp::create(b, add(b, t0, idx(b, kTileRows - 1)), last);
+      add(b, past,
+          arith::MinUIOp::create(b, add(b, t0, idx(b, kTileRows - 1)), last));
   Value blocks = arith::CeilDivUIOp::create(b, add(b, tLast, idx(b, 1)),
                                             idx(b, kBlockKeys));
   auto at = [&](IB &ib, Value r, int64_t c = -1) {
@@ -194,7 +202,8 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
     return vector::BroadcastOp::create(
         ib, i32Lanes, arith::IndexCastOp::create(ib, ib.getI32Type(), v));
   };
-  // The tile's rows, 16 per vector, as i32 lanes (for the causal mask).
+  // The tile's rows' positions, 16 per vector, as i32 lanes (for the
+  // causal mask).
   SmallVector<int32_t> laneList(kLanes);
   for (int64_t l = 0; l < kLanes; ++l)
     laneList[l] = l;
@@ -203,7 +212,7 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
   SmallVector<Value> rowIds;
   for (int64_t rv = 0; rv < rowVectors; ++rv)
     rowIds.push_back(arith::AddIOp::create(
-        b, laneIds, asI32(b, add(b, t0, idx(b, rv * kLanes)))));
+        b, laneIds, asI32(b, add(b, add(b, past, t0), idx(b, rv * kLanes)))));
   // qᵀ of the tile's rows (clamped past T), from q per head [B, H, T, Dh]
   // (RoPE and 1/√Dh applied): a vector of each row, its lanes stored apart.
   forRange(b, idx(b, 0), idx(b, kTileRows), [&](IB &ib, Value r) {
@@ -245,7 +254,7 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
           SmallVector<Value> keyRows;
           for (int64_t j = 0; j < kBlockRows; ++j)
             keyRows.push_back(
-                arith::MinUIOp::create(gb, add(gb, j0, idx(gb, j)), last));
+                arith::MinUIOp::create(gb, add(gb, j0, idx(gb, j)), lastKey));
           SmallVector<Value> init(kBlockRows * rowVectors, zero);
           ValueRange acc =
               forCarry(gb, idx(gb, 0), idx(gb, dh), init,
@@ -408,36 +417,50 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
 
 } // namespace
 
-Value seqc::buildAttentionHeads(TensorBuilder &b, Value fused,
+Value seqc::buildAttentionHeads(TensorBuilder &b, ValueRange operands,
                                 const AttentionShape &shape) {
   int64_t heads = shape.heads, kvHeads = shape.kvHeads, dh = shape.headDim;
   bool headwise = shape.headwise;
   int64_t qw = heads * dh, kvw = kvHeads * dh;
   int64_t gateCol = qw + 2 * kvw;
+  // The keys and values: x's in the fused projection, or every position's
+  // (the past ones, then x's) in operands of their own.
+  Value fused = operands[0];
+  bool hasPast = operands.size() == 3;
+  Value keyRows = hasPast ? operands[1] : fused;
+  Value valueRows = hasPast ? operands[2] : fused;
+  int64_t keyCol = hasPast ? 0 : qw, valueCol = hasPast ? 0 : qw + kvw;
   // q and k copied per head with RoPE applied (q also scaled by 1/√Dh); V
   // per kv head or read in place, as seq-select-layout chose; the gate
   // read in place.
-  ValueRows vrows{Value(), shape.perHeadValues, qw + kvw, dh};
+  ValueRows vrows{Value(), shape.perHeadValues, valueCol, dh};
   Value batch = b.dim(fused, 0), steps = b.dim(fused, 1);
+  Value keys = b.dim(keyRows, 1);
   std::optional<std::pair<Value, Value>> tables;
   if (shape.ropeTheta)
-    tables = ropeTables(b, steps, dh, *shape.ropeTheta);
+    tables = ropeTables(b, keys, dh, *shape.ropeTheta);
   // Every tensor is built; now the buffers: q (scaled by 1/√Dh) and k per
   // head with RoPE applied, V per head or in place.
   Value fb = readBuffer(b, fused);
-  vrows.mem = fb;
+  Value kr = hasPast ? readBuffer(b, keyRows) : fb;
+  Value vr = hasPast ? readBuffer(b, valueRows) : fb;
+  // Query row t is position P + t, after the P past keys.
+  Value past = arith::SubIOp::create(b, keys, steps);
+  vrows.mem = vr;
   if (vrows.perHead) {
-    vrows.mem = allocBuffer(b, {batch, b.index(kvHeads), steps, b.index(dh)});
-    copyHeads(b, fb, vrows.mem, qw + kvw, kvHeads, dh, std::nullopt, 1.0);
+    vrows.mem = allocBuffer(b, {batch, b.index(kvHeads), keys, b.index(dh)});
+    copyHeads(b, vr, vrows.mem, valueCol, kvHeads, dh, std::nullopt, b.index(0),
+              1.0);
   }
   std::optional<std::pair<Value, Value>> tableBuffers;
   if (tables)
     tableBuffers = {readBuffer(b, tables->first),
                     readBuffer(b, tables->second)};
   Value qb = allocBuffer(b, {batch, b.index(heads), steps, b.index(dh)});
-  Value kb = allocBuffer(b, {batch, b.index(kvHeads), steps, b.index(dh)});
-  copyHeads(b, fb, qb, 0, heads, dh, tableBuffers, 1.0 / std::sqrt(double(dh)));
-  copyHeads(b, fb, kb, qw, kvHeads, dh, tableBuffers, 1.0);
+  Value kb = allocBuffer(b, {batch, b.index(kvHeads), keys, b.index(dh)});
+  copyHeads(b, fb, qb, 0, heads, dh, tableBuffers, past,
+            1.0 / std::sqrt(double(dh)));
+  copyHeads(b, kr, kb, keyCol, kvHeads, dh, tableBuffers, b.index(0), 1.0);
   Value ob = allocBuffer(b, {batch, steps, b.index(heads * dh)});
   Value tiles = arith::CeilDivUIOp::create(b, steps, b.index(kTileRows));
   Value hs = b.index(heads);
@@ -479,7 +502,7 @@ Value seqc::buildAttentionHeads(TensorBuilder &b, Value fused,
                   tb, arith::SubIOp::create(tb, tiles, idx(tb, 1)), half),
               half);
           attendBlocks(tb, qb, kb, vrows, fb, gateCol, ob, sc, slot, bi, h,
-                       tile, steps, heads, kvHeads, dh, headwise);
+                       tile, steps, keys, heads, kvHeads, dh, headwise);
           scf::YieldOp::create(tb);
         });
   });

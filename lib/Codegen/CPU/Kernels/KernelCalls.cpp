@@ -191,7 +191,7 @@ FailureOr<Results> lowerKernelCall(TensorBuilder &b, func::CallOp call,
     auto layout = kernel.getAs<seq::AttentionLayoutAttr>("layout");
     shape.perHeadValues =
         !layout || layout.getValues() == seq::HeadLayout::bhtd;
-    results = {buildAttentionHeads(b, operands[0], shape)};
+    results = {buildAttentionHeads(b, operands, shape)};
   } else if (name == "neurons" || name == "neurons_linear") {
     results = buildNeurons(b, kernel, operands, name == "neurons_linear");
   } else if (name == "rnn_scan") {

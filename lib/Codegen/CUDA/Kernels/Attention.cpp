@@ -94,6 +94,9 @@ public:
   Value build() {
     batch = b.dim(a.q, 0);
     steps = b.dim(a.q, 1);
+    keys = b.dim(a.k, 1);
+    // Query row t is position P + t, P = keys − T (the past keys).
+    Value past = arith::SubIOp::create(b, keys, steps);
     Values tensors{a.q, a.k, a.v, a.gate};
     if (a.ropeCos)
       tensors.append({a.ropeCos, a.ropeSin});
@@ -114,6 +117,7 @@ public:
     bi = arith::DivUIOp::create(kb, rest, idx(kb, a.heads));
     kvHead = arith::DivUIOp::create(kb, head, idx(kb, a.group()));
     r0 = mul(kb, tile, idx(kb, s.rows));
+    first = add(kb, past, r0);
     // Rows padded by a word (f32) or 16 bytes (bf16): a warp's rows fall
     // in distinct banks. With tensor-core tiles the keys are held
     // transposed (the score tiles' B) and the weights staged (P).
@@ -133,10 +137,11 @@ public:
     threadLoop(
         kb, s.parts, s.rows,
         [&](ImplicitLocOpBuilder &ib, Value p, Value r) { start(ib, p, r); });
-    // Keys [0, min(T, r0 + rows)): the blocks past the tile's last row
+    // Keys [0, P + min(T, r0 + rows)): the blocks past the tile's last row
     // are never visited.
     Value last =
-        arith::MinUIOp::create(kb, steps, add(kb, r0, idx(kb, s.rows)));
+        add(kb, past,
+            arith::MinUIOp::create(kb, steps, add(kb, r0, idx(kb, s.rows))));
     Value keyBlocks = arith::CeilDivUIOp::create(kb, last, idx(kb, s.keys));
     forRange(kb, idx(kb, 0), keyBlocks,
              [&](ImplicitLocOpBuilder &lb, Value kbi) {
@@ -241,7 +246,7 @@ private:
           Value d = arith::RemUIOp::create(lb, e, idx(lb, a.dh));
           Value key = add(lb, k0, kk);
           auto values = scf::IfOp::create(
-              lb, below(lb, key, steps),
+              lb, below(lb, key, keys),
               [&](OpBuilder &tb, Location tl) {
                 ImplicitLocOpBuilder in(tl, tb);
                 scf::YieldOp::create(
@@ -280,7 +285,7 @@ private:
                 lb, x, load(lb, ks, {keys[i], d}), dots[i]));
           scf::YieldOp::create(lb, next);
         });
-    Value row = add(ib, r0, r);
+    Value row = add(ib, first, r);
     for (int64_t i = 0; i < mine; ++i) {
       Value late = arith::CmpIOp::create(ib, arith::CmpIPredicate::ugt,
                                          add(ib, k0, keys[i]), row);
@@ -322,7 +327,7 @@ private:
     Values sc;
     Value m = load(ib, runMax, {r, p});
     Value mNew = m;
-    Value row = add(ib, r0, r);
+    Value row = add(ib, first, r);
     for (int64_t kk = 0; kk < s.keys; ++kk) {
       sc.push_back(load(ib, scores, {r, idx(ib, kk)}));
       if (s.mma) {
@@ -384,23 +389,24 @@ private:
   TensorBuilder &b;
   const AttentionHeads &a;
   FlashShape s;
-  Value batch, steps, q, k, v, gate, out;
-  Value ropeCos, ropeSin;     ///< [T, Dh/2] where q is rotated here
-  Value bi, head, kvHead, r0; ///< the block's batch row, head, first row
+  Value batch, steps, keys, q, k, v, gate, out; ///< keys: P + T
+  Value ropeCos, ropeSin; ///< [T, Dh/2] where q is rotated here
+  /// The block's batch row, head, kv head, first row and its position.
+  Value bi, head, kvHead, r0, first;
   Value qs, acc, ks, vs, scores, probs, runMax, runSum;
 };
 
 } // namespace
 
 FailureOr<Results> lowerGatedAttention(TensorBuilder &b, DictionaryAttr kernel,
-                                       Value fused) {
+                                       ValueRange operands) {
   std::optional<FlashShape> shape = FlashShape::of(
       kernel.getAs<IntegerAttr>("head_dim").getInt(),
       bf16Products(
           b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>()));
   if (!shape)
     return failure();
-  AttentionHeads a = AttentionHeads::of(b, kernel, fused,
+  AttentionHeads a = AttentionHeads::of(b, kernel, operands,
                                         /*rotateQueries=*/false);
   return Results{bufferTensor(b, FlashKernel(b, a, *shape).build())};
 }

@@ -35,12 +35,13 @@ mlir::Value lowerWKV(TensorBuilder &b, mlir::ValueRange operands);
 /// (h [B, T, D], h_T [B, D]).
 Results lowerSequentialScan(TensorBuilder &b, mlir::ValueRange operands);
 
-/// gated_attention's heads from the fused projection `fused` in flash
-/// form (Attention.cpp): the gated heads [B, T, H·Dh]; failure for head
-/// dims it does not take.
+/// gated_attention's heads from the call's operands (the fused projection,
+/// then every position's keys and values where there are past ones:
+/// AttentionHeads) in flash form (Attention.cpp): the gated heads [B, T,
+/// H·Dh]; failure for head dims it does not take.
 mlir::FailureOr<Results> lowerGatedAttention(TensorBuilder &b,
                                              mlir::DictionaryAttr kernel,
-                                             mlir::Value fused);
+                                             mlir::ValueRange operands);
 
 /// gla_core (GLA.cpp): (o [B, T, H·V], S [B, H, K, V]) by the chunkwise
 /// kernel, or the step kernel for decode steps and the recurrent form;

@@ -50,7 +50,7 @@ FailureOr<Results> lowerCUDAKernelCall(TensorBuilder &b, func::CallOp call,
     FailureOr<Results> own =
         name == "gla_core"        ? lowerGLACore(b, kernel, operands)
         : name == "gla_norm_gate" ? lowerGLANormGate(b, kernel, operands)
-                                  : lowerGatedAttention(b, kernel, operands[0]);
+                                  : lowerGatedAttention(b, kernel, operands);
     if (failed(own))
       return failure();
     results = *own;

@@ -103,10 +103,11 @@ Value groupHeads(TensorBuilder &b, Value x, const Attention &a,
       sizes);
 }
 
-/// The attention of one tile of query rows q [B, n, Hkv, G, Dh] starting
-/// at row r0, over keys [0, r0 + n): the normalized outputs, same shape.
+/// The attention of one tile of query rows q [B, n, Hkv, G, Dh] at
+/// positions r0.. (past keys included), over keys [0, r0 + n) of the
+/// `keys` in k and v: the normalized outputs, same shape.
 Value attendTile(TensorBuilder &b, const Attention &a, Value q, Value k,
-                 Value v, Value r0, Value n, Value steps) {
+                 Value v, Value r0, Value n, Value keys) {
   SmallVector<OpFoldResult> qs = b.sizes(q);
   OpFoldResult batch = qs[0], kvH = qs[2], group = qs[3];
   SmallVector<OpFoldResult> rowSizes{batch, kvH, group, n};
@@ -122,7 +123,7 @@ Value attendTile(TensorBuilder &b, const Attention &a, Value q, Value k,
       [&](OpBuilder &nested, Location loc, Value blk, ValueRange carried) {
         TensorBuilder lb(loc, nested);
         Value k0, nk; // (captured below: not a structured binding)
-        std::tie(k0, nk) = chunkSpan(lb, blk, kKeyBlock, steps);
+        std::tie(k0, nk) = chunkSpan(lb, blk, kKeyBlock, keys);
         Value kt = stepRows(lb, k, k0, nk).of(lb, k); // [B, nk, Hkv, Dh]
         Value vt = stepRows(lb, v, k0, nk).of(lb, v);
         // S[b, hk, g, i, j] = Σ_d q·k / √Dh, −∞ where key k0 + j > row r0 + i.
@@ -216,14 +217,17 @@ Value attentionBody(TensorBuilder &b, const Attention &a) {
   // [B, T, Hkv, G, Dh], or [B, T, Hkv, G] headwise.
   Value gate =
       groupHeads(b, a.gate, a, a.headwise ? std::nullopt : std::optional(a.dh));
-  Value steps = b.dim(a.q, 1);
+  Value steps = b.dim(a.q, 1), keys = b.dim(a.k, 1);
+  // Row t is position P + t, P = the past keys.
+  Value past = arith::SubIOp::create(b, keys, steps);
   Value tiles = arith::CeilDivUIOp::create(b, steps, b.index(kQueryTile));
   ValueRange out = forEachChunk(
       b, tiles, ValueRange{b.empty(b.sizes(q))},
       [&](TensorBuilder &cb, Value c, ValueRange outs) {
         auto [r0, n] = chunkSpan(cb, c, kQueryTile, steps);
         StepRows rows = stepRows(cb, q, r0, n);
-        Value o = attendTile(cb, a, rows.of(cb, q), k, v, r0, n, steps);
+        Value o = attendTile(cb, a, rows.of(cb, q), k, v,
+                             arith::AddIOp::create(cb, past, r0), n, keys);
         // o ⊙ σ(gate), the headwise gate broadcast over Dh.
         Value g = stepRows(cb, gate, r0, n).of(cb, gate);
         Value gated =
@@ -323,8 +327,18 @@ std::pair<Value, Value> ropeTables(TensorBuilder &b, Value steps, int64_t dh,
   return {table(false), table(true)};
 }
 
+/// Rows [first, first + count) of a 2-D table.
+static Value tableRows(TensorBuilder &b, Value table, Value first,
+                       Value count) {
+  SmallVector<OpFoldResult> sizes = b.sizes(table);
+  sizes[0] = count;
+  return tensor::ExtractSliceOp::create(
+      b, table, SmallVector<OpFoldResult>{first, b.getIndexAttr(0)}, sizes,
+      SmallVector<OpFoldResult>(2, b.getIndexAttr(1)));
+}
+
 AttentionHeads AttentionHeads::of(TensorBuilder &b, DictionaryAttr kernel,
-                                  Value fused, bool rotateQueries) {
+                                  ValueRange operands, bool rotateQueries) {
   AttentionHeads a;
   a.heads = kernel.getAs<IntegerAttr>("heads").getInt();
   a.kvHeads = kernel.getAs<IntegerAttr>("kv_heads").getInt();
@@ -332,27 +346,72 @@ AttentionHeads AttentionHeads::of(TensorBuilder &b, DictionaryAttr kernel,
   a.headwise = kernel.getAs<AttentionGateAttr>("gate").getValue() ==
                AttentionGate::headwise;
   int64_t qw = a.heads * a.dh, kvw = a.kvHeads * a.dh;
+  Value fused = operands[0];
+  bool past = operands.size() == 3;
   a.q = b.splitLast(fusedPart(b, fused, 0, qw), a.heads, a.dh);
-  a.k = b.splitLast(fusedPart(b, fused, qw, kvw), a.kvHeads, a.dh);
-  a.v = b.splitLast(fusedPart(b, fused, qw + kvw, kvw), a.kvHeads, a.dh);
+  a.k = b.splitLast(past ? operands[1] : fusedPart(b, fused, qw, kvw),
+                    a.kvHeads, a.dh);
+  a.v = b.splitLast(past ? operands[2] : fusedPart(b, fused, qw + kvw, kvw),
+                    a.kvHeads, a.dh);
   if (auto theta = kernel.getAs<FloatAttr>("rope_theta")) {
-    auto [cos, sin] =
-        ropeTables(b, b.dim(a.q, 1), a.dh, theta.getValueAsDouble());
-    if (rotateQueries)
-      a.q = rope(b, a.q, a.dh, cos, sin);
-    else
-      a.ropeCos = cos, a.ropeSin = sin;
+    // The keys' positions 0..P+T−1; the queries' P..P+T−1.
+    Value keys = b.dim(a.k, 1), steps = b.dim(a.q, 1);
+    auto [cos, sin] = ropeTables(b, keys, a.dh, theta.getValueAsDouble());
     a.k = rope(b, a.k, a.dh, cos, sin);
+    Value qCos = cos, qSin = sin;
+    if (past) {
+      Value first = arith::SubIOp::create(b, keys, steps);
+      qCos = tableRows(b, cos, first, steps);
+      qSin = tableRows(b, sin, first, steps);
+    }
+    if (rotateQueries)
+      a.q = rope(b, a.q, a.dh, qCos, qSin);
+    else
+      a.ropeCos = qCos, a.ropeSin = qSin;
   }
   a.gate = fusedPart(b, fused, qw + 2 * kvw, a.headwise ? a.heads : qw);
   return a;
 }
 
-static Value gatedAttention(TensorBuilder &b, GatedAttentionOp op) {
+/// [past; rows] along time: x's keys or values after the past ones.
+static Value appendRows(TensorBuilder &b, Value past, Value rows) {
+  SmallVector<OpFoldResult> pastSizes = b.sizes(past), sizes = b.sizes(rows);
+  SmallVector<OpFoldResult> all = sizes;
+  all[1] = arith::AddIOp::create(b, b.dim(past, 1), b.dim(rows, 1)).getResult();
+  SmallVector<OpFoldResult> at(3, b.getIndexAttr(0)),
+      ones(3, b.getIndexAttr(1));
+  Value out =
+      tensor::InsertSliceOp::create(b, past, b.empty(all), at, pastSizes, ones);
+  at[1] = b.dim(past, 1);
+  return tensor::InsertSliceOp::create(b, rows, out, at, sizes, ones);
+}
+
+static Results gatedAttention(TensorBuilder &b, Checks &checks,
+                              GatedAttentionOp op) {
   ValueRange w = op.getWeights();
   // q, k, v and the gate read x: one contraction over their stacked
   // weights.
   Value fused = buildFusedLinear(b, op.getX(), {w[0], w[1], w[2], w[3]});
+  int64_t qw = op.getHeads() * op.getHeadDim(),
+          kvw = op.getKvHeads() * op.getHeadDim();
+  // The keys and values of every position so far: the past ones (a
+  // stream's earlier calls), then x's.
+  Value keys = fusedPart(b, fused, qw, kvw);
+  Value values = fusedPart(b, fused, qw + kvw, kvw);
+  SmallVector<Value> operands{fused};
+  if (Value kPast = op.getKPast()) {
+    std::string node = "node '" + nodeName(op) + "': ";
+    Value vPast = op.getVPast(), x = op.getX();
+    std::tie(x, kPast) = checks.sameDim(b, x, 0, kPast, 0,
+                                        node + "batch of x and k_past differ");
+    std::tie(x, vPast) = checks.sameDim(b, x, 0, vPast, 0,
+                                        node + "batch of x and v_past differ");
+    std::tie(kPast, vPast) = checks.sameDim(
+        b, kPast, 1, vPast, 1, node + "lengths of k_past and v_past differ");
+    keys = appendRows(b, kPast, keys);
+    values = appendRows(b, vPast, values);
+    operands.append({keys, values});
+  }
   SmallVector<NamedAttribute> attrs{
       b.getNamedAttr("heads", b.getI64IntegerAttr(op.getHeads())),
       b.getNamedAttr("kv_heads", b.getI64IntegerAttr(op.getKvHeads())),
@@ -364,20 +423,20 @@ static Value gatedAttention(TensorBuilder &b, GatedAttentionOp op) {
   if (auto layout = op->getAttrOfType<AttentionLayoutAttr>("seq.layout"))
     attrs.push_back(b.getNamedAttr("layout", layout));
   DictionaryAttr kernel = b.getDictionaryAttr(attrs);
-  Value o = buildKernelCall(b, "gated_attention", attrs, {fused},
-                            [&](TensorBuilder &kb, ValueRange args) {
-                              return Results{attentionBody(
-                                  kb, AttentionHeads::of(kb, kernel, args[0]))};
-                            })[0];
-  return buildLinear(b, o, w[4]);
+  Value o = buildKernelCall(
+      b, "gated_attention", attrs, operands,
+      [&](TensorBuilder &kb, ValueRange args) {
+        return Results{attentionBody(kb, AttentionHeads::of(kb, kernel, args))};
+      })[0];
+  return Results{buildLinear(b, o, w[4]), keys, values};
 }
 
 void populateGatedAttentionPatterns(RewritePatternSet &patterns,
                                     Checks &checks) {
   patterns.add<LowerOpPattern<GatedAttentionOp>>(
       patterns.getContext(), checks,
-      [](TensorBuilder &b, GatedAttentionOp op, Checks &) {
-        return FailureOr<Results>(Results{gatedAttention(b, op)});
+      [](TensorBuilder &b, GatedAttentionOp op, Checks &checks) {
+        return FailureOr<Results>(gatedAttention(b, checks, op));
       });
 }
 

@@ -201,12 +201,15 @@ mlir::Operation *rebuildTemplate(TensorBuilder &b, mlir::func::CallOp call,
 std::pair<mlir::Value, mlir::Value>
 ropeTables(TensorBuilder &b, mlir::Value steps, int64_t dh, double theta);
 /// A "gated_attention" call's heads (GatedAttention.cpp): from its
-/// operand, the fused projection [B, T, W] (q, k, v, then the gate), q
-/// [B, T, H, Dh] and k [B, T, Hkv, Dh] (rotated when the kernel has
-/// rope_theta), v [B, T, Hkv, Dh] and the gate [B, T, H·Dh], or [B, T, H]
-/// when headwise. `rotateQueries` false leaves q unrotated for a kernel
-/// that rotates it as it reads it, by the tables `ropeCos` and `ropeSin` [T,
-/// Dh/2] of the angles t·θ^(−2i/Dh) (null without rope_theta).
+/// operands, the fused projection [B, T, W] (q, k, v, then the gate) and,
+/// where the call has past keys, every position's keys and values [B, P +
+/// T, Hkv·Dh] (the past ones, then x's): q [B, T, H, Dh], k and v [B, P +
+/// T, Hkv, Dh] (P = 0 without past keys; k rotated at positions 0..P+T−1
+/// when the kernel has rope_theta) and the gate [B, T, H·Dh], or [B, T, H]
+/// when headwise. Query row t is position P + t; `rotateQueries` false
+/// leaves q unrotated for a kernel that rotates it as it reads it, by the
+/// tables `ropeCos` and `ropeSin` [T, Dh/2] of the angles (P + t)·θ^(−2i/
+/// Dh) (null without rope_theta).
 struct AttentionHeads {
   int64_t heads = 0, kvHeads = 0, dh = 0;
   bool headwise = false;
@@ -214,7 +217,8 @@ struct AttentionHeads {
   mlir::Value ropeCos, ropeSin;
   int64_t group() const { return heads / kvHeads; }
   static AttentionHeads of(TensorBuilder &b, mlir::DictionaryAttr kernel,
-                           mlir::Value fused, bool rotateQueries = true);
+                           mlir::ValueRange operands,
+                           bool rotateQueries = true);
 };
 /// gla_core on q, k, g [B, T, H·K], v [B, T, H·V] and s0 [B, H, K, V] or
 /// null, their sizes checked, as a kernel call with `op`'s decisions. With
