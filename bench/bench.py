@@ -351,9 +351,71 @@ def case_gated_attn(rng):
     return model, weights, {"x": rand(rng, b, t, d, scale=1.0)}, run, {"flops": flops}
 
 
+def case_gated_attn_decode(rng):
+    """gated_attention's decode step (docs/attention-ops.md): the layer of
+    case_gated_attn at T = 1 after P = 2047 cached positions, B = 1. seqc
+    reads the cache k_past/v_past [1, P, 128] (keys before RoPE) and
+    returns the layer's output and the cache with the new position
+    appended; PyTorch eager does a decode step as HF's KV cache does: the
+    new token's q and k rotated at position P, k and v appended to a cache
+    of rotated keys (torch.cat), SDPA (enable_gqa where it has it) over
+    the P + 1 keys, the gate and o_proj."""
+    b, p, d, heads, kv, dh, theta = 1, 2047, 512, 8, 2, 64, 1e6
+    w = {"q_proj.weight": rand(rng, heads * dh, d),
+         "k_proj.weight": rand(rng, kv * dh, d),
+         "v_proj.weight": rand(rng, kv * dh, d),
+         "gate_proj.weight": rand(rng, heads * dh, d),
+         "o_proj.weight": rand(rng, d, heads * dh)}
+    model = {"seqc_model": 1, "name": "gated-attn-decode",
+             "inputs": {"x": {"dtype": "f32", "shape": ["B", "T", d]},
+                        "k_past": {"dtype": "f32", "shape": ["B", "P", kv * dh]},
+                        "v_past": {"dtype": "f32", "shape": ["B", "P", kv * dh]}},
+             "nodes": [{"name": "n", "op": "gated_attention",
+                        "inputs": ["x", "k_past", "v_past"],
+                        "attrs": {"heads": heads, "kv_heads": kv, "head_dim": dh,
+                                  "gate": "elementwise", "rope_theta": theta}}],
+             "outputs": {"y": "n", "k": "n:1", "v": "n:2"}}
+    weights = {"n." + k: v for k, v in w.items()}
+    tw = {k: torch.from_numpy(v) for k, v in w.items()}
+    half = dh // 2
+    freq = theta ** (-torch.arange(half, dtype=torch.float32) * 2 / dh)
+    sdpa = torch.nn.functional.scaled_dot_product_attention
+    gqa = takes_gqa(sdpa)
+
+    def rope(z, first):                            # [B, heads, T, dh]
+        angle = (first + torch.arange(z.shape[2], dtype=torch.float32))[:, None] * freq
+        cos, sin = angle.cos(), angle.sin()
+        a, c = z[..., :half], z[..., half:]
+        return torch.cat([a * cos - c * sin, c * cos + a * sin], -1)
+
+    x = rand(rng, b, 1, d, scale=1.0)
+    k_past = rand(rng, b, p, kv * dh, scale=1.0)
+    v_past = rand(rng, b, p, kv * dh, scale=1.0)
+    # PyTorch's cache holds rotated keys [B, kv, P, dh].
+    k_cache = rope(torch.from_numpy(k_past).view(b, p, kv, dh).transpose(1, 2), 0)
+    v_cache = torch.from_numpy(v_past).view(b, p, kv, dh).transpose(1, 2)
+
+    def run(x, _k_past, _v_past):
+        q = (x @ tw["q_proj.weight"].T).view(b, 1, heads, dh).transpose(1, 2)
+        k = (x @ tw["k_proj.weight"].T).view(b, 1, kv, dh).transpose(1, 2)
+        v = (x @ tw["v_proj.weight"].T).view(b, 1, kv, dh).transpose(1, 2)
+        q, k = rope(q, p), rope(k, p)
+        keys, values = torch.cat([k_cache, k], 2), torch.cat([v_cache, v], 2)
+        if not gqa:
+            keys = keys.repeat_interleave(heads // kv, 1)
+            values = values.repeat_interleave(heads // kv, 1)
+        o = (sdpa(q, keys, values, enable_gqa=True) if gqa
+             else sdpa(q, keys, values))
+        o = o.transpose(1, 2).reshape(b, 1, heads * dh)
+        y = (o * torch.sigmoid(x @ tw["gate_proj.weight"].T)) @ tw["o_proj.weight"].T
+        return y, keys, values
+    return model, weights, {"x": x, "k_past": k_past, "v_past": v_past}, run
+
+
 CASES = {"mlp": case_mlp, "gru": case_rnn("gru"), "lstm": case_rnn("lstm"), "gla_layer": case_gla_layer, "gla_lm": case_gla_lm,
          "lif": case_lif, "spiking_rwkv": case_spiking_rwkv, "pgn": case_pgn,
-         "gam": case_gam, "gated_attn": case_gated_attn}
+         "gam": case_gam, "gated_attn": case_gated_attn,
+         "gated_attn_decode": case_gated_attn_decode}
 
 
 def blas_name():

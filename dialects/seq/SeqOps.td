@@ -317,12 +317,13 @@ def Seq_GatedAttentionOp
     (both or neither; P = 0 without them) → `y[B,T,d]`, `k[B,P+T,Hkv·Dh]`,
     `v[B,P+T,Hkv·Dh]`; H = `heads`, Hkv = `kv_heads`, Dh = `head_dim`.
     x's rows are positions P..P+T−1 of a sequence whose earlier positions'
-    keys (before RoPE) and values are `k_past` and `v_past`:
-    `q, k, v = x Wqᵀ, x Wkᵀ, x Wvᵀ`, k and v appended to the past ones
-    (the results `k` and `v`, to pass as the next call's past); NeoX
-    rotate-half RoPE on q and k at their positions when `rope_theta` is
-    present; `o = softmax(q kᵀ/√Dh + causal mask) v` per head (row t sees
-    keys 0..P+t), kv head `h / (H/Hkv)` shared by H/Hkv query heads;
+    keys (after RoPE) and values are `k_past` and `v_past`
+    (docs/attention-ops.md): `q, k, v = x Wqᵀ, x Wkᵀ, x Wvᵀ`; NeoX
+    rotate-half RoPE on q and k at positions P..P+T−1 when `rope_theta` is
+    present; k and v appended to the past ones (the results `k` and `v`,
+    to pass as the next call's past); `o = softmax(q kᵀ/√Dh + causal mask)
+    v` per head (row t sees keys 0..P+t), kv head `h / (H/Hkv)` shared by
+    H/Hkv query heads;
     `o = o ⊙ σ(x W_gateᵀ)` (`gate` = headwise: one gate per head, broadcast
     over Dh); `y = o Woᵀ`.
     Weights, in order: `q_proj.weight[H·Dh,d]`, `k_proj.weight[Hkv·Dh,d]`,

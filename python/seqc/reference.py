@@ -207,29 +207,32 @@ def rope(x, theta, first=0):
 def gated_attention(x, w, heads, kv_heads, head_dim, gate, rope_theta=None,
                     k_past=None, v_past=None):
     """SPEC §4.4 `gated_attention` (Qwen3 gated attention, causal), with
-    the past keys and values of a stream (seqc's extension: k_past, v_past
-    [B, P, Hkv·Dh], x's rows at positions P..P+T−1):
+    the past keys and values of a stream (seqc's extension,
+    docs/attention-ops.md: k_past (after RoPE) and v_past [B, P, Hkv·Dh],
+    x's rows at positions P..P+T−1):
         q, k, v = x Wqᵀ, x Wkᵀ, x Wvᵀ   (H, Hkv, Hkv heads of Dh)
+        q, k    = rope(q), rope(k)     (if rope_theta; at P..P+T−1)
         k, v    = [k_past; k], [v_past; v]   (P + T positions)
-        q, k    = rope(q), rope(k)     (if rope_theta; at their positions)
         o       = softmax(q kᵀ/√Dh + causal mask) v   per head (row t sees
                   keys 0..P+t); query head h reads kv head h / (H / Hkv)
         o       = o ⊙ σ(x W_gateᵀ)     (headwise: one gate per head)
         y       = o Woᵀ
-    Returns y and the keys and values [B, P + T, Hkv·Dh] (before RoPE)."""
+    Returns y and the keys (after RoPE) and values [B, P + T, Hkv·Dh]."""
     x = f64(x)
     B, T = x.shape[0], x.shape[1]
     H, Hkv, D = heads, kv_heads, head_dim
+    P = 0 if k_past is None else k_past.shape[1]
     q = linear(x, w["q_proj.weight"]).reshape(B, T, H, D)
-    keys, values = linear(x, w["k_proj.weight"]), linear(x, w["v_proj.weight"])
+    k = linear(x, w["k_proj.weight"]).reshape(B, T, Hkv, D)
+    v = linear(x, w["v_proj.weight"]).reshape(B, T, Hkv, D)
+    if rope_theta is not None:
+        q, k = rope(q, rope_theta, first=P), rope(k, rope_theta, first=P)
+    keys, values = k.reshape(B, T, Hkv * D), v.reshape(B, T, Hkv * D)
     if k_past is not None:
         keys = np.concatenate([f64(k_past), keys], axis=1)
         values = np.concatenate([f64(v_past), values], axis=1)
-    P = keys.shape[1] - T
     k = keys.reshape(B, P + T, Hkv, D)
     v = values.reshape(B, P + T, Hkv, D)
-    if rope_theta is not None:
-        q, k = rope(q, rope_theta, first=P), rope(k, rope_theta)
     o = np.zeros((B, T, H, D))
     mask = np.arange(P + T)[None, :] <= P + np.arange(T)[:, None]   # [T, P+T]
     for h in range(H):

@@ -154,8 +154,9 @@ def gen_gated_attention(rng, i):
     w = {"a." + k: v for k, v in short.items()}
     # Every third case continues a stream: the keys and values of P earlier
     # positions given (P drawn per input: 0, a part of a key block, past
-    # one block and tile, several); every fourth without past returns the
-    # keys and values too (what a prefill passes on).
+    # one block and tile, several), T mostly a decode step's; every fourth
+    # without past returns the keys and values too (what a prefill passes
+    # on).
     with_past = i % 3 == 2
     outputs = {"y": "a"}
     if with_past or i % 4 == 1:
@@ -186,4 +187,7 @@ def gen_gated_attention(rng, i):
                   inputs,
                   [{"name": "a", "op": "gated_attention", "inputs": names,
                     "attrs": attrs}],
-                  outputs, w, make, reference, sizes(rng, T_LONG))
+                  outputs, w, make, reference,
+                  # A stream's later calls are mostly decode steps (T ≤ 8:
+                  # the CPU's row tasks).
+                  sizes(rng, [1, 2, 7, 37, 130] if with_past else T_LONG))

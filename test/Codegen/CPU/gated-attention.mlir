@@ -31,7 +31,6 @@
 // q (4 heads) and k (2 kv heads) per head with rotate-half RoPE in
 // vectors: x₁ cos − x₂ sin, x₂ cos + x₁ sin; q times 1/√16 = 0.25.
 // CHECK:         %[[Q:.+]] = memref.alloc({{.*}}) : memref<?x4x?x16xf32>
-// CHECK:         %[[K:.+]] = memref.alloc({{.*}}) : memref<?x2x?x16xf32>
 // CHECK:         scf.parallel
 // CHECK:           %[[COS:.+]] = vector.maskedload %{{.+}} : memref<?x8xf32>
 // CHECK:           %[[SIN:.+]] = vector.maskedload %{{.+}} : memref<?x8xf32>
@@ -42,10 +41,12 @@
 // CHECK:           %[[R:.+]] = arith.subf %[[A]], %[[B]]
 // CHECK:           arith.mulf %[[R]], %cst{{.*}} : vector<16xf32>
 // CHECK:           vector.maskedstore %[[Q]]
+// CHECK:         %[[K:.+]] = memref.alloc({{.*}}) : memref<?x2x?x16xf32>
 // CHECK:         scf.parallel
 // CHECK:           vector.maskedload %{{.+}}[%{{.+}}, %{{.+}}, %c64{{.*}}]{{.*}} : memref<?x?x132xf32>
 // CHECK:           vector.maskedstore %[[K]]
-// 64 workers, each with its own scratch, the tile's rows in lanes: qᵀ
+// More than 8 query rows (else a task per row: @past below): 64
+// workers, each with its own scratch, the tile's rows in lanes: qᵀ
 // [16, 32], Sᵀ then Pᵀ [64, 32], accᵀ [16, 32], running max and sum per
 // row, the accumulators by rows [32, 16]; worker w takes the tasks (batch,
 // head, tile) w, w + 64, ...
@@ -121,13 +122,19 @@ func.func @gated(%x: tensor<?x?x32xf32>, %wq: tensor<64x32xf32>, %wk: tensor<32x
 
 // values = bthd (seq-select-layout's choice for short sequences): V read
 // in place from the fused projection's rows (q 64 | k 32 | v 32 | gate 64
-// columns): component d of kv head h at column 16·h + d + 96; only q and k
-// are copied per head.
+// columns): component d of kv head h at column 16·h + d + 96 (a vector of
+// 16 per key in the row tasks, a component per key in the tiles); only q
+// and k are copied per head.
 // CHECK-LABEL: func.func @values_in_place(
 // CHECK-NOT:     memref<?x2x?x16xf32>
 // CHECK:         memref.alloc({{.*}}) : memref<?x4x?x16xf32>
 // CHECK:         memref.alloc({{.*}}) : memref<?x2x?x16xf32>
-// CHECK:         scf.parallel
+// CHECK:         scf.if
+// CHECK:           scf.parallel
+// CHECK:             %[[ROWCOL:.+]] = arith.addi %{{.+}}, %c96
+// CHECK:             vector.maskedload %{{.+}}[%{{.+}}, %{{.+}}, %[[ROWCOL]]], {{.*}} : memref<?x?x192xf32>
+// CHECK:         } else {
+// CHECK:           scf.parallel
 // CHECK:                   %[[VCOL:.+]] = arith.addi %{{.+}}, %c96
 // CHECK:                   memref.load %{{.+}}[%{{.+}}, %{{.+}}, %[[VCOL]]] : memref<?x?x192xf32>
 func.func @values_in_place(%x: tensor<?x?x32xf32>, %wq: tensor<64x32xf32>, %wk: tensor<32x32xf32>, %wv: tensor<32x32xf32>, %wg: tensor<64x32xf32>, %wo: tensor<32x64xf32>) -> tensor<?x?x32xf32> {
@@ -137,34 +144,35 @@ func.func @values_in_place(%x: tensor<?x?x32xf32>, %wq: tensor<64x32xf32>, %wk: 
 
 // -----
 
-// Past keys and values (a stream's earlier calls, k_past and v_past [B, P,
-// 32]): x's keys and values appended after them (the op's results 1 and 2);
-// RoPE's tables over all P + T positions, q's rows read from row P + t of
-// them; K per head over P + T keys; V in place in the appended values
-// (column 16·h + d); each tile's rows at positions P + t: the last one
-// bounds its key blocks.
+// Past keys (after RoPE) and values (a stream's earlier calls, k_past and
+// v_past [B, P, 32]): x's keys rotated at positions P.. and appended after
+// them, x's values likewise (the op's results 1 and 2); in the kernel,
+// RoPE's tables from position P for q; then few query rows (T ≤ 8, a
+// decode step) take a task per row with the keys in lanes, reading K and
+// V in place in the appended rows (16 scores a block from 16 keys, their
+// max, then the values); more take the tiles, K copied per head for them.
 // CHECK-LABEL: func.func @past(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x32xf32>, %[[KP:[^:]+]]: tensor<?x?x32xf32>, %[[VP:[^:]+]]: tensor<?x?x32xf32>
 // CHECK:         %[[K0:.+]] = tensor.insert_slice %{{.+}} into %{{.+}}[0, 0, 0]
 // CHECK:         %[[KEYS:.+]] = tensor.insert_slice %{{.+}} into %[[K0]][0, %{{.+}}, 0]
 // CHECK:         %[[V0:.+]] = tensor.insert_slice %{{.+}} into %{{.+}}[0, 0, 0]
 // CHECK:         %[[VALUES:.+]] = tensor.insert_slice %{{.+}} into %[[V0]][0, %{{.+}}, 0]
+// CHECK:         %[[PAST:.+]] = arith.subi %[[NKEYS:.+]], %[[STEPS:.+]] : index
+// CHECK:         %[[END:.+]] = arith.addi %[[PAST]], %[[STEPS]] : index
+// CHECK:         arith.ceildivui %[[END]], %c64
 // CHECK:         %[[KB:.+]] = bufferization.to_buffer %[[KEYS]] read_only : tensor<?x?x32xf32> to memref<?x?x32xf32>
 // CHECK:         %[[VB:.+]] = bufferization.to_buffer %[[VALUES]] read_only : tensor<?x?x32xf32> to memref<?x?x32xf32>
-// CHECK:         %[[PAST:.+]] = arith.subi %[[NKEYS:.+]], %[[STEPS:.+]] : index
 // CHECK:         memref.alloc(%{{.+}}, %[[STEPS]]) : memref<?x4x?x16xf32>
-// CHECK:         memref.alloc(%{{.+}}, %[[NKEYS]]) : memref<?x2x?x16xf32>
-// CHECK:         scf.parallel
-// CHECK:           %[[ROW:.+]] = arith.addi %[[PAST]], %{{.+}} : index
-// CHECK:           vector.maskedload %{{.+}}[%[[ROW]], %{{.+}}], {{.*}} : memref<?x8xf32>
-// CHECK:         scf.parallel
+// CHECK:         %[[FEW:.+]] = arith.cmpi ule, %[[STEPS]], %c8
+// CHECK:         scf.if %[[FEW]] {
+// CHECK:           scf.parallel
+// CHECK-COUNT-16:    vector.maskedload %[[KB]]
+// CHECK:             vector.from_elements
+// CHECK:             vector.reduction <maxnumf>
+// CHECK:             vector.maskedload %[[VB]]
+// CHECK:         } else {
+// CHECK:           memref.alloc(%{{.+}}, %[[NKEYS]]) : memref<?x2x?x16xf32>
 // CHECK:           vector.maskedload %[[KB]]
-// CHECK:         scf.parallel
-// CHECK:             %[[TPAST:.+]] = arith.subi %[[NKEYS]], %[[STEPS]] : index
-// CHECK:             %[[TLAST:.+]] = arith.minui
-// CHECK:             %[[POS:.+]] = arith.addi %[[TPAST]], %[[TLAST]] : index
-// CHECK:             arith.ceildivui
-// CHECK:                   memref.load %[[VB]]
 func.func @past(%x: tensor<?x?x32xf32>, %kp: tensor<?x?x32xf32>, %vp: tensor<?x?x32xf32>, %wq: tensor<64x32xf32>, %wk: tensor<32x32xf32>, %wv: tensor<32x32xf32>, %wg: tensor<64x32xf32>, %wo: tensor<32x64xf32>) -> (tensor<?x?x32xf32>, tensor<?x?x32xf32>, tensor<?x?x32xf32>) {
   %y, %k, %v = seq.gated_attention %x past(%kp, %vp) weights(%wq, %wk, %wv, %wg, %wo) {heads = 4 : i64, kv_heads = 2 : i64, head_dim = 16 : i64, gate = #seq<attention_gate elementwise>, rope_theta = 10000.0 : f64, seq.layout = #seq.attention_layout<values = bthd>} : (tensor<?x?x32xf32>, tensor<?x?x32xf32>, tensor<?x?x32xf32>, tensor<64x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<64x32xf32>, tensor<32x64xf32>) -> (tensor<?x?x32xf32>, tensor<?x?x32xf32>, tensor<?x?x32xf32>)
   return %y, %k, %v : tensor<?x?x32xf32>, tensor<?x?x32xf32>, tensor<?x?x32xf32>

@@ -98,16 +98,19 @@ func.func @flash(%x: tensor<?x?x8xf32>, %wq: tensor<512x8xf32>, %wkv: tensor<128
 
 // -----
 
-// Past keys and values (k_past, v_past [B, P, 128]): x's appended after
-// them; RoPE's tables over the P + T positions, q's the rows from P on;
-// the block's rows at positions P + r0 + r (the key blocks up to the
-// last one's), its staged keys bounded by all P + T.
+// Past keys (after RoPE) and values (k_past, v_past [B, P, 128]): x's
+// keys rotated at positions P.. and appended after them, x's values
+// likewise; RoPE's tables for q from position P; the block's rows at
+// positions P + r0 + r (the key blocks up to the last one's), its staged
+// keys bounded by all P + T.
 // CHECK-LABEL: func.func @flash_past
+// CHECK: math.cos
 // CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, %{{.*}}, 0]
 // CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, %{{.*}}, 0]
 // CHECK: %[[FIRST:.*]] = arith.subi %{{.*}}, %[[NQ:.*]] : index
-// CHECK: tensor.extract_slice %{{.*}}[%[[FIRST]], 0] [%[[NQ]], 64]
-// CHECK: tensor.extract_slice %{{.*}}[%[[FIRST]], 0] [%[[NQ]], 64]
+// CHECK: %[[END:.*]] = arith.addi %[[FIRST]], %[[NQ]] : index
+// CHECK: arith.ceildivui %[[END]], %c64
+// CHECK: math.cos
 // CHECK: %[[PAST:.*]] = arith.subi %[[KEYS:.*]], %[[STEPS:.*]] : index
 // CHECK: arith.ceildivui %[[STEPS]], %c16
 // CHECK: scf.forall

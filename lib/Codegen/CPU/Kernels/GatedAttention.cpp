@@ -61,12 +61,12 @@ constexpr int64_t kUnroll = 2;
 /// dst [B, heads, T, Dh] = columns [offset, offset + heads·Dh) of src [B,
 /// T, ·] (the fused projection, or every position's keys or values) per
 /// head, with rotate-half RoPE when there are tables (cos and sin buffers,
-/// [P + T, Dh/2], row t of src at position `first` + t), times `scale`: in
-/// vectors of 16 along each half of a head (masked at its end), a
-/// parallel loop over rows.
+/// [T, Dh/2], row t's angles in row t), times `scale`: in vectors of 16
+/// along each half of a head (masked at its end), a parallel loop over
+/// rows.
 void copyHeads(IB &b, Value src, Value dst, int64_t offset, int64_t heads,
                int64_t dh, std::optional<std::pair<Value, Value>> tables,
-               Value first, double scale) {
+               double scale) {
   auto lanes = VectorType::get({kLanes}, b.getF32Type());
   auto maskType = VectorType::get({kLanes}, b.getI1Type());
   // Rotated halves when there are tables; the whole head otherwise.
@@ -84,11 +84,10 @@ void copyHeads(IB &b, Value src, Value dst, int64_t offset, int64_t heads,
           ib, maskType, ValueRange{idx(ib, std::min(kLanes, part - c))});
       Value cs, sn;
       if (tables) {
-        Value at = add(ib, first, t);
         cs = vector::MaskedLoadOp::create(
-            ib, lanes, tables->first, ValueRange{at, idx(ib, c)}, mask, zero);
+            ib, lanes, tables->first, ValueRange{t, idx(ib, c)}, mask, zero);
         sn = vector::MaskedLoadOp::create(
-            ib, lanes, tables->second, ValueRange{at, idx(ib, c)}, mask, zero);
+            ib, lanes, tables->second, ValueRange{t, idx(ib, c)}, mask, zero);
       }
       for (int64_t h = 0; h < heads; ++h) {
         int64_t col = offset + h * dh + c;
@@ -136,7 +135,64 @@ struct ValueRows {
                       add(b, add(b, mul(b, kvh, idx(b, dh)), d), idx(b, col))};
     return memref::LoadOp::create(b, mem, at);
   }
+  /// Components [d0, d0 + 16) of V row `key` of kv head kvh (`mask`: those
+  /// below Dh), as a vector.
+  Value loadPiece(IB &b, Value bi, Value kvh, Value key, int64_t d0,
+                  Value mask) const {
+    auto lanes = VectorType::get({kLanes}, b.getF32Type());
+    SmallVector<Value> at =
+        perHead
+            ? SmallVector<Value>{bi, kvh, key, idx(b, d0)}
+            : SmallVector<Value>{
+                  bi, key, add(b, mul(b, kvh, idx(b, dh)), idx(b, col + d0))};
+    return vector::MaskedLoadOp::create(b, lanes, mem, at, mask,
+                                        splatF32(b, lanes, 0));
+  }
 };
+
+/// Masks of the pieces of 16 components of a Dh row (the last one partial).
+SmallVector<Value> pieceMasks(IB &b, int64_t dh) {
+  auto maskType = VectorType::get({kLanes}, b.getI1Type());
+  SmallVector<Value> masks;
+  for (int64_t d0 = 0; d0 < dh; d0 += kLanes)
+    masks.push_back(vector::CreateMaskOp::create(
+        b, maskType, ValueRange{idx(b, std::min(kLanes, dh - d0))}));
+  return masks;
+}
+
+/// The epilogue of a query row: o[bi, row, h·Dh + d] = out(i) ⊙ σ(gate) for
+/// each piece i of 16 components (masked by dMasks), the gate read in place
+/// from the fused projection's columns from gateCol (one per head when
+/// headwise).
+void storeGated(IB &ib, Value fused, int64_t gateCol, Value o, Value bi,
+                Value row, Value h, int64_t dh, bool headwise,
+                ArrayRef<Value> dMasks,
+                function_ref<Value(IB &, int64_t)> out) {
+  auto lanes = VectorType::get({kLanes}, ib.getF32Type());
+  Value zero = splatF32(ib, lanes, 0);
+  Value headGate;
+  if (headwise)
+    headGate = vector::BroadcastOp::create(
+        ib, lanes,
+        sigmoid(ib, memref::LoadOp::create(
+                        ib, fused,
+                        ValueRange{bi, row, add(ib, h, idx(ib, gateCol))})));
+  Value qCol = mul(ib, h, idx(ib, dh));
+  for (int64_t i = 0; i < int64_t(dMasks.size()); ++i) {
+    Value value = out(ib, i);
+    Value col = add(ib, qCol, idx(ib, i * kLanes));
+    Value gate =
+        headwise
+            ? headGate
+            : sigmoid(ib,
+                      vector::MaskedLoadOp::create(
+                          ib, lanes, fused,
+                          ValueRange{bi, row, add(ib, col, idx(ib, gateCol))},
+                          dMasks[i], zero));
+    vector::MaskedStoreOp::create(ib, o, ValueRange{bi, row, col}, dMasks[i],
+                                  arith::MulFOp::create(ib, value, gate));
+  }
+}
 
 /// Per-worker scratch of the blocked kernel, [workers, ...], with the
 /// tile's rows in lanes: its queries qᵀ [Dh, Rq]; the block's scores, then
@@ -168,7 +224,6 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
                   int64_t heads, int64_t kvHeads, int64_t dh, bool headwise) {
   auto f32 = b.getF32Type();
   auto lanes = VectorType::get({kLanes}, f32);
-  auto maskType = VectorType::get({kLanes}, b.getI1Type());
   auto i32Lanes = VectorType::get({kLanes}, b.getI32Type());
   int64_t pieces = (dh + kLanes - 1) / kLanes; // of a Dh row
   constexpr int64_t rowVectors = kTileRows / kLanes;
@@ -176,12 +231,8 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
   int64_t dGroups = (dh + kBlockRows - 1) / kBlockRows;
   Value zero = splatF32(b, lanes, 0);
   Value masked = splatF32(b, lanes, kMasked);
-  SmallVector<Value> dMasks;
-  for (int64_t i = 0; i < pieces; ++i)
-    dMasks.push_back(vector::CreateMaskOp::create(
-        b, maskType, ValueRange{idx(b, std::min(kLanes, dh - i * kLanes))}));
+  SmallVector<Value> dMasks = pieceMasks(b, dh);
   Value kvh = arith::DivUIOp::create(b, h, idx(b, heads / kvHeads));
-  Value qCol = mul(b, h, idx(b, dh));
   Value last = arith::SubIOp::create(b, steps, idx(b, 1));
   Value lastKey = arith::SubIOp::create(b, keys, idx(b, 1));
   Value past = arith::SubIOp::create(b, keys, steps);
@@ -385,34 +436,114 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
           ib, lanes,
           arith::DivFOp::create(ib, constF32(ib, 1.0),
                                 memref::LoadOp::create(ib, sc.l, at(ib, r))));
-      Value headGate;
-      if (headwise)
-        headGate = vector::BroadcastOp::create(
-            ib, lanes,
-            sigmoid(ib,
-                    memref::LoadOp::create(
-                        ib, fused,
-                        ValueRange{bi, row, add(ib, h, idx(ib, gateCol))})));
-      for (int64_t i = 0; i < pieces; ++i) {
-        Value out = arith::MulFOp::create(
-            ib,
-            vector::LoadOp::create(ib, lanes, sc.acc, at(ib, r, i * kLanes)),
-            inv);
-        Value col = add(ib, qCol, idx(ib, i * kLanes));
-        Value gate =
-            headwise
-                ? headGate
-                : sigmoid(ib, vector::MaskedLoadOp::create(
-                                  ib, lanes, fused,
-                                  ValueRange{bi, row,
-                                             add(ib, col, idx(ib, gateCol))},
-                                  dMasks[i], zero));
-        vector::MaskedStoreOp::create(ib, o, ValueRange{bi, row, col},
-                                      dMasks[i],
-                                      arith::MulFOp::create(ib, out, gate));
-      }
+      storeGated(ib, fused, gateCol, o, bi, row, h, dh, headwise, dMasks,
+                 [&](IB &vb, int64_t i) {
+                   return arith::MulFOp::create(
+                              vb,
+                              vector::LoadOp::create(vb, lanes, sc.acc,
+                                                     at(vb, r, i * kLanes)),
+                              inv)
+                       .getResult();
+                 });
     });
   });
+}
+
+/// Query rows at most this many take attendRow (one row a task, keys in
+/// lanes) rather than the tiles of 32 rows in lanes, which would leave most
+/// lanes idle: per key, a row costs about Dh/8 + 8 vector ops there against
+/// 4·Dh for a whole tile here.
+constexpr int64_t kRowTasksUpTo = 8;
+
+/// Query row t of head h (position P + t) against keys 0..P+t, 16 keys at
+/// a time in lanes (a decode step's path): per block, the 16 scores q·k
+/// (each Dh/16 vector products summed), −∞ past the row; the online softmax
+/// with m and l scalars; acc (Dh/16 vectors in registers) = α acc + Σ_j
+/// e^{S_j − m'} V_j. q comes scaled by 1/√Dh and rotated (copyHeads).
+void attendRow(IB &b, Value q, const ValueRows &k, const ValueRows &v,
+               Value fused, int64_t gateCol, Value o, Value bi, Value h,
+               Value t, Value steps, Value keys, int64_t heads, int64_t kvHeads,
+               int64_t dh, bool headwise) {
+  auto f32 = b.getF32Type();
+  auto lanes = VectorType::get({kLanes}, f32);
+  auto i32Lanes = VectorType::get({kLanes}, b.getI32Type());
+  SmallVector<Value> dMasks = pieceMasks(b, dh);
+  int64_t pieces = dMasks.size();
+  Value zero = splatF32(b, lanes, 0);
+  Value kvh = arith::DivUIOp::create(b, h, idx(b, heads / kvHeads));
+  Value lastKey = arith::SubIOp::create(b, keys, idx(b, 1));
+  Value pos = add(b, arith::SubIOp::create(b, keys, steps), t);
+  SmallVector<Value> qv;
+  for (int64_t i = 0; i < pieces; ++i)
+    qv.push_back(vector::MaskedLoadOp::create(
+        b, lanes, q, ValueRange{bi, h, t, idx(b, i * kLanes)}, dMasks[i],
+        zero));
+  SmallVector<int32_t> laneList(kLanes);
+  for (int64_t l = 0; l < kLanes; ++l)
+    laneList[l] = l;
+  Value laneIds = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(i32Lanes, ArrayRef<int32_t>(laneList)));
+  auto asI32 = [&](IB &ib, Value x) {
+    return vector::BroadcastOp::create(
+        ib, i32Lanes, arith::IndexCastOp::create(ib, ib.getI32Type(), x));
+  };
+  Value posLanes = asI32(b, pos);
+  Value blocks =
+      arith::CeilDivUIOp::create(b, add(b, pos, idx(b, 1)), idx(b, kLanes));
+  SmallVector<Value> init{constF32(b, kMasked), constF32(b, 0)};
+  init.append(pieces, zero);
+  ValueRange last = forCarry(
+      b, idx(b, 0), blocks, init, [&](IB &lb, Value blk, ValueRange c) {
+        Value j0 = mul(lb, blk, idx(lb, kLanes));
+        SmallVector<Value> keyRows, dots;
+        for (int64_t j = 0; j < kLanes; ++j) {
+          keyRows.push_back(
+              arith::MinUIOp::create(lb, add(lb, j0, idx(lb, j)), lastKey));
+          Value dot = zero;
+          for (int64_t i = 0; i < pieces; ++i)
+            dot = vector::FMAOp::create(
+                lb, qv[i],
+                k.loadPiece(lb, bi, kvh, keyRows[j], i * kLanes, dMasks[i]),
+                dot);
+          dots.push_back(sumLanes(lb, dot));
+        }
+        Value late = arith::CmpIOp::create(
+            lb, CmpIPredicate::sgt,
+            arith::AddIOp::create(lb, laneIds, asI32(lb, j0)), posLanes);
+        Value scores = arith::SelectOp::create(
+            lb, late, splatF32(lb, lanes, kMasked),
+            vector::FromElementsOp::create(lb, lanes, dots));
+        Value blockMax = vector::ReductionOp::create(
+            lb, vector::CombiningKind::MAXNUMF, scores);
+        Value mNew = arith::MaxNumFOp::create(lb, c[0], blockMax);
+        Value alpha = expNonPositive(lb, arith::SubFOp::create(lb, c[0], mNew));
+        Value p = expNonPositive(
+            lb, arith::SubFOp::create(
+                    lb, scores, vector::BroadcastOp::create(lb, lanes, mNew)));
+        SmallVector<Value> next{
+            mNew,
+            arith::AddFOp::create(lb, arith::MulFOp::create(lb, c[1], alpha),
+                                  sumLanes(lb, p))};
+        Value alphas = vector::BroadcastOp::create(lb, lanes, alpha);
+        for (int64_t i = 0; i < pieces; ++i)
+          next.push_back(arith::MulFOp::create(lb, c[2 + i], alphas));
+        for (int64_t j = 0; j < kLanes; ++j) {
+          Value pj = vector::BroadcastOp::create(
+              lb, lanes, vector::ExtractOp::create(lb, p, j));
+          for (int64_t i = 0; i < pieces; ++i)
+            next[2 + i] = vector::FMAOp::create(
+                lb, pj,
+                v.loadPiece(lb, bi, kvh, keyRows[j], i * kLanes, dMasks[i]),
+                next[2 + i]);
+        }
+        return next;
+      });
+  Value inv = vector::BroadcastOp::create(
+      b, lanes, arith::DivFOp::create(b, constF32(b, 1.0), last[1]));
+  storeGated(b, fused, gateCol, o, bi, t, h, dh, headwise, dMasks,
+             [&](IB &vb, int64_t i) {
+               return arith::MulFOp::create(vb, last[2 + i], inv).getResult();
+             });
 }
 
 } // namespace
@@ -430,81 +561,113 @@ Value seqc::buildAttentionHeads(TensorBuilder &b, ValueRange operands,
   Value keyRows = hasPast ? operands[1] : fused;
   Value valueRows = hasPast ? operands[2] : fused;
   int64_t keyCol = hasPast ? 0 : qw, valueCol = hasPast ? 0 : qw + kvw;
-  // q and k copied per head with RoPE applied (q also scaled by 1/√Dh); V
+  // q copied per head with RoPE applied and scaled by 1/√Dh; x's keys per
+  // head with RoPE applied, past keys (rotated already) read in place; V
   // per kv head or read in place, as seq-select-layout chose; the gate
   // read in place.
   ValueRows vrows{Value(), shape.perHeadValues, valueCol, dh};
+  ValueRows krows{Value(), !hasPast, keyCol, dh};
   Value batch = b.dim(fused, 0), steps = b.dim(fused, 1);
   Value keys = b.dim(keyRows, 1);
+  // Query row t is position P + t, after the P past keys: RoPE's tables
+  // from P on.
+  Value past = arith::SubIOp::create(b, keys, steps);
   std::optional<std::pair<Value, Value>> tables;
   if (shape.ropeTheta)
-    tables = ropeTables(b, keys, dh, *shape.ropeTheta);
-  // Every tensor is built; now the buffers: q (scaled by 1/√Dh) and k per
-  // head with RoPE applied, V per head or in place.
+    tables =
+        ropeTables(b, steps, dh, *shape.ropeTheta, hasPast ? past : Value());
+  // Every tensor is built; now the buffers.
   Value fb = readBuffer(b, fused);
   Value kr = hasPast ? readBuffer(b, keyRows) : fb;
   Value vr = hasPast ? readBuffer(b, valueRows) : fb;
-  // Query row t is position P + t, after the P past keys.
-  Value past = arith::SubIOp::create(b, keys, steps);
   vrows.mem = vr;
   if (vrows.perHead) {
     vrows.mem = allocBuffer(b, {batch, b.index(kvHeads), keys, b.index(dh)});
-    copyHeads(b, vr, vrows.mem, valueCol, kvHeads, dh, std::nullopt, b.index(0),
-              1.0);
+    copyHeads(b, vr, vrows.mem, valueCol, kvHeads, dh, std::nullopt, 1.0);
   }
   std::optional<std::pair<Value, Value>> tableBuffers;
   if (tables)
     tableBuffers = {readBuffer(b, tables->first),
                     readBuffer(b, tables->second)};
   Value qb = allocBuffer(b, {batch, b.index(heads), steps, b.index(dh)});
-  Value kb = allocBuffer(b, {batch, b.index(kvHeads), keys, b.index(dh)});
-  copyHeads(b, fb, qb, 0, heads, dh, tableBuffers, past,
-            1.0 / std::sqrt(double(dh)));
-  copyHeads(b, kr, kb, keyCol, kvHeads, dh, tableBuffers, b.index(0), 1.0);
-  Value ob = allocBuffer(b, {batch, steps, b.index(heads * dh)});
-  Value tiles = arith::CeilDivUIOp::create(b, steps, b.index(kTileRows));
-  Value hs = b.index(heads);
-  // kWorkers workers, each with its own scratch, take the tasks (batch,
-  // head, tile) w, w + kWorkers, w + 2·kWorkers, ...: the scratch is
-  // kWorkers tiles whatever B, H and T.
-  auto scratch = [&](ArrayRef<int64_t> tail) {
-    SmallVector<Value> sizes{b.index(kWorkers)};
-    for (int64_t t : tail)
-      sizes.push_back(b.index(t));
-    return allocBuffer(b, sizes);
+  copyHeads(b, fb, qb, 0, heads, dh, tableBuffers, 1.0 / std::sqrt(double(dh)));
+  // K per kv head [B, Hkv, P + T, Dh]: x's keys rotated here; past keys
+  // copied only for the tiles.
+  auto keysPerHead = [&](TensorBuilder &tb) {
+    Value kb = allocBuffer(tb, {batch, tb.index(kvHeads), keys, tb.index(dh)});
+    copyHeads(tb, kr, kb, keyCol, kvHeads, dh,
+              hasPast ? std::optional<std::pair<Value, Value>>() : tableBuffers,
+              1.0);
+    return kb;
   };
-  int64_t dhPadded = (dh + kLanes - 1) / kLanes * kLanes;
-  int64_t dh8 = (dh + kBlockRows - 1) / kBlockRows * kBlockRows;
-  TileScratch sc{scratch({dh, kTileRows}),  scratch({kBlockKeys, kTileRows}),
-                 scratch({dh8, kTileRows}), scratch({kTileRows}),
-                 scratch({kTileRows}),      scratch({kTileRows, dhPadded})};
-  Value tasks = mul(b, mul(b, batch, hs), tiles);
-  parallelGrid(b, {b.index(kWorkers)}, [&](IB &ib, ValueRange ivs) {
-    Value slot = ivs[0];
-    scf::ForOp::create(
-        ib, slot, tasks, idx(ib, kWorkers), ValueRange{},
-        [&](OpBuilder &nb, Location loc, Value task, ValueRange) {
-          IB tb(loc, nb);
-          Value i = arith::RemUIOp::create(tb, task, tiles);
-          Value rest = arith::DivUIOp::create(tb, task, tiles);
-          Value h = arith::RemUIOp::create(tb, rest, hs);
-          Value bi = arith::DivUIOp::create(tb, rest, hs);
-          // Tiles in the order 0, n−1, 1, n−2, ...: a tile's work grows
-          // with its rows (causal), and every worker's share of this order
-          // is as much work as another's.
-          Value half = arith::DivUIOp::create(tb, i, idx(tb, 2));
-          Value odd =
-              cmp(tb, CmpIPredicate::ne,
-                  arith::RemUIOp::create(tb, i, idx(tb, 2)), idx(tb, 0));
-          Value tile = arith::SelectOp::create(
-              tb, odd,
-              arith::SubIOp::create(
-                  tb, arith::SubIOp::create(tb, tiles, idx(tb, 1)), half),
-              half);
-          attendBlocks(tb, qb, kb, vrows, fb, gateCol, ob, sc, slot, bi, h,
-                       tile, steps, keys, heads, kvHeads, dh, headwise);
-          scf::YieldOp::create(tb);
-        });
-  });
+  krows.mem = hasPast ? kr : keysPerHead(b);
+  Value ob = allocBuffer(b, {batch, steps, b.index(heads * dh)});
+  Value hs = b.index(heads);
+  // Few query rows (a decode step): a task per row, its keys in lanes.
+  Value fewRows = cmp(b, CmpIPredicate::ule, steps, b.index(kRowTasksUpTo));
+  auto rowTasks = [&](TensorBuilder &tb) {
+    parallelGrid(tb, {batch, hs, steps}, [&](IB &ib, ValueRange ivs) {
+      attendRow(ib, qb, krows, vrows, fb, gateCol, ob, ivs[0], ivs[1], ivs[2],
+                steps, keys, heads, kvHeads, dh, headwise);
+    });
+  };
+  auto tileTasks = [&](TensorBuilder &tb) {
+    Value kb = krows.perHead ? krows.mem : keysPerHead(tb);
+    Value tiles = arith::CeilDivUIOp::create(tb, steps, tb.index(kTileRows));
+    // kWorkers workers, each with its own scratch, take the tasks (batch,
+    // head, tile) w, w + kWorkers, w + 2·kWorkers, ...: the scratch is
+    // kWorkers tiles whatever B, H and T.
+    auto scratch = [&](ArrayRef<int64_t> tail) {
+      SmallVector<Value> sizes{tb.index(kWorkers)};
+      for (int64_t t : tail)
+        sizes.push_back(tb.index(t));
+      return allocBuffer(tb, sizes);
+    };
+    int64_t dhPadded = (dh + kLanes - 1) / kLanes * kLanes;
+    int64_t dh8 = (dh + kBlockRows - 1) / kBlockRows * kBlockRows;
+    TileScratch sc{scratch({dh, kTileRows}),  scratch({kBlockKeys, kTileRows}),
+                   scratch({dh8, kTileRows}), scratch({kTileRows}),
+                   scratch({kTileRows}),      scratch({kTileRows, dhPadded})};
+    Value tasks = mul(tb, mul(tb, batch, hs), tiles);
+    parallelGrid(tb, {tb.index(kWorkers)}, [&](IB &ib, ValueRange ivs) {
+      Value slot = ivs[0];
+      scf::ForOp::create(
+          ib, slot, tasks, idx(ib, kWorkers), ValueRange{},
+          [&](OpBuilder &nb, Location loc, Value task, ValueRange) {
+            IB wb(loc, nb);
+            Value i = arith::RemUIOp::create(wb, task, tiles);
+            Value rest = arith::DivUIOp::create(wb, task, tiles);
+            Value h = arith::RemUIOp::create(wb, rest, hs);
+            Value bi = arith::DivUIOp::create(wb, rest, hs);
+            // Tiles in the order 0, n−1, 1, n−2, ...: a tile's work grows
+            // with its rows (causal), and every worker's share of this
+            // order is as much work as another's.
+            Value half = arith::DivUIOp::create(wb, i, idx(wb, 2));
+            Value odd =
+                cmp(wb, CmpIPredicate::ne,
+                    arith::RemUIOp::create(wb, i, idx(wb, 2)), idx(wb, 0));
+            Value tile = arith::SelectOp::create(
+                wb, odd,
+                arith::SubIOp::create(
+                    wb, arith::SubIOp::create(wb, tiles, idx(wb, 1)), half),
+                half);
+            attendBlocks(wb, qb, kb, vrows, fb, gateCol, ob, sc, slot, bi, h,
+                         tile, steps, keys, heads, kvHeads, dh, headwise);
+            scf::YieldOp::create(wb);
+          });
+    });
+  };
+  scf::IfOp::create(
+      b, fewRows,
+      [&](OpBuilder &nb, Location loc) {
+        TensorBuilder tb(loc, nb);
+        rowTasks(tb);
+        scf::YieldOp::create(tb);
+      },
+      [&](OpBuilder &nb, Location loc) {
+        TensorBuilder tb(loc, nb);
+        tileTasks(tb);
+        scf::YieldOp::create(tb);
+      });
   return bufferTensor(b, ob);
 }

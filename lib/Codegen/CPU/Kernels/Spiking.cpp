@@ -226,7 +226,7 @@ static MembraneInput membraneInput(TensorBuilder &b, ValueRange operands,
 
 Results buildNeurons(TensorBuilder &b, DictionaryAttr kernel,
                      ValueRange operands, bool fused) {
-  NeuronKernel n{Neuron::of(kernel)};
+  NeuronKernel n{Neuron::of(kernel), Value(), {}};
   NeuronOperands o = NeuronOperands::of(kernel, operands);
   if (o.plif)
     n.invTau = sigmoid(b, tensor::ExtractOp::create(b, o.plif, ValueRange{}));

@@ -21,8 +21,10 @@
 // row and head (no rotated copy of q in global memory); k is rotated
 // before, as the common body does (AttentionHeads), since every later
 // query tile stages each key again. The running state stays in workgroup
-// memory between the thread loops. Head dims above 256 keep the common
-// body.
+// memory between the thread loops. With past keys and values (a KV
+// cache, docs/attention-ops.md) query row t is position P + t: the mask,
+// the key blocks a tile walks and q's RoPE rows follow it, and the keys
+// come rotated. Head dims above 256 keep the common body.
 //
 // With bf16 products (--precision=bf16) and Dh a multiple of 32 up to 128
 // the two products are tensor-core tiles (seq-cuda-warp-mma): q, kᵀ, v

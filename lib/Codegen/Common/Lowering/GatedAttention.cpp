@@ -253,7 +253,7 @@ Value attentionBody(TensorBuilder &b, const Attention &a) {
 } // namespace
 
 std::pair<Value, Value> ropeTables(TensorBuilder &b, Value steps, int64_t dh,
-                                   double theta) {
+                                   double theta, Value first) {
   // Positions per step of the angle addition.
   constexpr int64_t kRopeSteps = 64;
   int64_t half = dh / 2;
@@ -289,7 +289,10 @@ std::pair<Value, Value> ropeTables(TensorBuilder &b, Value steps, int64_t dh,
           return SmallVector<Value>{v};
         });
   };
-  Value blocks = arith::CeilDivUIOp::create(b, steps, b.index(kRopeSteps));
+  if (!first)
+    first = b.index(0);
+  Value blocks = arith::CeilDivUIOp::create(
+      b, arith::AddIOp::create(b, first, steps), b.index(kRopeSteps));
   Value cosJ = base(b.getIndexAttr(kRopeSteps), 1, false);
   Value sinJ = base(b.getIndexAttr(kRopeSteps), 1, true);
   Value cosN = base(blocks, kRopeSteps, false);
@@ -299,7 +302,8 @@ std::pair<Value, Value> ropeTables(TensorBuilder &b, Value steps, int64_t dh,
         {}, {}, b.empty({steps, b.getIndexAttr(half)}), b.identity(2),
         {IT::parallel, IT::parallel},
         [&](ImplicitLocOpBuilder &ib, ValueRange) {
-          Value t = linalg::IndexOp::create(ib, 0);
+          Value t =
+              arith::AddIOp::create(ib, first, linalg::IndexOp::create(ib, 0));
           Value i = linalg::IndexOp::create(ib, 1);
           Value n = arith::DivUIOp::create(
               ib, t, arith::ConstantIndexOp::create(ib, kRopeSteps));
@@ -327,16 +331,6 @@ std::pair<Value, Value> ropeTables(TensorBuilder &b, Value steps, int64_t dh,
   return {table(false), table(true)};
 }
 
-/// Rows [first, first + count) of a 2-D table.
-static Value tableRows(TensorBuilder &b, Value table, Value first,
-                       Value count) {
-  SmallVector<OpFoldResult> sizes = b.sizes(table);
-  sizes[0] = count;
-  return tensor::ExtractSliceOp::create(
-      b, table, SmallVector<OpFoldResult>{first, b.getIndexAttr(0)}, sizes,
-      SmallVector<OpFoldResult>(2, b.getIndexAttr(1)));
-}
-
 AttentionHeads AttentionHeads::of(TensorBuilder &b, DictionaryAttr kernel,
                                   ValueRange operands, bool rotateQueries) {
   AttentionHeads a;
@@ -354,20 +348,19 @@ AttentionHeads AttentionHeads::of(TensorBuilder &b, DictionaryAttr kernel,
   a.v = b.splitLast(past ? operands[2] : fusedPart(b, fused, qw + kvw, kvw),
                     a.kvHeads, a.dh);
   if (auto theta = kernel.getAs<FloatAttr>("rope_theta")) {
-    // The keys' positions 0..P+T−1; the queries' P..P+T−1.
-    Value keys = b.dim(a.k, 1), steps = b.dim(a.q, 1);
-    auto [cos, sin] = ropeTables(b, keys, a.dh, theta.getValueAsDouble());
-    a.k = rope(b, a.k, a.dh, cos, sin);
-    Value qCos = cos, qSin = sin;
-    if (past) {
-      Value first = arith::SubIOp::create(b, keys, steps);
-      qCos = tableRows(b, cos, first, steps);
-      qSin = tableRows(b, sin, first, steps);
-    }
+    // The queries' positions P..P+T−1; past keys come rotated (and x's
+    // among them), x's alone are rotated here.
+    Value steps = b.dim(a.q, 1);
+    Value first =
+        past ? arith::SubIOp::create(b, b.dim(a.k, 1), steps) : Value();
+    auto [cos, sin] =
+        ropeTables(b, steps, a.dh, theta.getValueAsDouble(), first);
+    if (!past)
+      a.k = rope(b, a.k, a.dh, cos, sin);
     if (rotateQueries)
-      a.q = rope(b, a.q, a.dh, qCos, qSin);
+      a.q = rope(b, a.q, a.dh, cos, sin);
     else
-      a.ropeCos = qCos, a.ropeSin = qSin;
+      a.ropeCos = cos, a.ropeSin = sin;
   }
   a.gate = fusedPart(b, fused, qw + 2 * kvw, a.headwise ? a.heads : qw);
   return a;
@@ -394,12 +387,24 @@ static Results gatedAttention(TensorBuilder &b, Checks &checks,
   Value fused = buildFusedLinear(b, op.getX(), {w[0], w[1], w[2], w[3]});
   int64_t qw = op.getHeads() * op.getHeadDim(),
           kvw = op.getKvHeads() * op.getHeadDim();
-  // The keys and values of every position so far: the past ones (a
-  // stream's earlier calls), then x's.
+  // The keys (after RoPE) and values of every position so far: the past
+  // ones (a stream's earlier calls), then x's at positions P..P+T−1.
   Value keys = fusedPart(b, fused, qw, kvw);
   Value values = fusedPart(b, fused, qw + kvw, kvw);
+  Value kPast = op.getKPast();
+  // Rotated for the kernel where there are past keys, for output 1 where
+  // it is used; otherwise the kernel rotates x's keys itself.
+  auto theta = op.getRopeTheta();
+  if (theta && (kPast || !op.getK().use_empty())) {
+    Value first = kPast ? b.dim(kPast, 1) : Value();
+    auto [cos, sin] = ropeTables(b, b.dim(keys, 1), op.getHeadDim(),
+                                 theta->convertToDouble(), first);
+    keys =
+        b.mergeLast(rope(b, b.splitLast(keys, op.getKvHeads(), op.getHeadDim()),
+                         op.getHeadDim(), cos, sin));
+  }
   SmallVector<Value> operands{fused};
-  if (Value kPast = op.getKPast()) {
+  if (kPast) {
     std::string node = "node '" + nodeName(op) + "': ";
     Value vPast = op.getVPast(), x = op.getX();
     std::tie(x, kPast) = checks.sameDim(b, x, 0, kPast, 0,

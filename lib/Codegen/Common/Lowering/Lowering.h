@@ -192,24 +192,27 @@ void populateGraphPatterns(mlir::RewritePatternSet &patterns, Checks &checks);
 /// target's kernel reads it by its accessors; the caller erases it.
 mlir::Operation *rebuildTemplate(TensorBuilder &b, mlir::func::CallOp call,
                                  mlir::DictionaryAttr kernel);
-/// RoPE's tables (GatedAttention.cpp): cos and sin of t·θ^(−2i/Dh) for t
-/// < `steps`, i < Dh/2, [T, Dh/2] each, in f64 and then rounded (t·θ^(−2i/
-/// Dh) in f32 would be off by about T·1e-7 rad). With t = 64n + j they come
-/// from cos and sin of 64n·f and j·f by angle addition: 2·(64 + T/64)
-/// calls of libm per frequency instead of 2·T. Made once per call for every
-/// batch row and head.
-std::pair<mlir::Value, mlir::Value>
-ropeTables(TensorBuilder &b, mlir::Value steps, int64_t dh, double theta);
+/// RoPE's tables (GatedAttention.cpp): cos and sin of t·θ^(−2i/Dh) for
+/// positions t = first..first+steps−1 (first: 0 when null), i < Dh/2,
+/// [steps, Dh/2] each, in f64 and then rounded (t·θ^(−2i/Dh) in f32 would
+/// be off by about T·1e-7 rad). With t = 64n + j they come from cos and sin
+/// of 64n·f and j·f by angle addition: 2·(64 + T/64) calls of libm per
+/// frequency instead of 2·T. Made once per call for every batch row and
+/// head.
+std::pair<mlir::Value, mlir::Value> ropeTables(TensorBuilder &b,
+                                               mlir::Value steps, int64_t dh,
+                                               double theta,
+                                               mlir::Value first = {});
 /// A "gated_attention" call's heads (GatedAttention.cpp): from its
 /// operands, the fused projection [B, T, W] (q, k, v, then the gate) and,
-/// where the call has past keys, every position's keys and values [B, P +
-/// T, Hkv·Dh] (the past ones, then x's): q [B, T, H, Dh], k and v [B, P +
-/// T, Hkv, Dh] (P = 0 without past keys; k rotated at positions 0..P+T−1
-/// when the kernel has rope_theta) and the gate [B, T, H·Dh], or [B, T, H]
-/// when headwise. Query row t is position P + t; `rotateQueries` false
-/// leaves q unrotated for a kernel that rotates it as it reads it, by the
-/// tables `ropeCos` and `ropeSin` [T, Dh/2] of the angles (P + t)·θ^(−2i/
-/// Dh) (null without rope_theta).
+/// where the call has past keys, every position's keys (after RoPE) and
+/// values [B, P + T, Hkv·Dh] (the past ones, then x's): q [B, T, H, Dh], k
+/// and v [B, P + T, Hkv, Dh] (P = 0 without past keys; then k is rotated
+/// here when the kernel has rope_theta) and the gate [B, T, H·Dh], or [B,
+/// T, H] when headwise. Query row t is position P + t; `rotateQueries`
+/// false leaves q unrotated for a kernel that rotates it as it reads it, by
+/// the tables `ropeCos` and `ropeSin` [T, Dh/2] of the angles (P + t)·θ^(
+/// −2i/Dh) (null without rope_theta).
 struct AttentionHeads {
   int64_t heads = 0, kvHeads = 0, dh = 0;
   bool headwise = false;
