@@ -297,6 +297,15 @@ def takes_gqa(sdpa):
         return False
 
 
+def attention_weights(rng, d, heads, kv, dh):
+    """gated_attention's weights (elementwise gate), random."""
+    return {"q_proj.weight": rand(rng, heads * dh, d),
+            "k_proj.weight": rand(rng, kv * dh, d),
+            "v_proj.weight": rand(rng, kv * dh, d),
+            "gate_proj.weight": rand(rng, heads * dh, d),
+            "o_proj.weight": rand(rng, d, heads * dh)}
+
+
 def case_gated_attn(rng):
     """gated_attention (Qwen3 style), B=1, T=2048, d=512, 8 query heads, 2
     kv heads, head_dim 64, RoPE, elementwise gate, against PyTorch eager:
@@ -305,11 +314,7 @@ def case_gated_attn(rng):
     else its math formulation (masked softmax between two batched matmuls),
     plus the gate."""
     b, t, d, heads, kv, dh, theta = 1, 2048, 512, 8, 2, 64, 1e6
-    w = {"q_proj.weight": rand(rng, heads * dh, d),
-         "k_proj.weight": rand(rng, kv * dh, d),
-         "v_proj.weight": rand(rng, kv * dh, d),
-         "gate_proj.weight": rand(rng, heads * dh, d),
-         "o_proj.weight": rand(rng, d, heads * dh)}
+    w = attention_weights(rng, d, heads, kv, dh)
     model, weights = one_node("gated-attn", "gated_attention", d,
                               {"heads": heads, "kv_heads": kv, "head_dim": dh,
                                "gate": "elementwise", "rope_theta": theta}, w)
@@ -354,18 +359,14 @@ def case_gated_attn(rng):
 def case_gated_attn_decode(rng):
     """gated_attention's decode step (docs/attention-ops.md): the layer of
     case_gated_attn at T = 1 after P = 2047 cached positions, B = 1. seqc
-    reads the cache k_past/v_past [1, P, 128] (keys before RoPE) and
+    reads the cache k_past/v_past [1, P, 128] (keys after RoPE) and
     returns the layer's output and the cache with the new position
     appended; PyTorch eager does a decode step as HF's KV cache does: the
-    new token's q and k rotated at position P, k and v appended to a cache
-    of rotated keys (torch.cat), SDPA (enable_gqa where it has it) over
-    the P + 1 keys, the gate and o_proj."""
+    new token's q and k rotated at position P, k and v appended to the
+    cache (torch.cat), SDPA (enable_gqa where it has it) over the P + 1
+    keys, the gate and o_proj."""
     b, p, d, heads, kv, dh, theta = 1, 2047, 512, 8, 2, 64, 1e6
-    w = {"q_proj.weight": rand(rng, heads * dh, d),
-         "k_proj.weight": rand(rng, kv * dh, d),
-         "v_proj.weight": rand(rng, kv * dh, d),
-         "gate_proj.weight": rand(rng, heads * dh, d),
-         "o_proj.weight": rand(rng, d, heads * dh)}
+    w = attention_weights(rng, d, heads, kv, dh)
     model = {"seqc_model": 1, "name": "gated-attn-decode",
              "inputs": {"x": {"dtype": "f32", "shape": ["B", "T", d]},
                         "k_past": {"dtype": "f32", "shape": ["B", "P", kv * dh]},
@@ -391,8 +392,8 @@ def case_gated_attn_decode(rng):
     x = rand(rng, b, 1, d, scale=1.0)
     k_past = rand(rng, b, p, kv * dh, scale=1.0)
     v_past = rand(rng, b, p, kv * dh, scale=1.0)
-    # PyTorch's cache holds rotated keys [B, kv, P, dh].
-    k_cache = rope(torch.from_numpy(k_past).view(b, p, kv, dh).transpose(1, 2), 0)
+    # PyTorch's cache: the same rotated keys and values, [B, kv, P, dh].
+    k_cache = torch.from_numpy(k_past).view(b, p, kv, dh).transpose(1, 2)
     v_cache = torch.from_numpy(v_past).view(b, p, kv, dh).transpose(1, 2)
 
     def run(x, _k_past, _v_past):
