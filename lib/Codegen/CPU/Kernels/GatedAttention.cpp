@@ -24,6 +24,12 @@
 // over 16-key blocks in registers 53 ms; rows of scores in registers with
 // lane reductions 36–38 ms; this one 32 ms.)
 //
+// With past keys and values (a KV cache, docs/attention-ops.md) query row t
+// is position P + t, and the past keys come rotated. At most 8 query rows
+// (a decode step) take attendRow instead: a task per row, 16 keys in lanes
+// (a tile's lanes would be mostly idle), K and V read in place where the
+// keys are past ones.
+//
 //===----------------------------------------------------------------------===//
 #include "CPUKernels.h"
 #include "VectorLoops.h"
