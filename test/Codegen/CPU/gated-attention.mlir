@@ -145,23 +145,32 @@ func.func @values_in_place(%x: tensor<?x?x32xf32>, %wq: tensor<64x32xf32>, %wk: 
 // -----
 
 // Past keys (after RoPE) and values (a stream's earlier calls, k_past and
-// v_past [B, P, 32]): x's keys rotated at positions P.. and appended after
-// them, x's values likewise (the op's results 1 and 2); in the kernel,
-// RoPE's tables from position P for q; then few query rows (T ≤ 8, a
+// v_past [B, P, 32]): RoPE's tables from position P, made once; x's keys
+// rotated by them and appended after the past ones, x's values likewise
+// (the op's results 1 and 2); in the kernel, q rotated by the same
+// tables (no second set); then few query rows (T ≤ 8, a
 // decode step) take a task per row with the keys in lanes, reading K and
 // V in place in the appended rows (16 scores a block from 16 keys, their
 // max, then the values); more take the tiles, K copied per head for them.
 // CHECK-LABEL: func.func @past(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x32xf32>, %[[KP:[^:]+]]: tensor<?x?x32xf32>, %[[VP:[^:]+]]: tensor<?x?x32xf32>
+// CHECK:         %[[P:.+]] = tensor.dim %[[KP]], %c1
+// CHECK:         %[[END:.+]] = arith.addi %[[P]], %{{.+}} : index
+// CHECK:         arith.ceildivui %[[END]], %c64
+// CHECK:         math.cos
+// CHECK:         %[[COS:.+]] = linalg.generic {{.*}} outs(%{{.+}} : tensor<?x8xf32>)
+// CHECK:         %[[SIN:.+]] = linalg.generic {{.*}} outs(%{{.+}} : tensor<?x8xf32>)
 // CHECK:         %[[K0:.+]] = tensor.insert_slice %{{.+}} into %{{.+}}[0, 0, 0]
 // CHECK:         %[[KEYS:.+]] = tensor.insert_slice %{{.+}} into %[[K0]][0, %{{.+}}, 0]
 // CHECK:         %[[V0:.+]] = tensor.insert_slice %{{.+}} into %{{.+}}[0, 0, 0]
 // CHECK:         %[[VALUES:.+]] = tensor.insert_slice %{{.+}} into %[[V0]][0, %{{.+}}, 0]
+// CHECK-NOT:     math.cos
 // CHECK:         %[[PAST:.+]] = arith.subi %[[NKEYS:.+]], %[[STEPS:.+]] : index
-// CHECK:         %[[END:.+]] = arith.addi %[[PAST]], %[[STEPS]] : index
-// CHECK:         arith.ceildivui %[[END]], %c64
+// CHECK-NOT:     math.cos
 // CHECK:         %[[KB:.+]] = bufferization.to_buffer %[[KEYS]] read_only : tensor<?x?x32xf32> to memref<?x?x32xf32>
 // CHECK:         %[[VB:.+]] = bufferization.to_buffer %[[VALUES]] read_only : tensor<?x?x32xf32> to memref<?x?x32xf32>
+// CHECK:         bufferization.to_buffer %[[COS]]
+// CHECK:         bufferization.to_buffer %[[SIN]]
 // CHECK:         memref.alloc(%{{.+}}, %[[STEPS]]) : memref<?x4x?x16xf32>
 // CHECK:         %[[FEW:.+]] = arith.cmpi ule, %[[STEPS]], %c8
 // CHECK:         scf.if %[[FEW]] {

@@ -98,20 +98,27 @@ func.func @flash(%x: tensor<?x?x8xf32>, %wq: tensor<512x8xf32>, %wkv: tensor<128
 
 // -----
 
-// Past keys (after RoPE) and values (k_past, v_past [B, P, 128]): x's
-// keys rotated at positions P.. and appended after them, x's values
-// likewise; RoPE's tables for q from position P; the block's rows at
+// Past keys (after RoPE) and values (k_past, v_past [B, P, 128]): RoPE's
+// tables from position P, made once; x's keys rotated by them and
+// appended after the past ones, x's values likewise; the flash kernel
+// rotates q by the same tables (no second set); the block's rows at
 // positions P + r0 + r (the key blocks up to the last one's), its staged
 // keys bounded by all P + T.
 // CHECK-LABEL: func.func @flash_past
-// CHECK: math.cos
-// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, %{{.*}}, 0]
-// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, %{{.*}}, 0]
-// CHECK: %[[FIRST:.*]] = arith.subi %{{.*}}, %[[NQ:.*]] : index
-// CHECK: %[[END:.*]] = arith.addi %[[FIRST]], %[[NQ]] : index
+// CHECK-SAME: %{{[^:]*}}: tensor<?x?x8xf32>, %[[KP:[^:]*]]: tensor<?x?x128xf32>
+// CHECK: %[[P:.*]] = tensor.dim %[[KP]], %c1{{.*}} : tensor<?x?x128xf32>
+// CHECK: %[[END:.*]] = arith.addi %[[P]], %{{.*}} : index
 // CHECK: arith.ceildivui %[[END]], %c64
 // CHECK: math.cos
+// CHECK: %[[COS:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x64xf32>)
+// CHECK: %[[SIN:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x64xf32>)
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, %{{.*}}, 0]
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, %{{.*}}, 0]
+// CHECK-NOT: math.cos
 // CHECK: %[[PAST:.*]] = arith.subi %[[KEYS:.*]], %[[STEPS:.*]] : index
+// CHECK-NOT: math.cos
+// CHECK: bufferization.to_buffer %[[COS]]
+// CHECK: bufferization.to_buffer %[[SIN]]
 // CHECK: arith.ceildivui %[[STEPS]], %c16
 // CHECK: scf.forall
 // CHECK:   arith.addi %[[PAST]], %{{.*}} : index

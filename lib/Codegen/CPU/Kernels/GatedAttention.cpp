@@ -563,7 +563,7 @@ Value seqc::buildAttentionHeads(TensorBuilder &b, ValueRange operands,
   // The keys and values: x's in the fused projection, or every position's
   // (the past ones, then x's) in operands of their own.
   Value fused = operands[0];
-  bool hasPast = operands.size() == 3;
+  bool hasPast = operands.size() >= 3;
   Value keyRows = hasPast ? operands[1] : fused;
   Value valueRows = hasPast ? operands[2] : fused;
   int64_t keyCol = hasPast ? 0 : qw, valueCol = hasPast ? 0 : qw + kvw;
@@ -578,8 +578,11 @@ Value seqc::buildAttentionHeads(TensorBuilder &b, ValueRange operands,
   // Query row t is position P + t, after the P past keys: RoPE's tables
   // from P on.
   Value past = arith::SubIOp::create(b, keys, steps);
+  // (With past keys the call carries the tables x's keys were rotated by.)
   std::optional<std::pair<Value, Value>> tables;
-  if (shape.ropeTheta)
+  if (operands.size() == 5)
+    tables = {operands[3], operands[4]};
+  else if (shape.ropeTheta)
     tables =
         ropeTables(b, steps, dh, *shape.ropeTheta, hasPast ? past : Value());
   // Every tensor is built; now the buffers.

@@ -341,7 +341,7 @@ AttentionHeads AttentionHeads::of(TensorBuilder &b, DictionaryAttr kernel,
                AttentionGate::headwise;
   int64_t qw = a.heads * a.dh, kvw = a.kvHeads * a.dh;
   Value fused = operands[0];
-  bool past = operands.size() == 3;
+  bool past = operands.size() >= 3;
   a.q = b.splitLast(fusedPart(b, fused, 0, qw), a.heads, a.dh);
   a.k = b.splitLast(past ? operands[1] : fusedPart(b, fused, qw, kvw),
                     a.kvHeads, a.dh);
@@ -350,11 +350,17 @@ AttentionHeads AttentionHeads::of(TensorBuilder &b, DictionaryAttr kernel,
   if (auto theta = kernel.getAs<FloatAttr>("rope_theta")) {
     // The queries' positions P..P+T−1; past keys come rotated (and x's
     // among them), x's alone are rotated here.
-    Value steps = b.dim(a.q, 1);
-    Value first =
-        past ? arith::SubIOp::create(b, b.dim(a.k, 1), steps) : Value();
-    auto [cos, sin] =
-        ropeTables(b, steps, a.dh, theta.getValueAsDouble(), first);
+    // With past keys the call carries the tables x's keys were rotated by.
+    Value cos, sin;
+    if (operands.size() == 5) {
+      cos = operands[3], sin = operands[4];
+    } else {
+      Value steps = b.dim(a.q, 1);
+      Value first =
+          past ? arith::SubIOp::create(b, b.dim(a.k, 1), steps) : Value();
+      std::tie(cos, sin) =
+          ropeTables(b, steps, a.dh, theta.getValueAsDouble(), first);
+    }
     if (!past)
       a.k = rope(b, a.k, a.dh, cos, sin);
     if (rotateQueries)
@@ -395,10 +401,11 @@ static Results gatedAttention(TensorBuilder &b, Checks &checks,
   // Rotated for the kernel where there are past keys, for output 1 where
   // it is used; otherwise the kernel rotates x's keys itself.
   auto theta = op.getRopeTheta();
+  Value cos, sin; // RoPE's tables of x's positions
   if (theta && (kPast || !op.getK().use_empty())) {
     Value first = kPast ? b.dim(kPast, 1) : Value();
-    auto [cos, sin] = ropeTables(b, b.dim(keys, 1), op.getHeadDim(),
-                                 theta->convertToDouble(), first);
+    std::tie(cos, sin) = ropeTables(b, b.dim(keys, 1), op.getHeadDim(),
+                                    theta->convertToDouble(), first);
     keys =
         b.mergeLast(rope(b, b.splitLast(keys, op.getKvHeads(), op.getHeadDim()),
                          op.getHeadDim(), cos, sin));
@@ -416,6 +423,9 @@ static Results gatedAttention(TensorBuilder &b, Checks &checks,
     keys = appendRows(b, kPast, keys);
     values = appendRows(b, vPast, values);
     operands.append({keys, values});
+    // q's positions are x's: the kernel rotates q by the same tables.
+    if (cos)
+      operands.append({cos, sin});
   }
   SmallVector<NamedAttribute> attrs{
       b.getNamedAttr("heads", b.getI64IntegerAttr(op.getHeads())),

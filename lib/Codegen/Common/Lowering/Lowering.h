@@ -206,7 +206,8 @@ std::pair<mlir::Value, mlir::Value> ropeTables(TensorBuilder &b,
 /// A "gated_attention" call's heads (GatedAttention.cpp): from its
 /// operands, the fused projection [B, T, W] (q, k, v, then the gate) and,
 /// where the call has past keys, every position's keys (after RoPE) and
-/// values [B, P + T, Hkv·Dh] (the past ones, then x's): q [B, T, H, Dh], k
+/// values [B, P + T, Hkv·Dh] (the past ones, then x's) and, with
+/// rope_theta, the tables x's keys were rotated by: q [B, T, H, Dh], k
 /// and v [B, P + T, Hkv, Dh] (P = 0 without past keys; then k is rotated
 /// here when the kernel has rope_theta) and the gate [B, T, H·Dh], or [B,
 /// T, H] when headwise. Query row t is position P + t; `rotateQueries`
