@@ -7,27 +7,21 @@
 // RUN: seqc-opt %s --seq-lower-to-tensors --seq-lower-cpu-kernels --seq-lower-linear-to-gemm --split-input-file | FileCheck %s
 
 // CHECK-LABEL: func.func @gated(
-// RoPE tables [T, Dh/2] in f64 by angle addition from cos and sin of
-// j·f (64 of them) and 64n·f (⌈T/64⌉), rounded to f32.
-// CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<64x8xf64>)
+// RoPE tables [T, Dh/2] in f64 by angle addition (t = 64n + 8a + c) from
+// cos and sin of c·f and 8a·f (8 of each) and 64n·f (the blocks of 64
+// positions the call touches), rounded to f32.
+// CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<8x8xf64>)
 // CHECK:           math.cos %{{.+}} : f64
-// CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<64x8xf64>)
+// CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<8x8xf64>)
 // CHECK:           math.sin %{{.+}} : f64
+// CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<8x8xf64>)
+// CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<8x8xf64>)
 // CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<?x8xf64>)
 // CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<?x8xf64>)
 // CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<?x8xf32>)
 // CHECK-NOT:       math.cos
 // CHECK:           arith.truncf %{{.+}} : f64 to f32
 // CHECK:         linalg.generic {{.*}} outs(%{{.+}} : tensor<?x8xf32>)
-// V copied per kv head (no seq.layout: the default bhtd), [B, Hkv, T, Dh],
-// 16 lanes at a time from the fused projection (q 64 | k 32 | v 32 | gate
-// 4 columns): kv heads at columns 96 and 112.
-// CHECK:         %[[V:.+]] = memref.alloc({{.*}}) : memref<?x2x?x16xf32>
-// CHECK:         scf.parallel
-// CHECK:           vector.maskedload %{{.+}}[%{{.+}}, %{{.+}}, %c96]
-// CHECK:           vector.maskedstore %[[V]]
-// CHECK:           vector.maskedload %{{.+}}[%{{.+}}, %{{.+}}, %c112]
-// CHECK:           vector.maskedstore %[[V]]
 // q (4 heads) and k (2 kv heads) per head with rotate-half RoPE in
 // vectors: x₁ cos − x₂ sin, x₂ cos + x₁ sin; q times 1/√16 = 0.25.
 // CHECK:         %[[Q:.+]] = memref.alloc({{.*}}) : memref<?x4x?x16xf32>
@@ -45,6 +39,20 @@
 // CHECK:         scf.parallel
 // CHECK:           vector.maskedload %{{.+}}[%{{.+}}, %{{.+}}, %c64{{.*}}]{{.*}} : memref<?x?x132xf32>
 // CHECK:           vector.maskedstore %[[K]]
+// At most 8 query rows take the row tasks, which read V in place; the
+// tiles take V copied per kv head (no seq.layout: the default bhtd),
+// [B, Hkv, T, Dh], 16 lanes at a time from the fused projection (q 64 |
+// k 32 | v 32 | gate 4 columns): kv heads at columns 96 and 112.
+// CHECK:         %[[FEW:.+]] = arith.cmpi ule, %{{.+}}, %c8
+// CHECK:         scf.if %[[FEW]] {
+// CHECK-NOT:       memref.alloc
+// CHECK:         } else {
+// CHECK:         %[[V:.+]] = memref.alloc({{.*}}) : memref<?x2x?x16xf32>
+// CHECK:         scf.parallel
+// CHECK:           vector.maskedload %{{.+}}[%{{.+}}, %{{.+}}, %c96]
+// CHECK:           vector.maskedstore %[[V]]
+// CHECK:           vector.maskedload %{{.+}}[%{{.+}}, %{{.+}}, %c112]
+// CHECK:           vector.maskedstore %[[V]]
 // More than 8 query rows (else a task per row: @past below): 64
 // workers, each with its own scratch, the tile's rows in lanes: qᵀ
 // [16, 32], Sᵀ then Pᵀ [64, 32], accᵀ [16, 32], running max and sum per
@@ -150,8 +158,9 @@ func.func @values_in_place(%x: tensor<?x?x32xf32>, %wq: tensor<64x32xf32>, %wk: 
 // (the op's results 1 and 2); in the kernel, q rotated by the same
 // tables (no second set); then few query rows (T ≤ 8, a
 // decode step) take a task per row with the keys in lanes, reading K and
-// V in place in the appended rows (16 scores a block from 16 keys, their
-// max, then the values); more take the tiles, K copied per head for them.
+// V in place in the appended rows (16 scores a block from 16 keys, summed
+// into one vector by 4 rounds of shuffles, their max, then the values);
+// more take the tiles, K copied per head for them.
 // CHECK-LABEL: func.func @past(
 // CHECK-SAME:    %[[X:[^:]+]]: tensor<?x?x32xf32>, %[[KP:[^:]+]]: tensor<?x?x32xf32>, %[[VP:[^:]+]]: tensor<?x?x32xf32>
 // CHECK:         %[[P:.+]] = tensor.dim %[[KP]], %c1
@@ -176,7 +185,9 @@ func.func @values_in_place(%x: tensor<?x?x32xf32>, %wq: tensor<64x32xf32>, %wk: 
 // CHECK:         scf.if %[[FEW]] {
 // CHECK:           scf.parallel
 // CHECK-COUNT-16:    vector.maskedload %[[KB]]
-// CHECK:             vector.from_elements
+// CHECK-NOT:         vector.from_elements
+// CHECK-COUNT-30:     vector.shuffle
+// CHECK-NOT:         vector.shuffle
 // CHECK:             vector.reduction <maxnumf>
 // CHECK:             vector.maskedload %[[VB]]
 // CHECK:         } else {

@@ -455,9 +455,49 @@ void attendBlocks(IB &b, Value q, Value k, const ValueRows &v, Value fused,
   });
 }
 
+/// The lane sums of 16 vectors of 16 lanes, in one vector: four rounds of
+/// halving, each pairing vectors u, v into x + y, x and y taking the first
+/// and second half of each of u's and v's segments (15 pairs: 30 shuffles
+/// and 15 adds, against a shuffle tree per vector and 16 inserts). Lane l
+/// ends with the sum of vectors[owner[l]]; `owner` is returned.
+std::pair<Value, SmallVector<int32_t>> sumLanesOf16(IB &b,
+                                                    ArrayRef<Value> vectors) {
+  struct Part {
+    Value v;
+    SmallVector<int32_t> owner; // per lane: whose partial sums it holds
+  };
+  SmallVector<Part> parts;
+  for (int32_t j = 0; j < kLanes; ++j)
+    parts.push_back({vectors[j], SmallVector<int32_t>(kLanes, j)});
+  for (int64_t g = kLanes / 2; g >= 1; g /= 2) {
+    SmallVector<Part> next;
+    for (size_t p = 0; p < parts.size(); p += 2) {
+      const Part &u = parts[p], &v = parts[p + 1];
+      SmallVector<int64_t> first(kLanes), second(kLanes);
+      Part out{Value(), SmallVector<int32_t>(kLanes)};
+      for (int64_t seg = 0; seg < kLanes; seg += 2 * g)
+        for (int64_t k = 0; k < g; ++k) {
+          // u's segment into the segment's first half, v's into its second.
+          first[seg + k] = seg + k;
+          second[seg + k] = seg + g + k;
+          first[seg + g + k] = kLanes + seg + k;
+          second[seg + g + k] = kLanes + seg + g + k;
+          out.owner[seg + k] = u.owner[seg];
+          out.owner[seg + g + k] = v.owner[seg];
+        }
+      out.v = arith::AddFOp::create(
+          b, vector::ShuffleOp::create(b, u.v, v.v, first),
+          vector::ShuffleOp::create(b, u.v, v.v, second));
+      next.push_back(out);
+    }
+    parts = next;
+  }
+  return {parts[0].v, parts[0].owner};
+}
+
 /// Query rows at most this many take attendRow (one row a task, keys in
 /// lanes) rather than the tiles of 32 rows in lanes, which would leave most
-/// lanes idle: per key, a row costs about Dh/8 + 8 vector ops there against
+/// lanes idle: per key, a row costs about Dh/8 + 4 vector ops there against
 /// 4·Dh for a whole tile here.
 constexpr int64_t kRowTasksUpTo = 8;
 
@@ -484,11 +524,6 @@ void attendRow(IB &b, Value q, const ValueRows &k, const ValueRows &v,
     qv.push_back(vector::MaskedLoadOp::create(
         b, lanes, q, ValueRange{bi, h, t, idx(b, i * kLanes)}, dMasks[i],
         zero));
-  SmallVector<int32_t> laneList(kLanes);
-  for (int64_t l = 0; l < kLanes; ++l)
-    laneList[l] = l;
-  Value laneIds = arith::ConstantOp::create(
-      b, DenseElementsAttr::get(i32Lanes, ArrayRef<int32_t>(laneList)));
   auto asI32 = [&](IB &ib, Value x) {
     return vector::BroadcastOp::create(
         ib, i32Lanes, arith::IndexCastOp::create(ib, ib.getI32Type(), x));
@@ -501,7 +536,7 @@ void attendRow(IB &b, Value q, const ValueRows &k, const ValueRows &v,
   ValueRange last = forCarry(
       b, idx(b, 0), blocks, init, [&](IB &lb, Value blk, ValueRange c) {
         Value j0 = mul(lb, blk, idx(lb, kLanes));
-        SmallVector<Value> keyRows, dots;
+        SmallVector<Value> keyRows, products;
         for (int64_t j = 0; j < kLanes; ++j) {
           keyRows.push_back(
               arith::MinUIOp::create(lb, add(lb, j0, idx(lb, j)), lastKey));
@@ -511,14 +546,17 @@ void attendRow(IB &b, Value q, const ValueRows &k, const ValueRows &v,
                 lb, qv[i],
                 k.loadPiece(lb, bi, kvh, keyRows[j], i * kLanes, dMasks[i]),
                 dot);
-          dots.push_back(sumLanes(lb, dot));
+          products.push_back(dot);
         }
+        // Lane l: the score of key j0 + owner[l].
+        auto [dots, owner] = sumLanesOf16(lb, products);
+        Value laneKeys = arith::ConstantOp::create(
+            lb, DenseElementsAttr::get(i32Lanes, ArrayRef<int32_t>(owner)));
         Value late = arith::CmpIOp::create(
             lb, CmpIPredicate::sgt,
-            arith::AddIOp::create(lb, laneIds, asI32(lb, j0)), posLanes);
+            arith::AddIOp::create(lb, laneKeys, asI32(lb, j0)), posLanes);
         Value scores = arith::SelectOp::create(
-            lb, late, splatF32(lb, lanes, kMasked),
-            vector::FromElementsOp::create(lb, lanes, dots));
+            lb, late, splatF32(lb, lanes, kMasked), dots);
         Value blockMax = vector::ReductionOp::create(
             lb, vector::CombiningKind::MAXNUMF, scores);
         Value mNew = arith::MaxNumFOp::create(lb, c[0], blockMax);
@@ -533,13 +571,14 @@ void attendRow(IB &b, Value q, const ValueRows &k, const ValueRows &v,
         Value alphas = vector::BroadcastOp::create(lb, lanes, alpha);
         for (int64_t i = 0; i < pieces; ++i)
           next.push_back(arith::MulFOp::create(lb, c[2 + i], alphas));
-        for (int64_t j = 0; j < kLanes; ++j) {
-          Value pj = vector::BroadcastOp::create(
-              lb, lanes, vector::ExtractOp::create(lb, p, j));
+        for (int64_t l = 0; l < kLanes; ++l) {
+          Value pl = vector::BroadcastOp::create(
+              lb, lanes, vector::ExtractOp::create(lb, p, l));
           for (int64_t i = 0; i < pieces; ++i)
             next[2 + i] = vector::FMAOp::create(
-                lb, pj,
-                v.loadPiece(lb, bi, kvh, keyRows[j], i * kLanes, dMasks[i]),
+                lb, pl,
+                v.loadPiece(lb, bi, kvh, keyRows[owner[l]], i * kLanes,
+                            dMasks[i]),
                 next[2 + i]);
         }
         return next;
@@ -569,9 +608,9 @@ Value seqc::buildAttentionHeads(TensorBuilder &b, ValueRange operands,
   int64_t keyCol = hasPast ? 0 : qw, valueCol = hasPast ? 0 : qw + kvw;
   // q copied per head with RoPE applied and scaled by 1/√Dh; x's keys per
   // head with RoPE applied, past keys (rotated already) read in place; V
-  // per kv head or read in place, as seq-select-layout chose; the gate
-  // read in place.
-  ValueRows vrows{Value(), shape.perHeadValues, valueCol, dh};
+  // read in place by the row tasks, and by the tiles per kv head or in
+  // place, as seq-select-layout chose; the gate read in place.
+  ValueRows vrows{Value(), false, valueCol, dh};
   ValueRows krows{Value(), !hasPast, keyCol, dh};
   Value batch = b.dim(fused, 0), steps = b.dim(fused, 1);
   Value keys = b.dim(keyRows, 1);
@@ -590,10 +629,6 @@ Value seqc::buildAttentionHeads(TensorBuilder &b, ValueRange operands,
   Value kr = hasPast ? readBuffer(b, keyRows) : fb;
   Value vr = hasPast ? readBuffer(b, valueRows) : fb;
   vrows.mem = vr;
-  if (vrows.perHead) {
-    vrows.mem = allocBuffer(b, {batch, b.index(kvHeads), keys, b.index(dh)});
-    copyHeads(b, vr, vrows.mem, valueCol, kvHeads, dh, std::nullopt, 1.0);
-  }
   std::optional<std::pair<Value, Value>> tableBuffers;
   if (tables)
     tableBuffers = {readBuffer(b, tables->first),
@@ -622,6 +657,14 @@ Value seqc::buildAttentionHeads(TensorBuilder &b, ValueRange operands,
   };
   auto tileTasks = [&](TensorBuilder &tb) {
     Value kb = krows.perHead ? krows.mem : keysPerHead(tb);
+    ValueRows tileValues = vrows;
+    if (shape.perHeadValues) {
+      tileValues = {
+          allocBuffer(tb, {batch, tb.index(kvHeads), keys, tb.index(dh)}), true,
+          0, dh};
+      copyHeads(tb, vr, tileValues.mem, valueCol, kvHeads, dh, std::nullopt,
+                1.0);
+    }
     Value tiles = arith::CeilDivUIOp::create(tb, steps, tb.index(kTileRows));
     // kWorkers workers, each with its own scratch, take the tasks (batch,
     // head, tile) w, w + kWorkers, w + 2·kWorkers, ...: the scratch is
@@ -660,8 +703,8 @@ Value seqc::buildAttentionHeads(TensorBuilder &b, ValueRange operands,
                 arith::SubIOp::create(
                     wb, arith::SubIOp::create(wb, tiles, idx(wb, 1)), half),
                 half);
-            attendBlocks(wb, qb, kb, vrows, fb, gateCol, ob, sc, slot, bi, h,
-                         tile, steps, keys, heads, kvHeads, dh, headwise);
+            attendBlocks(wb, qb, kb, tileValues, fb, gateCol, ob, sc, slot, bi,
+                         h, tile, steps, keys, heads, kvHeads, dh, headwise);
             scf::YieldOp::create(wb);
           });
     });

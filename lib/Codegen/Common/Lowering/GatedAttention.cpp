@@ -254,78 +254,99 @@ Value attentionBody(TensorBuilder &b, const Attention &a) {
 
 std::pair<Value, Value> ropeTables(TensorBuilder &b, Value steps, int64_t dh,
                                    double theta, Value first) {
-  // Positions per step of the angle addition.
-  constexpr int64_t kRopeSteps = 64;
+  // t = 64n + 8a + c: cos and sin of t·f by angle addition from those of
+  // 64n·f, 8a·f and c·f.
+  constexpr int64_t kFine = 8, kBlock = kFine * kFine;
   int64_t half = dh / 2;
   auto f64 = b.getF64Type();
   using IT = utils::IteratorType;
-  // cos or sin of (t·stride)·θ^(−2i/Dh) for t < count, [count, Dh/2], f64.
-  auto base = [&](OpFoldResult count, int64_t stride, bool isSin) {
-    return b.generic(
-        {}, {},
-        tensor::EmptyOp::create(
-            b, ArrayRef<OpFoldResult>{count, b.getIndexAttr(half)}, f64),
-        b.identity(2), {IT::parallel, IT::parallel},
-        [&](ImplicitLocOpBuilder &ib, ValueRange) {
-          auto asF64 = [&](Value v) {
-            return arith::UIToFPOp::create(
-                ib, f64, arith::IndexCastOp::create(ib, ib.getI64Type(), v));
-          };
-          Value t = linalg::IndexOp::create(ib, 0);
-          Value i = linalg::IndexOp::create(ib, 1);
-          Value freq = math::ExpOp::create(
-              ib,
-              arith::MulFOp::create(
-                  ib, asF64(i),
-                  arith::ConstantOp::create(
-                      ib, ib.getF64FloatAttr(-2.0 * std::log(theta) / dh))));
-          Value angle = arith::MulFOp::create(
-              ib,
-              asF64(arith::MulIOp::create(
-                  ib, t, arith::ConstantIndexOp::create(ib, stride))),
-              freq);
-          Value v = isSin ? math::SinOp::create(ib, angle).getResult()
-                          : math::CosOp::create(ib, angle).getResult();
-          return SmallVector<Value>{v};
-        });
+  // cos and sin of ((from + t)·stride)·θ^(−2i/Dh) for t < count,
+  // [count, Dh/2] each, f64.
+  auto base = [&](OpFoldResult count, int64_t stride, Value from) {
+    auto angles = [&](bool isSin) {
+      return b.generic(
+          {}, {},
+          tensor::EmptyOp::create(
+              b, ArrayRef<OpFoldResult>{count, b.getIndexAttr(half)}, f64),
+          b.identity(2), {IT::parallel, IT::parallel},
+          [&](ImplicitLocOpBuilder &ib, ValueRange) {
+            auto asF64 = [&](Value v) {
+              return arith::UIToFPOp::create(
+                  ib, f64, arith::IndexCastOp::create(ib, ib.getI64Type(), v));
+            };
+            Value t =
+                arith::AddIOp::create(ib, from, linalg::IndexOp::create(ib, 0));
+            Value i = linalg::IndexOp::create(ib, 1);
+            Value freq = math::ExpOp::create(
+                ib,
+                arith::MulFOp::create(
+                    ib, asF64(i),
+                    arith::ConstantOp::create(
+                        ib, ib.getF64FloatAttr(-2.0 * std::log(theta) / dh))));
+            Value angle = arith::MulFOp::create(
+                ib,
+                asF64(arith::MulIOp::create(
+                    ib, t, arith::ConstantIndexOp::create(ib, stride))),
+                freq);
+            Value v = isSin ? math::SinOp::create(ib, angle).getResult()
+                            : math::CosOp::create(ib, angle).getResult();
+            return SmallVector<Value>{v};
+          });
+    };
+    return std::pair<Value, Value>{angles(false), angles(true)};
   };
   if (!first)
     first = b.index(0);
-  Value blocks = arith::CeilDivUIOp::create(
-      b, arith::AddIOp::create(b, first, steps), b.index(kRopeSteps));
-  Value cosJ = base(b.getIndexAttr(kRopeSteps), 1, false);
-  Value sinJ = base(b.getIndexAttr(kRopeSteps), 1, true);
-  Value cosN = base(blocks, kRopeSteps, false);
-  Value sinN = base(blocks, kRopeSteps, true);
+  Value firstBlock = arith::DivUIOp::create(b, first, b.index(kBlock));
+  Value blocks = arith::SubIOp::create(
+      b,
+      arith::CeilDivUIOp::create(b, arith::AddIOp::create(b, first, steps),
+                                 b.index(kBlock)),
+      firstBlock);
+  auto [cosC, sinC] = base(b.getIndexAttr(kFine), 1, b.index(0));
+  auto [cosA, sinA] = base(b.getIndexAttr(kFine), kFine, b.index(0));
+  auto [cosN, sinN] = base(blocks, kBlock, firstBlock);
+  // (cos, sin) of x + y from theirs.
+  auto add = [](ImplicitLocOpBuilder &ib, std::pair<Value, Value> x,
+                std::pair<Value, Value> y) {
+    auto mul = [&](Value u, Value v) {
+      return arith::MulFOp::create(ib, u, v).getResult();
+    };
+    return std::pair<Value, Value>{
+        arith::SubFOp::create(ib, mul(x.first, y.first),
+                              mul(x.second, y.second)),
+        arith::AddFOp::create(ib, mul(x.second, y.first),
+                              mul(x.first, y.second))};
+  };
   auto table = [&](bool isSin) {
     return b.generic(
         {}, {}, b.empty({steps, b.getIndexAttr(half)}), b.identity(2),
         {IT::parallel, IT::parallel},
         [&](ImplicitLocOpBuilder &ib, ValueRange) {
+          auto index = [&](int64_t v) {
+            return arith::ConstantIndexOp::create(ib, v);
+          };
           Value t =
               arith::AddIOp::create(ib, first, linalg::IndexOp::create(ib, 0));
           Value i = linalg::IndexOp::create(ib, 1);
-          Value n = arith::DivUIOp::create(
-              ib, t, arith::ConstantIndexOp::create(ib, kRopeSteps));
-          Value j = arith::RemUIOp::create(
-              ib, t, arith::ConstantIndexOp::create(ib, kRopeSteps));
-          auto at = [&](Value table, Value r) {
-            return tensor::ExtractOp::create(ib, table, ValueRange{r, i})
-                .getResult();
+          Value n = arith::SubIOp::create(
+              ib, arith::DivUIOp::create(ib, t, index(kBlock)), firstBlock);
+          Value j = arith::RemUIOp::create(ib, t, index(kBlock));
+          Value a = arith::DivUIOp::create(ib, j, index(kFine));
+          Value c = arith::RemUIOp::create(ib, j, index(kFine));
+          auto at = [&](std::pair<Value, Value> tables, Value r) {
+            auto get = [&](Value table) {
+              return tensor::ExtractOp::create(ib, table, ValueRange{r, i})
+                  .getResult();
+            };
+            return std::pair<Value, Value>{get(tables.first),
+                                           get(tables.second)};
           };
-          Value cn = at(cosN, n), sn = at(sinN, n);
-          Value cj = at(cosJ, j), sj = at(sinJ, j);
-          // cos(a + b) = ca cb − sa sb; sin(a + b) = sa cb + ca sb.
-          Value wide =
-              isSin
-                  ? arith::AddFOp::create(ib, arith::MulFOp::create(ib, sn, cj),
-                                          arith::MulFOp::create(ib, cn, sj))
-                        .getResult()
-                  : arith::SubFOp::create(ib, arith::MulFOp::create(ib, cn, cj),
-                                          arith::MulFOp::create(ib, sn, sj))
-                        .getResult();
-          return SmallVector<Value>{
-              arith::TruncFOp::create(ib, ib.getF32Type(), wide)};
+          auto [cosT, sinT] =
+              add(ib, at({cosN, sinN}, n),
+                  add(ib, at({cosA, sinA}, a), at({cosC, sinC}, c)));
+          return SmallVector<Value>{arith::TruncFOp::create(
+              ib, ib.getF32Type(), isSin ? sinT : cosT)};
         });
   };
   return {table(false), table(true)};

@@ -195,10 +195,11 @@ mlir::Operation *rebuildTemplate(TensorBuilder &b, mlir::func::CallOp call,
 /// RoPE's tables (GatedAttention.cpp): cos and sin of t·θ^(−2i/Dh) for
 /// positions t = first..first+steps−1 (first: 0 when null), i < Dh/2,
 /// [steps, Dh/2] each, in f64 and then rounded (t·θ^(−2i/Dh) in f32 would
-/// be off by about T·1e-7 rad). With t = 64n + j they come from cos and sin
-/// of 64n·f and j·f by angle addition: 2·(64 + T/64) calls of libm per
-/// frequency instead of 2·T. Made once per call for every batch row and
-/// head.
+/// be off by about T·1e-7 rad). With t = 64n + 8a + c they come from cos
+/// and sin of 64n·f, 8a·f and c·f by angle addition: 2·(16 + B) calls of
+/// libm per frequency instead of 2·T, B the blocks of 64 positions that
+/// first..first+steps−1 touch (one or two for a decode step). Made once
+/// per call for every batch row and head.
 std::pair<mlir::Value, mlir::Value> ropeTables(TensorBuilder &b,
                                                mlir::Value steps, int64_t dh,
                                                double theta,
