@@ -297,6 +297,21 @@ def takes_gqa(sdpa):
         return False
 
 
+def rope_tables(theta, dh, first, count):
+    """cos and sin [count, dh/2] of RoPE's angles at positions first.."""
+    half = dh // 2
+    freq = theta ** (-torch.arange(half, dtype=torch.float32) * 2 / dh)
+    angle = (first + torch.arange(count, dtype=torch.float32))[:, None] * freq
+    return angle.cos(), angle.sin()
+
+
+def rotate_half(z, cos, sin):
+    """NeoX rotate-half RoPE of z [B, heads, T, dh] by rope_tables'."""
+    half = z.shape[-1] // 2
+    a, c = z[..., :half], z[..., half:]
+    return torch.cat([a * cos - c * sin, c * cos + a * sin], -1)
+
+
 def attention_weights(rng, d, heads, kv, dh):
     """gated_attention's weights (elementwise gate), random."""
     return {"q_proj.weight": rand(rng, heads * dh, d),
@@ -319,16 +334,12 @@ def case_gated_attn(rng):
                               {"heads": heads, "kv_heads": kv, "head_dim": dh,
                                "gate": "elementwise", "rope_theta": theta}, w)
     tw = {k: torch.from_numpy(v) for k, v in w.items()}
-    half = dh // 2
-    freq = theta ** (-torch.arange(half, dtype=torch.float32) * 2 / dh)
-    angle = torch.arange(t, dtype=torch.float32)[:, None] * freq[None]
-    cos, sin = angle.cos(), angle.sin()
+    cos, sin = rope_tables(theta, dh, 0, t)
     sdpa = getattr(torch.nn.functional, "scaled_dot_product_attention", None)
     gqa = sdpa is not None and takes_gqa(sdpa)
 
     def rope(z):                                   # [B, heads, T, dh]
-        a, c = z[..., :half], z[..., half:]
-        return torch.cat([a * cos - c * sin, c * cos + a * sin], -1)
+        return rotate_half(z, cos, sin)
 
     def run(x):
         q = (x @ tw["q_proj.weight"].T).view(b, t, heads, dh).transpose(1, 2)
@@ -378,16 +389,11 @@ def case_gated_attn_decode(rng):
              "outputs": {"y": "n", "k": "n:1", "v": "n:2"}}
     weights = {"n." + k: v for k, v in w.items()}
     tw = {k: torch.from_numpy(v) for k, v in w.items()}
-    half = dh // 2
-    freq = theta ** (-torch.arange(half, dtype=torch.float32) * 2 / dh)
     sdpa = torch.nn.functional.scaled_dot_product_attention
     gqa = takes_gqa(sdpa)
 
     def rope(z, first):                            # [B, heads, T, dh]
-        angle = (first + torch.arange(z.shape[2], dtype=torch.float32))[:, None] * freq
-        cos, sin = angle.cos(), angle.sin()
-        a, c = z[..., :half], z[..., half:]
-        return torch.cat([a * cos - c * sin, c * cos + a * sin], -1)
+        return rotate_half(z, *rope_tables(theta, dh, first, z.shape[2]))
 
     x = rand(rng, b, 1, d, scale=1.0)
     k_past = rand(rng, b, p, kv * dh, scale=1.0)
